@@ -1,0 +1,34 @@
+# fincyber_module(NAME name SRCS ... DEPS ... [LIBS ...] [TESTS ...] [DBTESTS ...])
+#
+# Declares one layer or module as a static library `fincyber_<name>`.
+# DEPS name other fincyber modules (lower layers only; scripts/check_layers.sh
+# verifies includes match). LIBS are external libraries. TESTS are pure unit tests
+# (label `unit`); DBTESTS need a database (label `db`) and run on SQLite and, when
+# FINCYBER_TEST_PG is set, on PostgreSQL.
+function(fincyber_module)
+  cmake_parse_arguments(M "" "NAME" "SRCS;DEPS;LIBS;TESTS;DBTESTS" ${ARGN})
+  set(target fincyber_${M_NAME})
+  add_library(${target} STATIC ${M_SRCS})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  set(deps "")
+  foreach(dep IN LISTS M_DEPS)
+    list(APPEND deps fincyber_${dep})
+  endforeach()
+  target_link_libraries(${target} PUBLIC ${deps} ${M_LIBS})
+  target_compile_options(${target} PRIVATE ${FINCYBER_WARNINGS})
+  foreach(test_src IN LISTS M_TESTS)
+    fincyber_add_test(${target} ${test_src} unit)
+  endforeach()
+  foreach(test_src IN LISTS M_DBTESTS)
+    fincyber_add_test(${target} ${test_src} db)
+  endforeach()
+endfunction()
+
+# One test binary per test source, labelled for `ctest -L`.
+function(fincyber_add_test library test_src label)
+  get_filename_component(test_name ${test_src} NAME_WE)
+  add_executable(${test_name} ${test_src})
+  target_link_libraries(${test_name} PRIVATE ${library} fincyber_testing GTest::gtest GTest::gmock)
+  target_compile_options(${test_name} PRIVATE ${FINCYBER_WARNINGS})
+  gtest_discover_tests(${test_name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
+endfunction()

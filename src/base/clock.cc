@@ -1,0 +1,96 @@
+#include "base/clock.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <ctime>
+
+namespace fincyber {
+
+std::int64_t ToUnixMillis(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint FromUnixMillis(std::int64_t millis) {
+  return TimePoint(std::chrono::milliseconds(millis));
+}
+
+std::string FormatRfc3339(TimePoint t) {
+  const std::int64_t millis = ToUnixMillis(t);
+  std::int64_t seconds = millis / 1000;
+  std::int64_t fraction = millis % 1000;
+  if (fraction < 0) {
+    fraction += 1000;
+    --seconds;
+  }
+  const std::time_t tt = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
+}
+
+namespace {
+
+bool ReadInt(std::string_view text, std::size_t pos, std::size_t width, int& out) {
+  if (pos + width > text.size()) return false;
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  std::from_chars(text.data() + pos, text.data() + pos + width, out);
+  return true;
+}
+
+}  // namespace
+
+std::optional<TimePoint> ParseRfc3339(std::string_view text) {
+  int year, month, day, hour, minute, second;
+  if (!ReadInt(text, 0, 4, year) || text.size() < 20 || text[4] != '-' ||
+      !ReadInt(text, 5, 2, month) || text[7] != '-' || !ReadInt(text, 8, 2, day) ||
+      (text[10] != 'T' && text[10] != 't') || !ReadInt(text, 11, 2, hour) || text[13] != ':' ||
+      !ReadInt(text, 14, 2, minute) || text[16] != ':' || !ReadInt(text, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  std::int64_t nanos = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    std::size_t digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 9) nanos = nanos * 10 + (text[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return std::nullopt;
+    for (std::size_t d = digits; d < 9; ++d) nanos *= 10;
+  }
+  int offset_minutes = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const int sign = text[pos] == '+' ? 1 : -1;
+    int oh, om;
+    if (!ReadInt(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+        !ReadInt(text, pos + 4, 2, om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset_minutes = sign * (oh * 60 + om);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+  using namespace std::chrono;
+  const year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
+                           std::chrono::day(day)};
+  if (!ymd.ok()) return std::nullopt;
+  const auto time = sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second) -
+                    minutes(offset_minutes);
+  return time_point_cast<system_clock::duration>(time + nanoseconds(nanos));
+}
+
+}  // namespace fincyber

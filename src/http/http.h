@@ -1,0 +1,153 @@
+// Request, response, router and server: the HTTP face of the platform. Modules add
+// routes to a Router; the Server (Boost.Beast, private to this folder) runs them.
+//
+// Handlers return Result<Response>; an Error is turned into the one error body
+//   {"error":{"code":"invalid_argument","message":"...","request_id":"...",
+//             "details":[{"field":"...","problem":"..."}]}}
+// with the status from one table (error_mapping.cc).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/json.h"
+#include "base/result.h"
+#include "identity/principal.h"
+
+namespace fincyber::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions };
+std::string_view MethodName(Method method);
+
+class Request {
+ public:
+  Method method = Method::kGet;
+  std::string path;  // decoded path without the query string
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+  std::map<std::string, std::string> path_params;  // {name} segments of the route
+  // Set by the authentication middleware for routes that require it.
+  std::optional<identity::Principal> principal;
+
+  // First header with this (case-insensitive) name, or "".
+  std::string_view Header(std::string_view name) const;
+  std::optional<std::string> Cookie(std::string_view name) const;
+  std::optional<std::string> QueryParam(std::string_view name) const;
+  const std::string& PathParam(const std::string& name) const;  // "" if absent
+
+  // The principal; Unauthenticated if none. Handlers of authenticated routes use it.
+  Result<const identity::Principal*> RequirePrincipal() const;
+  // Parses the body as a JSON object within the server's limits: InvalidArgument for
+  // malformed JSON, bad UTF-8, nesting or a non-object, or a wrong Content-Type.
+  Result<Json> JsonBody() const;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  static Response MakeJson(const Json& value, int status = 200);
+  static Response NoContent();
+  void SetHeader(std::string name, std::string value);
+};
+
+using Handler = std::function<Result<Response>(Request&)>;
+
+enum class Auth {
+  kNone,      // public (health, login, openapi, static files)
+  kRequired,  // a valid session cookie or API token; CSRF checked on cookie writes
+};
+
+struct Route {
+  Method method;
+  std::string pattern;  // "/api/v1/orgs/{id}/users"; {name} matches one segment
+  Auth auth = Auth::kRequired;
+  Handler handler;
+  std::string summary;  // one line for the OpenAPI document
+};
+
+class Router {
+ public:
+  void Add(Route route);
+  // Finds the route for method and path, filling path_params. NotFound when no
+  // pattern matches; InvalidArgument-free: a matched path with another method gives
+  // FailedPrecondition("method not allowed") mapped to 405.
+  Result<const Route*> Match(Method method, std::string_view path,
+                             std::map<std::string, std::string>& path_params) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Resolves credentials to a principal. Implemented in app/ over identity/, so http/
+// knows nothing of sessions or tokens beyond where they are carried.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // Unauthenticated for unknown, expired or revoked credentials.
+  virtual Result<identity::Principal> FromSession(std::string_view session_id) = 0;
+  virtual Result<identity::Principal> FromToken(std::string_view token) = 0;
+};
+
+inline constexpr std::string_view kSessionCookie = "fc_session";
+inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
+
+struct TlsFiles {
+  std::string certificate_chain_file;
+  std::string private_key_file;
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
+  int threads = 2;
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 << 10;
+  std::chrono::milliseconds read_timeout{15000};    // whole request, slow clients cut off
+  std::chrono::milliseconds idle_timeout{60000};    // keep-alive between requests
+  std::chrono::milliseconds shutdown_grace{5000};   // in-flight requests on Stop()
+  std::optional<TlsFiles> tls;
+  std::string static_dir;  // web UI; "" serves none. Unknown paths serve index.html
+};
+
+// The HTTP(S) server. Start() binds and returns; requests run on `threads` threads.
+// Thread-safe: Stop() may be called from any thread (e.g. a signal handler thread).
+class Server {
+ public:
+  Server(ServerOptions options, Router router, Authenticator& authenticator);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Errors: Unavailable when the address cannot be bound, InvalidArgument for
+  // unreadable TLS files.
+  Status Start();
+  std::uint16_t port() const;
+  // Stops accepting, lets in-flight requests finish within the grace period, closes
+  // idle keep-alive connections, and joins the threads.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Status code for an error code (the one table).
+int HttpStatusFor(ErrorCode code);
+// The error body for an error, as sent to the client.
+Json ErrorBody(const Error& error, std::string_view request_id);
+
+}  // namespace fincyber::http
