@@ -1,0 +1,97 @@
+#include "app/config.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace fincyber::app {
+namespace {
+
+template <typename T>
+Status Read(const toml::table& table, std::string_view key, T& out, std::string_view source) {
+  const toml::node* node = table.get(key);
+  if (!node) return OkStatus();
+  auto value = node->value<T>();
+  if (!value) {
+    return InvalidArgument(fmt::format("{}:{}: '{}' has the wrong type", source,
+                                       node->source().begin.line, key));
+  }
+  out = *value;
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source) {
+  toml::table table;
+  try {
+    table = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument(fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
+                                       e.source().begin.column, e.description()));
+  }
+  static constexpr std::string_view kKnown[] = {"database",  "listen", "static_dir",
+                                                "threads",   "log_level", "tls"};
+  for (const auto& [key, node] : table) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
+      return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
+                                         node.source().begin.line, key.str()));
+    }
+  }
+  Config config;
+  FC_RETURN_IF_ERROR(Read(table, "database", config.database, source));
+  FC_RETURN_IF_ERROR(Read(table, "listen", config.listen, source));
+  FC_RETURN_IF_ERROR(Read(table, "static_dir", config.static_dir, source));
+  std::int64_t threads = config.threads;
+  FC_RETURN_IF_ERROR(Read(table, "threads", threads, source));
+  if (threads < 1 || threads > 256) {
+    return InvalidArgument(fmt::format("{}: threads must be 1..256", source));
+  }
+  config.threads = static_cast<int>(threads);
+  FC_RETURN_IF_ERROR(Read(table, "log_level", config.log_level, source));
+  if (const toml::table* tls = table["tls"].as_table()) {
+    FC_RETURN_IF_ERROR(Read(*tls, "certificate", config.tls_certificate, source));
+    FC_RETURN_IF_ERROR(Read(*tls, "private_key", config.tls_private_key, source));
+  }
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return InvalidArgument(fmt::format("cannot read configuration file {}", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+Result<ListenAddress> ParseListen(std::string_view text) {
+  ListenAddress address;
+  std::string_view port_text;
+  if (text.starts_with('[')) {
+    const auto close = text.find("]:");
+    if (close == std::string_view::npos) {
+      return InvalidArgument(fmt::format("listen address '{}' must be [IPv6]:PORT", text));
+    }
+    address.host = std::string(text.substr(1, close - 1));
+    port_text = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return InvalidArgument(fmt::format("listen address '{}' must be HOST:PORT", text));
+    }
+    address.host = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+  }
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+    return InvalidArgument(fmt::format("listen port '{}' must be 0..65535", port_text));
+  }
+  address.port = static_cast<std::uint16_t>(port);
+  return address;
+}
+
+}  // namespace fincyber::app

@@ -1,0 +1,42 @@
+// Configuration of `serve` and `demo`: a TOML file overridden by command-line flags.
+//
+//   database = "fincyber.db"            # or "postgresql://..."
+//   listen = "127.0.0.1:8080"
+//   static_dir = "web/dist"
+//   threads = 2
+//   log_level = "info"                  # debug, info, warn, error
+//   [tls]
+//   certificate = "server.crt"
+//   private_key = "server.key"
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/result.h"
+
+namespace fincyber::app {
+
+struct Config {
+  std::string database = "fincyber.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string static_dir;  // "" = web/dist beside the program
+  int threads = 2;
+  std::string log_level = "info";
+  std::string tls_certificate;
+  std::string tls_private_key;
+};
+
+// InvalidArgument naming the file, line and key for unreadable or mistyped settings.
+Result<Config> LoadConfigFile(const std::string& path);
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view source_name);
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+// "127.0.0.1:8080", "[::1]:8080", "localhost:0".
+Result<ListenAddress> ParseListen(std::string_view text);
+
+}  // namespace fincyber::app

@@ -1,0 +1,370 @@
+// fincyber: one program, many commands. This file only parses the command line and
+// calls into Platform and the modules; it holds no domain logic.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "app/config.h"
+#include "app/demo_seed.h"
+#include "app/output.h"
+#include "app/platform.h"
+#include "audit/audit.h"
+#include "base/crypto.h"
+#include "base/log.h"
+
+namespace fincyber::app {
+namespace {
+
+// Settings shared by every command: where the configuration and database are.
+struct CommonOptions {
+  std::string config_file;
+  std::string database;
+  std::string format = "table";
+};
+
+Result<Config> ResolveConfig(const CommonOptions& common) {
+  Config config;
+  if (!common.config_file.empty()) {
+    FC_ASSIGN_OR_RETURN(config, LoadConfigFile(common.config_file));
+  }
+  if (!common.database.empty()) config.database = common.database;
+  return config;
+}
+
+Result<std::unique_ptr<Platform>> OpenPlatform(const CommonOptions& common) {
+  FC_ASSIGN_OR_RETURN(auto config, ResolveConfig(common));
+  return Platform::Open(config.database);
+}
+
+OutputFormat FormatOf(const CommonOptions& common) {
+  return common.format == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+}
+
+int Fail(const Error& error) {
+  std::cerr << "error: " << error.safe_message();
+  if (error.internal_message() != error.safe_message()) {
+    std::cerr << " (" << error.internal_message() << ")";
+  }
+  for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
+  std::cerr << "\n";
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument: return 2;
+    case ErrorCode::kNotFound: return 3;
+    case ErrorCode::kUnavailable: return 4;
+    default: return 1;
+  }
+}
+
+void AddCommon(CLI::App* cmd, CommonOptions& common, bool with_format = false) {
+  cmd->add_option("--config", common.config_file, "TOML configuration file")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--database", common.database,
+                  "SQLite file or postgresql:// URL (default fincyber.db)");
+  if (with_format) {
+    cmd->add_option("--format", common.format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
+  }
+}
+
+const accounts::RequestInfo kCli{"cli", ""};
+const identity::Principal kOperator = identity::OperatorPrincipal();
+
+int RunServe(const CommonOptions& common, Config overrides, bool listen_set) {
+  auto config = ResolveConfig(common);
+  if (!config.ok()) return Fail(config.error());
+  if (listen_set) config->listen = overrides.listen;
+  if (!overrides.static_dir.empty()) config->static_dir = overrides.static_dir;
+  if (!overrides.tls_certificate.empty()) config->tls_certificate = overrides.tls_certificate;
+  if (!overrides.tls_private_key.empty()) config->tls_private_key = overrides.tls_private_key;
+  if (overrides.threads > 0) config->threads = overrides.threads;
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  BlockTerminationSignals();
+  auto platform = Platform::Open(config->database);
+  if (!platform.ok()) return Fail(platform.error());
+  Status served = (*platform)->Serve(*config, [&](std::uint16_t port) {
+    auto listen = ParseListen(config->listen);
+    const bool tls = !config->tls_certificate.empty();
+    std::cout << "listening on " << (tls ? "https" : "http") << "://"
+              << (listen.ok() ? listen->host : "127.0.0.1") << ":" << port << std::endl;
+  });
+  return served.ok() ? 0 : Fail(served.error());
+}
+
+int RunDemo(Config config, const std::string& password_flag, bool keep) {
+  BlockTerminationSignals();
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(config.database, ec);
+  if (existed && !keep) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(config.database + suffix, ec);
+    }
+  }
+  auto platform = Platform::Open(config.database);
+  if (!platform.ok()) return Fail(platform.error());
+  if (!existed || !keep) {
+    const char* env_password = std::getenv("FINCYBER_DEMO_PASSWORD");
+    const std::string password = !password_flag.empty() ? password_flag
+                                 : env_password         ? env_password
+                                                        : RandomToken(12);
+    // Demo users are hashed cheaply so seeding 250 of them takes a second, not minutes.
+    (*platform)->accounts().UseFastPasswordHashing();
+    auto logins = SeedDemoSector((*platform)->accounts(), password);
+    if (!logins.ok()) return Fail(logins.error());
+    std::cout << "demo sector created in " << config.database << "\n"
+              << "demo logins (password for every user: " << password << ")\n";
+    Json rows = Json::array();
+    for (const auto& l : *logins) {
+      rows.push_back({{"username", l.username}, {"role", l.role}, {"organisation", l.org_name}});
+    }
+    PrintRows(std::cout, {"username", "role", "organisation"}, rows, OutputFormat::kTable);
+    std::cout << "every institution has <code>.admin and <code>.member "
+                 "(mb01..mb05, rb01..rb25, sec01..sec15, ...)\n";
+  } else {
+    std::cout << "using the existing demo database " << config.database << "\n";
+  }
+  Status served = (*platform)->Serve(config, [&](std::uint16_t port) {
+    auto listen = ParseListen(config.listen);
+    std::cout << "listening on http://" << (listen.ok() ? listen->host : "127.0.0.1") << ":"
+              << port << std::endl;
+  });
+  return served.ok() ? 0 : Fail(served.error());
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  if (!InitCrypto().ok()) {
+    std::cerr << "error: libsodium failed to initialise\n";
+    return 1;
+  }
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  CLI::App cli{"fincyber: the financial sector's cyber-resilience platform"};
+  cli.require_subcommand(1);
+  CommonOptions common;
+  int exit_code = 0;
+
+  // serve
+  Config serve_flags;
+  serve_flags.threads = 0;
+  auto* serve = cli.add_subcommand("serve", "Serve the REST API, TAXII API and web UI");
+  AddCommon(serve, common);
+  auto* listen_opt = serve->add_option("--listen", serve_flags.listen, "HOST:PORT to listen on");
+  serve->add_option("--static-dir", serve_flags.static_dir, "web UI folder (default web/dist)");
+  serve->add_option("--tls-cert", serve_flags.tls_certificate, "PEM certificate chain file");
+  serve->add_option("--tls-key", serve_flags.tls_private_key, "PEM private key file");
+  serve->add_option("--threads", serve_flags.threads, "HTTP worker threads")
+      ->check(CLI::Range(1, 256));
+  serve->callback([&] { exit_code = RunServe(common, serve_flags, listen_opt->count() > 0); });
+
+  // demo
+  Config demo_config;
+  demo_config.database = "fincyber-demo.db";
+  std::string demo_password;
+  bool demo_keep = false;
+  auto* demo = cli.add_subcommand("demo", "Serve a fresh SQLite database seeded with a demo sector");
+  demo->add_option("--database", demo_config.database, "SQLite file to create")
+      ->capture_default_str();
+  demo->add_option("--listen", demo_config.listen, "HOST:PORT")->capture_default_str();
+  demo->add_option("--static-dir", demo_config.static_dir, "web UI folder (default web/dist)");
+  demo->add_option("--demo-password", demo_password,
+                   "password of every demo user (default: random, printed)");
+  demo->add_flag("--keep", demo_keep, "reuse the database if it exists instead of recreating it");
+  demo->callback([&] { exit_code = RunDemo(demo_config, demo_password, demo_keep); });
+
+  // migrate
+  auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database schema");
+  AddCommon(migrate, common);
+  migrate->callback([&] {
+    auto config = ResolveConfig(common);
+    if (!config.ok()) return void(exit_code = Fail(config.error()));
+    auto db = store::Database::Open(config->database);
+    if (!db.ok()) return void(exit_code = Fail(db.error()));
+    auto report = store::Migrate(**db, AllMigrations());
+    if (!report.ok()) return void(exit_code = Fail(report.error()));
+    std::cout << "applied " << report->applied << " migration(s); " << report->already_applied
+              << " already applied\n";
+  });
+
+  // org add | list
+  auto* org = cli.add_subcommand("org", "Manage organisations");
+  org->require_subcommand(1);
+  identity::NewOrg new_org;
+  std::string org_kind = "institution", org_sector, org_parent;
+  auto* org_add = org->add_subcommand("add", "Add an organisation");
+  AddCommon(org_add, common);
+  org_add->add_option("--kind", org_kind, "regulator, bureau, isac or institution")
+      ->check(CLI::IsMember({"regulator", "bureau", "isac", "institution"}))
+      ->capture_default_str();
+  org_add->add_option("--sector", org_sector, "business category code, e.g. regional_bank");
+  org_add->add_option("--name-ja", new_org.name_ja, "Japanese name")->required();
+  org_add->add_option("--name-en", new_org.name_en, "English name")->required();
+  org_add->add_option("--parent", org_parent, "parent organisation id (bureaus)");
+  org_add->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    new_org.kind = *identity::ParseOrgKind(org_kind);
+    if (!org_sector.empty()) new_org.sector = org_sector;
+    if (!org_parent.empty()) new_org.parent_id = org_parent;
+    auto created = (*platform)->accounts().CreateOrg(kOperator, new_org, kCli);
+    if (!created.ok()) return void(exit_code = Fail(created.error()));
+    std::cout << created->id << "\n";
+  });
+  identity::OrgQuery org_query;
+  org_query.limit = 1000;
+  std::string org_list_kind;
+  std::string org_list_sector;
+  auto* org_list = org->add_subcommand("list", "List organisations");
+  AddCommon(org_list, common, true);
+  org_list->add_option("--kind", org_list_kind, "filter by kind");
+  org_list->add_option("--sector", org_list_sector, "filter by business category");
+  org_list->add_option("--search", org_query.text, "text in either name");
+  org_list->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    if (!org_list_kind.empty()) {
+      org_query.kind = identity::ParseOrgKind(org_list_kind);
+      if (!org_query.kind) return void(exit_code = Fail(InvalidArgument("unknown --kind")));
+    }
+    if (!org_list_sector.empty()) org_query.sector = org_list_sector;
+    auto page = (*platform)->accounts().ListOrgs(kOperator, org_query);
+    if (!page.ok()) return void(exit_code = Fail(page.error()));
+    Json rows = Json::array();
+    for (const auto& o : page->items) rows.push_back(identity::ToJson(o));
+    PrintRows(std::cout, {"id", "kind", "sector", "name_ja", "name_en"}, rows, FormatOf(common));
+  });
+
+  // user add | list | disable
+  auto* user = cli.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  identity::NewUser new_user;
+  std::string user_role = "institution_member";
+  bool password_stdin = false;
+  auto* user_add = user->add_subcommand("add", "Add a user (prints a generated password "
+                                                "unless --password-stdin)");
+  AddCommon(user_add, common);
+  user_add->add_option("--org", new_user.org_id, "organisation id")->required();
+  user_add->add_option("--username", new_user.username, "login name")->required();
+  user_add->add_option("--display-name", new_user.display_name, "name shown")->required();
+  user_add->add_option("--role", user_role, "role, e.g. institution_admin")->capture_default_str();
+  user_add->add_option("--locale", new_user.locale, "ja or en")->capture_default_str();
+  user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin");
+  user_add->callback([&] {
+    auto role = identity::ParseRole(user_role);
+    if (!role) return void(exit_code = Fail(InvalidArgument("unknown --role " + user_role)));
+    new_user.role = *role;
+    bool generated = false;
+    if (password_stdin) {
+      std::getline(std::cin, new_user.password);
+    } else {
+      new_user.password = RandomToken(15);
+      generated = true;
+    }
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto created = (*platform)->accounts().CreateUser(kOperator, new_user, kCli);
+    if (!created.ok()) return void(exit_code = Fail(created.error()));
+    std::cout << created->id << "\n";
+    if (generated) std::cout << "password: " << new_user.password << "\n";
+  });
+  std::string user_list_org;
+  auto* user_list = user->add_subcommand("list", "List the users of an organisation");
+  AddCommon(user_list, common, true);
+  user_list->add_option("--org", user_list_org, "organisation id")->required();
+  user_list->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto page = (*platform)->accounts().ListUsers(kOperator, user_list_org);
+    if (!page.ok()) return void(exit_code = Fail(page.error()));
+    Json rows = Json::array();
+    for (const auto& u : page->items) rows.push_back(identity::ToJson(u));
+    PrintRows(std::cout, {"id", "username", "display_name", "role", "disabled", "last_login_at"},
+              rows, FormatOf(common));
+  });
+  std::string disable_username;
+  auto* user_disable = user->add_subcommand("disable", "Disable a user and end their access");
+  AddCommon(user_disable, common);
+  user_disable->add_option("username", disable_username, "login name")->required();
+  user_disable->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto found = (*platform)->db().ReadValue<identity::User>([&](store::Connection& c) {
+      return identity::FindUserByUsername(c, kOperator, disable_username);
+    });
+    if (!found.ok()) return void(exit_code = Fail(found.error()));
+    auto disabled = (*platform)->accounts().DisableUser(kOperator, found->id, kCli);
+    if (!disabled.ok()) return void(exit_code = Fail(disabled.error()));
+    std::cout << "disabled " << disabled->username << "\n";
+  });
+
+  // token create | revoke
+  auto* token = cli.add_subcommand("token", "Manage API tokens for machine clients");
+  token->require_subcommand(1);
+  std::string token_user, token_name, token_expires, token_id;
+  auto* token_create = token->add_subcommand(
+      "create", "Create an API token; the token is printed once, on the last line");
+  AddCommon(token_create, common);
+  token_create->add_option("--user", token_user, "username the token acts as")->required();
+  token_create->add_option("--name", token_name, "what the token is for")->required();
+  token_create->add_option("--expires", token_expires, "RFC 3339 expiry time");
+  token_create->callback([&] {
+    std::optional<TimePoint> expires;
+    if (!token_expires.empty()) {
+      expires = ParseRfc3339(token_expires);
+      if (!expires) {
+        return void(exit_code = Fail(InvalidArgument("--expires must be RFC 3339")));
+      }
+    }
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto found = (*platform)->db().ReadValue<identity::User>([&](store::Connection& c) {
+      return identity::FindUserByUsername(c, kOperator, token_user);
+    });
+    if (!found.ok()) return void(exit_code = Fail(found.error()));
+    auto created =
+        (*platform)->accounts().CreateToken(kOperator, found->id, token_name, expires, kCli);
+    if (!created.ok()) return void(exit_code = Fail(created.error()));
+    std::cout << "token id: " << created->first.id << "\n" << created->second << "\n";
+  });
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke an API token");
+  AddCommon(token_revoke, common);
+  token_revoke->add_option("id", token_id, "token id")->required();
+  token_revoke->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    Status revoked = (*platform)->accounts().RevokeToken(kOperator, token_id, kCli);
+    if (!revoked.ok()) return void(exit_code = Fail(revoked.error()));
+    std::cout << "revoked " << token_id << "\n";
+  });
+
+  // audit verify
+  auto* audit_cmd = cli.add_subcommand("audit", "Audit log");
+  audit_cmd->require_subcommand(1);
+  auto* verify = audit_cmd->add_subcommand(
+      "verify", "Check the audit log's hash chain; exit 1 and name each broken entry");
+  AddCommon(verify, common);
+  verify->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto report = audit::Verify((*platform)->db());
+    if (!report.ok()) return void(exit_code = Fail(report.error()));
+    for (const auto& p : report->problems) {
+      std::cout << "entry " << p.seq << ": " << p.kind << ": " << p.message << "\n";
+    }
+    std::cout << report->checked << " entries checked; "
+              << (report->ok() ? "chain intact" : "CHAIN BROKEN") << "\n";
+    if (!report->ok()) exit_code = 1;
+  });
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  return exit_code;
+}
+
+}  // namespace fincyber::app
+
+int main(int argc, char** argv) { return fincyber::app::Main(argc, argv); }

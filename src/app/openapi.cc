@@ -1,0 +1,87 @@
+#include "app/openapi.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace fincyber::app {
+namespace {
+
+Json ErrorSchema() {
+  return {{"type", "object"},
+          {"required", {"error"}},
+          {"properties",
+           {{"error",
+             {{"type", "object"},
+              {"required", {"code", "message", "request_id"}},
+              {"properties",
+               {{"code", {{"type", "string"}}},
+                {"message", {{"type", "string"}}},
+                {"request_id", {{"type", "string"}}},
+                {"details",
+                 {{"type", "array"},
+                  {"items",
+                   {{"type", "object"},
+                    {"properties",
+                     {{"field", {{"type", "string"}}}, {"problem", {{"type", "string"}}}}}}}}}}}}}}}}}};
+}
+
+}  // namespace
+
+Json OpenApiDocument(const http::Router& router) {
+  Json paths = Json::object();
+  for (const auto& route : router.routes()) {
+    std::string method(http::MethodName(route.method));
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    Json op = {{"summary", route.summary},
+               {"responses",
+                {{"200", {{"description", "success"}}},
+                 {"default",
+                  {{"description", "error"},
+                   {"content",
+                    {{"application/json",
+                      {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
+    Json parameters = Json::array();
+    std::string_view pattern = route.pattern;
+    for (std::size_t open = pattern.find('{'); open != std::string_view::npos;
+         open = pattern.find('{', open + 1)) {
+      const std::size_t close = pattern.find('}', open);
+      parameters.push_back({{"name", std::string(pattern.substr(open + 1, close - open - 1))},
+                            {"in", "path"},
+                            {"required", true},
+                            {"schema", {{"type", "string"}}}});
+    }
+    if (!parameters.empty()) op["parameters"] = parameters;
+    if (route.auth == http::Auth::kRequired) {
+      op["security"] = Json::array({{{"session", Json::array()}}, {{"token", Json::array()}}});
+    }
+    paths[route.pattern][method] = op;
+  }
+  return {{"openapi", "3.1.0"},
+          {"info", {{"title", "fincyber API"}, {"version", FINCYBER_VERSION}}},
+          {"paths", paths},
+          {"components",
+           {{"schemas", {{"Error", ErrorSchema()}}},
+            {"securitySchemes",
+             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "fc_session"}}},
+              {"token", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+}
+
+void AddOpenApiRoute(http::Router& router) {
+  router.Add({http::Method::kGet, "/api/v1/openapi.json", http::Auth::kNone, nullptr,
+              "This OpenAPI document"});
+  // The document is built once, after the route list is final, and includes itself.
+  auto document = std::make_shared<const Json>(OpenApiDocument(router));
+  http::Router rebuilt;
+  for (auto route : router.routes()) {
+    if (route.pattern == "/api/v1/openapi.json") {
+      route.handler = [document](http::Request&) -> Result<http::Response> {
+        return http::Response::MakeJson(*document);
+      };
+    }
+    rebuilt.Add(std::move(route));
+  }
+  router = std::move(rebuilt);
+}
+
+}  // namespace fincyber::app

@@ -1,0 +1,51 @@
+// The composition root: opens the database, applies every module's migrations and
+// wires the services, routes, event dispatcher and HTTP server together. Commands
+// in main.cc use it; nothing below app/ knows how the pieces are assembled.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "accounts/service.h"
+#include "app/config.h"
+#include "base/clock.h"
+#include "identity/login_throttle.h"
+#include "store/database.h"
+#include "store/migrations.h"
+
+namespace fincyber::app {
+
+// Every module's migrations, in dependency order.
+std::vector<store::Migration> AllMigrations();
+
+class Platform {
+ public:
+  // Opens `database` and brings its schema up to date.
+  static Result<std::unique_ptr<Platform>> Open(const std::string& database);
+
+  store::Database& db() { return *db_; }
+  const Clock& clock() const { return clock_; }
+  accounts::AccountsService& accounts() { return *accounts_; }
+
+  // Serves until SIGINT or SIGTERM (which the caller must have blocked in every
+  // thread, see BlockTerminationSignals), then shuts down gracefully. Calls
+  // `on_listening` with the bound port once requests are being accepted.
+  Status Serve(const Config& config, const std::function<void(std::uint16_t)>& on_listening);
+
+ private:
+  Platform() = default;
+  SystemClock clock_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<identity::LoginThrottle> throttle_;
+  std::unique_ptr<accounts::AccountsService> accounts_;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and the threads it starts later,
+// so Serve() can wait for them synchronously.
+void BlockTerminationSignals();
+
+// web/dist beside the program (build/fincyber → web/dist), or "" if absent.
+std::string DefaultStaticDir();
+
+}  // namespace fincyber::app
