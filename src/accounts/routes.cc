@@ -70,7 +70,7 @@ Json WebhookJson(const events::Webhook& hook) {
           {"org_id", hook.org_id},
           {"url", hook.url},
           {"event_types", hook.event_types},
-          {"active", hook.active},
+          {"all_orgs", hook.all_orgs},
           {"created_at", hook.created_at}};
 }
 

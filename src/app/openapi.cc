@@ -6,23 +6,24 @@
 namespace fincyber::app {
 namespace {
 
+Json StringSchema() { return Json{{"type", "string"}}; }
+
 Json ErrorSchema() {
-  return {{"type", "object"},
-          {"required", {"error"}},
-          {"properties",
-           {{"error",
-             {{"type", "object"},
-              {"required", {"code", "message", "request_id"}},
-              {"properties",
-               {{"code", {{"type", "string"}}},
-                {"message", {{"type", "string"}}},
-                {"request_id", {{"type", "string"}}},
-                {"details",
-                 {{"type", "array"},
-                  {"items",
-                   {{"type", "object"},
-                    {"properties",
-                     {{"field", {{"type", "string"}}}, {"problem", {{"type", "string"}}}}}}}}}}}}}}}}}};
+  Json detail = Json::object();
+  detail["type"] = "object";
+  detail["properties"] = {{"field", StringSchema()}, {"problem", StringSchema()}};
+  Json body = Json::object();
+  body["type"] = "object";
+  body["required"] = Json::array({"code", "message", "request_id"});
+  body["properties"] = {{"code", StringSchema()},
+                        {"message", StringSchema()},
+                        {"request_id", StringSchema()},
+                        {"details", Json{{"type", "array"}, {"items", detail}}}};
+  Json schema = Json::object();
+  schema["type"] = "object";
+  schema["required"] = Json::array({"error"});
+  schema["properties"] = {{"error", body}};
+  return schema;
 }
 
 }  // namespace

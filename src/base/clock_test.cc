@@ -6,7 +6,7 @@ namespace fincyber {
 namespace {
 
 TEST(ClockTest, FormatsAndParsesRfc3339) {
-  const TimePoint t = FromUnixMillis(1'795'635'103'123);
+  const TimePoint t = FromUnixMillis(1'795'721'503'123);
   const std::string text = FormatRfc3339(t);
   EXPECT_EQ(text, "2026-11-26T19:31:43.123Z");
   EXPECT_EQ(ParseRfc3339(text), t);
