@@ -35,7 +35,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                        e.source().begin.column, e.description()));
   }
   static constexpr std::string_view kKnown[] = {"database",  "listen", "static_dir",
-                                                "threads",   "log_level", "tls"};
+                                                "threads",   "log_level", "tls",
+                                                "login_attempts_per_minute"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
@@ -53,6 +54,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   config.threads = static_cast<int>(threads);
   FC_RETURN_IF_ERROR(Read(table, "log_level", config.log_level, source));
+  std::int64_t attempts = config.login_attempts_per_minute;
+  FC_RETURN_IF_ERROR(Read(table, "login_attempts_per_minute", attempts, source));
+  if (attempts < 1 || attempts > 1'000'000) {
+    return InvalidArgument(fmt::format("{}: login_attempts_per_minute must be 1..1000000", source));
+  }
+  config.login_attempts_per_minute = static_cast<int>(attempts);
   if (const toml::table* tls = table["tls"].as_table()) {
     FC_RETURN_IF_ERROR(Read(*tls, "certificate", config.tls_certificate, source));
     FC_RETURN_IF_ERROR(Read(*tls, "private_key", config.tls_private_key, source));

@@ -5,6 +5,7 @@
 //   static_dir = "web/dist"
 //   threads = 2
 //   log_level = "info"                  # debug, info, warn, error
+//   login_attempts_per_minute = 20      # per client address
 //   [tls]
 //   certificate = "server.crt"
 //   private_key = "server.key"
@@ -24,6 +25,7 @@ struct Config {
   std::string static_dir;  // "" = web/dist beside the program
   int threads = 2;
   std::string log_level = "info";
+  int login_attempts_per_minute = 20;
   std::string tls_certificate;
   std::string tls_private_key;
 };

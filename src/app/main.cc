@@ -35,7 +35,7 @@ Result<Config> ResolveConfig(const CommonOptions& common) {
 
 Result<std::unique_ptr<Platform>> OpenPlatform(const CommonOptions& common) {
   FC_ASSIGN_OR_RETURN(auto config, ResolveConfig(common));
-  return Platform::Open(config.database);
+  return Platform::Open(config);
 }
 
 OutputFormat FormatOf(const CommonOptions& common) {
@@ -81,7 +81,7 @@ int RunServe(const CommonOptions& common, Config overrides, bool listen_set) {
   if (overrides.threads > 0) config->threads = overrides.threads;
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   BlockTerminationSignals();
-  auto platform = Platform::Open(config->database);
+  auto platform = Platform::Open(*config);
   if (!platform.ok()) return Fail(platform.error());
   Status served = (*platform)->Serve(*config, [&](std::uint16_t port) {
     auto listen = ParseListen(config->listen);
@@ -101,7 +101,7 @@ int RunDemo(Config config, const std::string& password_flag, bool keep) {
       std::filesystem::remove(config.database + suffix, ec);
     }
   }
-  auto platform = Platform::Open(config.database);
+  auto platform = Platform::Open(config);
   if (!platform.ok()) return Fail(platform.error());
   if (!existed || !keep) {
     const char* env_password = std::getenv("FINCYBER_DEMO_PASSWORD");

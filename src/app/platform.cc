@@ -25,13 +25,12 @@ std::vector<store::Migration> AllMigrations() {
   return all;
 }
 
-Result<std::unique_ptr<Platform>> Platform::Open(const std::string& database) {
+Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
   std::unique_ptr<Platform> platform(new Platform());
-  FC_ASSIGN_OR_RETURN(platform->db_, store::Database::Open(database));
+  FC_ASSIGN_OR_RETURN(platform->db_, store::Database::Open(config.database));
   FC_RETURN_IF_ERROR(store::Migrate(*platform->db_, AllMigrations()));
-  // 20 attempts a minute per address: generous for people, useless for guessing.
-  platform->throttle_ =
-      std::make_unique<identity::LoginThrottle>(platform->clock_, 20, std::chrono::seconds(60));
+  platform->throttle_ = std::make_unique<identity::LoginThrottle>(
+      platform->clock_, config.login_attempts_per_minute, std::chrono::seconds(60));
   platform->accounts_ = std::make_unique<accounts::AccountsService>(
       *platform->db_, platform->clock_, identity::AuthPolicy{}, *platform->throttle_);
   return platform;
@@ -56,8 +55,36 @@ std::string DefaultStaticDir() {
   return "";
 }
 
-Status Platform::Serve(const Config& config,
-                       const std::function<void(std::uint16_t)>& on_listening) {
+namespace {
+
+class RunningPlatform final : public Platform::Running {
+ public:
+  RunningPlatform(std::unique_ptr<OutboundHttp> outbound,
+                  std::unique_ptr<events::Dispatcher> dispatcher,
+                  std::unique_ptr<accounts::ServiceAuthenticator> authenticator,
+                  std::unique_ptr<http::Server> server)
+      : outbound_(std::move(outbound)),
+        dispatcher_(std::move(dispatcher)),
+        authenticator_(std::move(authenticator)),
+        server_(std::move(server)) {}
+  ~RunningPlatform() override { Stop(); }
+  std::uint16_t port() const override { return server_->port(); }
+  void Stop() override {
+    server_->Stop();
+    dispatcher_->Stop();
+  }
+
+ private:
+  // Declaration order is destruction order in reverse: the server goes first.
+  std::unique_ptr<OutboundHttp> outbound_;
+  std::unique_ptr<events::Dispatcher> dispatcher_;
+  std::unique_ptr<accounts::ServiceAuthenticator> authenticator_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config) {
   FC_ASSIGN_OR_RETURN(auto listen, ParseListen(config.listen));
   http::ServerOptions options;
   options.host = listen.host;
@@ -82,14 +109,19 @@ Status Platform::Serve(const Config& config,
   AddOpenApiRoute(router);
 
   auto outbound = MakeCurlHttp();
-  events::Dispatcher dispatcher(*db_, clock_, *outbound);
-  FC_RETURN_IF_ERROR(dispatcher.Start());
+  auto dispatcher = std::make_unique<events::Dispatcher>(*db_, clock_, *outbound);
+  FC_RETURN_IF_ERROR(dispatcher->Start());
+  auto authenticator = std::make_unique<accounts::ServiceAuthenticator>(*accounts_);
+  auto server = std::make_unique<http::Server>(options, std::move(router), *authenticator);
+  FC_RETURN_IF_ERROR(server->Start());
+  return std::unique_ptr<Running>(new RunningPlatform(
+      std::move(outbound), std::move(dispatcher), std::move(authenticator), std::move(server)));
+}
 
-  accounts::ServiceAuthenticator authenticator(*accounts_);
-  http::Server server(options, std::move(router), authenticator);
-  FC_RETURN_IF_ERROR(server.Start());
-  on_listening(server.port());
-
+Status Platform::Serve(const Config& config,
+                       const std::function<void(std::uint16_t)>& on_listening) {
+  FC_ASSIGN_OR_RETURN(auto running, Start(config));
+  on_listening(running->port());
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -97,8 +129,7 @@ Status Platform::Serve(const Config& config,
   int signal_number = 0;
   sigwait(&set, &signal_number);
   log::info("received signal {}; shutting down", signal_number);
-  server.Stop();
-  dispatcher.Stop();
+  running->Stop();
   return OkStatus();
 }
 

@@ -21,15 +21,26 @@ std::vector<store::Migration> AllMigrations();
 
 class Platform {
  public:
-  // Opens `database` and brings its schema up to date.
-  static Result<std::unique_ptr<Platform>> Open(const std::string& database);
+  // Opens the configured database and brings its schema up to date.
+  static Result<std::unique_ptr<Platform>> Open(const Config& config);
 
   store::Database& db() { return *db_; }
   const Clock& clock() const { return clock_; }
   accounts::AccountsService& accounts() { return *accounts_; }
 
-  // Serves until SIGINT or SIGTERM (which the caller must have blocked in every
-  // thread, see BlockTerminationSignals), then shuts down gracefully. Calls
+  // The HTTP server and event dispatcher, running until Stop() or destruction.
+  class Running {
+   public:
+    virtual ~Running() = default;
+    virtual std::uint16_t port() const = 0;
+    // Graceful: in-flight requests finish, then the dispatcher stops.
+    virtual void Stop() = 0;
+  };
+  // Starts serving and returns once requests are being accepted.
+  Result<std::unique_ptr<Running>> Start(const Config& config);
+
+  // Start(), then wait for SIGINT or SIGTERM (which the caller must have blocked in
+  // every thread, see BlockTerminationSignals) and stop gracefully. Calls
   // `on_listening` with the bound port once requests are being accepted.
   Status Serve(const Config& config, const std::function<void(std::uint16_t)>& on_listening);
 

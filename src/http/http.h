@@ -80,16 +80,23 @@ struct Route {
 
 class Router {
  public:
+  // Precondition: the pattern starts with '/' and no route has the same method and
+  // pattern (both are programming errors).
   void Add(Route route);
   // Finds the route for method and path, filling path_params. NotFound when no
   // pattern matches; InvalidArgument-free: a matched path with another method gives
   // FailedPrecondition("method not allowed") mapped to 405.
+  // Exact segments win over {name} segments; HEAD matches a GET route.
   Result<const Route*> Match(Method method, std::string_view path,
                              std::map<std::string, std::string>& path_params) const;
+  // The methods some route accepts for `path`, for the Allow header: "GET, HEAD, POST".
+  // Empty when no pattern matches.
+  std::string AllowedMethods(std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // routes_[i].pattern split on '/'
 };
 
 // Resolves credentials to a principal. Implemented in app/ over identity/, so http/
@@ -133,11 +140,13 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Errors: Unavailable when the address cannot be bound, InvalidArgument for
-  // unreadable TLS files.
+  // unreadable TLS files. Called at most once.
   Status Start();
+  // The bound port once Start() succeeded, else 0.
   std::uint16_t port() const;
   // Stops accepting, lets in-flight requests finish within the grace period, closes
-  // idle keep-alive connections, and joins the threads.
+  // idle keep-alive connections, and joins the threads. Idempotent; any thread but a
+  // request handler's (it joins the handler threads).
   void Stop();
 
  private:
@@ -147,6 +156,10 @@ class Server {
 
 // Status code for an error code (the one table).
 int HttpStatusFor(ErrorCode code);
+// Status code for an error: the table, refined for the few errors the server itself
+// raises with a more precise status (405 method not allowed, 413 body too large,
+// 415 unsupported media type, 431 headers too large).
+int HttpStatusFor(const Error& error);
 // The error body for an error, as sent to the client.
 Json ErrorBody(const Error& error, std::string_view request_id);
 

@@ -52,9 +52,17 @@ class Connection {
   // Runs a statement that returns rows. Statements are prepared once per connection
   // and cached by their text. Errors: AlreadyExists on a unique-constraint violation,
   // FailedPrecondition on other constraint violations, Aborted on a serialisation
-  // failure or deadlock (the caller may retry the transaction), Internal otherwise.
+  // failure or deadlock (the caller may retry the transaction), Unavailable when the
+  // server is gone or a lock wait times out, Internal otherwise (including a wrong
+  // parameter count, more than one statement, and a write inside Read).
+  //
+  // A failed statement ends the transaction on every backend, as PostgreSQL does:
+  // later calls on this Connection return the same error and the transaction rolls
+  // back even if the body returns ok. Use INSERT ... ON CONFLICT instead of trying an
+  // insert and carrying on after AlreadyExists.
   virtual Result<std::vector<Row>> Query(std::string_view sql, const Params& params = {}) = 0;
-  // Runs a statement without result rows; returns the number of rows changed.
+  // Runs a statement without result rows; returns the number of rows an INSERT,
+  // UPDATE or DELETE changed (0 for other statements).
   virtual Result<std::int64_t> Execute(std::string_view sql, const Params& params = {}) = 0;
 
   // Serialises this transaction against every other transaction that takes the same
@@ -64,6 +72,9 @@ class Connection {
 
   // Queues a notification on `channel`, delivered to every Listen()er of every
   // process sharing the database once (and only if) this transaction commits.
+  // Identical notifications within one transaction may be delivered once.
+  // InvalidArgument for a channel not matching [a-z_][a-z0-9_]{0,62} or a payload of
+  // 8000 bytes or more; Internal inside Read.
   virtual Status Notify(std::string_view channel, std::string_view payload) = 0;
 
   // Conveniences over Query.
@@ -103,7 +114,13 @@ class Database {
   // Calls `listener` on a background thread for every notification on `channel`
   // committed by any process using this database. The listener must be quick and
   // must not call back into Database synchronously. Registered for the lifetime
-  // of the Database.
+  // of the Database. A notification is a wake-up hint, not data: on PostgreSQL,
+  // notifications sent while the listening connection is being re-established are
+  // lost, so a listener re-reads the database. (SQLite serves one process, so
+  // delivery is to the listeners of every handle on the file in this process.)
+  // InvalidArgument for an invalid channel name; Unavailable when the server does
+  // not confirm the subscription within busy_timeout_ms (the listener stays
+  // registered and is subscribed once the server is reachable).
   virtual Status Listen(std::string_view channel, Listener listener) = 0;
 
   // Convenience: Transact/Read returning a value.

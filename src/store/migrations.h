@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/database.h"
@@ -34,5 +35,10 @@ Result<MigrationReport> Migrate(Database& db, const std::vector<Migration>& migr
 
 // AUTO_ID replaced for the dialect. Exposed for tests.
 std::string TranslateDdl(std::string_view sql, Dialect dialect);
+
+// Splits a migration's SQL on top-level ';' (not inside quotes or comments) into
+// trimmed statements, dropping those that hold only whitespace and comments.
+// Exposed for tests.
+std::vector<std::string> SplitStatements(std::string_view sql);
 
 }  // namespace fincyber::store

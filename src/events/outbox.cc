@@ -1,0 +1,95 @@
+// The outbox table, its migrations and Publish.
+//
+// Why Publish takes a lock: on PostgreSQL an id drawn from a sequence is not a commit
+// timestamp. Transaction T1 may draw id 5, T2 id 6, and T2 commit first; a dispatcher
+// reading "id > 4" then sees 6, moves its cursor to 6, and never sees 5. Taking
+// LockExclusive("events_outbox") before the INSERT makes every publishing transaction
+// draw its id and commit while holding the lock (an advisory transaction lock is
+// released only after the commit is visible), so ids become visible in increasing
+// order and "id > cursor" never skips one. The price is that publishing transactions
+// run one at a time from their Publish to their end, which is why callers publish
+// late. SQLite serialises writers anyway.
+#include <fmt/format.h>
+
+#include "base/clock.h"
+#include "base/json.h"
+#include "events/events.h"
+#include "events/internal/schema.h"
+
+namespace fincyber::events {
+namespace {
+
+constexpr std::size_t kMaxTypeLength = 100;
+constexpr std::size_t kMaxOrgIdLength = 100;
+
+}  // namespace
+
+std::vector<store::Migration> Migrations() {
+  return {
+      {"events", 1, "outbox, webhooks and webhook deliveries",
+       // events_fanout holds how far webhook deliveries have been created; one row.
+       // events_webhooks.from_event_id: the newest event when the hook was registered,
+       // so a hook never receives events older than itself.
+       R"sql(
+CREATE TABLE events_outbox (
+  id AUTO_ID,
+  type TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE events_webhooks (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  event_types TEXT NOT NULL,
+  all_orgs BIGINT NOT NULL,
+  from_event_id BIGINT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX events_webhooks_org ON events_webhooks (org_id);
+CREATE TABLE events_deliveries (
+  id TEXT PRIMARY KEY,
+  event_id BIGINT NOT NULL,
+  webhook_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_at TEXT NOT NULL,
+  locked_until TEXT,
+  last_error TEXT,
+  updated_at TEXT NOT NULL,
+  UNIQUE (event_id, webhook_id)
+);
+CREATE INDEX events_deliveries_due ON events_deliveries (status, next_attempt_at);
+CREATE INDEX events_deliveries_webhook ON events_deliveries (webhook_id);
+CREATE TABLE events_fanout (
+  id BIGINT PRIMARY KEY,
+  last_event_id BIGINT NOT NULL
+);
+INSERT INTO events_fanout (id, last_event_id) VALUES (1, 0)
+)sql"},
+  };
+}
+
+Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::string_view type,
+                             std::string_view org_id, const Json& payload) {
+  if (type.empty() || type.size() > kMaxTypeLength) {
+    return InvalidArgument(fmt::format("event type must be 1 to {} characters", kMaxTypeLength));
+  }
+  if (org_id.size() > kMaxOrgIdLength) {
+    return InvalidArgument(fmt::format("org id longer than {} characters", kMaxOrgIdLength));
+  }
+  FC_RETURN_IF_ERROR(conn.LockExclusive("events_outbox"));
+  FC_ASSIGN_OR_RETURN(auto rows,
+                      conn.Query("INSERT INTO events_outbox (type, org_id, payload, created_at) "
+                                 "VALUES (?, ?, ?, ?) RETURNING id",
+                                 {std::string(type), std::string(org_id), DumpJson(payload),
+                                  FormatRfc3339(clock.Now())}));
+  if (rows.size() != 1) return Internal("events_outbox insert returned no id");
+  const std::int64_t id = rows[0].GetInt(0);
+  FC_RETURN_IF_ERROR(conn.Notify(internal::kChannel, std::to_string(id)));
+  return id;
+}
+
+}  // namespace fincyber::events

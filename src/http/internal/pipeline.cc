@@ -1,0 +1,220 @@
+#include "http/internal/pipeline.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <exception>
+
+#include "base/crypto.h"
+#include "base/log.h"
+#include "http/internal/errors.h"
+#include "http/internal/target.h"
+
+namespace fincyber::http::internal {
+namespace {
+
+constexpr std::size_t kMaxRequestIdLength = 64;
+
+// The UI is served from this origin only; charts draw on canvas or inline SVG.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'";
+
+constexpr std::array<std::pair<std::string_view, Method>, 7> kMethods{{
+    {"GET", Method::kGet},
+    {"HEAD", Method::kHead},
+    {"POST", Method::kPost},
+    {"PUT", Method::kPut},
+    {"PATCH", Method::kPatch},
+    {"DELETE", Method::kDelete},
+    {"OPTIONS", Method::kOptions},
+}};
+
+std::optional<Method> ParseMethod(std::string_view name) {
+  for (const auto& [text, method] : kMethods) {
+    if (text == name) return method;
+  }
+  return std::nullopt;
+}
+
+bool IsUnsafe(Method method) {
+  return method == Method::kPost || method == Method::kPut || method == Method::kPatch ||
+         method == Method::kDelete;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view RawPath(std::string_view target) { return target.substr(0, target.find('?')); }
+
+bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+// A browser names the page's origin on every cross-site write; a request from our own
+// UI names the host it was sent to. Compared without the scheme so that a proxy in
+// front that terminates TLS does not break it.
+Status CheckOrigin(const Request& request) {
+  const std::string_view origin = request.Header("origin");
+  if (origin.empty()) return OkStatus();
+  const std::size_t scheme_end = origin.find("://");
+  const std::string_view authority =
+      scheme_end == std::string_view::npos ? std::string_view() : origin.substr(scheme_end + 3);
+  const std::string_view host = request.Header("host");
+  if (authority.empty() || !EqualsIgnoreCase(authority, host)) {
+    return PermissionDenied("cross-origin request refused");
+  }
+  return OkStatus();
+}
+
+Status CheckCsrf(const Request& request, const identity::Principal& principal) {
+  const std::string_view token = request.Header(kCsrfHeader);
+  if (token.empty() || principal.csrf_token.empty() ||
+      !ConstantTimeEquals(token, principal.csrf_token)) {
+    return PermissionDenied("missing or invalid CSRF token");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+std::string RequestIdFor(std::string_view incoming) {
+  const bool valid =
+      !incoming.empty() && incoming.size() <= kMaxRequestIdLength &&
+      std::all_of(incoming.begin(), incoming.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
+  return valid ? std::string(incoming) : RandomToken(12);
+}
+
+Pipeline::Pipeline(Router router, Authenticator& authenticator,
+                   std::optional<StaticFiles> static_files, bool tls)
+    : router_(std::move(router)),
+      authenticator_(authenticator),
+      static_files_(std::move(static_files)),
+      tls_(tls) {}
+
+Response Pipeline::Handle(Incoming incoming) const {
+  Request request;
+  request.headers = std::move(incoming.headers);
+  request.body = std::move(incoming.body);
+  request.remote_address = incoming.remote_address;
+  request.request_id = RequestIdFor(request.Header("x-request-id"));
+  Result<Response> result = Internal("request not dispatched");
+  // Handlers and the authenticator are other modules' code: an exception from them
+  // fails this request only.
+  try {
+    result = Dispatch(incoming.method, incoming.target, request);
+  } catch (const std::exception& e) {
+    result = Internal(fmt::format("handler threw: {}", e.what()));
+  } catch (...) {
+    result = Internal("handler threw a non-standard exception");
+  }
+  Response response = result.ok() ? std::move(result).value()
+                                   : ErrorResponse(result.error(), request);
+  Finish(response, incoming, request);
+  return response;
+}
+
+Response Pipeline::Reject(const Error& error, const Incoming& incoming) const {
+  Request request;
+  request.headers = incoming.headers;
+  request.request_id = RequestIdFor(request.Header("x-request-id"));
+  Response response = ErrorResponse(error, request);
+  Finish(response, incoming, request);
+  return response;
+}
+
+Result<Response> Pipeline::Dispatch(std::string_view method_name, std::string_view target,
+                                    Request& request) const {
+  FC_ASSIGN_OR_RETURN(Target parsed, ParseTarget(target));
+  request.path = std::move(parsed.path);
+  request.query = std::move(parsed.query);
+  const std::optional<Method> method = ParseMethod(method_name);
+  if (!method) return MethodNotAllowed();
+  request.method = *method;
+
+  Result<const Route*> route = router_.Match(*method, request.path, request.path_params);
+  if (!route.ok()) {
+    const bool read = *method == Method::kGet || *method == Method::kHead;
+    if (route.error().code() == ErrorCode::kNotFound && static_files_ && read &&
+        !IsApiPath(request.path)) {
+      return static_files_->Serve(request.path);
+    }
+    return std::move(route).error();
+  }
+  if ((*route)->auth == Auth::kRequired) {
+    FC_RETURN_IF_ERROR(Authenticate(request));
+  } else if (IsUnsafe(*method)) {
+    // Public writes (sign-in) get the Origin check too: no login CSRF.
+    FC_RETURN_IF_ERROR(CheckOrigin(request));
+  }
+  return (*route)->handler(request);
+}
+
+Status Pipeline::Authenticate(Request& request) const {
+  const std::string_view authorization = request.Header("authorization");
+  if (!authorization.empty()) {
+    constexpr std::string_view kBearer = "bearer ";
+    if (authorization.size() <= kBearer.size() ||
+        !EqualsIgnoreCase(authorization.substr(0, kBearer.size()), kBearer)) {
+      return Unauthenticated("unsupported authorization scheme");
+    }
+    // Bearer tokens are never sent by a browser on its own, so no CSRF check.
+    FC_ASSIGN_OR_RETURN(request.principal,
+                        authenticator_.FromToken(authorization.substr(kBearer.size())));
+    return OkStatus();
+  }
+  const std::optional<std::string> session = request.Cookie(kSessionCookie);
+  if (!session || session->empty()) return Unauthenticated();
+  FC_ASSIGN_OR_RETURN(identity::Principal principal, authenticator_.FromSession(*session));
+  if (IsUnsafe(request.method)) {
+    FC_RETURN_IF_ERROR(CheckOrigin(request));
+    FC_RETURN_IF_ERROR(CheckCsrf(request, principal));
+  }
+  request.principal = std::move(principal);
+  return OkStatus();
+}
+
+Response Pipeline::ErrorResponse(const Error& error, const Request& request) const {
+  const int status = HttpStatusFor(error);
+  if (status >= 500) {
+    log::error("request {} failed: {}", request.request_id, error.internal_message());
+  }
+  Response response = Response::MakeJson(ErrorBody(error, request.request_id), status);
+  if (status == 405) response.SetHeader("Allow", router_.AllowedMethods(request.path));
+  if (status == 401) response.SetHeader("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+void Pipeline::Finish(Response& response, const Incoming& incoming,
+                      const Request& request) const {
+  const std::string_view path = RawPath(incoming.target);
+  response.SetHeader("X-Request-Id", request.request_id);
+  response.SetHeader("X-Content-Type-Options", "nosniff");
+  response.SetHeader("Referrer-Policy", "no-referrer");
+  response.SetHeader("X-Frame-Options", "DENY");
+  response.SetHeader("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  if (tls_) response.SetHeader("Strict-Transport-Security", "max-age=31536000");
+  if (IsApiPath(path) || response.status >= 400) response.SetHeader("Cache-Control", "no-store");
+  // 204 and 304 carry no body and, by RFC 9110, no Content-Length.
+  if (response.status != 204 && response.status != 304) {
+    response.SetHeader("Content-Length", std::to_string(response.body.size()));
+  } else {
+    response.body.clear();
+  }
+  if (incoming.method == "HEAD") response.body.clear();
+
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - incoming.started);
+  // The raw path, never the query string (it may carry tokens) nor any header.
+  log::info("http {} {} {} {:.1f}ms id={}", incoming.method, path, response.status,
+            static_cast<double>(elapsed.count()) / 1000.0, request.request_id);
+}
+
+}  // namespace fincyber::http::internal

@@ -1,0 +1,465 @@
+// The Boost.Beast server: sockets, TLS, timeouts, keep-alive and shutdown. What
+// happens to a request once read is internal::Pipeline's business.
+#include "http/internal/asio.h"  // first: see the header
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <unordered_map>
+
+#include "base/log.h"
+#include "http/http.h"
+#include "http/internal/errors.h"
+#include "http/internal/pipeline.h"
+
+namespace fincyber::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+constexpr std::size_t kFirstReadBytes = 4096;
+// After an error response that closes the connection, the client may still be
+// sending (a body over the limit): read and discard for a moment so that closing
+// does not reset the connection before the client has read the response.
+constexpr std::chrono::milliseconds kLingerTime{500};
+constexpr std::size_t kLingerBytes = 1 << 20;
+// Once the grace period is over, how long connections get to notice a forced close.
+constexpr std::chrono::milliseconds kForcedCloseWait{1000};
+
+std::string ToString(beast::string_view text) { return std::string(text.data(), text.size()); }
+
+Result<ssl::context> MakeTlsContext(const TlsFiles& files) {
+  ssl::context context(ssl::context::tls_server);
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                      ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+  beast::error_code ec;
+  context.use_certificate_chain_file(files.certificate_chain_file, ec);
+  if (ec) {
+    return Error(ErrorCode::kInvalidArgument, "cannot load the TLS certificate chain",
+                 files.certificate_chain_file + ": " + ec.message());
+  }
+  context.use_private_key_file(files.private_key_file, ssl::context::pem, ec);
+  if (ec || SSL_CTX_check_private_key(context.native_handle()) != 1) {
+    return Error(ErrorCode::kInvalidArgument, "cannot load the TLS private key",
+                 files.private_key_file + ": " + (ec ? ec.message() : "does not match"));
+  }
+  return context;
+}
+
+// What Stop() needs from a connection; both run on the connection's strand.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Close now if idle, else after the response in progress.
+  virtual void Shutdown() = 0;
+  virtual void ForceClose() = 0;
+};
+
+// What connections share with the server. Declared apart from Server::Impl, which
+// is private to Server.
+class ServerState {
+ public:
+  explicit ServerState(ServerOptions options) : options_(std::move(options)) {}
+
+  const ServerOptions& options() const { return options_; }
+  // Precondition: set by Start() before the first connection.
+  const internal::Pipeline& pipeline() const { return *pipeline_; }
+  void SetPipeline(internal::Pipeline pipeline) { pipeline_.emplace(std::move(pipeline)); }
+  bool stopping() const { return stopping_.load(); }
+  void SetStopping() { stopping_ = true; }
+
+  std::uint64_t Register(std::weak_ptr<Connection> connection) {
+    std::lock_guard lock(mutex_);
+    const std::uint64_t id = next_id_++;
+    connections_[id] = std::move(connection);
+    return id;
+  }
+  void Unregister(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    connections_.erase(id);
+    if (connections_.empty()) drained_.notify_all();
+  }
+  std::vector<std::shared_ptr<Connection>> Live() {
+    std::vector<std::shared_ptr<Connection>> live;
+    std::lock_guard lock(mutex_);
+    for (auto& [id, weak] : connections_) {
+      if (auto connection = weak.lock()) live.push_back(std::move(connection));
+    }
+    return live;
+  }
+  // Whether every connection closed within `timeout`.
+  bool WaitDrained(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return drained_.wait_for(lock, timeout, [this] { return connections_.empty(); });
+  }
+
+ private:
+  const ServerOptions options_;
+  std::optional<internal::Pipeline> pipeline_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable drained_;  // connections_ became empty
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections_;  // by mutex_
+  std::uint64_t next_id_ = 1;  // 0: never registered; guarded by mutex_
+};
+
+// One connection: reads requests one at a time, keeps the connection alive between
+// them, and enforces the idle and per-request deadlines. All members are used only
+// on the connection's strand.
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(ServerState& server, Stream stream)
+      : server_(server), options_(server.options()), stream_(std::move(stream)) {
+    beast::error_code ec;
+    const tcp::endpoint peer = Tcp().socket().remote_endpoint(ec);
+    if (!ec) remote_address_ = peer.address().to_string();
+  }
+  ~Session() override { server_.Unregister(id_); }
+
+  // Registers with the server and starts reading.
+  void Run() {
+    id_ = server_.Register(this->weak_from_this());
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        self->Tcp().expires_after(self->options_.read_timeout);
+        self->stream_.async_handshake(ssl::stream_base::server,
+                                      [self](beast::error_code ec) {
+                                        if (ec) return self->Close();
+                                        self->WaitForRequest();
+                                      });
+      } else {
+        self->WaitForRequest();
+      }
+    });
+  }
+
+  void Shutdown() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->shutting_down_ = true;
+      if (self->state_ == State::kIdle) self->Close();
+    });
+  }
+
+  void ForceClose() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->Close(); });
+  }
+
+ private:
+  enum class State { kIdle, kReading, kBusy, kClosed };
+
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  // Between requests the idle timeout applies; the first byte starts the request's
+  // read timeout, which covers headers and body together (slow clients are cut off).
+  void WaitForRequest() {
+    if (shutting_down_ || server_.stopping()) return Close();
+    if (buffer_.size() > 0) return BeginRequest();  // pipelined
+    state_ = State::kIdle;
+    Tcp().expires_after(options_.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+          if (ec || self->state_ == State::kClosed) return self->Close();
+          self->buffer_.commit(bytes);
+          self->BeginRequest();
+        });
+  }
+
+  void BeginRequest() {
+    state_ = State::kReading;
+    started_ = Clock::now();
+    Tcp().expires_at(started_ + options_.read_timeout);
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    parser_->body_limit(options_.max_body_bytes);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->OnReadError(ec);
+          self->OnHeader();
+        });
+  }
+
+  void OnHeader() {
+    const bool expects_continue =
+        beast::iequals(parser_->get()[bhttp::field::expect], "100-continue");
+    if (!expects_continue || parser_->is_done()) return ReadBody();
+    auto interim =
+        std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+    bhttp::async_write(stream_, *interim,
+                       [self = this->shared_from_this(), interim](beast::error_code ec,
+                                                                  std::size_t) {
+                         if (ec) return self->Close();
+                         self->ReadBody();
+                       });
+  }
+
+  void ReadBody() {
+    if (parser_->is_done()) return OnRequest();
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->OnReadError(ec);
+                        self->OnRequest();
+                      });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::header_limit) {
+      return Reject(internal::HeadersTooLarge());
+    }
+    if (ec == bhttp::error::body_limit) return Reject(internal::BodyTooLarge());
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      return Reject(InvalidArgument("malformed HTTP request"));
+    }
+    // Timeouts, resets and clients going away: nobody is left to answer.
+    if (ec == beast::error::timeout) {
+      log::debug("http connection from {} timed out reading a request", remote_address_);
+    }
+    Close();
+  }
+
+  internal::Incoming IncomingFromParser() {
+    const auto& header = parser_->get();
+    internal::Incoming incoming;
+    incoming.method = ToString(header.method_string());
+    incoming.target = ToString(header.target());
+    for (const auto& field : header) {
+      std::string name = ToString(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      incoming.headers.emplace_back(std::move(name), ToString(field.value()));
+    }
+    incoming.remote_address = remote_address_;
+    incoming.started = started_;
+    return incoming;
+  }
+
+  void Reject(const Error& error) {
+    state_ = State::kBusy;
+    Response response = server_.pipeline().Reject(error, IncomingFromParser());
+    Write(std::move(response), 11, false);
+  }
+
+  void OnRequest() {
+    state_ = State::kBusy;
+    internal::Incoming incoming = IncomingFromParser();
+    const unsigned version = parser_->get().version();
+    const bool keep_alive = parser_->get().keep_alive();
+    incoming.body = std::move(parser_->get().body());
+    parser_.reset();
+    Response response = server_.pipeline().Handle(std::move(incoming));
+    Write(std::move(response), version,
+          keep_alive && !shutting_down_ && !server_.stopping());
+  }
+
+  void Write(Response response, unsigned version, bool keep_alive) {
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+    message->version(version);
+    message->result(static_cast<unsigned>(response.status));
+    for (auto& [name, value] : response.headers) message->set(name, value);
+    message->body() = std::move(response.body);
+    message->keep_alive(keep_alive);
+    // Content-Length comes from the pipeline (for HEAD it is the GET's, without a body),
+    // so the payload is not "prepared" here.
+    Tcp().expires_after(options_.idle_timeout);
+    bhttp::async_write(stream_, *message,
+                       [self = this->shared_from_this(), message, keep_alive](
+                           beast::error_code ec, std::size_t) {
+                         if (ec) return self->Close();
+                         if (!keep_alive) return self->Linger();
+                         self->WaitForRequest();
+                       });
+  }
+
+  // Half-closes and discards what the client still sends, then closes.
+  void Linger() {
+    if (state_ == State::kClosed) return;
+    beast::error_code ec;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    linger_deadline_ = Clock::now() + kLingerTime;
+    LingerRead();
+  }
+
+  void LingerRead() {
+    Tcp().expires_at(linger_deadline_);
+    Tcp().async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+          self->lingered_bytes_ += bytes;
+          if (ec || self->state_ == State::kClosed || self->lingered_bytes_ > kLingerBytes) {
+            return self->Close();
+          }
+          self->LingerRead();
+        });
+  }
+
+  void Close() {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    beast::error_code ec;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Tcp().close();
+  }
+
+  ServerState& server_;
+  const ServerOptions& options_;
+  std::uint64_t id_ = 0;  // set by Run()
+  Stream stream_;
+  std::string remote_address_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  State state_ = State::kIdle;
+  bool shutting_down_ = false;
+  Clock::time_point started_;
+  Clock::time_point linger_deadline_;
+  std::size_t lingered_bytes_ = 0;
+};
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Router router, Authenticator& authenticator)
+      : state_(std::move(options)), router_(std::move(router)), authenticator_(authenticator) {}
+  ~Impl() { Stop(); }
+
+  Status Start();
+  void Stop();
+  std::uint16_t port() const { return port_.load(); }
+
+ private:
+  void Accept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+
+  ServerState state_;
+  const ServerOptions& options_ = state_.options();
+  Router router_;  // moved into the pipeline by Start()
+  Authenticator& authenticator_;
+  std::optional<ssl::context> tls_context_;
+  std::atomic<std::uint16_t> port_{0};
+  std::mutex stop_mutex_;
+  bool stopped_ = false;  // guarded by stop_mutex_
+
+  // Declared after everything a connection touches: destroying the io_context
+  // destroys the connections still referenced by pending handlers.
+  asio::io_context io_context_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  tcp::acceptor acceptor_{asio::make_strand(io_context_)};
+  asio::steady_timer accept_retry_{acceptor_.get_executor()};
+  std::vector<std::thread> threads_;
+};
+
+Status Server::Impl::Start() {
+  if (options_.tls) {
+    FC_ASSIGN_OR_RETURN(ssl::context context, MakeTlsContext(*options_.tls));
+    tls_context_.emplace(std::move(context));
+  }
+  std::optional<internal::StaticFiles> static_files;
+  if (!options_.static_dir.empty()) {
+    FC_ASSIGN_OR_RETURN(static_files, internal::StaticFiles::Open(options_.static_dir));
+  }
+  state_.SetPipeline(internal::Pipeline(std::move(router_), authenticator_,
+                                        std::move(static_files), options_.tls.has_value()));
+
+  const std::string where = options_.host + ":" + std::to_string(options_.port);
+  beast::error_code ec;
+  tcp::resolver resolver(io_context_);
+  const auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
+                                          tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    return Unavailable("cannot resolve the listen address", where + ": " + ec.message());
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Unavailable("cannot listen on " + where, where + ": " + ec.message());
+  port_ = acceptor_.local_endpoint().port();
+
+  work_.emplace(asio::make_work_guard(io_context_));
+  Accept();
+  const int threads = std::max(1, options_.threads);
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_context_.run(); });
+  log::info("http server listening on {}:{}{}", options_.host, port_.load(),
+            tls_context_ ? " (TLS)" : "");
+  return OkStatus();
+}
+
+void Server::Impl::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_context_),
+                         [this](beast::error_code ec, tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
+}
+
+void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (ec) {
+    // Typically out of file descriptors: back off instead of spinning.
+    log::warn("http accept failed: {}", ec.message());
+    accept_retry_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) Accept();
+    });
+    return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  if (tls_context_) {
+    std::make_shared<Session<TlsStream>>(
+        state_, TlsStream(PlainStream(std::move(socket)), *tls_context_))->Run();
+  } else {
+    std::make_shared<Session<PlainStream>>(state_, PlainStream(std::move(socket)))->Run();
+  }
+  Accept();
+}
+
+void Server::Impl::Stop() {
+  std::lock_guard stop_lock(stop_mutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  state_.SetStopping();
+  if (threads_.empty()) return;  // never started
+
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+    accept_retry_.cancel();
+  });
+  for (auto& connection : state_.Live()) connection->Shutdown();
+  if (!state_.WaitDrained(options_.shutdown_grace)) {
+    for (auto& connection : state_.Live()) connection->ForceClose();
+    state_.WaitDrained(kForcedCloseWait);
+  }
+  work_.reset();
+  io_context_.stop();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+  log::info("http server stopped");
+}
+
+Server::Server(ServerOptions options, Router router, Authenticator& authenticator)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), authenticator)) {}
+
+Server::~Server() = default;
+
+Status Server::Start() { return impl_->Start(); }
+std::uint16_t Server::port() const { return impl_->port(); }
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace fincyber::http
