@@ -163,7 +163,7 @@ END {
   exit failures > 0 ? 1 : 0
 }
 ' "${cmake_files[@]}" "${sources[@]}" || {
-  echo "check_layers: layer violations found (dependencies are declared in src/*/CMakeLists.txt)" >&2
+  echo "check_layers: violations found (dependencies: DEPS in src/*/CMakeLists.txt)" >&2
   exit 1
 }
 echo "layers ok: ${#sources[@]} files checked"

@@ -88,7 +88,8 @@ new_tree
 expect_pass "clean tree" 13
 
 new_tree
-printf '#include "store/database.h"\n\n#include "identity/access.h"\n' >"$tree/src/store/database.cc"
+printf '#include "store/database.h"\n\n#include "identity/access.h"\n' \
+  >"$tree/src/store/database.cc"
 expect_violation "lower layer includes a higher one" \
   'src/store/database.cc:3: #include "identity/access.h": store/ does not depend on identity/'
 
@@ -112,7 +113,7 @@ new_tree
 mkdir -p "$tree/src/app"
 printf '#include "identity/access.h"\n' >"$tree/src/app/main.cc"
 expect_violation "module without declared dependencies" \
-  'src/app/main.cc:1: #include "identity/access.h": app/ does not depend on identity/ (DEPS: (none))'
+  'src/app/main.cc:1: #include "identity/access.h": app/ does not depend on identity/ (DEPS: (none)'
 
 new_tree
 sed -i 's/DEPS base  #/DEPS base identity  #/' "$tree/src/store/CMakeLists.txt"

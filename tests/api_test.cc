@@ -27,9 +27,12 @@ struct Env {
   std::string password = RandomToken(12);
   std::map<std::string, std::string> org_ids;  // name_en → id
 
-  static Env& For(const std::string& backend) {
+  static std::map<std::string, std::unique_ptr<Env>>& All() {
     static std::map<std::string, std::unique_ptr<Env>> envs;
-    auto& env = envs[backend];
+    return envs;
+  }
+  static Env& For(const std::string& backend) {
+    auto& env = All()[backend];
     if (!env) env = Make(backend);
     return *env;
   }
@@ -52,12 +55,22 @@ struct Env {
     env->running = std::move(*running);
     TestClient coord(env->running->port());
     coord.Login("coord", env->password);
-    for (const auto& org : coord.Get("/api/v1/orgs?limit=1000").json()["items"]) {
-      env->org_ids[org["name_en"]] = org["id"];
+    HttpResult orgs = coord.Get("/api/v1/orgs?limit=1000");
+    const Json listed = orgs.json();
+    for (const auto& org : listed["items"]) {
+      env->org_ids[org["name_en"].get<std::string>()] = org["id"].get<std::string>();
     }
+    EXPECT_EQ(env->org_ids.size(), 130u) << orgs.body.substr(0, 500);
     return env;
   }
 };
+
+// Servers stop while the test program is still whole, not in static destruction.
+class StopServers : public ::testing::Environment {
+ public:
+  void TearDown() override { Env::All().clear(); }
+};
+const auto* const kStopServers = ::testing::AddGlobalTestEnvironment(new StopServers);
 
 class ApiTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -94,9 +107,9 @@ TEST_P(ApiTest, HealthAndOpenApiArePublic) {
 }
 
 TEST_P(ApiTest, EveryProtectedRouteRequiresCredentials) {
-  HttpResult doc = Anonymous().Get("/api/v1/openapi.json");
+  const Json doc = Anonymous().Get("/api/v1/openapi.json").json();
   int checked = 0;
-  for (const auto& [path, methods] : doc.json()["paths"].items()) {
+  for (const auto& [path, methods] : doc["paths"].items()) {
     for (const auto& [method, op] : methods.items()) {
       if (!op.contains("security")) continue;
       std::string concrete = path;
@@ -155,7 +168,7 @@ TEST_P(ApiTest, OrganisationDirectoryFollowsTheRole) {
   TestClient coord = As("coord");
   EXPECT_EQ(coord.Get("/api/v1/orgs?sector=securities").json()["total"], 15);
   EXPECT_EQ(coord.Get("/api/v1/orgs?kind=bureau").json()["total"], 8);
-  EXPECT_EQ(coord.Get("/api/v1/orgs?q=suzaku").json()["total"], 1);
+  EXPECT_EQ(coord.Get("/api/v1/orgs?q=Suzaku%20Bank").json()["total"], 1);
   EXPECT_EQ(coord.Get("/api/v1/orgs?sector=casino").status, 400);
   EXPECT_EQ(coord.Get("/api/v1/orgs?limit=abc").status, 400);
   EXPECT_EQ(coord.Get("/api/v1/orgs?limit=2&offset=2").json()["items"].size(), 2u);
@@ -180,8 +193,9 @@ TEST_P(ApiTest, AnotherInstitutionIsInvisibleThroughEveryEndpoint) {
   // Audit: the admin sees only its own organisation's entries; a member none.
   HttpResult audit = a.Get("/api/v1/audit?limit=500");
   ASSERT_EQ(audit.status, 200);
-  ASSERT_FALSE(audit.json()["items"].empty());
-  for (const auto& e : audit.json()["items"]) EXPECT_EQ(e["actor_org_id"], Org(kBankA));
+  const Json entries = audit.json()["items"];
+  ASSERT_FALSE(entries.empty());
+  for (const auto& e : entries) EXPECT_EQ(e["actor_org_id"], Org(kBankA));
   EXPECT_TRUE(As("mb01.member").Get("/api/v1/audit").json()["items"].empty());
   EXPECT_GT(As("auditor").Get("/api/v1/audit?limit=500").json()["items"].size(),
             audit.json()["items"].size());
@@ -233,7 +247,8 @@ TEST_P(ApiTest, AdminManagesUsersOfItsOwnInstitution) {
                                {"password", "short"}});
   ASSERT_EQ(invalid.status, 400);
   std::set<std::string> fields;
-  for (const auto& d : invalid.json()["error"]["details"]) fields.insert(d["field"]);
+  const Json details = invalid.json()["error"]["details"];
+  for (const auto& d : details) fields.insert(d["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"username", "password"}));
 
   HttpResult created = a.Post("/api/v1/orgs/" + org + "/users",

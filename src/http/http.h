@@ -63,6 +63,8 @@ struct Response {
   void SetHeader(std::string name, std::string value);
 };
 
+// Runs on one of the server's threads, concurrently with other handlers; a thrown
+// exception becomes a 500 for that request only.
 using Handler = std::function<Result<Response>(Request&)>;
 
 enum class Auth {
@@ -100,7 +102,8 @@ class Router {
 };
 
 // Resolves credentials to a principal. Implemented in app/ over identity/, so http/
-// knows nothing of sessions or tokens beyond where they are carried.
+// knows nothing of sessions or tokens beyond where they are carried. Called
+// concurrently from the server's threads.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
@@ -120,7 +123,7 @@ struct TlsFiles {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
-  int threads = 2;
+  int threads = 2;  // I/O threads, which also run the handlers
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds read_timeout{15000};    // whole request, slow clients cut off
@@ -140,7 +143,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Errors: Unavailable when the address cannot be bound, InvalidArgument for
-  // unreadable TLS files. Called at most once.
+  // unreadable TLS files or a static_dir that is not a directory,
+  // FailedPrecondition once stopped. Called at most once.
   Status Start();
   // The bound port once Start() succeeded, else 0.
   std::uint16_t port() const;

@@ -4,12 +4,16 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include "base/log.h"
 #include "http/http.h"
@@ -352,8 +356,8 @@ class Server::Impl {
   Authenticator& authenticator_;
   std::optional<ssl::context> tls_context_;
   std::atomic<std::uint16_t> port_{0};
-  std::mutex stop_mutex_;
-  bool stopped_ = false;  // guarded by stop_mutex_
+  std::mutex stop_mutex_;  // serialises Start() and Stop()
+  bool stopped_ = false;   // guarded by stop_mutex_
 
   // Declared after everything a connection touches: destroying the io_context
   // destroys the connections still referenced by pending handlers.
@@ -365,6 +369,8 @@ class Server::Impl {
 };
 
 Status Server::Impl::Start() {
+  std::lock_guard stop_lock(stop_mutex_);  // a concurrent Stop() waits for the threads
+  if (stopped_) return FailedPrecondition("server already stopped");
   if (options_.tls) {
     FC_ASSIGN_OR_RETURN(ssl::context context, MakeTlsContext(*options_.tls));
     tls_context_.emplace(std::move(context));

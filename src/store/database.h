@@ -67,14 +67,16 @@ class Connection {
 
   // Serialises this transaction against every other transaction that takes the same
   // named lock, until commit or rollback (PostgreSQL advisory transaction lock;
-  // SQLite write transactions are already serialised).
+  // SQLite write transactions are already serialised). On PostgreSQL, locks and
+  // notifications are scoped to the connection's schema, so deployments sharing a
+  // database in separate schemas do not interfere.
   virtual Status LockExclusive(std::string_view name) = 0;
 
   // Queues a notification on `channel`, delivered to every Listen()er of every
   // process sharing the database once (and only if) this transaction commits.
   // Identical notifications within one transaction may be delivered once.
-  // InvalidArgument for a channel not matching [a-z_][a-z0-9_]{0,62} or a payload of
-  // 8000 bytes or more; Internal inside Read.
+  // InvalidArgument for a channel not matching [a-z_][a-z0-9_]{0,62} or a payload
+  // longer than 7900 bytes; Internal inside Read.
   virtual Status Notify(std::string_view channel, std::string_view payload) = 0;
 
   // Conveniences over Query.

@@ -362,6 +362,18 @@ TEST_P(DatabaseTest, NotifyOnlyReachesItsChannel) {
   EXPECT_EQ(alerts.Received(), std::vector<std::string>{"a1"});
 }
 
+TEST_P(DatabaseTest, NotificationsStayInTheirDatabase) {
+  auto neighbour = testing::TestDatabase::Create(GetParam());
+  Inbox inbox;
+  ASSERT_TRUE(neighbour->db().Listen("orders", inbox.AsListener()).ok());
+  ASSERT_TRUE(db().Transact([](Connection& c) { return c.Notify("orders", "not yours"); }).ok());
+  const std::string largest(7900, 'p');
+  ASSERT_TRUE(
+      neighbour->db().Transact([&](Connection& c) { return c.Notify("orders", largest); }).ok());
+  ASSERT_TRUE(inbox.WaitFor(largest));
+  EXPECT_EQ(inbox.Received(), std::vector<std::string>{largest});
+}
+
 TEST_P(DatabaseTest, RejectsInvalidChannelsAndPayloads) {
   for (const char* channel : {"", "Orders", "1abc", "a-b", "a b", "x\"; DROP TABLE items; --"}) {
     Status listen = db().Listen(channel, [](std::string_view) {});
@@ -374,7 +386,7 @@ TEST_P(DatabaseTest, RejectsInvalidChannelsAndPayloads) {
   EXPECT_FALSE(db().Listen(std::string(64, 'a'), [](std::string_view) {}).ok());
   EXPECT_TRUE(db().Listen(std::string(63, 'a'), [](std::string_view) {}).ok());
   Status too_long =
-      db().Transact([](Connection& c) { return c.Notify("orders", std::string(8000, 'p')); });
+      db().Transact([](Connection& c) { return c.Notify("orders", std::string(7901, 'p')); });
   ASSERT_FALSE(too_long.ok());
   EXPECT_EQ(too_long.error().code(), ErrorCode::kInvalidArgument);
   Status in_read = db().Read([](Connection& c) { return c.Notify("orders", "p"); });

@@ -47,8 +47,9 @@ class BasicConnection : public Connection {
   std::optional<Error> failure_;
 };
 
-// Notification payloads are limited as PostgreSQL limits them, on every backend.
-inline constexpr std::size_t kMaxNotifyPayload = 7999;
+// Notification payloads are limited as PostgreSQL limits them (under 8000 bytes,
+// less the backend's own prefix), on every backend.
+inline constexpr std::size_t kMaxNotifyPayload = 7900;
 
 // Runs `body` between `begin` and COMMIT on a backend connection `C` (which has
 // Begin, Control and RollbackIfOpen), rolling back on any error, including a

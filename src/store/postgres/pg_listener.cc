@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "base/log.h"
+#include "store/postgres/pg_session.h"
+#include "store/postgres/pg_sql.h"
 
 namespace fincyber::store::postgres {
 
@@ -91,13 +93,13 @@ bool PgListener::Subscribe() {
       Disconnect();
       return false;
     }
-    PQsetNoticeProcessor(
-        conn_, [](void*, const char*) {}, nullptr);
-    if (PQsetClientEncoding(conn_, "UTF8") != 0) {
-      log::warn("notification listener cannot set UTF8: {}", PQerrorMessage(conn_));
+    std::optional<std::string> schema = ConfigureSession(conn_, confirm_timeout_);
+    if (!schema) {
+      log::warn("notification listener cannot set up its session: {}", PQerrorMessage(conn_));
       Disconnect();
       return false;
     }
+    prefix_ = PayloadPrefix(*schema);
   }
   std::vector<std::string> missing;
   {
@@ -124,7 +126,10 @@ bool PgListener::Subscribe() {
 
 void PgListener::Drain() {
   while (PGnotify* note = PQnotifies(conn_)) {
-    listeners_.Dispatch(note->relname, note->extra);
+    std::string_view payload = note->extra;
+    if (payload.starts_with(prefix_)) {
+      listeners_.Dispatch(note->relname, payload.substr(prefix_.size()));
+    }
     PQfreemem(note);
   }
 }

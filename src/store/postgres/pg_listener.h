@@ -55,6 +55,7 @@ class PgListener {
   const int wake_fd_;
   internal::ListenerSet listeners_;
   pg_conn* conn_ = nullptr;  // used only by the thread
+  std::string prefix_;       // used only by the thread: PayloadPrefix of conn_'s schema
 
   std::mutex mutex_;
   std::condition_variable subscribed_;

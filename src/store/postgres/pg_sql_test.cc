@@ -31,6 +31,16 @@ TEST(DatabasePgAdvisoryLockKey, IsStableFnv1a) {
   EXPECT_NE(AdvisoryLockKey("schema_migrations"), AdvisoryLockKey("schema_migration"));
 }
 
+TEST(DatabasePgScope, PrefixAndLockKeyDependOnSchema) {
+  EXPECT_EQ(PayloadPrefix("t_1").size(), kPayloadPrefixSize);
+  EXPECT_EQ(PayloadPrefix("").size(), kPayloadPrefixSize);
+  EXPECT_EQ(PayloadPrefix("t_1"), PayloadPrefix("t_1"));
+  EXPECT_NE(PayloadPrefix("t_1"), PayloadPrefix("t_2"));
+  EXPECT_EQ(ScopedLockKey("public", "counter"), ScopedLockKey("public", "counter"));
+  EXPECT_NE(ScopedLockKey("public", "counter"), ScopedLockKey("t_1", "counter"));
+  EXPECT_NE(ScopedLockKey("ab", "c"), ScopedLockKey("a", "bc"));
+}
+
 TEST(DatabasePgSqlState, MapsToErrorCodes) {
   EXPECT_EQ(CodeForSqlState("23505"), ErrorCode::kAlreadyExists);
   EXPECT_EQ(CodeForSqlState("23503"), ErrorCode::kFailedPrecondition);

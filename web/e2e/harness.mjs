@@ -1,0 +1,132 @@
+// Starts the real fincyber server on a fresh demo database and a headless
+// Chromium (Debian's, driven by playwright-core) for the browser tests.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const RESULTS_DIR = join(WEB_DIR, 'test-results');
+
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs `fincyber demo` and resolves once it prints its URL. The demo password is
+ * random per run so that nothing in the repository is a credential.
+ */
+export async function startServer() {
+  const bin = resolve(WEB_DIR, process.env.FINCYBER_BIN ?? '../build/fincyber');
+  const staticDir = join(WEB_DIR, 'dist');
+  if (!existsSync(bin)) throw new Error(`server binary not found: ${bin} (set FINCYBER_BIN)`);
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    throw new Error(`${staticDir}/index.html missing: run "npm run build" first`);
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'fincyber-e2e-'));
+  const password = `Demo-${randomBytes(12).toString('hex')}`;
+  const child = spawn(
+    bin,
+    [
+      'demo',
+      '--database',
+      join(workDir, 'demo.db'),
+      '--listen',
+      '127.0.0.1:0',
+      '--static-dir',
+      staticDir,
+      '--demo-password',
+      password,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const log = [];
+  const remember = (line) => {
+    log.push(line);
+    if (log.length > 200) log.shift();
+  };
+  createInterface({ input: child.stderr }).on('line', remember);
+
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new Error(
+          `server did not print its URL within ${STARTUP_TIMEOUT_MS} ms:\n` + log.join('\n'),
+        ),
+      );
+    }, STARTUP_TIMEOUT_MS);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      remember(line);
+      const match = /listening on (http:\/\/[^\s]+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1].replace(/\/$/, ''));
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `server exited (code ${code}, signal ${signal}) before listening:\n` + log.join('\n'),
+        ),
+      );
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+
+  return {
+    url,
+    password,
+    log,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Logs in through the API from Node and returns a function for authenticated GETs. */
+export async function apiSession(baseUrl, username, password) {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`API login as ${username}: ${response.status}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return async (path) => {
+    const r = await fetch(`${baseUrl}/api/v1${path}`, { headers: { Cookie: cookie } });
+    if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
+    return r.json();
+  };
+}

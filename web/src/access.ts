@@ -1,0 +1,32 @@
+// What the UI offers to whom. The server enforces the real policy on every
+// request; these only decide which controls are shown, mirroring that policy.
+import type { Org, Role, User } from './api';
+
+/** Coordination office and auditors see every user; everyone else their own organisation's. */
+export function canSeeUsers(me: User, org: Org): boolean {
+  return me.role === 'coordination_office' || me.role === 'auditor' || me.org_id === org.id;
+}
+
+/** Coordination office: any organisation; institution admin: its own. */
+export function canManageUsers(me: User, org: Org): boolean {
+  return (
+    me.role === 'coordination_office' || (me.role === 'institution_admin' && me.org_id === org.id)
+  );
+}
+
+/**
+ * Roles `me` may give a new user of `org`, most common first: the roles that fit
+ * the organisation's kind, less those only the coordination office may grant.
+ */
+export function assignableRoles(me: User, org: Org): Role[] {
+  const reserved: Role[] = ['coordination_office', 'auditor'];
+  const fitting = ROLES_BY_KIND[org.kind];
+  return me.role === 'coordination_office' ? fitting : fitting.filter((r) => !reserved.includes(r));
+}
+
+const ROLES_BY_KIND: Record<Org['kind'], Role[]> = {
+  regulator: ['coordination_office', 'auditor', 'exercise_controller', 'evaluator'],
+  bureau: ['bureau_staff', 'coordination_office', 'auditor'],
+  isac: ['isac_analyst', 'exercise_controller', 'evaluator'],
+  institution: ['institution_member', 'institution_admin', 'exercise_controller', 'evaluator'],
+};

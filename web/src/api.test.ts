@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ApiClient, ApiError, errorFromBody, queryString } from './api';
+
+interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+function fakeFetch(status: number, body: unknown, calls: Call[]): typeof fetch {
+  return async (input, init) => {
+    calls.push({ url: String(input), init: init ?? {} });
+    return new Response(body === undefined ? null : JSON.stringify(body), { status });
+  };
+}
+
+const session = {
+  user: { id: 'u1', org_id: 'o1', username: 'coord', role: 'coordination_office' },
+  org: { id: 'o1' },
+  csrf_token: 'tok-123',
+};
+
+describe('errorFromBody', () => {
+  it('reads the API error shape', () => {
+    const e = errorFromBody(400, {
+      error: {
+        code: 'invalid_argument',
+        message: 'bad',
+        request_id: 'r1',
+        details: [{ field: 'username', problem: 'required' }, { nonsense: true }],
+      },
+    });
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.code).toBe('invalid_argument');
+    expect(e.requestId).toBe('r1');
+    expect(e.details).toEqual([{ field: 'username', problem: 'required' }]);
+  });
+
+  it('falls back to a code for the status when the body is not an API error', () => {
+    expect(errorFromBody(429, undefined).code).toBe('resource_exhausted');
+    expect(errorFromBody(502, 'Bad gateway').code).toBe('internal');
+  });
+});
+
+describe('queryString', () => {
+  it('drops empty values and encodes the rest', () => {
+    expect(
+      queryString({ kind: '', sector: 'major_bank', q: '銀行 &', limit: 1, x: undefined }),
+    ).toBe('?sector=major_bank&q=%E9%8A%80%E8%A1%8C+%26&limit=1');
+    expect(queryString({ kind: '' })).toBe('');
+  });
+});
+
+describe('ApiClient', () => {
+  it('sends the CSRF token from login on unsafe requests only', async () => {
+    const calls: Call[] = [];
+    const client = new ApiClient(fakeFetch(200, session, calls));
+    await client.login('coord', 'pw');
+    await client.orgs({ kind: 'bureau' });
+    await client.disableUser('u 2');
+    const headers = calls.map((c) => c.init.headers as Record<string, string>);
+    expect(calls[0].url).toBe('/api/v1/auth/login');
+    expect(JSON.parse(String(calls[0].init.body))).toEqual({ username: 'coord', password: 'pw' });
+    expect(headers[1]['X-CSRF-Token']).toBeUndefined();
+    expect(calls[1].url).toBe('/api/v1/orgs?kind=bureau');
+    expect(calls[2].url).toBe('/api/v1/users/u%202/disable');
+    expect(calls[2].init.method).toBe('POST');
+    expect(headers[2]['X-CSRF-Token']).toBe('tok-123');
+  });
+
+  it('reports a lost session once logged in, but not a failed login', async () => {
+    let lost = 0;
+    const failing = new ApiClient(
+      fakeFetch(401, { error: { code: 'unauthenticated', message: 'no' } }, []),
+    );
+    failing.onUnauthenticated = () => lost++;
+    await expect(failing.login('a', 'b')).rejects.toMatchObject({ status: 401 });
+    expect(lost).toBe(0);
+    failing.setCsrfToken('tok');
+    await expect(failing.me()).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(lost).toBe(1);
+  });
+
+  it('turns a network failure into an ApiError', async () => {
+    const client = new ApiClient(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(client.sectors()).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('returns nothing for 204', async () => {
+    const client = new ApiClient(fakeFetch(204, undefined, []));
+    await expect(client.logout()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,246 @@
+// Typed client for the JSON API under /api/v1. Every failure becomes an ApiError
+// carrying the server's error code, field details and request id, so pages can
+// show the right message without parsing responses themselves.
+import type { Locale } from './i18n';
+
+export type OrgKind = 'regulator' | 'bureau' | 'isac' | 'institution';
+export const ORG_KINDS: readonly OrgKind[] = ['regulator', 'bureau', 'isac', 'institution'];
+
+export type Role =
+  | 'coordination_office'
+  | 'bureau_staff'
+  | 'isac_analyst'
+  | 'institution_admin'
+  | 'institution_member'
+  | 'exercise_controller'
+  | 'evaluator'
+  | 'auditor';
+
+export interface Org {
+  id: string;
+  name_ja: string;
+  name_en: string;
+  kind: OrgKind;
+  sector: string | null;
+  parent_id: string | null;
+  created_at: string;
+}
+
+export interface User {
+  id: string;
+  org_id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  locale: Locale;
+  disabled: boolean;
+  last_login_at: string | null;
+  created_at: string;
+}
+
+export interface Session {
+  user: User;
+  org: Org;
+  csrf_token: string;
+}
+
+export interface Sector {
+  code: string;
+  name_ja: string;
+  name_en: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+/** `code` is the server's canonical code, or "network" when no response arrived. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldProblem[] = [],
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Builds an ApiError from a failed response's status and (possibly non-JSON) body. */
+export function errorFromBody(status: number, body: unknown): ApiError {
+  const error =
+    typeof body === 'object' && body !== null && 'error' in body
+      ? (body as { error: unknown }).error
+      : undefined;
+  if (typeof error !== 'object' || error === null) {
+    return new ApiError(status, codeForStatus(status), `HTTP ${status}`);
+  }
+  const e = error as Record<string, unknown>;
+  const details = Array.isArray(e.details)
+    ? e.details.filter(
+        (d): d is FieldProblem =>
+          typeof d === 'object' &&
+          d !== null &&
+          typeof d.field === 'string' &&
+          typeof d.problem === 'string',
+      )
+    : [];
+  return new ApiError(
+    status,
+    typeof e.code === 'string' ? e.code : codeForStatus(status),
+    typeof e.message === 'string' ? e.message : `HTTP ${status}`,
+    details,
+    typeof e.request_id === 'string' ? e.request_id : undefined,
+  );
+}
+
+// Used only when a proxy or crash returns a body that is not the API's error shape.
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'invalid_argument';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'permission_denied';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'already_exists';
+    case 429:
+      return 'resource_exhausted';
+    case 503:
+      return 'unavailable';
+    default:
+      return 'internal';
+  }
+}
+
+/** Query string from the defined, non-empty values of `params`. */
+export function queryString(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const BASE = '/api/v1';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class ApiClient {
+  private csrfToken = '';
+  /** Called when a request made with a session gets 401 (session expired or revoked). */
+  onUnauthenticated: () => void = () => {};
+
+  constructor(private readonly fetchImpl: typeof fetch = (...args) => fetch(...args)) {}
+
+  setCsrfToken(token: string): void {
+    this.csrfToken = token;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (UNSAFE.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(BASE + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+    } catch (cause) {
+      throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!response.ok) {
+      const error = errorFromBody(response.status, parsed);
+      if (error.status === 401 && this.csrfToken) this.onUnauthenticated();
+      throw error;
+    }
+    return parsed as T;
+  }
+
+  async login(username: string, password: string): Promise<Session> {
+    const session = await this.request<Session>('POST', '/auth/login', { username, password });
+    this.setCsrfToken(session.csrf_token);
+    return session;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request<void>('POST', '/auth/logout');
+    } finally {
+      this.setCsrfToken('');
+    }
+  }
+
+  async me(): Promise<Session> {
+    const session = await this.request<Session>('GET', '/me');
+    this.setCsrfToken(session.csrf_token);
+    return session;
+  }
+
+  setLocale(locale: Locale): Promise<User> {
+    return this.request('PUT', '/me/locale', { locale });
+  }
+
+  sectors(): Promise<{ items: Sector[] }> {
+    return this.request('GET', '/sectors');
+  }
+
+  orgs(filter: {
+    kind?: string;
+    sector?: string;
+    q?: string;
+    limit?: number;
+    offset?: number;
+  }): Promise<Page<Org>> {
+    return this.request('GET', `/orgs${queryString(filter)}`);
+  }
+
+  org(id: string): Promise<Org> {
+    return this.request('GET', `/orgs/${encodeURIComponent(id)}`);
+  }
+
+  orgUsers(id: string): Promise<Page<User>> {
+    return this.request('GET', `/orgs/${encodeURIComponent(id)}/users`);
+  }
+
+  supervised(id: string): Promise<Page<Org>> {
+    return this.request('GET', `/orgs/${encodeURIComponent(id)}/supervised`);
+  }
+
+  createUser(
+    orgId: string,
+    user: { username: string; display_name: string; role: Role; password: string; locale: Locale },
+  ): Promise<User> {
+    return this.request('POST', `/orgs/${encodeURIComponent(orgId)}/users`, user);
+  }
+
+  disableUser(id: string): Promise<User> {
+    return this.request('POST', `/users/${encodeURIComponent(id)}/disable`);
+  }
+}
+
+export const api = new ApiClient();
