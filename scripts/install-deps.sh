@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev postgresql
   libsodium-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm chromium wrk curl
+  nodejs npm chromium fonts-noto-cjk wrk curl
 )
 
 missing=()

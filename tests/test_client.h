@@ -33,6 +33,8 @@ class TestClient {
   // Logs in and keeps the cookie and CSRF token; returns the response.
   HttpResult Login(const std::string& username, const std::string& password);
   void UseBearer(std::string token) { bearer_ = std::move(token); }
+  // Talk to another server (e.g. a second replica) with the same credentials.
+  void SetPort(std::uint16_t port) { port_ = port; }
   void DropCsrf() { csrf_.clear(); }
   const std::string& csrf() const { return csrf_; }
   std::map<std::string, std::string> extra_headers;

@@ -69,6 +69,7 @@ class RunningPlatform final : public Platform::Running {
         server_(std::move(server)) {}
   ~RunningPlatform() override { Stop(); }
   std::uint16_t port() const override { return server_->port(); }
+  events::Dispatcher& dispatcher() override { return *dispatcher_; }
   void Stop() override {
     server_->Stop();
     dispatcher_->Stop();

@@ -10,6 +10,7 @@
 #include "accounts/service.h"
 #include "app/config.h"
 #include "base/clock.h"
+#include "events/events.h"
 #include "identity/login_throttle.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -33,6 +34,8 @@ class Platform {
    public:
     virtual ~Running() = default;
     virtual std::uint16_t port() const = 0;
+    // This replica's event dispatcher, for in-process subscribers.
+    virtual events::Dispatcher& dispatcher() = 0;
     // Graceful: in-flight requests finish, then the dispatcher stops.
     virtual void Stop() = 0;
   };
