@@ -208,6 +208,31 @@ TEST_P(ApiTest, AnotherInstitutionIsInvisibleThroughEveryEndpoint) {
             404);
 }
 
+TEST_P(ApiTest, WebhooksBelongToTheirInstitution) {
+  TestClient a = As("mb05.admin");
+  HttpResult bad = a.Post("/api/v1/webhooks", {{"url", "javascript:alert(1)"}});
+  EXPECT_EQ(bad.status, 400);
+  HttpResult created = a.Post("/api/v1/webhooks", {{"url", "https://hooks.example/in"},
+                                                   {"event_types", {"user.*"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_FALSE(created.json()["secret"].get<std::string>().empty());
+  const std::string id = created.json()["webhook"]["id"];
+  EXPECT_EQ(a.Get("/api/v1/webhooks").json()["items"].size(), 1u);
+
+  TestClient b = As("rb05.admin");
+  EXPECT_TRUE(b.Get("/api/v1/webhooks").json()["items"].empty());
+  EXPECT_EQ(b.Send("DELETE", "/api/v1/webhooks/" + id).status, 404);
+  EXPECT_EQ(b.Post("/api/v1/webhooks", {{"url", "https://hooks.example/x"},
+                                        {"org_id", Org("Seiran Financial Bank")}})
+                .status,
+            403);
+  EXPECT_EQ(a.Send("DELETE", "/api/v1/webhooks/" + id).status, 204);
+  const Json audit = a.Get("/api/v1/audit?action=webhook.").json()["items"];
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0]["action"], "webhook.deleted");
+  EXPECT_EQ(audit[1]["action"], "webhook.created");
+}
+
 TEST_P(ApiTest, BureauStaffSeeOnlyWhatTheySupervise) {
   TestClient markets = As("markets");
   EXPECT_EQ(markets.Get("/api/v1/orgs/" + Org(kSecuritiesA)).status, 200);

@@ -77,7 +77,7 @@ Json WebhookJson(const events::Webhook& hook) {
 }  // namespace
 
 void AddRoutes(http::Router& router, AccountsService& service, store::Database& db,
-               const Clock& clock, RouteOptions options) {
+               RouteOptions options) {
   AccountsService* svc = &service;
   const bool secure = options.secure_cookies;
 
@@ -300,7 +300,6 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
               },
               "Audit log entries visible to the caller, newest first"});
 
-  const Clock* clk = &clock;
   router.Add({Method::kGet, "/api/v1/webhooks", Auth::kRequired,
               [database](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
@@ -312,7 +311,7 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
               "Webhooks of the caller's organisation"});
 
   router.Add({Method::kPost, "/api/v1/webhooks", Auth::kRequired,
-              [database, clk](Request& req) -> Result<Response> {
+              [svc](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
                 FC_ASSIGN_OR_RETURN(auto body, req.JsonBody());
                 FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"url", "event_types", "org_id"}));
@@ -333,17 +332,16 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
                     hook.event_types.push_back(t.get<std::string>());
                   }
                 }
-                FC_ASSIGN_OR_RETURN(auto created,
-                                    events::RegisterWebhook(*database, *clk, *p, hook));
+                FC_ASSIGN_OR_RETURN(auto created, svc->RegisterWebhook(*p, hook, InfoOf(req)));
                 return Response::MakeJson(
                     {{"webhook", WebhookJson(created.first)}, {"secret", created.second}}, 201);
               },
               "Register a webhook; the signing secret is returned once"});
 
   router.Add({Method::kDelete, "/api/v1/webhooks/{id}", Auth::kRequired,
-              [database](Request& req) -> Result<Response> {
+              [svc](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
-                FC_RETURN_IF_ERROR(events::DeleteWebhook(*database, *p, req.PathParam("id")));
+                FC_RETURN_IF_ERROR(svc->DeleteWebhook(*p, req.PathParam("id"), InfoOf(req)));
                 return Response::NoContent();
               },
               "Delete a webhook"});

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "accounts/service.h"
-#include "base/clock.h"
 #include "base/outbound_http.h"
 #include "http/http.h"
 
@@ -15,7 +14,7 @@ struct RouteOptions {
 };
 
 void AddRoutes(http::Router& router, AccountsService& service, store::Database& db,
-               const Clock& clock, RouteOptions options);
+               RouteOptions options);
 
 // Resolves session cookies and API tokens for the HTTP server.
 class ServiceAuthenticator final : public http::Authenticator {

@@ -217,4 +217,26 @@ Status AccountsService::RevokeToken(const Principal& principal, std::string_view
   });
 }
 
+Result<std::pair<events::Webhook, std::string>> AccountsService::RegisterWebhook(
+    const Principal& principal, const events::NewWebhook& hook, const RequestInfo& info) {
+  using Created = std::pair<events::Webhook, std::string>;
+  return db_.TransactValue<Created>([&](store::Connection& conn) -> Result<Created> {
+    FC_ASSIGN_OR_RETURN(auto created, events::RegisterWebhook(conn, clock_, principal, hook));
+    // The URL is left out: receivers often put their own token in it.
+    FC_RETURN_IF_ERROR(Record(conn, clock_, principal, "webhook.created", "webhook",
+                              created.first.id, created.first.org_id,
+                              {{"event_types", created.first.event_types}}, info, false));
+    return created;
+  });
+}
+
+Status AccountsService::DeleteWebhook(const Principal& principal, std::string_view webhook_id,
+                                      const RequestInfo& info) {
+  return db_.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(events::DeleteWebhook(conn, principal, webhook_id));
+    return Record(conn, clock_, principal, "webhook.deleted", "webhook", std::string(webhook_id),
+                  "", Json::object(), info, false);
+  });
+}
+
 }  // namespace fincyber::accounts

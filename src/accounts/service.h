@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/result.h"
+#include "events/events.h"
 #include "identity/auth.h"
 #include "identity/directory.h"
 #include "identity/login_throttle.h"
@@ -67,6 +68,13 @@ class AccountsService {
       std::optional<TimePoint> expires_at, const RequestInfo& info);
   Status RevokeToken(const identity::Principal& principal, std::string_view token_id,
                      const RequestInfo& info);
+
+  // Returns the webhook and its signing secret (shown once).
+  Result<std::pair<events::Webhook, std::string>> RegisterWebhook(
+      const identity::Principal& principal, const events::NewWebhook& hook,
+      const RequestInfo& info);
+  Status DeleteWebhook(const identity::Principal& principal, std::string_view webhook_id,
+                       const RequestInfo& info);
 
   // Lets tests and demo seeding create users with a cheap password hash.
   void UseFastPasswordHashing() { fast_password_hashing_ = true; }

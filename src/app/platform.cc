@@ -98,8 +98,7 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   if (options.static_dir.empty()) log::warn("no web UI found; serving the API only");
 
   http::Router router;
-  accounts::AddRoutes(router, *accounts_, *db_, clock_,
-                      {.secure_cookies = options.tls.has_value()});
+  accounts::AddRoutes(router, *accounts_, *db_, {.secure_cookies = options.tls.has_value()});
   const std::string backend = db_->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql";
   router.Add({http::Method::kGet, "/api/v1/health", http::Auth::kNone,
               [backend](http::Request&) -> Result<http::Response> {

@@ -125,7 +125,8 @@ struct NewWebhook {
 // principal manages `org_id` (coordination office: any organisation; institution
 // admin: its own); InvalidArgument for a URL that is not http(s), longer than 2048
 // characters or carries credentials, or for malformed event types (at most 50).
-Result<std::pair<Webhook, std::string>> RegisterWebhook(store::Database& db, const Clock& clock,
+// Runs in the caller's transaction, so the change commits with its audit entry.
+Result<std::pair<Webhook, std::string>> RegisterWebhook(store::Connection& conn, const Clock& clock,
                                                         const identity::Principal& principal,
                                                         const NewWebhook& hook);
 
@@ -137,7 +138,7 @@ Result<std::vector<Webhook>> ListWebhooks(store::Database& db,
 // Deletes a webhook and its pending deliveries. Errors: PermissionDenied for roles
 // that manage none; NotFound when absent or of an organisation the principal does
 // not manage.
-Status DeleteWebhook(store::Database& db, const identity::Principal& principal,
+Status DeleteWebhook(store::Connection& conn, const identity::Principal& principal,
                      std::string_view id);
 
 }  // namespace fincyber::events

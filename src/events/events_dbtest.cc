@@ -24,6 +24,19 @@
 namespace fincyber::events {
 namespace {
 
+// The webhook calls run in the caller's transaction; these give each its own.
+Result<std::pair<Webhook, std::string>> RegisterIn(store::Database& db, const Clock& clock,
+                                                   const identity::Principal& principal,
+                                                   const NewWebhook& hook) {
+  return db.TransactValue<std::pair<Webhook, std::string>>(
+      [&](store::Connection& conn) { return RegisterWebhook(conn, clock, principal, hook); });
+}
+
+Status DeleteIn(store::Database& db, const identity::Principal& principal, std::string_view id) {
+  return db.Transact(
+      [&](store::Connection& conn) { return DeleteWebhook(conn, principal, id); });
+}
+
 using namespace std::chrono_literals;
 using identity::TestSector;
 
@@ -93,7 +106,7 @@ class EventsTest : public ::testing::TestWithParam<std::string> {
   std::pair<Webhook, std::string> Register(const identity::User& user, const std::string& org_id,
                                            const std::string& url,
                                            std::vector<std::string> types = {}) {
-    auto registered = RegisterWebhook(s_.db(), s_.clock, s_.P(user), {org_id, url, types});
+    auto registered = RegisterIn(s_.db(), s_.clock, s_.P(user), {org_id, url, types});
     EXPECT_TRUE(registered.ok()) << registered.error().internal_message();
     return registered.ok() ? *registered : std::pair<Webhook, std::string>{};
   }
@@ -349,7 +362,7 @@ TEST_P(EventsTest, DeletedWebhookGetsNoFurtherDeliveries) {
   PublishOne("case.opened", s_.bank_a.id);
   ExpectOk(dispatcher.RunOnce());
   ASSERT_EQ(http_.requests().size(), 1u);
-  ExpectOk(DeleteWebhook(s_.db(), s_.P(s_.a_admin), hook.id));
+  ExpectOk(DeleteIn(s_.db(), s_.P(s_.a_admin), hook.id));
   PublishOne("case.closed", s_.bank_a.id);
   s_.clock.Advance(1h);
   ExpectOk(dispatcher.RunOnce());
@@ -532,14 +545,14 @@ TEST_P(EventsTest, RegisterRejectsBadUrlsAndEventTypes) {
       "a.example/hook",
   };
   for (const std::string& url : bad_urls) {
-    auto r = RegisterWebhook(s_.db(), s_.clock, admin, {s_.bank_a.id, url, {}});
+    auto r = RegisterIn(s_.db(), s_.clock, admin, {s_.bank_a.id, url, {}});
     ASSERT_FALSE(r.ok()) << url;
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << url;
   }
   for (const std::string& url :
        {std::string("https://a.example/hook?x=1#f"), std::string("HTTP://10.0.0.1:8080"),
         std::string("https://[::1]:8443/h"), "https://a.example/" + std::string(2000, 'x')}) {
-    auto r = RegisterWebhook(s_.db(), s_.clock, admin, {s_.bank_a.id, url, {}});
+    auto r = RegisterIn(s_.db(), s_.clock, admin, {s_.bank_a.id, url, {}});
     EXPECT_TRUE(r.ok()) << url << ": " << (r.ok() ? "" : r.error().internal_message());
   }
   const std::vector<std::vector<std::string>> bad_types = {
@@ -553,7 +566,7 @@ TEST_P(EventsTest, RegisterRejectsBadUrlsAndEventTypes) {
       std::vector<std::string>(51, "case.opened")};
   for (const auto& types : bad_types) {
     auto r =
-        RegisterWebhook(s_.db(), s_.clock, admin, {s_.bank_a.id, "https://a.example/hook", types});
+        RegisterIn(s_.db(), s_.clock, admin, {s_.bank_a.id, "https://a.example/hook", types});
     ASSERT_FALSE(r.ok()) << (types.empty() ? "" : types[0]);
     EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
   }
@@ -561,7 +574,7 @@ TEST_P(EventsTest, RegisterRejectsBadUrlsAndEventTypes) {
 
 TEST_P(EventsTest, WebhookManagementFollowsTheAccessPolicy) {
   auto register_as = [&](const identity::User& user, const std::string& org_id) {
-    return RegisterWebhook(s_.db(), s_.clock, s_.P(user),
+    return RegisterIn(s_.db(), s_.clock, s_.P(user),
                            {org_id, "https://hooks.example/" + user.username, {}});
   };
   for (const auto* user : {&s_.a_member, &s_.auditor, &s_.bureau_staff, &s_.isac_analyst}) {
@@ -603,18 +616,18 @@ TEST_P(EventsTest, WebhookManagementFollowsTheAccessPolicy) {
   EXPECT_EQ((*listed)[0].url, "https://hooks.example/a.admin");
   EXPECT_EQ((*listed)[0].org_id, s_.bank_a.id);
 
-  Status member_delete = DeleteWebhook(s_.db(), s_.P(s_.a_member), a_hook->first.id);
+  Status member_delete = DeleteIn(s_.db(), s_.P(s_.a_member), a_hook->first.id);
   ASSERT_FALSE(member_delete.ok());
   EXPECT_EQ(member_delete.error().code(), ErrorCode::kPermissionDenied);
-  Status cross_delete = DeleteWebhook(s_.db(), s_.P(s_.b_admin), a_hook->first.id);
+  Status cross_delete = DeleteIn(s_.db(), s_.P(s_.b_admin), a_hook->first.id);
   ASSERT_FALSE(cross_delete.ok());
   EXPECT_EQ(cross_delete.error().code(), ErrorCode::kNotFound);
-  ExpectOk(DeleteWebhook(s_.db(), s_.P(s_.a_admin), a_hook->first.id));
+  ExpectOk(DeleteIn(s_.db(), s_.P(s_.a_admin), a_hook->first.id));
   EXPECT_TRUE(ids_listed_for(s_.a_admin).empty());
-  Status again = DeleteWebhook(s_.db(), s_.P(s_.a_admin), a_hook->first.id);
+  Status again = DeleteIn(s_.db(), s_.P(s_.a_admin), a_hook->first.id);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
-  ExpectOk(DeleteWebhook(s_.db(), s_.P(s_.coord), b_hook->first.id));
+  ExpectOk(DeleteIn(s_.db(), s_.P(s_.coord), b_hook->first.id));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventsTest,

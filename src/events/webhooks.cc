@@ -122,7 +122,7 @@ Result<Webhook> WebhookFromRow(const store::Row& row) {
 
 }  // namespace
 
-Result<std::pair<Webhook, std::string>> RegisterWebhook(store::Database& db, const Clock& clock,
+Result<std::pair<Webhook, std::string>> RegisterWebhook(store::Connection& conn, const Clock& clock,
                                                         const identity::Principal& principal,
                                                         const NewWebhook& hook) {
   FC_RETURN_IF_ERROR(CheckCanManage(principal, hook.org_id));
@@ -135,8 +135,7 @@ Result<std::pair<Webhook, std::string>> RegisterWebhook(store::Database& db, con
                   .all_orgs = false,
                   .created_at = FormatRfc3339(clock.Now())};
   std::string secret = RandomToken(kSecretBytes);
-  FC_RETURN_IF_ERROR(db.Transact([&](store::Connection& conn) -> Status {
-    FC_ASSIGN_OR_RETURN(const identity::Org org, identity::GetOrg(conn, principal, hook.org_id));
+  FC_ASSIGN_OR_RETURN(const identity::Org org, identity::GetOrg(conn, principal, hook.org_id));
     // The regulator oversees the whole sector, so its webhooks carry every event.
     webhook.all_orgs = org.kind == identity::OrgKind::kRegulator;
     // Events already in the outbox predate the hook and are not sent to it. The
@@ -151,8 +150,6 @@ Result<std::pair<Webhook, std::string>> RegisterWebhook(store::Database& db, con
         {webhook.id, webhook.org_id, webhook.url, secret,
          internal::EncodeEventTypes(webhook.event_types), std::int64_t{webhook.all_orgs ? 1 : 0},
          newest.GetInt(0), webhook.created_at}));
-    return OkStatus();
-  }));
   return std::make_pair(std::move(webhook), std::move(secret));
 }
 
@@ -174,23 +171,21 @@ Result<std::vector<Webhook>> ListWebhooks(store::Database& db,
       });
 }
 
-Status DeleteWebhook(store::Database& db, const identity::Principal& principal,
+Status DeleteWebhook(store::Connection& conn, const identity::Principal& principal,
                      std::string_view id) {
   FC_RETURN_IF_ERROR(CheckCanManage(principal, principal.org_id));
-  return db.Transact([&](store::Connection& conn) -> Status {
-    FC_ASSIGN_OR_RETURN(auto row, conn.QueryOptional("SELECT org_id FROM events_webhooks "
-                                                     "WHERE id = ?",
-                                                     {std::string(id)}));
-    // Another organisation's hook is reported as absent, not forbidden, so its
-    // existence is not revealed.
-    if (!row || !CheckCanManage(principal, row->GetString(0)).ok()) {
-      return NotFound("webhook not found");
-    }
-    FC_RETURN_IF_ERROR(
-        conn.Execute("DELETE FROM events_deliveries WHERE webhook_id = ?", {std::string(id)}));
-    FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM events_webhooks WHERE id = ?", {std::string(id)}));
-    return OkStatus();
-  });
+  FC_ASSIGN_OR_RETURN(auto row, conn.QueryOptional("SELECT org_id FROM events_webhooks "
+                                                   "WHERE id = ?",
+                                                   {std::string(id)}));
+  // Another organisation's hook is reported as absent, not forbidden, so its
+  // existence is not revealed.
+  if (!row || !CheckCanManage(principal, row->GetString(0)).ok()) {
+    return NotFound("webhook not found");
+  }
+  FC_RETURN_IF_ERROR(
+      conn.Execute("DELETE FROM events_deliveries WHERE webhook_id = ?", {std::string(id)}));
+  FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM events_webhooks WHERE id = ?", {std::string(id)}));
+  return OkStatus();
 }
 
 }  // namespace fincyber::events
