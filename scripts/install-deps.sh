@@ -8,13 +8,16 @@ packages=(
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev postgresql
   libsodium-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm chromium fonts-noto-cjk wrk curl
+  chromium fonts-noto-cjk wrk curl
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere with npm bundled; Debian's packages only if absent.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   sudo_cmd=()
