@@ -8,13 +8,20 @@ namespace {
 
 TEST(ErrorMappingTest, EveryCodeHasItsStatus) {
   const std::vector<std::pair<Error, int>> cases = {
-      {InvalidArgument("x"), 400},   {NotFound("x"), 404},
-      {AlreadyExists("x"), 409},     {PermissionDenied(), 403},
-      {Unauthenticated(), 401},      {FailedPrecondition("x"), 409},
-      {Aborted("x"), 409},           {ResourceExhausted("x"), 429},
-      {Unavailable("x"), 503},       {Internal("x"), 500},
-      {internal::MethodNotAllowed(), 405},     {internal::BodyTooLarge(), 413},
-      {internal::UnsupportedMediaType(), 415}, {internal::HeadersTooLarge(), 431},
+      {InvalidArgument("x"), 400},
+      {NotFound("x"), 404},
+      {AlreadyExists("x"), 409},
+      {PermissionDenied(), 403},
+      {Unauthenticated(), 401},
+      {FailedPrecondition("x"), 409},
+      {Aborted("x"), 409},
+      {ResourceExhausted("x"), 429},
+      {Unavailable("x"), 503},
+      {Internal("x"), 500},
+      {internal::MethodNotAllowed(), 405},
+      {internal::BodyTooLarge(), 413},
+      {internal::UnsupportedMediaType(), 415},
+      {internal::HeadersTooLarge(), 431},
   };
   for (const auto& [error, status] : cases) {
     EXPECT_EQ(HttpStatusFor(error), status) << error.safe_message();

@@ -30,7 +30,7 @@ std::string_view MethodName(Method method);
 class Request {
  public:
   Method method = Method::kGet;
-  std::string path;  // decoded path without the query string
+  std::string path;                               // decoded path without the query string
   std::multimap<std::string, std::string> query;  // decoded query parameters
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
@@ -123,12 +123,12 @@ struct TlsFiles {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
-  int threads = 2;  // I/O threads, which also run the handlers
+  int threads = 2;            // I/O threads, which also run the handlers
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
-  std::chrono::milliseconds read_timeout{15000};    // whole request, slow clients cut off
-  std::chrono::milliseconds idle_timeout{60000};    // keep-alive between requests
-  std::chrono::milliseconds shutdown_grace{5000};   // in-flight requests on Stop()
+  std::chrono::milliseconds read_timeout{15000};   // whole request, slow clients cut off
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive between requests
+  std::chrono::milliseconds shutdown_grace{5000};  // in-flight requests on Stop()
   std::optional<TlsFiles> tls;
   std::string static_dir;  // web UI; "" serves none. Unknown paths serve index.html
 };

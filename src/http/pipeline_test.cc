@@ -47,8 +47,8 @@ Router TestRouter() {
               [](Request&) -> Result<Response> { return Response::NoContent(); }, ""});
   router.Add({Method::kGet, "/api/items/{id}", Auth::kNone,
               [](Request& request) -> Result<Response> {
-                return Response::MakeJson({{"id", request.PathParam("id")},
-                                           {"q", request.QueryParam("q").value_or("")}});
+                return Response::MakeJson(
+                    {{"id", request.PathParam("id")}, {"q", request.QueryParam("q").value_or("")}});
               },
               ""});
   router.Add({Method::kPost, "/api/echo", Auth::kNone,
@@ -58,8 +58,7 @@ Router TestRouter() {
               },
               ""});
   router.Add({Method::kGet, "/api/throw", Auth::kNone,
-              [](Request&) -> Result<Response> { throw std::runtime_error("db at /var/x"); },
-              ""});
+              [](Request&) -> Result<Response> { throw std::runtime_error("db at /var/x"); }, ""});
   router.Add({Method::kGet, "/api/fail", Auth::kNone,
               [](Request&) -> Result<Response> {
                 return InvalidArgument("bad", {{"name", "too long"}});
@@ -179,9 +178,9 @@ TEST_F(PipelineTest, JsonBodyErrors) {
   EXPECT_EQ(Handle(Make("POST", "/api/echo", json, R"({"a":[1]})")).status, 200);
   EXPECT_EQ(Handle(Make("POST", "/api/echo", json, R"({"a":)")).status, 400);
   EXPECT_EQ(Handle(Make("POST", "/api/echo", json, "{\"a\":\"\xFF\"}")).status, 400);
-  EXPECT_EQ(Handle(Make("POST", "/api/echo", json, std::string(100, '[') + std::string(100, ']')))
-                .status,
-            400);
+  EXPECT_EQ(
+      Handle(Make("POST", "/api/echo", json, std::string(100, '[') + std::string(100, ']'))).status,
+      400);
   Response wrong_type = Handle(Make("POST", "/api/echo", {{"content-type", "text/plain"}}, "{}"));
   EXPECT_EQ(wrong_type.status, 415);
   EXPECT_EQ(BodyOf(wrong_type)["error"]["message"], "Content-Type must be application/json");
@@ -234,17 +233,18 @@ TEST_F(PipelineTest, CookieWritesNeedTheCsrfToken) {
 }
 
 TEST_F(PipelineTest, BearerWritesSkipCsrf) {
-  EXPECT_EQ(Handle(Make("POST", "/api/me", {{"authorization", "Bearer good-token"}})).status,
-            200);
+  EXPECT_EQ(Handle(Make("POST", "/api/me", {{"authorization", "Bearer good-token"}})).status, 200);
 }
 
 TEST_F(PipelineTest, CrossOriginCookieWritesAreRefused) {
   const std::vector<std::pair<std::string, std::string>> same = {
-      {"cookie", "fc_session=good-session"}, {"x-csrf-token", "csrf-1"},
-      {"host", "fc.example:8443"}, {"origin", "https://fc.example:8443"}};
+      {"cookie", "fc_session=good-session"},
+      {"x-csrf-token", "csrf-1"},
+      {"host", "fc.example:8443"},
+      {"origin", "https://fc.example:8443"}};
   EXPECT_EQ(Handle(Make("POST", "/api/me", same)).status, 200);
-  for (const char* origin : {"https://evil.example", "null", "https://fc.example:8443.evil",
-                             "https://fc.example"}) {
+  for (const char* origin :
+       {"https://evil.example", "null", "https://fc.example:8443.evil", "https://fc.example"}) {
     auto headers = same;
     headers.back().second = origin;
     Response response = Handle(Make("POST", "/api/me", headers));

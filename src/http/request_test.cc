@@ -53,8 +53,8 @@ TEST(ParseTargetTest, DecodesQueryIntoMultimap) {
   auto parsed = internal::ParseTarget("/s?q=two+words&tag=a&tag=b%26c&flag&=v&&k=%E2%9C%93");
   ASSERT_TRUE(parsed.ok());
   const std::multimap<std::string, std::string> expected = {
-      {"q", "two words"}, {"tag", "a"}, {"tag", "b&c"}, {"flag", ""}, {"", "v"},
-      {"k", "\xE2\x9C\x93"}};
+      {"q", "two words"}, {"tag", "a"}, {"tag", "b&c"},
+      {"flag", ""},       {"", "v"},    {"k", "\xE2\x9C\x93"}};
   EXPECT_EQ(parsed->query, expected);
   EXPECT_FALSE(internal::ParseTarget("/s?q=%zz").ok());
   EXPECT_FALSE(internal::ParseTarget("/s?q=%00").ok());
@@ -133,10 +133,10 @@ TEST(RequestTest, JsonBodyRefusesOtherMediaTypesWith415) {
 TEST(RequestTest, JsonBodyRefusesHostileBodies) {
   const std::string deep = std::string(33, '[') + std::string(33, ']');
   const std::string nested_ok = "{\"a\":" + std::string(30, '[') + std::string(30, ']') + "}";
-  for (const std::string& text : {std::string("{"), std::string("{\"a\":}"), std::string(""),
-                                  std::string("[1,2]"), std::string("\"text\""),
-                                  std::string("{\"a\":\"\xC3\x28\"}"), deep,
-                                  "{\"a\":" + deep + "}"}) {
+  for (const std::string& text :
+       {std::string("{"), std::string("{\"a\":}"), std::string(""), std::string("[1,2]"),
+        std::string("\"text\""), std::string("{\"a\":\"\xC3\x28\"}"), deep,
+        "{\"a\":" + deep + "}"}) {
     auto body = JsonRequest("application/json", text).JsonBody();
     ASSERT_FALSE(body.ok()) << text;
     EXPECT_EQ(HttpStatusFor(body.error()), 400) << text;

@@ -16,7 +16,7 @@ Route MakeRoute(Method method, std::string pattern, std::string tag) {
 }
 
 std::string Dispatch(const Router& router, Method method, std::string_view path,
-                std::map<std::string, std::string>* params = nullptr) {
+                     std::map<std::string, std::string>* params = nullptr) {
   std::map<std::string, std::string> local;
   auto route = router.Match(method, path, params ? *params : local);
   if (!route.ok()) return "error:" + std::to_string(HttpStatusFor(route.error()));

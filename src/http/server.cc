@@ -1,7 +1,5 @@
 // The Boost.Beast server: sockets, TLS, timeouts, keep-alive and shutdown. What
 // happens to a request once read is internal::Pipeline's business.
-#include "http/internal/asio.h"  // first: see the header
-
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -17,6 +15,7 @@
 
 #include "base/log.h"
 #include "http/http.h"
+#include "http/internal/asio.h"
 #include "http/internal/errors.h"
 #include "http/internal/pipeline.h"
 
@@ -46,8 +45,8 @@ std::string ToString(beast::string_view text) { return std::string(text.data(), 
 Result<ssl::context> MakeTlsContext(const TlsFiles& files) {
   ssl::context context(ssl::context::tls_server);
   context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                      ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                      ssl::context::single_dh_use);
   SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
   beast::error_code ec;
   context.use_certificate_chain_file(files.certificate_chain_file, ec);
@@ -140,11 +139,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (std::is_same_v<Stream, TlsStream>) {
         self->Tcp().expires_after(self->options_.read_timeout);
-        self->stream_.async_handshake(ssl::stream_base::server,
-                                      [self](beast::error_code ec) {
-                                        if (ec) return self->Close();
-                                        self->WaitForRequest();
-                                      });
+        self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->Close();
+          self->WaitForRequest();
+        });
       } else {
         self->WaitForRequest();
       }
@@ -190,12 +188,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser_->body_limit(options_.max_body_bytes);
-    bhttp::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-          if (ec) return self->OnReadError(ec);
-          self->OnHeader();
-        });
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->OnReadError(ec);
+                               self->OnHeader();
+                             });
   }
 
   void OnHeader() {
@@ -204,12 +201,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (!expects_continue || parser_->is_done()) return ReadBody();
     auto interim =
         std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
-    bhttp::async_write(stream_, *interim,
-                       [self = this->shared_from_this(), interim](beast::error_code ec,
-                                                                  std::size_t) {
-                         if (ec) return self->Close();
-                         self->ReadBody();
-                       });
+    bhttp::async_write(
+        stream_, *interim,
+        [self = this->shared_from_this(), interim](beast::error_code ec, std::size_t) {
+          if (ec) return self->Close();
+          self->ReadBody();
+        });
   }
 
   void ReadBody() {
@@ -266,8 +263,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     incoming.body = std::move(parser_->get().body());
     parser_.reset();
     Response response = server_.pipeline().Handle(std::move(incoming));
-    Write(std::move(response), version,
-          keep_alive && !shutting_down_ && !server_.stopping());
+    Write(std::move(response), version, keep_alive && !shutting_down_ && !server_.stopping());
   }
 
   void Write(Response response, unsigned version, bool keep_alive) {
@@ -280,13 +276,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     // Content-Length comes from the pipeline (for HEAD it is the GET's, without a body),
     // so the payload is not "prepared" here.
     Tcp().expires_after(options_.idle_timeout);
-    bhttp::async_write(stream_, *message,
-                       [self = this->shared_from_this(), message, keep_alive](
-                           beast::error_code ec, std::size_t) {
-                         if (ec) return self->Close();
-                         if (!keep_alive) return self->Linger();
-                         self->WaitForRequest();
-                       });
+    bhttp::async_write(
+        stream_, *message,
+        [self = this->shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec) return self->Close();
+          if (!keep_alive) return self->Linger();
+          self->WaitForRequest();
+        });
   }
 
   // Half-closes and discards what the client still sends, then closes.
@@ -379,14 +375,14 @@ Status Server::Impl::Start() {
   if (!options_.static_dir.empty()) {
     FC_ASSIGN_OR_RETURN(static_files, internal::StaticFiles::Open(options_.static_dir));
   }
-  state_.SetPipeline(internal::Pipeline(std::move(router_), authenticator_,
-                                        std::move(static_files), options_.tls.has_value()));
+  state_.SetPipeline(internal::Pipeline(std::move(router_), authenticator_, std::move(static_files),
+                                        options_.tls.has_value()));
 
   const std::string where = options_.host + ":" + std::to_string(options_.port);
   beast::error_code ec;
   tcp::resolver resolver(io_context_);
-  const auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
-                                          tcp::resolver::passive, ec);
+  const auto endpoints =
+      resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) {
     return Unavailable("cannot resolve the listen address", where + ": " + ec.message());
   }
@@ -408,10 +404,9 @@ Status Server::Impl::Start() {
 }
 
 void Server::Impl::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_context_),
-                         [this](beast::error_code ec, tcp::socket socket) {
-                           OnAccept(ec, std::move(socket));
-                         });
+  acceptor_.async_accept(
+      asio::make_strand(io_context_),
+      [this](beast::error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
 void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
@@ -427,8 +422,9 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   }
   socket.set_option(tcp::no_delay(true), ec);
   if (tls_context_) {
-    std::make_shared<Session<TlsStream>>(
-        state_, TlsStream(PlainStream(std::move(socket)), *tls_context_))->Run();
+    std::make_shared<Session<TlsStream>>(state_,
+                                         TlsStream(PlainStream(std::move(socket)), *tls_context_))
+        ->Run();
   } else {
     std::make_shared<Session<PlainStream>>(state_, PlainStream(std::move(socket)))->Run();
   }

@@ -149,8 +149,8 @@ class RawConnection {
     char buffer[4096];
     while (Clock::now() < deadline) {
       pollfd p{fd_, POLLIN, 0};
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (poll(&p, 1, static_cast<int>(std::max<long>(left.count(), 1))) <= 0) continue;
       const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
       if (n <= 0) return true;
@@ -221,8 +221,8 @@ class ServerTest : public testing::Test {
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.error().internal_message();
     ASSERT_NE(server_->port(), 0);
-    base_url_ = (tls ? "https://127.0.0.1:" : "http://127.0.0.1:") +
-                std::to_string(server_->port());
+    base_url_ =
+        (tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(server_->port());
   }
 
   void TearDown() override {
@@ -282,8 +282,7 @@ TEST_F(ServerTest, BadJsonBodies) {
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(Json::parse(malformed.body)["error"]["code"], "invalid_argument");
   EXPECT_EQ(client.Send("POST", "/api/echo", "{\"a\":\"\xC0\xAF\"}", {json}).status, 400);
-  EXPECT_EQ(client.Send("POST", "/api/echo", std::string(200, '[') + std::string(200, ']'),
-                        {json})
+  EXPECT_EQ(client.Send("POST", "/api/echo", std::string(200, '[') + std::string(200, ']'), {json})
                 .status,
             400);
   EXPECT_EQ(client.Send("POST", "/api/echo", "{}", {"Content-Type: text/plain"}).status, 415);
@@ -301,12 +300,14 @@ TEST_F(ServerTest, OversizedBodyIs413AndOthersAreStillServed) {
 
   // A client that waits for "100 Continue" is answered at once either way.
   const auto start = Clock::now();
-  EXPECT_EQ(client.Send("POST", "/api/echo", big,
-                        {"Content-Type: application/json", "Expect: 100-continue"})
+  EXPECT_EQ(client
+                .Send("POST", "/api/echo", big,
+                      {"Content-Type: application/json", "Expect: 100-continue"})
                 .status,
             413);
-  EXPECT_EQ(client.Send("POST", "/api/echo", R"({"small":1})",
-                        {"Content-Type: application/json", "Expect: 100-continue"})
+  EXPECT_EQ(client
+                .Send("POST", "/api/echo", R"({"small":1})",
+                      {"Content-Type: application/json", "Expect: 100-continue"})
                 .status,
             200);
   EXPECT_LT(Since(start), 900ms);  // curl waits 1 s for a 100 that never comes
@@ -405,13 +406,13 @@ TEST_F(ServerTest, AuthenticationAndCsrf) {
   EXPECT_EQ(no_csrf.status, 403);
   EXPECT_EQ(Json::parse(no_csrf.body)["error"]["code"], "permission_denied");
   EXPECT_EQ(client.Send("POST", "/api/me", "", {cookie, "X-CSRF-Token: csrf-1"}).status, 200);
-  EXPECT_EQ(client.Send("POST", "/api/me", "",
-                        {cookie, "X-CSRF-Token: csrf-1", "Origin: http://evil.example"})
+  EXPECT_EQ(client
+                .Send("POST", "/api/me", "",
+                      {cookie, "X-CSRF-Token: csrf-1", "Origin: http://evil.example"})
                 .status,
             403);
   const std::string own_origin = "Origin: " + base_url_;
-  EXPECT_EQ(client.Send("POST", "/api/me", "", {cookie, "X-CSRF-Token: csrf-1", own_origin})
-                .status,
+  EXPECT_EQ(client.Send("POST", "/api/me", "", {cookie, "X-CSRF-Token: csrf-1", own_origin}).status,
             200);
 }
 
@@ -505,8 +506,7 @@ class TlsServerTest : public ServerTest {
     const std::string command =
         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
         "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() +
-        " >/dev/null 2>&1";
+        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(command.c_str()), 0) << "openssl CLI failed";
   }
   void TearDown() override {
@@ -527,8 +527,8 @@ TEST_F(TlsServerTest, RoundTrip) {
   EXPECT_EQ(Json::parse(reply.body)["hello"], "world");
   EXPECT_EQ(reply.headers["strict-transport-security"], "max-age=31536000");
   EXPECT_EQ(client.Send("GET", "/api/hello").new_connections, 0);
-  Reply refused = client.Send("POST", "/api/echo", std::string(4000, 'x'),
-                              {"Content-Type: application/json"});
+  Reply refused =
+      client.Send("POST", "/api/echo", std::string(4000, 'x'), {"Content-Type: application/json"});
   EXPECT_EQ(refused.status, 413);
   // Plain HTTP on the TLS port fails that connection only.
   Client plain("http://127.0.0.1:" + std::to_string(server_->port()));

@@ -45,8 +45,7 @@ bool IsUnsafe(Method method) {
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -115,8 +114,8 @@ Response Pipeline::Handle(Incoming incoming) const {
   } catch (...) {
     result = Internal("handler threw a non-standard exception");
   }
-  Response response = result.ok() ? std::move(result).value()
-                                   : ErrorResponse(result.error(), request);
+  Response response =
+      result.ok() ? std::move(result).value() : ErrorResponse(result.error(), request);
   Finish(response, incoming, request);
   return response;
 }
@@ -192,8 +191,7 @@ Response Pipeline::ErrorResponse(const Error& error, const Request& request) con
   return response;
 }
 
-void Pipeline::Finish(Response& response, const Incoming& incoming,
-                      const Request& request) const {
+void Pipeline::Finish(Response& response, const Incoming& incoming, const Request& request) const {
   const std::string_view path = RawPath(incoming.target);
   response.SetHeader("X-Request-Id", request.request_id);
   response.SetHeader("X-Content-Type-Options", "nosniff");
