@@ -15,22 +15,33 @@
 namespace fincyber {
 namespace {
 
-class ReplicasTest : public ::testing::TestWithParam<std::string> {};
+// Two platforms (replicas) opened on one fresh database.
+class ReplicasTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    database_ = testing::TestDatabase::Create(GetParam());
+    config_.database = database_->target();
+    config_.listen = "127.0.0.1:0";
+    // Far longer than the test waits: only the database's notification can wake B.
+    config_.event_poll_interval_ms = 120'000;
+    auto a = app::Platform::Open(config_);
+    ASSERT_TRUE(a.ok()) << a.error().internal_message();
+    auto b = app::Platform::Open(config_);
+    ASSERT_TRUE(b.ok()) << b.error().internal_message();
+    a_ = std::move(*a);
+    b_ = std::move(*b);
+    a_->accounts().UseFastPasswordHashing();
+  }
+
+  std::unique_ptr<testing::TestDatabase> database_;
+  app::Config config_;
+  std::unique_ptr<app::Platform> a_, b_;
+};
 
 TEST_P(ReplicasTest, EventFromOneReplicaReachesTheOther) {
-  auto database = testing::TestDatabase::Create(GetParam());
-  app::Config config;
-  config.database = database->target();
-  config.listen = "127.0.0.1:0";
-  auto a = app::Platform::Open(config);
-  ASSERT_TRUE(a.ok()) << a.error().internal_message();
-  auto b = app::Platform::Open(config);
-  ASSERT_TRUE(b.ok()) << b.error().internal_message();
-
   const identity::Principal op = identity::OperatorPrincipal();
   const accounts::RequestInfo info{"test", ""};
-  auto& accounts = (*a)->accounts();
-  accounts.UseFastPasswordHashing();
+  auto& accounts = a_->accounts();
   auto bank = accounts.CreateOrg(op, {identity::OrgKind::kInstitution, "regional_bank", "甲銀行",
                                       "Bank Ko", {}},
                                  info);
@@ -42,9 +53,9 @@ TEST_P(ReplicasTest, EventFromOneReplicaReachesTheOther) {
                               info)
                   .ok());
 
-  auto running_a = (*a)->Start(config);
+  auto running_a = a_->Start(config_);
   ASSERT_TRUE(running_a.ok()) << running_a.error().internal_message();
-  auto running_b = (*b)->Start(config);
+  auto running_b = b_->Start(config_);
   ASSERT_TRUE(running_b.ok()) << running_b.error().internal_message();
 
   std::mutex mutex;
@@ -66,7 +77,7 @@ TEST_P(ReplicasTest, EventFromOneReplicaReachesTheOther) {
   const std::string new_user = created.json()["id"];
 
   std::unique_lock lock(mutex);
-  ASSERT_TRUE(arrived.wait_for(lock, std::chrono::seconds(10), [&] {
+  ASSERT_TRUE(arrived.wait_for(lock, std::chrono::seconds(5), [&] {
     for (const auto& e : seen_by_b) {
       if (e.type == "user.created" && e.payload.value("target_id", "") == new_user) return true;
     }
@@ -75,26 +86,18 @@ TEST_P(ReplicasTest, EventFromOneReplicaReachesTheOther) {
 }
 
 TEST_P(ReplicasTest, ASessionOpenedOnOneReplicaWorksOnTheOther) {
-  auto database = testing::TestDatabase::Create(GetParam());
-  app::Config config;
-  config.database = database->target();
-  config.listen = "127.0.0.1:0";
-  auto a = app::Platform::Open(config);
-  auto b = app::Platform::Open(config);
-  ASSERT_TRUE(a.ok() && b.ok());
   const identity::Principal op = identity::OperatorPrincipal();
-  (*a)->accounts().UseFastPasswordHashing();
-  auto regulator = (*a)->accounts().CreateOrg(
+  auto regulator = a_->accounts().CreateOrg(
       op, {identity::OrgKind::kRegulator, {}, "当局", "Authority", {}}, {"test", ""});
   ASSERT_TRUE(regulator.ok());
   const std::string password = RandomToken(12);
-  ASSERT_TRUE((*a)->accounts()
+  ASSERT_TRUE(a_->accounts()
                   .CreateUser(op, {regulator->id, "coord", "coord",
                                    identity::Role::kCoordinationOffice, password, "ja"},
                               {"test", ""})
                   .ok());
-  auto running_a = (*a)->Start(config);
-  auto running_b = (*b)->Start(config);
+  auto running_a = a_->Start(config_);
+  auto running_b = b_->Start(config_);
   ASSERT_TRUE(running_a.ok() && running_b.ok());
 
   testing::TestClient client((*running_a)->port());

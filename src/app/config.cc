@@ -36,7 +36,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   static constexpr std::string_view kKnown[] = {"database",  "listen", "static_dir",
                                                 "threads",   "log_level", "tls",
-                                                "login_attempts_per_minute"};
+                                                "login_attempts_per_minute",
+                                                "event_poll_interval_ms"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
@@ -60,6 +61,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return InvalidArgument(fmt::format("{}: login_attempts_per_minute must be 1..1000000", source));
   }
   config.login_attempts_per_minute = static_cast<int>(attempts);
+  std::int64_t poll = config.event_poll_interval_ms;
+  FC_RETURN_IF_ERROR(Read(table, "event_poll_interval_ms", poll, source));
+  if (poll < 10 || poll > 3'600'000) {
+    return InvalidArgument(fmt::format("{}: event_poll_interval_ms must be 10..3600000", source));
+  }
+  config.event_poll_interval_ms = static_cast<int>(poll);
   if (const toml::table* tls = table["tls"].as_table()) {
     FC_RETURN_IF_ERROR(Read(*tls, "certificate", config.tls_certificate, source));
     FC_RETURN_IF_ERROR(Read(*tls, "private_key", config.tls_private_key, source));

@@ -6,6 +6,7 @@
 //   threads = 2
 //   log_level = "info"                  # debug, info, warn, error
 //   login_attempts_per_minute = 20      # per client address
+//   event_poll_interval_ms = 1000       # events wake replicas at once; polling backs that up
 //   [tls]
 //   certificate = "server.crt"
 //   private_key = "server.key"
@@ -26,6 +27,7 @@ struct Config {
   int threads = 2;
   std::string log_level = "info";
   int login_attempts_per_minute = 20;
+  int event_poll_interval_ms = 1000;
   std::string tls_certificate;
   std::string tls_private_key;
 };

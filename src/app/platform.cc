@@ -109,7 +109,10 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   AddOpenApiRoute(router);
 
   auto outbound = MakeCurlHttp();
-  auto dispatcher = std::make_unique<events::Dispatcher>(*db_, clock_, *outbound);
+  auto dispatcher = std::make_unique<events::Dispatcher>(
+      *db_, clock_, *outbound,
+      events::DispatcherOptions{
+          .poll_interval = std::chrono::milliseconds(config.event_poll_interval_ms)});
   FC_RETURN_IF_ERROR(dispatcher->Start());
   auto authenticator = std::make_unique<accounts::ServiceAuthenticator>(*accounts_);
   auto server = std::make_unique<http::Server>(options, std::move(router), *authenticator);
