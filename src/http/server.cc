@@ -39,6 +39,9 @@ constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr std::size_t kLingerBytes = 1 << 20;
 // Once the grace period is over, how long connections get to notice a forced close.
 constexpr std::chrono::milliseconds kForcedCloseWait{1000};
+// Upper bound on connections taken from the backlog in one accept wake-up, so that a
+// flood cannot keep the accepting thread from serving the requests already in.
+constexpr int kMaxAcceptsPerWakeup = 256;
 
 std::string ToString(beast::string_view text) { return std::string(text.data(), text.size()); }
 
@@ -345,6 +348,7 @@ class Server::Impl {
  private:
   void Accept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
+  void StartSession(tcp::socket socket);
 
   ServerState state_;
   const ServerOptions& options_ = state_.options();
@@ -391,6 +395,7 @@ Status Server::Impl::Start() {
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) acceptor_.non_blocking(true, ec);
   if (ec) return Unavailable("cannot listen on " + where, where + ": " + ec.message());
   port_ = acceptor_.local_endpoint().port();
 
@@ -420,6 +425,21 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  StartSession(std::move(socket));
+  // A burst of clients (wrk, or every client reconnecting after a restart) would
+  // otherwise be accepted one per turn of the busy scheduler, so the last of 500 waits
+  // behind hundreds of rounds of request handling. Take what the backlog already holds.
+  for (int drained = 0; drained < kMaxAcceptsPerWakeup; ++drained) {
+    tcp::socket next(asio::make_strand(io_context_));
+    acceptor_.accept(next, ec);
+    if (ec) break;  // would_block: the backlog is empty; real errors resurface below
+    StartSession(std::move(next));
+  }
+  Accept();
+}
+
+void Server::Impl::StartSession(tcp::socket socket) {
+  beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   if (tls_context_) {
     std::make_shared<Session<TlsStream>>(state_,
@@ -428,7 +448,6 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   } else {
     std::make_shared<Session<PlainStream>>(state_, PlainStream(std::move(socket)))->Run();
   }
-  Accept();
 }
 
 void Server::Impl::Stop() {

@@ -383,6 +383,27 @@ TEST_F(ServerTest, ManyIdleConnectionsDoNotDelayRequests) {
   EXPECT_LT(Since(start), 500ms);
 }
 
+TEST_F(ServerTest, ABurstOfConnectionsBeyondOneAcceptWakeupIsAllServed) {
+  StartServer(FastOptions());
+  // More than one wake-up drains, all connected before any request is sent, so that
+  // every one must come out of the listen backlog.
+  std::vector<std::unique_ptr<RawConnection>> burst;
+  for (int i = 0; i < 300; ++i) {
+    burst.push_back(std::make_unique<RawConnection>(server_->port()));
+    ASSERT_TRUE(burst.back()->connected());
+  }
+  for (auto& connection : burst) {
+    ASSERT_TRUE(connection->Send("GET /api/hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  }
+  int answered = 0;
+  for (auto& connection : burst) {
+    std::string received;
+    connection->ReadUntilClosed(2000ms, &received);
+    if (received.starts_with("HTTP/1.1 200")) ++answered;
+  }
+  EXPECT_EQ(answered, 300);
+}
+
 TEST_F(ServerTest, HandlerExceptionIs500AndTheServerGoesOn) {
   StartServer(FastOptions());
   Client client(base_url_);
