@@ -1,5 +1,7 @@
 #include "identity/access.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace fincyber::identity {
@@ -48,6 +50,27 @@ OrgFilter ReadableOrgs(const Principal& p, Resource resource, std::string_view c
       return OwnOrg(p, column);
   }
   return Nothing();
+}
+
+OrgFilter SharedObjectFilter(const Principal& p, const SharedObjectColumns& c) {
+  if (p.org_id.empty()) return Nothing();
+  return {fmt::format("({0} = ? OR ({1} IN (SELECT group_id FROM trust_group_members WHERE "
+                      "org_id = ?) AND ({2} = 0 OR {3})))",
+                      c.author_org, c.read_group, c.named_recipients_only, c.is_named_recipient),
+          {p.org_id, p.org_id, p.org_id}};
+}
+
+bool MaySeeSharedObject(const Principal& p, const std::vector<std::string>& org_group_ids,
+                        const SharedObjectAccess& object) {
+  if (p.org_id.empty()) return false;
+  if (object.author_org == p.org_id) return true;
+  if (std::find(org_group_ids.begin(), org_group_ids.end(), object.read_group) ==
+      org_group_ids.end()) {
+    return false;
+  }
+  return !object.named_recipients_only ||
+         std::find(object.named_recipients.begin(), object.named_recipients.end(), p.org_id) !=
+             object.named_recipients.end();
 }
 
 Status CheckCanRead(store::Connection& conn, const Principal& principal, Resource resource,

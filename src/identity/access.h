@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "identity/principal.h"
@@ -37,6 +38,38 @@ OrgFilter ReadableOrgs(const Principal& principal, Resource resource,
 // principal may not read `resource` rows of `org_id`.
 Status CheckCanRead(store::Connection& conn, const Principal& principal, Resource resource,
                     std::string_view org_id);
+
+// Sharing hub. An object shared into a collection is visible to an organisation when
+//   the organisation authored it, or
+//   the organisation is in the collection's read group (trust group, groups.h) and the
+//   object is not restricted to named recipients (TLP:RED) or names it as a recipient.
+// TLP CLEAR, GREEN, AMBER and AMBER+STRICT read the same inside the hub; they differ in
+// where a recipient may take the object next (relay, federation, export), which the
+// sharing module decides. No role sees more than its organisation: the coordination
+// office and auditors included.
+//
+// `columns` names, in the caller's query, the object's author organisation, its
+// collection's read group, whether it is restricted to named recipients (an integer
+// 0/1 column or expression), and a boolean SQL fragment with exactly one `?` (bound to
+// the organisation) that is true when the organisation is a named recipient.
+struct SharedObjectColumns {
+  std::string_view author_org;
+  std::string_view read_group;
+  std::string_view named_recipients_only;
+  std::string_view is_named_recipient;
+};
+OrgFilter SharedObjectFilter(const Principal& principal, const SharedObjectColumns& columns);
+
+// The same rule for one object in memory (event streams, notifications), given the
+// trust groups of the principal's organisation (GroupIdsOfOrg).
+struct SharedObjectAccess {
+  std::string author_org;
+  std::string read_group;
+  bool named_recipients_only = false;
+  std::vector<std::string> named_recipients;  // organisation ids
+};
+bool MaySeeSharedObject(const Principal& principal, const std::vector<std::string>& org_group_ids,
+                        const SharedObjectAccess& object);
 
 // PermissionDenied unless the principal may create, change or disable users of
 // `org_id` (coordination office: any; institution admin: own organisation).
