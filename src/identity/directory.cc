@@ -7,9 +7,13 @@
 
 #include "base/crypto.h"
 #include "identity/access.h"
+#include "identity/internal/fields.h"
 
 namespace fincyber::identity {
 namespace {
+
+using internal::Invalid;
+using internal::ValidateName;
 
 constexpr std::string_view kOrgColumns =
     "id, kind, sector, name_ja, name_en, parent_id, created_at";
@@ -86,22 +90,6 @@ Result<User> LoadUser(store::Connection& conn, std::string_view id) {
                                                           kUserColumns),
                                               {std::string(id)}, "user"));
   return UserFromRow(row);
-}
-
-void ValidateName(std::string_view field, std::string_view value,
-                  std::vector<FieldProblem>& problems) {
-  if (value.empty()) {
-    problems.push_back({std::string(field), "required"});
-  } else if (value.size() > 200) {
-    problems.push_back({std::string(field), "longer than 200 bytes"});
-  }
-}
-
-Error Invalid(std::vector<FieldProblem> problems) {
-  std::string message = "invalid input:";
-  for (const auto& p : problems) message += fmt::format(" {} {};", p.field, p.problem);
-  message.pop_back();
-  return InvalidArgument(std::move(message), std::move(problems));
 }
 
 }  // namespace

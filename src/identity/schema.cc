@@ -56,6 +56,21 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_user ON api_tokens(user_id)
 )sql"},
+      {"identity", 2, "trust groups", R"sql(
+CREATE TABLE trust_groups (
+  id TEXT PRIMARY KEY,
+  name_ja TEXT NOT NULL UNIQUE,
+  name_en TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE trust_group_members (
+  group_id TEXT NOT NULL REFERENCES trust_groups(id),
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  PRIMARY KEY (group_id, org_id)
+);
+CREATE INDEX trust_group_members_org ON trust_group_members(org_id, group_id)
+)sql"},
   };
 }
 
