@@ -67,9 +67,19 @@ struct Response {
 // exception becomes a 500 for that request only.
 using Handler = std::function<Result<Response>(Request&)>;
 
+// Writes the error response for protocols that define their own error format (TAXII):
+// given the error, its HTTP status and the request id, returns status, body and
+// headers. A 401 it answers should carry its own WWW-Authenticate challenge.
+using ErrorRenderer =
+    std::function<Response(const Error& error, int status, std::string_view request_id)>;
+
 enum class Auth {
-  kNone,      // public (health, login, openapi, static files)
-  kRequired,  // a valid session cookie or API token; CSRF checked on cookie writes
+  kNone,  // public (health, login, openapi, static files)
+  // A valid session cookie or API token; CSRF checked on cookie writes. A token comes
+  // as "Authorization: Bearer <token>" or, for clients that only speak HTTP Basic
+  // (TAXII), as "Authorization: Basic" with the token's user name and the token as
+  // the password.
+  kRequired,
 };
 
 struct Route {
@@ -96,8 +106,16 @@ class Router {
   std::string AllowedMethods(std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
+  // Errors of requests whose path starts with `path_prefix` (e.g. "/taxii2/") are
+  // written by `renderer`, those raised before a handler runs included (routing,
+  // authentication, body size); such paths are never answered with the web UI.
+  void SetErrorRenderer(std::string path_prefix, ErrorRenderer renderer);
+  // The renderer for `path`, or nullptr for the platform's own error body.
+  const ErrorRenderer* ErrorRendererFor(std::string_view path) const;
+
  private:
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, ErrorRenderer>> error_renderers_;
   std::vector<std::vector<std::string>> segments_;  // routes_[i].pattern split on '/'
 };
 

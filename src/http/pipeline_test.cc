@@ -28,6 +28,7 @@ class FakeAuthenticator : public Authenticator {
     if (token != "good-token") return Unauthenticated();
     identity::Principal principal;
     principal.user_id = "u-token";
+    principal.username = "alice";
     principal.token_id = "t1";
     return principal;
   }
@@ -217,6 +218,70 @@ TEST_F(PipelineTest, AuthenticationRequired) {
   Response cookie = Handle(Make("GET", "/api/me", {{"cookie", "a=b; fc_session=good-session"}}));
   EXPECT_EQ(cookie.status, 200);
   EXPECT_EQ(BodyOf(cookie)["user"], "u-cookie");
+}
+
+TEST_F(PipelineTest, BasicCarriesUserNameAndToken) {
+  // "alice:good-token", "bob:good-token", "alice:bad", "alice" (no colon).
+  Response ok =
+      Handle(Make("GET", "/api/me", {{"authorization", "Basic YWxpY2U6Z29vZC10b2tlbg=="}}));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(BodyOf(ok)["user"], "u-token");
+  for (const char* bad : {"Basic Ym9iOmdvb2QtdG9rZW4=", "Basic YWxpY2U6YmFk",
+                          "Basic YWxpY2U=", "Basic YWxpY2U6Z29vZC10b2tlbg", "Basic !!!!", "Basic ",
+                          "Digest YWxpY2U6Z29vZC10b2tlbg=="}) {
+    EXPECT_EQ(Handle(Make("GET", "/api/me", {{"authorization", bad}})).status, 401) << bad;
+  }
+  // Written without a CSRF token, but never cross-origin.
+  const std::pair<std::string, std::string> basic{"authorization",
+                                                  "basic YWxpY2U6Z29vZC10b2tlbg=="};
+  EXPECT_EQ(Handle(Make("POST", "/api/me", {basic, {"host", "fc.example"}})).status, 200);
+  EXPECT_EQ(Handle(Make("POST", "/api/me",
+                        {basic, {"host", "fc.example"}, {"origin", "https://evil.example"}}))
+                .status,
+            403);
+}
+
+TEST(PipelineErrorRendererTest, PrefixGetsItsOwnErrorsBeforeAndAfterRouting) {
+  FakeAuthenticator authenticator;
+  Router router = TestRouter();
+  router.Add({Method::kGet, "/proto/", Auth::kRequired, WhoAmI, ""});
+  router.Add({Method::kGet, "/proto/fail", Auth::kNone,
+              [](Request&) -> Result<Response> { return NotFound("no such thing"); }, ""});
+  router.SetErrorRenderer("/proto/", [](const Error& error, int status, std::string_view id) {
+    Response response = Response::MakeJson(
+        {{"title", error.safe_message()}, {"http_status", std::to_string(status)}, {"id", id}},
+        status);
+    response.SetHeader("Content-Type", "application/proto+json");
+    if (status == 401) response.SetHeader("WWW-Authenticate", "Basic realm=\"proto\"");
+    return response;
+  });
+  fs::path dir = fs::temp_directory_path() / ("fc-renderer-" + RandomToken(6));
+  fs::create_directories(dir);
+  std::ofstream(dir / "index.html") << "<html></html>";
+  auto static_files = internal::StaticFiles::Open(dir.string());
+  ASSERT_TRUE(static_files.ok());
+  internal::Pipeline pipeline(std::move(router), authenticator, std::move(*static_files), false);
+
+  Response unauthenticated = pipeline.Handle(Make("GET", "/proto/"));
+  EXPECT_EQ(unauthenticated.status, 401);
+  EXPECT_EQ(BodyOf(unauthenticated)["http_status"], "401");
+  EXPECT_EQ(HeaderOf(unauthenticated, "WWW-Authenticate"), "Basic realm=\"proto\"");
+  Response handler_error = pipeline.Handle(Make("GET", "/proto/fail"));
+  EXPECT_EQ(handler_error.status, 404);
+  EXPECT_EQ(BodyOf(handler_error)["title"], "no such thing");
+  // Unknown paths under the prefix are errors in its format, not the web UI.
+  Response unknown = pipeline.Handle(Make("GET", "/proto/unknown/"));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(HeaderOf(unknown, "Content-Type"), "application/proto+json");
+  Response too_large = pipeline.Reject(internal::BodyTooLarge(), Make("POST", "/proto/x?y=1"));
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(BodyOf(too_large)["http_status"], "413");
+  // Other paths keep the platform's body and challenge.
+  Response api = pipeline.Handle(Make("GET", "/api/me"));
+  EXPECT_EQ(BodyOf(api)["error"]["code"], "unauthenticated");
+  EXPECT_EQ(HeaderOf(api, "WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(pipeline.Handle(Make("GET", "/elsewhere")).body, "<html></html>");
+  fs::remove_all(dir);
 }
 
 TEST_F(PipelineTest, CookieWritesNeedTheCsrfToken) {

@@ -92,6 +92,18 @@ Result<const Route*> Router::Match(Method method, std::string_view path,
   return best;
 }
 
+void Router::SetErrorRenderer(std::string path_prefix, ErrorRenderer renderer) {
+  assert(path_prefix.starts_with('/'));
+  error_renderers_.emplace_back(std::move(path_prefix), std::move(renderer));
+}
+
+const ErrorRenderer* Router::ErrorRendererFor(std::string_view path) const {
+  for (const auto& [prefix, renderer] : error_renderers_) {
+    if (path.starts_with(prefix)) return &renderer;
+  }
+  return nullptr;
+}
+
 std::string Router::AllowedMethods(std::string_view path) const {
   const std::vector<std::string> segments = SplitPath(path);
   std::vector<bool> specificity;

@@ -71,6 +71,36 @@ Status CheckOrigin(const Request& request) {
   return OkStatus();
 }
 
+// RFC 4648 base64 with padding, as HTTP Basic credentials are sent; nullopt when
+// malformed.
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  auto value_of = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    const int padding = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
+    if (padding == 1 && text[i + 2] == '=') return std::nullopt;
+    std::uint32_t bits = 0;
+    for (int j = 0; j < 4 - padding; ++j) {
+      const int v = value_of(text[i + static_cast<std::size_t>(j)]);
+      if (v < 0) return std::nullopt;
+      bits |= static_cast<std::uint32_t>(v) << (18 - 6 * j);
+    }
+    out.push_back(static_cast<char>(bits >> 16));
+    if (padding < 2) out.push_back(static_cast<char>((bits >> 8) & 0xFF));
+    if (padding < 1) out.push_back(static_cast<char>(bits & 0xFF));
+  }
+  return out;
+}
+
 Status CheckCsrf(const Request& request, const identity::Principal& principal) {
   const std::string_view token = request.Header(kCsrfHeader);
   if (token.empty() || principal.csrf_token.empty() ||
@@ -104,6 +134,7 @@ Response Pipeline::Handle(Incoming incoming) const {
   request.body = std::move(incoming.body);
   request.remote_address = incoming.remote_address;
   request.request_id = RequestIdFor(request.Header("x-request-id"));
+  request.path = RawPath(incoming.target);  // until decoded: chooses the error format
   Result<Response> result = Internal("request not dispatched");
   // Handlers and the authenticator are other modules' code: an exception from them
   // fails this request only.
@@ -123,6 +154,7 @@ Response Pipeline::Handle(Incoming incoming) const {
 Response Pipeline::Reject(const Error& error, const Incoming& incoming) const {
   Request request;
   request.headers = incoming.headers;
+  request.path = RawPath(incoming.target);
   request.request_id = RequestIdFor(request.Header("x-request-id"));
   Response response = ErrorResponse(error, request);
   Finish(response, incoming, request);
@@ -142,7 +174,7 @@ Result<Response> Pipeline::Dispatch(std::string_view method_name, std::string_vi
   if (!route.ok()) {
     const bool read = *method == Method::kGet || *method == Method::kHead;
     if (route.error().code() == ErrorCode::kNotFound && static_files_ && read &&
-        !IsApiPath(request.path)) {
+        !IsApiPath(request.path) && router_.ErrorRendererFor(request.path) == nullptr) {
       return static_files_->Serve(request.path);
     }
     return std::move(route).error();
@@ -160,13 +192,31 @@ Status Pipeline::Authenticate(Request& request) const {
   const std::string_view authorization = request.Header("authorization");
   if (!authorization.empty()) {
     constexpr std::string_view kBearer = "bearer ";
-    if (authorization.size() <= kBearer.size() ||
-        !EqualsIgnoreCase(authorization.substr(0, kBearer.size()), kBearer)) {
-      return Unauthenticated("unsupported authorization scheme");
+    constexpr std::string_view kBasic = "basic ";
+    auto has_scheme = [&](std::string_view scheme) {
+      return authorization.size() > scheme.size() &&
+             EqualsIgnoreCase(authorization.substr(0, scheme.size()), scheme);
+    };
+    if (has_scheme(kBearer)) {
+      // Bearer tokens are never sent by a browser on its own, so no CSRF check.
+      FC_ASSIGN_OR_RETURN(request.principal,
+                          authenticator_.FromToken(authorization.substr(kBearer.size())));
+      return OkStatus();
     }
-    // Bearer tokens are never sent by a browser on its own, so no CSRF check.
-    FC_ASSIGN_OR_RETURN(request.principal,
-                        authenticator_.FromToken(authorization.substr(kBearer.size())));
+    if (!has_scheme(kBasic)) return Unauthenticated("unsupported authorization scheme");
+    // Basic carries "user name:API token". A browser may replay Basic credentials on
+    // its own, so cross-origin writes are refused as for cookies.
+    const std::optional<std::string> credentials =
+        DecodeBase64(authorization.substr(kBasic.size()));
+    const std::size_t colon = credentials ? credentials->find(':') : std::string::npos;
+    if (colon == std::string::npos) return Unauthenticated("malformed Basic credentials");
+    FC_ASSIGN_OR_RETURN(identity::Principal principal,
+                        authenticator_.FromToken(std::string_view(*credentials).substr(colon + 1)));
+    if (!ConstantTimeEquals(principal.username, std::string_view(*credentials).substr(0, colon))) {
+      return Unauthenticated("the user name does not match the token");
+    }
+    if (IsUnsafe(request.method)) FC_RETURN_IF_ERROR(CheckOrigin(request));
+    request.principal = std::move(principal);
     return OkStatus();
   }
   const std::optional<std::string> session = request.Cookie(kSessionCookie);
@@ -185,9 +235,15 @@ Response Pipeline::ErrorResponse(const Error& error, const Request& request) con
   if (status >= 500) {
     log::error("request {} failed: {}", request.request_id, error.internal_message());
   }
-  Response response = Response::MakeJson(ErrorBody(error, request.request_id), status);
+  const ErrorRenderer* renderer = router_.ErrorRendererFor(request.path);
+  Response response = renderer != nullptr
+                          ? (*renderer)(error, status, request.request_id)
+                          : Response::MakeJson(ErrorBody(error, request.request_id), status);
   if (status == 405) response.SetHeader("Allow", router_.AllowedMethods(request.path));
-  if (status == 401) response.SetHeader("WWW-Authenticate", "Bearer");
+  const bool has_challenge = std::any_of(
+      response.headers.begin(), response.headers.end(),
+      [](const auto& header) { return EqualsIgnoreCase(header.first, "WWW-Authenticate"); });
+  if (status == 401 && !has_challenge) response.SetHeader("WWW-Authenticate", "Bearer");
   return response;
 }
 
