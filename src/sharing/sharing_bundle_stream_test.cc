@@ -1,0 +1,323 @@
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <streambuf>
+
+#include "sharing/bundle_stream.h"
+
+namespace fincyber::sharing {
+namespace {
+
+struct Collected {
+  std::vector<std::string> raw;
+  std::vector<Json> objects;
+  std::vector<Error> errors;
+  std::vector<std::uint64_t> offsets;
+};
+
+Result<BundleSummary> Read(std::string_view text, Collected& out,
+                           const BundleReadOptions& options = {},
+                           const BundleProgressHandler& progress = {}) {
+  std::istringstream in{std::string(text)};
+  return ReadBundle(
+      in, text.size(), options,
+      [&](BundleObject& object) {
+        out.offsets.push_back(object.offset);
+        out.raw.emplace_back(object.raw);
+        if (object.json.ok()) {
+          out.objects.push_back(std::move(object.json).value());
+        } else {
+          out.errors.push_back(object.json.error());
+        }
+        return OkStatus();
+      },
+      progress);
+}
+
+std::string ErrorOf(std::string_view text, const BundleReadOptions& options = {}) {
+  Collected out;
+  auto summary = Read(text, out, options);
+  return summary.ok() ? "" : summary.error().safe_message();
+}
+
+TEST(BundleStreamTest, DeliversEachObjectWithItsRawBytes) {
+  const std::string text =
+      R"({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [)"
+      "\n  {\"type\":\"indicator\", \"id\":\"indicator--1\",\"name\":\"\\u91d1 ]}\\\"\"},\n"
+      R"(  {"type": "identity", "id": "identity--2", "x": [1, {"y": [2]}]})"
+      "\n]}\n";
+  Collected out;
+  auto summary = Read(text, out);
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  EXPECT_EQ(summary->id, "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d");
+  EXPECT_EQ(summary->objects, 2u);
+  EXPECT_EQ(summary->bytes, text.size());
+  ASSERT_EQ(out.objects.size(), 2u);
+  EXPECT_EQ(out.objects[0]["name"], "金 ]}\"");
+  EXPECT_EQ(out.raw[0], "{\"type\":\"indicator\", \"id\":\"indicator--1\",\"name\":\"\\u91d1 ]}\\\"\"}")
+      << "raw bytes are exactly as received, escapes untouched";
+  EXPECT_EQ(text.substr(out.offsets[1], out.raw[1].size()), out.raw[1]);
+  EXPECT_EQ(out.objects[1]["x"][1]["y"][0], 2);
+}
+
+TEST(BundleStreamTest, MembersInAnyOrderAndUnknownMembersSkipped) {
+  Collected out;
+  auto summary = Read(
+      R"({"objects":[{"type":"x","id":"x--1"}],"x_big":{"a":[1,2,{"b":"]"}]},"id":"bundle--1","spec_version":"2.0","type":"bundle"})",
+      out);
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  EXPECT_EQ(out.objects.size(), 1u);
+  EXPECT_EQ(summary->id, "bundle--1");
+}
+
+TEST(BundleStreamTest, EmptyBundles) {
+  Collected out;
+  EXPECT_TRUE(Read(R"({"type":"bundle","id":"bundle--1"})", out).ok());
+  EXPECT_TRUE(Read(R"(  {"type":"bundle","id":"bundle--1","objects":[ ]}  )", out).ok());
+  EXPECT_TRUE(out.objects.empty());
+}
+
+TEST(BundleStreamTest, StructuralErrorsNameTheByte) {
+  EXPECT_EQ(ErrorOf(""), "bundle: empty input, expected a bundle at byte 0");
+  EXPECT_EQ(ErrorOf("[1]"), "bundle: a bundle must be a JSON object at byte 0");
+  EXPECT_EQ(ErrorOf(R"({"type":"report","id":"r"})"),
+            "bundle: 'type' is 'report', expected 'bundle' at byte 0");
+  EXPECT_EQ(ErrorOf(R"({"id":"bundle--1"})"), "bundle: 'type' is missing at byte 0");
+  EXPECT_EQ(ErrorOf(R"({"type":"bundle","objects":{}})"),
+            "bundle: 'objects' must be an array at byte 27");
+  EXPECT_EQ(ErrorOf(R"({"type":"bundle","type":"bundle"})"),
+            "bundle: member 'type' appears twice at byte 17");
+  EXPECT_EQ(ErrorOf(R"({"type":"bundle"} {})"), "bundle: unexpected data after the bundle at byte 18");
+  EXPECT_EQ(ErrorOf(R"({"type":"bundle","objects":[{},]})"), "bundle: unexpected ']' at byte 31");
+  EXPECT_EQ(ErrorOf(R"({"type":"bundle","objects":[{} {}]})"),
+            "bundle: unexpected '{', expected ',' or ']' at byte 31");
+  EXPECT_EQ(ErrorOf(R"({"type":7})"), "bundle: 'type' must be a string at byte 1");
+  EXPECT_EQ(ErrorOf(R"({type:"bundle"})"), "bundle: unexpected 't', expected a member name at byte 1");
+  EXPECT_NE(ErrorOf(R"({"type":"bundle" "id":"x"})"), "");
+}
+
+TEST(BundleStreamTest, TruncatedInputAnywhereIsAnErrorNeverACrash) {
+  const std::string whole =
+      R"({"type":"bundle","id":"bundle--1","objects":[{"type":"indicator","id":"indicator--1","p":"a\"b"},{"type":"x","id":"x--2","n":[1.5e3,true,null]}]})";
+  for (std::size_t cut = 0; cut < whole.size(); ++cut) {
+    Collected out;
+    auto summary = Read(whole.substr(0, cut), out);
+    EXPECT_FALSE(summary.ok()) << "accepted a bundle cut at byte " << cut;
+  }
+  Collected out;
+  EXPECT_TRUE(Read(whole, out).ok());
+  EXPECT_EQ(out.objects.size(), 2u);
+}
+
+TEST(BundleStreamTest, BadElementsAreReportedAndReadingContinues) {
+  Collected out;
+  auto summary = Read(
+      R"({"type":"bundle","objects":[1, "s", [], {"a":tru}, {"ok":1}, {"bad":"\u00"}, {"b":"x"}]})",
+      out);
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  EXPECT_EQ(summary->objects, 7u);
+  EXPECT_EQ(out.objects.size(), 2u);
+  ASSERT_EQ(out.errors.size(), 5u);
+  EXPECT_EQ(out.errors[0].safe_message(), "bundle: object 0 at byte 28 is not a JSON object");
+  EXPECT_NE(out.errors[3].safe_message().find("object 3 at byte 40: malformed JSON"),
+            std::string::npos)
+      << out.errors[3].safe_message();
+}
+
+TEST(BundleStreamTest, InvalidUtf8InAnObjectIsReported) {
+  Collected out;
+  auto summary = Read("{\"type\":\"bundle\",\"objects\":[{\"a\":\"\xff\"}]}", out);
+  ASSERT_TRUE(summary.ok());
+  ASSERT_EQ(out.errors.size(), 1u);
+  EXPECT_NE(out.errors[0].safe_message().find("invalid UTF-8"), std::string::npos);
+}
+
+TEST(BundleStreamTest, DeepNestingIsRefusedPerObject) {
+  Collected out;
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto summary = Read(R"({"type":"bundle","objects":[{"a":)" + deep + R"(},{"ok":true}]})", out);
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  ASSERT_EQ(out.errors.size(), 1u);
+  EXPECT_EQ(out.errors[0].safe_message(),
+            "bundle: object 0 at byte 28 is nested deeper than 32 levels");
+  EXPECT_EQ(out.objects.size(), 1u);
+}
+
+// Produces `prefix`, then `count` copies of `fill`, then `suffix`, without ever holding
+// the whole text: a bundle of any size in constant memory.
+class GeneratedStream : public std::streambuf {
+ public:
+  GeneratedStream(std::string prefix, char fill, std::uint64_t count, std::string suffix)
+      : prefix_(std::move(prefix)), suffix_(std::move(suffix)), fill_(fill), count_(count) {}
+
+ protected:
+  int_type underflow() override {
+    chunk_.clear();
+    if (stage_ == 0) {
+      chunk_ = prefix_;
+      stage_ = 1;
+    } else if (stage_ == 1 && count_ > 0) {
+      const std::uint64_t n = std::min<std::uint64_t>(count_, 1 << 16);
+      chunk_.assign(n, fill_);
+      count_ -= n;
+    } else if (stage_ == 1) {
+      chunk_ = suffix_;
+      stage_ = 2;
+    } else {
+      return traits_type::eof();
+    }
+    if (chunk_.empty()) return underflow();
+    setg(chunk_.data(), chunk_.data(), chunk_.data() + chunk_.size());
+    return traits_type::to_int_type(chunk_[0]);
+  }
+
+ private:
+  std::string prefix_;
+  std::string suffix_;
+  char fill_;
+  std::uint64_t count_;
+  int stage_ = 0;
+  std::string chunk_;
+};
+
+TEST(BundleStreamTest, HundredMegabyteValueIsRefusedWithoutHoldingIt) {
+  constexpr std::uint64_t kHundredMb = 100ull << 20;
+  GeneratedStream generated(R"({"type":"bundle","objects":[{"type":"x","id":"x--1","v":")", 'a',
+                            kHundredMb, R"("},{"type":"y","id":"y--2"}]})");
+  std::istream in(&generated);
+  std::vector<std::string> errors;
+  std::vector<std::string> ids;
+  std::size_t largest_raw = 0;
+  std::vector<BundleProgress> progress;
+  auto summary = ReadBundle(
+      in, 0, {},
+      [&](BundleObject& object) {
+        largest_raw = std::max(largest_raw, object.raw.size());
+        if (object.json.ok()) {
+          ids.push_back((*object.json)["id"]);
+        } else {
+          EXPECT_EQ(object.json.error().code(), ErrorCode::kResourceExhausted);
+          errors.push_back(object.json.error().safe_message());
+        }
+        return OkStatus();
+      },
+      [&](const BundleProgress& p) { progress.push_back(p); });
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "bundle: object 0 at byte 28 is larger than the limit of 8388608 bytes");
+  EXPECT_EQ(ids, std::vector<std::string>{"y--2"});
+  EXPECT_EQ(largest_raw, std::string_view(R"({"type":"y","id":"y--2"})").size());
+  ASSERT_FALSE(progress.empty());
+  EXPECT_GT(progress.back().bytes_read, kHundredMb);
+  EXPECT_EQ(progress.back().objects, 2u);
+}
+
+TEST(BundleStreamTest, HugeUnknownMemberIsSkippedAndHugeIdRefused) {
+  GeneratedStream skipped(R"({"type":"bundle","x_note":")", 'b', 20ull << 20,
+                          R"(","objects":[{"type":"z","id":"z--1"}]})");
+  std::istream in(&skipped);
+  std::uint64_t delivered = 0;
+  auto summary = ReadBundle(in, 0, {}, [&](BundleObject&) {
+    ++delivered;
+    return OkStatus();
+  });
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  EXPECT_EQ(delivered, 1u);
+
+  GeneratedStream huge_id(R"({"type":"bundle","id":")", 'c', 10ull << 20, R"("})");
+  std::istream in2(&huge_id);
+  auto refused = ReadBundle(in2, 0, {}, [](BundleObject&) { return OkStatus(); });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().safe_message(), "bundle: id is too long at byte 22");
+}
+
+TEST(BundleStreamTest, ProgressIsReportedAsBytesArrive) {
+  std::string text = R"({"type":"bundle","objects":[)";
+  for (int i = 0; i < 100; ++i) {
+    text += (i ? "," : "") + fmt::format(R"({{"type":"x","id":"x--{}","pad":"{}"}})", i,
+                                         std::string(100, 'p'));
+  }
+  text += "]}";
+  std::vector<BundleProgress> progress;
+  Collected out;
+  auto summary = Read(text, out, {.progress_interval_bytes = 1000},
+                      [&](const BundleProgress& p) { progress.push_back(p); });
+  ASSERT_TRUE(summary.ok());
+  ASSERT_GE(progress.size(), 10u);
+  for (std::size_t i = 1; i < progress.size(); ++i) {
+    EXPECT_GE(progress[i].bytes_read, progress[i - 1].bytes_read);
+    EXPECT_EQ(progress[i].total_bytes, text.size());
+  }
+  EXPECT_EQ(progress.back().bytes_read, text.size());
+  EXPECT_EQ(progress.back().objects, 100u);
+}
+
+TEST(BundleStreamTest, CallbackErrorStopsReading) {
+  std::istringstream in(R"({"type":"bundle","objects":[{"a":1},{"a":2},{"a":3}]})");
+  int calls = 0;
+  auto summary = ReadBundle(in, 0, {}, [&](BundleObject&) -> Status {
+    if (++calls == 2) return Aborted("stop");
+    return OkStatus();
+  });
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.error().safe_message(), "stop");
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(BundleStreamTest, SingleObjectCheck) {
+  EXPECT_TRUE(IsSingleJsonObject(R"( {"a":"}{","b":[{}]} )"));
+  EXPECT_FALSE(IsSingleJsonObject(R"({"a":1},{"b":2})"));
+  EXPECT_FALSE(IsSingleJsonObject(R"({"a":1)"));
+  EXPECT_FALSE(IsSingleJsonObject(R"([1])"));
+  EXPECT_FALSE(IsSingleJsonObject(""));
+  EXPECT_TRUE(IsSingleJsonObject(R"({"a":"\"}"})"));
+  EXPECT_FALSE(IsSingleJsonObject(R"({"a":"}")"));
+}
+
+TEST(BundleStreamTest, WriterRoundTripsThroughTheReader) {
+  std::ostringstream out;
+  BundleWriter writer(out, "bundle--6b1b2c2e-7a43-4d8f-9a8e-1d2c3b4a5f60");
+  ASSERT_TRUE(writer.Add({{"type", "indicator"}, {"id", "indicator--1"}, {"name", "金融"}}).ok());
+  ASSERT_TRUE(writer.AddRaw(R"({"type":"identity","id":"identity--2"})").ok());
+  EXPECT_FALSE(writer.AddRaw(R"({"a":1},{"b":2})").ok());
+  EXPECT_FALSE(writer.Add(Json::array()).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(writer.Add({{"type", "x"}}).error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(writer.objects(), 2u);
+
+  Collected read;
+  auto summary = Read(out.str(), read);
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  EXPECT_EQ(summary->id, "bundle--6b1b2c2e-7a43-4d8f-9a8e-1d2c3b4a5f60");
+  ASSERT_EQ(read.objects.size(), 2u);
+  EXPECT_EQ(read.objects[0]["name"], "金融");
+  EXPECT_EQ(read.raw[1], R"({"type":"identity","id":"identity--2"})");
+  auto whole = ParseJson(out.str());
+  ASSERT_TRUE(whole.ok());
+}
+
+TEST(BundleStreamTest, EmptyWriterOmitsObjects) {
+  std::ostringstream out;
+  BundleWriter writer(out, "bundle--1");
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(out.str(), "{\"type\":\"bundle\",\"id\":\"bundle--1\"}\n");
+}
+
+TEST(BundleStreamTest, WriterReportsStreamFailure) {
+  std::ostringstream out;
+  out.setstate(std::ios::badbit);
+  BundleWriter writer(out, "bundle--1");
+  EXPECT_EQ(writer.Add({{"type", "x"}}).error().code(), ErrorCode::kInternal);
+}
+
+TEST(BundleStreamTest, MissingFileIsNotFound) {
+  auto summary = ReadBundleFile("/nonexistent/bundle.json", {}, [](BundleObject&) {
+    return OkStatus();
+  });
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.error().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace fincyber::sharing
