@@ -233,6 +233,61 @@ TEST_P(ApiTest, WebhooksBelongToTheirInstitution) {
   EXPECT_EQ(audit[1]["action"], "webhook.created");
 }
 
+TEST_P(ApiTest, TrustGroupsAreSeenByMembersAndCuratorsAndManagedByCurators) {
+  TestClient isac = As("isac");
+  const std::string name = "Payments CEPTOAR " + GetParam();
+  HttpResult created = isac.Post("/api/v1/groups", {{"name_ja", name + " ja"},
+                                                    {"name_en", name},
+                                                    {"member_org_ids", {Org(kBankA)}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["id"];
+  auto names = [&](TestClient& c) {
+    std::set<std::string> seen;
+    const Json listed = c.Get("/api/v1/groups").json();
+    for (const auto& g : listed["items"]) seen.insert(g["name_en"].get<std::string>());
+    return seen;
+  };
+  TestClient member = As("mb01.member");
+  TestClient outsider = As("rb01.admin");
+  EXPECT_TRUE(names(member).contains(name));
+  EXPECT_FALSE(names(outsider).contains(name));
+  TestClient coord = As("coord");
+  EXPECT_TRUE(names(coord).contains(name));
+  EXPECT_EQ(member.Get("/api/v1/groups/" + id).status, 200);
+  EXPECT_EQ(outsider.Get("/api/v1/groups/" + id).status, 404);
+  EXPECT_EQ(As("auditor").Get("/api/v1/groups/" + id).status, 404);
+
+  // Members and institution admins cannot change membership, not even their own.
+  EXPECT_EQ(outsider.Post("/api/v1/groups/" + id + "/members", {{"org_id", Org(kRegionalA)}})
+                .status,
+            403);
+  EXPECT_EQ(member.Send("DELETE", "/api/v1/groups/" + id + "/members/" + Org(kBankA)).status,
+            403);
+  EXPECT_EQ(outsider.Post("/api/v1/groups", {{"name_ja", "x"}, {"name_en", "x"}}).status, 403);
+
+  EXPECT_EQ(isac.Post("/api/v1/groups/" + id + "/members", {{"org_id", Org(kRegionalA)}}).status,
+            204);
+  EXPECT_TRUE(names(outsider).contains(name));
+  EXPECT_EQ(isac.Send("DELETE", "/api/v1/groups/" + id + "/members/" + Org(kBankA)).status, 204);
+  EXPECT_FALSE(names(member).contains(name));
+
+  // Bad input.
+  EXPECT_EQ(isac.Post("/api/v1/groups", {{"name_ja", "y"}, {"name_en", "y"},
+                                         {"member_org_ids", "not a list"}})
+                .status,
+            400);
+  EXPECT_EQ(isac.Post("/api/v1/groups", {{"name_ja", "y"}, {"name_en", "y"},
+                                         {"member_org_ids", {"no-such-org"}}})
+                .status,
+            400);
+  EXPECT_EQ(isac.Post("/api/v1/groups", {{"name_ja", "z"}, {"name_en", name}}).status, 409);
+  EXPECT_EQ(isac.Post("/api/v1/groups/" + id + "/members", {{"org_id", 7}}).status, 400);
+  EXPECT_EQ(isac.Post("/api/v1/groups/no-such-group/members", {{"org_id", Org(kBankA)}}).status,
+            404);
+  const Json audit = As("coord").Get("/api/v1/audit?action=group.").json()["items"];
+  EXPECT_GE(audit.size(), 3u);
+}
+
 TEST_P(ApiTest, BureauStaffSeeOnlyWhatTheySupervise) {
   TestClient markets = As("markets");
   EXPECT_EQ(markets.Get("/api/v1/orgs/" + Org(kSecuritiesA)).status, 200);

@@ -40,6 +40,21 @@ check "org list json" 0 "$bin" org list --database "$db" --format json
 check "org list table" 0 "$bin" org list --database "$db"
 grep -q "Bank Ko" "$work/out"
 
+check "group add" 0 "$bin" group add --database "$db" --name-ja 地銀CEPTOAR \
+  --name-en "Regional CEPTOAR" --member "$bank"
+group=$(cat "$work/out")
+check "group add rejects an unknown member" 2 "$bin" group add --database "$db" --name-ja x \
+  --name-en x --member nope
+check "group member-add" 0 "$bin" group member-add --database "$db" --group "$group" --org "$regulator"
+check "group list json" 0 "$bin" group list --database "$db" --format json
+grep -q '"members": *2' "$work/out"
+check "group member-remove" 0 "$bin" group member-remove --database "$db" --group "$group" \
+  --org "$bank"
+check "group member-add to an unknown group" 3 "$bin" group member-add --database "$db" \
+  --group nope --org "$bank"
+check "group list table" 0 "$bin" group list --database "$db"
+grep -q "Regional CEPTOAR" "$work/out"
+
 echo "a long enough password" >"$work/pw"
 check "user add (stdin password)" 0 sh -c "\"$bin\" user add --database \"$db\" --org $bank \
   --username ko.admin --display-name Admin --role institution_admin --password-stdin < \"$work/pw\""

@@ -32,6 +32,27 @@ Result<int> IntParam(const Request& req, const char* name, int fallback, int min
   return value;
 }
 
+// An optional list of short strings, empty when absent.
+Result<std::vector<std::string>> StringList(const Json& body, const char* field) {
+  std::vector<std::string> values;
+  if (!body.contains(field)) return values;
+  const Json& list = body[field];
+  constexpr std::size_t kMaxItems = 1000;
+  if (!list.is_array() || list.size() > kMaxItems) {
+    return InvalidArgument(fmt::format("'{}' must be a list of at most {} strings", field,
+                                       kMaxItems),
+                           {{field, "list of strings"}});
+  }
+  for (const auto& item : list) {
+    if (!item.is_string() || item.get_ref<const std::string&>().size() > 64) {
+      return InvalidArgument(fmt::format("'{}' must hold identifiers", field),
+                             {{field, "list of identifiers"}});
+    }
+    values.push_back(item.get<std::string>());
+  }
+  return values;
+}
+
 template <typename T>
 Json PageJson(const identity::Page<T>& page) {
   Json items = Json::array();
@@ -210,6 +231,62 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
                 return Response::NoContent();
               },
               "Make a bureau supervise an institution (coordination office)"});
+
+  router.Add({Method::kGet, "/api/v1/groups", Auth::kRequired,
+              [svc](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(auto groups, svc->ListGroups(*p));
+                Json items = Json::array();
+                for (const auto& group : groups) items.push_back(identity::ToJson(group));
+                return Response::MakeJson({{"items", std::move(items)}});
+              },
+              "Trust groups visible to the caller (its own, or all for curators)"});
+
+  router.Add({Method::kPost, "/api/v1/groups", Auth::kRequired,
+              [svc](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(auto body, req.JsonBody());
+                FC_RETURN_IF_ERROR(RejectUnknownFields(
+                    body, {"name_ja", "name_en", "description", "member_org_ids"}));
+                identity::NewTrustGroup group;
+                FC_ASSIGN_OR_RETURN(group.name_ja, RequireString(body, "name_ja", 200));
+                FC_ASSIGN_OR_RETURN(group.name_en, RequireString(body, "name_en", 200));
+                FC_ASSIGN_OR_RETURN(auto description, OptionalString(body, "description", 2000));
+                group.description = description.value_or("");
+                FC_ASSIGN_OR_RETURN(group.member_org_ids, StringList(body, "member_org_ids"));
+                FC_ASSIGN_OR_RETURN(auto created, svc->CreateGroup(*p, group, InfoOf(req)));
+                return Response::MakeJson(identity::ToJson(created), 201);
+              },
+              "Create a trust group (coordination office, ISAC analysts)"});
+
+  router.Add({Method::kGet, "/api/v1/groups/{id}", Auth::kRequired,
+              [svc](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(auto group, svc->GetGroup(*p, req.PathParam("id")));
+                return Response::MakeJson(identity::ToJson(group));
+              },
+              "One trust group with its members"});
+
+  router.Add({Method::kPost, "/api/v1/groups/{id}/members", Auth::kRequired,
+              [svc](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(auto body, req.JsonBody());
+                FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"org_id"}));
+                FC_ASSIGN_OR_RETURN(auto org_id, RequireString(body, "org_id", 64));
+                FC_RETURN_IF_ERROR(
+                    svc->AddGroupMember(*p, req.PathParam("id"), org_id, InfoOf(req)));
+                return Response::NoContent();
+              },
+              "Add an organisation to a trust group (curators)"});
+
+  router.Add({Method::kDelete, "/api/v1/groups/{id}/members/{org_id}", Auth::kRequired,
+              [svc](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
+                FC_RETURN_IF_ERROR(svc->RemoveGroupMember(*p, req.PathParam("id"),
+                                                          req.PathParam("org_id"), InfoOf(req)));
+                return Response::NoContent();
+              },
+              "Remove an organisation from a trust group (curators)"});
 
   router.Add({Method::kGet, "/api/v1/orgs/{id}/users", Auth::kRequired,
               [svc](Request& req) -> Result<Response> {

@@ -162,6 +162,47 @@ Status AccountsService::AddSupervision(const Principal& principal, std::string_v
   });
 }
 
+Result<std::vector<identity::TrustGroup>> AccountsService::ListGroups(const Principal& principal) {
+  return db_.ReadValue<std::vector<identity::TrustGroup>>(
+      [&](store::Connection& conn) { return identity::ListGroups(conn, principal); });
+}
+
+Result<identity::TrustGroup> AccountsService::GetGroup(const Principal& principal,
+                                                       std::string_view id) {
+  return db_.ReadValue<identity::TrustGroup>(
+      [&](store::Connection& conn) { return identity::GetGroup(conn, principal, id); });
+}
+
+Result<identity::TrustGroup> AccountsService::CreateGroup(const Principal& principal,
+                                                          const identity::NewTrustGroup& input,
+                                                          const RequestInfo& info) {
+  return db_.TransactValue<identity::TrustGroup>(
+      [&](store::Connection& conn) -> Result<identity::TrustGroup> {
+        FC_ASSIGN_OR_RETURN(auto group, identity::CreateGroup(conn, clock_, principal, input));
+        FC_RETURN_IF_ERROR(Record(conn, clock_, principal, "group.created", "group", group.id,
+                                  principal.org_id, identity::ToJson(group), info, true));
+        return group;
+      });
+}
+
+Status AccountsService::AddGroupMember(const Principal& principal, std::string_view group_id,
+                                       std::string_view org_id, const RequestInfo& info) {
+  return db_.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(identity::AddGroupMember(conn, principal, group_id, org_id));
+    return Record(conn, clock_, principal, "group.member_added", "group", std::string(group_id),
+                  principal.org_id, {{"org_id", org_id}}, info, true);
+  });
+}
+
+Status AccountsService::RemoveGroupMember(const Principal& principal, std::string_view group_id,
+                                          std::string_view org_id, const RequestInfo& info) {
+  return db_.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(identity::RemoveGroupMember(conn, principal, group_id, org_id));
+    return Record(conn, clock_, principal, "group.member_removed", "group",
+                  std::string(group_id), principal.org_id, {{"org_id", org_id}}, info, true);
+  });
+}
+
 Result<identity::Page<identity::User>> AccountsService::ListUsers(const Principal& principal,
                                                                   std::string_view org_id) {
   return db_.ReadValue<identity::Page<identity::User>>(

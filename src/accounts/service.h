@@ -1,5 +1,5 @@
 // Account administration as the platform offers it to people and machines: log-in
-// and sessions, the organisation directory, users and API tokens. Each change is
+// and sessions, the organisation directory, trust groups, users and API tokens. Each change is
 // made, audited (audit/) and announced (events/) in one transaction, so a crash can
 // never leave a change without its audit entry or its event.
 //
@@ -16,6 +16,7 @@
 #include "events/events.h"
 #include "identity/auth.h"
 #include "identity/directory.h"
+#include "identity/groups.h"
 #include "identity/login_throttle.h"
 #include "store/database.h"
 
@@ -55,6 +56,16 @@ class AccountsService {
                                   const identity::NewOrg& org, const RequestInfo& info);
   Status AddSupervision(const identity::Principal& principal, std::string_view bureau_id,
                         std::string_view institution_id, const RequestInfo& info);
+
+  Result<std::vector<identity::TrustGroup>> ListGroups(const identity::Principal& principal);
+  Result<identity::TrustGroup> GetGroup(const identity::Principal& principal, std::string_view id);
+  Result<identity::TrustGroup> CreateGroup(const identity::Principal& principal,
+                                           const identity::NewTrustGroup& group,
+                                           const RequestInfo& info);
+  Status AddGroupMember(const identity::Principal& principal, std::string_view group_id,
+                        std::string_view org_id, const RequestInfo& info);
+  Status RemoveGroupMember(const identity::Principal& principal, std::string_view group_id,
+                           std::string_view org_id, const RequestInfo& info);
 
   Result<identity::Page<identity::User>> ListUsers(const identity::Principal& principal,
                                                    std::string_view org_id);

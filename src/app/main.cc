@@ -235,6 +235,57 @@ int Main(int argc, char** argv) {
     PrintRows(std::cout, {"id", "kind", "sector", "name_ja", "name_en"}, rows, FormatOf(common));
   });
 
+  // group add | list | member-add | member-remove
+  auto* group = cli.add_subcommand("group", "Manage trust groups (who information is shared with)");
+  group->require_subcommand(1);
+  identity::NewTrustGroup new_group;
+  auto* group_add = group->add_subcommand("add", "Add a trust group; prints its id");
+  AddCommon(group_add, common);
+  group_add->add_option("--name-ja", new_group.name_ja, "Japanese name")->required();
+  group_add->add_option("--name-en", new_group.name_en, "English name")->required();
+  group_add->add_option("--description", new_group.description, "what the group is for");
+  group_add->add_option("--member", new_group.member_org_ids, "member organisation id (repeat)");
+  group_add->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto created = (*platform)->accounts().CreateGroup(kOperator, new_group, kCli);
+    if (!created.ok()) return void(exit_code = Fail(created.error()));
+    std::cout << created->id << "\n";
+  });
+  auto* group_list = group->add_subcommand("list", "List trust groups with their member count");
+  AddCommon(group_list, common, true);
+  group_list->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto groups = (*platform)->accounts().ListGroups(kOperator);
+    if (!groups.ok()) return void(exit_code = Fail(groups.error()));
+    Json rows = Json::array();
+    for (const auto& g : *groups) {
+      Json row = identity::ToJson(g);
+      row["members"] = g.member_org_ids.size();
+      rows.push_back(std::move(row));
+    }
+    PrintRows(std::cout, {"id", "name_ja", "name_en", "members"}, rows, FormatOf(common));
+  });
+  std::string member_group, member_org;
+  for (const bool adding : {true, false}) {
+    auto* change = group->add_subcommand(
+        adding ? "member-add" : "member-remove",
+        adding ? "Add an organisation to a trust group" : "Remove an organisation from a trust group");
+    AddCommon(change, common);
+    change->add_option("--group", member_group, "trust group id")->required();
+    change->add_option("--org", member_org, "organisation id")->required();
+    change->callback([&, adding] {
+      auto platform = OpenPlatform(common);
+      if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+      auto& accounts = (*platform)->accounts();
+      Status changed = adding ? accounts.AddGroupMember(kOperator, member_group, member_org, kCli)
+                              : accounts.RemoveGroupMember(kOperator, member_group, member_org,
+                                                           kCli);
+      if (!changed.ok()) return void(exit_code = Fail(changed.error()));
+    });
+  }
+
   // user add | list | disable
   auto* user = cli.add_subcommand("user", "Manage users");
   user->require_subcommand(1);
