@@ -84,9 +84,10 @@ std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
 
 bool IsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-// Parses "YYYY-MM-DDTHH:MM:SS[.frac]Z" into microseconds since the epoch; false when the
-// text is not of that form or names no real instant.
-bool ParseTimestampText(std::string_view s, std::int64_t* micros) {
+enum class TimestampCheck { kOk, kMalformed, kNoSuchInstant };
+
+// Parses "YYYY-MM-DDTHH:MM:SS[.frac]Z" into microseconds since the epoch.
+TimestampCheck ParseTimestampText(std::string_view s, std::int64_t* micros) {
   auto digits = [&](std::size_t at, std::size_t n, int* out) {
     if (at + n > s.size()) return false;
     int v = 0;
@@ -101,7 +102,7 @@ bool ParseTimestampText(std::string_view s, std::int64_t* micros) {
   if (s.size() < 20 || !digits(0, 4, &year) || s[4] != '-' || !digits(5, 2, &month) ||
       s[7] != '-' || !digits(8, 2, &day) || s[10] != 'T' || !digits(11, 2, &hour) ||
       s[13] != ':' || !digits(14, 2, &minute) || s[16] != ':' || !digits(17, 2, &second)) {
-    return false;
+    return TimestampCheck::kMalformed;
   }
   std::size_t at = 19;
   std::int64_t fraction = 0;
@@ -112,21 +113,23 @@ bool ParseTimestampText(std::string_view s, std::int64_t* micros) {
       if (at - first < 6) fraction = fraction * 10 + (s[at] - '0');
       ++at;
     }
-    if (at == first) return false;
+    if (at == first) return TimestampCheck::kMalformed;
     for (std::size_t n = at - first; n < 6; ++n) fraction *= 10;
   }
-  if (at + 1 != s.size() || s[at] != 'Z') return false;
+  if (at + 1 != s.size() || s[at] != 'Z') return TimestampCheck::kMalformed;
   static constexpr std::array<int, 12> kDaysInMonth = {31, 28, 31, 30, 31, 30,
                                                         31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (month < 1 || month > 12 || day < 1) return TimestampCheck::kNoSuchInstant;
   const int month_days = kDaysInMonth[month - 1] + (month == 2 && IsLeapYear(year) ? 1 : 0);
-  if (day > month_days || hour > 23 || minute > 59) return false;
+  if (day > month_days || hour > 23 || minute > 59) return TimestampCheck::kNoSuchInstant;
   // A leap second exists only as the last second of a UTC day.
-  if (second > 60 || (second == 60 && (hour != 23 || minute != 59))) return false;
+  if (second > 60 || (second == 60 && (hour != 23 || minute != 59))) {
+    return TimestampCheck::kNoSuchInstant;
+  }
   const std::int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
                                           static_cast<unsigned>(day));
   *micros = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1000000) + fraction;
-  return true;
+  return TimestampCheck::kOk;
 }
 
 bool IsStixTypeName(std::string_view name) {
@@ -295,7 +298,8 @@ class Parser {
         at = stop + 1;
         break;
       }
-      const char escaped = stop + 1 < text_.size() ? text_[stop + 1] : '\0';
+      if (stop + 1 == text_.size()) return ErrorAt(start, "unterminated string");
+      const char escaped = text_[stop + 1];
       if (escaped != '\'' && escaped != '\\') {
         return ErrorAt(stop, "invalid escape: only \\' and \\\\ may follow '\\' in a string");
       }
@@ -365,8 +369,12 @@ class Parser {
     const std::string_view content = text_.substr(body, close - body);
     Constant& constant = tok_.constant;
     if (prefix == 't') {
-      if (!ParseTimestampText(content, &constant.integer)) {
-        return ErrorAt(start, "invalid timestamp: expected t'YYYY-MM-DDTHH:MM:SS[.s]Z'");
+      switch (ParseTimestampText(content, &constant.integer)) {
+        case TimestampCheck::kOk: break;
+        case TimestampCheck::kMalformed:
+          return ErrorAt(start, "invalid timestamp: expected t'YYYY-MM-DDTHH:MM:SS[.s]Z'");
+        case TimestampCheck::kNoSuchInstant:
+          return ErrorAt(start, "invalid timestamp: no such date or time");
       }
       tok_.kind = Tok::kTimestamp;
       constant.kind = ConstantKind::kTimestamp;
@@ -398,7 +406,8 @@ class Parser {
 
   // The grammar's BinaryLiteral: one or more groups of four, the last possibly padded.
   Status DecodeBase64(std::string_view content, std::size_t at, std::string* out) const {
-    if (content.empty() || content.size() % 4 != 0) {
+    if (content.empty()) return ErrorAt(at - 2, "empty binary literal");
+    if (content.size() % 4 != 0) {
       return ErrorAt(at - 2, "invalid binary literal: base64 length must be a multiple of 4");
     }
     std::size_t padding = 0;
