@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
-#include <streambuf>
 
 #include "sharing/bundle_stream.h"
+#include "sharing/test_generated_stream.h"
 
 namespace fincyber::sharing {
 namespace {
@@ -143,43 +143,6 @@ TEST(BundleStreamTest, DeepNestingIsRefusedPerObject) {
             "bundle: object 0 at byte 28 is nested deeper than 32 levels");
   EXPECT_EQ(out.objects.size(), 1u);
 }
-
-// Produces `prefix`, then `count` copies of `fill`, then `suffix`, without ever holding
-// the whole text: a bundle of any size in constant memory.
-class GeneratedStream : public std::streambuf {
- public:
-  GeneratedStream(std::string prefix, char fill, std::uint64_t count, std::string suffix)
-      : prefix_(std::move(prefix)), suffix_(std::move(suffix)), fill_(fill), count_(count) {}
-
- protected:
-  int_type underflow() override {
-    chunk_.clear();
-    if (stage_ == 0) {
-      chunk_ = prefix_;
-      stage_ = 1;
-    } else if (stage_ == 1 && count_ > 0) {
-      const std::uint64_t n = std::min<std::uint64_t>(count_, 1 << 16);
-      chunk_.assign(n, fill_);
-      count_ -= n;
-    } else if (stage_ == 1) {
-      chunk_ = suffix_;
-      stage_ = 2;
-    } else {
-      return traits_type::eof();
-    }
-    if (chunk_.empty()) return underflow();
-    setg(chunk_.data(), chunk_.data(), chunk_.data() + chunk_.size());
-    return traits_type::to_int_type(chunk_[0]);
-  }
-
- private:
-  std::string prefix_;
-  std::string suffix_;
-  char fill_;
-  std::uint64_t count_;
-  int stage_ = 0;
-  std::string chunk_;
-};
 
 TEST(BundleStreamTest, HundredMegabyteValueIsRefusedWithoutHoldingIt) {
   constexpr std::uint64_t kHundredMb = 100ull << 20;
