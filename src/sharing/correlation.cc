@@ -1,0 +1,186 @@
+// Correlation and sighting aggregates. Storage grows with distinct observables
+// (observables, object_observables), never with pairs of objects; every count and
+// list is over objects visible to the asking organisation only.
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "identity/directory.h"
+#include "sharing/internal/common.h"
+#include "sharing/service.h"
+
+namespace fincyber::sharing {
+namespace {
+
+constexpr int kMaxRelated = 1000;
+
+struct OwnRow {
+  std::int64_t row = 0;
+  std::string author_org;
+};
+
+// The newest visible versions of `id` in any collection. Empty when none.
+Result<std::vector<OwnRow>> VisibleLatestRows(store::Connection& conn,
+                                              const identity::Principal& principal,
+                                              std::string_view id) {
+  const identity::OrgFilter visible = internal::VisibleObjects(principal);
+  store::Params params{std::string(id)};
+  internal::Append(params, visible.params);
+  FC_ASSIGN_OR_RETURN(auto rows,
+                      conn.Query(fmt::format("SELECT o.row_id, o.author_org FROM {} WHERE "
+                                             "o.stix_id = ? AND o.is_latest = 1 AND {}",
+                                             internal::kObjectsFrom, visible.sql),
+                                 params));
+  std::vector<OwnRow> out;
+  for (const auto& row : rows) out.push_back({row.GetInt(0), row.GetString(1)});
+  return out;
+}
+
+struct OwnObservable {
+  std::int64_t id = 0;
+  std::string kind;
+  std::string key;
+  std::string range_first;
+  std::string range_last;
+};
+
+// The author's name if the viewer may know it: its own organisation, or an object
+// marked for the whole community.
+Status FillAuthor(store::Connection& conn, const identity::Principal& principal,
+                  const std::string& author_org, CorrelatedObject& related,
+                  std::map<std::string, std::string>& names) {
+  const bool may_know = author_org == principal.org_id || related.tlp == stix::Tlp::kClear ||
+                        related.tlp == stix::Tlp::kGreen;
+  if (!may_know) {
+    related.author_hidden = true;
+    related.author_name = principal.locale == "en" ? "another organisation" : "別の組織";
+    return OkStatus();
+  }
+  auto known = names.find(author_org);
+  if (known == names.end()) {
+    // The name is shown because the object's marking allows it, whatever the viewer's
+    // directory rights.
+    FC_ASSIGN_OR_RETURN(identity::Org org,
+                        identity::GetOrg(conn, identity::OperatorPrincipal(), author_org));
+    known = names.emplace(author_org, principal.locale == "en" ? org.name_en : org.name_ja).first;
+  }
+  related.author_org_id = author_org;
+  related.author_name = known->second;
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<Correlation> SharingService::Correlate(const identity::Principal& principal,
+                                              std::string_view id) {
+  return db_.ReadValue<Correlation>([&](store::Connection& conn) -> Result<Correlation> {
+    FC_ASSIGN_OR_RETURN(std::vector<OwnRow> own_rows, VisibleLatestRows(conn, principal, id));
+    if (own_rows.empty()) return NotFound("object not found");
+    Correlation result;
+    result.id = std::string(id);
+    std::set<std::string> organisations;
+    store::Params row_params;
+    for (const OwnRow& r : own_rows) {
+      row_params.push_back(r.row);
+      organisations.insert(r.author_org);
+    }
+    FC_ASSIGN_OR_RETURN(
+        auto observable_rows,
+        conn.Query(fmt::format("SELECT DISTINCT ob.id, ob.kind, ob.key, ob.range_first, "
+                               "ob.range_last FROM observables ob JOIN object_observables oo ON "
+                               "oo.observable_id = ob.id WHERE oo.object_row IN ({}) ORDER BY "
+                               "ob.key",
+                               internal::Placeholders(own_rows.size())),
+                   row_params));
+    std::vector<OwnObservable> own;
+    for (const auto& row : observable_rows) {
+      own.push_back(
+          {row.GetInt(0), row.GetString(1), row.GetString(2), row.GetString(3), row.GetString(4)});
+      result.observables.push_back(row.GetString(2));
+    }
+
+    const identity::OrgFilter visible = internal::VisibleObjects(principal);
+    std::set<std::pair<std::string, std::string>> listed;  // (collection, id)
+    std::map<std::string, std::string> names;
+    for (const OwnObservable& mine : own) {
+      // Equal observables, and for address ranges those containing or within ours.
+      std::string match = "ob.id = ?";
+      store::Params params{mine.id};
+      if (!mine.range_first.empty()) {
+        match =
+            "(ob.id = ? OR (ob.kind = ? AND ob.range_first <> '' AND ((ob.range_first <= ? AND "
+            "ob.range_last >= ?) OR (ob.range_first >= ? AND ob.range_last <= ?))))";
+        params.insert(params.end(), {mine.kind, mine.range_first, mine.range_last, mine.range_first,
+                                     mine.range_last});
+      }
+      internal::Append(params, visible.params);
+      params.push_back(std::int64_t{kMaxRelated} + 1);
+      FC_ASSIGN_OR_RETURN(
+          auto rows,
+          conn.Query(fmt::format("SELECT o.stix_id, o.type, o.collection_id, o.tlp, o.author_org, "
+                                 "ob.key, ob.range_first, ob.range_last FROM observables ob JOIN "
+                                 "object_observables oo ON oo.observable_id = ob.id JOIN {} ON "
+                                 "o.row_id = oo.object_row WHERE {} AND o.is_latest = 1 AND "
+                                 "o.revoked = 0 AND {} ORDER BY o.date_added, o.row_id LIMIT ?",
+                                 internal::kObjectsFrom, match, visible.sql),
+                     params));
+      for (const auto& row : rows) {
+        const std::string author = row.GetString(4);
+        organisations.insert(author);
+        const std::string other_id = row.GetString(0);
+        if (other_id == id || result.related.size() >= kMaxRelated) continue;
+        if (!listed.insert({row.GetString(2), other_id}).second) continue;
+        CorrelatedObject related;
+        related.id = other_id;
+        related.type = row.GetString(1);
+        related.collection_id = row.GetString(2);
+        related.tlp = static_cast<stix::Tlp>(std::clamp<std::int64_t>(row.GetInt(3), 0, 4));
+        related.observable = row.GetString(5);
+        const std::string first = row.GetString(6);
+        const std::string last = row.GetString(7);
+        if (related.observable == mine.key ||
+            (first == mine.range_first && last == mine.range_last)) {
+          related.relation = "same";
+        } else if (first <= mine.range_first && last >= mine.range_last) {
+          related.relation = "contains";
+        } else {
+          related.relation = "within";
+        }
+        FC_RETURN_IF_ERROR(FillAuthor(conn, principal, author, related, names));
+        result.related.push_back(std::move(related));
+      }
+    }
+    result.organisations = static_cast<std::int64_t>(organisations.size());
+    return result;
+  });
+}
+
+Result<SightingSummary> SharingService::SightingsOf(const identity::Principal& principal,
+                                                    std::string_view id) {
+  return db_.ReadValue<SightingSummary>([&](store::Connection& conn) -> Result<SightingSummary> {
+    FC_ASSIGN_OR_RETURN(std::vector<OwnRow> own_rows, VisibleLatestRows(conn, principal, id));
+    if (own_rows.empty()) return NotFound("object not found");
+    const identity::OrgFilter visible = internal::VisibleObjects(principal);
+    store::Params params{std::string(id)};
+    internal::Append(params, visible.params);
+    FC_ASSIGN_OR_RETURN(
+        auto row,
+        conn.QueryOne(fmt::format("SELECT COUNT(*), COALESCE(SUM(s.count), 0), MIN(s.first_seen), "
+                                  "MAX(s.last_seen), COUNT(DISTINCT o.author_org) FROM sightings s "
+                                  "JOIN {} ON o.row_id = s.object_row WHERE s.sighting_of_ref = ? "
+                                  "AND o.is_latest = 1 AND o.revoked = 0 AND {}",
+                                  internal::kObjectsFrom, visible.sql),
+                      params, "sightings"));
+    SightingSummary summary;
+    summary.sighting_of_ref = std::string(id);
+    summary.sightings = row.GetInt(0);
+    summary.count = row.GetInt(1);
+    if (!row.IsNull(2)) summary.first_seen = row.GetInt(2);
+    if (!row.IsNull(3)) summary.last_seen = row.GetInt(3);
+    summary.organisations = row.GetInt(4);
+    return summary;
+  });
+}
+
+}  // namespace fincyber::sharing

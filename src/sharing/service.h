@@ -1,0 +1,230 @@
+// The sharing hub: collections of STIX 2.1 objects tied to trust groups, every version
+// of every object kept, TLP enforced on every read, correlation of the observables
+// members share, and sightings counted per indicator.
+//
+// Visibility is identity::SharedObjectFilter, ANDed into every query: an organisation
+// sees an object it authored, or one in a collection whose read group it belongs to,
+// unless the object is TLP:RED and does not name it in `x_fincyber_recipients`. What is
+// not visible is never returned, counted, correlated or used for a header or a cursor.
+// There is no bypass, for any role.
+//
+// Each change runs in one transaction with its audit entry (audit/) and its events
+// (events/: "sharing.object_added", "sharing.object_deleted", "sharing.sighted"), whose
+// payloads carry only ids, the collection and the TLP, so subscribers re-check
+// visibility. No HTTP types here: taxii/ and routes.cc adapt HTTP to these calls.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/result.h"
+#include "identity/principal.h"
+#include "sharing/envelope.h"
+#include "stix/object.h"
+#include "stix/tlp.h"
+#include "store/database.h"
+#include "store/migrations.h"
+
+namespace fincyber::sharing {
+
+// Module "sharing": collections, shared objects, recipients, observables, sightings and
+// the reports of additions.
+std::vector<store::Migration> Migrations();
+
+// The custom property naming, on a TLP:RED object, the organisations (platform ids)
+// that may see it besides its author.
+inline constexpr std::string_view kRecipientsProperty = "x_fincyber_recipients";
+// Most objects one page of a query returns.
+inline constexpr int kMaxPageSize = 1000;
+
+// Where a request came from, recorded in the audit log.
+struct RequestInfo {
+  std::string remote_address;
+  std::string request_id;
+};
+
+struct Collection {
+  std::string id;  // a UUID
+  std::string title;
+  std::string description;
+  std::string alias;                          // "" when none
+  std::string read_group_id;                  // trust group whose members read it
+  std::string write_group_id;                 // trust group whose members add to it
+  stix::Tlp default_tlp = stix::Tlp::kGreen;  // for objects without a TLP marking
+  std::string created_at;
+  // For the principal that asked.
+  bool can_read = false;
+  bool can_write = false;
+};
+Json ToJson(const Collection& collection);
+
+struct NewCollection {
+  std::string title;        // 1..200 characters, unique
+  std::string description;  // up to 2000 characters
+  std::string alias;        // "" or 1..64 of [a-z0-9_-], unique
+  std::string read_group_id;
+  std::string write_group_id;
+  stix::Tlp default_tlp = stix::Tlp::kGreen;
+};
+
+// A position in a collection: objects are ordered by (date_added, row), and
+// date_added is unique within a collection.
+struct Cursor {
+  std::int64_t date_added = 0;
+  std::int64_t row = 0;
+};
+
+// TAXII's match[version]: any of these; none set means "last".
+struct VersionFilter {
+  bool first = false;
+  bool last = false;
+  bool all = false;
+  std::vector<stix::Timestamp> at;
+  bool empty() const { return !first && !last && !all && at.empty(); }
+};
+
+struct ObjectQuery {
+  std::optional<stix::Timestamp> added_after;  // exclusive
+  std::optional<Cursor> after;                 // the previous page's `next`
+  int limit = 100;                             // 1..kMaxPageSize
+  std::vector<std::string> ids;                // match[id]; empty: any (at most 100 each)
+  std::vector<std::string> types;              // match[type]
+  std::vector<std::string> spec_versions;      // match[spec_version]
+  VersionFilter versions;                      // match[version]; empty: last
+  bool with_body = true;                       // false for manifests
+};
+
+struct StoredObject {
+  std::int64_t row = 0;
+  std::string collection_id;
+  std::string id;
+  std::string type;
+  std::string spec_version;
+  stix::Timestamp version = 0;  // modified, else created, else date_added
+  stix::Timestamp date_added = 0;
+  stix::Tlp tlp = stix::Tlp::kGreen;
+  bool revoked = false;
+  std::string author_org;
+  std::string body;  // the object's JSON as it was received; "" without with_body
+};
+
+struct ObjectPage {
+  std::vector<StoredObject> objects;
+  bool more = false;
+  Cursor next;  // meaningful when `more`
+};
+
+// One object's outcome in an addition, as TAXII's status resource reports it.
+struct AddOutcome {
+  std::string id;       // as given, "" when the object had none
+  std::string version;  // RFC 3339, "" when unknown
+  std::string message;  // names the rule for failures, e.g. "valid_from: timestamp: ..."
+};
+
+struct AddReport {
+  std::string id;  // status id, a UUID
+  std::string collection_id;
+  stix::Timestamp requested_at = 0;
+  std::int64_t total_count = 0;
+  std::vector<AddOutcome> successes;
+  std::vector<AddOutcome> failures;
+};
+
+// An object sharing an observable with the one asked about.
+struct CorrelatedObject {
+  std::string id;
+  std::string type;
+  std::string collection_id;
+  std::string observable;  // the shared observable's key, e.g. "domain:evil.example"
+  // "same", or for address ranges "contains" (the other covers ours) / "within".
+  std::string relation;
+  stix::Tlp tlp = stix::Tlp::kGreen;
+  // The author, only when the viewer may know it (its own organisation, or the object
+  // is TLP:CLEAR or GREEN); otherwise both "" and `author_hidden` is true.
+  std::string author_org_id;
+  std::string author_name;
+  bool author_hidden = false;
+};
+
+struct Correlation {
+  std::string id;
+  std::vector<std::string> observables;   // keys of the object's observables
+  std::vector<CorrelatedObject> related;  // at most 1000
+  // Distinct authoring organisations among the visible objects carrying any of the
+  // observables, the object itself included.
+  std::int64_t organisations = 0;
+};
+
+struct SightingSummary {
+  std::string sighting_of_ref;
+  std::int64_t sightings = 0;  // visible sighting objects (newest versions)
+  std::int64_t count = 0;      // sum of their `count` (1 when absent)
+  std::optional<stix::Timestamp> first_seen;
+  std::optional<stix::Timestamp> last_seen;
+  std::int64_t organisations = 0;  // distinct organisations that posted them
+};
+
+class SharingService {
+ public:
+  // `db` and `clock` must outlive the service.
+  SharingService(store::Database& db, const Clock& clock);
+
+  // PermissionDenied unless the principal curates sharing (identity::IsCurator) and may
+  // write; InvalidArgument for bad fields or unknown groups; AlreadyExists for a taken
+  // title or alias.
+  Result<Collection> CreateCollection(const identity::Principal& principal,
+                                      const NewCollection& collection, const RequestInfo& info);
+  // The collections the principal's organisation may read or write, by title.
+  Result<std::vector<Collection>> ListCollections(const identity::Principal& principal);
+  // NotFound unless the principal may read or write the collection.
+  Result<Collection> GetCollection(const identity::Principal& principal, std::string_view id);
+
+  // Validates and stores each object; an invalid object fails alone, with a message
+  // naming the property and rule, and the others are stored. Everything, the report
+  // included, is written in one transaction: a storage error stores nothing.
+  // A same-id-same-version object already stored succeeds without change; an older
+  // version is stored but the newest stays the latest. Only the organisation that
+  // first shared an id in the collection may add versions of it.
+  // Errors: NotFound for a collection the principal may not see, PermissionDenied when
+  // it may not write to it; storage errors.
+  Result<AddReport> AddObjects(const identity::Principal& principal, std::string_view collection_id,
+                               const std::vector<IncomingObject>& objects, const RequestInfo& info);
+  // NotFound unless the report exists and was made by the principal's organisation.
+  Result<AddReport> GetAddReport(const identity::Principal& principal, std::string_view id);
+
+  // The visible objects of a collection matching `query`, by (date_added, row).
+  // NotFound for a collection the principal may not see, PermissionDenied for one it
+  // may write but not read; InvalidArgument for a limit outside 1..kMaxPageSize or more
+  // than 100 values in one match list.
+  Result<ObjectPage> ListObjects(const identity::Principal& principal,
+                                 std::string_view collection_id, const ObjectQuery& query);
+
+  // Deletes the versions of `id` matching query.versions (empty: all) and
+  // query.spec_versions from the collection; returns how many were deleted.
+  // NotFound when no visible version matches, PermissionDenied unless the principal
+  // may write to the collection and its organisation authored the object.
+  Result<std::int64_t> DeleteObject(const identity::Principal& principal,
+                                    std::string_view collection_id, std::string_view id,
+                                    const ObjectQuery& query, const RequestInfo& info);
+
+  // The visible objects, in any collection, sharing an observable with the newest
+  // visible versions of `id` (equal, or an address range containing or within one).
+  // NotFound when the principal sees no version of `id`.
+  Result<Correlation> Correlate(const identity::Principal& principal, std::string_view id);
+
+  // The visible sightings of `id`, aggregated. NotFound when the principal sees no
+  // version of `id`.
+  Result<SightingSummary> SightingsOf(const identity::Principal& principal, std::string_view id);
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace fincyber::sharing

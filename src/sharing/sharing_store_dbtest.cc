@@ -1,0 +1,257 @@
+// The object store: versions kept and the latest maintained, duplicates, the
+// per-collection date_added clock, bytes kept as received, mixed envelopes, reports,
+// paging, deletion, audit entries and events.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "sharing/test_hub.h"
+
+namespace fincyber::sharing {
+namespace {
+
+class SharingStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  SharingStoreTest() : hub_(GetParam()) {}
+
+  ObjectPage List(const identity::User& user, ObjectQuery q) {
+    auto page = hub_.service.ListObjects(hub_.P(user), hub_.indicators.id, q);
+    EXPECT_TRUE(page.ok()) << page.error().internal_message();
+    return page.ok() ? *page : ObjectPage{};
+  }
+
+  TestHub hub_;
+};
+
+TEST_P(SharingStoreTest, KeepsEveryVersionAndTheNewestIsLatest) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "v1.example", "2024-05-02T00:00:00Z")});
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "v3.example", "2024-05-04T00:00:00Z")});
+  // An older version arriving later is kept, but the newest stays the latest.
+  auto older =
+      hub_.Add(hub_.s.a_member, {TestHub::Indicator(id, "v2.example", "2024-05-03T00:00:00Z")});
+  ASSERT_TRUE(older.ok());
+  ASSERT_EQ(older->successes.size(), 1u);
+  EXPECT_EQ(older->successes[0].message, "stored as a new version");
+  EXPECT_EQ(older->successes[0].version, "2024-05-03T00:00:00.000000Z");
+
+  ObjectQuery latest;
+  const ObjectPage last = List(hub_.s.b_admin, latest);
+  ASSERT_EQ(last.objects.size(), 1u);
+  EXPECT_EQ(last.objects[0].version, stix::ParseTimestamp("2024-05-04T00:00:00Z").value());
+  EXPECT_NE(last.objects[0].body.find("v3.example"), std::string::npos);
+
+  ObjectQuery first;
+  first.versions.first = true;
+  ASSERT_EQ(List(hub_.s.b_admin, first).objects.size(), 1u);
+  EXPECT_NE(List(hub_.s.b_admin, first).objects[0].body.find("v1.example"), std::string::npos);
+
+  ObjectQuery all;
+  all.versions.all = true;
+  EXPECT_EQ(List(hub_.s.b_admin, all).objects.size(), 3u);
+
+  ObjectQuery at;
+  at.versions.at = {stix::ParseTimestamp("2024-05-03T00:00:00Z").value()};
+  ASSERT_EQ(List(hub_.s.b_admin, at).objects.size(), 1u);
+  EXPECT_NE(List(hub_.s.b_admin, at).objects[0].body.find("v2.example"), std::string::npos);
+}
+
+TEST_P(SharingStoreTest, SameIdAndVersionIsASuccessThatChangesNothing) {
+  const Json indicator = TestHub::Indicator(TestHub::NewIndicatorId(), "dup.example");
+  hub_.AddOk(hub_.s.a_member, {indicator});
+  auto again = hub_.Add(hub_.s.a_member, {indicator, indicator});
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->successes.size(), 2u);
+  EXPECT_EQ(again->successes[0].message, "already present; unchanged");
+  ObjectQuery all;
+  all.versions.all = true;
+  EXPECT_EQ(List(hub_.s.a_member, all).objects.size(), 1u);
+  EXPECT_EQ(hub_.Events("sharing.object_added").size(), 1u);
+}
+
+TEST_P(SharingStoreTest, KeepsTheBytesAsReceived) {
+  const std::string raw =
+      "{ \"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--"
+      "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f\",\n \"created\":\"2024-05-01T00:00:00.000Z\","
+      "\"modified\":\"2024-05-01T00:00:00.000Z\",\"pattern\":\"[domain-name:value = "
+      "'raw.example']\",\"pattern_type\":\"stix\",\"valid_from\":\"2024-05-01T00:00:00Z\","
+      "\"x_note\":1.50}";
+  auto report = hub_.service.AddObjects(hub_.P(hub_.s.a_member), hub_.indicators.id,
+                                        {{Json::parse(raw), raw}}, hub_.info);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->successes.size(), 1u);
+  const ObjectPage page = List(hub_.s.b_admin, {});
+  ASSERT_EQ(page.objects.size(), 1u);
+  EXPECT_EQ(page.objects[0].body, raw);
+}
+
+TEST_P(SharingStoreTest, DateAddedIsUniqueAndIncreasingWhenTheClockStandsStill) {
+  std::vector<Json> batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back(TestHub::Indicator(TestHub::NewIndicatorId(), fmt::format("d{}.example", i)));
+  }
+  hub_.AddOk(hub_.s.a_member, batch);
+  hub_.AddOk(hub_.s.b_admin, {TestHub::Indicator(TestHub::NewIndicatorId(), "late.example")});
+  const ObjectPage page = List(hub_.s.a_member, {});
+  ASSERT_EQ(page.objects.size(), 6u);
+  for (std::size_t i = 1; i < page.objects.size(); ++i) {
+    EXPECT_GT(page.objects[i].date_added, page.objects[i - 1].date_added);
+  }
+}
+
+TEST_P(SharingStoreTest, MixedEnvelopeStoresTheGoodAndReportsEachBad) {
+  const std::string good = TestHub::NewIndicatorId();
+  Json bad_timestamp = TestHub::Indicator(TestHub::NewIndicatorId(), "bad.example");
+  bad_timestamp["valid_from"] = "2024-13-01";
+  Json bad_recipient =
+      TestHub::Indicator(TestHub::NewIndicatorId(), "red.example", "2024-05-01T00:00:00Z",
+                         {TestHub::Marking(stix::Tlp::kRed)}, {"no-such-org"});
+  auto report = hub_.Add(hub_.s.a_member, {bad_timestamp, TestHub::Indicator(good, "good.example"),
+                                           Json{{"type", "indicator"}}, bad_recipient});
+  ASSERT_TRUE(report.ok()) << report.error().internal_message();
+  EXPECT_EQ(report->total_count, 4);
+  ASSERT_EQ(report->successes.size(), 1u);
+  EXPECT_EQ(report->successes[0].id, good);
+  ASSERT_EQ(report->failures.size(), 3u);
+  EXPECT_NE(report->failures[0].message.find("valid_from"), std::string::npos);
+  EXPECT_EQ(report->failures[1].id, "");
+  EXPECT_NE(report->failures[2].message.find("unknown-recipient"), std::string::npos);
+
+  // The report is the adding organisation's only.
+  auto own = hub_.service.GetAddReport(hub_.P(hub_.s.a_admin), report->id);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->failures.size(), 3u);
+  EXPECT_EQ(own->successes[0].id, good);
+  for (const auto* other : {&hub_.s.b_admin, &hub_.s.coord, &hub_.s.auditor}) {
+    auto hidden = hub_.service.GetAddReport(hub_.P(*other), report->id);
+    ASSERT_FALSE(hidden.ok());
+    EXPECT_EQ(hidden.error().code(), ErrorCode::kNotFound);
+  }
+}
+
+TEST_P(SharingStoreTest, OnlyTheFirstAuthorAddsVersions) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "mine.example")});
+  auto hijack =
+      hub_.Add(hub_.s.b_admin, {TestHub::Indicator(id, "theirs.example", "2024-06-01T00:00:00Z",
+                                                   {TestHub::Marking(stix::Tlp::kRed)})});
+  ASSERT_TRUE(hijack.ok());
+  ASSERT_EQ(hijack->failures.size(), 1u);
+  EXPECT_NE(hijack->failures[0].message.find("version-author"), std::string::npos);
+  EXPECT_EQ(hub_.VisibleIds(hub_.c_member), std::vector<std::string>{id});
+}
+
+TEST_P(SharingStoreTest, PagesNeverSkipOrRepeatAndAddedAfterIsExclusive) {
+  std::vector<Json> batch;
+  for (int i = 0; i < 7; ++i) {
+    batch.push_back(TestHub::Indicator(TestHub::NewIndicatorId(), fmt::format("p{}.example", i)));
+  }
+  hub_.AddOk(hub_.s.a_member, batch);
+  ObjectQuery q;
+  q.limit = 3;
+  std::vector<std::string> seen;
+  bool more = true;
+  int rounds = 0;
+  while (more && rounds++ < 10) {
+    const ObjectPage page = List(hub_.s.b_admin, q);
+    for (const auto& o : page.objects) seen.push_back(o.id);
+    more = page.more;
+    q.after = page.next;
+    // An object arriving mid-way shows on a later page.
+    if (rounds == 1) {
+      hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(TestHub::NewIndicatorId(), "mid.example")});
+    }
+  }
+  EXPECT_EQ(seen.size(), 8u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 8u);
+
+  const ObjectPage all = List(hub_.s.b_admin, {});
+  ObjectQuery after;
+  after.added_after = all.objects[2].date_added;
+  const ObjectPage rest = List(hub_.s.b_admin, after);
+  ASSERT_EQ(rest.objects.size(), 5u);
+  EXPECT_EQ(rest.objects[0].id, all.objects[3].id);
+
+  ObjectQuery too_many;
+  too_many.limit = kMaxPageSize + 1;
+  EXPECT_EQ(
+      hub_.service.ListObjects(hub_.P(hub_.s.b_admin), hub_.indicators.id, too_many).error().code(),
+      ErrorCode::kInvalidArgument);
+}
+
+TEST_P(SharingStoreTest, FiltersByIdTypeAndSpecVersion) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "f1.example"),
+                               TestHub::Indicator(TestHub::NewIndicatorId(), "f2.example"),
+                               {{"type", "domain-name"},
+                                {"spec_version", "2.1"},
+                                {"id", "domain-name--3c10e93f-798e-5a26-a0c1-08156efab7f5"},
+                                {"value", "example.com"}}});
+  ObjectQuery by_id;
+  by_id.ids = {id};
+  EXPECT_EQ(List(hub_.s.b_admin, by_id).objects.size(), 1u);
+  ObjectQuery by_type;
+  by_type.types = {"domain-name"};
+  EXPECT_EQ(List(hub_.s.b_admin, by_type).objects.size(), 1u);
+  ObjectQuery by_spec;
+  by_spec.spec_versions = {"2.0"};
+  EXPECT_TRUE(List(hub_.s.b_admin, by_spec).objects.empty());
+}
+
+TEST_P(SharingStoreTest, DeleteNeedsTheAuthorAndRemovesEveryVersion) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "x.example", "2024-05-02T00:00:00Z"),
+                               TestHub::Indicator(id, "x.example", "2024-05-03T00:00:00Z")});
+  auto by_other =
+      hub_.service.DeleteObject(hub_.P(hub_.s.b_admin), hub_.indicators.id, id, {}, hub_.info);
+  EXPECT_EQ(by_other.error().code(), ErrorCode::kPermissionDenied);
+  auto by_outsider =
+      hub_.service.DeleteObject(hub_.P(hub_.d_member), hub_.indicators.id, id, {}, hub_.info);
+  EXPECT_EQ(by_outsider.error().code(), ErrorCode::kNotFound);
+
+  // Deleting the newest version makes the older one the latest.
+  ObjectQuery newest;
+  newest.versions.at = {stix::ParseTimestamp("2024-05-03T00:00:00Z").value()};
+  auto one =
+      hub_.service.DeleteObject(hub_.P(hub_.s.a_admin), hub_.indicators.id, id, newest, hub_.info);
+  ASSERT_TRUE(one.ok()) << one.error().internal_message();
+  EXPECT_EQ(*one, 1);
+  const ObjectPage latest = List(hub_.s.b_admin, {});
+  ASSERT_EQ(latest.objects.size(), 1u);
+  EXPECT_EQ(latest.objects[0].version, stix::ParseTimestamp("2024-05-02T00:00:00Z").value());
+
+  auto rest =
+      hub_.service.DeleteObject(hub_.P(hub_.s.a_admin), hub_.indicators.id, id, {}, hub_.info);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_TRUE(hub_.VisibleIds(hub_.s.a_admin).empty());
+  EXPECT_EQ(hub_.service.DeleteObject(hub_.P(hub_.s.a_admin), hub_.indicators.id, id, {}, hub_.info)
+                .error()
+                .code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(hub_.Events("sharing.object_deleted").size(), 2u);
+}
+
+TEST_P(SharingStoreTest, ChangesAreAuditedAndEventsCarryOnlyIds) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "audit.example")});
+  auto entries = audit::List(hub_.s.db(), hub_.P(hub_.s.coord), {.action_prefix = "sharing."});
+  ASSERT_TRUE(entries.ok());
+  std::vector<std::string> actions;
+  for (const auto& e : *entries) actions.push_back(e.entry.action);
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"sharing.objects_add", "sharing.collection_create"}));
+  const auto added = hub_.Events("sharing.object_added");
+  ASSERT_EQ(added.size(), 1u);
+  const Json& payload = std::get<2>(added[0]);
+  EXPECT_EQ(payload, (Json{{"collection_id", hub_.indicators.id},
+                           {"id", id},
+                           {"version", "2024-05-01T00:00:00.000000Z"},
+                           {"tlp", "green"}}));
+  EXPECT_EQ(std::get<1>(added[0]), hub_.s.bank_a.id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SharingStoreTest,
+                         ::testing::ValuesIn(fincyber::testing::DbBackends()));
+
+}  // namespace
+}  // namespace fincyber::sharing
