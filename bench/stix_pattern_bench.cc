@@ -16,13 +16,19 @@ std::vector<std::string> SimplePatterns() {
   for (int i = 0; i < 1000; ++i) {
     const std::string n = std::to_string(i);
     switch (i % 4) {
-      case 0: patterns.push_back("[domain-name:value = 'host" + n + ".evil.example']"); break;
-      case 1: patterns.push_back("[ipv4-addr:value = '203.0." + std::to_string(i % 250) + ".7']"); break;
+      case 0:
+        patterns.push_back("[domain-name:value = 'host" + n + ".evil.example']");
+        break;
+      case 1:
+        patterns.push_back("[ipv4-addr:value = '203.0." + std::to_string(i % 250) + ".7']");
+        break;
       case 2:
         patterns.push_back("[file:hashes.'SHA-256' = '" + std::string(60, 'a') +
                            std::to_string(1000 + i) + "']");
         break;
-      default: patterns.push_back("[url:value = 'http://evil.example/p/" + n + "?q=1']"); break;
+      default:
+        patterns.push_back("[url:value = 'http://evil.example/p/" + n + "?q=1']");
+        break;
     }
   }
   return patterns;

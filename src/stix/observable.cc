@@ -60,7 +60,8 @@ Error Invalid(std::string_view what, std::string_view value, std::string_view wh
 // neither an address nor a name).
 Status CheckAsciiDomain(std::string_view name, std::string_view original) {
   if (name.empty()) return Invalid("domain name", original, "empty");
-  if (name.size() > kMaxDomainBytes) return Invalid("domain name", original, "longer than 253 bytes");
+  if (name.size() > kMaxDomainBytes)
+    return Invalid("domain name", original, "longer than 253 bytes");
   std::size_t label_start = 0;
   bool last_all_digits = true;
   for (std::size_t i = 0; i <= name.size(); ++i) {
@@ -233,8 +234,8 @@ Result<IpRange> NormaliseIpv6(std::string_view value) {
 // ---------------------------------------------------------------- URLs
 
 bool IsUnreserved(unsigned char c) {
-  return IsAsciiAlpha(static_cast<char>(c)) || IsAsciiDigit(static_cast<char>(c)) ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return IsAsciiAlpha(static_cast<char>(c)) || IsAsciiDigit(static_cast<char>(c)) || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 // RFC 3986 6.2.2.2: decode escapes of unreserved characters, upper-case the hex of the
@@ -257,8 +258,8 @@ void AppendPercentNormalised(std::string_view text, std::string* out) {
         out->push_back(kHex[decoded & 15]);
       }
       i += 2;
-    } else if (c >= 0x80 || c == ' ' || c == '"' || c == '<' || c == '>' || c == '{' ||
-               c == '}' || c == '|' || c == '\\' || c == '^' || c == '`') {
+    } else if (c >= 0x80 || c == ' ' || c == '"' || c == '<' || c == '>' || c == '{' || c == '}' ||
+               c == '|' || c == '\\' || c == '^' || c == '`') {
       out->push_back('%');
       out->push_back(kHex[c >> 4]);
       out->push_back(kHex[c & 15]);
@@ -301,8 +302,8 @@ Result<std::string> NormaliseUrl(std::string_view value) {
   std::size_t colon = 0;
   while (colon < value.size() &&
          (IsAsciiAlpha(value[colon]) ||
-          (colon > 0 && (IsAsciiDigit(value[colon]) || value[colon] == '+' ||
-                         value[colon] == '-' || value[colon] == '.')))) {
+          (colon > 0 && (IsAsciiDigit(value[colon]) || value[colon] == '+' || value[colon] == '-' ||
+                         value[colon] == '.')))) {
     ++colon;
   }
   if (colon == 0 || colon >= value.size() || value[colon] != ':') {
@@ -716,13 +717,20 @@ constexpr std::array<ScoProperty, 13> kIdentifyingProperties = {{
 
 std::string Observable::Key() const {
   switch (kind) {
-    case ObservableKind::kDomain: return "domain:" + value;
-    case ObservableKind::kUrl: return "url:" + value;
-    case ObservableKind::kIpv4: return "ipv4:" + value;
-    case ObservableKind::kIpv6: return "ipv6:" + value;
-    case ObservableKind::kEmail: return "email:" + value;
-    case ObservableKind::kHash: return HashKeyPrefix(path) + ":" + value;
-    case ObservableKind::kOther: break;
+    case ObservableKind::kDomain:
+      return "domain:" + value;
+    case ObservableKind::kUrl:
+      return "url:" + value;
+    case ObservableKind::kIpv4:
+      return "ipv4:" + value;
+    case ObservableKind::kIpv6:
+      return "ipv6:" + value;
+    case ObservableKind::kEmail:
+      return "email:" + value;
+    case ObservableKind::kHash:
+      return HashKeyPrefix(path) + ":" + value;
+    case ObservableKind::kOther:
+      break;
   }
   return type + ":" + path + "=" + value;
 }
@@ -781,7 +789,8 @@ std::vector<Observable> ObservablesOfSco(const Json& sco) {
     if (property.type != type) continue;
     const auto it = sco.find(property.property);
     if (it == sco.end()) continue;
-    const ObjectPath path{type, {PathStep{PathStep::Kind::kKey, std::string(property.property), 0}}};
+    const ObjectPath path{type,
+                          {PathStep{PathStep::Kind::kKey, std::string(property.property), 0}}};
     if (it->is_string()) {
       add(path, it->get_ref<const std::string&>());
     } else if (it->is_number_integer()) {

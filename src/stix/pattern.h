@@ -37,8 +37,8 @@ inline constexpr int kMaxNestingDepth = 64;
 struct PathStep {
   enum class Kind { kKey, kIndex, kAnyIndex };
   Kind kind = Kind::kKey;
-  std::string key;          // kKey: the property or dictionary key, unquoted
-  std::int64_t index = 0;   // kIndex
+  std::string key;         // kKey: the property or dictionary key, unquoted
+  std::int64_t index = 0;  // kIndex
   bool operator==(const PathStep&) const = default;
 };
 
@@ -95,7 +95,7 @@ struct Comparison {
 struct ComparisonExpr {
   enum class Kind { kComparison, kAnd, kOr };
   Kind kind = Kind::kComparison;
-  Comparison comparison;                // kComparison
+  Comparison comparison;                 // kComparison
   std::vector<ComparisonExpr> operands;  // kAnd, kOr
   bool operator==(const ComparisonExpr&) const = default;
 };

@@ -1,6 +1,8 @@
 // Hand-written lexer and recursive-descent parser for STIX patterns. Chains of one
 // operator are parsed iteratively into one n-ary node, so only brackets and parentheses
 // recurse, and those are counted against kMaxNestingDepth.
+#include <re2/re2.h>
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -8,8 +10,6 @@
 #include <string>
 #include <system_error>
 #include <utility>
-
-#include <re2/re2.h>
 
 #include "base/utf8.h"
 #include "stix/observable.h"
@@ -51,9 +51,7 @@ struct Token {
 };
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool IsWordStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c) || c == '-'; }
 
 int HexValue(char c) {
@@ -100,8 +98,8 @@ TimestampCheck ParseTimestampText(std::string_view s, std::int64_t* micros) {
   };
   int year, month, day, hour, minute, second;
   if (s.size() < 20 || !digits(0, 4, &year) || s[4] != '-' || !digits(5, 2, &month) ||
-      s[7] != '-' || !digits(8, 2, &day) || s[10] != 'T' || !digits(11, 2, &hour) ||
-      s[13] != ':' || !digits(14, 2, &minute) || s[16] != ':' || !digits(17, 2, &second)) {
+      s[7] != '-' || !digits(8, 2, &day) || s[10] != 'T' || !digits(11, 2, &hour) || s[13] != ':' ||
+      !digits(14, 2, &minute) || s[16] != ':' || !digits(17, 2, &second)) {
     return TimestampCheck::kMalformed;
   }
   std::size_t at = 19;
@@ -118,7 +116,7 @@ TimestampCheck ParseTimestampText(std::string_view s, std::int64_t* micros) {
   }
   if (at + 1 != s.size() || s[at] != 'Z') return TimestampCheck::kMalformed;
   static constexpr std::array<int, 12> kDaysInMonth = {31, 28, 31, 30, 31, 30,
-                                                        31, 31, 30, 31, 30, 31};
+                                                       31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1) return TimestampCheck::kNoSuchInstant;
   const int month_days = kDaysInMonth[month - 1] + (month == 2 && IsLeapYear(year) ? 1 : 0);
   if (day > month_days || hour > 23 || minute > 59) return TimestampCheck::kNoSuchInstant;
@@ -126,8 +124,8 @@ TimestampCheck ParseTimestampText(std::string_view s, std::int64_t* micros) {
   if (second > 60 || (second == 60 && (hour != 23 || minute != 59))) {
     return TimestampCheck::kNoSuchInstant;
   }
-  const std::int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
-                                          static_cast<unsigned>(day));
+  const std::int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   *micros = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1000000) + fraction;
   return TimestampCheck::kOk;
 }
@@ -185,9 +183,8 @@ class Parser {
 
   Status CheckText() const {
     if (text_.size() > kMaxPatternBytes) {
-      return InvalidArgument("pattern is " + std::to_string(text_.size()) +
-                             " bytes; at most " + std::to_string(kMaxPatternBytes) +
-                             " are accepted");
+      return InvalidArgument("pattern is " + std::to_string(text_.size()) + " bytes; at most " +
+                             std::to_string(kMaxPatternBytes) + " are accepted");
     }
     if (auto bad = FindInvalidUtf8(text_)) return ErrorAt(*bad, "invalid UTF-8");
     if (const void* nul = std::memchr(text_.data(), '\0', text_.size())) {
@@ -254,14 +251,22 @@ class Parser {
       return OkStatus();
     };
     switch (c) {
-      case '[': return single(Tok::kLBrack);
-      case ']': return single(Tok::kRBrack);
-      case '(': return single(Tok::kLParen);
-      case ')': return single(Tok::kRParen);
-      case ':': return single(Tok::kColon);
-      case ',': return single(Tok::kComma);
-      case '*': return single(Tok::kStar);
-      case '=': return next == '=' ? single(Tok::kEq, 2) : single(Tok::kEq);
+      case '[':
+        return single(Tok::kLBrack);
+      case ']':
+        return single(Tok::kRBrack);
+      case '(':
+        return single(Tok::kLParen);
+      case ')':
+        return single(Tok::kRParen);
+      case ':':
+        return single(Tok::kColon);
+      case ',':
+        return single(Tok::kComma);
+      case '*':
+        return single(Tok::kStar);
+      case '=':
+        return next == '=' ? single(Tok::kEq, 2) : single(Tok::kEq);
       case '!':
         if (next == '=') return single(Tok::kNeq, 2);
         return ErrorAt(pos_, "expected '!='");
@@ -269,12 +274,15 @@ class Parser {
         if (next == '=') return single(Tok::kLe, 2);
         if (next == '>') return single(Tok::kNeq, 2);
         return single(Tok::kLt);
-      case '>': return next == '=' ? single(Tok::kGe, 2) : single(Tok::kGt);
-      case '\'': return LexString();
+      case '>':
+        return next == '=' ? single(Tok::kGe, 2) : single(Tok::kGt);
+      case '\'':
+        return LexString();
       case '.':
         if (IsDigit(next)) return LexNumber();
         return single(Tok::kDot);
-      default: break;
+      default:
+        break;
     }
     if (IsDigit(c) || c == '+' || c == '-') return LexNumber();
     if (next == '\'' && (c == 't' || c == 'b' || c == 'h')) return LexPrefixedLiteral(c);
@@ -321,16 +329,15 @@ class Parser {
     const std::size_t int_start = at;
     while (at < text_.size() && IsDigit(text_[at])) ++at;
     const std::size_t int_end = at;
-    const bool is_float =
-        at + 1 < text_.size() && text_[at] == '.' && IsDigit(text_[at + 1]);
+    const bool is_float = at + 1 < text_.size() && text_[at] == '.' && IsDigit(text_[at + 1]);
     // from_chars takes '-' but not '+'.
     const std::size_t value_start = text_[start] == '+' ? start + 1 : start;
     if (is_float) {
       ++at;
       while (at < text_.size() && IsDigit(text_[at])) ++at;
       double value = 0;
-      const auto [ptr, ec] = std::from_chars(text_.data() + value_start, text_.data() + at,
-                                             value, std::chars_format::fixed);
+      const auto [ptr, ec] = std::from_chars(text_.data() + value_start, text_.data() + at, value,
+                                             std::chars_format::fixed);
       if (ec != std::errc() || ptr != text_.data() + at || !std::isfinite(value)) {
         return ErrorAt(start, "float out of range");
       }
@@ -343,8 +350,7 @@ class Parser {
         return ErrorAt(start, "integer with a leading zero");
       }
       std::int64_t value = 0;
-      const auto [ptr, ec] = std::from_chars(text_.data() + value_start, text_.data() + at,
-                                             value);
+      const auto [ptr, ec] = std::from_chars(text_.data() + value_start, text_.data() + at, value);
       if (ec != std::errc() || ptr != text_.data() + at) {
         return ErrorAt(start, "integer out of the 64-bit range");
       }
@@ -370,7 +376,8 @@ class Parser {
     Constant& constant = tok_.constant;
     if (prefix == 't') {
       switch (ParseTimestampText(content, &constant.integer)) {
-        case TimestampCheck::kOk: break;
+        case TimestampCheck::kOk:
+          break;
         case TimestampCheck::kMalformed:
           return ErrorAt(start, "invalid timestamp: expected t'YYYY-MM-DDTHH:MM:SS[.s]Z'");
         case TimestampCheck::kNoSuchInstant:
@@ -545,9 +552,8 @@ class Parser {
     Qualifier qualifier;
     qualifier.kind = Qualifier::Kind::kWithin;
     const bool is_number = tok_.kind == Tok::kInt || tok_.kind == Tok::kFloat;
-    const double seconds = tok_.kind == Tok::kInt
-                               ? static_cast<double>(tok_.constant.integer)
-                               : tok_.constant.real;
+    const double seconds =
+        tok_.kind == Tok::kInt ? static_cast<double>(tok_.constant.integer) : tok_.constant.real;
     if (!is_number || tok_.raw[0] == '-' || !(seconds > 0)) {
       return Expected("a positive number of seconds after WITHIN");
     }
@@ -593,8 +599,7 @@ class Parser {
   // ---- comparison level ----
 
   Result<ComparisonExpr> ParseComparisonOr() {
-    return ParseChain<ComparisonExpr>("OR", ComparisonExpr::Kind::kOr,
-                                      &Parser::ParseComparisonAnd);
+    return ParseChain<ComparisonExpr>("OR", ComparisonExpr::Kind::kOr, &Parser::ParseComparisonAnd);
   }
   Result<ComparisonExpr> ParseComparisonAnd() {
     return ParseChain<ComparisonExpr>("AND", ComparisonExpr::Kind::kAnd,
@@ -625,12 +630,24 @@ class Parser {
       FC_RETURN_IF_ERROR(Next());
     }
     switch (tok_.kind) {
-      case Tok::kEq: comparison.op = ComparisonOp::kEqual; break;
-      case Tok::kNeq: comparison.op = ComparisonOp::kNotEqual; break;
-      case Tok::kLt: comparison.op = ComparisonOp::kLess; break;
-      case Tok::kLe: comparison.op = ComparisonOp::kLessOrEqual; break;
-      case Tok::kGt: comparison.op = ComparisonOp::kGreater; break;
-      case Tok::kGe: comparison.op = ComparisonOp::kGreaterOrEqual; break;
+      case Tok::kEq:
+        comparison.op = ComparisonOp::kEqual;
+        break;
+      case Tok::kNeq:
+        comparison.op = ComparisonOp::kNotEqual;
+        break;
+      case Tok::kLt:
+        comparison.op = ComparisonOp::kLess;
+        break;
+      case Tok::kLe:
+        comparison.op = ComparisonOp::kLessOrEqual;
+        break;
+      case Tok::kGt:
+        comparison.op = ComparisonOp::kGreater;
+        break;
+      case Tok::kGe:
+        comparison.op = ComparisonOp::kGreaterOrEqual;
+        break;
       case Tok::kWord:
         if (tok_.raw == "IN") {
           comparison.op = ComparisonOp::kIn;
@@ -646,7 +663,8 @@ class Parser {
           return Expected("a comparison operator");
         }
         break;
-      default: return Expected("a comparison operator");
+      default:
+        return Expected("a comparison operator");
     }
     FC_RETURN_IF_ERROR(Next());
     switch (comparison.op) {
@@ -664,7 +682,9 @@ class Parser {
         comparison.values.push_back(std::move(value));
         break;
       }
-      case ComparisonOp::kIn: FC_RETURN_IF_ERROR(ParseSet(&comparison.values)); break;
+      case ComparisonOp::kIn:
+        FC_RETURN_IF_ERROR(ParseSet(&comparison.values));
+        break;
       case ComparisonOp::kLike:
       case ComparisonOp::kMatches:
       case ComparisonOp::kIsSubset:
@@ -673,11 +693,12 @@ class Parser {
         if (tok_.kind != Tok::kString) return Expected("a string constant");
         comparison.values.push_back(std::move(tok_.constant));
         FC_RETURN_IF_ERROR(Next());
-        FC_RETURN_IF_ERROR(CheckStringOperand(comparison.op, comparison.values.back().text,
-                                              value_pos));
+        FC_RETURN_IF_ERROR(
+            CheckStringOperand(comparison.op, comparison.values.back().text, value_pos));
         break;
       }
-      case ComparisonOp::kExists: break;
+      case ComparisonOp::kExists:
+        break;
     }
     return node;
   }
@@ -737,7 +758,8 @@ class Parser {
           return value;
         }
         break;
-      default: break;
+      default:
+        break;
     }
     return Expected("a constant");
   }
@@ -801,12 +823,8 @@ class Parser {
 
 }  // namespace
 
-Result<Pattern> ParsePattern(std::string_view text) {
-  return Parser(text).ParseWholePattern();
-}
+Result<Pattern> ParsePattern(std::string_view text) { return Parser(text).ParseWholePattern(); }
 
-Result<ObjectPath> ParseObjectPath(std::string_view text) {
-  return Parser(text).ParseWholePath();
-}
+Result<ObjectPath> ParseObjectPath(std::string_view text) { return Parser(text).ParseWholePath(); }
 
 }  // namespace fincyber::stix

@@ -15,8 +15,7 @@ bool IsPlainKey(std::string_view key) {
     return false;
   }
   for (const char c : key) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '_')) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
       return false;
     }
   }
@@ -44,8 +43,8 @@ void AppendKey(std::string_view key, std::string* out) {
 // that it does not read back as an integer.
 std::string FormatDouble(double value) {
   char buffer[400];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value,
-                                       std::chars_format::fixed);
+  const auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
   if (ec != std::errc()) return "0.0";  // unreachable: 400 bytes hold any finite double
   std::string text(buffer, end);
   if (text.find('.') == std::string::npos) text.append(".0");
@@ -83,10 +82,18 @@ void AppendBase64(std::string_view bytes, std::string* out) {
 
 void AppendConstant(const Constant& constant, std::string* out) {
   switch (constant.kind) {
-    case ConstantKind::kString: AppendQuoted(constant.text, out); break;
-    case ConstantKind::kInteger: out->append(std::to_string(constant.integer)); break;
-    case ConstantKind::kFloat: out->append(FormatDouble(constant.real)); break;
-    case ConstantKind::kBoolean: out->append(constant.boolean ? "true" : "false"); break;
+    case ConstantKind::kString:
+      AppendQuoted(constant.text, out);
+      break;
+    case ConstantKind::kInteger:
+      out->append(std::to_string(constant.integer));
+      break;
+    case ConstantKind::kFloat:
+      out->append(FormatDouble(constant.real));
+      break;
+    case ConstantKind::kBoolean:
+      out->append(constant.boolean ? "true" : "false");
+      break;
     case ConstantKind::kTimestamp:
       out->append("t'");
       out->append(constant.text);
@@ -124,7 +131,9 @@ void AppendPropertyPath(const ObjectPath& path, std::string* out) {
         out->append(std::to_string(step.index));
         out->push_back(']');
         break;
-      case PathStep::Kind::kAnyIndex: out->append("[*]"); break;
+      case PathStep::Kind::kAnyIndex:
+        out->append("[*]");
+        break;
     }
     first = false;
   }
@@ -138,18 +147,30 @@ void AppendPath(const ObjectPath& path, std::string* out) {
 
 std::string_view OperatorText(ComparisonOp op) {
   switch (op) {
-    case ComparisonOp::kEqual: return "=";
-    case ComparisonOp::kNotEqual: return "!=";
-    case ComparisonOp::kLess: return "<";
-    case ComparisonOp::kLessOrEqual: return "<=";
-    case ComparisonOp::kGreater: return ">";
-    case ComparisonOp::kGreaterOrEqual: return ">=";
-    case ComparisonOp::kIn: return "IN";
-    case ComparisonOp::kLike: return "LIKE";
-    case ComparisonOp::kMatches: return "MATCHES";
-    case ComparisonOp::kIsSubset: return "ISSUBSET";
-    case ComparisonOp::kIsSuperset: return "ISSUPERSET";
-    case ComparisonOp::kExists: return "EXISTS";
+    case ComparisonOp::kEqual:
+      return "=";
+    case ComparisonOp::kNotEqual:
+      return "!=";
+    case ComparisonOp::kLess:
+      return "<";
+    case ComparisonOp::kLessOrEqual:
+      return "<=";
+    case ComparisonOp::kGreater:
+      return ">";
+    case ComparisonOp::kGreaterOrEqual:
+      return ">=";
+    case ComparisonOp::kIn:
+      return "IN";
+    case ComparisonOp::kLike:
+      return "LIKE";
+    case ComparisonOp::kMatches:
+      return "MATCHES";
+    case ComparisonOp::kIsSubset:
+      return "ISSUBSET";
+    case ComparisonOp::kIsSuperset:
+      return "ISSUPERSET";
+    case ComparisonOp::kExists:
+      return "EXISTS";
   }
   return "";
 }
@@ -180,9 +201,12 @@ void AppendComparison(const Comparison& comparison, std::string* out) {
 // Binding strength: higher binds tighter; leaves and groups bind tightest.
 int Precedence(ComparisonExpr::Kind kind) {
   switch (kind) {
-    case ComparisonExpr::Kind::kOr: return 0;
-    case ComparisonExpr::Kind::kAnd: return 1;
-    case ComparisonExpr::Kind::kComparison: return 2;
+    case ComparisonExpr::Kind::kOr:
+      return 0;
+    case ComparisonExpr::Kind::kAnd:
+      return 1;
+    case ComparisonExpr::Kind::kComparison:
+      return 2;
   }
   return 2;
 }
@@ -207,11 +231,15 @@ void AppendComparisonExpr(const ComparisonExpr& expression, std::string* out) {
 
 int Precedence(ObservationExpr::Kind kind) {
   switch (kind) {
-    case ObservationExpr::Kind::kFollowedBy: return 0;
-    case ObservationExpr::Kind::kOr: return 1;
-    case ObservationExpr::Kind::kAnd: return 2;
+    case ObservationExpr::Kind::kFollowedBy:
+      return 0;
+    case ObservationExpr::Kind::kOr:
+      return 1;
+    case ObservationExpr::Kind::kAnd:
+      return 2;
     case ObservationExpr::Kind::kObservation:
-    case ObservationExpr::Kind::kQualified: return 3;
+    case ObservationExpr::Kind::kQualified:
+      return 3;
   }
   return 3;
 }
@@ -264,7 +292,8 @@ void AppendObservationExpr(const ObservationExpr& expression, std::string* out) 
     }
     case ObservationExpr::Kind::kAnd:
     case ObservationExpr::Kind::kOr:
-    case ObservationExpr::Kind::kFollowedBy: break;
+    case ObservationExpr::Kind::kFollowedBy:
+      break;
   }
   const std::string_view separator = expression.kind == ObservationExpr::Kind::kAnd ? " AND "
                                      : expression.kind == ObservationExpr::Kind::kOr
@@ -283,15 +312,27 @@ void AppendObservationExpr(const ObservationExpr& expression, std::string* out) 
 
 void CollectNeeds(const ObservationExpr& expression, PatternNeeds* needs) {
   switch (expression.kind) {
-    case ObservationExpr::Kind::kObservation: return;
-    case ObservationExpr::Kind::kAnd: needs->observation_and = true; break;
-    case ObservationExpr::Kind::kOr: break;
-    case ObservationExpr::Kind::kFollowedBy: needs->followed_by = true; break;
+    case ObservationExpr::Kind::kObservation:
+      return;
+    case ObservationExpr::Kind::kAnd:
+      needs->observation_and = true;
+      break;
+    case ObservationExpr::Kind::kOr:
+      break;
+    case ObservationExpr::Kind::kFollowedBy:
+      needs->followed_by = true;
+      break;
     case ObservationExpr::Kind::kQualified:
       switch (expression.qualifier.kind) {
-        case Qualifier::Kind::kWithin: needs->within = true; break;
-        case Qualifier::Kind::kRepeats: needs->repeats = true; break;
-        case Qualifier::Kind::kStartStop: needs->start_stop = true; break;
+        case Qualifier::Kind::kWithin:
+          needs->within = true;
+          break;
+        case Qualifier::Kind::kRepeats:
+          needs->repeats = true;
+          break;
+        case Qualifier::Kind::kStartStop:
+          needs->start_stop = true;
+          break;
       }
       break;
   }

@@ -83,9 +83,9 @@ TEST(StixObservableTest, Ipv4AndCidr) {
   EXPECT_EQ(Norm("ipv4-addr", "value", "10.1.2.3/16"), "10.1.0.0/16");
   EXPECT_EQ(Norm("ipv4-addr", "value", "10.1.2.3/0"), "0.0.0.0/0");
   EXPECT_EQ(Norm("ipv4-addr", "value", "255.255.255.255/31"), "255.255.255.254/31");
-  for (const char* bad : {"010.0.0.1", "1.2.3", "1.2.3.4.5", "256.1.1.1", "999.1.1.1",
-                          "1.2.3.4/33", "1.2.3.4/", "1.2.3.4/08", "1.2.3.4/-1", " 1.2.3.4",
-                          "1.2.3.4 ", "::1", "0x7f.0.0.1", "1..2.3", ""}) {
+  for (const char* bad :
+       {"010.0.0.1", "1.2.3", "1.2.3.4.5", "256.1.1.1", "999.1.1.1", "1.2.3.4/33", "1.2.3.4/",
+        "1.2.3.4/08", "1.2.3.4/-1", " 1.2.3.4", "1.2.3.4 ", "::1", "0x7f.0.0.1", "1..2.3", ""}) {
     EXPECT_TRUE(Rejected("ipv4-addr", "value", bad)) << bad;
   }
 }
@@ -110,8 +110,7 @@ TEST(StixObservableTest, Ipv4RangeIsMappedIntoSixteenBytes) {
 }
 
 TEST(StixObservableTest, Ipv6Rfc5952AndCidr) {
-  EXPECT_EQ(Norm("ipv6-addr", "value", "2001:0DB8:0000:0000:0000:0000:0000:0001"),
-            "2001:db8::1");
+  EXPECT_EQ(Norm("ipv6-addr", "value", "2001:0DB8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");
   EXPECT_EQ(Norm("ipv6-addr", "value", "2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");
   EXPECT_EQ(Norm("ipv6-addr", "value", "2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");
   EXPECT_EQ(Norm("ipv6-addr", "value", "0:0:0:0:0:0:0:0"), "::");
@@ -121,8 +120,8 @@ TEST(StixObservableTest, Ipv6Rfc5952AndCidr) {
   EXPECT_EQ(Norm("ipv6-addr", "value", "2001:db8::1/128"), "2001:db8::1");
   EXPECT_EQ(Norm("ipv6-addr", "value", "2001:db8::1/0"), "::/0");
   EXPECT_EQ(Norm("ipv6-addr", "value", "2001:db8:ffff::1/33"), "2001:db8:8000::/33");
-  for (const char* bad : {"2001:db8::1::1", "fe80::1%eth0", "2001:db8::1/129", "12345::",
-                          "192.0.2.1", "2001:db8::1/", "gggg::1", ":::"}) {
+  for (const char* bad : {"2001:db8::1::1", "fe80::1%eth0", "2001:db8::1/129",
+                          "12345::", "192.0.2.1", "2001:db8::1/", "gggg::1", ":::"}) {
     EXPECT_TRUE(Rejected("ipv6-addr", "value", bad)) << bad;
   }
   auto all = NormaliseObservable("ipv6-addr", "value", "::/0");
@@ -147,8 +146,7 @@ TEST(StixObservableTest, Urls) {
             "http://evil.example/~foo/%2Fbar%3A?q=A%2F%zz#Frag");
   EXPECT_EQ(Norm("url", "value", "http://evil.example/Path/../X?Q=A B"),
             "http://evil.example/Path/../X?Q=A%20B");
-  EXPECT_EQ(Norm("url", "value", "http://bücher.example/ä"),
-            "http://xn--bcher-kva.example/%C3%A4");
+  EXPECT_EQ(Norm("url", "value", "http://bücher.example/ä"), "http://xn--bcher-kva.example/%C3%A4");
   EXPECT_EQ(Norm("url", "value", "http://User:Pw@EVIL.example/"), "http://User:Pw@evil.example/");
   EXPECT_EQ(Norm("url", "value", "http://[2001:DB8::0001]:80/"), "http://[2001:db8::1]/");
   EXPECT_EQ(Norm("url", "value", "http://[2001:db8::1]:8080"), "http://[2001:db8::1]:8080/");
@@ -156,10 +154,10 @@ TEST(StixObservableTest, Urls) {
   EXPECT_EQ(Norm("url", "value", "http://evil.example?x"), "http://evil.example/?x");
   EXPECT_EQ(Norm("url", "value", "MAILTO:Someone@Example.com"), "mailto:Someone@Example.com");
   EXPECT_EQ(Norm("url", "value", "file:///etc/passwd"), "file:///etc/passwd");
-  for (const char* bad : {"evil.example/path", "://evil.example", "http://", "http:///x",
-                          "http://evil example/", "http://evil.example:99999/",
-                          "http://evil.example:8o/", "http://[2001:db8::1/", "http://999.1.1.1/",
-                          "http://evil.example/\n", "1http://x.example/"}) {
+  for (const char* bad :
+       {"evil.example/path", "://evil.example", "http://", "http:///x", "http://evil example/",
+        "http://evil.example:99999/", "http://evil.example:8o/", "http://[2001:db8::1/",
+        "http://999.1.1.1/", "http://evil.example/\n", "1http://x.example/"}) {
     EXPECT_TRUE(Rejected("url", "value", bad)) << bad;
   }
 }
@@ -185,7 +183,8 @@ TEST(StixObservableTest, Hashes) {
   EXPECT_EQ(hash->path, "hashes.'SHA-256'");
   EXPECT_EQ(hash->Key(), "sha-256:" + std::string(64, 'a'));
   // Other spellings of the algorithm name the same hash.
-  for (const char* path : {"hashes.SHA256", "hashes.sha256", "hashes.'sha-256'", "hashes.SHA_256"}) {
+  for (const char* path :
+       {"hashes.SHA256", "hashes.sha256", "hashes.'sha-256'", "hashes.SHA_256"}) {
     auto other = NormaliseObservable("file", path, sha256);
     ASSERT_TRUE(other.ok()) << path;
     EXPECT_EQ(other->Key(), hash->Key()) << path;
@@ -203,7 +202,8 @@ TEST(StixObservableTest, Hashes) {
   EXPECT_TRUE(Rejected("file", "hashes.'SHA-1'", ""));
   EXPECT_THAT(Norm("file", "hashes.'SHA-256'", "f00"), HasSubstr("64 hex digits"));
   // Fuzzy hashes are kept as written.
-  auto ssdeep = NormaliseObservable("file", "hashes.SSDEEP", "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C");
+  auto ssdeep =
+      NormaliseObservable("file", "hashes.SSDEEP", "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C");
   ASSERT_TRUE(ssdeep.ok());
   EXPECT_EQ(ssdeep->kind, ObservableKind::kHash);
   EXPECT_EQ(ssdeep->value, "3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C");
@@ -333,8 +333,8 @@ TEST(StixObservableTest, ObservablesOfSco) {
                   R"({"type":"file","name":"a.exe","size":10,
                       "hashes":{"MD5":"CEAD3F77F6CDA6EC00F57D76C9A6879F","SHA-1":"short",
                                 "x-custom":"abc"}})"))),
-              ElementsAre("md5:cead3f77f6cda6ec00f57d76c9a6879f",
-                          "file:hashes.'x-custom'=abc", "file:name=a.exe"));
+              ElementsAre("md5:cead3f77f6cda6ec00f57d76c9a6879f", "file:hashes.'x-custom'=abc",
+                          "file:name=a.exe"));
   EXPECT_THAT(Keys(ObservablesOfSco(Json::parse(R"({"type":"autonomous-system","number":15169})"))),
               ElementsAre("autonomous-system:number=15169"));
   // The same fact from a pattern and from an SCO has the same key.

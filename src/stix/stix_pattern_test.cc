@@ -95,8 +95,8 @@ TEST(StixPatternTest, InvalidPatternsFailAtTheStatedPosition) {
   EXPECT_GE(cases.size(), 60u);
   for (const InvalidCase& c : cases) {
     const std::string error = ErrorOf(c.pattern);
-    EXPECT_EQ(error.rfind(c.error, 0), 0u) << c.pattern << "\n  expected: " << c.error
-                                           << "\n  actual:   " << error;
+    EXPECT_EQ(error.rfind(c.error, 0), 0u)
+        << c.pattern << "\n  expected: " << c.error << "\n  actual:   " << error;
   }
 }
 
@@ -220,8 +220,8 @@ TEST(StixPatternTest, WhatAMatcherNeeds) {
   EXPECT_TRUE(NeedsOf(MustParse("[a-a:x = 1] FOLLOWEDBY [b-b:y = 2]")).followed_by);
   EXPECT_TRUE(NeedsOf(MustParse("[a-a:x = 1] OR [b-b:y = 2] WITHIN 5 SECONDS")).within);
   EXPECT_TRUE(NeedsOf(MustParse("[a-a:x = 1] REPEATS 5 TIMES")).repeats);
-  const PatternNeeds start_stop = NeedsOf(MustParse(
-      "[a-a:x = 1] START t'2020-01-01T00:00:00Z' STOP t'2020-01-02T00:00:00Z'"));
+  const PatternNeeds start_stop =
+      NeedsOf(MustParse("[a-a:x = 1] START t'2020-01-01T00:00:00Z' STOP t'2020-01-02T00:00:00Z'"));
   EXPECT_TRUE(start_stop.start_stop);
   EXPECT_FALSE(start_stop.within || start_stop.repeats || start_stop.followed_by);
 }
@@ -236,7 +236,7 @@ TEST(StixPatternTest, HostileInput) {
   EXPECT_EQ(ErrorOf("   "), "position 3: expected '[' or '('");
   EXPECT_EQ(ErrorOf(std::string("[x-x:a = 'a\0b']", 15)), "position 11: NUL character");
   EXPECT_EQ(ErrorOf("[x-x:a = 'a\xFF']"), "position 11: invalid UTF-8");
-  EXPECT_EQ(ErrorOf("[x-x:a = '\xC0\xAF']"), "position 10: invalid UTF-8");  // overlong
+  EXPECT_EQ(ErrorOf("[x-x:a = '\xC0\xAF']"), "position 10: invalid UTF-8");      // overlong
   EXPECT_EQ(ErrorOf("[x-x:a = '\xED\xA0\x80']"), "position 10: invalid UTF-8");  // surrogate
   EXPECT_EQ(ErrorOf("[x-x:a = 'abc\xE6\x97']"), "position 13: invalid UTF-8");   // truncated
 
@@ -244,15 +244,14 @@ TEST(StixPatternTest, HostileInput) {
   EXPECT_EQ(ErrorOf(std::string(100000, '(')).rfind("pattern is 100000 bytes", 0), 0u);
   EXPECT_EQ(ErrorOf(std::string(60000, '(')),
             "position 64: brackets and parentheses nested deeper than 64 levels");
-  EXPECT_EQ(ErrorOf(std::string(60000, '[')),
-            "position 1: expected an object path");
+  EXPECT_EQ(ErrorOf(std::string(60000, '[')), "position 1: expected an object path");
   EXPECT_EQ(ErrorOf("[" + std::string(60000, '(')),
             "position 64: brackets and parentheses nested deeper than 64 levels");
   const std::string inner = "[x-x:a = 1]";
   EXPECT_TRUE(ParsePattern(std::string(63, '(') + inner + std::string(63, ')')).ok());
   EXPECT_FALSE(ParsePattern(std::string(64, '(') + inner + std::string(64, ')')).ok());
-  EXPECT_TRUE(ParsePattern("[" + std::string(63, '(') + "x-x:a = 1" + std::string(63, ')') + "]")
-                  .ok());
+  EXPECT_TRUE(
+      ParsePattern("[" + std::string(63, '(') + "x-x:a = 1" + std::string(63, ')') + "]").ok());
 
   // Long flat chains are fine up to the size limit, and parsed without recursion.
   std::string chain = inner;
@@ -266,13 +265,11 @@ TEST(StixPatternTest, HostileInput) {
 
   // Strings and literals that never end.
   EXPECT_EQ(ErrorOf("[x-x:a = '" + std::string(50000, 'a')), "position 9: unterminated string");
-  EXPECT_EQ(ErrorOf("[x-x:a = b'" + std::string(50000, 'A')),
-            "position 9: unterminated literal");
+  EXPECT_EQ(ErrorOf("[x-x:a = b'" + std::string(50000, 'A')), "position 9: unterminated literal");
   EXPECT_EQ(ErrorOf("[x-x:a = " + std::string(50000, '9') + "]"),
             "position 9: integer out of the 64-bit range");
   EXPECT_EQ(ErrorOf("[x-x:a = 0." + std::string(50000, '1') + "]").rfind("parsed: ", 0), 0u);
-  EXPECT_EQ(ErrorOf("[x-x:a = " + std::string(400, '9') + ".5]"),
-            "position 9: float out of range");
+  EXPECT_EQ(ErrorOf("[x-x:a = " + std::string(400, '9') + ".5]"), "position 9: float out of range");
 }
 
 TEST(StixPatternTest, PrintsTreesBuiltByHand) {
