@@ -79,10 +79,26 @@ std::variant<Validated, Invalid> Validate(const Json& object, const ValidationOp
 // Convenience: InvalidArgument with the first violations joined, or the facts.
 Result<ObjectFacts> ValidateToFacts(const Json& object, const ValidationOptions& options = {});
 
+// A bundle (STIX 2.1 section 8): the envelope's id and one result per element of its
+// "objects" list, in order, so that the good objects can be stored and each bad one
+// reported. An object whose id and modified repeat an earlier one in the same bundle is
+// Invalid (rule "duplicate"). InvalidArgument when the envelope itself is not a bundle
+// (not an object, type not "bundle", id not "bundle--<UUID>", objects not a list).
+struct BundleValidation {
+  std::string bundle_id;
+  std::vector<std::variant<Validated, Invalid>> objects;
+};
+Result<BundleValidation> ValidateBundle(const Json& bundle,
+                                        const ValidationOptions& options = {});
+
 // Deterministic id for a SCO from its id-contributing properties (UUIDv5 in the STIX
 // namespace 00abedb4-aa42-466c-9c01-fed23315a9b7 over the canonical JSON of those
 // properties), e.g. "domain-name--…". InvalidArgument when the type is not a SCO.
 Result<std::string> DeterministicScoId(const Json& sco);
+
+// Canonical JSON (RFC 8785, the JSON Canonicalization Scheme): the bytes a deterministic
+// id hashes. Objects are stored as received; this is not a storage format.
+std::string Serialise(const Json& value);
 
 // True when `candidate` is a newer version of `current` (same id, later modified).
 bool IsNewerVersion(const ObjectFacts& candidate, const ObjectFacts& current);
