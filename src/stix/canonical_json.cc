@@ -20,10 +20,15 @@ std::u16string Utf16(std::string_view text) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                                             : (lead >> 3) == 0x1E ? 4 : 0;
-    char32_t code_point = length == 1 ? lead : length == 2 ? lead & 0x1F
-                                           : length == 3 ? lead & 0x0F : lead & 0x07;
+    std::size_t length = lead < 0x80           ? 1
+                         : (lead >> 5) == 0x6  ? 2
+                         : (lead >> 4) == 0xE  ? 3
+                         : (lead >> 3) == 0x1E ? 4
+                                               : 0;
+    char32_t code_point = length == 1   ? lead
+                          : length == 2 ? lead & 0x1F
+                          : length == 3 ? lead & 0x0F
+                                        : lead & 0x07;
     bool valid = length != 0 && i + length <= text.size();
     for (std::size_t j = 1; valid && j < length; ++j) {
       const auto continuation = static_cast<unsigned char>(text[i + j]);
@@ -52,13 +57,27 @@ void AppendString(std::string& out, std::string_view text) {
   out += '"';
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\\u00";
@@ -84,8 +103,8 @@ void AppendDouble(std::string& out, double value) {
     value = -value;
   }
   char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value,
-                                    std::chars_format::scientific);
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
   const std::string_view scientific(buffer, static_cast<std::size_t>(result.ptr - buffer));
   const std::size_t e_pos = scientific.find('e');
   std::string digits;
@@ -156,12 +175,24 @@ std::string Serialise(const Json& value) {
         stack.push_back(std::move(frame));
         break;
       }
-      case Json::value_t::string: AppendString(out, item.get_ref<const std::string&>()); break;
-      case Json::value_t::boolean: out += item.get<bool>() ? "true" : "false"; break;
-      case Json::value_t::number_integer: out += std::to_string(item.get<std::int64_t>()); break;
-      case Json::value_t::number_unsigned: out += std::to_string(item.get<std::uint64_t>()); break;
-      case Json::value_t::number_float: AppendDouble(out, item.get<double>()); break;
-      default: out += "null"; break;  // null, and the binary and discarded kinds JSON text never yields
+      case Json::value_t::string:
+        AppendString(out, item.get_ref<const std::string&>());
+        break;
+      case Json::value_t::boolean:
+        out += item.get<bool>() ? "true" : "false";
+        break;
+      case Json::value_t::number_integer:
+        out += std::to_string(item.get<std::int64_t>());
+        break;
+      case Json::value_t::number_unsigned:
+        out += std::to_string(item.get<std::uint64_t>());
+        break;
+      case Json::value_t::number_float:
+        AppendDouble(out, item.get<double>());
+        break;
+      default:
+        out += "null";
+        break;  // null, and the binary and discarded kinds JSON text never yields
     }
   };
   emit(value);

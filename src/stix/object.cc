@@ -36,22 +36,22 @@ constexpr std::string_view kScoNamespace = "00abedb4-aa42-466c-9c01-fed23315a9b7
 // Property tables
 
 enum class Kind {
-  kAny,                // checked by a rule of its own, or anything goes
+  kAny,  // checked by a rule of its own, or anything goes
   kString,
   kStringList,
   kTimestamp,
   kBoolean,
-  kInteger,            // within [min, max]
-  kNumber,             // within [min, max]
-  kRef,                // an identifier; ref_types restricts its object type
+  kInteger,  // within [min, max]
+  kNumber,   // within [min, max]
+  kRef,      // an identifier; ref_types restricts its object type
   kRefList,
   kHashes,
   kDictionary,
-  kVocab,              // a value of `vocabulary`
+  kVocab,  // a value of `vocabulary`
   kVocabList,
-  kBinary,             // base64
+  kBinary,  // base64
   kHex,
-  kObject,             // an object described by `nested`
+  kObject,  // an object described by `nested`
   kObjectList,
   kExtensions,
 };
@@ -176,9 +176,9 @@ constexpr PropertySpec KillChain(std::string_view name) {
   return NestedList(name, kKillChainPhase);
 }
 
-constexpr PropertySpec kExternalReferenceProperties[] = {
-    Required(Str("source_name")), Str("description"), Str("url"), Hashes("hashes"),
-    Str("external_id")};
+constexpr PropertySpec kExternalReferenceProperties[] = {Required(Str("source_name")),
+                                                         Str("description"), Str("url"),
+                                                         Hashes("hashes"), Str("external_id")};
 constexpr ObjectSpec kExternalReference{"external reference", kExternalReferenceProperties,
                                         &CheckExternalReference};
 
@@ -242,32 +242,29 @@ constexpr PropertySpec kExtensionDefinitionCommon[] = {
 // SDOs (section 4).
 constexpr PropertySpec kAttackPattern[] = {Required(Str("name")), Str("description"),
                                            Strings("aliases"), KillChain("kill_chain_phases")};
-constexpr PropertySpec kCampaign[] = {Required(Str("name")), Str("description"),
-                                      Strings("aliases"),    Time("first_seen"),
-                                      Time("last_seen"),     Str("objective")};
+constexpr PropertySpec kCampaign[] = {Required(Str("name")), Str("description"), Strings("aliases"),
+                                      Time("first_seen"),    Time("last_seen"),  Str("objective")};
 constexpr PropertySpec kCourseOfAction[] = {Required(Str("name")), Str("description")};
 constexpr PropertySpec kGrouping[] = {Str("name"), Str("description"),
                                       Required(Vocab("context", vocabulary::kGroupingContext)),
                                       Required(Refs("object_refs"))};
-constexpr PropertySpec kIdentitySdo[] = {
-    Required(Str("name")),
-    Str("description"),
-    Strings("roles"),
-    Vocab("identity_class", vocabulary::kIdentityClass),
-    VocabList("sectors", vocabulary::kIndustrySector),
-    Str("contact_information")};
+constexpr PropertySpec kIdentitySdo[] = {Required(Str("name")),
+                                         Str("description"),
+                                         Strings("roles"),
+                                         Vocab("identity_class", vocabulary::kIdentityClass),
+                                         VocabList("sectors", vocabulary::kIndustrySector),
+                                         Str("contact_information")};
 constexpr PropertySpec kIncident[] = {Required(Str("name")), Str("description"),
                                       KillChain("kill_chain_phases")};
-constexpr PropertySpec kIndicator[] = {
-    Str("name"),
-    Str("description"),
-    VocabList("indicator_types", vocabulary::kIndicatorType),
-    Required(Str("pattern")),
-    Required(Vocab("pattern_type", vocabulary::kPatternType)),
-    Str("pattern_version"),
-    Required(Time("valid_from")),
-    Time("valid_until"),
-    KillChain("kill_chain_phases")};
+constexpr PropertySpec kIndicator[] = {Str("name"),
+                                       Str("description"),
+                                       VocabList("indicator_types", vocabulary::kIndicatorType),
+                                       Required(Str("pattern")),
+                                       Required(Vocab("pattern_type", vocabulary::kPatternType)),
+                                       Str("pattern_version"),
+                                       Required(Time("valid_from")),
+                                       Time("valid_until"),
+                                       KillChain("kill_chain_phases")};
 constexpr PropertySpec kInfrastructure[] = {
     Required(Str("name")),
     Str("description"),
@@ -311,23 +308,22 @@ constexpr PropertySpec kMalware[] = {
     VocabList("implementation_languages", vocabulary::kImplementationLanguage),
     VocabList("capabilities", vocabulary::kMalwareCapabilities),
     Refs("sample_refs", kFileOrArtifact)};
-constexpr PropertySpec kMalwareAnalysis[] = {
-    Required(Str("product")),
-    Str("version"),
-    Ref("host_vm_ref", kSoftware),
-    Ref("operating_system_ref", kSoftware),
-    Refs("installed_software_refs", kSoftware),
-    Str("configuration_version"),
-    Strings("modules"),
-    Str("analysis_engine_version"),
-    Str("analysis_definition_version"),
-    Time("submitted"),
-    Time("analysis_started"),
-    Time("analysis_ended"),
-    Str("result_name"),
-    Vocab("result", vocabulary::kMalwareResult),
-    Refs("analysis_sco_refs"),
-    Ref("sample_ref", kAnalysisSample)};
+constexpr PropertySpec kMalwareAnalysis[] = {Required(Str("product")),
+                                             Str("version"),
+                                             Ref("host_vm_ref", kSoftware),
+                                             Ref("operating_system_ref", kSoftware),
+                                             Refs("installed_software_refs", kSoftware),
+                                             Str("configuration_version"),
+                                             Strings("modules"),
+                                             Str("analysis_engine_version"),
+                                             Str("analysis_definition_version"),
+                                             Time("submitted"),
+                                             Time("analysis_started"),
+                                             Time("analysis_ended"),
+                                             Str("result_name"),
+                                             Vocab("result", vocabulary::kMalwareResult),
+                                             Refs("analysis_sco_refs"),
+                                             Ref("sample_ref", kAnalysisSample)};
 constexpr PropertySpec kNote[] = {Str("abstract"), Required(Str("content")), Strings("authors"),
                                   Required(Refs("object_refs"))};
 constexpr PropertySpec kObservedDataSdo[] = {
@@ -376,13 +372,17 @@ constexpr PropertySpec kSighting[] = {Str("description"),
 
 // SCOs (section 6).
 constexpr PropertySpec kArtifactSco[] = {
-    Str("mime_type"), Binary("payload_bin"), Str("url"), Hashes("hashes"),
-    Vocab("encryption_algorithm", vocabulary::kEncryptionAlgorithm), Str("decryption_key")};
+    Str("mime_type"),
+    Binary("payload_bin"),
+    Str("url"),
+    Hashes("hashes"),
+    Vocab("encryption_algorithm", vocabulary::kEncryptionAlgorithm),
+    Str("decryption_key")};
 constexpr PropertySpec kAutonomousSystemSco[] = {Required(Int("number", 0, 4294967295.0)),
                                                  Str("name"), Str("rir")};
-constexpr PropertySpec kDirectorySco[] = {Required(Str("path")), Str("path_enc"), Time("ctime"),
-                                          Time("mtime"),         Time("atime"),
-                                          Refs("contains_refs", kFileOrDirectory)};
+constexpr PropertySpec kDirectorySco[] = {
+    Required(Str("path")), Str("path_enc"), Time("ctime"),
+    Time("mtime"),         Time("atime"),   Refs("contains_refs", kFileOrDirectory)};
 constexpr PropertySpec kDomainNameSco[] = {Required(Str("value")),
                                            Refs("resolves_to_refs", kDomainResolution)};
 constexpr PropertySpec kEmailAddrSco[] = {Required(Str("value")), Str("display_name"),
@@ -472,11 +472,9 @@ constexpr PropertySpec kRegistryValueProperties[] = {
     Str("name"), Str("data"), Vocab("data_type", vocabulary::kWindowsRegistryDatatype)};
 constexpr ObjectSpec kRegistryValue{"registry value", kRegistryValueProperties,
                                     &CheckAtLeastOneProperty};
-constexpr PropertySpec kWindowsRegistryKeySco[] = {Str("key"),
-                                                   NestedList("values", kRegistryValue),
-                                                   Time("modified_time"),
-                                                   Ref("creator_user_ref", kUserAccount),
-                                                   Int("number_of_subkeys", 0)};
+constexpr PropertySpec kWindowsRegistryKeySco[] = {
+    Str("key"), NestedList("values", kRegistryValue), Time("modified_time"),
+    Ref("creator_user_ref", kUserAccount), Int("number_of_subkeys", 0)};
 constexpr PropertySpec kX509Sco[] = {Bool("is_self_signed"),
                                      Hashes("hashes"),
                                      Str("version"),
@@ -494,48 +492,46 @@ constexpr PropertySpec kX509Sco[] = {Bool("is_self_signed"),
 // Predefined SCO extensions (section 6, per object).
 constexpr PropertySpec kArchiveExt[] = {Required(Refs("contains_refs", kFileOrDirectory)),
                                         Str("comment")};
-constexpr PropertySpec kAlternateDataStreamProperties[] = {Required(Str("name")),
-                                                           Hashes("hashes"), Int("size", 0)};
-constexpr ObjectSpec kAlternateDataStream{"alternate data stream",
-                                          kAlternateDataStreamProperties};
+constexpr PropertySpec kAlternateDataStreamProperties[] = {Required(Str("name")), Hashes("hashes"),
+                                                           Int("size", 0)};
+constexpr ObjectSpec kAlternateDataStream{"alternate data stream", kAlternateDataStreamProperties};
 constexpr PropertySpec kNtfsExt[] = {Str("sid"),
                                      NestedList("alternate_data_streams", kAlternateDataStream)};
 constexpr PropertySpec kPdfExt[] = {Str("version"), Bool("is_optimized"),
                                     Dict("document_info_dict"), Str("pdfid0"), Str("pdfid1")};
 constexpr PropertySpec kRasterImageExt[] = {Int("image_height", 0), Int("image_width", 0),
                                             Int("bits_per_pixel", 0), Dict("exif_tags")};
-constexpr PropertySpec kPeOptionalHeaderProperties[] = {
-    Hex("magic_hex"),
-    Int("major_linker_version"),
-    Int("minor_linker_version"),
-    Int("size_of_code", 0),
-    Int("size_of_initialized_data", 0),
-    Int("size_of_uninitialized_data", 0),
-    Int("address_of_entry_point"),
-    Int("base_of_code"),
-    Int("base_of_data"),
-    Int("image_base"),
-    Int("section_alignment"),
-    Int("file_alignment"),
-    Int("major_os_version"),
-    Int("minor_os_version"),
-    Int("major_image_version"),
-    Int("minor_image_version"),
-    Int("major_subsystem_version"),
-    Int("minor_subsystem_version"),
-    Hex("win32_version_value_hex"),
-    Int("size_of_image", 0),
-    Int("size_of_headers", 0),
-    Hex("checksum_hex"),
-    Hex("subsystem_hex"),
-    Hex("dll_characteristics_hex"),
-    Int("size_of_stack_reserve", 0),
-    Int("size_of_stack_commit", 0),
-    Int("size_of_heap_reserve", 0),
-    Int("size_of_heap_commit", 0),
-    Hex("loader_flags_hex"),
-    Int("number_of_rva_and_sizes"),
-    Hashes("hashes")};
+constexpr PropertySpec kPeOptionalHeaderProperties[] = {Hex("magic_hex"),
+                                                        Int("major_linker_version"),
+                                                        Int("minor_linker_version"),
+                                                        Int("size_of_code", 0),
+                                                        Int("size_of_initialized_data", 0),
+                                                        Int("size_of_uninitialized_data", 0),
+                                                        Int("address_of_entry_point"),
+                                                        Int("base_of_code"),
+                                                        Int("base_of_data"),
+                                                        Int("image_base"),
+                                                        Int("section_alignment"),
+                                                        Int("file_alignment"),
+                                                        Int("major_os_version"),
+                                                        Int("minor_os_version"),
+                                                        Int("major_image_version"),
+                                                        Int("minor_image_version"),
+                                                        Int("major_subsystem_version"),
+                                                        Int("minor_subsystem_version"),
+                                                        Hex("win32_version_value_hex"),
+                                                        Int("size_of_image", 0),
+                                                        Int("size_of_headers", 0),
+                                                        Hex("checksum_hex"),
+                                                        Hex("subsystem_hex"),
+                                                        Hex("dll_characteristics_hex"),
+                                                        Int("size_of_stack_reserve", 0),
+                                                        Int("size_of_stack_commit", 0),
+                                                        Int("size_of_heap_reserve", 0),
+                                                        Int("size_of_heap_commit", 0),
+                                                        Hex("loader_flags_hex"),
+                                                        Int("number_of_rva_and_sizes"),
+                                                        Hashes("hashes")};
 constexpr ObjectSpec kPeOptionalHeader{"PE optional header", kPeOptionalHeaderProperties,
                                        &CheckAtLeastOneProperty};
 constexpr PropertySpec kPeSectionProperties[] = {Required(Str("name")), Int("size", 0),
@@ -554,12 +550,10 @@ constexpr PropertySpec kWindowsPebinaryExt[] = {
     Nested("optional_header", kPeOptionalHeader),
     NestedList("sections", kPeSection),
     Hashes("file_header_hashes")};
-constexpr PropertySpec kHttpRequestExt[] = {Required(Str("request_method")),
-                                            Required(Str("request_value")),
-                                            Str("request_version"),
-                                            Dict("request_header"),
-                                            Int("message_body_length", 0),
-                                            Ref("message_body_data_ref", kArtifact)};
+constexpr PropertySpec kHttpRequestExt[] = {
+    Required(Str("request_method")), Required(Str("request_value")),
+    Str("request_version"),          Dict("request_header"),
+    Int("message_body_length", 0),   Ref("message_body_data_ref", kArtifact)};
 constexpr PropertySpec kIcmpExt[] = {Required(Hex("icmp_type_hex")),
                                      Required(Hex("icmp_code_hex"))};
 constexpr PropertySpec kSocketExt[] = {
@@ -613,12 +607,10 @@ constexpr ObjectSpec kUserAccountExtensions[] = {
 };
 
 // Meta objects (section 7).
-constexpr PropertySpec kMarkingDefinitionMeta[] = {Str("name"),
-                                                   Vocab("definition_type",
-                                                         vocabulary::kMarkingDefinitionType),
-                                                   Any("definition")};
-constexpr PropertySpec kLanguageContentMeta[] = {Required(Ref("object_ref")),
-                                                 Time("object_modified"), Required(Any("contents"))};
+constexpr PropertySpec kMarkingDefinitionMeta[] = {
+    Str("name"), Vocab("definition_type", vocabulary::kMarkingDefinitionType), Any("definition")};
+constexpr PropertySpec kLanguageContentMeta[] = {
+    Required(Ref("object_ref")), Time("object_modified"), Required(Any("contents"))};
 constexpr PropertySpec kExtensionDefinitionMeta[] = {
     Required(Str("name")),
     Str("description"),
@@ -652,7 +644,7 @@ struct TypeSpec {
   Category category;
   std::span<const PropertySpec> properties;
   TypeRule rule = nullptr;
-  std::span<const ObjectSpec> extensions = {};       // predefined extensions (SCOs)
+  std::span<const ObjectSpec> extensions = {};             // predefined extensions (SCOs)
   std::span<const std::string_view> id_contributing = {};  // SCOs (section 6)
 };
 
@@ -663,8 +655,8 @@ constexpr std::string_view kValueId[] = {"value"};
 constexpr std::string_view kEmailMessageId[] = {"from_ref", "subject", "body"};
 constexpr std::string_view kFileId[] = {"hashes", "name", "extensions", "parent_directory_ref"};
 constexpr std::string_view kNameId[] = {"name"};
-constexpr std::string_view kNetworkTrafficId[] = {"start",    "end",      "src_ref",   "dst_ref",
-                                                  "src_port", "dst_port", "protocols", "extensions"};
+constexpr std::string_view kNetworkTrafficId[] = {
+    "start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"};
 constexpr std::string_view kSoftwareId[] = {"name", "cpe", "swid", "vendor", "version"};
 constexpr std::string_view kUserAccountId[] = {"account_type", "user_id", "account_login"};
 constexpr std::string_view kRegistryKeyId[] = {"key", "values"};
@@ -710,7 +702,11 @@ constexpr TypeSpec kTypes[] = {
     {"url", Category::kSco, kUrlSco, nullptr, {}, kValueId},
     {"user-account", Category::kSco, kUserAccountSco, &CheckScoHasContent, kUserAccountExtensions,
      kUserAccountId},
-    {"windows-registry-key", Category::kSco, kWindowsRegistryKeySco, &CheckScoHasContent, {},
+    {"windows-registry-key",
+     Category::kSco,
+     kWindowsRegistryKeySco,
+     &CheckScoHasContent,
+     {},
      kRegistryKeyId},
     {"x509-certificate", Category::kSco, kX509Sco, &CheckScoHasContent, {}, kX509Id},
     {"marking-definition", Category::kMeta, kMarkingDefinitionMeta, &CheckMarkingDefinition},
@@ -733,16 +729,29 @@ std::span<const PropertySpec> CommonProperties(const TypeSpec* spec, Category ca
 }
 
 // Properties STIX 2.1 reserves and forbids on every object (section 3.2's JSON schema).
-constexpr std::string_view kReservedProperties[] = {
-    "severity",     "action",        "usernames", "phone_numbers", "addresses",
-    "first_seen_precision", "last_seen_precision", "valid_from_precision",
-    "valid_until_precision"};
+constexpr std::string_view kReservedProperties[] = {"severity",
+                                                    "action",
+                                                    "usernames",
+                                                    "phone_numbers",
+                                                    "addresses",
+                                                    "first_seen_precision",
+                                                    "last_seen_precision",
+                                                    "valid_from_precision",
+                                                    "valid_until_precision"};
 
 // Dictionaries whose keys are data, not property names: the *_ref walk skips them.
-constexpr std::string_view kDataDictionaries[] = {
-    "hashes",     "additional_header_fields", "environment_variables", "ipfix",
-    "document_info_dict", "startup_info",     "exif_tags",             "options",
-    "request_header", "x509_v3_extensions",   "file_header_hashes",    "contents"};
+constexpr std::string_view kDataDictionaries[] = {"hashes",
+                                                  "additional_header_fields",
+                                                  "environment_variables",
+                                                  "ipfix",
+                                                  "document_info_dict",
+                                                  "startup_info",
+                                                  "exif_tags",
+                                                  "options",
+                                                  "request_header",
+                                                  "x509_v3_extensions",
+                                                  "file_header_hashes",
+                                                  "contents"};
 
 constexpr std::string_view kTlp1Ids[][2] = {
     {"white", "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"},
@@ -804,8 +813,8 @@ std::variant<ParsedId, std::string> ParseIdentifier(std::string_view text) {
     return fmt::format("{} is not an RFC 4122 UUID (version 1-5, variant 10)", Quote(uuid_text));
   }
   parsed.uuid = *uuid;
-  parsed.upper_case = std::any_of(uuid_text.begin(), uuid_text.end(),
-                                  [](char c) { return c >= 'A' && c <= 'F'; });
+  parsed.upper_case =
+      std::any_of(uuid_text.begin(), uuid_text.end(), [](char c) { return c >= 'A' && c <= 'F'; });
   return parsed;
 }
 
@@ -841,15 +850,23 @@ std::string Index(const std::string& path, std::size_t index) {
 
 std::string_view JsonKind(const Json& value) {
   switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "a list";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "a list";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    case Json::value_t::number_float: return "a number";
-    default: return "not JSON";
+    case Json::value_t::number_unsigned:
+      return "an integer";
+    case Json::value_t::number_float:
+      return "a number";
+    default:
+      return "not JSON";
   }
 }
 
@@ -899,9 +916,9 @@ class Checker {
 
   // Says that problems were left out; exempt from the cap it reports.
   void NoteTruncation() {
-    errors_.push_back({object_id_, "", "too-many-violations",
-                       fmt::format("more than {} problems; the rest are not listed",
-                                   kMaxViolations)});
+    errors_.push_back(
+        {object_id_, "", "too-many-violations",
+         fmt::format("more than {} problems; the rest are not listed", kMaxViolations)});
   }
 
   std::vector<Violation> TakeErrors() { return std::move(errors_); }
@@ -951,8 +968,8 @@ class Checker {
   std::string type_;
   const TypeSpec* type_spec_ = nullptr;
   Category category_ = Category::kCustom;
-  bool custom_sco_ = false;           // a custom object declared new-sco by its extension
-  bool toplevel_extension_ = false;   // extra top-level properties come from an extension
+  bool custom_sco_ = false;          // a custom object declared new-sco by its extension
+  bool toplevel_extension_ = false;  // extra top-level properties come from an extension
   bool truncated_ = false;
   std::vector<Violation> errors_;
   std::vector<Violation> warnings_;
@@ -1057,16 +1074,16 @@ void Checker::CheckSpecVersion(const Json& object) {
   if (it == object.end()) {
     // SCOs may omit it (section 3.2); every other object must say which STIX it is.
     if (category_ != Category::kSco && !custom_sco_ && !type_.empty()) {
-      Error("spec_version", "required", fmt::format("{} objects must have spec_version \"2.1\"",
-                                                    type_));
+      Error("spec_version", "required",
+            fmt::format("{} objects must have spec_version \"2.1\"", type_));
     }
     return;
   }
   if (!it->is_string() || it->get_ref<const std::string&>() != kSpecVersion) {
     Error("spec_version", "spec-version",
-          fmt::format("must be \"2.1\", not {}",
-                      it->is_string() ? Quote(it->get_ref<const std::string&>())
-                                      : std::string(JsonKind(*it))));
+          fmt::format("must be \"2.1\", not {}", it->is_string()
+                                                     ? Quote(it->get_ref<const std::string&>())
+                                                     : std::string(JsonKind(*it))));
   }
 }
 
@@ -1117,9 +1134,8 @@ void Checker::CheckProperties(const Json& object, std::span<const PropertySpec> 
   }
 }
 
-void Checker::CheckCustomProperty(std::string_view name, const Json& value,
-                                  const std::string& path, std::string_view owner,
-                                  bool top_level) {
+void Checker::CheckCustomProperty(std::string_view name, const Json& value, const std::string& path,
+                                  std::string_view owner, bool top_level) {
   if (top_level && Contains(kReservedProperties, name)) {
     Error(path, "reserved-property", "is reserved by STIX 2.1 and must not be used");
     return;
@@ -1198,13 +1214,13 @@ void Checker::CheckValue(const PropertySpec& spec, const Json& value, const std:
       break;
     case Kind::kInteger: {
       if (!expect(value.is_number_integer(), "an integer")) break;
-      const bool fits_signed = value.is_number_unsigned()
-                                   ? value.get<std::uint64_t>() <=
-                                         static_cast<std::uint64_t>(
-                                             std::numeric_limits<std::int64_t>::max())
-                                   : true;
+      const bool fits_signed =
+          value.is_number_unsigned()
+              ? value.get<std::uint64_t>() <=
+                    static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+              : true;
       const double number = fits_signed ? static_cast<double>(value.get<std::int64_t>())
-                                         : std::numeric_limits<double>::infinity();
+                                        : std::numeric_limits<double>::infinity();
       if (number < spec.min || number > spec.max) {
         Error(path, "range",
               fmt::format("{} is outside {}..{}", value.dump(), static_cast<std::int64_t>(spec.min),
@@ -1266,7 +1282,8 @@ void Checker::CheckValue(const PropertySpec& spec, const Json& value, const std:
       break;
     case Kind::kObjectList:
       if (CheckList(value, path)) {
-        for (std::size_t i = 0; i < value.size(); ++i) CheckNested(value[i], *spec.nested, Index(path, i));
+        for (std::size_t i = 0; i < value.size(); ++i)
+          CheckNested(value[i], *spec.nested, Index(path, i));
       }
       break;
     case Kind::kExtensions:
@@ -1309,9 +1326,8 @@ void Checker::CheckHashes(const Json& value, const std::string& path) {
     std::string_view algorithm;
     std::size_t digits;
   };
-  static constexpr HexLength kLengths[] = {{"MD5", 32},      {"SHA-1", 40},
-                                           {"SHA-256", 64},  {"SHA-512", 128},
-                                           {"SHA3-256", 64}, {"SHA3-512", 128}};
+  static constexpr HexLength kLengths[] = {{"MD5", 32},      {"SHA-1", 40},    {"SHA-256", 64},
+                                           {"SHA-512", 128}, {"SHA3-256", 64}, {"SHA3-512", 128}};
   for (auto it = value.begin(); it != value.end(); ++it) {
     const std::string& algorithm = it.key();
     const std::string hash_path = Child(path, algorithm);
@@ -1357,8 +1373,8 @@ void Checker::CheckDictionary(const Json& value, const std::string& path) {
 void Checker::CheckVocabularyValue(const Vocabulary& vocabulary, const Json& value,
                                    const std::string& path) {
   if (!value.is_string()) {
-    Error(path, "type", fmt::format("must be a string from {}, not {}", vocabulary.name,
-                                    JsonKind(value)));
+    Error(path, "type",
+          fmt::format("must be a string from {}, not {}", vocabulary.name, JsonKind(value)));
     return;
   }
   const auto& text = value.get_ref<const std::string&>();
@@ -1396,7 +1412,8 @@ void Checker::CheckExtensions(const Json& value, const std::string& path) {
         Error(extension_path, "extension", "the key " + *reason);
       }
       if (const auto type = extension.find("extension_type"); type != extension.end()) {
-        CheckVocabularyValue(vocabulary::kExtensionType, *type, Child(extension_path, "extension_type"));
+        CheckVocabularyValue(vocabulary::kExtensionType, *type,
+                             Child(extension_path, "extension_type"));
       }
       continue;
     }
@@ -1436,7 +1453,8 @@ void Checker::WalkReferences(std::vector<std::string>& references) {
   std::unordered_set<std::string_view> seen;
   auto collect = [&](const Json& value, const std::string& path) {
     if (!value.is_string()) {
-      Error(path, "identifier", fmt::format("must be an identifier string, not {}", JsonKind(value)));
+      Error(path, "identifier",
+            fmt::format("must be an identifier string, not {}", JsonKind(value)));
       return;
     }
     const auto& text = value.get_ref<const std::string&>();
@@ -1582,7 +1600,8 @@ void CheckGranularMarking(Checker& checker, const Json& marking, const std::stri
   if (selectors == marking.end() || !selectors->is_array()) return;
   for (std::size_t i = 0; i < selectors->size(); ++i) {
     const Json& selector = (*selectors)[i];
-    if (selector.is_string() && !SelectorResolves(checker.root(), selector.get_ref<const std::string&>())) {
+    if (selector.is_string() &&
+        !SelectorResolves(checker.root(), selector.get_ref<const std::string&>())) {
       checker.Error(Index(Child(path, "selectors"), i), "selector",
                     fmt::format("{} does not select any content of this object",
                                 Quote(selector.get_ref<const std::string&>())));
@@ -1635,8 +1654,8 @@ bool IsScoType(std::string_view type) {
 
 // Checks that each identifier in the list property `name` names an object `accept` allows.
 template <typename Accept>
-void CheckRefCategories(Checker& checker, const Json& object, std::string_view name,
-                        Accept accept, std::string_view what) {
+void CheckRefCategories(Checker& checker, const Json& object, std::string_view name, Accept accept,
+                        std::string_view what) {
   const auto list = object.find(name);
   if (list == object.end()) return;
   auto check_one = [&](const Json& value, const std::string& path) {
@@ -1763,9 +1782,9 @@ void CheckMacAddress(Checker& checker, const Json& object) {
     ok = i % 3 == 2 ? c == ':' : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
   }
   if (!ok) {
-    checker.Error("value", "value",
-                  fmt::format("{} is not a lower-case, colon-delimited MAC-48 address",
-                              Quote(*value)));
+    checker.Error(
+        "value", "value",
+        fmt::format("{} is not a lower-case, colon-delimited MAC-48 address", Quote(*value)));
   }
 }
 
@@ -1785,12 +1804,13 @@ void CheckNetworkTraffic(Checker& checker, const Json& object) {
 // property but must say something beyond the common ones.
 void CheckScoHasContent(Checker& checker, const Json& object) {
   for (auto it = object.begin(); it != object.end(); ++it) {
-    const bool common = std::any_of(std::begin(kScoCommon), std::end(kScoCommon),
-                                    [&](const PropertySpec& spec) { return spec.name == it.key(); });
+    const bool common =
+        std::any_of(std::begin(kScoCommon), std::end(kScoCommon),
+                    [&](const PropertySpec& spec) { return spec.name == it.key(); });
     if (!common || it.key() == "extensions") return;
   }
-  checker.Error("", "empty", fmt::format("a {} needs at least one of its own properties",
-                                         checker.type()));
+  checker.Error("", "empty",
+                fmt::format("a {} needs at least one of its own properties", checker.type()));
 }
 
 void CheckMarkingDefinition(Checker& checker, const Json& object) {
@@ -1813,7 +1833,8 @@ void CheckMarkingDefinition(Checker& checker, const Json& object) {
   const std::string* id = StringMember(object, "id");
   if (*definition_type == "statement") {
     if (StringMember(definition, "statement") == nullptr) {
-      checker.Error("definition.statement", "required", "a statement marking has a statement string");
+      checker.Error("definition.statement", "required",
+                    "a statement marking has a statement string");
     }
     return;
   }
@@ -1978,9 +1999,8 @@ Result<std::string> DeterministicScoId(const Json& sco) {
   const std::string* type = StringMember(sco, "type");
   const TypeSpec* spec = type != nullptr ? FindType(*type) : nullptr;
   if (spec == nullptr || spec->category != Category::kSco) {
-    return InvalidArgument(
-        fmt::format("{} is not a STIX 2.1 cyber-observable type",
-                    type != nullptr ? Quote(*type) : std::string("(no type)")));
+    return InvalidArgument(fmt::format("{} is not a STIX 2.1 cyber-observable type",
+                                       type != nullptr ? Quote(*type) : std::string("(no type)")));
   }
   // Section 2.9: UUIDv5 over the canonical JSON of the id-contributing properties present;
   // of the hashes, one is used, preferring MD5, SHA-1, SHA-256, SHA-512 (as the OASIS
@@ -2005,9 +2025,8 @@ Result<std::string> DeterministicScoId(const Json& sco) {
     }
   }
   if (contributing.empty()) {
-    return InvalidArgument(
-        fmt::format("{} has none of its id-contributing properties; it takes a random UUIDv4 id",
-                    *type));
+    return InvalidArgument(fmt::format(
+        "{} has none of its id-contributing properties; it takes a random UUIDv4 id", *type));
   }
   const UuidBytes name_space = *ParseUuid(kScoNamespace);
   return *type + "--" + FormatUuid(UuidV5(name_space, Serialise(contributing)));

@@ -1,5 +1,3 @@
-#include "stix/object.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +7,8 @@
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include "stix/object.h"
 
 namespace fincyber::stix {
 namespace {
@@ -47,9 +47,8 @@ std::vector<Violation> WarningsOf(const Json& object, const ValidationOptions& o
 
 bool HasViolation(const std::vector<Violation>& violations, std::string_view property,
                   std::string_view rule) {
-  return std::any_of(violations.begin(), violations.end(), [&](const Violation& v) {
-    return v.property == property && v.rule == rule;
-  });
+  return std::any_of(violations.begin(), violations.end(),
+                     [&](const Violation& v) { return v.property == property && v.rule == rule; });
 }
 
 std::string FakeIndicatorId(int i) {
@@ -76,14 +75,26 @@ TEST(StixTimestampTest, ParsesAnyFractionalPrecisionToMicroseconds) {
 }
 
 TEST(StixTimestampTest, RejectsWhatRfc3339AndStixDoNotAllow) {
-  for (const char* bad :
-       {"2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "2024-02-30T00:00:00Z",
-        "2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T12:60:00Z",
-        "2024-01-01T12:00:61Z", "2024-01-01T12:00:60Z", "2024-01-01T00:00:00",
-        "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00z", "2024-01-01 00:00:00Z",
-        "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00ZZ", "2024-1-01T00:00:00Z",
-        "2024-01-01", "", "2024-01-01T00:00:00.1234567890123456789012345x",
-        "२०२४-01-01T00:00:00Z", "2024-01-01T00:00:00Z\n"}) {
+  for (const char* bad : {"2024-13-01T00:00:00Z",
+                          "2023-02-29T00:00:00Z",
+                          "2024-02-30T00:00:00Z",
+                          "2024-04-31T00:00:00Z",
+                          "2024-01-01T24:00:00Z",
+                          "2024-01-01T12:60:00Z",
+                          "2024-01-01T12:00:61Z",
+                          "2024-01-01T12:00:60Z",
+                          "2024-01-01T00:00:00",
+                          "2024-01-01T00:00:00+00:00",
+                          "2024-01-01T00:00:00z",
+                          "2024-01-01 00:00:00Z",
+                          "2024-01-01T00:00:00.Z",
+                          "2024-01-01T00:00:00ZZ",
+                          "2024-1-01T00:00:00Z",
+                          "2024-01-01",
+                          "",
+                          "2024-01-01T00:00:00.1234567890123456789012345x",
+                          "२०२४-01-01T00:00:00Z",
+                          "2024-01-01T00:00:00Z\n"}) {
     EXPECT_FALSE(ParseTimestamp(bad).ok()) << bad;
   }
   const std::string with_nul("2024-01-01T00:00:00\0Z", 21);
@@ -119,7 +130,8 @@ TEST(StixTimestampTest, ErrorNamesTheValue) {
 // ---- ids
 
 TEST(StixIdTest, NewIdsAreRandomVersion4OfTheType) {
-  const std::regex form("indicator--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  const std::regex form(
+      "indicator--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   std::set<std::string> seen;
   for (int i = 0; i < 50; ++i) {
     const std::string id = NewId("indicator");
@@ -182,7 +194,8 @@ TEST(StixIdTest, DeterministicIdNeedsAnScoWithContributingProperties) {
 TEST(StixSerialiseTest, FollowsRfc8785) {
   EXPECT_EQ(Serialise(Parse(R"({"b":[1,"x",true,null],"a":{"d":1.5,"c":-0.0}})")),
             R"({"a":{"c":0,"d":1.5},"b":[1,"x",true,null]})");
-  EXPECT_EQ(Serialise(Json("a\"b\\c\n\u0001\u00e9\u20ac")), "\"a\\\"b\\\\c\\n\\u0001\u00e9\u20ac\"");
+  EXPECT_EQ(Serialise(Json("a\"b\\c\n\u0001\u00e9\u20ac")),
+            "\"a\\\"b\\\\c\\n\\u0001\u00e9\u20ac\"");
   // RFC 8785 appendix B number forms (ECMAScript).
   EXPECT_EQ(Serialise(Json(1e21)), "1e+21");
   EXPECT_EQ(Serialise(Json(1e20)), "100000000000000000000");
@@ -307,7 +320,8 @@ TEST(StixObjectTest, OpenVocabularyAndCustomPropertiesWarnUnlessStrict) {
   indicator["x_acme_score"] = 7;
   indicator["acme_score"] = 7;
   const auto warnings = WarningsOf(indicator);
-  EXPECT_TRUE(HasViolation(warnings, "indicator_types[0]", "open-vocabulary")) << Describe(warnings);
+  EXPECT_TRUE(HasViolation(warnings, "indicator_types[0]", "open-vocabulary"))
+      << Describe(warnings);
   EXPECT_TRUE(HasViolation(warnings, "acme_score", "custom-property")) << Describe(warnings);
   EXPECT_FALSE(HasViolation(warnings, "x_acme_score", "custom-property")) << Describe(warnings);
 
@@ -391,6 +405,84 @@ TEST(StixObjectTest, TooManyProblemsAreCapped) {
   const auto errors = ErrorsOf(report);
   EXPECT_LE(errors.size(), 101u);
   EXPECT_TRUE(HasViolation(errors, "", "too-many-violations"));
+}
+
+// ---- bundles
+
+TEST(StixBundleTest, ReportsEachObjectInOrder) {
+  Json bundle = Parse(R"({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+                          "objects": []})");
+  bundle["objects"].push_back(ValidIndicator());
+  Json broken = ValidIndicator();
+  broken["id"] = "indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2";
+  broken.erase("valid_from");
+  bundle["objects"].push_back(broken);
+  bundle["objects"].push_back("not an object");
+  bundle["objects"].push_back(ValidIndicator());  // the same version again
+  Json next = ValidIndicator();
+  next["modified"] = "2017-01-01T00:00:00Z";  // a newer version is not a duplicate
+  bundle["objects"].push_back(next);
+
+  const auto result = ValidateBundle(bundle);
+  ASSERT_TRUE(result.ok()) << result.error().internal_message();
+  EXPECT_EQ(result->bundle_id, "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d");
+  ASSERT_EQ(result->objects.size(), 5u);
+  EXPECT_TRUE(std::holds_alternative<Validated>(result->objects[0]));
+  ASSERT_TRUE(std::holds_alternative<Invalid>(result->objects[1]));
+  const auto& missing = std::get<Invalid>(result->objects[1]).violations;
+  EXPECT_TRUE(HasViolation(missing, "valid_from", "required")) << Describe(missing);
+  EXPECT_EQ(missing[0].object_id, "indicator--26ffb872-1dd9-446e-b6f5-d58527e5b5d2");
+  ASSERT_TRUE(std::holds_alternative<Invalid>(result->objects[2]));
+  EXPECT_EQ(std::get<Invalid>(result->objects[2]).violations[0].rule, "object");
+  ASSERT_TRUE(std::holds_alternative<Invalid>(result->objects[3]));
+  EXPECT_EQ(std::get<Invalid>(result->objects[3]).violations[0].rule, "duplicate");
+  EXPECT_TRUE(std::holds_alternative<Validated>(result->objects[4]));
+}
+
+TEST(StixBundleTest, EnvelopeMustBeABundle) {
+  EXPECT_FALSE(ValidateBundle(Json::array()).ok());
+  EXPECT_FALSE(ValidateBundle(ValidIndicator()).ok());
+  EXPECT_FALSE(ValidateBundle(Parse(R"({"type":"bundle"})")).ok());
+  EXPECT_FALSE(ValidateBundle(Parse(R"({"type":"bundle","id":"bundle--1"})")).ok());
+  EXPECT_FALSE(
+      ValidateBundle(
+          Parse(
+              R"({"type":"bundle","id":"report--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]})"))
+          .ok());
+  EXPECT_FALSE(
+      ValidateBundle(
+          Parse(
+              R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":{}})"))
+          .ok());
+  // STIX 2.1 makes "objects" optional.
+  const auto empty = ValidateBundle(
+      Parse(R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d"})"));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->objects.empty());
+}
+
+TEST(StixBundleTest, ObjectsOfTheValidFolderValidateTogether) {
+  Json bundle = Parse(R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+                          "objects":[]})");
+  const auto folder = std::filesystem::path(STIX_OBJECT_TESTDATA) / "valid";
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    Json object = Parse(text.str());
+    if (object.contains("x_options") || object.contains("x_expect_warning")) continue;
+    bundle["objects"].push_back(std::move(object));
+  }
+  const auto result = ValidateBundle(bundle);
+  ASSERT_TRUE(result.ok());
+  for (const auto& object : result->objects) {
+    if (const auto* invalid = std::get_if<Invalid>(&object)) {
+      // Two files may hold the same SCO version; nothing else may fail.
+      for (const auto& violation : invalid->violations) {
+        EXPECT_EQ(violation.rule, "duplicate") << violation.ToString();
+      }
+    }
+  }
 }
 
 // ---- the data-driven folders: valid/*.json must validate, each invalid/*.json must fail

@@ -1,9 +1,9 @@
-#include "stix/tlp.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "stix/tlp.h"
 
 namespace fincyber::stix {
 namespace {
@@ -37,11 +37,9 @@ TEST(StixTlpTest, EveryKnownIdMapsToItsLevel) {
 }
 
 TEST(StixTlpTest, UnknownIdsAndNearMissesAreNotTlp) {
-  EXPECT_EQ(TlpOfMarking("marking-definition--00000000-0000-4000-8000-000000000000"),
-            std::nullopt);
+  EXPECT_EQ(TlpOfMarking("marking-definition--00000000-0000-4000-8000-000000000000"), std::nullopt);
   // Upper case, a missing prefix and a trailing space are different ids.
-  EXPECT_EQ(TlpOfMarking("marking-definition--613F2E26-407D-48C7-9ECA-B8E91DF99DC9"),
-            std::nullopt);
+  EXPECT_EQ(TlpOfMarking("marking-definition--613F2E26-407D-48C7-9ECA-B8E91DF99DC9"), std::nullopt);
   EXPECT_EQ(TlpOfMarking("613f2e26-407d-48c7-9eca-b8e91df99dc9"), std::nullopt);
   EXPECT_EQ(TlpOfMarking("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9 "),
             std::nullopt);

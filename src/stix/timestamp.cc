@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "stix/object.h"
 #include "stix/internal/quote.h"
+#include "stix/object.h"
 
 namespace fincyber::stix {
 namespace {
@@ -65,8 +65,7 @@ int Digits(std::string_view text, std::size_t pos, std::size_t count) {
 }
 
 Error NotTimestamp(std::string_view text, std::string_view why) {
-  return InvalidArgument(
-      fmt::format("{} is not an RFC 3339 timestamp ({})", Quote(text), why));
+  return InvalidArgument(fmt::format("{} is not an RFC 3339 timestamp ({})", Quote(text), why));
 }
 
 }  // namespace
@@ -79,9 +78,8 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   const int hour = Digits(text, 11, 2);
   const int minute = Digits(text, 14, 2);
   const int second = Digits(text, 17, 2);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 ||
-      text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':') {
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || text[4] != '-' ||
+      text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':') {
     return NotTimestamp(text, "expected YYYY-MM-DDTHH:MM:SS[.fraction]Z");
   }
   if (month < 1 || month > 12) return NotTimestamp(text, "month out of range");
@@ -111,8 +109,8 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
     return NotTimestamp(text, "the time zone must be 'Z' (UTC)");
   }
   if (pos + 1 != text.size()) return NotTimestamp(text, "text after 'Z'");
-  const std::int64_t seconds = DaysFromCivil(year, month, day) * kSecondsPerDay +
-                               hour * 3600 + minute * 60 + (leap_second ? 59 : second);
+  const std::int64_t seconds = DaysFromCivil(year, month, day) * kSecondsPerDay + hour * 3600 +
+                               minute * 60 + (leap_second ? 59 : second);
   // A leap second sorts after every other instant of its minute and before the next day.
   if (leap_second) micros = kMicrosPerSecond - 1;
   return seconds * kMicrosPerSecond + micros;
@@ -132,9 +130,8 @@ std::string FormatTimestamp(Timestamp micros) {
     --days;
   }
   const CivilDate date = CivilFromDays(days);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", date.year, date.month,
-                     date.day, second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60,
-                     fraction);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", date.year, date.month, date.day,
+                     second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, fraction);
 }
 
 }  // namespace fincyber::stix

@@ -54,11 +54,16 @@ const std::string* StringMember(const Json& object, std::string_view name) {
 
 std::string_view TlpName(Tlp level) {
   switch (level) {
-    case Tlp::kClear: return "clear";
-    case Tlp::kGreen: return "green";
-    case Tlp::kAmber: return "amber";
-    case Tlp::kAmberStrict: return "amber+strict";
-    case Tlp::kRed: return "red";
+    case Tlp::kClear:
+      return "clear";
+    case Tlp::kGreen:
+      return "green";
+    case Tlp::kAmber:
+      return "amber";
+    case Tlp::kAmberStrict:
+      return "amber+strict";
+    case Tlp::kRed:
+      return "red";
   }
   return "red";  // unreachable for a valid enum value; the most restrictive is the safe answer
 }
@@ -117,11 +122,16 @@ std::optional<Tlp> MostRestrictiveTlp(const std::vector<std::string>& marking_re
 
 std::string_view Tlp2MarkingId(Tlp level) {
   switch (level) {
-    case Tlp::kClear: return "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
-    case Tlp::kGreen: return "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
-    case Tlp::kAmber: return "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
-    case Tlp::kAmberStrict: return "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
-    case Tlp::kRed: return "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+    case Tlp::kClear:
+      return "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+    case Tlp::kGreen:
+      return "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+    case Tlp::kAmber:
+      return "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+    case Tlp::kAmberStrict:
+      return "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
+    case Tlp::kRed:
+      return "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
   }
   return "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
 }

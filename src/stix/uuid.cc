@@ -29,7 +29,8 @@ std::optional<UuidBytes> ParseUuid(std::string_view text) {
     }
     const int value = HexValue(text[i]);
     if (value < 0) return std::nullopt;
-    bytes[nibble / 2] = static_cast<std::uint8_t>(bytes[nibble / 2] | (nibble % 2 == 0 ? value << 4 : value));
+    bytes[nibble / 2] =
+        static_cast<std::uint8_t>(bytes[nibble / 2] | (nibble % 2 == 0 ? value << 4 : value));
     ++nibble;
   }
   return bytes;
