@@ -840,8 +840,14 @@ bool IsBase64(std::string_view text) {
   return true;
 }
 
+// A property path step. Keys come from the input, so an unusual one (long, or with
+// characters outside printable ASCII) is shown quoted and cut like any other value.
 std::string Child(const std::string& path, std::string_view name) {
-  return path.empty() ? std::string(name) : fmt::format("{}.{}", path, name);
+  const bool plain =
+      name.size() <= kQuotedMaxBytes &&
+      std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+  const std::string step = plain ? std::string(name) : Quote(name);
+  return path.empty() ? step : fmt::format("{}.{}", path, step);
 }
 
 std::string Index(const std::string& path, std::size_t index) {
@@ -1331,8 +1337,14 @@ void Checker::CheckHashes(const Json& value, const std::string& path) {
   for (auto it = value.begin(); it != value.end(); ++it) {
     const std::string& algorithm = it.key();
     const std::string hash_path = Child(path, algorithm);
-    if (algorithm.empty() || algorithm.size() > kMaxNameLength) {
-      Error(hash_path, "hashes", "hash names are 1-250 characters");
+    // The hashes schema: custom names are 3-256 of a-z, A-Z, 0-9, '_' and '-'.
+    const bool name_ok = algorithm.size() >= 3 && algorithm.size() <= 256 &&
+                         std::all_of(algorithm.begin(), algorithm.end(), [](char c) {
+                           return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+                         });
+    if (!name_ok) {
+      Error(Child(path, algorithm), "hashes",
+            "hash names are 3-256 ASCII letters, digits, '_' and '-'");
       continue;
     }
     if (!it.value().is_string() || it.value().get_ref<const std::string&>().empty()) {
@@ -1362,10 +1374,28 @@ void Checker::CheckDictionary(const Json& value, const std::string& path) {
     Error(path, "type", fmt::format("must be a dictionary, not {}", JsonKind(value)));
     return;
   }
+  // Section 2.6 and the dictionary schema: at least one entry, keys of at most 250 ASCII
+  // characters from a-z, A-Z, 0-9, '_' and '-'. Real producers put other characters in
+  // keys (environment variables such as "ProgramFiles(x86)"), so the character set is
+  // advice unless strict; the length is not.
+  if (value.empty()) {
+    Error(path, "dictionary", "must hold at least one entry");
+    return;
+  }
   for (auto it = value.begin(); it != value.end(); ++it) {
-    if (it.key().empty() || it.key().size() > kMaxNameLength) {
-      Error(Child(path, it.key().substr(0, 32)), "dictionary-key",
-            "dictionary keys are 1-250 characters");
+    const std::string& key = it.key();
+    if (key.size() > kMaxNameLength) {
+      Error(Child(path, key), "dictionary-key", "dictionary keys are at most 250 characters");
+    } else if (!std::all_of(key.begin(), key.end(), [](char c) {
+                 return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+               })) {
+      Advise(Child(path, key), "dictionary-key",
+             "dictionary keys should be ASCII letters, digits, '_' and '-'");
+    }
+    if (it.value().is_null()) {
+      Error(Child(path, key), "null", "dictionary values must not be null");
+    } else if (it.value().is_array() && it.value().empty()) {
+      Error(Child(path, key), "empty-list", "lists must not be empty");
     }
   }
 }
@@ -1411,9 +1441,20 @@ void Checker::CheckExtensions(const Json& value, const std::string& path) {
       if (const auto* reason = std::get_if<std::string>(&parsed)) {
         Error(extension_path, "extension", "the key " + *reason);
       }
-      if (const auto type = extension.find("extension_type"); type != extension.end()) {
-        CheckVocabularyValue(vocabulary::kExtensionType, *type,
-                             Child(extension_path, "extension_type"));
+      // The extension schema: extension_type is required, the other members follow the
+      // custom-property naming rules.
+      for (auto member = extension.begin(); member != extension.end(); ++member) {
+        const std::string member_path = Child(extension_path, member.key());
+        if (member.key() == "extension_type") {
+          CheckVocabularyValue(vocabulary::kExtensionType, member.value(), member_path);
+        } else if (!IsPropertyName(member.key()) && member.key() != "id") {
+          Error(member_path, "property-name",
+                "extension properties are 3-250 of a-z, 0-9 and '_', starting with a letter");
+        }
+      }
+      if (!extension.contains("extension_type")) {
+        Error(Child(extension_path, "extension_type"), "required",
+              "an extension-definition extension says its extension_type");
       }
       continue;
     }
@@ -1450,57 +1491,95 @@ void Checker::CheckTimeOrder(const Json& object, std::string_view earlier, std::
 }
 
 void Checker::WalkReferences(std::vector<std::string>& references) {
+  // Paths are kept as a tree of steps and rendered only for a violation: building every
+  // path eagerly would cost time and memory quadratic in the depth.
+  struct Step {
+    std::size_t parent;
+    const std::string* key;  // nullptr for a list index
+    std::size_t index;
+  };
+  constexpr std::size_t kNoParent = std::numeric_limits<std::size_t>::max();
+  std::vector<Step> steps;
+  auto path_of = [&](std::size_t step) {
+    std::vector<std::size_t> chain;
+    for (; step != kNoParent; step = steps[step].parent) chain.push_back(step);
+    std::reverse(chain.begin(), chain.end());
+    // A path through very deep content shows its first and last steps.
+    constexpr std::size_t kShownEachEnd = 8;
+    std::string path;
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      if (chain.size() > 2 * kShownEachEnd && i == kShownEachEnd) {
+        path += fmt::format(".\xE2\x80\xA6({} steps)", chain.size() - 2 * kShownEachEnd);
+        i = chain.size() - kShownEachEnd;
+      }
+      const Step& current = steps[chain[i]];
+      path = current.key != nullptr ? Child(path, *current.key) : Index(path, current.index);
+    }
+    return path;
+  };
+  auto add_step = [&](std::size_t parent, const std::string* key, std::size_t index) {
+    steps.push_back({parent, key, index});
+    return steps.size() - 1;
+  };
   std::unordered_set<std::string_view> seen;
-  auto collect = [&](const Json& value, const std::string& path) {
+  auto collect = [&](const Json& value, std::size_t parent, const std::string* key,
+                     std::size_t index) {
     if (!value.is_string()) {
-      Error(path, "identifier",
+      Error(path_of(add_step(parent, key, index)), "identifier",
             fmt::format("must be an identifier string, not {}", JsonKind(value)));
       return;
     }
     const auto& text = value.get_ref<const std::string&>();
+    if (seen.contains(text)) return;
     const auto parsed = ParseIdentifier(text);
     if (const auto* reason = std::get_if<std::string>(&parsed)) {
-      Error(path, "identifier", *reason);
+      Error(path_of(add_step(parent, key, index)), "identifier", *reason);
       return;
     }
     if (std::get<ParsedId>(parsed).upper_case) {
-      Warn(path, "uuid-case",
+      Warn(path_of(add_step(parent, key, index)), "uuid-case",
            "UUIDs are written in lower case (RFC 4122); this reference differs from its "
            "lower-case form when compared as text");
     }
-    if (seen.insert(text).second) references.push_back(text);
+    seen.insert(text);
+    references.push_back(text);
   };
   struct Frame {
     const Json* value;
-    std::string path;
+    std::size_t step;  // kNoParent for the object itself
   };
-  std::vector<Frame> stack{{&root_, ""}};
+  std::vector<Frame> stack{{&root_, kNoParent}};
   while (!stack.empty()) {
-    Frame frame = std::move(stack.back());
+    const Frame frame = stack.back();
     stack.pop_back();
     const Json& value = *frame.value;
     if (value.is_array()) {
       for (std::size_t i = 0; i < value.size(); ++i) {
-        if (value[i].is_structured()) stack.push_back({&value[i], Index(frame.path, i)});
+        if (value[i].is_structured()) {
+          stack.push_back({&value[i], add_step(frame.step, nullptr, i)});
+        }
       }
       continue;
     }
     if (!value.is_object()) continue;
+    const bool top_level = frame.step == kNoParent;
     for (auto it = value.begin(); it != value.end(); ++it) {
       const std::string& key = it.key();
       const Json& child = it.value();
       if (Contains(kDataDictionaries, key)) continue;
       // observed-data's deprecated "objects" refers by local keys ("0", "1"), not ids.
-      if (frame.path.empty() && key == "objects" && type_ == "observed-data") continue;
+      if (top_level && key == "objects" && type_ == "observed-data") continue;
       if (key.ends_with("_ref")) {
-        collect(child, Child(frame.path, key));
+        collect(child, frame.step, &key, 0);
       } else if (key.ends_with("_refs")) {
-        const std::string path = Child(frame.path, key);
-        if (CheckList(child, path)) {
-          for (std::size_t i = 0; i < child.size(); ++i) collect(child[i], Index(path, i));
+        const std::size_t list_step = add_step(frame.step, &key, 0);
+        if (!child.is_array() || child.empty()) {
+          CheckList(child, path_of(list_step));
+          continue;
         }
+        for (std::size_t i = 0; i < child.size(); ++i) collect(child[i], list_step, nullptr, i);
       } else if (child.is_structured()) {
-        stack.push_back({&child, Child(frame.path, key)});
+        stack.push_back({&child, add_step(frame.step, &key, 0)});
       }
     }
   }
@@ -2005,31 +2084,36 @@ Result<std::string> DeterministicScoId(const Json& sco) {
   // Section 2.9: UUIDv5 over the canonical JSON of the id-contributing properties present;
   // of the hashes, one is used, preferring MD5, SHA-1, SHA-256, SHA-512 (as the OASIS
   // reference implementation does), else the first name in code-point order.
-  Json contributing = Json::object();
-  for (const auto name : spec->id_contributing) {
+  // The canonical object is assembled from the canonical text of each member rather than
+  // by copying the members into a new Json: copying recurses, and an extension may nest
+  // arbitrarily deep. Member names are ASCII, so their UTF-16 order is byte order.
+  std::vector<std::string_view> names(spec->id_contributing.begin(), spec->id_contributing.end());
+  std::sort(names.begin(), names.end());
+  std::string canonical = "{";
+  for (const auto name : names) {
     const auto it = sco.find(name);
     if (it == sco.end()) continue;
+    std::string member;
     if (name != "hashes") {
-      contributing[std::string(name)] = *it;
-      continue;
-    }
-    if (!it->is_object() || it->empty()) continue;
-    for (const std::string_view algorithm : {"MD5", "SHA-1", "SHA-256", "SHA-512"}) {
-      if (it->contains(algorithm)) {
-        contributing["hashes"] = Json{{std::string(algorithm), (*it)[std::string(algorithm)]}};
-        break;
+      member = Serialise(*it);
+    } else {
+      if (!it->is_object() || it->empty()) continue;
+      auto chosen = it->begin();
+      for (const std::string_view algorithm : {"SHA-512", "SHA-256", "SHA-1", "MD5"}) {
+        if (const auto found = it->find(algorithm); found != it->end()) chosen = found;
       }
+      member = "{" + Serialise(Json(chosen.key())) + ":" + Serialise(chosen.value()) + "}";
     }
-    if (!contributing.contains("hashes")) {
-      contributing["hashes"] = Json{{it->begin().key(), it->begin().value()}};
-    }
+    if (canonical.size() > 1) canonical += ',';
+    canonical += Serialise(Json(std::string(name))) + ":" + member;
   }
-  if (contributing.empty()) {
+  if (canonical.size() == 1) {
     return InvalidArgument(fmt::format(
         "{} has none of its id-contributing properties; it takes a random UUIDv4 id", *type));
   }
+  canonical += '}';
   const UuidBytes name_space = *ParseUuid(kScoNamespace);
-  return *type + "--" + FormatUuid(UuidV5(name_space, Serialise(contributing)));
+  return *type + "--" + FormatUuid(UuidV5(name_space, canonical));
 }
 
 bool IsNewerVersion(const ObjectFacts& candidate, const ObjectFacts& current) {

@@ -396,6 +396,25 @@ TEST(StixObjectTest, DeepCustomContentAndManyReferencesAreLinear) {
   EXPECT_TRUE(ValidateToFacts(indicator).ok());
 }
 
+TEST(StixObjectTest, VeryDeepContentHandedInDirectlyIsSafe) {
+  // ParseJson caps depth, but Validate may be handed a Json built in code.
+  Json file = Parse(R"({"type":"file","id":"file--6e1a44e3-1f5c-5b2c-9b56-5a3f2d9c0a11",
+                        "name":"deep.bin"})");
+  Json* cursor = &file["extensions"]["extension-definition--a932fcc6-e032-476c-826f-cb970a5a1ade"];
+  (*cursor)["extension_type"] = "property-extension";
+  for (int i = 0; i < 200000; ++i) cursor = &((*cursor)["x_next"] = Json::object());
+  (*cursor)["x_last_ref"] = "not an id";
+  const auto errors = ErrorsOf(file);
+  ASSERT_EQ(errors.size(), 1u) << Describe(errors);
+  EXPECT_EQ(errors[0].rule, "identifier");
+  // The path shows both ends of the chain, not 200000 steps.
+  EXPECT_LT(errors[0].property.size(), 300u) << errors[0].property;
+  EXPECT_TRUE(errors[0].property.ends_with("x_next.x_last_ref")) << errors[0].property;
+  const auto id = DeterministicScoId(file);
+  ASSERT_TRUE(id.ok());
+  EXPECT_TRUE(id->starts_with("file--"));
+}
+
 TEST(StixObjectTest, TooManyProblemsAreCapped) {
   Json report = Parse(R"({"type":"report","spec_version":"2.1",
     "id":"report--84e4d88f-44ea-4bcd-bbf3-b2c1c320bcb3","created":"2015-12-21T19:59:11.000Z",
