@@ -31,17 +31,19 @@ Json ErrorSchema() {
 Json OpenApiDocument(const http::Router& router) {
   Json paths = Json::object();
   for (const auto& route : router.routes()) {
+    // Routes of another protocol (TAXII) follow that protocol's specification.
+    if (router.ErrorRendererFor(route.pattern) != nullptr) continue;
     std::string method(http::MethodName(route.method));
     std::transform(method.begin(), method.end(), method.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    Json op = {{"summary", route.summary},
-               {"responses",
-                {{"200", {{"description", "success"}}},
-                 {"default",
-                  {{"description", "error"},
-                   {"content",
-                    {{"application/json",
-                      {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
+    Json op = {
+        {"summary", route.summary},
+        {"responses",
+         {{"200", {{"description", "success"}}},
+          {"default",
+           {{"description", "error"},
+            {"content",
+             {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
     Json parameters = Json::array();
     std::string_view pattern = route.pattern;
     for (std::size_t open = pattern.find('{'); open != std::string_view::npos;
@@ -69,20 +71,14 @@ Json OpenApiDocument(const http::Router& router) {
 }
 
 void AddOpenApiRoute(http::Router& router) {
-  router.Add({http::Method::kGet, "/api/v1/openapi.json", http::Auth::kNone, nullptr,
-              "This OpenAPI document"});
   // The document is built once, after the route list is final, and includes itself.
-  auto document = std::make_shared<const Json>(OpenApiDocument(router));
-  http::Router rebuilt;
-  for (auto route : router.routes()) {
-    if (route.pattern == "/api/v1/openapi.json") {
-      route.handler = [document](http::Request&) -> Result<http::Response> {
-        return http::Response::MakeJson(*document);
-      };
-    }
-    rebuilt.Add(std::move(route));
-  }
-  router = std::move(rebuilt);
+  auto document = std::make_shared<Json>();
+  router.Add({http::Method::kGet, "/api/v1/openapi.json", http::Auth::kNone,
+              [document](http::Request&) -> Result<http::Response> {
+                return http::Response::MakeJson(*document);
+              },
+              "This OpenAPI document"});
+  *document = OpenApiDocument(router);
 }
 
 }  // namespace fincyber::app

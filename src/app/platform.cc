@@ -14,12 +14,16 @@
 #include "events/events.h"
 #include "http/http.h"
 #include "identity/directory.h"
+#include "sharing/routes.h"
+#include "sharing/service.h"
+#include "taxii/server.h"
 
 namespace fincyber::app {
 
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
-  for (auto list : {identity::Migrations(), audit::Migrations(), events::Migrations()}) {
+  for (auto list : {identity::Migrations(), audit::Migrations(), events::Migrations(),
+                    sharing::Migrations()}) {
     all.insert(all.end(), list.begin(), list.end());
   }
   return all;
@@ -33,6 +37,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
       platform->clock_, config.login_attempts_per_minute, std::chrono::seconds(60));
   platform->accounts_ = std::make_unique<accounts::AccountsService>(
       *platform->db_, platform->clock_, identity::AuthPolicy{}, *platform->throttle_);
+  platform->sharing_ = std::make_unique<sharing::SharingService>(*platform->db_, platform->clock_);
   return platform;
 }
 
@@ -106,6 +111,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
                     {{"status", "ok"}, {"version", FINCYBER_VERSION}, {"database", backend}});
               },
               "Liveness: the server answers"});
+  sharing::AddRoutes(router, *sharing_);
+  taxii::AddRoutes(router, *sharing_, {.max_content_length = options.max_body_bytes});
   AddOpenApiRoute(router);
 
   auto outbound = MakeCurlHttp();

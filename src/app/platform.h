@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "events/events.h"
 #include "identity/login_throttle.h"
+#include "sharing/service.h"
 #include "store/database.h"
 #include "store/migrations.h"
 
@@ -28,6 +29,7 @@ class Platform {
   store::Database& db() { return *db_; }
   const Clock& clock() const { return clock_; }
   accounts::AccountsService& accounts() { return *accounts_; }
+  sharing::SharingService& sharing() { return *sharing_; }
 
   // The HTTP server and event dispatcher, running until Stop() or destruction.
   class Running {
@@ -53,6 +55,7 @@ class Platform {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<identity::LoginThrottle> throttle_;
   std::unique_ptr<accounts::AccountsService> accounts_;
+  std::unique_ptr<sharing::SharingService> sharing_;
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread and the threads it starts later,

@@ -1,0 +1,20 @@
+// HTTP routes of the sharing hub for the web UI and scripts, beside TAXII:
+//   GET  /api/v1/sharing/collections                    collections the caller may use
+//   POST /api/v1/sharing/collections                    create one (curators)
+//   GET  /api/v1/sharing/objects/{id}/correlations      objects sharing an observable
+//   GET  /api/v1/sharing/objects/{id}/sightings         the sightings aggregate
+// Handlers only translate between HTTP and SharingService, which enforces visibility.
+#pragma once
+
+#include "http/http.h"
+#include "sharing/service.h"
+
+namespace fincyber::sharing {
+
+// `service` must outlive the router's server.
+void AddRoutes(http::Router& router, SharingService& service);
+
+Json ToJson(const Correlation& correlation);
+Json ToJson(const SightingSummary& summary);
+
+}  // namespace fincyber::sharing
