@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <span>
@@ -20,6 +21,7 @@
 #include "stix/internal/quote.h"
 #include "stix/observable.h"
 #include "stix/pattern.h"
+#include "stix/tlp.h"
 #include "stix/uuid.h"
 #include "stix/vocabulary.h"
 
@@ -31,6 +33,8 @@ constexpr std::size_t kMaxViolations = 100;
 constexpr std::size_t kMaxNameLength = 250;
 constexpr std::string_view kSpecVersion = "2.1";
 constexpr std::string_view kScoNamespace = "00abedb4-aa42-466c-9c01-fed23315a9b7";
+constexpr std::string_view kTlp2ExtensionId =
+    "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
 
 // ---------------------------------------------------------------------------------------
 // Property tables
@@ -1892,7 +1896,41 @@ void CheckScoHasContent(Checker& checker, const Json& object) {
                 fmt::format("a {} needs at least one of its own properties", checker.type()));
 }
 
+// The OASIS TLP 2.0 extension's schema fixes each level's id and name; a TLP id used for
+// another level's content would mislabel everything marked with it.
+void CheckTlpConsistency(Checker& checker, const Json& object) {
+  const std::string* id = StringMember(object, "id");
+  const auto declared = TlpOfMarkingDefinition(object);
+  if (id == nullptr || !declared) return;
+  const auto by_id = TlpOfMarking(*id);
+  if (by_id && *by_id != *declared) {
+    checker.Error("id", "tlp-id",
+                  fmt::format("is the id of TLP:{} but the content declares TLP:{}",
+                              TlpName(*by_id), TlpName(*declared)));
+    return;
+  }
+  const auto extensions = object.find("extensions");
+  if (extensions == object.end() || !extensions->is_object() ||
+      !extensions->contains(kTlp2ExtensionId)) {
+    return;
+  }
+  if (*id != Tlp2MarkingId(*declared)) {
+    checker.Error("id", "tlp-id",
+                  fmt::format("the TLP 2.0 extension defines TLP:{} only as {}", TlpName(*declared),
+                              Tlp2MarkingId(*declared)));
+  }
+  std::string expected_name = "TLP:" + std::string(TlpName(*declared));
+  std::transform(expected_name.begin(), expected_name.end(), expected_name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const std::string* name = StringMember(object, "name");
+  if (name == nullptr || *name != expected_name) {
+    checker.Error("name", "tlp-name",
+                  fmt::format("a TLP 2.0 marking is named \"{}\"", expected_name));
+  }
+}
+
 void CheckMarkingDefinition(Checker& checker, const Json& object) {
+  CheckTlpConsistency(checker, object);
   const std::string* definition_type = StringMember(object, "definition_type");
   const bool has_definition = object.contains("definition");
   if ((definition_type != nullptr || object.contains("definition_type")) != has_definition) {
