@@ -1730,10 +1730,15 @@ void CheckMalware(Checker& checker, const Json& object) {
   }
 }
 
-bool IsScoType(std::string_view type) {
+// Whether an identifier's type can be of `category`: known types are what they are, a
+// custom type may be anything, and "bundle" names an envelope, never an object.
+bool MayBe(std::string_view type, Category category) {
+  if (type == "bundle") return false;
   const TypeSpec* spec = FindType(type);
-  return spec == nullptr || spec->category == Category::kSco;  // custom types may be SCOs
+  return spec == nullptr || spec->category == category;
 }
+
+bool IsScoType(std::string_view type) { return MayBe(type, Category::kSco); }
 
 // Checks that each identifier in the list property `name` names an object `accept` allows.
 template <typename Accept>
@@ -1799,8 +1804,7 @@ void CheckRelationship(Checker& checker, const Json& object) {
   }
   // Section 5.1: relationships connect SDOs and SCOs, never SROs or meta objects.
   auto connectable = [](std::string_view type) {
-    const TypeSpec* spec = FindType(type);
-    return spec == nullptr || spec->category == Category::kSdo || spec->category == Category::kSco;
+    return MayBe(type, Category::kSdo) || MayBe(type, Category::kSco);
   };
   CheckRefCategories(checker, object, "source_ref", connectable, "an SDO or SCO");
   CheckRefCategories(checker, object, "target_ref", connectable, "an SDO or SCO");
@@ -1810,11 +1814,7 @@ void CheckSighting(Checker& checker, const Json& object) {
   CheckSeenOrder(checker, object);
   CheckRefCategories(
       checker, object, "sighting_of_ref",
-      [](std::string_view type) {
-        const TypeSpec* spec = FindType(type);
-        return spec == nullptr || spec->category == Category::kSdo;
-      },
-      "an SDO");
+      [](std::string_view type) { return MayBe(type, Category::kSdo); }, "an SDO");
 }
 
 void CheckArtifact(Checker& checker, const Json& object) {
