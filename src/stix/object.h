@@ -57,7 +57,9 @@ struct ValidationOptions {
   // Custom object types and x_ properties are accepted (the specification allows them);
   // set false to reject them.
   bool allow_custom = true;
-  // Open-vocabulary values outside the suggested list are warnings, not errors.
+  // Open-vocabulary values outside the suggested list are warnings, not errors; so are
+  // hash names outside hashing-algorithm-ov and dictionary keys with characters the
+  // specification does not list. true makes them errors.
   bool strict_vocabularies = false;
 };
 
