@@ -120,10 +120,12 @@ Result<Correlation> SharingService::Correlate(const identity::Principal& princip
           auto rows,
           conn.Query(fmt::format("SELECT o.stix_id, o.type, o.collection_id, o.tlp, o.author_org, "
                                  "ob.key, ob.range_first, ob.range_last FROM observables ob JOIN "
-                                 "object_observables oo ON oo.observable_id = ob.id JOIN {} ON "
-                                 "o.row_id = oo.object_row WHERE {} AND o.is_latest = 1 AND "
+                                 "object_observables oo ON oo.observable_id = ob.id JOIN "
+                                 "shared_objects o ON o.row_id = oo.object_row JOIN "
+                                 "sharing_collections c ON c.id = o.collection_id WHERE {} AND "
+                                 "o.is_latest = 1 AND "
                                  "o.revoked = 0 AND {} ORDER BY o.date_added, o.row_id LIMIT ?",
-                                 internal::kObjectsFrom, match, visible.sql),
+                                 match, visible.sql),
                      params));
       for (const auto& row : rows) {
         const std::string author = row.GetString(4);
@@ -168,9 +170,11 @@ Result<SightingSummary> SharingService::SightingsOf(const identity::Principal& p
         auto row,
         conn.QueryOne(fmt::format("SELECT COUNT(*), COALESCE(SUM(s.count), 0), MIN(s.first_seen), "
                                   "MAX(s.last_seen), COUNT(DISTINCT o.author_org) FROM sightings s "
-                                  "JOIN {} ON o.row_id = s.object_row WHERE s.sighting_of_ref = ? "
-                                  "AND o.is_latest = 1 AND o.revoked = 0 AND {}",
-                                  internal::kObjectsFrom, visible.sql),
+                                  "JOIN shared_objects o ON o.row_id = s.object_row JOIN "
+                                  "sharing_collections c ON c.id = o.collection_id WHERE "
+                                  "s.sighting_of_ref = ? AND o.is_latest = 1 AND o.revoked = 0 "
+                                  "AND {}",
+                                  visible.sql),
                       params, "sightings"));
     SightingSummary summary;
     summary.sighting_of_ref = std::string(id);
