@@ -65,15 +65,14 @@ class CurlHttp final : public OutboundHttp {
   ~CurlHttp() override { curl_global_cleanup(); }
 
   Result<OutboundResponse> Send(const OutboundRequest& request) override {
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(),
-                                                            &curl_easy_cleanup);
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) return Internal("curl_easy_init failed");
     struct curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) {
       headers = curl_slist_append(headers, fmt::format("{}: {}", name, value).c_str());
     }
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(
-        headers, &curl_slist_free_all);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers,
+                                                                             &curl_slist_free_all);
     Transfer transfer;
     transfer.max_body_bytes = request.max_response_bytes;
     CURL* h = curl.get();
@@ -94,13 +93,12 @@ class CurlHttp final : public OutboundHttp {
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
     const CURLcode rc = curl_easy_perform(h);
     if (transfer.body_too_large) {
-      return ResourceExhausted(fmt::format("response body exceeds {} bytes",
-                                           request.max_response_bytes));
+      return ResourceExhausted(
+          fmt::format("response body exceeds {} bytes", request.max_response_bytes));
     }
     if (rc != CURLE_OK) {
-      return Unavailable("peer unreachable",
-                         fmt::format("{} {}: {}", request.method, request.url,
-                                     curl_easy_strerror(rc)));
+      return Unavailable("peer unreachable", fmt::format("{} {}: {}", request.method, request.url,
+                                                         curl_easy_strerror(rc)));
     }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -53,12 +53,14 @@ class TinyServer {
         request.append(buffer, static_cast<std::size_t>(n));
       }
       const std::size_t path_start = request.find(' ') + 1;
-      const std::string path = request.substr(path_start, request.find(' ', path_start) - path_start);
+      const std::string path =
+          request.substr(path_start, request.find(' ', path_start) - path_start);
       std::string response;
       if (path.starts_with("/bytes/")) {
         const std::size_t n = std::stoul(path.substr(7));
-        response = fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-                               n, std::string(n, 'x'));
+        response =
+            fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", n,
+                        std::string(n, 'x'));
       } else {
         response =
             "HTTP/1.1 429 Too Many Requests\r\nRetry-After:  7 \r\nX-TAXII-Date-Added-Last: "

@@ -76,8 +76,8 @@ struct ScannedValue {
 };
 
 bool IsScalarByte(int c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' ||
-         c == '.' || c == 'E';
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' || c == '.' ||
+         c == 'E';
 }
 
 // Consumes one JSON value's bytes, finding its end by bracket depth outside strings; the
@@ -185,16 +185,17 @@ Status Expect(ByteSource& source, char expected) {
 Result<Json> ParseElement(const ScannedValue& value, std::uint64_t index, std::uint64_t offset,
                           const BundleReadOptions& options) {
   if (value.too_large) {
-    return ResourceExhausted(fmt::format(
-        "bundle: object {} at byte {} is larger than the limit of {} bytes", index, offset,
-        options.max_object_bytes));
+    return ResourceExhausted(
+        fmt::format("bundle: object {} at byte {} is larger than the limit of {} bytes", index,
+                    offset, options.max_object_bytes));
   }
   if (value.too_deep) {
-    return InvalidArgument(fmt::format("bundle: object {} at byte {} is nested deeper than {} levels",
-                                       index, offset, options.max_depth));
+    return InvalidArgument(
+        fmt::format("bundle: object {} at byte {} is nested deeper than {} levels", index, offset,
+                    options.max_depth));
   }
-  auto parsed =
-      ParseJson(value.bytes, {.max_bytes = options.max_object_bytes, .max_depth = options.max_depth});
+  auto parsed = ParseJson(value.bytes,
+                          {.max_bytes = options.max_object_bytes, .max_depth = options.max_depth});
   if (!parsed.ok()) {
     return InvalidArgument(fmt::format("bundle: object {} at byte {}: {}", index, offset,
                                        parsed.error().safe_message()));
@@ -241,7 +242,8 @@ class BundleScanner {
           FC_RETURN_IF_ERROR(ReadObjects());
         } else if (name == "type" || name == "id") {
           FC_ASSIGN_OR_RETURN(Json value, ReadSmallValue(source_, name));
-          if (!value.is_string()) return At(member_offset, fmt::format("'{}' must be a string", name));
+          if (!value.is_string())
+            return At(member_offset, fmt::format("'{}' must be a string", name));
           if (name == "type") {
             type = value.get<std::string>();
           } else {

@@ -287,8 +287,8 @@ class RowConverter {
     std::string_view stix_type = type->stix_type;
     if (type->name == "cidr") {
       if (value.find('/') == std::string_view::npos) {
-        return fail(Column::kValue, fmt::format("'{}' has no prefix length (e.g. /24)",
-                                                value.substr(0, 100)));
+        return fail(Column::kValue,
+                    fmt::format("'{}' has no prefix length (e.g. /24)", value.substr(0, 100)));
       }
       stix_type = value.find(':') == std::string_view::npos ? "ipv4-addr" : "ipv6-addr";
     }
@@ -387,18 +387,24 @@ constexpr std::string_view kExportHeader =
 std::optional<std::string_view> CsvTypeOf(const stix::Observable& observable) {
   const bool range = observable.value.find('/') != std::string::npos;
   switch (observable.kind) {
-    case stix::ObservableKind::kDomain: return "domain";
-    case stix::ObservableKind::kUrl: return "url";
-    case stix::ObservableKind::kIpv4: return range ? "cidr" : "ipv4";
-    case stix::ObservableKind::kIpv6: return range ? "cidr" : "ipv6";
-    case stix::ObservableKind::kEmail: return "email";
+    case stix::ObservableKind::kDomain:
+      return "domain";
+    case stix::ObservableKind::kUrl:
+      return "url";
+    case stix::ObservableKind::kIpv4:
+      return range ? "cidr" : "ipv4";
+    case stix::ObservableKind::kIpv6:
+      return range ? "cidr" : "ipv6";
+    case stix::ObservableKind::kEmail:
+      return "email";
     case stix::ObservableKind::kHash:
       if (observable.path == "hashes.MD5") return "md5";
       if (observable.path == "hashes.'SHA-1'") return "sha1";
       if (observable.path == "hashes.'SHA-256'") return "sha256";
       if (observable.path == "hashes.'SHA-512'") return "sha512";
       return std::nullopt;
-    case stix::ObservableKind::kOther: return std::nullopt;
+    case stix::ObservableKind::kOther:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -444,9 +450,9 @@ Result<CsvImportSummary> ImportIndicatorCsv(std::istream& in, const CsvImportOpt
       continue;
     }
     if (record.fields.size() != header_fields) {
-      reject({record.line, "",
-              fmt::format("{} fields, but the header has {}", record.fields.size(),
-                          header_fields)});
+      reject(
+          {record.line, "",
+           fmt::format("{} fields, but the header has {}", record.fields.size(), header_fields)});
       continue;
     }
     bool valid_utf8 = true;
@@ -472,8 +478,7 @@ Result<CsvImportSummary> ImportIndicatorCsv(std::istream& in, const CsvImportOpt
 IndicatorCsvWriter::IndicatorCsvWriter(std::ostream& out) : out_(out) { out_ << kExportHeader; }
 
 Result<std::size_t> IndicatorCsvWriter::Add(const Json& indicator) {
-  FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables,
-                      RuleObservables(indicator));
+  FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables, RuleObservables(indicator));
   std::string tlp;
   if (const auto refs = indicator.find("object_marking_refs");
       refs != indicator.end() && refs->is_array()) {
@@ -492,14 +497,18 @@ Result<std::size_t> IndicatorCsvWriter::Add(const Json& indicator) {
     }
   }
   std::string confidence;
-  if (const auto it = indicator.find("confidence"); it != indicator.end() && it->is_number_integer()) {
+  if (const auto it = indicator.find("confidence");
+      it != indicator.end() && it->is_number_integer()) {
     confidence = std::to_string(it->get<std::int64_t>());
   }
-  const std::array<std::string, 8> shared = {
-      StringProperty(indicator, "id"),          StringProperty(indicator, "name"),
-      StringProperty(indicator, "description"), tlp,
-      StringProperty(indicator, "valid_from"),  StringProperty(indicator, "valid_until"),
-      labels,                                   confidence};
+  const std::array<std::string, 8> shared = {StringProperty(indicator, "id"),
+                                             StringProperty(indicator, "name"),
+                                             StringProperty(indicator, "description"),
+                                             tlp,
+                                             StringProperty(indicator, "valid_from"),
+                                             StringProperty(indicator, "valid_until"),
+                                             labels,
+                                             confidence};
   std::string rows;
   for (const stix::Observable& observable : observables) {
     const auto type = CsvTypeOf(observable);

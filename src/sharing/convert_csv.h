@@ -38,10 +38,10 @@
 namespace fincyber::sharing {
 
 struct CsvImportOptions {
-  stix::Timestamp now = 0;             // created/modified, and valid_from when absent
+  stix::Timestamp now = 0;               // created/modified, and valid_from when absent
   std::optional<stix::Tlp> default_tlp;  // for rows without a tlp cell
-  std::string created_by_ref;          // set on every indicator when not empty
-  bool ignore_unknown_columns = false;  // false: an unknown column is an error
+  std::string created_by_ref;            // set on every indicator when not empty
+  bool ignore_unknown_columns = false;   // false: an unknown column is an error
   std::size_t max_field_bytes = 64 * 1024;
   IdGenerator new_id;  // empty: stix::NewId
 };

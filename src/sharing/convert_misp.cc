@@ -134,7 +134,8 @@ struct Fact {
 
 Result<Fact> MakeFact(std::string_view type, std::string_view path, std::string_view value) {
   FC_ASSIGN_OR_RETURN(stix::Observable observable, stix::NormaliseObservable(type, path, value));
-  std::string comparison = fmt::format("{}:{} = {}", type, path, PatternStringLiteral(observable.value));
+  std::string comparison =
+      fmt::format("{}:{} = {}", type, path, PatternStringLiteral(observable.value));
   return Fact{std::move(observable.value), std::move(comparison)};
 }
 
@@ -184,9 +185,11 @@ Result<int> Port(std::string_view text) {
 }
 
 // A single-valued SCO type: the comparison on `property` and the SCO {type, property}.
-Result<Mapped> Simple(std::string_view sco_type, std::string_view property, std::string_view value) {
+Result<Mapped> Simple(std::string_view sco_type, std::string_view property,
+                      std::string_view value) {
   FC_ASSIGN_OR_RETURN(Fact fact, MakeFact(sco_type, property, value));
-  FC_ASSIGN_OR_RETURN(Json sco, WithScoId({{"type", sco_type}, {std::string(property), fact.value}}));
+  FC_ASSIGN_OR_RETURN(Json sco,
+                      WithScoId({{"type", sco_type}, {std::string(property), fact.value}}));
   return Mapped{{std::move(fact.comparison)}, {std::move(sco)}};
 }
 
@@ -204,13 +207,14 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
   if (type == "email-subject") {
     FC_ASSIGN_OR_RETURN(Fact fact, MakeFact("email-message", "subject", value));
     FC_ASSIGN_OR_RETURN(
-        Json sco, WithScoId({{"type", "email-message"}, {"is_multipart", false}, {"subject", fact.value}}));
+        Json sco,
+        WithScoId({{"type", "email-message"}, {"is_multipart", false}, {"subject", fact.value}}));
     return Mapped{{std::move(fact.comparison)}, {std::move(sco)}};
   }
   if (const HashType* hash = FindHashType(type)) {
     FC_ASSIGN_OR_RETURN(Fact fact, MakeFact("file", hash->path, value));
-    FC_ASSIGN_OR_RETURN(
-        Json sco, WithScoId({{"type", "file"}, {"hashes", {{hash->algorithm, fact.value}}}}));
+    FC_ASSIGN_OR_RETURN(Json sco,
+                        WithScoId({{"type", "file"}, {"hashes", {{hash->algorithm, fact.value}}}}));
     return Mapped{{std::move(fact.comparison)}, {std::move(sco)}};
   }
   if (type.starts_with("filename|")) {
@@ -243,11 +247,11 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
     const std::string_view address_type = hostname ? "domain-name" : AddressType(parts.first);
     FC_ASSIGN_OR_RETURN(stix::Observable address,
                         stix::NormaliseObservable(address_type, "value", parts.first));
-    FC_ASSIGN_OR_RETURN(Json address_sco, WithScoId({{"type", address_type}, {"value", address.value}}));
+    FC_ASSIGN_OR_RETURN(Json address_sco,
+                        WithScoId({{"type", address_type}, {"value", address.value}}));
     // protocols is required; the IP version is what the value shows, and a host name
     // with a port names a TCP service in MISP's usage.
-    const std::string protocol =
-        hostname ? "tcp" : (address_type == "ipv4-addr" ? "ipv4" : "ipv6");
+    const std::string protocol = hostname ? "tcp" : (address_type == "ipv4-addr" ? "ipv4" : "ipv6");
     FC_ASSIGN_OR_RETURN(Json traffic, WithScoId({{"type", "network-traffic"},
                                                  {fmt::format("{}_ref", side), address_sco["id"]},
                                                  {fmt::format("{}_port", side), port},
@@ -263,12 +267,13 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
     const std::string_view address_type = AddressType(parts.second);
     FC_ASSIGN_OR_RETURN(stix::Observable address,
                         stix::NormaliseObservable(address_type, "value", parts.second));
-    FC_ASSIGN_OR_RETURN(Json address_sco, WithScoId({{"type", address_type}, {"value", address.value}}));
+    FC_ASSIGN_OR_RETURN(Json address_sco,
+                        WithScoId({{"type", address_type}, {"value", address.value}}));
     FC_ASSIGN_OR_RETURN(Json domain_sco, WithScoId({{"type", "domain-name"},
                                                     {"value", domain.value},
                                                     {"resolves_to_refs", {address_sco["id"]}}}));
-    return Mapped{{std::move(domain.comparison),
-                   "domain-name:resolves_to_refs[*].value = " + PatternStringLiteral(address.value)},
+    return Mapped{{std::move(domain.comparison), "domain-name:resolves_to_refs[*].value = " +
+                                                     PatternStringLiteral(address.value)},
                   {std::move(address_sco), std::move(domain_sco)}};
   }
   return InvalidArgument(fmt::format("no mapping for MISP type '{}'", type.substr(0, 60)));
@@ -308,7 +313,8 @@ class EventConverter {
 
     FC_RETURN_IF_ERROR(ConvertAttributes(event, ""));
     if (const auto objects = event.find("Object"); objects != event.end()) {
-      if (!objects->is_array()) return InvalidArgument(fmt::format("MISP event {}: 'Object' is not a list", uuid_));
+      if (!objects->is_array())
+        return InvalidArgument(fmt::format("MISP event {}: 'Object' is not a list", uuid_));
       for (const Json& object : *objects) {
         if (!object.is_object()) {
           Note("", "an entry of 'Object' is not an object");
@@ -385,7 +391,8 @@ class EventConverter {
     if (!attributes->is_array()) {
       return InvalidArgument(fmt::format("MISP event {}: 'Attribute' is not a list", uuid_));
     }
-    for (const Json& attribute : *attributes) FC_RETURN_IF_ERROR(ConvertAttribute(attribute, object_name));
+    for (const Json& attribute : *attributes)
+      FC_RETURN_IF_ERROR(ConvertAttribute(attribute, object_name));
     return OkStatus();
   }
 
@@ -532,8 +539,8 @@ Result<std::vector<ManifestEntry>> ReadManifest(std::string_view text,
   std::vector<ManifestEntry> entries;
   for (const auto& [key, entry] : manifest->items()) {
     const auto uuid = CanonicalUuid(key);
-    const auto timestamp = entry.is_object() ? UnixSeconds(entry.value("timestamp", Json()))
-                                             : std::nullopt;
+    const auto timestamp =
+        entry.is_object() ? UnixSeconds(entry.value("timestamp", Json())) : std::nullopt;
     if (!uuid || !timestamp) {
       if (on_note) {
         on_note({key.substr(0, 60), "", "manifest entry without a UUID key and a timestamp"});
@@ -552,8 +559,8 @@ Result<std::vector<ManifestEntry>> ReadManifest(std::string_view text,
 bool IsPlainFileName(std::string_view name) {
   if (name.empty() || name.find("..") != std::string_view::npos) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
@@ -581,8 +588,8 @@ MispFeedFetcher MispFeedFromDirectory(std::filesystem::path directory) {
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) return NotFound(fmt::format("feed file {} not found", file_name));
     if (size > max_bytes) {
-      return ResourceExhausted(
-          fmt::format("feed file {} has {} bytes, over the limit of {}", file_name, size, max_bytes));
+      return ResourceExhausted(fmt::format("feed file {} has {} bytes, over the limit of {}",
+                                           file_name, size, max_bytes));
     }
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -609,17 +616,17 @@ MispFeedFetcher MispFeedFromUrl(OutboundHttp& http, std::string base_url,
     FC_ASSIGN_OR_RETURN(OutboundResponse response, http.Send(request));
     if (response.status == 404) return NotFound(fmt::format("feed file {} not found", file_name));
     if (response.status < 200 || response.status > 299) {
-      return Unavailable(fmt::format("MISP feed answered HTTP {} for {}", response.status, file_name));
+      return Unavailable(
+          fmt::format("MISP feed answered HTTP {} for {}", response.status, file_name));
     }
     return std::move(response.body);
   };
 }
 
-Result<MispFeedSummary> ImportMispFeed(const MispFeedFetcher& fetch,
-                                       const MispImportOptions& options,
-                                       const StixObjectHandler& on_object,
-                                       const MispNoteHandler& on_note,
-                                       const std::function<void(const MispFeedProgress&)>& on_progress) {
+Result<MispFeedSummary> ImportMispFeed(
+    const MispFeedFetcher& fetch, const MispImportOptions& options,
+    const StixObjectHandler& on_object, const MispNoteHandler& on_note,
+    const std::function<void(const MispFeedProgress&)>& on_progress) {
   FC_ASSIGN_OR_RETURN(const std::string manifest_text,
                       fetch("manifest.json", options.max_manifest_bytes));
   FC_ASSIGN_OR_RETURN(const std::vector<ManifestEntry> entries,
@@ -632,9 +639,10 @@ Result<MispFeedSummary> ImportMispFeed(const MispFeedFetcher& fetch,
   };
   for (const ManifestEntry& entry : entries) {
     auto text = fetch(entry.uuid + ".json", options.max_event_bytes);
-    Result<Json> document = text.ok() ? ParseJson(*text, {.max_bytes = options.max_event_bytes,
-                                                          .max_depth = kMaxEventDepth})
-                                      : Result<Json>(std::move(text).error());
+    Result<Json> document =
+        text.ok()
+            ? ParseJson(*text, {.max_bytes = options.max_event_bytes, .max_depth = kMaxEventDepth})
+            : Result<Json>(std::move(text).error());
     if (!document.ok()) {
       const ErrorCode code = document.error().code();
       if (code != ErrorCode::kNotFound && code != ErrorCode::kInvalidArgument &&
@@ -643,9 +651,8 @@ Result<MispFeedSummary> ImportMispFeed(const MispFeedFetcher& fetch,
       }
       fail_event(entry.uuid, document.error());
     } else {
-      const Json* event = document->is_object() && document->contains("Event")
-                              ? &(*document)["Event"]
-                              : nullptr;
+      const Json* event =
+          document->is_object() && document->contains("Event") ? &(*document)["Event"] : nullptr;
       if (event != nullptr && event->is_object() &&
           CanonicalUuid(event->value("uuid", Json())) != entry.uuid) {
         fail_event(entry.uuid, InvalidArgument("the event file holds another event's uuid"));

@@ -173,7 +173,8 @@ Result<std::vector<stix::Observable>> RuleObservables(const Json& indicator) {
   stix::PatternObservables found = stix::ObservablesOf(*pattern);
   if (!found.rejected.empty()) {
     const auto& rejected = found.rejected.front();
-    return NotExportable(id, fmt::format("{}:{}: {}", rejected.type, rejected.path, rejected.reason));
+    return NotExportable(id,
+                         fmt::format("{}:{}: {}", rejected.type, rejected.path, rejected.reason));
   }
   if (found.observables.empty()) return NotExportable(id, "the pattern names no observable");
   return std::move(found.observables);
@@ -188,13 +189,12 @@ Result<std::size_t> SuricataRuleWriter::Add(const Json& indicator) {
   if (action != "alert" && action != "drop" && action != "reject" && action != "pass") {
     return InvalidArgument(fmt::format("'{}' is not a Suricata rule action", action));
   }
-  FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables,
-                      RuleObservables(indicator));
+  FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables, RuleObservables(indicator));
   const std::string id = StringProperty(indicator, "id");
   const std::string name = StringProperty(indicator, "name");
-  const std::string message = SuricataMessage(
-      name.empty() ? fmt::format("{} {}", options_.message_prefix, id)
-                   : fmt::format("{} {} ({})", options_.message_prefix, name, id));
+  const std::string message =
+      SuricataMessage(name.empty() ? fmt::format("{} {}", options_.message_prefix, id)
+                                   : fmt::format("{} {} ({})", options_.message_prefix, name, id));
 
   // Everything is prepared before anything is written, so a reason to skip the
   // indicator leaves the output untouched.
@@ -239,9 +239,9 @@ Result<std::size_t> SuricataRuleWriter::Add(const Json& indicator) {
             message, SuricataContent(url->HostWithoutPort()));
         if (url->resource != "/") {
           const bool escaped = url->resource.find('%') != std::string::npos;
-          body += fmt::format(" {}; content:\"{}\"; startswith;",
-                              escaped ? "http.uri.raw" : "http.uri",
-                              SuricataContent(url->resource));
+          body +=
+              fmt::format(" {}; content:\"{}\"; startswith;", escaped ? "http.uri.raw" : "http.uri",
+                          SuricataContent(url->resource));
         }
         bodies.push_back(std::move(body));
         break;
@@ -266,8 +266,8 @@ Result<std::size_t> SuricataRuleWriter::Add(const Json& indicator) {
       case stix::ObservableKind::kEmail:
         return NotExportable(id, "Suricata has no rule keyword for an e-mail address");
       case stix::ObservableKind::kOther:
-        return NotExportable(id, fmt::format("no Suricata rule for {}:{}", observable.type,
-                                             observable.path));
+        return NotExportable(
+            id, fmt::format("no Suricata rule for {}:{}", observable.type, observable.path));
     }
   }
   if (next_sid_ + bodies.size() > std::numeric_limits<std::uint32_t>::max()) {
@@ -319,8 +319,7 @@ ZeekIntelWriter::ZeekIntelWriter(std::ostream& out, ZeekIntelOptions options)
 }
 
 Result<std::size_t> ZeekIntelWriter::Add(const Json& indicator) {
-  FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables,
-                      RuleObservables(indicator));
+  FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables, RuleObservables(indicator));
   const std::string id = StringProperty(indicator, "id");
   const std::string name = StringProperty(indicator, "name");
   const std::string description = name.empty() ? id : fmt::format("{} ({})", name, id);
@@ -329,19 +328,23 @@ Result<std::size_t> ZeekIntelWriter::Add(const Json& indicator) {
     url = options_.url_template;
     if (const std::size_t at = url.find("{id}"); at != std::string::npos) url.replace(at, 4, id);
   }
-  const std::string meta = fmt::format("{}\t{}\t{}", ZeekField(options_.source),
-                                       ZeekField(description), ZeekField(url));
+  const std::string meta =
+      fmt::format("{}\t{}\t{}", ZeekField(options_.source), ZeekField(description), ZeekField(url));
   std::string lines;
   for (const stix::Observable& observable : observables) {
     std::string value = observable.value;
     std::string_view type;
     switch (observable.kind) {
-      case stix::ObservableKind::kDomain: type = "Intel::DOMAIN"; break;
+      case stix::ObservableKind::kDomain:
+        type = "Intel::DOMAIN";
+        break;
       case stix::ObservableKind::kIpv4:
       case stix::ObservableKind::kIpv6:
         type = IsRange(observable) ? "Intel::SUBNET" : "Intel::ADDR";
         break;
-      case stix::ObservableKind::kEmail: type = "Intel::EMAIL"; break;
+      case stix::ObservableKind::kEmail:
+        type = "Intel::EMAIL";
+        break;
       case stix::ObservableKind::kUrl: {
         const auto url_parts = SplitUrl(observable.value);
         if (!url_parts) {
@@ -361,8 +364,8 @@ Result<std::size_t> ZeekIntelWriter::Add(const Json& indicator) {
         break;
       }
       case stix::ObservableKind::kOther:
-        return NotExportable(id, fmt::format("no Zeek intel type for {}:{}", observable.type,
-                                             observable.path));
+        return NotExportable(
+            id, fmt::format("no Zeek intel type for {}:{}", observable.type, observable.path));
     }
     lines += fmt::format("{}\t{}\t{}\n", ZeekField(value), type, meta);
   }

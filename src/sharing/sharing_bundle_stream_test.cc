@@ -55,7 +55,8 @@ TEST(BundleStreamTest, DeliversEachObjectWithItsRawBytes) {
   EXPECT_EQ(summary->bytes, text.size());
   ASSERT_EQ(out.objects.size(), 2u);
   EXPECT_EQ(out.objects[0]["name"], "金 ]}\"");
-  EXPECT_EQ(out.raw[0], "{\"type\":\"indicator\", \"id\":\"indicator--1\",\"name\":\"\\u91d1 ]}\\\"\"}")
+  EXPECT_EQ(out.raw[0],
+            "{\"type\":\"indicator\", \"id\":\"indicator--1\",\"name\":\"\\u91d1 ]}\\\"\"}")
       << "raw bytes are exactly as received, escapes untouched";
   EXPECT_EQ(text.substr(out.offsets[1], out.raw[1].size()), out.raw[1]);
   EXPECT_EQ(out.objects[1]["x"][1]["y"][0], 2);
@@ -88,12 +89,14 @@ TEST(BundleStreamTest, StructuralErrorsNameTheByte) {
             "bundle: 'objects' must be an array at byte 27");
   EXPECT_EQ(ErrorOf(R"({"type":"bundle","type":"bundle"})"),
             "bundle: member 'type' appears twice at byte 17");
-  EXPECT_EQ(ErrorOf(R"({"type":"bundle"} {})"), "bundle: unexpected data after the bundle at byte 18");
+  EXPECT_EQ(ErrorOf(R"({"type":"bundle"} {})"),
+            "bundle: unexpected data after the bundle at byte 18");
   EXPECT_EQ(ErrorOf(R"({"type":"bundle","objects":[{},]})"), "bundle: unexpected ']' at byte 31");
   EXPECT_EQ(ErrorOf(R"({"type":"bundle","objects":[{} {}]})"),
             "bundle: unexpected '{', expected ',' or ']' at byte 31");
   EXPECT_EQ(ErrorOf(R"({"type":7})"), "bundle: 'type' must be a string at byte 1");
-  EXPECT_EQ(ErrorOf(R"({type:"bundle"})"), "bundle: unexpected 't', expected a member name at byte 1");
+  EXPECT_EQ(ErrorOf(R"({type:"bundle"})"),
+            "bundle: unexpected 't', expected a member name at byte 1");
   EXPECT_NE(ErrorOf(R"({"type":"bundle" "id":"x"})"), "");
 }
 
@@ -198,8 +201,8 @@ TEST(BundleStreamTest, HugeUnknownMemberIsSkippedAndHugeIdRefused) {
 TEST(BundleStreamTest, ProgressIsReportedAsBytesArrive) {
   std::string text = R"({"type":"bundle","objects":[)";
   for (int i = 0; i < 100; ++i) {
-    text += (i ? "," : "") + fmt::format(R"({{"type":"x","id":"x--{}","pad":"{}"}})", i,
-                                         std::string(100, 'p'));
+    text += (i ? "," : "") +
+            fmt::format(R"({{"type":"x","id":"x--{}","pad":"{}"}})", i, std::string(100, 'p'));
   }
   text += "]}";
   std::vector<BundleProgress> progress;
@@ -275,9 +278,8 @@ TEST(BundleStreamTest, WriterReportsStreamFailure) {
 }
 
 TEST(BundleStreamTest, MissingFileIsNotFound) {
-  auto summary = ReadBundleFile("/nonexistent/bundle.json", {}, [](BundleObject&) {
-    return OkStatus();
-  });
+  auto summary =
+      ReadBundleFile("/nonexistent/bundle.json", {}, [](BundleObject&) { return OkStatus(); });
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(summary.error().code(), ErrorCode::kNotFound);
 }

@@ -87,7 +87,8 @@ TEST(ConvertCsvTest, EveryTypeBecomesAnIndicatorWithANormalisedPattern) {
 
 TEST(ConvertCsvTest, OptionalColumnsBomCrlfAndQuoting) {
   const Imported out = Import(
-      "\xEF\xBB\xBFType, VALUE ,name,description,valid_from,valid_until,labels,tlp,confidence,id\r\n"
+      "\xEF\xBB\xBFType, VALUE "
+      ",name,description,valid_from,valid_until,labels,tlp,confidence,id\r\n"
       "domain,evil.example,\"Phish, \"\"bank\"\" kit\",\"two\r\nlines\",2026-02-01T00:00:00Z,"
       "2026-03-01T00:00:00.5Z,\"phishing; banking\",TLP:AMBER+STRICT,80,"
       "indicator--5a2c1d3e-8b7f-4c6d-9e0a-1b2c3d4e5f60\r\n");
@@ -126,24 +127,24 @@ TEST(ConvertCsvTest, DefaultsFromTheOptions) {
 TEST(ConvertCsvTest, BadRowsAreReportedWithLineAndColumnAndTheRestImported) {
   const Imported out = Import(
       "type,value,valid_from,tlp,confidence,id\n"
-      "ipv4,999.1.1.1,,,,\n"                       // line 2
-      "hash,abc,,,,\n"                             // 3
+      "ipv4,999.1.1.1,,,,\n"                         // line 2
+      "hash,abc,,,,\n"                               // 3
       "domain,ok.example,2026-13-01T00:00:00Z,,,\n"  // 4
-      "domain,ok.example,,purple,,\n"              // 5
-      "domain,ok.example,,,101,\n"                 // 6
-      "domain,ok.example,,,,indicator--nope\n"     // 7
-      "domain,ok.example\n"                        // 8
-      "domain,ok\"example,,,,\n"                   // 9
-      "\"domain\"x,ok.example,,,,\n"               // 10
-      "cidr,198.51.100.7,,,,\n"                    // 11
-      "md5,123,,,,\n"                              // 12
-      ",ok.example,,,,\n"                          // 13
-      "url,,,,,\n"                                 // 14
-      "domain,good.example,,,,\n"                  // 15
-      "\n"                                         // 16 blank
-      "domain,\"multi\nline\",,,,\n"               // 17-18
-      "ipv4,198.51.100.1,,,,\n"                    // 19
-      "domain,\"unterminated,,,,\n");              // 20
+      "domain,ok.example,,purple,,\n"                // 5
+      "domain,ok.example,,,101,\n"                   // 6
+      "domain,ok.example,,,,indicator--nope\n"       // 7
+      "domain,ok.example\n"                          // 8
+      "domain,ok\"example,,,,\n"                     // 9
+      "\"domain\"x,ok.example,,,,\n"                 // 10
+      "cidr,198.51.100.7,,,,\n"                      // 11
+      "md5,123,,,,\n"                                // 12
+      ",ok.example,,,,\n"                            // 13
+      "url,,,,,\n"                                   // 14
+      "domain,good.example,,,,\n"                    // 15
+      "\n"                                           // 16 blank
+      "domain,\"multi\nline\",,,,\n"                 // 17-18
+      "ipv4,198.51.100.1,,,,\n"                      // 19
+      "domain,\"unterminated,,,,\n");                // 20
   ASSERT_TRUE(out.summary.ok()) << out.summary.error().safe_message();
   ASSERT_EQ(out.indicators.size(), 2u);
   EXPECT_EQ(out.indicators[0]["pattern"], "[domain-name:value = 'good.example']");
@@ -218,13 +219,12 @@ TEST(ConvertCsvTest, TooManyFieldsIsARowError) {
 TEST(ConvertCsvTest, HandlerErrorStopsTheImport) {
   std::istringstream in("type,value\ndomain,a.example\ndomain,b.example\n");
   int calls = 0;
-  auto summary = ImportIndicatorCsv(
-      in, Options(),
-      [&](Json) -> Status {
-        ++calls;
-        return Aborted("database gone");
-      },
-      {});
+  auto summary = ImportIndicatorCsv(in, Options(),
+                                    [&](Json) -> Status {
+                                      ++calls;
+                                      return Aborted("database gone");
+                                    },
+                                    {});
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(summary.error().code(), ErrorCode::kAborted);
   EXPECT_EQ(calls, 1);
@@ -246,13 +246,13 @@ Json Indicator(std::string pattern, Json extra = Json::object()) {
 TEST(ConvertCsvTest, ExportWritesOneRowPerObservable) {
   std::ostringstream out;
   IndicatorCsvWriter writer(out);
-  auto rows = writer.Add(Indicator(
-      "[domain-name:value = 'evil.example'] OR [ipv4-addr:value IN ('198.51.100.1', "
-      "'198.51.100.0/24')]",
-      {{"name", "C2, \"stage 2\""},
-       {"labels", {"c2", "banking"}},
-       {"confidence", 70},
-       {"object_marking_refs", {stix::Tlp2MarkingId(stix::Tlp::kAmber)}}}));
+  auto rows = writer.Add(
+      Indicator("[domain-name:value = 'evil.example'] OR [ipv4-addr:value IN ('198.51.100.1', "
+                "'198.51.100.0/24')]",
+                {{"name", "C2, \"stage 2\""},
+                 {"labels", {"c2", "banking"}},
+                 {"confidence", 70},
+                 {"object_marking_refs", {stix::Tlp2MarkingId(stix::Tlp::kAmber)}}}));
   ASSERT_TRUE(rows.ok()) << rows.error().safe_message();
   EXPECT_EQ(*rows, 3u);
   EXPECT_EQ(out.str(),
@@ -309,7 +309,8 @@ TEST(ConvertCsvTest, ExportRefusesWhatRowsCannotSay) {
 TEST(ConvertCsvTest, ExportImportsAgainUnchanged) {
   const std::string original =
       "type,value,name,description,valid_from,valid_until,labels,tlp,confidence\n"
-      "url,http://evil.example/login?a=1,\"Fake \"\"login\"\"\",\"multi\nline\",2026-02-01T00:00:00Z,"
+      "url,http://evil.example/login?a=1,\"Fake "
+      "\"\"login\"\"\",\"multi\nline\",2026-02-01T00:00:00Z,"
       "2026-04-01T00:00:00Z,\"a,b\",amber,55\n"
       "sha256,e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855,,,,,,clear,\n";
   const Imported first = Import(original);
@@ -330,13 +331,12 @@ TEST(ConvertCsvTest, ManyRowsStream) {
   for (int i = 0; i < 20000; ++i) text += fmt::format("domain,host{}.evil.example\n", i);
   std::istringstream in(text);
   std::uint64_t count = 0;
-  auto summary = ImportIndicatorCsv(
-      in, Options(),
-      [&](Json) {
-        ++count;
-        return OkStatus();
-      },
-      {});
+  auto summary = ImportIndicatorCsv(in, Options(),
+                                    [&](Json) {
+                                      ++count;
+                                      return OkStatus();
+                                    },
+                                    {});
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(count, 20000u);
 }

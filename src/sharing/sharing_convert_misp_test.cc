@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -141,10 +142,12 @@ TEST(ConvertMispTest, BankingEventBecomesAReportWithIndicatorsAndObservedData) {
   EXPECT_EQ(out.summary->objects, out.objects.size());
   ASSERT_EQ(out.notes.size(), 3u);
   const std::string prefix = "event 5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90, attribute ";
-  EXPECT_EQ(out.notes[0], prefix + "a1b2c3d4-0007-4a1b-8c2d-3e4f5a6b7c07: text: no mapping for MISP type 'text'");
+  EXPECT_EQ(out.notes[0],
+            prefix + "a1b2c3d4-0007-4a1b-8c2d-3e4f5a6b7c07: text: no mapping for MISP type 'text'");
   EXPECT_EQ(out.notes[1], prefix + "a1b2c3d4-0008-4a1b-8c2d-3e4f5a6b7c08: deleted in MISP");
   EXPECT_TRUE(out.notes[2].starts_with(
-      prefix + "a1b2c3d4-0009-4a1b-8c2d-3e4f5a6b7c09: ip-dst: '198.51.100.300' is not a valid IPv4"))
+      prefix +
+      "a1b2c3d4-0009-4a1b-8c2d-3e4f5a6b7c09: ip-dst: '198.51.100.300' is not a valid IPv4"))
       << out.notes[2];
 }
 
@@ -214,45 +217,48 @@ TEST(ConvertMispTest, DocumentsThatAreNotEventsAreRefused) {
               "seconds")
         << timestamp;
   }
-  EXPECT_EQ(error(R"({"Event":{"uuid":"5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90","timestamp":"1","Attribute":{}}})"),
-            "MISP event 5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90: 'Attribute' is not a list");
+  EXPECT_EQ(
+      error(
+          R"({"Event":{"uuid":"5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90","timestamp":"1","Attribute":{}}})"),
+      "MISP event 5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90: 'Attribute' is not a list");
 }
 
 TEST(ConvertMispTest, HostileAttributesAreNotedAndSkipped) {
-  Json event = {{"Event",
-                 {{"uuid", "5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90"},
-                  {"timestamp", "1768213800"},
-                  {"Orgc", {{"uuid", 7}, {"name", {1}}}},
-                  {"Tag", "tlp:red"},
-                  {"Attribute",
-                   {7,
-                    {{"type", "domain"}, {"value", "no-uuid.example"}, {"to_ids", true}},
-                    {{"uuid", "a1b2c3d4-0001-4a1b-8c2d-3e4f5a6b7c01"}, {"type", "domain"}, {"value", 42}},
-                    {{"uuid", "a1b2c3d4-0002-4a1b-8c2d-3e4f5a6b7c02"},
-                     {"type", "domain"},
-                     {"to_ids", true},
-                     {"value", std::string(100000, 'a') + ".example"}},
-                    {{"uuid", "a1b2c3d4-0003-4a1b-8c2d-3e4f5a6b7c03"},
-                     {"type", "ip-dst|port"},
-                     {"to_ids", true},
-                     {"value", "198.51.100.1|70000"}},
-                    {{"uuid", "a1b2c3d4-0004-4a1b-8c2d-3e4f5a6b7c04"},
-                     {"type", "domain|ip"},
-                     {"to_ids", true},
-                     {"value", "no-bar.example"}},
-                    {{"uuid", "a1b2c3d4-0005-4a1b-8c2d-3e4f5a6b7c05"},
-                     {"type", "link"},
-                     {"value", "javascript:alert(1)"}},
-                    {{"uuid", "a1b2c3d4-0006-4a1b-8c2d-3e4f5a6b7c06"},
-                     {"type", "domain"},
-                     {"to_ids", true},
-                     {"value", "evil.example'] OR [ipv4-addr:value = '0.0.0.0/0"}},
-                    {{"uuid", "a1b2c3d4-0007-4a1b-8c2d-3e4f5a6b7c07"},
-                     {"type", "mutex"},
-                     {"to_ids", true},
-                     {"Tag", {{{"name", 5}}, "x"}},
-                     {"value", "Global\\evil' OR 1=1"}}}},
-                  {"Object", {"not an object", {{"name", "file"}, {"Attribute", Json::array()}}}}}}};
+  Json event = {
+      {"Event",
+       {{"uuid", "5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90"},
+        {"timestamp", "1768213800"},
+        {"Orgc", {{"uuid", 7}, {"name", {1}}}},
+        {"Tag", "tlp:red"},
+        {"Attribute",
+         {7,
+          {{"type", "domain"}, {"value", "no-uuid.example"}, {"to_ids", true}},
+          {{"uuid", "a1b2c3d4-0001-4a1b-8c2d-3e4f5a6b7c01"}, {"type", "domain"}, {"value", 42}},
+          {{"uuid", "a1b2c3d4-0002-4a1b-8c2d-3e4f5a6b7c02"},
+           {"type", "domain"},
+           {"to_ids", true},
+           {"value", std::string(100000, 'a') + ".example"}},
+          {{"uuid", "a1b2c3d4-0003-4a1b-8c2d-3e4f5a6b7c03"},
+           {"type", "ip-dst|port"},
+           {"to_ids", true},
+           {"value", "198.51.100.1|70000"}},
+          {{"uuid", "a1b2c3d4-0004-4a1b-8c2d-3e4f5a6b7c04"},
+           {"type", "domain|ip"},
+           {"to_ids", true},
+           {"value", "no-bar.example"}},
+          {{"uuid", "a1b2c3d4-0005-4a1b-8c2d-3e4f5a6b7c05"},
+           {"type", "link"},
+           {"value", "javascript:alert(1)"}},
+          {{"uuid", "a1b2c3d4-0006-4a1b-8c2d-3e4f5a6b7c06"},
+           {"type", "domain"},
+           {"to_ids", true},
+           {"value", "evil.example'] OR [ipv4-addr:value = '0.0.0.0/0"}},
+          {{"uuid", "a1b2c3d4-0007-4a1b-8c2d-3e4f5a6b7c07"},
+           {"type", "mutex"},
+           {"to_ids", true},
+           {"Tag", {{{"name", 5}}, "x"}},
+           {"value", "Global\\evil' OR 1=1"}}}},
+        {"Object", {"not an object", {{"name", "file"}, {"Attribute", Json::array()}}}}}}};
   const Converted out = Convert(event);
   ASSERT_TRUE(out.summary.ok()) << out.summary.error().safe_message();
   ExpectValidAndOrdered(out.objects);
@@ -263,19 +269,22 @@ TEST(ConvertMispTest, HostileAttributesAreNotedAndSkipped) {
   EXPECT_EQ(out.summary->skipped_attributes, 8u);
   EXPECT_EQ(out.notes.size(), 9u);
   const std::string all = fmt::format("{}", fmt::join(out.notes, "\n"));
-  for (const char* expected : {"an attribute is not an object", "an attribute has no valid uuid",
-                               "'type' or 'value' is missing or not a string",
-                               "value longer than 65536 bytes", "'70000' is not a port number",
-                               "a composite value needs two parts", "link is not an http(s) URL",
-                               "is not a valid domain name", "an entry of 'Object' is not an object"}) {
+  for (const char* expected :
+       {"an attribute is not an object", "an attribute has no valid uuid",
+        "'type' or 'value' is missing or not a string", "value longer than 65536 bytes",
+        "'70000' is not a port number", "a composite value needs two parts",
+        "link is not an http(s) URL", "is not a valid domain name",
+        "an entry of 'Object' is not an object"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in\n" << all;
   }
 }
 
 TEST(ConvertMispTest, EventWithNothingToConvertIsANote) {
-  const Converted out = Convert(ParseJson(R"({"Event":{"uuid":"5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90",
+  const Converted out =
+      Convert(ParseJson(R"({"Event":{"uuid":"5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90",
       "timestamp":"1768213800","Orgc":{"uuid":"0c9a7b3e-2d41-4f5a-8e6b-1a2b3c4d5e6f","name":"X"},
-      "Attribute":[]}})").value());
+      "Attribute":[]}})")
+                  .value());
   ASSERT_TRUE(out.summary.ok());
   EXPECT_TRUE(out.objects.empty()) << "not even the identity";
   EXPECT_EQ(out.summary->report_id, "");
@@ -286,13 +295,12 @@ TEST(ConvertMispTest, EventWithNothingToConvertIsANote) {
 
 TEST(ConvertMispTest, HandlerErrorStopsTheConversion) {
   int calls = 0;
-  auto summary = ConvertMispEvent(
-      LoadEvent(kBankEvent), {},
-      [&](Json) -> Status {
-        ++calls;
-        return Aborted("stop");
-      },
-      {});
+  auto summary = ConvertMispEvent(LoadEvent(kBankEvent), {},
+                                  [&](Json) -> Status {
+                                    ++calls;
+                                    return Aborted("stop");
+                                  },
+                                  {});
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(summary.error().code(), ErrorCode::kAborted);
   EXPECT_EQ(calls, 1);
@@ -335,8 +343,9 @@ TEST(ConvertMispFeedTest, FolderFeedIsImportedOldestFirst) {
   EXPECT_EQ(reports, (std::vector<std::string>{"report--7d2e4f6a-8b0c-4d1e-a3f5-b7c9d1e3f5a7",
                                                "report--5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90"}));
   ASSERT_FALSE(run.notes.empty());
-  EXPECT_EQ(run.notes.back(), "event c3b5a7e9-1d2f-4a6b-8c0e-2f4a6c8e0a2c: feed file "
-                              "c3b5a7e9-1d2f-4a6b-8c0e-2f4a6c8e0a2c.json not found");
+  EXPECT_EQ(run.notes.back(),
+            "event c3b5a7e9-1d2f-4a6b-8c0e-2f4a6c8e0a2c: feed file "
+            "c3b5a7e9-1d2f-4a6b-8c0e-2f4a6c8e0a2c.json not found");
 }
 
 TEST(ConvertMispFeedTest, SinceFetchesOnlyNewerEvents) {
@@ -398,7 +407,8 @@ TEST(ConvertMispFeedTest, UnreachableFeedStopsTheImport) {
 
 TEST(ConvertMispFeedTest, HostileManifestsAndEventFiles) {
   std::map<std::string, std::string> files;
-  const MispFeedFetcher fetch = [&](std::string_view name, std::size_t max_bytes) -> Result<std::string> {
+  const MispFeedFetcher fetch = [&](std::string_view name,
+                                    std::size_t max_bytes) -> Result<std::string> {
     const auto it = files.find(std::string(name));
     if (it == files.end()) return NotFound(fmt::format("feed file {} not found", name));
     if (it->second.size() > max_bytes) return ResourceExhausted("too large");
@@ -441,6 +451,31 @@ TEST(ConvertMispFeedTest, HostileManifestsAndEventFiles) {
         fmt::format("event {}: JSON nested deeper than 32 levels", c)}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in\n" << all;
   }
+}
+
+TEST(ConvertMispFeedTest, HundredMegabyteEventIsRefusedBeforeReading) {
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / fmt::format("misp-feed-{}", ::getpid());
+  std::filesystem::create_directories(folder);
+  const std::string uuid = "5f0c8e2a-3b1d-4c7e-9a2f-6d8e1b4c7a90";
+  {
+    std::ofstream manifest(folder / "manifest.json");
+    manifest << fmt::format(R"({{"{}": {{"timestamp": "1768213800"}}}})", uuid);
+    std::ofstream event(folder / (uuid + ".json"), std::ios::binary);
+    event << R"({"Event":{"uuid":")" << uuid << R"(","timestamp":"1","Attribute":[{"value":")";
+    const std::string chunk(1 << 20, 'a');
+    for (int i = 0; i < 100; ++i) event << chunk;
+    event << R"("}]}})";
+  }
+  const FeedRun run = RunFeed(MispFeedFromDirectory(folder));
+  std::filesystem::remove_all(folder);
+  ASSERT_TRUE(run.summary.ok()) << run.summary.error().safe_message();
+  EXPECT_EQ(run.summary->failed_events, 1u);
+  ASSERT_EQ(run.notes.size(), 1u);
+  EXPECT_TRUE(
+      run.notes[0].starts_with(fmt::format("event {}: feed file {}.json has 1048", uuid, uuid)))
+      << run.notes[0];
+  EXPECT_TRUE(run.notes[0].ends_with("bytes, over the limit of 67108864")) << run.notes[0];
 }
 
 TEST(ConvertMispFeedTest, FolderFetcherRefusesPathsAndOversizedFiles) {

@@ -58,11 +58,11 @@ TEST(RuleObservablesTest, OnlyRecordByRecordPatternsQualify) {
     EXPECT_NE(result.error().safe_message().find(reason), std::string::npos)
         << pattern << ": " << result.error().safe_message();
   }
-  EXPECT_FALSE(RuleObservables(Indicator("[domain-name:value = 'a.example']",
-                                         {{"pattern_type", "sigma"}}))
-                   .ok());
-  EXPECT_FALSE(RuleObservables(Indicator("[domain-name:value = 'a.example']", {{"revoked", true}}))
-                   .ok());
+  EXPECT_FALSE(
+      RuleObservables(Indicator("[domain-name:value = 'a.example']", {{"pattern_type", "sigma"}}))
+          .ok());
+  EXPECT_FALSE(
+      RuleObservables(Indicator("[domain-name:value = 'a.example']", {{"revoked", true}})).ok());
   EXPECT_FALSE(RuleObservables(Json{{"type", "malware"}}).ok());
   EXPECT_FALSE(RuleObservables(Json::array()).ok());
   EXPECT_FALSE(RuleObservables(Indicator("x", {{"pattern", 5}})).ok());
@@ -101,24 +101,24 @@ TEST(SuricataTest, AddressesRangesAndUrls) {
                                  {{"name", ""}}))
                   .ok());
   const std::string msg = fmt::format("fincyber {}", kId);
-  EXPECT_EQ(Lines(out.str()),
-            (std::vector<std::string>{
-                fmt::format("drop ip any any <> 198.51.100.7 any (msg:\"{}\"; sid:1000000; rev:1;)",
-                            msg),
-                fmt::format("drop ip any any <> 2001:db8::/32 any (msg:\"{}\"; sid:1000001; rev:1;)",
-                            msg),
-                fmt::format("drop http any any -> any any (msg:\"{}\"; http.host; "
-                            "content:\"evil.example\"; startswith; endswith; http.uri; "
-                            "content:\"/a/b.php?x=1\"; startswith; sid:1000002; rev:1;)",
-                            msg),
-                fmt::format("drop http any any -> any any (msg:\"{}\"; http.host; "
-                            "content:\"evil.example\"; startswith; endswith; http.uri.raw; "
-                            "content:\"/~user/a%20b\"; startswith; sid:1000003; rev:1;)",
-                            msg),
-                fmt::format("drop http any any -> any any (msg:\"{}\"; http.host; "
-                            "content:\"evil.example\"; startswith; endswith; sid:1000004; rev:1;)",
-                            msg),
-            }));
+  EXPECT_EQ(
+      Lines(out.str()),
+      (std::vector<std::string>{
+          fmt::format("drop ip any any <> 198.51.100.7 any (msg:\"{}\"; sid:1000000; rev:1;)", msg),
+          fmt::format("drop ip any any <> 2001:db8::/32 any (msg:\"{}\"; sid:1000001; rev:1;)",
+                      msg),
+          fmt::format("drop http any any -> any any (msg:\"{}\"; http.host; "
+                      "content:\"evil.example\"; startswith; endswith; http.uri; "
+                      "content:\"/a/b.php?x=1\"; startswith; sid:1000002; rev:1;)",
+                      msg),
+          fmt::format("drop http any any -> any any (msg:\"{}\"; http.host; "
+                      "content:\"evil.example\"; startswith; endswith; http.uri.raw; "
+                      "content:\"/~user/a%20b\"; startswith; sid:1000003; rev:1;)",
+                      msg),
+          fmt::format("drop http any any -> any any (msg:\"{}\"; http.host; "
+                      "content:\"evil.example\"; startswith; endswith; sid:1000004; rev:1;)",
+                      msg),
+      }));
 }
 
 TEST(SuricataTest, IndicatorTextCannotBreakOutOfTheRule) {
@@ -159,7 +159,8 @@ TEST(SuricataTest, ContentBytesOutsidePrintableAsciiAreHex) {
 TEST(SuricataTest, HashesGoToListFilesOrAreRefused) {
   const std::string md5 = "[file:hashes.MD5 = '098f6bcd4621d373cade4e832627b4f6']";
   const std::string sha256 =
-      "[file:hashes.'SHA-256' = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08']";
+      "[file:hashes.'SHA-256' = "
+      "'9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08']";
   {
     std::ostringstream rules;
     SuricataRuleWriter writer(rules, {});
@@ -181,12 +182,15 @@ TEST(SuricataTest, HashesGoToListFilesOrAreRefused) {
   SuricataRuleWriter writer(rules, options);
   ASSERT_EQ(writer.Add(Indicator(md5)).value(), 1u);
   ASSERT_EQ(writer.Add(Indicator(sha256)).value(), 1u);
-  EXPECT_FALSE(writer.Add(Indicator("[file:hashes.'SHA-512' = '" + std::string(128, 'a') + "']")).ok());
-  EXPECT_FALSE(writer.Add(Indicator("[file:hashes.'SHA-1' = '" + std::string(40, 'a') + "']")).ok());
+  EXPECT_FALSE(
+      writer.Add(Indicator("[file:hashes.'SHA-512' = '" + std::string(128, 'a') + "']")).ok());
+  EXPECT_FALSE(
+      writer.Add(Indicator("[file:hashes.'SHA-1' = '" + std::string(40, 'a') + "']")).ok());
   ASSERT_TRUE(writer.Finish().ok());
   EXPECT_EQ(writer.Finish().error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(md5_list.str(), "098f6bcd4621d373cade4e832627b4f6\n");
-  EXPECT_EQ(sha256_list.str(), "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n");
+  EXPECT_EQ(sha256_list.str(),
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n");
   EXPECT_EQ(Lines(rules.str()),
             (std::vector<std::string>{
                 "alert http any any -> any any (msg:\"fincyber file MD5 on list "
@@ -203,8 +207,8 @@ TEST(SuricataTest, HashesGoToListFilesOrAreRefused) {
 TEST(SuricataTest, RefusedIndicatorsWriteNothingAndKeepSids) {
   std::ostringstream out;
   SuricataRuleWriter writer(out, {});
-  auto refused = writer.Add(Indicator(
-      "[domain-name:value = 'a.example'] OR [email-addr:value = 'phish@a.example']"));
+  auto refused = writer.Add(
+      Indicator("[domain-name:value = 'a.example'] OR [email-addr:value = 'phish@a.example']"));
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().safe_message().find("e-mail"), std::string::npos);
   EXPECT_FALSE(writer.Add(Indicator("[file:name = 'invoice.exe']")).ok());
@@ -227,9 +231,11 @@ TEST(SuricataTest, SidsNeverPassTheirRange) {
 
 TEST(ZeekTest, IntelFileHasEveryType) {
   std::ostringstream out;
-  ZeekIntelWriter writer(out, {.source = "Example ISAC", .url_template = "https://hub.example/objects/{id}"});
+  ZeekIntelWriter writer(
+      out, {.source = "Example ISAC", .url_template = "https://hub.example/objects/{id}"});
   auto written = writer.Add(Indicator(
-      "[domain-name:value = 'Evil.Example'] OR [url:value = 'https://evil.example:8443/a?b=1#c'] OR "
+      "[domain-name:value = 'Evil.Example'] OR [url:value = 'https://evil.example:8443/a?b=1#c'] "
+      "OR "
       "[ipv4-addr:value = '198.51.100.7'] OR [ipv4-addr:value = '198.51.100.0/24'] OR "
       "[ipv6-addr:value = '2001:db8::1'] OR [email-addr:value = 'phish@evil.example'] OR "
       "[file:hashes.MD5 = '098F6BCD4621D373CADE4E832627B4F6'] OR [file:hashes.'SHA-1' = '" +
@@ -270,10 +276,12 @@ TEST(ZeekTest, RefusedIndicatorsAreReported) {
   std::ostringstream out;
   ZeekIntelWriter writer(out, {});
   const std::string header = out.str();
-  EXPECT_FALSE(writer.Add(Indicator("[file:hashes.'SHA-512' = '" + std::string(128, 'a') + "']")).ok());
+  EXPECT_FALSE(
+      writer.Add(Indicator("[file:hashes.'SHA-512' = '" + std::string(128, 'a') + "']")).ok());
   EXPECT_FALSE(writer.Add(Indicator("[file:name = 'a.exe']")).ok());
-  EXPECT_FALSE(writer.Add(Indicator("[domain-name:value = 'a.example'] FOLLOWEDBY "
-                                    "[domain-name:value = 'b.example']"))
+  EXPECT_FALSE(writer
+                   .Add(Indicator("[domain-name:value = 'a.example'] FOLLOWEDBY "
+                                  "[domain-name:value = 'b.example']"))
                    .ok());
   EXPECT_EQ(out.str(), header);
 }

@@ -104,10 +104,11 @@ TEST(WarningListTest, EmptyFileHashesHitExactly) {
                      Observe("file", "hashes.'SHA-256'",
                              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")),
             empty);
-  EXPECT_TRUE(Defaults()
-                  .Check(Observe("file", "hashes.'SHA-256'",
-                                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856"))
-                  .empty());
+  EXPECT_TRUE(
+      Defaults()
+          .Check(Observe("file", "hashes.'SHA-256'",
+                         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856"))
+          .empty());
 }
 
 TEST(WarningListTest, MispListsLoadAndMatch) {
@@ -153,10 +154,13 @@ TEST(WarningListTest, MalformedListsAreRefusedWithAReason) {
   };
   EXPECT_EQ(error(R"({"name":"r","type":"regex","list":["^a"]})"),
             "warning list r: type 'regex' is not supported (hostname, cidr, string, substring)");
-  EXPECT_EQ(error(R"({"type":"cidr","list":[]})"), "warning list: 'name' must be a non-empty string");
+  EXPECT_EQ(error(R"({"type":"cidr","list":[]})"),
+            "warning list: 'name' must be a non-empty string");
   EXPECT_EQ(error(R"({"name":7,"list":[]})"), "warning list: 'name' must be a non-empty string");
-  EXPECT_EQ(error(R"({"name":"x","list":"10.0.0.0/8"})"), "warning list x: 'list' must be a list of strings");
-  EXPECT_EQ(error(R"({"name":"x","list":["a",1]})"), "warning list x: 'list' must be a list of strings");
+  EXPECT_EQ(error(R"({"name":"x","list":"10.0.0.0/8"})"),
+            "warning list x: 'list' must be a list of strings");
+  EXPECT_EQ(error(R"({"name":"x","list":["a",1]})"),
+            "warning list x: 'list' must be a list of strings");
   EXPECT_EQ(error(R"({"name":"x","type":5,"list":[]})"), "warning list x: 'type' must be a string");
   EXPECT_EQ(error(R"([1,2])"), "warning list: expected a JSON object");
   EXPECT_NE(error(R"({"name":"x","list":["a")").find("malformed JSON"), std::string::npos);
@@ -187,7 +191,8 @@ TEST(WarningListTest, FilesLoadAndMissingFilesAreNotFound) {
   WarningLists lists;
   auto load = lists.AddFile(std::filesystem::path(WARNINGLIST_DIR) / "public-dns-resolvers.json");
   ASSERT_TRUE(load.ok()) << load.error().safe_message();
-  EXPECT_EQ(ListsHit(lists, Ipv4("9.9.9.9")), std::vector<std::string>{"fincyber: public DNS resolvers"});
+  EXPECT_EQ(ListsHit(lists, Ipv4("9.9.9.9")),
+            std::vector<std::string>{"fincyber: public DNS resolvers"});
   EXPECT_EQ(lists.AddFile(std::filesystem::path(WARNINGLIST_DIR) / "missing.json").error().code(),
             ErrorCode::kNotFound);
 }

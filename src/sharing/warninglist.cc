@@ -78,7 +78,7 @@ struct WarningLists::Index {
 
   std::vector<ListInfo> lists;
   std::unordered_map<std::string, std::vector<std::size_t>> domains;  // name → lists
-  std::vector<Range> ranges;                                           // sorted by first
+  std::vector<Range> ranges;                                          // sorted by first
   std::vector<std::string> ranges_max_last;  // max of last over ranges[0..i]
   std::unordered_map<std::string, std::vector<std::size_t>> strings;
   std::vector<Text> substrings;
@@ -88,9 +88,8 @@ struct WarningLists::Index {
               [](const Range& a, const Range& b) { return a.first < b.first; });
     ranges_max_last.clear();
     for (const Range& range : ranges) {
-      ranges_max_last.push_back(ranges_max_last.empty()
-                                    ? range.last
-                                    : std::max(ranges_max_last.back(), range.last));
+      ranges_max_last.push_back(
+          ranges_max_last.empty() ? range.last : std::max(ranges_max_last.back(), range.last));
     }
   }
 
@@ -109,10 +108,9 @@ struct WarningLists::Index {
   void CheckRange(const std::string& first, const std::string& last,
                   std::map<std::size_t, std::string>& hits) const {
     // Ranges that start at or before `last` and end at or after `first` overlap it.
-    auto end = std::upper_bound(ranges.begin(), ranges.end(), last,
-                                [](const std::string& value, const Range& range) {
-                                  return value < range.first;
-                                });
+    auto end = std::upper_bound(
+        ranges.begin(), ranges.end(), last,
+        [](const std::string& value, const Range& range) { return value < range.first; });
     for (auto i = static_cast<std::size_t>(end - ranges.begin()); i > 0; --i) {
       if (ranges_max_last[i - 1] < first) break;
       const Range& range = ranges[i - 1];
@@ -135,7 +133,8 @@ Result<WarningList> ParseMispWarningList(std::string_view json, std::size_t max_
   }
   list.name = **name;
   const auto description = OptionalString(*parsed, "description", 4096);
-  if (!description.ok()) return InvalidArgument("warning list " + list.name + ": 'description' must be a string");
+  if (!description.ok())
+    return InvalidArgument("warning list " + list.name + ": 'description' must be a string");
   list.description = description->value_or("");
   const auto type = OptionalString(*parsed, "type", 64);
   if (!type.ok()) return InvalidArgument("warning list " + list.name + ": 'type' must be a string");

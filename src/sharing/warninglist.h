@@ -42,8 +42,7 @@ struct WarningList {
 // MISP's warninglist JSON. InvalidArgument naming the problem: malformed JSON, a missing
 // or empty name, a type other than the four above, `list` not a list of strings.
 // ResourceExhausted over `max_bytes`.
-Result<WarningList> ParseMispWarningList(std::string_view json,
-                                         std::size_t max_bytes = 32 << 20);
+Result<WarningList> ParseMispWarningList(std::string_view json, std::size_t max_bytes = 32 << 20);
 
 struct WarningHit {
   std::string list;   // the list's name

@@ -29,7 +29,8 @@ std::string Base64(std::string_view bytes) {
   }
   if (i < bytes.size()) {
     std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (i + 1 < bytes.size())
+      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
     out.push_back(kAlphabet[(n >> 18) & 63]);
     out.push_back(kAlphabet[(n >> 12) & 63]);
     out.push_back(i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=');
@@ -103,22 +104,28 @@ Error HttpError(int status, const std::string& body) {
     if (const auto title = parsed->find("title"); title != parsed->end() && title->is_string()) {
       detail = ": " + Clip(title->get<std::string>());
     }
-    if (const auto text = parsed->find("description");
-        text != parsed->end() && text->is_string()) {
+    if (const auto text = parsed->find("description"); text != parsed->end() && text->is_string()) {
       detail += ": " + Clip(text->get<std::string>());
     }
   }
   const std::string message = fmt::format("TAXII server answered HTTP {}{}", status, detail);
   switch (status) {
     case 400:
-    case 422: return InvalidArgument(message);
-    case 401: return Unauthenticated(message);
-    case 403: return PermissionDenied(message);
-    case 404: return NotFound(message);
+    case 422:
+      return InvalidArgument(message);
+    case 401:
+      return Unauthenticated(message);
+    case 403:
+      return PermissionDenied(message);
+    case 404:
+      return NotFound(message);
     case 406:
-    case 415: return FailedPrecondition(message + " (the server does not accept TAXII 2.1)");
-    case 413: return ResourceExhausted(message);
-    default: return Unavailable(message);
+    case 415:
+      return FailedPrecondition(message + " (the server does not accept TAXII 2.1)");
+    case 413:
+      return ResourceExhausted(message);
+    default:
+      return Unavailable(message);
   }
 }
 
@@ -146,7 +153,8 @@ Result<std::vector<std::string>> StringListMember(const Json& object, std::strin
   if (it == object.end() || it->is_null()) return out;
   if (!it->is_array()) return Malformed(what, fmt::format("'{}' must be a list of strings", name));
   for (const Json& item : *it) {
-    if (!item.is_string()) return Malformed(what, fmt::format("'{}' must be a list of strings", name));
+    if (!item.is_string())
+      return Malformed(what, fmt::format("'{}' must be a list of strings", name));
     out.push_back(item.get<std::string>());
   }
   return out;
@@ -214,8 +222,8 @@ Result<AddStatus> ParseStatus(const Json& json) {
   FC_ASSIGN_OR_RETURN(status.id, StringMember(json, what, "id", true));
   FC_ASSIGN_OR_RETURN(status.status, StringMember(json, what, "status", true));
   if (status.status != "complete" && status.status != "pending") {
-    return Malformed(what, fmt::format("'status' is '{}', not complete or pending",
-                                       Clip(status.status)));
+    return Malformed(what,
+                     fmt::format("'status' is '{}', not complete or pending", Clip(status.status)));
   }
   FC_ASSIGN_OR_RETURN(status.request_timestamp,
                       StringMember(json, what, "request_timestamp", false));
@@ -239,7 +247,8 @@ std::string LaterDate(const std::string& current, const std::string& candidate) 
 }
 
 std::string ObjectsUrl(std::string_view api_root, std::string_view collection_id) {
-  return fmt::format("{}collections/{}/objects/", WithSlash(api_root), PercentEncode(collection_id));
+  return fmt::format("{}collections/{}/objects/", WithSlash(api_root),
+                     PercentEncode(collection_id));
 }
 
 }  // namespace
@@ -272,9 +281,8 @@ Result<OutboundResponse> TaxiiClient::Exchange(OutboundRequest request) {
     auto response = http_.Send(request);
     const bool last = attempt >= attempts;
     // Exponential back-off from one second when the server names no time.
-    const std::chrono::milliseconds backoff =
-        std::min<std::chrono::milliseconds>(std::chrono::seconds(1) * (1 << std::min(attempt - 1, 20)),
-                                            options_.max_retry_wait);
+    const std::chrono::milliseconds backoff = std::min<std::chrono::milliseconds>(
+        std::chrono::seconds(1) * (1 << std::min(attempt - 1, 20)), options_.max_retry_wait);
     if (!response.ok()) {
       if (response.error().code() != ErrorCode::kUnavailable || last) {
         return std::move(response).error();
@@ -285,11 +293,11 @@ Result<OutboundResponse> TaxiiClient::Exchange(OutboundRequest request) {
     if (response->status != 429 && response->status != 503) return response;
     const auto wait = RetryAfter(*response, clock.Now()).value_or(backoff);
     if (wait > options_.max_retry_wait) {
-      return Unavailable(fmt::format("TAXII server answered HTTP {} and asks to retry in {} s, "
-                                     "longer than the {} s allowed",
-                                     response->status,
-                                     std::chrono::duration_cast<std::chrono::seconds>(wait).count(),
-                                     options_.max_retry_wait.count()));
+      return Unavailable(fmt::format(
+          "TAXII server answered HTTP {} and asks to retry in {} s, "
+          "longer than the {} s allowed",
+          response->status, std::chrono::duration_cast<std::chrono::seconds>(wait).count(),
+          options_.max_retry_wait.count()));
     }
     if (last) return HttpError(response->status, response->body);
     Sleep(wait);
@@ -309,8 +317,8 @@ Result<Json> TaxiiClient::GetJson(const std::string& url, std::string_view what)
     return Malformed(what, fmt::format("the server answered with media type '{}', not {}",
                                        Clip(type->second), kMediaType));
   }
-  auto parsed = ParseJson(response.body, {.max_bytes = options_.max_response_bytes,
-                                          .max_depth = kMaxResponseDepth});
+  auto parsed = ParseJson(
+      response.body, {.max_bytes = options_.max_response_bytes, .max_depth = kMaxResponseDepth});
   if (!parsed.ok()) return Malformed(what, parsed.error().safe_message());
   if (!parsed->is_object()) return Malformed(what, "expected a JSON object");
   return std::move(*parsed);
@@ -325,7 +333,8 @@ Result<DiscoveryInfo> TaxiiClient::Discover(std::string_view discovery_url) {
   FC_ASSIGN_OR_RETURN(info.contact, StringMember(json, what, "contact", false));
   FC_ASSIGN_OR_RETURN(const std::string default_root, StringMember(json, what, "default", false));
   if (!default_root.empty()) info.default_api_root = Resolve(discovery_url, default_root);
-  FC_ASSIGN_OR_RETURN(const std::vector<std::string> roots, StringListMember(json, what, "api_roots"));
+  FC_ASSIGN_OR_RETURN(const std::vector<std::string> roots,
+                      StringListMember(json, what, "api_roots"));
   for (const std::string& root : roots) info.api_roots.push_back(Resolve(discovery_url, root));
   return info;
 }
@@ -357,10 +366,9 @@ Result<std::vector<CollectionInfo>> TaxiiClient::GetCollections(std::string_view
 
 Result<CollectionInfo> TaxiiClient::GetCollection(std::string_view api_root,
                                                   std::string_view collection_id) {
-  FC_ASSIGN_OR_RETURN(const Json json,
-                      GetJson(fmt::format("{}collections/{}/", WithSlash(api_root),
-                                          PercentEncode(collection_id)),
-                              "collection"));
+  FC_ASSIGN_OR_RETURN(const Json json, GetJson(fmt::format("{}collections/{}/", WithSlash(api_root),
+                                                           PercentEncode(collection_id)),
+                                               "collection"));
   return ParseCollection(json);
 }
 
@@ -369,7 +377,8 @@ Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
                                             const ObjectFilter& filter, std::string_view next) {
   constexpr std::string_view what = "envelope";
   std::vector<std::string> query;
-  if (!filter.added_after.empty()) query.push_back("added_after=" + PercentEncode(filter.added_after));
+  if (!filter.added_after.empty())
+    query.push_back("added_after=" + PercentEncode(filter.added_after));
   if (filter.limit) query.push_back(fmt::format("limit={}", *filter.limit));
   if (!next.empty()) query.push_back("next=" + PercentEncode(next));
   const std::pair<std::string_view, const std::vector<std::string>*> matches[] = {
@@ -393,7 +402,8 @@ Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
   request.method = "GET";
   request.url = url;
   FC_ASSIGN_OR_RETURN(OutboundResponse response, Exchange(std::move(request)));
-  if (response.status < 200 || response.status > 299) return HttpError(response.status, response.body);
+  if (response.status < 200 || response.status > 299)
+    return HttpError(response.status, response.body);
   if (const auto type = response.headers.find("content-type");
       type != response.headers.end() && type->second.find("json") == std::string::npos) {
     return Malformed(what, fmt::format("the server answered with media type '{}', not {}",
@@ -408,13 +418,14 @@ Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
       last != response.headers.end()) {
     page.date_added_last = last->second;
   }
-  auto parsed = ParseJson(response.body, {.max_bytes = options_.max_response_bytes,
-                                          .max_depth = kMaxResponseDepth});
+  auto parsed = ParseJson(
+      response.body, {.max_bytes = options_.max_response_bytes, .max_depth = kMaxResponseDepth});
   if (!parsed.ok()) return Malformed(what, parsed.error().safe_message());
   if (!parsed->is_object()) return Malformed(what, "expected a JSON object");
   FC_ASSIGN_OR_RETURN(page.more, BoolMember(*parsed, what, "more", false));
   FC_ASSIGN_OR_RETURN(page.next, StringMember(*parsed, what, "next", false));
-  if (const auto objects = parsed->find("objects"); objects != parsed->end() && !objects->is_null()) {
+  if (const auto objects = parsed->find("objects");
+      objects != parsed->end() && !objects->is_null()) {
     if (!objects->is_array()) return Malformed(what, "'objects' must be a list");
     for (Json& object : *objects) {
       if (!object.is_object()) return Malformed(what, "'objects' must hold JSON objects");
@@ -460,8 +471,7 @@ Result<PullSummary> TaxiiClient::PullObjects(std::string_view api_root,
   }
 }
 
-Result<AddStatus> TaxiiClient::AddObjects(std::string_view api_root,
-                                          std::string_view collection_id,
+Result<AddStatus> TaxiiClient::AddObjects(std::string_view api_root, std::string_view collection_id,
                                           const std::vector<Json>& objects) {
   OutboundRequest request;
   request.method = "POST";
@@ -469,17 +479,18 @@ Result<AddStatus> TaxiiClient::AddObjects(std::string_view api_root,
   request.headers["Content-Type"] = std::string(kMediaType);
   request.body = DumpJson(Json{{"objects", objects}});
   FC_ASSIGN_OR_RETURN(OutboundResponse response, Exchange(std::move(request)));
-  if (response.status < 200 || response.status > 299) return HttpError(response.status, response.body);
-  auto parsed = ParseJson(response.body, {.max_bytes = options_.max_response_bytes,
-                                          .max_depth = kMaxResponseDepth});
+  if (response.status < 200 || response.status > 299)
+    return HttpError(response.status, response.body);
+  auto parsed = ParseJson(
+      response.body, {.max_bytes = options_.max_response_bytes, .max_depth = kMaxResponseDepth});
   if (!parsed.ok()) return Malformed("status", parsed.error().safe_message());
   return ParseStatus(*parsed);
 }
 
 Result<AddStatus> TaxiiClient::GetStatus(std::string_view api_root, std::string_view status_id) {
-  FC_ASSIGN_OR_RETURN(const Json json,
-                      GetJson(fmt::format("{}status/{}/", WithSlash(api_root), PercentEncode(status_id)),
-                              "status"));
+  FC_ASSIGN_OR_RETURN(const Json json, GetJson(fmt::format("{}status/{}/", WithSlash(api_root),
+                                                           PercentEncode(status_id)),
+                                               "status"));
   return ParseStatus(json);
 }
 

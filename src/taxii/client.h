@@ -31,13 +31,13 @@
 namespace fincyber::taxii {
 
 struct ClientOptions {
-  std::string username;      // HTTP Basic when not empty (with `password`)
+  std::string username;  // HTTP Basic when not empty (with `password`)
   std::string password;
   std::string bearer_token;  // Authorization: Bearer when not empty (wins over Basic)
   std::chrono::milliseconds timeout{30000};  // per HTTP request
   // A page of 1000 objects is several MB; bodies beyond this are refused.
   std::size_t max_response_bytes = 64 << 20;
-  int max_attempts = 5;  // per request, counting the first
+  int max_attempts = 5;                      // per request, counting the first
   std::chrono::seconds max_retry_wait{300};  // a longer Retry-After is Unavailable at once
   // Seams for tests: how to wait, and the time an HTTP-date Retry-After is measured from.
   std::function<void(std::chrono::milliseconds)> sleep;  // empty: sleeps the thread

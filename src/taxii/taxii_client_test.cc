@@ -173,7 +173,9 @@ TEST(TaxiiClientTest, ApiRootAndCollections) {
       }
     ]
   })");
-  f.peer.Reply(200, R"({"id":"91a7b528-80eb-42ed-a74d-c6fbd5a26116","title":"High Value Indicator Collection","can_read":true,"can_write":true,"alias":"hv"})");
+  f.peer.Reply(
+      200,
+      R"({"id":"91a7b528-80eb-42ed-a74d-c6fbd5a26116","title":"High Value Indicator Collection","can_read":true,"can_write":true,"alias":"hv"})");
   f.peer.Reply(200, "{}");
   TaxiiClient client(f.peer, f.Options());
   auto root = client.GetApiRoot("https://example.com/api1");
@@ -235,9 +237,12 @@ TEST(TaxiiClientTest, PullFollowsNextAndReportsTheLastDateAdded) {
     if (!next.empty()) body["next"] = next;
     return body.dump();
   };
-  f.peer.Reply(200, envelope(true, "p2", 0), {{"x-taxii-date-added-last", "2026-01-01T00:00:01.000000Z"}});
-  f.peer.Reply(200, envelope(true, "p3", 2), {{"x-taxii-date-added-last", "2026-01-01T00:00:03.000000Z"}});
-  f.peer.Reply(200, envelope(false, "", 4), {{"x-taxii-date-added-last", "2026-01-01T00:00:02.000000Z"}});
+  f.peer.Reply(200, envelope(true, "p2", 0),
+               {{"x-taxii-date-added-last", "2026-01-01T00:00:01.000000Z"}});
+  f.peer.Reply(200, envelope(true, "p3", 2),
+               {{"x-taxii-date-added-last", "2026-01-01T00:00:03.000000Z"}});
+  f.peer.Reply(200, envelope(false, "", 4),
+               {{"x-taxii-date-added-last", "2026-01-01T00:00:02.000000Z"}});
   TaxiiClient client(f.peer, f.Options());
   std::vector<std::string> ids;
   ObjectFilter filter;
@@ -265,7 +270,8 @@ TEST(TaxiiClientTest, PullWithoutNextContinuesFromTheDateAddedHeader) {
   f.peer.Reply(200, R"({"more":false,"objects":[{"type":"x","id":"x--2"}]})",
                {{"x-taxii-date-added-last", "2026-01-01T00:00:02.000000Z"}});
   TaxiiClient client(f.peer, f.Options());
-  auto summary = client.PullObjects(kRoot, kCollection, {}, [](ObjectsPage&) { return OkStatus(); });
+  auto summary =
+      client.PullObjects(kRoot, kCollection, {}, [](ObjectsPage&) { return OkStatus(); });
   ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
   EXPECT_EQ(summary->objects, 2u);
   EXPECT_NE(f.peer.requests[1].url.find("?added_after=2026-01-01T00%3A00%3A01.000000Z"),
@@ -280,7 +286,8 @@ TEST(TaxiiClientTest, PullStopsWhenTheServerCannotAdvance) {
     f.peer.Reply(200, R"({"more":true,"next":"same","objects":[]})");
     f.peer.Reply(200, R"({"more":true,"next":"same","objects":[]})");
     TaxiiClient client(f.peer, f.Options());
-    auto summary = client.PullObjects(kRoot, kCollection, {}, [](ObjectsPage&) { return OkStatus(); });
+    auto summary =
+        client.PullObjects(kRoot, kCollection, {}, [](ObjectsPage&) { return OkStatus(); });
     ASSERT_FALSE(summary.ok());
     EXPECT_EQ(summary.error().code(), ErrorCode::kFailedPrecondition);
   }
@@ -288,18 +295,21 @@ TEST(TaxiiClientTest, PullStopsWhenTheServerCannotAdvance) {
     Fixture f;
     f.peer.Reply(200, R"({"more":true,"objects":[]})");
     TaxiiClient client(f.peer, f.Options());
-    auto summary = client.PullObjects(kRoot, kCollection, {}, [](ObjectsPage&) { return OkStatus(); });
+    auto summary =
+        client.PullObjects(kRoot, kCollection, {}, [](ObjectsPage&) { return OkStatus(); });
     ASSERT_FALSE(summary.ok());
     EXPECT_NE(summary.error().safe_message().find("neither 'next' nor X-TAXII-Date-Added-Last"),
               std::string::npos);
   }
   {
     Fixture f;
-    f.peer.Reply(200, R"({"more":true,"objects":[]})", {{"x-taxii-date-added-last", "2026-01-01T00:00:00Z"}});
+    f.peer.Reply(200, R"({"more":true,"objects":[]})",
+                 {{"x-taxii-date-added-last", "2026-01-01T00:00:00Z"}});
     TaxiiClient client(f.peer, f.Options());
     ObjectFilter filter;
     filter.added_after = "2026-01-01T00:00:00Z";
-    auto summary = client.PullObjects(kRoot, kCollection, filter, [](ObjectsPage&) { return OkStatus(); });
+    auto summary =
+        client.PullObjects(kRoot, kCollection, filter, [](ObjectsPage&) { return OkStatus(); });
     ASSERT_FALSE(summary.ok());
     EXPECT_NE(summary.error().safe_message().find("does not advance"), std::string::npos);
   }
@@ -316,8 +326,8 @@ TEST(TaxiiClientTest, PullStopsWhenTheServerCannotAdvance) {
     Fixture f;
     f.peer.Reply(200, R"({"more":true,"next":"n","objects":[]})");
     TaxiiClient client(f.peer, f.Options());
-    auto bounded = client.PullObjects(kRoot, kCollection, {},
-                                      [](ObjectsPage&) { return OkStatus(); }, 1);
+    auto bounded = client.PullObjects(
+        kRoot, kCollection, {}, [](ObjectsPage&) { return OkStatus(); }, 1);
     ASSERT_TRUE(bounded.ok());
     EXPECT_EQ(bounded->pages, 1u);
   }
@@ -363,8 +373,8 @@ TEST(TaxiiClientTest, ErrorStatusesMapToCodesWithTheTaxiiErrorText) {
   const struct {
     int status;
     ErrorCode code;
-  } cases[] = {{400, ErrorCode::kInvalidArgument}, {401, ErrorCode::kUnauthenticated},
-               {403, ErrorCode::kPermissionDenied}, {404, ErrorCode::kNotFound},
+  } cases[] = {{400, ErrorCode::kInvalidArgument},    {401, ErrorCode::kUnauthenticated},
+               {403, ErrorCode::kPermissionDenied},   {404, ErrorCode::kNotFound},
                {406, ErrorCode::kFailedPrecondition}, {413, ErrorCode::kResourceExhausted},
                {415, ErrorCode::kFailedPrecondition}, {422, ErrorCode::kInvalidArgument},
                {500, ErrorCode::kUnavailable}};
@@ -402,11 +412,16 @@ TEST(TaxiiClientTest, ResponsesThatAreNotTheResourceAreRefused) {
             "application/taxii+json;version=2.1");
   EXPECT_EQ(error(200, R"({"collections": [)"), "TAXII collections: malformed JSON at byte 18");
   EXPECT_EQ(error(200, R"([])"), "TAXII collections: expected a JSON object");
-  EXPECT_EQ(error(200, R"({"collections": {}})"), "TAXII collections: 'collections' must be a list");
-  EXPECT_EQ(error(200, R"({"collections": [{"id": "c", "title": "t", "can_read": "yes", "can_write": false}]})"),
-            "TAXII collection: 'can_read' must be true or false");
-  EXPECT_EQ(error(200, R"({"collections": [{"title": "t", "can_read": true, "can_write": false}]})"),
-            "TAXII collection: 'id' is missing");
+  EXPECT_EQ(error(200, R"({"collections": {}})"),
+            "TAXII collections: 'collections' must be a list");
+  EXPECT_EQ(
+      error(
+          200,
+          R"({"collections": [{"id": "c", "title": "t", "can_read": "yes", "can_write": false}]})"),
+      "TAXII collection: 'can_read' must be true or false");
+  EXPECT_EQ(
+      error(200, R"({"collections": [{"title": "t", "can_read": true, "can_write": false}]})"),
+      "TAXII collection: 'id' is missing");
   EXPECT_EQ(error(200, std::string(100, '[') + std::string(100, ']')),
             "TAXII collections: JSON nested deeper than 64 levels");
 }
@@ -445,7 +460,8 @@ TEST(TaxiiClientTest, AddObjectsPostsAnEnvelopeAndPollsItsStatus) {
   EXPECT_EQ(status->pendings.size(), 2u);
   const OutboundRequest& post = f.peer.requests[0];
   EXPECT_EQ(post.method, "POST");
-  EXPECT_EQ(post.url, "https://example.com/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/");
+  EXPECT_EQ(post.url,
+            "https://example.com/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/");
   EXPECT_EQ(post.headers.at("Content-Type"), kMedia);
   EXPECT_EQ(post.headers.at("Accept"), kMedia);
   EXPECT_EQ(ParseJson(post.body).value(), (Json{{"objects", objects}}));
@@ -453,7 +469,8 @@ TEST(TaxiiClientTest, AddObjectsPostsAnEnvelopeAndPollsItsStatus) {
   auto done = client.WaitForStatus(kRoot, status->id, std::chrono::milliseconds(500), 10);
   ASSERT_TRUE(done.ok()) << done.error().safe_message();
   EXPECT_TRUE(done->complete());
-  EXPECT_EQ(f.peer.requests[1].url, "https://example.com/api1/status/2d086da7-4bdc-4f91-900e-d77486753710/");
+  EXPECT_EQ(f.peer.requests[1].url,
+            "https://example.com/api1/status/2d086da7-4bdc-4f91-900e-d77486753710/");
   EXPECT_EQ(f.sleeps, std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(500)});
 }
 
@@ -470,8 +487,12 @@ TEST(TaxiiClientTest, StatusThatNeverCompletesIsReturnedPending) {
 
 TEST(TaxiiClientTest, MalformedStatusAndTooLargeEnvelopes) {
   Fixture f;
-  f.peer.Reply(202, R"({"id":"s","status":"done","total_count":1,"success_count":1,"failure_count":0,"pending_count":0})");
-  f.peer.Reply(202, R"({"id":"s","status":"complete","total_count":-1,"success_count":1,"failure_count":0,"pending_count":0})");
+  f.peer.Reply(
+      202,
+      R"({"id":"s","status":"done","total_count":1,"success_count":1,"failure_count":0,"pending_count":0})");
+  f.peer.Reply(
+      202,
+      R"({"id":"s","status":"complete","total_count":-1,"success_count":1,"failure_count":0,"pending_count":0})");
   f.peer.Reply(413, R"({"title":"Request entity too large"})");
   TaxiiClient client(f.peer, f.Options());
   EXPECT_EQ(client.AddObjects(kRoot, kCollection, {}).error().safe_message(),
