@@ -8,6 +8,7 @@
 
 #include "app/config.h"
 #include "app/demo_seed.h"
+#include "app/match_command.h"
 #include "app/output.h"
 #include "app/platform.h"
 #include "audit/audit.h"
@@ -407,6 +408,8 @@ int Main(int argc, char** argv) {
               << (report->ok() ? "chain intact" : "CHAIN BROKEN") << "\n";
     if (!report->ok()) exit_code = 1;
   });
+
+  AddMatchCommand(cli, exit_code);
 
   try {
     cli.parse(argc, argv);

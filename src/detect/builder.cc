@@ -1,0 +1,687 @@
+// Compiling indicators: patterns become conditions over distinct observables, and the
+// observables become the lookup tables of internal/compiled.h.
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "base/clock.h"
+#include "detect/internal/compiled.h"
+#include "detect/matcher.h"
+#include "stix/pattern.h"
+
+namespace fincyber::detect {
+namespace {
+
+using internal::Compiled;
+using internal::ExprNode;
+using internal::HashFolded;
+using internal::kNone;
+using internal::StringRef;
+using stix::ObservableKind;
+
+constexpr std::int64_t kUnknownTime = std::numeric_limits<std::int64_t>::min();
+constexpr std::array<std::size_t, 6> kHashLengths = {32, 40, 56, 64, 96, 128};
+
+bool IsHex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+}
+
+// The host of a normalised URL ("http://user@host:8080/p" -> "host"), or "" when the URL
+// has no authority ("mailto:...", "file:///...").
+std::string_view UrlHost(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme_end + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  const std::size_t at = rest.rfind('@');
+  if (at != std::string_view::npos) rest.remove_prefix(at + 1);
+  if (!rest.empty() && rest.front() == '[') return rest.substr(0, rest.find(']') + 1);
+  return rest.substr(0, rest.find(':'));
+}
+
+bool IsDottedQuad(std::string_view host) {
+  return !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+// The last two labels of a lower-case name, or the name when it has one label.
+std::string_view LastTwoLabels(std::string_view name) {
+  const std::size_t last = name.rfind('.');
+  if (last == std::string_view::npos || last == 0) return name;
+  const std::size_t second = name.rfind('.', last - 1);
+  return second == std::string_view::npos ? name : name.substr(second + 1);
+}
+
+std::uint32_t PrefixOfRange(const std::string& first, const std::string& last) {
+  std::uint32_t prefix = 0;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const auto differ = static_cast<unsigned char>(first[i] ^ last[i]);
+    if (differ == 0) {
+      prefix += 8;
+      continue;
+    }
+    for (int bit = 7; bit >= 0 && !(differ & (1 << bit)); --bit) ++prefix;
+    break;
+  }
+  return prefix;
+}
+
+// A condition while compiling: a leaf, AND/OR, or `never` (cannot be decided on a record).
+struct Condition {
+  ExprNode::Op op = ExprNode::Op::kObservable;
+  std::uint32_t observable = 0;
+  std::vector<Condition> operands;
+  bool never = false;
+
+  static Condition Never() {
+    Condition c;
+    c.never = true;
+    return c;
+  }
+  bool IsAnyOfObservables() const {
+    if (op == ExprNode::Op::kObservable) return true;
+    if (op != ExprNode::Op::kOr) return false;
+    return std::all_of(operands.begin(), operands.end(),
+                       [](const Condition& c) { return c.op == ExprNode::Op::kObservable; });
+  }
+};
+
+// Joins operands with AND/OR, dropping what cannot be decided: a never-true operand makes
+// an AND never true and is left out of an OR.
+Condition Join(ExprNode::Op op, std::vector<Condition> operands) {
+  std::vector<Condition> kept;
+  for (Condition& operand : operands) {
+    if (operand.never) {
+      if (op == ExprNode::Op::kAnd) return Condition::Never();
+      continue;
+    }
+    if (operand.op == op) {  // flatten a chain of the same operator
+      for (Condition& inner : operand.operands) kept.push_back(std::move(inner));
+    } else {
+      kept.push_back(std::move(operand));
+    }
+  }
+  if (kept.empty()) return Condition::Never();
+  if (kept.size() == 1) return std::move(kept.front());
+  Condition joined;
+  joined.op = op;
+  joined.operands = std::move(kept);
+  return joined;
+}
+
+void CollectObservables(const Condition& condition, std::vector<std::uint32_t>* out) {
+  if (condition.op == ExprNode::Op::kObservable) {
+    out->push_back(condition.observable);
+    return;
+  }
+  for (const Condition& operand : condition.operands) CollectObservables(operand, out);
+}
+
+std::string Describe(const stix::Comparison& comparison) {
+  stix::ComparisonExpr expression;
+  expression.comparison = comparison;
+  std::string text = stix::ToString(expression);
+  if (text.size() > 200) text = text.substr(0, 200) + "...";
+  return text;
+}
+
+}  // namespace
+
+struct MatcherBuilder::State {
+  std::unique_ptr<Compiled> compiled = std::make_unique<Compiled>();
+  internal::HashIndex id_index;          // indicator id -> indicators[]
+  internal::HashIndex observable_index;  // (kind, value) -> observables[]
+  // Observables of "any of" indicators, as chains: first_link[indicator] -> links.
+  struct Link {
+    std::uint32_t observable;
+    std::uint32_t next;
+  };
+  std::vector<Link> links;
+  std::vector<std::uint32_t> first_link;
+  std::vector<std::int64_t> modified;  // per indicator, Unix ms or kUnknownTime
+  struct IpRange {
+    std::uint32_t observable;
+    std::string first;
+    std::string last;
+  };
+  std::vector<IpRange> ip_ranges;
+
+  std::string_view Id(std::uint32_t indicator) const {
+    return compiled->Text(compiled->indicators[indicator].id);
+  }
+
+  std::uint32_t FindIndicator(std::string_view id) const {
+    return id_index.Find(internal::Hash(id), [&](std::uint32_t i) { return Id(i) == id; });
+  }
+
+  std::uint32_t AddIndicator(std::string_view id) {
+    const auto index = static_cast<std::uint32_t>(compiled->indicators.size());
+    internal::Indicator indicator;
+    indicator.id = StringRef{compiled->arena.Add(id), static_cast<std::uint32_t>(id.size())};
+    compiled->indicators.push_back(indicator);
+    first_link.push_back(kNone);
+    modified.push_back(kUnknownTime);
+    id_index.Insert(internal::Hash(id), index,
+                    [&](std::uint32_t i) { return internal::Hash(Id(i)); });
+    return index;
+  }
+
+  static std::uint64_t ObservableHash(ObservableKind kind, std::string_view value) {
+    return internal::Hash(value) ^ (static_cast<std::uint64_t>(kind) * 0x9E3779B97F4A7C15ULL);
+  }
+
+  // The index of a distinct observable, or kNone with `why` when logs cannot show it.
+  std::uint32_t InternObservable(const stix::Observable& observable, std::string* why) {
+    switch (observable.kind) {
+      case ObservableKind::kDomain:
+      case ObservableKind::kIpv4:
+      case ObservableKind::kIpv6:
+      case ObservableKind::kEmail:
+        break;
+      case ObservableKind::kUrl:
+        if (UrlHost(observable.value).empty()) {
+          *why = "a URL without a host is not found in log records";
+          return kNone;
+        }
+        break;
+      case ObservableKind::kHash:
+        if (!IsHex(observable.value) ||
+            std::find(kHashLengths.begin(), kHashLengths.end(), observable.value.size()) ==
+                kHashLengths.end()) {
+          *why = observable.path + " values are not found in log records";
+          return kNone;
+        }
+        break;
+      case ObservableKind::kOther:
+        *why = observable.type + ":" + observable.path + " is not found in log records";
+        return kNone;
+    }
+    const std::uint64_t hash = ObservableHash(observable.kind, observable.value);
+    const std::uint32_t found = observable_index.Find(hash, [&](std::uint32_t o) {
+      const internal::ObservableEntry& entry = compiled->observables[o];
+      return entry.kind == observable.kind && compiled->Text(entry.value) == observable.value;
+    });
+    if (found != kNone) return found;
+    const auto index = static_cast<std::uint32_t>(compiled->observables.size());
+    internal::ObservableEntry entry;
+    entry.kind = observable.kind;
+    entry.value = StringRef{compiled->arena.Add(observable.value),
+                            static_cast<std::uint32_t>(observable.value.size())};
+    compiled->observables.push_back(entry);
+    observable_index.Insert(hash, index, [&](std::uint32_t o) {
+      const internal::ObservableEntry& e = compiled->observables[o];
+      return ObservableHash(e.kind, compiled->Text(e.value));
+    });
+    if (observable.kind == ObservableKind::kIpv4 || observable.kind == ObservableKind::kIpv6) {
+      ip_ranges.push_back(IpRange{index, observable.range_first, observable.range_last});
+    }
+    return index;
+  }
+
+  Condition ConvertComparison(const stix::Comparison& comparison,
+                              std::vector<std::string>* dropped) {
+    const bool decidable_op = comparison.op == stix::ComparisonOp::kEqual ||
+                              comparison.op == stix::ComparisonOp::kIn ||
+                              comparison.op == stix::ComparisonOp::kIsSubset;
+    if (comparison.negated || !decidable_op) {
+      dropped->push_back(Describe(comparison) + " (only =, IN and ISSUBSET are matched)");
+      return Condition::Never();
+    }
+    const std::string path = stix::PropertyPathToString(comparison.path);
+    std::vector<Condition> alternatives;
+    for (const stix::Constant& constant : comparison.values) {
+      if (constant.kind != stix::ConstantKind::kString) {
+        dropped->push_back(Describe(comparison) + " (not a string value)");
+        continue;
+      }
+      auto observable =
+          stix::NormaliseObservable(comparison.path.object_type, path, constant.text);
+      if (!observable.ok()) {
+        dropped->push_back(Describe(comparison) + " (" + observable.error().safe_message() + ")");
+        continue;
+      }
+      const bool ip = observable->kind == ObservableKind::kIpv4 ||
+                      observable->kind == ObservableKind::kIpv6;
+      if (comparison.op == stix::ComparisonOp::kIsSubset && !ip) {
+        dropped->push_back(Describe(comparison) + " (ISSUBSET applies to IP addresses)");
+        continue;
+      }
+      std::string why;
+      const std::uint32_t index = InternObservable(*observable, &why);
+      if (index == kNone) {
+        dropped->push_back(Describe(comparison) + " (" + why + ")");
+        continue;
+      }
+      Condition leaf;
+      leaf.observable = index;
+      alternatives.push_back(std::move(leaf));
+    }
+    return Join(ExprNode::Op::kOr, std::move(alternatives));
+  }
+
+  Condition Convert(const stix::ComparisonExpr& expression, std::vector<std::string>* dropped) {
+    if (expression.kind == stix::ComparisonExpr::Kind::kComparison) {
+      return ConvertComparison(expression.comparison, dropped);
+    }
+    std::vector<Condition> operands;
+    for (const auto& operand : expression.operands) operands.push_back(Convert(operand, dropped));
+    return Join(expression.kind == stix::ComparisonExpr::Kind::kAnd ? ExprNode::Op::kAnd
+                                                                    : ExprNode::Op::kOr,
+                std::move(operands));
+  }
+
+  // Only OR joins observations here: the pattern passed NeedsOf(...).SingleRecord().
+  Condition Convert(const stix::ObservationExpr& expression, std::vector<std::string>* dropped) {
+    if (expression.kind == stix::ObservationExpr::Kind::kObservation) {
+      return Convert(expression.comparison, dropped);
+    }
+    std::vector<Condition> operands;
+    for (const auto& operand : expression.operands) operands.push_back(Convert(operand, dropped));
+    return Join(ExprNode::Op::kOr, std::move(operands));
+  }
+
+  std::uint32_t StoreExpr(Condition condition) {
+    ExprNode node;
+    node.op = condition.op;
+    node.observable = condition.observable;
+    for (Condition& operand : condition.operands) {
+      node.operands.push_back(StoreExpr(std::move(operand)));
+    }
+    compiled->exprs.push_back(std::move(node));
+    return static_cast<std::uint32_t>(compiled->exprs.size() - 1);
+  }
+
+  // Sets what an indicator matches, replacing what an earlier version set.
+  void SetCondition(std::uint32_t indicator, Condition condition) {
+    first_link[indicator] = kNone;
+    compiled->indicators[indicator].expr = kNone;
+    if (condition.IsAnyOfObservables()) {
+      std::vector<std::uint32_t> observables;
+      CollectObservables(condition, &observables);
+      for (auto it = observables.rbegin(); it != observables.rend(); ++it) AddLink(indicator, *it);
+    } else {
+      compiled->indicators[indicator].expr = StoreExpr(std::move(condition));
+    }
+  }
+
+  void AddLink(std::uint32_t indicator, std::uint32_t observable) {
+    links.push_back(Link{observable, first_link[indicator]});
+    first_link[indicator] = static_cast<std::uint32_t>(links.size() - 1);
+  }
+};
+
+MatcherBuilder::MatcherBuilder() : state_(std::make_unique<State>()) {}
+MatcherBuilder::~MatcherBuilder() = default;
+
+void MatcherBuilder::Warn(std::string_view indicator_id, std::string message) {
+  if (report_.warnings.size() >= LoadReport::kMaxWarnings) {
+    ++report_.warnings_dropped;
+    return;
+  }
+  report_.warnings.push_back(LoadWarning{std::string(indicator_id), std::move(message)});
+}
+
+void MatcherBuilder::AddObservable(std::string_view indicator_id,
+                                   const stix::Observable& observable) {
+  std::string why;
+  const std::uint32_t index = state_->InternObservable(observable, &why);
+  if (index == kNone) {
+    ++report_.invalid;
+    Warn(indicator_id, "not used: " + why);
+    return;
+  }
+  std::uint32_t indicator = state_->FindIndicator(indicator_id);
+  if (indicator == kNone) {
+    indicator = state_->AddIndicator(indicator_id);
+  } else if (state_->compiled->indicators[indicator].expr != kNone) {
+    ++report_.invalid;
+    Warn(indicator_id, "observable " + observable.value +
+                           " not used: the indicator is also given as a compound pattern");
+    return;
+  }
+  state_->AddLink(indicator, index);
+}
+
+void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view pattern) {
+  auto parsed = stix::ParsePattern(pattern);
+  if (!parsed.ok()) {
+    ++report_.invalid;
+    Warn(indicator_id, "not used: the pattern is invalid: " + parsed.error().safe_message());
+    return;
+  }
+  const stix::PatternNeeds needs = stix::NeedsOf(*parsed);
+  if (!needs.SingleRecord()) {
+    std::string what;
+    auto add = [&](bool present, std::string_view name) {
+      if (!present) return;
+      if (!what.empty()) what += ", ";
+      what += name;
+    };
+    add(needs.observation_and, "AND between observations");
+    add(needs.followed_by, "FOLLOWEDBY");
+    add(needs.within, "WITHIN");
+    add(needs.repeats, "REPEATS");
+    add(needs.start_stop, "START/STOP");
+    ++report_.needs_state;
+    Warn(indicator_id, "not used: " + what + " cannot be decided on one log record");
+    return;
+  }
+  std::vector<std::string> dropped;
+  Condition condition = state_->Convert(parsed->root, &dropped);
+  if (condition.never) {
+    ++report_.invalid;
+    std::string message = "not used: no comparison can be decided on a log record";
+    if (!dropped.empty()) message += ": " + dropped.front();
+    Warn(indicator_id, std::move(message));
+    return;
+  }
+  if (!dropped.empty()) {
+    ++report_.partly_used;
+    std::string message = "used without";
+    for (std::size_t i = 0; i < dropped.size() && i < 3; ++i) {
+      message += (i == 0 ? " " : "; ") + dropped[i];
+    }
+    if (dropped.size() > 3) message += "; and " + std::to_string(dropped.size() - 3) + " more";
+    Warn(indicator_id, std::move(message));
+  }
+  std::uint32_t indicator = state_->FindIndicator(indicator_id);
+  if (indicator == kNone) {
+    indicator = state_->AddIndicator(indicator_id);
+  } else {
+    ++report_.superseded;
+  }
+  state_->SetCondition(indicator, std::move(condition));
+}
+
+void MatcherBuilder::AddStixObject(const Json& object, std::int64_t now_millis) {
+  if (!object.is_object()) return;
+  const auto type = object.find("type");
+  if (type == object.end() || *type != "indicator") return;
+  const auto id = object.find("id");
+  if (id == object.end() || !id->is_string()) {
+    ++report_.invalid;
+    Warn("", "not used: an indicator without an id");
+    return;
+  }
+  const std::string& indicator_id = id->get_ref<const std::string&>();
+  const auto revoked = object.find("revoked");
+  if (revoked != object.end() && revoked->is_boolean() && revoked->get<bool>()) {
+    ++report_.revoked_or_expired;
+    return;
+  }
+  const auto valid_until = object.find("valid_until");
+  if (valid_until != object.end() && valid_until->is_string()) {
+    const auto until = ParseRfc3339(valid_until->get_ref<const std::string&>());
+    if (until && ToUnixMillis(*until) <= now_millis) {
+      ++report_.revoked_or_expired;
+      return;
+    }
+  }
+  // STIX 2.0 indicators have no pattern_type; their patterns are STIX patterns.
+  const auto pattern_type = object.find("pattern_type");
+  if (pattern_type != object.end() && *pattern_type != "stix") {
+    ++report_.not_stix_patterns;
+    return;
+  }
+  const auto pattern = object.find("pattern");
+  if (pattern == object.end() || !pattern->is_string()) {
+    ++report_.invalid;
+    Warn(indicator_id, "not used: no pattern");
+    return;
+  }
+  std::int64_t modified = kUnknownTime;
+  const auto modified_it = object.find("modified");
+  if (modified_it != object.end() && modified_it->is_string()) {
+    if (auto t = ParseRfc3339(modified_it->get_ref<const std::string&>())) {
+      modified = ToUnixMillis(*t);
+    }
+  }
+  const std::uint32_t existing = state_->FindIndicator(indicator_id);
+  if (existing != kNone && state_->modified[existing] >= modified) {
+    ++report_.superseded;
+    return;
+  }
+  AddPattern(indicator_id, pattern->get_ref<const std::string&>());
+  const std::uint32_t added = state_->FindIndicator(indicator_id);
+  if (added != kNone) state_->modified[added] = modified;
+}
+
+Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
+  std::unique_ptr<State> state = std::exchange(state_, std::make_unique<State>());
+  Compiled& c = *state->compiled;
+  state->id_index = {};
+  state->observable_index = {};
+
+  // Which indicators each observable takes part in (CSR), from the any-of chains and the
+  // compound expressions.
+  const std::size_t observable_count = c.observables.size();
+  std::vector<std::uint32_t> counts(observable_count + 1, 0);
+  std::vector<std::uint32_t> expr_observables;
+  auto for_each_ref = [&](auto&& visit) {
+    for (std::uint32_t i = 0; i < c.indicators.size(); ++i) {
+      for (std::uint32_t l = state->first_link[i]; l != kNone; l = state->links[l].next) {
+        visit(state->links[l].observable, i << 1);
+      }
+      if (c.indicators[i].expr == kNone) continue;
+      expr_observables.clear();
+      std::vector<std::uint32_t> stack{c.indicators[i].expr};
+      while (!stack.empty()) {
+        const ExprNode& node = c.exprs[stack.back()];
+        stack.pop_back();
+        if (node.op == ExprNode::Op::kObservable) {
+          expr_observables.push_back(node.observable);
+        } else {
+          stack.insert(stack.end(), node.operands.begin(), node.operands.end());
+        }
+      }
+      std::sort(expr_observables.begin(), expr_observables.end());
+      expr_observables.erase(std::unique(expr_observables.begin(), expr_observables.end()),
+                             expr_observables.end());
+      for (std::uint32_t o : expr_observables) visit(o, (i << 1) | 1);
+    }
+  };
+  for_each_ref([&](std::uint32_t o, std::uint32_t) { ++counts[o + 1]; });
+  for (std::size_t o = 0; o < observable_count; ++o) counts[o + 1] += counts[o];
+  c.ref_begin = counts;
+  c.refs.assign(counts.back(), 0);
+  std::vector<std::uint32_t> next(counts.begin(), counts.end() - 1);
+  for_each_ref([&](std::uint32_t o, std::uint32_t ref) { c.refs[next[o]++] = ref; });
+  // Chains were built newest first; report alternatives in the order given.
+  for (std::size_t o = 0; o < observable_count; ++o) {
+    std::sort(c.refs.begin() + c.ref_begin[o], c.refs.begin() + c.ref_begin[o + 1]);
+  }
+  state->links = {};
+  state->first_link = {};
+  state->modified = {};
+
+  std::uint64_t used = 0;
+  {
+    std::vector<bool> has_condition(c.indicators.size(), false);
+    for (std::uint32_t r : c.refs) has_condition[r >> 1] = true;
+    used = static_cast<std::uint64_t>(std::count(has_condition.begin(), has_condition.end(), true));
+  }
+  report_.indicators = used;
+  if (used == 0) return InvalidArgument("no usable indicator: nothing to match");
+
+  // Host names.
+  auto host_of = [&](StringRef ref) -> internal::HostEntry& {
+    const std::string_view name = c.Text(ref);
+    const std::uint64_t hash = HashFolded(name);
+    const std::uint32_t found = c.host_index.Find(
+        hash, [&](std::uint32_t h) { return c.Text(c.hosts[h].name) == name; });
+    if (found != kNone) return c.hosts[found];
+    internal::HostEntry entry;
+    entry.name = ref;
+    c.hosts.push_back(entry);
+    c.host_index.Insert(hash, static_cast<std::uint32_t>(c.hosts.size() - 1),
+                        [&](std::uint32_t h) { return HashFolded(c.Text(c.hosts[h].name)); });
+    return c.hosts.back();
+  };
+  // `name` lies inside the arena string `within`: refer to it without a copy.
+  auto sub_ref = [&](StringRef within, std::string_view name) {
+    const std::string_view whole = c.Text(within);
+    return StringRef{within.handle + static_cast<std::uint32_t>(name.data() - whole.data()),
+                     static_cast<std::uint32_t>(name.size())};
+  };
+  for (std::uint32_t o = 0; o < observable_count; ++o) {
+    if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
+    const internal::ObservableEntry& entry = c.observables[o];
+    const std::string_view value = c.Text(entry.value);
+    switch (entry.kind) {
+      case ObservableKind::kDomain: {
+        internal::HostEntry& host = host_of(entry.value);
+        host.domain = o;
+        if (value.find('.') == std::string_view::npos) c.has_single_label_domains = true;
+        ++report_.domains;
+        break;
+      }
+      case ObservableKind::kUrl: {
+        const std::string_view host_name = UrlHost(value);
+        internal::HostEntry& host = host_of(sub_ref(entry.value, host_name));
+        host.url_host = true;
+        if (IsDottedQuad(host_name)) {
+          c.has_ip_url_hosts = true;
+        } else if (host_name.front() == '[' || host_name.find('.') == std::string_view::npos) {
+          c.has_unusual_url_hosts = true;
+        }
+        c.url_index.Insert(internal::Hash(value), o, [&](std::uint32_t u) {
+          return internal::Hash(c.Text(c.observables[u].value));
+        });
+        ++report_.urls;
+        break;
+      }
+      case ObservableKind::kEmail: {
+        const std::string_view domain = value.substr(value.rfind('@') + 1);
+        internal::HostEntry& host = host_of(sub_ref(entry.value, domain));
+        host.email_domain = true;
+        c.email_index.Insert(internal::Hash(value), o, [&](std::uint32_t e) {
+          return internal::Hash(c.Text(c.observables[e].value));
+        });
+        ++report_.emails;
+        break;
+      }
+      case ObservableKind::kHash:
+        c.has_hashes = true;
+        c.hash_index.Insert(internal::Hash(value), o, [&](std::uint32_t h) {
+          return internal::Hash(c.Text(c.observables[h].value));
+        });
+        ++report_.hashes;
+        break;
+      case ObservableKind::kIpv4:
+      case ObservableKind::kIpv6:
+      case ObservableKind::kOther:
+        break;
+    }
+  }
+  c.host_bloom.Init(c.hosts.size());
+  for (const internal::HostEntry& host : c.hosts) {
+    c.host_bloom.Add(HashFolded(LastTwoLabels(c.Text(host.name))));
+  }
+
+  // IP ranges. Ranges inside ::ffff:0:0/96 are IPv4 ranges; an IPv6 range holding that
+  // whole block holds every IPv4 address.
+  static constexpr std::array<unsigned char, 16> kMappedBlock = {0, 0, 0, 0, 0, 0, 0, 0,
+                                                                 0, 0, 0xFF, 0xFF, 0, 0, 0, 0};
+  std::vector<bool> ipv6_prefix_used(129, false);
+  for (const State::IpRange& range : state->ip_ranges) {
+    if (c.ref_begin[range.observable] == c.ref_begin[range.observable + 1]) continue;
+    ++report_.ip_ranges;
+    const std::uint32_t prefix = PrefixOfRange(range.first, range.last);
+    std::array<unsigned char, 16> first{};
+    std::copy(range.first.begin(), range.first.begin() + 16, first.begin());
+    if (prefix >= 96 && internal::MaskIpv6(first, 96) == kMappedBlock) {
+      const std::uint32_t v4_prefix = prefix - 96;
+      if (v4_prefix == 0) {
+        c.ipv4_everything.push_back(range.observable);
+        continue;
+      }
+      const std::uint32_t network = (std::uint32_t{first[12]} << 24) |
+                                    (std::uint32_t{first[13]} << 16) |
+                                    (std::uint32_t{first[14]} << 8) | first[15];
+      if (c.ipv4_prefixes_by_block.empty()) c.ipv4_prefixes_by_block.assign(65536, 0);
+      const std::uint32_t first_block = network >> 16;
+      const std::uint32_t last_block =
+          v4_prefix >= 16 ? first_block : first_block + (1u << (16 - v4_prefix)) - 1;
+      for (std::uint32_t b = first_block; b <= last_block; ++b) {
+        c.ipv4_prefixes_by_block[b] |= 1u << (v4_prefix - 1);
+      }
+      const std::uint64_t key = internal::Ipv4Key(network, v4_prefix);
+      const auto entry_index = static_cast<std::uint32_t>(c.ipv4.size());
+      const std::uint32_t same = c.ipv4_index.Find(internal::HashIpv4Key(key), [&](std::uint32_t e) {
+        return c.ipv4[e].network == network && c.ipv4[e].prefix == v4_prefix;
+      });
+      c.ipv4.push_back(internal::Ipv4Entry{network, v4_prefix, range.observable, kNone});
+      if (same != kNone) {
+        c.ipv4[entry_index].next = c.ipv4[same].next;
+        c.ipv4[same].next = entry_index;
+      } else {
+        c.ipv4_index.Insert(internal::HashIpv4Key(key), entry_index, [&](std::uint32_t e) {
+          return internal::HashIpv4Key(internal::Ipv4Key(c.ipv4[e].network, c.ipv4[e].prefix));
+        });
+      }
+      continue;
+    }
+    c.has_ipv6 = true;
+    if (prefix < 96 && internal::MaskIpv6(kMappedBlock, prefix) == first) {
+      c.ipv4_everything.push_back(range.observable);
+    }
+    ipv6_prefix_used[prefix] = true;
+    const auto entry_index = static_cast<std::uint32_t>(c.ipv6.size());
+    const std::uint64_t hash = internal::HashIpv6Key(first, prefix);
+    const std::uint32_t same = c.ipv6_index.Find(hash, [&](std::uint32_t e) {
+      return c.ipv6[e].network == first && c.ipv6[e].prefix == prefix;
+    });
+    c.ipv6.push_back(internal::Ipv6Entry{first, prefix, range.observable, kNone});
+    if (same != kNone) {
+      c.ipv6[entry_index].next = c.ipv6[same].next;
+      c.ipv6[same].next = entry_index;
+    } else {
+      c.ipv6_index.Insert(hash, entry_index, [&](std::uint32_t e) {
+        return internal::HashIpv6Key(c.ipv6[e].network, c.ipv6[e].prefix);
+      });
+    }
+  }
+  for (int p = 128; p >= 0; --p) {
+    if (ipv6_prefix_used[static_cast<std::size_t>(p)]) {
+      c.ipv6_prefixes.push_back(static_cast<std::uint32_t>(p));
+    }
+  }
+  return std::unique_ptr<const Matcher>(new Matcher(std::move(state->compiled)));
+}
+
+Matcher::Matcher(std::unique_ptr<internal::Compiled> compiled) : compiled_(std::move(compiled)) {}
+Matcher::~Matcher() = default;
+
+std::size_t Matcher::indicator_count() const { return compiled_->indicators.size(); }
+std::string_view Matcher::IndicatorId(std::uint32_t indicator) const {
+  return compiled_->Text(compiled_->indicators[indicator].id);
+}
+std::size_t Matcher::observable_count() const { return compiled_->observables.size(); }
+stix::ObservableKind Matcher::ObservableKind(std::uint32_t observable) const {
+  return compiled_->observables[observable].kind;
+}
+std::string_view Matcher::ObservableValue(std::uint32_t observable) const {
+  return compiled_->Text(compiled_->observables[observable].value);
+}
+
+std::size_t Matcher::MemoryBytes() const {
+  const Compiled& c = *compiled_;
+  std::size_t bytes = c.arena.MemoryBytes() +
+                      c.indicators.capacity() * sizeof(internal::Indicator) +
+                      c.observables.capacity() * sizeof(internal::ObservableEntry) +
+                      c.ref_begin.capacity() * 4 + c.refs.capacity() * 4 +
+                      c.host_bloom.MemoryBytes() + c.host_index.MemoryBytes() +
+                      c.hosts.capacity() * sizeof(internal::HostEntry) +
+                      c.url_index.MemoryBytes() + c.email_index.MemoryBytes() +
+                      c.hash_index.MemoryBytes() + c.ipv4_index.MemoryBytes() +
+                      c.ipv4.capacity() * sizeof(internal::Ipv4Entry) +
+                      c.ipv4_prefixes_by_block.capacity() * 4 + c.ipv6_index.MemoryBytes() +
+                      c.ipv6.capacity() * sizeof(internal::Ipv6Entry);
+  for (const ExprNode& node : c.exprs) bytes += sizeof(ExprNode) + node.operands.capacity() * 4;
+  return bytes;
+}
+
+}  // namespace fincyber::detect

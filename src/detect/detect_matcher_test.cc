@@ -1,0 +1,291 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "detect/matcher.h"
+
+namespace fincyber::detect {
+namespace {
+
+// Compiles {id, pattern} pairs and reports the ids each line matches.
+class MatcherTest : public ::testing::Test {
+ protected:
+  void Compile(const std::vector<std::pair<std::string, std::string>>& patterns) {
+    MatcherBuilder builder;
+    for (const auto& [id, pattern] : patterns) builder.AddPattern(id, pattern);
+    auto built = builder.Build();
+    report_ = builder.report();
+    ASSERT_TRUE(built.ok()) << built.error().safe_message();
+    matcher_ = std::move(built).value();
+    scanner_ = std::make_unique<RecordMatcher>(*matcher_);
+  }
+
+  std::vector<std::string> Ids(std::string_view line) {
+    scanner_->Reset();
+    scanner_->AddText(line);
+    std::vector<std::string> ids;
+    for (const IndicatorHit& hit : scanner_->Resolve()) {
+      ids.emplace_back(matcher_->IndicatorId(hit.indicator));
+    }
+    return ids;
+  }
+
+  std::vector<std::string> Matched(std::string_view line) {
+    scanner_->Reset();
+    scanner_->AddText(line);
+    std::vector<std::string> texts;
+    for (const IndicatorHit& hit : scanner_->Resolve()) {
+      texts.emplace_back(line.substr(hit.offset, hit.length));
+    }
+    return texts;
+  }
+
+  using Ids_ = std::vector<std::string>;
+  LoadReport report_;
+  std::unique_ptr<const Matcher> matcher_;
+  std::unique_ptr<RecordMatcher> scanner_;
+};
+
+TEST_F(MatcherTest, DomainsMatchOnLabelBoundaries) {
+  Compile({{"d", "[domain-name:value = 'evil.example']"}});
+  EXPECT_EQ(Ids("GET http://evil.example/x"), Ids_{"d"});
+  EXPECT_EQ(Ids("a.b.EVIL.Example."), Ids_{"d"});
+  EXPECT_EQ(Ids("evil.example"), Ids_{"d"});
+  EXPECT_EQ(Ids("\"evil.example\""), Ids_{"d"});
+  EXPECT_EQ(Ids("user@mail.evil.example"), Ids_{"d"});
+  EXPECT_EQ(Ids("CONNECT evil.example:443"), Ids_{"d"});
+  EXPECT_TRUE(Ids("notevil.example").empty());
+  EXPECT_TRUE(Ids("not-evil.example").empty());
+  EXPECT_TRUE(Ids("not_evil.example").empty());
+  EXPECT_TRUE(Ids("evil.example.com").empty());
+  EXPECT_TRUE(Ids("evil.examples").empty());
+  EXPECT_TRUE(Ids("evil example").empty());
+  EXPECT_EQ(Matched("x sub.evil.example y"), Ids_{"sub.evil.example"});
+}
+
+TEST_F(MatcherTest, InternationalDomainsAreNormalised) {
+  Compile({{"idn", "[domain-name:value = 'bücher.example']"}});
+  EXPECT_EQ(Ids("www.xn--bcher-kva.example"), Ids_{"idn"});
+  EXPECT_EQ(Ids("www.BÜCHER.example"), Ids_{"idn"});
+  EXPECT_TRUE(Ids("bucher.example").empty());
+}
+
+TEST_F(MatcherTest, SingleLabelDomainsMatchTheLastLabel) {
+  Compile({{"tld", "[domain-name:value = 'zip']"}});
+  EXPECT_EQ(Ids("download invoice.ZIP now"), Ids_{"tld"});
+  EXPECT_TRUE(Ids("zip file").empty());
+  EXPECT_TRUE(Ids("a.zipper").empty());
+}
+
+TEST_F(MatcherTest, UrlsAreNormalised) {
+  Compile({{"u", "[url:value = 'http://evil.example/a b/~x?q=1']"}});
+  EXPECT_EQ(Ids("GET HTTP://EVIL.example:80/a%20b/%7Ex?q=1 -"), Ids_{"u"});
+  EXPECT_EQ(Ids("see http://evil.example/a%20b/~x?q=1."), Ids_{"u"});
+  EXPECT_EQ(Ids("\"http://evil.example./a%20b/%7ex?q=1\""), Ids_{"u"});
+  EXPECT_TRUE(Ids("http://evil.example/a%20b/~x?q=2").empty());
+  EXPECT_TRUE(Ids("http://evil.example/a%20b/~x").empty());
+  EXPECT_TRUE(Ids("https://evil.example/a%20b/~x?q=1").empty());
+  EXPECT_TRUE(Ids("http://sub.evil.example/a%20b/~x?q=1").empty());
+}
+
+TEST_F(MatcherTest, UrlsWithAddressAndUnusualHosts) {
+  Compile({{"ip", "[url:value = 'http://192.0.2.7/bin.sh']"},
+           {"local", "[url:value = 'http://intranet/admin']"},
+           {"v6", "[url:value = 'http://[2001:db8:0::1]:8080/x']"}});
+  EXPECT_EQ(Ids("wget http://192.0.2.7/bin.sh;"), Ids_{"ip"});
+  EXPECT_EQ(Ids("GET http://INTRANET/admin HTTP/1.1"), Ids_{"local"});
+  EXPECT_EQ(Ids("GET http://[2001:db8::1]:8080/x"), Ids_{"v6"});
+  EXPECT_TRUE(Ids("http://192.0.2.7/bin.sh2").empty());
+  EXPECT_TRUE(Ids("http://intranet2/admin").empty());
+}
+
+TEST_F(MatcherTest, AddressesAndRanges) {
+  Compile({{"a4", "[ipv4-addr:value = '192.0.2.1']"},
+           {"r4", "[ipv4-addr:value ISSUBSET '10.20.0.0/15']"},
+           {"a6", "[ipv6-addr:value = '2001:db8::1']"},
+           {"r6", "[ipv6-addr:value = '2001:db8:aa::/48']"},
+           {"m", "[ipv6-addr:value = '::ffff:198.51.100.0/120']"}});
+  EXPECT_EQ(Ids("from 192.0.2.1:443"), Ids_{"a4"});
+  EXPECT_TRUE(Ids("from 192.0.2.10").empty());
+  EXPECT_TRUE(Ids("from 192.0.2.1.5").empty());
+  EXPECT_TRUE(Ids("version 1192.0.2.1").empty());
+  EXPECT_TRUE(Ids("octal 192.0.2.01").empty());
+  EXPECT_EQ(Ids("10.21.255.255"), Ids_{"r4"});
+  EXPECT_EQ(Ids("10.20.0.0"), Ids_{"r4"});
+  EXPECT_TRUE(Ids("10.22.0.0").empty());
+  EXPECT_TRUE(Ids("10.19.255.255").empty());
+  EXPECT_EQ(Ids("src=2001:0db8:0000:0000:0000:0000:0000:0001 dst"), Ids_{"a6"});
+  EXPECT_EQ(Ids("[2001:DB8::1]:443"), Ids_{"a6"});
+  EXPECT_TRUE(Ids("2001:db8::11").empty());
+  EXPECT_EQ(Ids("2001:db8:aa:ffff::9"), Ids_{"r6"});
+  EXPECT_TRUE(Ids("2001:db8:ab::9").empty());
+  EXPECT_EQ(Ids("198.51.100.77"), Ids_{"m"});
+  EXPECT_EQ(Ids("::ffff:198.51.100.77"), Ids_{"m"});
+  EXPECT_EQ(Ids("::ffff:192.0.2.1"), Ids_{"a4"});
+  EXPECT_TRUE(Ids("at 10:20:00 ok").empty());
+}
+
+TEST_F(MatcherTest, HashesAreWholeHexRuns) {
+  const std::string md5 = "d41d8cd98f00b204e9800998ecf8427e";
+  const std::string sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  Compile({{"md5", "[file:hashes.MD5 = '" + md5 + "']"},
+           {"sha256", "[file:hashes.'SHA-256' = '" + sha256 + "']"}});
+  EXPECT_EQ(Ids("md5=" + md5), Ids_{"md5"});
+  EXPECT_EQ(Ids("MD5:D41D8CD98F00B204E9800998ECF8427E."), Ids_{"md5"});
+  EXPECT_EQ(Ids(md5 + ".exe"), Ids_{"md5"});
+  EXPECT_EQ(Ids("x " + sha256), Ids_{"sha256"});
+  EXPECT_TRUE(Ids("0" + md5).empty());
+  EXPECT_TRUE(Ids(md5 + "a").empty());
+  EXPECT_TRUE(Ids("g" + md5).empty());
+  EXPECT_TRUE(Ids(sha256.substr(0, 63)).empty());
+  // The MD5 is the first half of a longer hex string, never a match.
+  EXPECT_TRUE(Ids(md5 + md5.substr(0, 8)).empty());
+}
+
+TEST_F(MatcherTest, EmailAddresses) {
+  Compile({{"e", "[email-addr:value = 'Boss@Evil.Example']"}});
+  EXPECT_EQ(Ids("from=<Boss@EVIL.example>"), Ids_{"e"});
+  EXPECT_EQ(Ids("from=Boss@evil.example"), Ids_{"e"});
+  EXPECT_TRUE(Ids("boss@evil.example").empty());  // the local part is case-sensitive
+  EXPECT_TRUE(Ids("xBoss@evil.example").empty());
+}
+
+TEST_F(MatcherTest, CompoundPatternsNeedOneRecord) {
+  Compile({{"and", "[url:value = 'http://a.example/x' AND ipv4-addr:value = '192.0.2.9']"},
+           {"or", "[domain-name:value = 'b.example'] OR [ipv4-addr:value = '192.0.2.10']"}});
+  EXPECT_EQ(Ids("192.0.2.9 GET http://a.example/x"), Ids_{"and"});
+  EXPECT_TRUE(Ids("GET http://a.example/x").empty());
+  EXPECT_TRUE(Ids("192.0.2.9").empty());
+  EXPECT_EQ(Ids("b.example"), Ids_{"or"});
+  EXPECT_EQ(Ids("192.0.2.10"), Ids_{"or"});
+  EXPECT_EQ(Ids("b.example 192.0.2.10"), Ids_{"or"});
+}
+
+TEST_F(MatcherTest, PatternsThatCannotBeDecidedOnARecordAreReported) {
+  Compile({{"ok", "[domain-name:value = 'ok.example']"},
+           {"seq", "[domain-name:value = 'a.example'] FOLLOWEDBY [domain-name:value = 'b.example']"},
+           {"within", "[domain-name:value = 'a.example'] WITHIN 5 SECONDS"},
+           {"bad", "[domain-name:value = 'a.example'"},
+           {"name", "[file:name = 'evil.exe']"},
+           {"part", "[file:name = 'evil.exe' OR file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']"},
+           {"and", "[file:name = 'evil.exe' AND domain-name:value = 'c.example']"},
+           {"badvalue", "[ipv4-addr:value = '999.1.1.1']"}});
+  EXPECT_EQ(report_.indicators, 2u);
+  EXPECT_EQ(report_.needs_state, 2u);
+  EXPECT_EQ(report_.invalid, 4u);
+  EXPECT_EQ(report_.partly_used, 1u);
+  std::vector<std::string> named;
+  for (const LoadWarning& w : report_.warnings) named.push_back(w.indicator_id);
+  EXPECT_EQ(named, (Ids_{"seq", "within", "bad", "name", "part", "and", "badvalue"}));
+  EXPECT_NE(report_.warnings[0].message.find("FOLLOWEDBY"), std::string::npos);
+  EXPECT_EQ(Ids("d41d8cd98f00b204e9800998ecf8427e"), Ids_{"part"});
+  EXPECT_TRUE(Ids("c.example").empty());
+}
+
+TEST_F(MatcherTest, SeveralIndicatorsOneObservableAndOneHitPerRecord) {
+  Compile({{"x1", "[domain-name:value = 'x.example']"},
+           {"x2", "[domain-name:value IN ('x.example', 'y.example')]"}});
+  EXPECT_EQ(Ids("x.example x.example y.example"), (Ids_{"x1", "x2"}));
+  EXPECT_EQ(Ids("y.example"), Ids_{"x2"});
+}
+
+TEST(MatcherBuilderTest, LaterVersionsReplaceEarlierOnes) {
+  MatcherBuilder builder;
+  const Json v1 = {{"type", "indicator"}, {"id", "indicator--1"}, {"pattern_type", "stix"},
+                   {"modified", "2024-01-01T00:00:00Z"},
+                   {"pattern", "[domain-name:value = 'old.example']"}};
+  Json v2 = v1;
+  v2["modified"] = "2024-02-01T00:00:00Z";
+  v2["pattern"] = "[domain-name:value = 'new.example']";
+  Json revoked = v1;
+  revoked["id"] = "indicator--2";
+  revoked["revoked"] = true;
+  Json expired = v1;
+  expired["id"] = "indicator--3";
+  expired["valid_until"] = "2024-01-02T00:00:00Z";
+  Json sigma = v1;
+  sigma["id"] = "indicator--4";
+  sigma["pattern_type"] = "sigma";
+  const std::int64_t now = 1735689600000;  // 2025-01-01
+  builder.AddStixObject(v2, now);
+  builder.AddStixObject(v1, now);
+  builder.AddStixObject(revoked, now);
+  builder.AddStixObject(expired, now);
+  builder.AddStixObject(sigma, now);
+  builder.AddStixObject(Json{{"type", "malware"}, {"id", "malware--1"}}, now);
+  EXPECT_EQ(builder.report().superseded, 1u);
+  EXPECT_EQ(builder.report().revoked_or_expired, 2u);
+  EXPECT_EQ(builder.report().not_stix_patterns, 1u);
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  RecordMatcher scanner(**matcher);
+  scanner.AddText("old.example");
+  EXPECT_TRUE(scanner.Resolve().empty());
+  scanner.Reset();
+  scanner.AddText("new.example");
+  ASSERT_EQ(scanner.Resolve().size(), 1u);
+}
+
+TEST(MatcherBuilderTest, CsvRowsOfOneIdAreAlternatives) {
+  MatcherBuilder builder;
+  builder.AddObservable("indicator--a", *stix::NormaliseObservable("domain-name", "value", "a.example"));
+  builder.AddObservable("indicator--a", *stix::NormaliseObservable("ipv4-addr", "value", "192.0.2.0/24"));
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_EQ((*matcher)->indicator_count(), 1u);
+  RecordMatcher scanner(**matcher);
+  scanner.AddText("192.0.2.200");
+  ASSERT_EQ(scanner.Resolve().size(), 1u);
+}
+
+TEST(MatcherBuilderTest, NothingUsableIsAnError) {
+  MatcherBuilder builder;
+  builder.AddPattern("indicator--x", "[file:name = 'a']");
+  auto matcher = builder.Build();
+  ASSERT_FALSE(matcher.ok());
+  EXPECT_EQ(matcher.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(RecordMatcherTest, TypedValues) {
+  MatcherBuilder builder;
+  builder.AddPattern("u", "[url:value = 'http://evil.example/a b']");
+  builder.AddPattern("e", "[email-addr:value = '\"john doe\"@evil.example']");
+  builder.AddPattern("ip", "[ipv6-addr:value = '2001:db8::/32']");
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  RecordMatcher scanner(**matcher);
+  scanner.AddValue(ValueKind::kUrl, "http://evil.example/a b");
+  ASSERT_EQ(scanner.Resolve().size(), 1u);
+  scanner.Reset();
+  scanner.AddValue(ValueKind::kEmail, "\"john doe\"@EVIL.example");
+  ASSERT_EQ(scanner.Resolve().size(), 1u);
+  scanner.Reset();
+  scanner.AddValue(ValueKind::kIp, "[2001:db8::5]");
+  ASSERT_EQ(scanner.Resolve().size(), 1u);
+}
+
+TEST(RecordMatcherTest, HostileTextDoesNotCrash) {
+  MatcherBuilder builder;
+  builder.AddPattern("d", "[domain-name:value = 'evil.example']");
+  builder.AddPattern("h", "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']");
+  builder.AddPattern("v6", "[ipv6-addr:value = '::1']");
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  RecordMatcher scanner(**matcher);
+  std::string garbage;
+  std::uint32_t state = 12345;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 1103515245 + 12345;
+    garbage.push_back(static_cast<char>(state >> 24));
+  }
+  garbage += std::string(1000, '.') + std::string(600, 'a') + "." + std::string(70, 'b') +
+             std::string(300, ':') + std::string(500, 'f') + "\xff\xfe.evil.example";
+  scanner.AddText(garbage);
+  const auto& hits = scanner.Resolve();
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(matcher.value()->IndicatorId(hits[0].indicator), "d");
+}
+
+}  // namespace
+}  // namespace fincyber::detect

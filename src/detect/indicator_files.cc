@@ -1,0 +1,335 @@
+#include "detect/indicator_files.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "base/json.h"
+#include "stix/observable.h"
+
+namespace fincyber::detect {
+namespace {
+
+constexpr std::size_t kReadBytes = 1 << 20;
+constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+// Cuts the elements of the top-level "objects" array out of a bundle, byte by byte:
+// strings and escapes are followed so that brackets inside them do not count.
+class BundleSplitter {
+ public:
+  BundleSplitter(const IndicatorFileOptions& options, MatcherBuilder& builder)
+      : options_(options), builder_(builder) {}
+
+  Status Feed(std::string_view bytes) {
+    for (const char c : bytes) {
+      ++position_;
+      if (capturing_) {
+        if (object_.size() < options_.max_object_bytes) {
+          object_.push_back(c);
+        } else {
+          oversized_ = true;
+        }
+      }
+      if (in_string_) {
+        if (escaped_) {
+          escaped_ = false;
+        } else if (c == '\\') {
+          escaped_ = true;
+        } else if (c == '"') {
+          in_string_ = false;
+          if (depth_ == 1) key_candidate_ = std::move(string_);
+        } else if (depth_ == 1 && string_.size() < 64) {
+          string_.push_back(c);
+        }
+        continue;
+      }
+      switch (c) {
+        case '"':
+          in_string_ = true;
+          string_.clear();
+          break;
+        case ':':
+          if (depth_ == 1) key_ = key_candidate_;
+          break;
+        case ',':
+          if (depth_ == 1) key_.clear();
+          break;
+        case '{':
+        case '[':
+          if (depth_ == 0 && c != '{') return NotABundle();
+          if (depth_ == 0) seen_top_ = true;
+          if (depth_ == 1 && c == '[' && key_ == "objects") {
+            in_objects_ = true;
+            seen_objects_ = true;
+          }
+          if (depth_ == 2 && in_objects_ && c == '{') {
+            capturing_ = true;
+            oversized_ = false;
+            object_.assign(1, c);
+          }
+          if (++depth_ > 10000) return InvalidArgument("the bundle nests deeper than 10000 levels");
+          break;
+        case '}':
+        case ']':
+          if (depth_ == 0) return InvalidArgument(Where() + "unbalanced '" + std::string(1, c) + "'");
+          --depth_;
+          if (depth_ == 2 && capturing_) {
+            capturing_ = false;
+            AddObject();
+          }
+          if (depth_ == 1) in_objects_ = false;
+          break;
+        default:
+          if (depth_ == 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n') return NotABundle();
+          break;
+      }
+    }
+    return OkStatus();
+  }
+
+  Status Finish() const {
+    if (!seen_top_) return NotABundle();
+    if (depth_ != 0 || in_string_) {
+      return InvalidArgument("the bundle is truncated (it ends inside " +
+                             std::string(in_objects_ ? "the objects array" : "the bundle") +
+                             "); the objects before the end were loaded");
+    }
+    if (!seen_objects_) return InvalidArgument("not a STIX bundle: no \"objects\" array");
+    return OkStatus();
+  }
+
+ private:
+  Status NotABundle() const {
+    return InvalidArgument(Where() + "not a STIX bundle (expected a JSON object)");
+  }
+  std::string Where() const { return "byte " + std::to_string(position_) + ": "; }
+
+  void AddObject() {
+    if (oversized_) {
+      builder_.Warn("", Where() + "an object larger than " +
+                            std::to_string(options_.max_object_bytes) + " bytes was skipped");
+      return;
+    }
+    auto parsed = ParseJson(object_, JsonLimits{options_.max_object_bytes, 64});
+    if (!parsed.ok()) {
+      builder_.Warn("", Where() + "an object was skipped: " + parsed.error().safe_message());
+      return;
+    }
+    builder_.AddStixObject(*parsed, options_.now_millis);
+  }
+
+  const IndicatorFileOptions& options_;
+  MatcherBuilder& builder_;
+  std::uint64_t position_ = 0;
+  int depth_ = 0;
+  bool in_string_ = false;
+  bool escaped_ = false;
+  bool seen_top_ = false;
+  bool seen_objects_ = false;
+  bool in_objects_ = false;
+  bool capturing_ = false;
+  bool oversized_ = false;
+  std::string string_;         // the string being read at depth 1 (a key, maybe)
+  std::string key_candidate_;  // the last string at depth 1
+  std::string key_;            // the key whose value is being read at depth 1
+  std::string object_;
+};
+
+// CSV records, one at a time.
+class CsvReader {
+ public:
+  explicit CsvReader(std::FILE* file) : file_(file) {}
+
+  // False at the end. `line` is the 1-based line the record starts on.
+  Result<bool> Next(std::vector<std::string>* fields, std::uint64_t* line) {
+    fields->clear();
+    int c = Get();
+    while (c == '\r' || c == '\n' || c == '#') {
+      if (c == '#') {  // a comment line
+        while (c != EOF && c != '\n') c = Get();
+      }
+      if (c == '\n') ++line_;
+      c = Get();
+    }
+    if (c == EOF) return false;
+    *line = line_;
+    std::string field;
+    bool quoted = false;
+    bool was_quoted = false;
+    while (true) {
+      if (quoted) {
+        if (c == EOF) return InvalidArgument("line " + std::to_string(*line) + ": unterminated quote");
+        if (c == '"') {
+          const int next = Get();
+          if (next == '"') {
+            field.push_back('"');
+          } else {
+            quoted = false;
+            c = next;
+            continue;
+          }
+        } else {
+          if (c == '\n') ++line_;
+          field.push_back(static_cast<char>(c));
+        }
+      } else if (c == '"' && field.empty() && !was_quoted) {
+        quoted = was_quoted = true;
+      } else if (c == ',' || c == '\n' || c == EOF) {
+        if (c == EOF && fields->empty() && field.empty()) return false;
+        fields->push_back(std::move(field));
+        field.clear();
+        was_quoted = false;
+        if (c != ',') {
+          if (c == '\n') ++line_;
+          return true;
+        }
+      } else if (c != '\r') {
+        field.push_back(static_cast<char>(c));
+      }
+      if (field.size() > kMaxCsvFieldBytes) {
+        return InvalidArgument("line " + std::to_string(*line) + ": a field is longer than " +
+                               std::to_string(kMaxCsvFieldBytes) + " bytes");
+      }
+      c = Get();
+    }
+  }
+
+ private:
+  int Get() { return getc_unlocked(file_); }
+  std::FILE* file_;
+  std::uint64_t line_ = 1;
+};
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// The STIX type and property path of a CSV type name.
+Result<std::pair<std::string_view, std::string_view>> CsvType(std::string_view type,
+                                                              std::string_view value) {
+  const std::string name = Lower(Trim(type));
+  const bool v6 = value.find(':') != std::string_view::npos;
+  if (name == "domain" || name == "domain-name" || name == "hostname") {
+    return std::pair{std::string_view("domain-name"), std::string_view("value")};
+  }
+  if (name == "url" || name == "uri") return std::pair{std::string_view("url"), std::string_view("value")};
+  if (name == "ipv4" || name == "ipv4-addr") return std::pair{std::string_view("ipv4-addr"), std::string_view("value")};
+  if (name == "ipv6" || name == "ipv6-addr") return std::pair{std::string_view("ipv6-addr"), std::string_view("value")};
+  if (name == "ip" || name == "cidr") {
+    return std::pair{std::string_view(v6 ? "ipv6-addr" : "ipv4-addr"), std::string_view("value")};
+  }
+  if (name == "email" || name == "email-addr") return std::pair{std::string_view("email-addr"), std::string_view("value")};
+  if (name == "md5") return std::pair{std::string_view("file"), std::string_view("hashes.MD5")};
+  if (name == "sha1" || name == "sha-1") return std::pair{std::string_view("file"), std::string_view("hashes.'SHA-1'")};
+  if (name == "sha256" || name == "sha-256") return std::pair{std::string_view("file"), std::string_view("hashes.'SHA-256'")};
+  if (name == "sha512" || name == "sha-512") return std::pair{std::string_view("file"), std::string_view("hashes.'SHA-512'")};
+  return InvalidArgument("unknown type '" + std::string(type.substr(0, 40)) + "'");
+}
+
+Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
+  CsvReader reader(file);
+  std::vector<std::string> fields;
+  std::uint64_t line = 0;
+  std::size_t type_column = 0, value_column = 1, id_column = 2;
+  bool first = true;
+  while (true) {
+    FC_ASSIGN_OR_RETURN(const bool more, reader.Next(&fields, &line));
+    if (!more) break;
+    if (first) {
+      first = false;
+      if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].erase(0, 3);
+      std::vector<std::string> names;
+      for (const std::string& f : fields) names.push_back(Lower(Trim(f)));
+      const auto type_it = std::find(names.begin(), names.end(), "type");
+      const auto value_it = std::find(names.begin(), names.end(), "value");
+      if (type_it != names.end() || value_it != names.end()) {
+        if (type_it == names.end() || value_it == names.end()) {
+          return InvalidArgument("line 1: the header must name both 'type' and 'value'");
+        }
+        type_column = static_cast<std::size_t>(type_it - names.begin());
+        value_column = static_cast<std::size_t>(value_it - names.begin());
+        const auto id_it = std::find(names.begin(), names.end(), "id");
+        id_column = id_it == names.end() ? SIZE_MAX : static_cast<std::size_t>(id_it - names.begin());
+        continue;
+      }
+    }
+    const std::string where = "line " + std::to_string(line);
+    if (fields.size() <= std::max(type_column, value_column)) {
+      builder.Warn(where, "not used: expected type,value[,id]");
+      continue;
+    }
+    const std::string_view value = Trim(fields[value_column]);
+    const std::string_view id = id_column < fields.size() ? Trim(fields[id_column]) : std::string_view{};
+    auto type = CsvType(fields[type_column], value);
+    if (!type.ok()) {
+      builder.Warn(id.empty() ? where : id, "not used: " + where + ": " + type.error().safe_message());
+      continue;
+    }
+    auto observable = stix::NormaliseObservable(type->first, type->second, value);
+    if (!observable.ok()) {
+      builder.Warn(id.empty() ? where : id,
+                   "not used: " + where + ": " + observable.error().safe_message());
+      continue;
+    }
+    if (id.empty()) {
+      builder.AddObservable(std::string(Lower(Trim(fields[type_column]))) + ":" + observable->value,
+                            *observable);
+    } else {
+      builder.AddObservable(id, *observable);
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
+                         MatcherBuilder& builder) {
+  File file(std::fopen(path.c_str(), "rb"));
+  if (!file) return NotFound("cannot read " + path + ": " + std::strerror(errno));
+  int first = std::getc(file.get());
+  while (first == ' ' || first == '\t' || first == '\r' || first == '\n') first = std::getc(file.get());
+  if (first == 0xEF) {  // a UTF-8 byte order mark
+    std::getc(file.get());
+    std::getc(file.get());
+    first = std::getc(file.get());
+  }
+  if (first != '{') {
+    std::rewind(file.get());
+    Status loaded = LoadCsv(file.get(), builder);
+    if (!loaded.ok()) return loaded.error().WithContext(path);
+    return OkStatus();
+  }
+  BundleSplitter splitter(options, builder);
+  std::string buffer(kReadBytes, '\0');
+  buffer[0] = '{';
+  std::size_t n = 1 + std::fread(buffer.data() + 1, 1, kReadBytes - 1, file.get());
+  while (n > 0) {
+    Status fed = splitter.Feed(std::string_view(buffer.data(), n));
+    if (!fed.ok()) return InvalidArgument(path + ": " + fed.error().safe_message());
+    n = std::fread(buffer.data(), 1, kReadBytes, file.get());
+  }
+  if (std::ferror(file.get())) return Unavailable("read failed: " + path);
+  Status finished = splitter.Finish();
+  if (!finished.ok()) return InvalidArgument(path + ": " + finished.error().safe_message());
+  return OkStatus();
+}
+
+}  // namespace fincyber::detect

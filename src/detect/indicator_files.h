@@ -1,0 +1,36 @@
+// Indicator files into a MatcherBuilder.
+//
+// STIX bundle: a JSON object with an "objects" array, read as a stream: each element is
+// cut out and parsed on its own (base::ParseJson limits), so memory does not grow with
+// the file. An element above max_object_bytes is skipped and reported.
+//
+// CSV: RFC 4180 (quoted fields, "" for a quote, CRLF or LF), '#' comment lines and blank
+// lines ignored. With a header row naming `type` and `value` (and optionally `id`; other
+// columns ignored, as in the hub's CSV export) columns are found by name; without one the
+// columns are type,value[,id]. Types: domain, url, ipv4, ipv6, ip, cidr, email, md5,
+// sha1, sha256, sha512, and the STIX names domain-name, ipv4-addr, ipv6-addr,
+// email-addr. Rows with the same id are alternatives of one indicator; a row without an id
+// is its own indicator, named "<type>:<value>". A bad row is reported with its line and
+// skipped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+#include "detect/matcher.h"
+
+namespace fincyber::detect {
+
+struct IndicatorFileOptions {
+  std::int64_t now_millis = 0;  // indicators whose valid_until is not later are left out
+  std::size_t max_object_bytes = std::size_t{4} << 20;
+};
+
+// Loads a file by its content: a STIX bundle when it starts with '{', CSV otherwise.
+// NotFound when it cannot be opened; InvalidArgument when a bundle is malformed (the
+// objects before the problem stay added) or a CSV has no usable header/rows.
+Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
+                         MatcherBuilder& builder);
+
+}  // namespace fincyber::detect

@@ -1,0 +1,129 @@
+// The tables of a compiled Matcher, shared by the compiler (builder.cc) and the record
+// scanner (record_matcher.cc).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "detect/internal/tables.h"
+#include "stix/observable.h"
+
+namespace fincyber::detect::internal {
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+struct StringRef {
+  std::uint32_t handle = 0;
+  std::uint32_t length = 0;
+};
+
+struct ObservableEntry {
+  stix::ObservableKind kind = stix::ObservableKind::kOther;
+  StringRef value;  // normalised
+};
+
+// A compound condition over observables; leaves are observables.
+struct ExprNode {
+  enum class Op : std::uint8_t { kObservable, kAnd, kOr };
+  Op op = Op::kObservable;
+  std::uint32_t observable = 0;        // kObservable
+  std::vector<std::uint32_t> operands;  // kAnd, kOr: node indexes
+};
+
+struct Indicator {
+  StringRef id;
+  std::uint32_t expr = kNone;  // kNone: any of its observables is enough
+};
+
+// A host name that indicators care about. `domain` is the domain observable (the name
+// and its subdomains), kNone when the name is only the host of URL or e-mail indicators.
+struct HostEntry {
+  StringRef name;
+  std::uint32_t domain = kNone;
+  bool url_host = false;
+  bool email_domain = false;
+};
+
+// An IPv4 range: network (host bits clear) and prefix length; entries with the same
+// network and prefix are chained through `next`.
+struct Ipv4Entry {
+  std::uint32_t network = 0;
+  std::uint32_t prefix = 0;
+  std::uint32_t observable = 0;
+  std::uint32_t next = kNone;
+};
+struct Ipv6Entry {
+  std::array<unsigned char, 16> network{};
+  std::uint32_t prefix = 0;
+  std::uint32_t observable = 0;
+  std::uint32_t next = kNone;
+};
+
+struct Compiled {
+  Arena arena;
+  std::vector<Indicator> indicators;
+  std::vector<ObservableEntry> observables;
+  std::vector<ExprNode> exprs;
+  // Which indicators each observable takes part in: refs[ref_begin[o] .. ref_begin[o+1]),
+  // each (indicator << 1) | (1 when the indicator has a compound expression).
+  std::vector<std::uint32_t> ref_begin;
+  std::vector<std::uint32_t> refs;
+
+  // Host names: the Bloom filter holds the hash of the last two labels of every name
+  // (the whole name when it has one label), so most host names in a log cost one probe.
+  BlockedBloom host_bloom;
+  HashIndex host_index;  // full name -> hosts[]
+  std::vector<HostEntry> hosts;
+  bool has_single_label_domains = false;
+  // URL indicators whose host is an IP address, or has no dot, or is an IPv6 literal.
+  bool has_ip_url_hosts = false;
+  bool has_unusual_url_hosts = false;
+
+  HashIndex url_index;    // normalised URL -> observable
+  HashIndex email_index;  // normalised address -> observable
+  HashIndex hash_index;   // lower-case hex -> observable
+
+  HashIndex ipv4_index;  // (prefix, network) -> ipv4[]
+  std::vector<Ipv4Entry> ipv4;
+  // Per /16 block of IPv4 space, bit (p - 1) set when a range of prefix length p
+  // (1..32) overlaps it: an address is looked up only for those prefix lengths.
+  std::vector<std::uint32_t> ipv4_prefixes_by_block;
+  std::vector<std::uint32_t> ipv4_everything;  // observables covering all IPv4 (/0)
+  HashIndex ipv6_index;  // (prefix, network) -> ipv6[]
+  std::vector<Ipv6Entry> ipv6;
+  std::vector<std::uint32_t> ipv6_prefixes;  // distinct prefix lengths, longest first
+  bool has_ipv6 = false;
+  bool has_hashes = false;
+
+  std::string_view Text(StringRef ref) const { return arena.Get(ref.handle, ref.length); }
+};
+
+inline std::uint64_t Ipv4Key(std::uint32_t network, std::uint32_t prefix) {
+  return (static_cast<std::uint64_t>(prefix) << 32) | network;
+}
+inline std::uint64_t HashIpv4Key(std::uint64_t key) {
+  key *= 0x9E3779B97F4A7C15ULL;
+  return key ^ (key >> 29);
+}
+inline std::uint64_t HashIpv6Key(const std::array<unsigned char, 16>& network,
+                                 std::uint32_t prefix) {
+  return HashBytes<false>(reinterpret_cast<const char*>(network.data()), 16) ^
+         (static_cast<std::uint64_t>(prefix) * 0x9E3779B97F4A7C15ULL);
+}
+// The network of `address` under `prefix` bits (host bits cleared).
+inline std::array<unsigned char, 16> MaskIpv6(const std::array<unsigned char, 16>& address,
+                                              std::uint32_t prefix) {
+  std::array<unsigned char, 16> out{};
+  for (std::uint32_t i = 0; i < 16; ++i) {
+    const std::uint32_t bits = prefix >= 8 * (i + 1) ? 8 : (prefix > 8 * i ? prefix - 8 * i : 0);
+    out[i] = static_cast<unsigned char>(address[i] & (bits == 0 ? 0 : (0xFF << (8 - bits)) & 0xFF));
+  }
+  return out;
+}
+inline std::uint32_t MaskIpv4(std::uint32_t address, std::uint32_t prefix) {
+  return prefix == 0 ? 0 : address & (0xFFFFFFFFu << (32 - prefix));
+}
+
+}  // namespace fincyber::detect::internal

@@ -1,0 +1,183 @@
+// Compact data structures of the compiled matcher: a string arena, byte hashing with
+// ASCII case folding, an open-addressing index and a register-blocked Bloom filter.
+// Chosen for memory per key (8 bytes a slot, strings stored once) and for one cache line
+// touched per probe, since scanning probes them for nearly every host in a log.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace fincyber::detect::internal {
+
+// Append-only storage of strings in 4 MiB blocks, referenced by a 32-bit handle. Blocks
+// never move, so growing the arena never copies what is stored (no doubling peak).
+class Arena {
+ public:
+  static constexpr std::size_t kBlockBits = 22;
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << kBlockBits;
+
+  // Precondition: text.size() <= kBlockBytes.
+  std::uint32_t Add(std::string_view text) {
+    if (blocks_.empty() || used_ + text.size() > kBlockBytes) {
+      blocks_.push_back(std::make_unique<char[]>(kBlockBytes));
+      used_ = 0;
+    }
+    const auto handle =
+        static_cast<std::uint32_t>(((blocks_.size() - 1) << kBlockBits) | used_);
+    if (!text.empty()) std::memcpy(blocks_.back().get() + used_, text.data(), text.size());
+    used_ += text.size();
+    return handle;
+  }
+  std::string_view Get(std::uint32_t handle, std::uint32_t length) const {
+    return {blocks_[handle >> kBlockBits].get() + (handle & (kBlockBytes - 1)), length};
+  }
+  std::size_t MemoryBytes() const { return blocks_.size() * kBlockBytes; }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;
+};
+
+// Upper-case ASCII letters of eight bytes to lower case at once; other bytes unchanged.
+inline std::uint64_t LowerAscii8(std::uint64_t x) {
+  constexpr std::uint64_t k01 = 0x0101010101010101ULL;
+  constexpr std::uint64_t k80 = 0x8080808080808080ULL;
+  const std::uint64_t heptets = x & ~k80;
+  const std::uint64_t at_least_a = heptets + k01 * (0x80 - 'A');
+  const std::uint64_t beyond_z = heptets + k01 * (0x80 - 'Z' - 1);
+  const std::uint64_t upper = at_least_a & ~beyond_z & ~x & k80;
+  return x | (upper >> 2);
+}
+
+inline std::uint64_t MixWord(std::uint64_t h, std::uint64_t word) {
+  h = (h ^ word) * 0xFF51AFD7ED558CCDULL;
+  return h ^ (h >> 32);
+}
+
+// A 64-bit hash of `n` bytes; with `kFoldCase` ASCII letters hash as lower case, so
+// HashBytes<true>("Evil.Example") == HashBytes<false>("evil.example").
+template <bool kFoldCase>
+std::uint64_t HashBytes(const char* p, std::size_t n) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    h = MixWord(h, kFoldCase ? LowerAscii8(word) : word);
+  }
+  if (i < n) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p + i, n - i);
+    h = MixWord(h, kFoldCase ? LowerAscii8(word) : word);
+  }
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
+}
+inline std::uint64_t Hash(std::string_view s) { return HashBytes<false>(s.data(), s.size()); }
+inline std::uint64_t HashFolded(std::string_view s) { return HashBytes<true>(s.data(), s.size()); }
+
+// Open addressing with linear probing: 8 bytes a slot (32-bit tag from the hash, 32-bit
+// value), kept at most half full. Values with equal hashes may repeat; Find returns the
+// first value whose tag matches and that `equal(value)` accepts. Not thread-safe for
+// writes; concurrent Find calls are safe.
+class HashIndex {
+ public:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+  // Sizes an empty table for `count` values without growing.
+  void Reserve(std::size_t count) {
+    if (size_ != 0) return;
+    std::size_t capacity = 16;
+    while (capacity < count * 2) capacity *= 2;
+    if (capacity > slots_.size()) Resize(capacity, nullptr);
+  }
+
+  // `hash_of(value)` recomputes a stored value's hash when the table grows.
+  template <typename HashOf>
+  void Insert(std::uint64_t hash, std::uint32_t value, const HashOf& hash_of) {
+    if ((size_ + 1) * 2 > slots_.size()) {
+      Resize(slots_.empty() ? 16 : slots_.size() * 2, [&](std::uint32_t v) { return hash_of(v); });
+    }
+    Place(hash, value);
+    ++size_;
+  }
+
+  template <typename Equal>
+  std::uint32_t Find(std::uint64_t hash, const Equal& equal) const {
+    if (slots_.empty()) return kNone;
+    const std::uint32_t tag = TagOf(hash);
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.tag == 0) return kNone;
+      if (slot.tag == tag && equal(slot.value)) return slot.value;
+    }
+  }
+
+  std::size_t size() const { return size_; }
+  std::size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;  // 0: empty
+    std::uint32_t value = 0;
+  };
+  static std::uint32_t TagOf(std::uint64_t hash) {
+    return static_cast<std::uint32_t>(hash >> 32) | 1u;
+  }
+  void Place(std::uint64_t hash, std::uint32_t value) {
+    std::size_t i = hash & mask_;
+    while (slots_[i].tag != 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{TagOf(hash), value};
+  }
+  template <typename HashOf>
+  void Resize(std::size_t capacity, const HashOf& hash_of) {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
+    if constexpr (!std::is_same_v<HashOf, std::nullptr_t>) {
+      for (const Slot& slot : old) {
+        if (slot.tag != 0) Place(hash_of(slot.value), slot.value);
+      }
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+// A Bloom filter whose k = 4 bits for a key all sit in one 64-bit word, so a probe is one
+// memory access. About 14-28 bits per key: roughly 1% false positives.
+class BlockedBloom {
+ public:
+  void Init(std::size_t keys) {
+    std::size_t words = 1024;
+    while (words * 64 < keys * 14) words *= 2;
+    words_.assign(words, 0);
+    shift_ = 64;
+    for (std::size_t w = words; w > 1; w /= 2) --shift_;
+  }
+  void Add(std::uint64_t hash) { words_[hash >> shift_] |= MaskOf(hash); }
+  bool MayContain(std::uint64_t hash) const {
+    const std::uint64_t mask = MaskOf(hash);
+    return (words_[hash >> shift_] & mask) == mask;
+  }
+  std::size_t MemoryBytes() const { return words_.capacity() * 8; }
+
+ private:
+  static std::uint64_t MaskOf(std::uint64_t hash) {
+    return (1ULL << (hash & 63)) | (1ULL << ((hash >> 6) & 63)) | (1ULL << ((hash >> 12) & 63)) |
+           (1ULL << ((hash >> 18) & 63));
+  }
+  std::vector<std::uint64_t> words_;
+  int shift_ = 64;
+};
+
+}  // namespace fincyber::detect::internal

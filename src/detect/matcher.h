@@ -1,0 +1,181 @@
+// The indicator matcher: a set of indicators compiled once (MatcherBuilder) into an
+// immutable Matcher, and a RecordMatcher per thread that finds which indicators a log
+// record satisfies. Pure: no I/O, no clock.
+//
+// What an observable matches in a record (values normalised as stix/observable.h says):
+// - domain: a host name in the record equal to it or ending in "." + it, so
+//   "evil.example" matches "a.evil.example" but never "notevil.example" (a host name is a
+//   run of letters, digits, '-', '_', '.' and non-ASCII bytes; non-ASCII names go through
+//   IDNA). A single-label domain ("zip") matches the last label of host names.
+// - url: a URL in the record ("scheme://host..." up to a space, quote, '<', '>', '`' or
+//   '\') whose normal form equals it; trailing sentence punctuation is tried without.
+// - ipv4/ipv6: an address in the record inside the range (a single address is a range of
+//   one); "::ffff:a.b.c.d" is the IPv4 address a.b.c.d. Dotted quads with leading zeros
+//   are not addresses (see stix/observable.h).
+// - email: "local@domain" in the record, the local part as written (case-sensitive), the
+//   domain normalised; the local part is the run of RFC 5322 atom characters before '@'
+//   except "=/'`{|}", which logs use as separators.
+// - hash: a run of exactly 32, 40, 56, 64, 96 or 128 hex digits, any case, with no
+//   letter or digit on either side, so a hash inside a longer hex string never matches.
+// A pattern is compiled when it can be decided on one record: comparisons joined by
+// AND/OR inside one observation, and observations joined by OR. Each comparison is
+// `=`, `IN` or `ISSUBSET` on one of the kinds above. A comparison that cannot be decided
+// on a log record (a file name, `!=`, `MATCHES`, ...) is false: left out of an OR, it makes
+// an AND false; an indicator that can never match is not used. FOLLOWEDBY, WITHIN,
+// REPEATS, START/STOP and AND between observations need state across records: such
+// indicators are not used. Every indicator not used, or used in part, is reported by id
+// in the LoadReport.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/json.h"
+#include "base/result.h"
+#include "stix/observable.h"
+
+namespace fincyber::detect {
+
+namespace internal {
+struct Compiled;
+}
+
+// How a value of a structured record (a JSON field, a Zeek column) is read.
+enum class ValueKind { kText, kUrl, kDomain, kIp, kEmail, kHash };
+
+// One indicator not used, or used only in part, and why.
+struct LoadWarning {
+  std::string indicator_id;
+  std::string message;
+};
+
+struct LoadReport {
+  static constexpr std::size_t kMaxWarnings = 1000;
+
+  std::uint64_t indicators = 0;  // compiled and used
+  std::uint64_t domains = 0;     // distinct observables compiled, by kind
+  std::uint64_t urls = 0;
+  std::uint64_t ip_ranges = 0;  // addresses and CIDR ranges, IPv4 and IPv6
+  std::uint64_t emails = 0;
+  std::uint64_t hashes = 0;
+  std::uint64_t invalid = 0;            // not used: bad pattern or no usable value
+  std::uint64_t needs_state = 0;        // not used: FOLLOWEDBY, WITHIN, REPEATS, ...
+  std::uint64_t partly_used = 0;        // used without some comparisons
+  std::uint64_t not_stix_patterns = 0;  // indicators with another pattern_type
+  std::uint64_t revoked_or_expired = 0;
+  std::uint64_t superseded = 0;  // an older version of an indicator also given
+  std::vector<LoadWarning> warnings;  // the first kMaxWarnings
+  std::uint64_t warnings_dropped = 0;
+};
+
+// A compiled indicator set. Immutable and thread-safe: share one between threads, each
+// with its own RecordMatcher.
+class Matcher {
+ public:
+  explicit Matcher(std::unique_ptr<internal::Compiled> compiled);
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  std::size_t indicator_count() const;
+  std::string_view IndicatorId(std::uint32_t indicator) const;
+  std::size_t observable_count() const;
+  stix::ObservableKind ObservableKind(std::uint32_t observable) const;
+  std::string_view ObservableValue(std::uint32_t observable) const;  // normalised
+  // Resident size of the compiled tables and strings.
+  std::size_t MemoryBytes() const;
+
+  const internal::Compiled& compiled() const { return *compiled_; }
+
+ private:
+  std::unique_ptr<internal::Compiled> compiled_;
+};
+
+// Collects indicators and compiles them. Not thread-safe.
+class MatcherBuilder {
+ public:
+  MatcherBuilder();
+  ~MatcherBuilder();
+  MatcherBuilder(const MatcherBuilder&) = delete;
+  MatcherBuilder& operator=(const MatcherBuilder&) = delete;
+
+  // One object of a STIX bundle. Indicators with pattern_type "stix" are compiled;
+  // revoked indicators and those whose valid_until is not after `now_millis` (Unix ms)
+  // are counted and left out; when an id repeats, the version with the latest
+  // `modified` is used. Other object types are ignored.
+  void AddStixObject(const Json& object, std::int64_t now_millis);
+  // A STIX pattern of an indicator. Problems go to the report, naming the indicator.
+  void AddPattern(std::string_view indicator_id, std::string_view pattern);
+  // One observable of an indicator (a CSV row). Several for the same id are alternatives
+  // (OR), as in a CSV export with one row per observable.
+  void AddObservable(std::string_view indicator_id, const stix::Observable& observable);
+  // A problem a loader found with an indicator (e.g. a CSV row), reported with the rest.
+  void Warn(std::string_view indicator_id, std::string message);
+
+  const LoadReport& report() const { return report_; }
+
+  // InvalidArgument when no indicator is usable. The builder is empty afterwards.
+  Result<std::unique_ptr<const Matcher>> Build();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  LoadReport report_;
+};
+
+// One indicator satisfied by a record.
+struct IndicatorHit {
+  std::uint32_t indicator = 0;   // Matcher::IndicatorId
+  std::uint32_t observable = 0;  // the observable found (the first, for compound patterns)
+  std::uint32_t offset = 0;      // of the text that matched, within the record
+  std::uint32_t length = 0;
+};
+
+// Finds indicators in one record at a time; reusable. One per thread; the Matcher must
+// outlive it.
+class RecordMatcher {
+ public:
+  explicit RecordMatcher(const Matcher& matcher);
+  ~RecordMatcher();
+
+  // Starts a new record.
+  void Reset();
+  // Free text (a log line, a field): host names, URLs, addresses, e-mail addresses and
+  // hashes are found wherever they are. `offset` is added to reported offsets. When
+  // `located` is false the text is not a slice of the record (a decoded JSON string, a
+  // URL put together from fields): hits report `offset` and length 0. Texts up to 4 GiB.
+  void AddText(std::string_view text, std::uint32_t offset = 0, bool located = true);
+  // A value known to be of one kind (a JSON field mapped as url, say): besides what free
+  // text finds in it, the whole value is normalised and looked up as that kind.
+  void AddValue(ValueKind kind, std::string_view value, std::uint32_t offset = 0,
+                bool located = true);
+  // True when no observable was found since Reset (most records).
+  bool empty() const { return found_.empty(); }
+  // The indicators the record satisfies, each once, in the order first found.
+  const std::vector<IndicatorHit>& Resolve();
+
+ private:
+  struct Found {
+    std::uint32_t observable;
+    std::uint32_t offset;
+    std::uint32_t length;
+  };
+  friend class TextScan;
+  void Emit(std::uint32_t observable, std::uint32_t offset, std::uint32_t length);
+  bool Evaluate(std::uint32_t node) const;
+
+  const internal::Compiled& compiled_;
+  std::vector<Found> found_;
+  std::vector<IndicatorHit> hits_;
+  std::vector<IndicatorHit> compound_;  // hits of compound patterns, not yet evaluated
+  // Per indicator / observable, the record number that last reported / found it, so that
+  // deduplication costs O(1) whatever the number of hits in a record.
+  std::vector<std::uint32_t> indicator_seen_;
+  std::vector<std::uint32_t> observable_seen_;
+  std::uint32_t record_ = 1;
+};
+
+}  // namespace fincyber::detect

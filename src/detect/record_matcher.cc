@@ -1,0 +1,611 @@
+// Finding observables in a record. The text is read 16 bytes at a time (SSE2, part of
+// every x86-64 CPU) for the few bytes that can start a candidate: '.' (host names, IPv4),
+// ':' (IPv6, only when IPv6 indicators exist) and blocks of 16 hex digits (hashes, only
+// when hash indicators exist: any run of 32 or more hex digits holds a whole block). Only
+// the token around such a byte is looked at, and a host name costs one probe of a Bloom
+// filter over the last two labels of every indicator host before anything exact is done.
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "detect/internal/compiled.h"
+#include "detect/matcher.h"
+
+namespace fincyber::detect {
+namespace {
+
+using internal::Compiled;
+using internal::kNone;
+
+enum : std::uint8_t {
+  kHostChar = 1,   // letters, digits, '-', '_', '.', non-ASCII bytes
+  kHighByte = 2,   // >= 0x80
+  kHexChar = 4,    // 0-9 a-f A-F
+  kAlnum = 8,      // ASCII letters and digits
+  kLocalChar = 16,  // e-mail local part (RFC 5322 atext and '.', without "=/'`{|}")
+  kUrlChar = 32,   // inside a URL in free text
+  kDigit = 64,
+  kSchemeChar = 128,  // letters, digits, '+', '-', '.'
+};
+
+constexpr std::array<std::uint8_t, 256> MakeClasses() {
+  std::array<std::uint8_t, 256> classes{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t k = 0;
+    const bool digit = c >= '0' && c <= '9';
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (digit || alpha || c == '-' || c == '_' || c == '.' || c >= 0x80) k |= kHostChar;
+    if (c >= 0x80) k |= kHighByte;
+    if (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) k |= kHexChar;
+    if (digit || alpha) k |= kAlnum | kSchemeChar;
+    if (digit) k |= kDigit;
+    if (c == '+' || c == '-' || c == '.') k |= kSchemeChar;
+    if (digit || alpha || (c != 0 && std::string_view("!#$%&*+-?^_~.").find(static_cast<char>(c)) !=
+                                         std::string_view::npos)) {
+      k |= kLocalChar;
+    }
+    if (c > 0x20 && c != 0x7F && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`' &&
+        c != '\\') {
+      k |= kUrlChar;
+    }
+    classes[static_cast<std::size_t>(c)] = k;
+  }
+  return classes;
+}
+constexpr std::array<std::uint8_t, 256> kClass = MakeClasses();
+
+inline std::uint8_t ClassOf(unsigned char c) { return kClass[c]; }
+inline bool IsAsciiLetter(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline char LowerAscii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+constexpr std::size_t kMaxDomainBytes = 253;
+constexpr std::size_t kMaxUrlBytes = 16 * 1024;
+constexpr std::string_view kTrailingPunctuation = ".,;:!?)]}";
+
+// Strict dotted quad, as stix/observable.h reads one: no leading zeros.
+bool ParseDottedQuad(const unsigned char* p, std::size_t n, std::uint32_t* out) {
+  std::uint32_t address = 0;
+  std::size_t i = 0;
+  for (int octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (i >= n || p[i] != '.') return false;
+      ++i;
+    }
+    const std::size_t start = i;
+    std::uint32_t value = 0;
+    while (i < n && i - start < 3 && (ClassOf(p[i]) & kDigit)) value = value * 10 + (p[i++] - '0');
+    if (i == start || value > 255 || (i - start > 1 && p[start] == '0')) return false;
+    address = (address << 8) | value;
+  }
+  if (i != n) return false;
+  *out = address;
+  return true;
+}
+
+struct BlockMasks {
+  std::uint32_t dots = 0;
+  std::uint32_t colons = 0;
+  bool all_hex = false;
+};
+
+#ifdef __SSE2__
+inline BlockMasks MasksOf(const unsigned char* block, bool want_colons, bool want_hex) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+  BlockMasks masks;
+  masks.dots = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+  if (want_colons) {
+    masks.colons =
+        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+  }
+  if (want_hex) {
+    // Unsigned range checks: (x - lo) <= (hi - lo) as bytes.
+    const __m128i digit_offset = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i digit =
+        _mm_cmpeq_epi8(_mm_min_epu8(digit_offset, _mm_set1_epi8(9)), digit_offset);
+    const __m128i letter_offset = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                               _mm_set1_epi8('a'));
+    const __m128i letter =
+        _mm_cmpeq_epi8(_mm_min_epu8(letter_offset, _mm_set1_epi8(5)), letter_offset);
+    masks.all_hex = _mm_movemask_epi8(_mm_or_si128(digit, letter)) == 0xFFFF;
+  }
+  return masks;
+}
+#else
+inline BlockMasks MasksOf(const unsigned char* block, bool want_colons, bool want_hex) {
+  BlockMasks masks;
+  bool all_hex = true;
+  for (std::uint32_t i = 0; i < 16; ++i) {
+    if (block[i] == '.') masks.dots |= 1u << i;
+    if (want_colons && block[i] == ':') masks.colons |= 1u << i;
+    all_hex = all_hex && (ClassOf(block[i]) & kHexChar);
+  }
+  masks.all_hex = want_hex && all_hex;
+  return masks;
+}
+#endif
+
+}  // namespace
+
+// One pass over one text, reporting observables to a RecordMatcher.
+class TextScan {
+ public:
+  TextScan(const Compiled& compiled, RecordMatcher& out, std::string_view text,
+           std::uint32_t base, bool located)
+      : c_(compiled),
+        out_(out),
+        p_(reinterpret_cast<const unsigned char*>(text.data())),
+        n_(text.size()),
+        base_(base),
+        located_(located) {}
+
+  void Run() {
+    const bool want_colons = c_.has_ipv6;
+    const bool want_hex = c_.has_hashes;
+    std::size_t i = 0;
+    for (; i + 16 <= n_; i += 16) {
+      const BlockMasks masks = MasksOf(p_ + i, want_colons, want_hex);
+      if ((masks.dots | masks.colons) != 0 || masks.all_hex) OnBlock(i, masks);
+    }
+    if (i < n_) {
+      unsigned char tail[16] = {};
+      std::memcpy(tail, p_ + i, n_ - i);
+      const BlockMasks masks = MasksOf(tail, want_colons, false);
+      if ((masks.dots | masks.colons) != 0) OnBlock(i, masks);
+    }
+    if (c_.has_unusual_url_hosts) FindUnusualUrls();
+  }
+
+  // The whole text is one value of a kind.
+  void LookupUrl(std::size_t begin, std::size_t end) {
+    const std::string_view text(reinterpret_cast<const char*>(p_) + begin, end - begin);
+    auto normal = stix::NormaliseObservable("url", "value", text);
+    if (!normal.ok()) return;
+    const std::string& value = normal->value;
+    const std::uint32_t found = c_.url_index.Find(internal::Hash(value), [&](std::uint32_t o) {
+      return c_.Text(c_.observables[o].value) == value;
+    });
+    if (found != kNone) Emit(found, begin, end);
+  }
+
+  void LookupEmail(std::string_view address, std::size_t begin, std::size_t end) {
+    const std::uint32_t found = c_.email_index.Find(internal::Hash(address), [&](std::uint32_t o) {
+      return c_.Text(c_.observables[o].value) == address;
+    });
+    if (found != kNone) Emit(found, begin, end);
+  }
+
+  void LookupAddress(const std::array<unsigned char, 16>& address, std::size_t begin,
+                     std::size_t end) {
+    static constexpr std::array<unsigned char, 12> kMapped = {0, 0, 0, 0, 0, 0,
+                                                              0, 0, 0, 0, 0xFF, 0xFF};
+    if (std::equal(kMapped.begin(), kMapped.end(), address.begin())) {
+      LookupIpv4((std::uint32_t{address[12]} << 24) | (std::uint32_t{address[13]} << 16) |
+                     (std::uint32_t{address[14]} << 8) | address[15],
+                 begin, end);
+      return;
+    }
+    for (const std::uint32_t prefix : c_.ipv6_prefixes) {
+      const auto network = internal::MaskIpv6(address, prefix);
+      std::uint32_t e = c_.ipv6_index.Find(internal::HashIpv6Key(network, prefix),
+                                           [&](std::uint32_t i) {
+                                             return c_.ipv6[i].network == network &&
+                                                    c_.ipv6[i].prefix == prefix;
+                                           });
+      for (; e != kNone; e = c_.ipv6[e].next) Emit(c_.ipv6[e].observable, begin, end);
+    }
+  }
+
+  void LookupIpv4(std::uint32_t address, std::size_t begin, std::size_t end) {
+    for (const std::uint32_t o : c_.ipv4_everything) Emit(o, begin, end);
+    if (c_.ipv4_prefixes_by_block.empty()) return;
+    std::uint32_t prefixes = c_.ipv4_prefixes_by_block[address >> 16];
+    while (prefixes != 0) {
+      const auto prefix = static_cast<std::uint32_t>(__builtin_ctz(prefixes)) + 1;
+      prefixes &= prefixes - 1;
+      const std::uint32_t network = internal::MaskIpv4(address, prefix);
+      std::uint32_t e = c_.ipv4_index.Find(
+          internal::HashIpv4Key(internal::Ipv4Key(network, prefix)), [&](std::uint32_t i) {
+            return c_.ipv4[i].network == network && c_.ipv4[i].prefix == prefix;
+          });
+      for (; e != kNone; e = c_.ipv4[e].next) Emit(c_.ipv4[e].observable, begin, end);
+    }
+  }
+
+ private:
+  void Emit(std::uint32_t observable, std::size_t begin, std::size_t end) {
+    if (!located_) {
+      out_.Emit(observable, base_, 0);
+      return;
+    }
+    out_.Emit(observable, base_ + static_cast<std::uint32_t>(begin),
+              static_cast<std::uint32_t>(end - begin));
+  }
+
+  void OnBlock(std::size_t at, const BlockMasks& masks) {
+    for (std::uint32_t dots = masks.dots; dots != 0; dots &= dots - 1) {
+      const std::size_t dot = at + static_cast<std::size_t>(__builtin_ctz(dots));
+      if (dot >= covered_host_) HostTokenAround(dot);
+    }
+    for (std::uint32_t colons = masks.colons; colons != 0; colons &= colons - 1) {
+      const std::size_t colon = at + static_cast<std::size_t>(__builtin_ctz(colons));
+      if (colon >= covered_ipv6_) Ipv6Around(colon);
+    }
+    if (masks.all_hex && at >= covered_hex_) HashAround(at);
+  }
+
+  void HostTokenAround(std::size_t dot) {
+    std::size_t begin = dot;
+    std::size_t end = dot + 1;
+    std::uint8_t seen = 0;
+    while (begin > 0) {
+      const std::uint8_t k = ClassOf(p_[begin - 1]);
+      if (!(k & kHostChar)) break;
+      seen |= k;
+      --begin;
+    }
+    while (end < n_) {
+      const std::uint8_t k = ClassOf(p_[end]);
+      if (!(k & kHostChar)) break;
+      seen |= k;
+      ++end;
+    }
+    covered_host_ = end;
+    while (begin < end && p_[begin] == '.') ++begin;
+    while (end > begin && p_[end - 1] == '.') --end;
+    if (end - begin < 2) return;
+    std::size_t last_dot = end;
+    while (last_dot > begin && p_[last_dot - 1] != '.') --last_dot;
+    if (last_dot == begin) {  // one label, e.g. "evil." at the end of a sentence
+      if (c_.has_single_label_domains && !(seen & kHighByte)) {
+        DomainName(reinterpret_cast<const char*>(p_) + begin, end - begin, begin, end);
+      }
+      return;
+    }
+    bool numeric_last_label = true;
+    for (std::size_t i = last_dot; i < end && numeric_last_label; ++i) {
+      numeric_last_label = ClassOf(p_[i]) & kDigit;
+    }
+    if (numeric_last_label) {
+      Ipv4Token(begin, end);
+    } else if (seen & kHighByte) {
+      InternationalName(begin, end);
+    } else {
+      DomainName(reinterpret_cast<const char*>(p_) + begin, end - begin, begin, end);
+    }
+  }
+
+  void InternationalName(std::size_t begin, std::size_t end) {
+    const std::string_view text(reinterpret_cast<const char*>(p_) + begin, end - begin);
+    auto normal = stix::NormaliseObservable("domain-name", "value", text);
+    if (normal.ok()) {
+      DomainName(normal->value.data(), normal->value.size(), begin, end);
+      return;
+    }
+    // Not a name (binary, invalid UTF-8): the ASCII labels after the last bad byte may be.
+    std::size_t ascii = end;
+    while (ascii > begin && !(ClassOf(p_[ascii - 1]) & kHighByte)) --ascii;
+    while (ascii < end && p_[ascii] != '.') ++ascii;
+    if (end - ascii < 3) return;
+    ++ascii;
+    if (std::memchr(p_ + ascii, '.', end - ascii) == nullptr && !c_.has_single_label_domains) {
+      return;
+    }
+    DomainName(reinterpret_cast<const char*>(p_) + ascii, end - ascii, ascii, end);
+  }
+
+  // `name`, `length`: the host name as ASCII (any case); [begin, end) where it is in the
+  // text, for reporting and for the URL or e-mail address around it.
+  void DomainName(const char* name, std::size_t length, std::size_t begin, std::size_t end) {
+    bool whole = true;
+    if (length > kMaxDomainBytes) {  // keep the labels of the last 253 bytes
+      const char* cut = name + length - kMaxDomainBytes;
+      const char* dot = static_cast<const char*>(std::memchr(cut, '.', kMaxDomainBytes));
+      if (dot == nullptr) return;
+      length -= static_cast<std::size_t>(dot + 1 - name);
+      name = dot + 1;
+      whole = false;
+    }
+    const char* name_end = name + length;
+    const char* last_label = name_end;
+    while (last_label > name && last_label[-1] != '.') --last_label;
+    const char* two_labels = last_label;
+    if (two_labels > name) {
+      --two_labels;
+      while (two_labels > name && two_labels[-1] != '.') --two_labels;
+    }
+    bool maybe = c_.host_bloom.MayContain(
+        internal::HashBytes<true>(two_labels, static_cast<std::size_t>(name_end - two_labels)));
+    if (!maybe && c_.has_single_label_domains && last_label != two_labels) {
+      maybe = c_.host_bloom.MayContain(
+          internal::HashBytes<true>(last_label, static_cast<std::size_t>(name_end - last_label)));
+    }
+    if (!maybe) return;
+    char lower[kMaxDomainBytes];
+    for (std::size_t i = 0; i < length; ++i) lower[i] = LowerAscii(name[i]);
+    for (std::size_t start = length; start-- > 0;) {
+      if (start > 0 && lower[start - 1] != '.') continue;
+      const std::string_view suffix(lower + start, length - start);
+      const std::uint32_t h = FindHost(suffix);
+      if (h == kNone) continue;
+      const internal::HostEntry& host = c_.hosts[h];
+      if (host.domain != kNone) Emit(host.domain, begin, end);
+      if (start == 0 && whole) {
+        if (host.url_host) UrlAround(begin, end);
+        if (host.email_domain) EmailAround(begin, end, suffix);
+      }
+    }
+  }
+
+  std::uint32_t FindHost(std::string_view name) const {
+    return c_.host_index.Find(internal::Hash(name), [&](std::uint32_t h) {
+      return c_.Text(c_.hosts[h].name) == name;
+    });
+  }
+
+  void Ipv4Token(std::size_t begin, std::size_t end) {
+    std::uint32_t address = 0;
+    if (!ParseDottedQuad(p_ + begin, end - begin, &address)) return;
+    if (c_.has_ip_url_hosts && PrecededByAuthority(begin)) {
+      const std::uint32_t h =
+          FindHost(std::string_view(reinterpret_cast<const char*>(p_) + begin, end - begin));
+      if (h != kNone && c_.hosts[h].url_host) UrlAround(begin, end);
+    }
+    LookupIpv4(address, begin, end);
+  }
+
+  bool PrecededByAuthority(std::size_t host_begin) const {
+    return host_begin >= 3 && p_[host_begin - 1] == '/' && p_[host_begin - 2] == '/' &&
+           p_[host_begin - 3] == ':';
+  }
+
+  // The URL whose host is at [host_begin, host_end), if "scheme://" precedes it.
+  void UrlAround(std::size_t host_begin, std::size_t host_end) {
+    if (!PrecededByAuthority(host_begin)) return;
+    std::size_t begin = host_begin - 3;
+    while (begin > 0 && (ClassOf(p_[begin - 1]) & kSchemeChar)) --begin;
+    while (begin < host_begin - 3 && !IsAsciiLetter(p_[begin])) ++begin;
+    if (begin == host_begin - 3) return;
+    std::size_t end = host_end;
+    while (end < n_ && end - begin < kMaxUrlBytes && (ClassOf(p_[end]) & kUrlChar)) ++end;
+    const std::size_t found_before = found_count();
+    LookupUrl(begin, end);
+    if (found_count() != found_before) return;
+    std::size_t trimmed = end;
+    while (trimmed > host_end && kTrailingPunctuation.find(static_cast<char>(p_[trimmed - 1])) !=
+                                     std::string_view::npos) {
+      --trimmed;
+    }
+    if (trimmed != end) LookupUrl(begin, trimmed);
+  }
+
+  std::size_t found_count() const { return out_.found_.size(); }
+
+  void EmailAround(std::size_t domain_begin, std::size_t domain_end, std::string_view domain) {
+    if (domain_begin < 2 || p_[domain_begin - 1] != '@') return;
+    std::size_t begin = domain_begin - 1;
+    while (begin > 0 && (ClassOf(p_[begin - 1]) & kLocalChar)) --begin;
+    const std::size_t local_length = domain_begin - 1 - begin;
+    if (local_length == 0 || local_length > 64) return;
+    std::string address(reinterpret_cast<const char*>(p_) + begin, local_length);
+    address.push_back('@');
+    address.append(domain);
+    LookupEmail(address, begin, domain_end);
+  }
+
+  void Ipv6Around(std::size_t colon) {
+    auto part_of_address = [](unsigned char c) {
+      return (ClassOf(c) & kHexChar) || c == ':' || c == '.';
+    };
+    std::size_t begin = colon;
+    std::size_t end = colon + 1;
+    while (begin > 0 && part_of_address(p_[begin - 1])) --begin;
+    while (end < n_ && part_of_address(p_[end])) ++end;
+    covered_ipv6_ = end;
+    // A letter or digit right next to the run makes it part of a word.
+    if ((begin > 0 && (ClassOf(p_[begin - 1]) & kAlnum)) ||
+        (end < n_ && (ClassOf(p_[end]) & kAlnum))) {
+      return;
+    }
+    while (end > begin && p_[end - 1] == '.') --end;
+    if (end - begin >= 2 && p_[end - 1] == ':' && p_[end - 2] != ':') --end;
+    if (end - begin >= 2 && p_[begin] == ':' && p_[begin + 1] != ':') ++begin;
+    const std::size_t length = end - begin;
+    if (length < 2 || length > 45) return;
+    if (std::count(p_ + begin, p_ + end, ':') < 2) return;
+    char text[46];
+    std::memcpy(text, p_ + begin, length);
+    text[length] = '\0';
+    std::array<unsigned char, 16> address{};
+    if (inet_pton(AF_INET6, text, address.data()) != 1) return;
+    LookupAddress(address, begin, end);
+  }
+
+  void HashAround(std::size_t block) {
+    std::size_t begin = block;
+    std::size_t end = block + 16;
+    while (begin > 0 && (ClassOf(p_[begin - 1]) & kAlnum)) --begin;
+    while (end < n_ && (ClassOf(p_[end]) & kAlnum)) ++end;
+    covered_hex_ = end;
+    const std::size_t length = end - begin;
+    if (length != 32 && length != 40 && length != 56 && length != 64 && length != 96 &&
+        length != 128) {
+      return;
+    }
+    char lower[128];
+    for (std::size_t i = 0; i < length; ++i) {
+      if (!(ClassOf(p_[begin + i]) & kHexChar)) return;
+      lower[i] = LowerAscii(static_cast<char>(p_[begin + i]));
+    }
+    const std::string_view hex(lower, length);
+    const std::uint32_t found = c_.hash_index.Find(internal::Hash(hex), [&](std::uint32_t o) {
+      return c_.Text(c_.observables[o].value) == hex;
+    });
+    if (found != kNone) Emit(found, begin, end);
+  }
+
+  // URLs whose host has no dot ("http://intranet/") or is an IPv6 literal: the host-name
+  // pass does not see them, so every "://" is looked at.
+  void FindUnusualUrls() {
+    const char* text = reinterpret_cast<const char*>(p_);
+    for (std::size_t at = 0; at + 3 <= n_;) {
+      const void* hit = memmem(text + at, n_ - at, "://", 3);
+      if (hit == nullptr) return;
+      const auto host_begin = static_cast<std::size_t>(static_cast<const char*>(hit) - text) + 3;
+      at = host_begin;
+      std::size_t host_end = host_begin;
+      if (host_begin < n_ && p_[host_begin] == '[') {
+        while (host_end < n_ && p_[host_end] != ']' && host_end - host_begin < 48) ++host_end;
+        if (host_end >= n_ || p_[host_end] != ']') continue;
+        const std::string_view inside(text + host_begin + 1, host_end - host_begin - 1);
+        auto address = stix::NormaliseObservable("ipv6-addr", "value", inside);
+        ++host_end;
+        if (!address.ok()) continue;
+        const std::string host = "[" + address->value + "]";
+        const std::uint32_t h = FindHost(host);
+        if (h != kNone && c_.hosts[h].url_host) UrlAround(host_begin, host_end);
+        continue;
+      }
+      bool dotted = false;
+      while (host_end < n_ && (ClassOf(p_[host_end]) & kHostChar)) {
+        dotted = dotted || p_[host_end] == '.';
+        ++host_end;
+      }
+      if (dotted || host_end == host_begin || host_end - host_begin > 63) continue;
+      char lower[64];
+      for (std::size_t i = host_begin; i < host_end; ++i) {
+        lower[i - host_begin] = LowerAscii(static_cast<char>(p_[i]));
+      }
+      const std::string_view host(lower, host_end - host_begin);
+      if (!c_.host_bloom.MayContain(internal::Hash(host))) continue;
+      const std::uint32_t h = FindHost(host);
+      if (h != kNone && c_.hosts[h].url_host) UrlAround(host_begin, host_end);
+    }
+  }
+
+  const Compiled& c_;
+  RecordMatcher& out_;
+  const unsigned char* p_;
+  std::size_t n_;
+  std::uint32_t base_;
+  bool located_;
+  std::size_t covered_host_ = 0;
+  std::size_t covered_ipv6_ = 0;
+  std::size_t covered_hex_ = 0;
+};
+
+RecordMatcher::RecordMatcher(const Matcher& matcher)
+    : compiled_(matcher.compiled()),
+      indicator_seen_(compiled_.indicators.size(), 0),
+      observable_seen_(compiled_.observables.size(), 0) {}
+
+RecordMatcher::~RecordMatcher() = default;
+
+void RecordMatcher::Reset() {
+  found_.clear();
+  if (++record_ == 0) {  // wrapped: forget every mark
+    std::fill(indicator_seen_.begin(), indicator_seen_.end(), 0);
+    std::fill(observable_seen_.begin(), observable_seen_.end(), 0);
+    record_ = 1;
+  }
+}
+
+void RecordMatcher::Emit(std::uint32_t observable, std::uint32_t offset, std::uint32_t length) {
+  if (observable_seen_[observable] == record_) return;
+  observable_seen_[observable] = record_;
+  found_.push_back(Found{observable, offset, length});
+}
+
+void RecordMatcher::AddText(std::string_view text, std::uint32_t offset, bool located) {
+  TextScan(compiled_, *this, text, offset, located).Run();
+}
+
+void RecordMatcher::AddValue(ValueKind kind, std::string_view value, std::uint32_t offset,
+                             bool located) {
+  AddText(value, offset, located);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+    ++offset;
+  }
+  if (value.empty()) return;
+  TextScan scan(compiled_, *this, value, offset, located);
+  switch (kind) {
+    case ValueKind::kUrl:
+      scan.LookupUrl(0, value.size());
+      return;
+    case ValueKind::kEmail: {
+      auto address = stix::NormaliseObservable("email-addr", "value", value);
+      if (address.ok()) scan.LookupEmail(address->value, 0, value.size());
+      return;
+    }
+    case ValueKind::kIp: {
+      std::string_view address = value;
+      if (address.front() == '[' && address.find(']') != std::string_view::npos) {
+        address = address.substr(1, address.find(']') - 1);
+      }
+      auto v4 = stix::NormaliseObservable("ipv4-addr", "value", address);
+      auto v6 = v4.ok() ? v4 : stix::NormaliseObservable("ipv6-addr", "value", address);
+      if (!v6.ok() || v6->range_first != v6->range_last) return;
+      std::array<unsigned char, 16> bytes{};
+      std::copy(v6->range_first.begin(), v6->range_first.end(), bytes.begin());
+      scan.LookupAddress(bytes, 0, value.size());
+      return;
+    }
+    case ValueKind::kText:
+    case ValueKind::kDomain:
+    case ValueKind::kHash:
+      return;  // free text finds these whole values too
+  }
+}
+
+bool RecordMatcher::Evaluate(std::uint32_t node_index) const {
+  const internal::ExprNode& node = compiled_.exprs[node_index];
+  switch (node.op) {
+    case internal::ExprNode::Op::kObservable:
+      return observable_seen_[node.observable] == record_;
+    case internal::ExprNode::Op::kAnd:
+      return std::all_of(node.operands.begin(), node.operands.end(),
+                         [&](std::uint32_t operand) { return Evaluate(operand); });
+    case internal::ExprNode::Op::kOr:
+      return std::any_of(node.operands.begin(), node.operands.end(),
+                         [&](std::uint32_t operand) { return Evaluate(operand); });
+  }
+  return false;
+}
+
+const std::vector<IndicatorHit>& RecordMatcher::Resolve() {
+  hits_.clear();
+  compound_.clear();
+  for (const Found& found : found_) {
+    const std::uint32_t begin = compiled_.ref_begin[found.observable];
+    const std::uint32_t end = compiled_.ref_begin[found.observable + 1];
+    for (std::uint32_t r = begin; r < end; ++r) {
+      const std::uint32_t ref = compiled_.refs[r];
+      const std::uint32_t indicator = ref >> 1;
+      if (indicator_seen_[indicator] == record_) continue;
+      indicator_seen_[indicator] = record_;
+      const IndicatorHit hit{indicator, found.observable, found.offset, found.length};
+      if (ref & 1) {
+        compound_.push_back(hit);
+      } else {
+        hits_.push_back(hit);
+      }
+    }
+  }
+  for (const IndicatorHit& hit : compound_) {
+    if (Evaluate(compiled_.indicators[hit.indicator].expr)) hits_.push_back(hit);
+  }
+  return hits_;
+}
+
+}  // namespace fincyber::detect

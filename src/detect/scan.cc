@@ -1,0 +1,518 @@
+#include "detect/scan.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace fincyber::detect {
+namespace {
+
+constexpr std::size_t kReadBytes = std::size_t{4} << 20;
+constexpr std::size_t kFlushMatches = 256;
+
+std::string Describe(int error_number) { return std::strerror(error_number); }
+
+// A stream of bytes; Read returns 0 at the end.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual Result<std::size_t> Read(char* out, std::size_t capacity) = 0;
+};
+
+// A file descriptor from a position (pread for regular files, so threads can share one).
+class FileSource final : public ByteSource {
+ public:
+  FileSource(int fd, bool seekable, std::uint64_t position, std::atomic<std::uint64_t>* counter)
+      : fd_(fd), seekable_(seekable), position_(position), counter_(counter) {}
+
+  Result<std::size_t> Read(char* out, std::size_t capacity) override {
+    while (true) {
+      const ssize_t n = seekable_ ? ::pread(fd_, out, capacity, static_cast<off_t>(position_))
+                                  : ::read(fd_, out, capacity);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Unavailable("read failed: " + Describe(errno));
+      position_ += static_cast<std::uint64_t>(n);
+      if (counter_ != nullptr) counter_->fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+      return static_cast<std::size_t>(n);
+    }
+  }
+
+ private:
+  int fd_;
+  bool seekable_;
+  std::uint64_t position_;
+  std::atomic<std::uint64_t>* counter_;
+};
+
+// gzip (RFC 1952), several members one after another as `cat a.gz b.gz` makes them.
+class GzipSource final : public ByteSource {
+ public:
+  explicit GzipSource(ByteSource& raw) : raw_(raw), input_(kInputBytes) {}
+  ~GzipSource() override {
+    if (initialised_) inflateEnd(&stream_);
+  }
+
+  Result<std::size_t> Read(char* out, std::size_t capacity) override {
+    if (!initialised_) {
+      stream_ = {};
+      if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) return Internal("zlib inflateInit2 failed");
+      initialised_ = true;
+    }
+    stream_.next_out = reinterpret_cast<Bytef*>(out);
+    stream_.avail_out = static_cast<uInt>(std::min<std::size_t>(capacity, 1u << 30));
+    while (stream_.avail_out > 0 && !finished_) {
+      if (stream_.avail_in == 0) {
+        FC_ASSIGN_OR_RETURN(const std::size_t n, raw_.Read(input_.data(), input_.size()));
+        if (n == 0) {
+          if (member_started_) {
+            return InvalidArgument("truncated gzip data: the file ends inside a compressed stream");
+          }
+          finished_ = true;
+          break;
+        }
+        stream_.next_in = reinterpret_cast<Bytef*>(input_.data());
+        stream_.avail_in = static_cast<uInt>(n);
+      }
+      if (!member_started_) {
+        // Another member must start with the gzip magic; anything else is not gzip data.
+        if (stream_.avail_in >= 1 && stream_.next_in[0] != 0x1F) {
+          return InvalidArgument("data after the end of the gzip stream is not gzip");
+        }
+        member_started_ = true;
+      }
+      const int rc = inflate(&stream_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        member_started_ = false;
+        inflateReset(&stream_);
+        continue;
+      }
+      if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return InvalidArgument(std::string("corrupt gzip data: ") +
+                               (stream_.msg != nullptr ? stream_.msg : "inflate failed"));
+      }
+    }
+    return capacity - stream_.avail_out;
+  }
+
+ private:
+  static constexpr std::size_t kInputBytes = 256 * 1024;
+  ByteSource& raw_;
+  std::vector<char> input_;
+  z_stream stream_{};
+  bool initialised_ = false;
+  bool member_started_ = false;
+  bool finished_ = false;
+};
+
+struct LineStats {
+  std::uint64_t lines = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t over_long = 0;
+};
+
+// Calls on_line(line, offset) for each line of `source` (without '\n' and a '\r' before
+// it), `first_offset` being the offset of the first byte read. With `skip_partial`, the
+// bytes up to the first '\n' belong to the previous chunk. Lines starting at or after
+// `stop_at` are not read. Lines longer than max_line are counted, not passed.
+template <typename OnLine>
+Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t max_line,
+                   std::uint64_t first_offset, bool skip_partial, std::uint64_t stop_at,
+                   LineStats* stats, const OnLine& on_line) {
+  char* data = buffer.data();
+  const std::size_t capacity = buffer.size();
+  std::size_t filled = 0;
+  std::uint64_t buffer_offset = first_offset;
+  bool discarding = skip_partial;  // inside a line that is not ours or too long
+  auto emit = [&](std::size_t begin, std::size_t end) -> bool {  // false: past stop_at
+    const std::uint64_t offset = buffer_offset + begin;
+    if (offset >= stop_at) return false;
+    ++stats->lines;
+    stats->bytes += end - begin + 1;
+    if (end - begin > max_line) {
+      ++stats->over_long;
+      return true;
+    }
+    std::size_t content_end = end;
+    if (content_end > begin && data[content_end - 1] == '\r') --content_end;
+    on_line(std::string_view(data + begin, content_end - begin), offset);
+    return true;
+  };
+  while (true) {
+    FC_ASSIGN_OR_RETURN(const std::size_t n, source.Read(data + filled, capacity - filled));
+    filled += n;
+    const bool at_end = n == 0;
+    std::size_t position = 0;
+    while (position < filled) {
+      const void* newline = std::memchr(data + position, '\n', filled - position);
+      if (newline == nullptr) break;
+      const auto end = static_cast<std::size_t>(static_cast<const char*>(newline) - data);
+      if (discarding) {
+        discarding = false;
+      } else if (!emit(position, end)) {
+        return OkStatus();
+      }
+      position = end + 1;
+    }
+    if (at_end) {
+      if (position < filled && !discarding) emit(position, filled);
+      return OkStatus();
+    }
+    if (discarding) {
+      position = filled;
+    } else if (filled - position > max_line) {
+      // Too long to keep: count it now, then skip to its end.
+      if (!emit(position, filled)) return OkStatus();
+      discarding = true;
+      position = filled;
+    }
+    std::memmove(data, data + position, filled - position);
+    filled -= position;
+    buffer_offset += position;
+  }
+}
+
+bool IsGzipMagic(const unsigned char* bytes, std::size_t n) {
+  return n >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B;
+}
+
+// One unit of work: a whole input, or a byte range of a plain file.
+struct WorkItem {
+  std::size_t input = 0;
+  bool whole = true;
+  std::uint64_t chunk = 0;  // index of the range within its input
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+};
+
+struct InputState {
+  std::string path;
+  bool is_stdin = false;
+  bool seekable = false;
+  std::uint64_t size = 0;
+  std::uint64_t chunks = 0;     // 0: read whole
+  LogFormat chunk_format = LogFormat::kText;  // of a split file, decided before reading
+  std::uint64_t next_chunk_to_write = 0;
+  std::uint64_t line_base = 0;  // lines in the chunks already written
+  struct ChunkResult {
+    std::vector<Match> matches;
+    std::uint64_t lines = 0;
+  };
+  std::map<std::uint64_t, ChunkResult> finished;  // chunks done, waiting for earlier ones
+};
+
+class Scanner {
+ public:
+  Scanner(const Matcher& matcher, const std::vector<std::string>& inputs,
+          const ScanOptions& options, MatchSink& sink, const Clock& clock,
+          ScanProgress* progress)
+      : matcher_(matcher), options_(options), sink_(sink), clock_(clock), progress_(progress) {
+    summary_.inputs.resize(inputs.size());
+    states_.resize(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      summary_.inputs[i].name = inputs[i];
+      states_[i].path = inputs[i];
+      states_[i].is_stdin = inputs[i] == "-";
+    }
+  }
+
+  ScanSummary Run() {
+    Plan();
+    const int threads = std::max(1, std::min<int>(options_.threads, static_cast<int>(items_.size())));
+    std::vector<std::thread> workers;
+    for (int t = 1; t < threads; ++t) workers.emplace_back([this] { Work(); });
+    Work();
+    for (std::thread& worker : workers) worker.join();
+    for (const auto& [indicator, sighting] : sightings_) summary_.sightings.push_back(sighting);
+    std::sort(summary_.sightings.begin(), summary_.sightings.end(),
+              [](const IndicatorSighting& a, const IndicatorSighting& b) {
+                return a.indicator < b.indicator;
+              });
+    for (const InputSummary& input : summary_.inputs) {
+      summary_.bytes += input.bytes;
+      summary_.lines += input.lines;
+      summary_.over_long_lines += input.over_long_lines;
+      summary_.matches += input.matches;
+    }
+    return std::move(summary_);
+  }
+
+ private:
+  struct Worker {
+    explicit Worker(const Matcher& matcher, std::size_t buffer_bytes)
+        : record_matcher(matcher), buffer(buffer_bytes) {}
+    RecordMatcher record_matcher;
+    std::vector<char> buffer;
+    std::unordered_map<std::uint32_t, IndicatorSighting> sightings;
+  };
+
+  // Decides which inputs are split into ranges; opens nothing that stays open.
+  void Plan() {
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      InputState& state = states_[i];
+      if (state.is_stdin) {
+        items_.push_back(WorkItem{i});
+        continue;
+      }
+      struct stat info {};
+      if (::stat(state.path.c_str(), &info) != 0) {
+        summary_.inputs[i].error = NotFound("cannot read " + state.path + ": " + Describe(errno));
+        continue;
+      }
+      if (S_ISDIR(info.st_mode)) {
+        summary_.inputs[i].error = InvalidArgument(state.path + " is a directory");
+        continue;
+      }
+      state.seekable = S_ISREG(info.st_mode);
+      if (state.seekable) {
+        state.size = static_cast<std::uint64_t>(info.st_size);
+        total += state.size;
+      }
+      const bool splittable = state.seekable && options_.threads > 1 &&
+                              state.size > options_.chunk_bytes && PlainNonZeek(i);
+      if (!splittable) {
+        items_.push_back(WorkItem{i});
+        continue;
+      }
+      state.chunks = (state.size + options_.chunk_bytes - 1) / options_.chunk_bytes;
+      for (std::uint64_t c = 0; c < state.chunks; ++c) {
+        const std::uint64_t begin = c * options_.chunk_bytes;
+        items_.push_back(WorkItem{i, false, c, begin, std::min(state.size, begin + options_.chunk_bytes)});
+      }
+    }
+    if (progress_ != nullptr) progress_->bytes_total = total;
+  }
+
+  // A plain (not gzip) file whose format allows reading from the middle; sets its format.
+  bool PlainNonZeek(std::size_t input) {
+    const int fd = ::open(states_[input].path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    std::vector<char> head(64 * 1024);
+    const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+    ::close(fd);
+    if (n <= 0) return false;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(head.data());
+    if (IsGzipMagic(bytes, static_cast<std::size_t>(n))) return false;
+    std::string_view first(head.data(), static_cast<std::size_t>(n));
+    first = first.substr(0, first.find('\n'));
+    const LogFormat format =
+        options_.format == LogFormat::kAuto ? DetectLogFormat(first) : options_.format;
+    states_[input].chunk_format = format;
+    return format != LogFormat::kZeek;
+  }
+
+  void Work() {
+    Worker worker(matcher_, options_.max_line_bytes + kReadBytes);
+    while (true) {
+      std::size_t index = 0;
+      {
+        std::unique_lock lock(mutex_);
+        if (next_item_ >= items_.size()) break;
+        index = next_item_++;
+        const WorkItem& item = items_[index];
+        // Bound the results held for in-order writing: do not run far ahead of the
+        // oldest unwritten chunk of the same input.
+        const std::uint64_t window = 2 * static_cast<std::uint64_t>(std::max(1, options_.threads));
+        written_.wait(lock, [&] {
+          return item.whole || item.chunk < states_[item.input].next_chunk_to_write + window;
+        });
+      }
+      ScanItem(items_[index], worker);
+    }
+    std::lock_guard lock(mutex_);
+    for (const auto& [indicator, sighting] : worker.sightings) {
+      auto [it, inserted] = sightings_.try_emplace(indicator, sighting);
+      if (inserted) continue;
+      it->second.count += sighting.count;
+      it->second.first_millis = std::min(it->second.first_millis, sighting.first_millis);
+      it->second.last_millis = std::max(it->second.last_millis, sighting.last_millis);
+    }
+  }
+
+  void ScanItem(const WorkItem& item, Worker& worker) {
+    InputState& state = states_[item.input];
+    int fd = STDIN_FILENO;
+    if (!state.is_stdin) {
+      fd = ::open(state.path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        std::lock_guard lock(mutex_);
+        InputSummary& summary = summary_.inputs[item.input];
+        if (!summary.error) summary.error = NotFound("cannot read " + state.path + ": " + Describe(errno));
+        if (!item.whole) FinishChunk(state, item.chunk, {});
+        return;
+      }
+    }
+    std::atomic<std::uint64_t>* counter = progress_ ? &progress_->bytes_read : nullptr;
+    const bool skip_partial = !item.whole && item.begin > 0;
+    const std::uint64_t first = skip_partial ? item.begin - 1 : item.begin;
+    FileSource file(fd, state.seekable, first, counter);
+    std::unique_ptr<GzipSource> gzip;
+    ByteSource* source = &file;
+    std::vector<Match> matches;
+    LineStats stats;
+    std::optional<RecordReader> reader;
+    LogFormat format = options_.format;
+    if (!item.whole) format = state.chunk_format;
+    Status read = OkStatus();
+    PeekSource peek(file);
+    if (item.whole) {
+      // Peek at the first bytes: gzip is recognised by its magic number, not its name.
+      auto head = peek.Fill();
+      if (!head.ok()) {
+        read = std::move(head).error();
+      } else {
+        const bool is_gzip = IsGzipMagic(reinterpret_cast<const unsigned char*>(peek.data()), peek.size());
+        std::lock_guard lock(mutex_);
+        summary_.inputs[item.input].gzip = is_gzip;
+      }
+      source = &peek;
+      if (read.ok() && summary_gzip(item.input)) {
+        gzip = std::make_unique<GzipSource>(peek);
+        source = gzip.get();
+      }
+    }
+    auto on_line = [&](std::string_view line, std::uint64_t offset) {
+      if (!reader) {
+        if (format == LogFormat::kAuto) format = DetectLogFormat(line);
+        reader.emplace(format, options_.json_fields, options_.max_line_bytes);
+      }
+      RecordMatcher& rm = worker.record_matcher;
+      if (!reader->Read(line, rm) || rm.empty()) return;
+      const std::vector<IndicatorHit>& hits = rm.Resolve();
+      if (hits.empty()) return;
+      const std::optional<std::int64_t> log_time = reader->Time(line);
+      const std::int64_t seen = log_time ? *log_time : ToUnixMillis(clock_.Now());
+      for (const IndicatorHit& hit : hits) {
+        Match match;
+        match.input = item.input;
+        match.line = stats.lines;
+        match.offset = offset;
+        match.hit = hit;
+        match.record_truncated = line.size() > options_.record_bytes;
+        match.record.assign(line.substr(0, options_.record_bytes));
+        match.log_time_millis = log_time;
+        matches.push_back(std::move(match));
+        auto [it, inserted] = worker.sightings.try_emplace(
+            hit.indicator, IndicatorSighting{hit.indicator, 0, seen, seen});
+        ++it->second.count;
+        it->second.first_millis = std::min(it->second.first_millis, seen);
+        it->second.last_millis = std::max(it->second.last_millis, seen);
+      }
+      if (item.whole && matches.size() >= kFlushMatches) {
+        std::lock_guard lock(mutex_);
+        sink_.Write(matches);
+        matches.clear();
+      }
+    };
+    if (read.ok()) {
+      const std::uint64_t stop_at = item.whole ? UINT64_MAX : item.end;
+      read = ForEachLine(*source, worker.buffer, options_.max_line_bytes, first, skip_partial,
+                         stop_at, &stats, on_line);
+    }
+    if (!state.is_stdin) ::close(fd);
+    std::lock_guard lock(mutex_);
+    InputSummary& summary = summary_.inputs[item.input];
+    if (reader) summary.format = reader->format();
+    summary.bytes += stats.bytes;
+    summary.lines += stats.lines;
+    summary.over_long_lines += stats.over_long;
+    summary.matches += matches.size();
+    if (!read.ok() && !summary.error) summary.error = read.error();
+    if (item.whole) {
+      if (!matches.empty()) sink_.Write(matches);
+      return;
+    }
+    FinishChunk(state, item.chunk, InputState::ChunkResult{std::move(matches), stats.lines});
+  }
+
+  // Writes the chunks of an input that are now next in line. Called with mutex_ held.
+  void FinishChunk(InputState& state, std::uint64_t chunk, InputState::ChunkResult result) {
+    state.finished[chunk] = std::move(result);
+    while (!state.finished.empty() && state.finished.begin()->first == state.next_chunk_to_write) {
+      InputState::ChunkResult& next = state.finished.begin()->second;
+      for (Match& match : next.matches) match.line += state.line_base;
+      if (!next.matches.empty()) sink_.Write(next.matches);
+      state.line_base += next.lines;
+      state.finished.erase(state.finished.begin());
+      ++state.next_chunk_to_write;
+    }
+    written_.notify_all();
+  }
+
+  bool summary_gzip(std::size_t input) {
+    std::lock_guard lock(mutex_);
+    return summary_.inputs[input].gzip;
+  }
+
+  // Reads ahead a little so the first bytes can be looked at, then passes everything on.
+  class PeekSource final : public ByteSource {
+   public:
+    explicit PeekSource(ByteSource& inner) : inner_(inner) {}
+    Result<std::size_t> Fill() {
+      head_.resize(16);
+      std::size_t filled = 0;
+      while (filled < head_.size()) {
+        FC_ASSIGN_OR_RETURN(const std::size_t n, inner_.Read(head_.data() + filled, head_.size() - filled));
+        if (n == 0) break;
+        filled += n;
+      }
+      head_.resize(filled);
+      return filled;
+    }
+    const char* data() const { return head_.data(); }
+    std::size_t size() const { return head_.size(); }
+    Result<std::size_t> Read(char* out, std::size_t capacity) override {
+      if (position_ < head_.size()) {
+        const std::size_t n = std::min(capacity, head_.size() - position_);
+        std::memcpy(out, head_.data() + position_, n);
+        position_ += n;
+        return n;
+      }
+      return inner_.Read(out, capacity);
+    }
+
+   private:
+    ByteSource& inner_;
+    std::vector<char> head_;
+    std::size_t position_ = 0;
+  };
+
+  const Matcher& matcher_;
+  const ScanOptions& options_;
+  MatchSink& sink_;
+  const Clock& clock_;
+  ScanProgress* progress_;
+  std::vector<WorkItem> items_;
+  std::mutex mutex_;
+  std::condition_variable written_;
+  std::size_t next_item_ = 0;                // guarded by mutex_
+  std::vector<InputState> states_;           // chunk bookkeeping guarded by mutex_
+  ScanSummary summary_;                      // inputs guarded by mutex_
+  std::unordered_map<std::uint32_t, IndicatorSighting> sightings_;  // guarded by mutex_
+};
+
+}  // namespace
+
+bool ScanSummary::complete() const {
+  return std::none_of(inputs.begin(), inputs.end(),
+                      [](const InputSummary& input) { return input.error.has_value(); });
+}
+
+ScanSummary Scan(const Matcher& matcher, const std::vector<std::string>& inputs,
+                 const ScanOptions& options, MatchSink& sink, const Clock& clock,
+                 ScanProgress* progress) {
+  return Scanner(matcher, inputs, options, sink, clock, progress).Run();
+}
+
+}  // namespace fincyber::detect
