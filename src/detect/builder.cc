@@ -324,6 +324,18 @@ void MatcherBuilder::Warn(std::string_view indicator_id, std::string message) {
   report_.warnings.push_back(LoadWarning{std::string(indicator_id), std::move(message)});
 }
 
+void MatcherBuilder::Reserve(std::size_t indicators) {
+  State& state = *state_;
+  const std::size_t total = state.compiled->indicators.size() + indicators;
+  if (state.id_index.size() == 0) state.id_index.Reserve(total);
+  if (state.observable_index.size() == 0) state.observable_index.Reserve(total);
+  state.compiled->indicators.reserve(total);
+  state.compiled->observables.reserve(total);
+  state.first_link.reserve(total);
+  state.modified.reserve(total);
+  state.links.reserve(total);
+}
+
 void MatcherBuilder::AddObservable(std::string_view indicator_id,
                                    const stix::Observable& observable) {
   std::string why;

@@ -114,6 +114,8 @@ class MatcherBuilder {
   void AddObservable(std::string_view indicator_id, const stix::Observable& observable);
   // A problem a loader found with an indicator (e.g. a CSV row), reported with the rest.
   void Warn(std::string_view indicator_id, std::string message);
+  // Sizes the tables for about `indicators` more indicators, so they do not grow in steps.
+  void Reserve(std::size_t indicators);
 
   const LoadReport& report() const { return report_; }
 
@@ -176,6 +178,7 @@ class RecordMatcher {
   std::vector<std::uint32_t> indicator_seen_;
   std::vector<std::uint32_t> observable_seen_;
   std::uint32_t record_ = 1;
+  std::vector<std::uint64_t> bits_;  // TextScan's bitmaps, kept to avoid reallocating
 };
 
 }  // namespace fincyber::detect

@@ -93,30 +93,42 @@ bool ParseDottedQuad(const unsigned char* p, std::size_t n, std::uint32_t* out) 
 }
 
 struct BlockMasks {
+  std::uint32_t host = 0;  // kHostChar bytes
   std::uint32_t dots = 0;
+  std::uint32_t high = 0;  // bytes >= 0x80
+  std::uint32_t digits = 0;
   std::uint32_t colons = 0;
   bool all_hex = false;
 };
 
 #ifdef __SSE2__
+// Unsigned range test of every byte: lo <= x <= lo + span.
+inline __m128i InRange(__m128i v, char lo, char span) {
+  const __m128i offset = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(span)), offset);
+}
+
 inline BlockMasks MasksOf(const unsigned char* block, bool want_colons, bool want_hex) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+  const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  const __m128i letter = InRange(folded, 'a', 25);
+  const __m128i digit = InRange(v, '0', 9);
+  const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+  const __m128i dash_or_underscore =
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
   BlockMasks masks;
-  masks.dots = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+  masks.high = static_cast<std::uint32_t>(_mm_movemask_epi8(v));
+  masks.dots = static_cast<std::uint32_t>(_mm_movemask_epi8(dot));
+  masks.digits = static_cast<std::uint32_t>(_mm_movemask_epi8(digit));
+  masks.host = static_cast<std::uint32_t>(_mm_movemask_epi8(
+                   _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(dot, dash_or_underscore)))) |
+               masks.high;
   if (want_colons) {
     masks.colons =
         static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
   }
   if (want_hex) {
-    // Unsigned range checks: (x - lo) <= (hi - lo) as bytes.
-    const __m128i digit_offset = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-    const __m128i digit =
-        _mm_cmpeq_epi8(_mm_min_epu8(digit_offset, _mm_set1_epi8(9)), digit_offset);
-    const __m128i letter_offset = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-                                               _mm_set1_epi8('a'));
-    const __m128i letter =
-        _mm_cmpeq_epi8(_mm_min_epu8(letter_offset, _mm_set1_epi8(5)), letter_offset);
-    masks.all_hex = _mm_movemask_epi8(_mm_or_si128(digit, letter)) == 0xFFFF;
+    masks.all_hex = _mm_movemask_epi8(_mm_or_si128(digit, InRange(folded, 'a', 5))) == 0xFFFF;
   }
   return masks;
 }
@@ -125,14 +137,27 @@ inline BlockMasks MasksOf(const unsigned char* block, bool want_colons, bool wan
   BlockMasks masks;
   bool all_hex = true;
   for (std::uint32_t i = 0; i < 16; ++i) {
+    const std::uint8_t k = ClassOf(block[i]);
+    if (k & kHostChar) masks.host |= 1u << i;
+    if (k & kHighByte) masks.high |= 1u << i;
     if (block[i] == '.') masks.dots |= 1u << i;
+    if (k & kDigit) masks.digits |= 1u << i;
     if (want_colons && block[i] == ':') masks.colons |= 1u << i;
-    all_hex = all_hex && (ClassOf(block[i]) & kHexChar);
+    all_hex = all_hex && (k & kHexChar);
   }
   masks.all_hex = want_hex && all_hex;
   return masks;
 }
 #endif
+
+// Bits [begin, end) of word `w` of a bitmap.
+inline std::uint64_t RangeMask(std::size_t w, std::size_t begin, std::size_t end) {
+  const std::size_t lo = w * 64;
+  std::uint64_t mask = ~0ULL;
+  if (begin > lo) mask &= ~0ULL << (begin - lo);
+  if (end < lo + 64) mask &= (1ULL << (end - lo)) - 1;
+  return mask;
+}
 
 }  // namespace
 
@@ -148,19 +173,53 @@ class TextScan {
         base_(base),
         located_(located) {}
 
+  // Two passes: bitmaps of host-name bytes, dots, non-ASCII bytes and colons for the
+  // whole text (16 bytes at a time), then the tokens around the dots and colons, whose
+  // ends are found by scanning the bitmaps rather than the bytes.
   void Run() {
     const bool want_colons = c_.has_ipv6;
     const bool want_hex = c_.has_hashes;
+    words_ = (n_ + 63) / 64;
+    std::vector<std::uint64_t>& bits = out_.bits_;
+    // One spare word per bitmap, so that a 64-bit window may start in the last word.
+    const std::size_t stride = words_ + 1;
+    bits.assign(stride * 5, 0);
+    host_ = bits.data();
+    dots_ = host_ + stride;
+    high_ = dots_ + stride;
+    digits_ = high_ + stride;
+    colons_ = digits_ + stride;
     std::size_t i = 0;
     for (; i + 16 <= n_; i += 16) {
       const BlockMasks masks = MasksOf(p_ + i, want_colons, want_hex);
-      if ((masks.dots | masks.colons) != 0 || masks.all_hex) OnBlock(i, masks);
+      Store(i, masks);
+      if (masks.all_hex && i >= covered_hex_) HashAround(i);
     }
     if (i < n_) {
       unsigned char tail[16] = {};
       std::memcpy(tail, p_ + i, n_ - i);
-      const BlockMasks masks = MasksOf(tail, want_colons, false);
-      if ((masks.dots | masks.colons) != 0) OnBlock(i, masks);
+      BlockMasks masks = MasksOf(tail, want_colons, false);
+      const std::uint32_t valid = (1u << (n_ - i)) - 1;
+      masks.host &= valid;
+      masks.dots &= valid;
+      masks.high &= valid;
+      masks.digits &= valid;
+      masks.colons &= valid;
+      Store(i, masks);
+    }
+    for (std::size_t w = 0; w < words_; ++w) {
+      for (std::uint64_t dots = dots_[w]; dots != 0; dots &= dots - 1) {
+        const std::size_t dot = w * 64 + static_cast<std::size_t>(__builtin_ctzll(dots));
+        if (dot >= covered_host_) HostTokenAround(dot);
+      }
+    }
+    if (want_colons) {
+      for (std::size_t w = 0; w < words_; ++w) {
+        for (std::uint64_t colons = colons_[w]; colons != 0; colons &= colons - 1) {
+          const std::size_t colon = w * 64 + static_cast<std::size_t>(__builtin_ctzll(colons));
+          if (colon >= covered_ipv6_) Ipv6Around(colon);
+        }
+      }
     }
     if (c_.has_unusual_url_hosts) FindUnusualUrls();
   }
@@ -231,53 +290,150 @@ class TextScan {
               static_cast<std::uint32_t>(end - begin));
   }
 
-  void OnBlock(std::size_t at, const BlockMasks& masks) {
-    for (std::uint32_t dots = masks.dots; dots != 0; dots &= dots - 1) {
-      const std::size_t dot = at + static_cast<std::size_t>(__builtin_ctz(dots));
-      if (dot >= covered_host_) HostTokenAround(dot);
+  void Store(std::size_t at, const BlockMasks& masks) {
+    const std::size_t w = at / 64;
+    const std::size_t shift = at % 64;
+    host_[w] |= std::uint64_t{masks.host} << shift;
+    dots_[w] |= std::uint64_t{masks.dots} << shift;
+    high_[w] |= std::uint64_t{masks.high} << shift;
+    digits_[w] |= std::uint64_t{masks.digits} << shift;
+    colons_[w] |= std::uint64_t{masks.colons} << shift;
+  }
+
+  // The first byte of the run of host-name bytes holding `pos`.
+  std::size_t RunBegin(std::size_t pos) const {
+    std::size_t w = pos / 64;
+    std::uint64_t below = (pos % 64) == 0 ? 0 : ~host_[w] & ((1ULL << (pos % 64)) - 1);
+    while (below == 0) {
+      if (w == 0) return 0;
+      below = ~host_[--w];
     }
-    for (std::uint32_t colons = masks.colons; colons != 0; colons &= colons - 1) {
-      const std::size_t colon = at + static_cast<std::size_t>(__builtin_ctz(colons));
-      if (colon >= covered_ipv6_) Ipv6Around(colon);
+    return w * 64 + 64 - static_cast<std::size_t>(__builtin_clzll(below));
+  }
+  // One past the last byte of that run.
+  std::size_t RunEnd(std::size_t pos) const {
+    std::size_t w = pos / 64;
+    std::uint64_t above = ~host_[w] & (~0ULL << (pos % 64));
+    while (above == 0) {
+      if (++w >= words_) return n_;
+      above = ~host_[w];
     }
-    if (masks.all_hex && at >= covered_hex_) HashAround(at);
+    return std::min(n_, w * 64 + static_cast<std::size_t>(__builtin_ctzll(above)));
+  }
+  // Set bits in [begin, end), counting no further than `limit` (tokens hold few dots; the
+  // baseline x86-64 has no popcount instruction).
+  std::size_t CountBits(const std::uint64_t* bitmap, std::size_t begin, std::size_t end,
+                        std::size_t limit) const {
+    std::size_t count = 0;
+    for (std::size_t w = begin / 64; w * 64 < end && count < limit; ++w) {
+      for (std::uint64_t bits = bitmap[w] & RangeMask(w, begin, end); bits != 0 && count < limit;
+           bits &= bits - 1) {
+        ++count;
+      }
+    }
+    return count;
+  }
+
+  // The last set bit in [begin, end), or `end` when none is.
+  std::size_t LastBit(const std::uint64_t* bitmap, std::size_t begin, std::size_t end) const {
+    for (std::size_t w = (end - 1) / 64 + 1; w-- > begin / 64;) {
+      const std::uint64_t bits = bitmap[w] & RangeMask(w, begin, end);
+      if (bits != 0) return w * 64 + 63 - static_cast<std::size_t>(__builtin_clzll(bits));
+    }
+    return end;
+  }
+  bool AllBits(const std::uint64_t* bitmap, std::size_t begin, std::size_t end) const {
+    for (std::size_t w = begin / 64; w * 64 < end; ++w) {
+      const std::uint64_t mask = RangeMask(w, begin, end);
+      if ((bitmap[w] & mask) != mask) return false;
+    }
+    return true;
+  }
+
+  // 64 bits of a bitmap from bit `pos` on (bit 0 = pos).
+  std::uint64_t BitsFrom(const std::uint64_t* bitmap, std::size_t pos) const {
+    const std::size_t w = pos / 64;
+    const std::size_t b = pos % 64;
+    return b == 0 ? bitmap[w] : (bitmap[w] >> b) | (bitmap[w + 1] << (64 - b));
+  }
+  // 64 bits of a bitmap up to bit `pos` (bit 63 = pos, bit 62 = pos - 1, ...).
+  std::uint64_t BitsUpTo(const std::uint64_t* bitmap, std::size_t pos) const {
+    const std::size_t w = pos / 64;
+    const std::size_t b = pos % 64;
+    const std::uint64_t high = bitmap[w] << (63 - b);
+    return b == 63 || w == 0 ? high : high | (bitmap[w - 1] >> (b + 1));
+  }
+  static std::uint64_t LowBits(std::size_t count) {
+    return count >= 64 ? ~0ULL : (1ULL << count) - 1;
   }
 
   void HostTokenAround(std::size_t dot) {
-    std::size_t begin = dot;
-    std::size_t end = dot + 1;
-    std::uint8_t seen = 0;
-    while (begin > 0) {
-      const std::uint8_t k = ClassOf(p_[begin - 1]);
-      if (!(k & kHostChar)) break;
-      seen |= k;
-      --begin;
+    // Most tokens are shorter than 64 bytes: their ends are one bit scan away.
+    const std::uint64_t right = ~BitsFrom(host_, dot);
+    const std::uint64_t left = ~BitsUpTo(host_, dot);
+    if (right == 0 || left == 0) {
+      const std::size_t end = RunEnd(dot);
+      covered_host_ = end;
+      HostToken(RunBegin(dot), end);
+      return;
     }
-    while (end < n_) {
-      const std::uint8_t k = ClassOf(p_[end]);
-      if (!(k & kHostChar)) break;
-      seen |= k;
-      ++end;
-    }
+    const std::size_t begin = dot + 1 - static_cast<std::size_t>(__builtin_clzll(left));
+    const std::size_t end = std::min(n_, dot + static_cast<std::size_t>(__builtin_ctzll(right)));
     covered_host_ = end;
+    HostToken(begin, end);
+  }
+
+  void HostToken(std::size_t begin, std::size_t end) {
+    if (end - begin > 64) {
+      LongHostToken(begin, end);
+      return;
+    }
+    std::size_t length = end - begin;
+    std::uint64_t dots = BitsFrom(dots_, begin) & LowBits(length);
+    const auto leading = static_cast<std::size_t>(__builtin_ctzll(~dots));
+    if (leading >= length) return;  // only dots
+    const auto trailing = static_cast<std::size_t>(__builtin_clzll(~(dots << (64 - length))));
+    begin += leading;
+    end -= trailing;
+    length = end - begin;
+    if (length < 2) return;
+    dots = (dots >> leading) & LowBits(length);
+    const bool high = (BitsFrom(high_, begin) & LowBits(length)) != 0;
+    if (dots == 0) {  // one label, e.g. "evil." at the end of a sentence
+      if (c_.has_single_label_domains && !high) {
+        DomainName(reinterpret_cast<const char*>(p_) + begin, length, begin, end);
+      }
+      return;
+    }
+    const std::size_t last_dot = begin + 63 - static_cast<std::size_t>(__builtin_clzll(dots));
+    const std::uint64_t last_label = LowBits(end - last_dot - 1);
+    if ((BitsFrom(digits_, last_dot + 1) & last_label) == last_label) {  // a number
+      const std::uint64_t two = dots & (dots - 1);
+      const bool three_dots = two != 0 && (two & (two - 1)) != 0 &&
+                              ((two & (two - 1)) & ((two & (two - 1)) - 1)) == 0;
+      if (length <= 15 && three_dots) Ipv4Token(begin, end);
+    } else if (high) {
+      InternationalName(begin, end);
+    } else {
+      DomainName(reinterpret_cast<const char*>(p_) + begin, length, begin, end);
+    }
+  }
+
+  // Tokens longer than 64 bytes, byte by byte.
+  void LongHostToken(std::size_t begin, std::size_t end) {
     while (begin < end && p_[begin] == '.') ++begin;
     while (end > begin && p_[end - 1] == '.') --end;
     if (end - begin < 2) return;
-    std::size_t last_dot = end;
-    while (last_dot > begin && p_[last_dot - 1] != '.') --last_dot;
-    if (last_dot == begin) {  // one label, e.g. "evil." at the end of a sentence
-      if (c_.has_single_label_domains && !(seen & kHighByte)) {
+    const bool high = CountBits(high_, begin, end, 1) != 0;
+    const std::size_t last_dot = LastBit(dots_, begin, end);
+    if (last_dot == end) {
+      if (c_.has_single_label_domains && !high) {
         DomainName(reinterpret_cast<const char*>(p_) + begin, end - begin, begin, end);
       }
       return;
     }
-    bool numeric_last_label = true;
-    for (std::size_t i = last_dot; i < end && numeric_last_label; ++i) {
-      numeric_last_label = ClassOf(p_[i]) & kDigit;
-    }
-    if (numeric_last_label) {
-      Ipv4Token(begin, end);
-    } else if (seen & kHighByte) {
+    if (AllBits(digits_, last_dot + 1, end)) return;  // too long for an IPv4 address
+    if (high) {
       InternationalName(begin, end);
     } else {
       DomainName(reinterpret_cast<const char*>(p_) + begin, end - begin, begin, end);
@@ -323,11 +479,17 @@ class TextScan {
       --two_labels;
       while (two_labels > name && two_labels[-1] != '.') --two_labels;
     }
-    bool maybe = c_.host_bloom.MayContain(
-        internal::HashBytes<true>(two_labels, static_cast<std::size_t>(name_end - two_labels)));
+    // Bytes readable past the name: the rest of the text when the name lies in it.
+    const auto* text = reinterpret_cast<const char*>(p_);
+    const std::size_t readable_after =
+        name >= text && name < text + n_ ? static_cast<std::size_t>(text + n_ - name_end) : 0;
+    const auto suffix_hash = [&](const char* from) {
+      const auto length = static_cast<std::size_t>(name_end - from);
+      return internal::HashBytes<true>(from, length, length + readable_after);
+    };
+    bool maybe = c_.host_bloom.MayContain(suffix_hash(two_labels));
     if (!maybe && c_.has_single_label_domains && last_label != two_labels) {
-      maybe = c_.host_bloom.MayContain(
-          internal::HashBytes<true>(last_label, static_cast<std::size_t>(name_end - last_label)));
+      maybe = c_.host_bloom.MayContain(suffix_hash(last_label));
     }
     if (!maybe) return;
     char lower[kMaxDomainBytes];
@@ -498,6 +660,12 @@ class TextScan {
   std::size_t n_;
   std::uint32_t base_;
   bool located_;
+  std::size_t words_ = 0;
+  std::uint64_t* host_ = nullptr;  // bitmaps over the text, in RecordMatcher's scratch
+  std::uint64_t* dots_ = nullptr;
+  std::uint64_t* high_ = nullptr;
+  std::uint64_t* digits_ = nullptr;
+  std::uint64_t* colons_ = nullptr;
   std::size_t covered_host_ = 0;
   std::size_t covered_ipv6_ = 0;
   std::size_t covered_hex_ = 0;

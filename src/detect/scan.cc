@@ -360,6 +360,7 @@ class Scanner {
     std::unique_ptr<GzipSource> gzip;
     ByteSource* source = &file;
     std::vector<Match> matches;
+    std::uint64_t match_count = 0;
     LineStats stats;
     std::optional<RecordReader> reader;
     LogFormat format = options_.format;
@@ -403,6 +404,7 @@ class Scanner {
         match.record.assign(line.substr(0, options_.record_bytes));
         match.log_time_millis = log_time;
         matches.push_back(std::move(match));
+        ++match_count;
         auto [it, inserted] = worker.sightings.try_emplace(
             hit.indicator, IndicatorSighting{hit.indicator, 0, seen, seen});
         ++it->second.count;
@@ -427,7 +429,7 @@ class Scanner {
     summary.bytes += stats.bytes;
     summary.lines += stats.lines;
     summary.over_long_lines += stats.over_long;
-    summary.matches += matches.size();
+    summary.matches += match_count;
     if (!read.ok() && !summary.error) summary.error = read.error();
     if (item.whole) {
       if (!matches.empty()) sink_.Write(matches);

@@ -61,8 +61,10 @@ inline std::uint64_t MixWord(std::uint64_t h, std::uint64_t word) {
 
 // A 64-bit hash of `n` bytes; with `kFoldCase` ASCII letters hash as lower case, so
 // HashBytes<true>("Evil.Example") == HashBytes<false>("evil.example").
+// `readable` (>= n) bytes from p may be read: when the last partial word lies within
+// them it is loaded whole and masked, which is faster than copying it byte by byte.
 template <bool kFoldCase>
-std::uint64_t HashBytes(const char* p, std::size_t n) {
+std::uint64_t HashBytes(const char* p, std::size_t n, std::size_t readable = 0) {
   std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -72,7 +74,12 @@ std::uint64_t HashBytes(const char* p, std::size_t n) {
   }
   if (i < n) {
     std::uint64_t word = 0;
-    std::memcpy(&word, p + i, n - i);
+    if (i + 8 <= readable) {  // little-endian: the first bytes are the low ones
+      std::memcpy(&word, p + i, 8);
+      word &= ~0ULL >> (8 * (8 - (n - i)));
+    } else {
+      std::memcpy(&word, p + i, n - i);
+    }
     h = MixWord(h, kFoldCase ? LowerAscii8(word) : word);
   }
   h ^= h >> 29;
