@@ -64,13 +64,27 @@ class GzipSource final : public ByteSource {
   }
 
   Result<std::size_t> Read(char* out, std::size_t capacity) override {
+    if (pending_error_) return *pending_error_;
+    capacity = std::min<std::size_t>(capacity, 1u << 30);  // zlib counts in 32 bits
+    auto produced = Inflate(out, capacity);
+    if (produced.ok()) return produced;
+    // Deliver what was decompressed before the problem; report it on the next call.
+    if (stream_.avail_out < capacity) {
+      pending_error_ = std::move(produced).error();
+      return capacity - stream_.avail_out;
+    }
+    return produced;
+  }
+
+ private:
+  Result<std::size_t> Inflate(char* out, std::size_t capacity) {
     if (!initialised_) {
       stream_ = {};
       if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) return Internal("zlib inflateInit2 failed");
       initialised_ = true;
     }
     stream_.next_out = reinterpret_cast<Bytef*>(out);
-    stream_.avail_out = static_cast<uInt>(std::min<std::size_t>(capacity, 1u << 30));
+    stream_.avail_out = static_cast<uInt>(capacity);
     while (stream_.avail_out > 0 && !finished_) {
       if (stream_.avail_in == 0) {
         FC_ASSIGN_OR_RETURN(const std::size_t n, raw_.Read(input_.data(), input_.size()));
@@ -105,7 +119,6 @@ class GzipSource final : public ByteSource {
     return capacity - stream_.avail_out;
   }
 
- private:
   static constexpr std::size_t kInputBytes = 256 * 1024;
   ByteSource& raw_;
   std::vector<char> input_;
@@ -113,6 +126,7 @@ class GzipSource final : public ByteSource {
   bool initialised_ = false;
   bool member_started_ = false;
   bool finished_ = false;
+  std::optional<Error> pending_error_;
 };
 
 struct LineStats {

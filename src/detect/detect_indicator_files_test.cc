@@ -1,0 +1,133 @@
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "detect/indicator_files.h"
+
+namespace fincyber::detect {
+namespace {
+
+class IndicatorFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/detect_indicator_files_test.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& content) {
+    const std::string path = dir_ + "/f" + std::to_string(files_++);
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  static std::string Indicator(const std::string& id, const std::string& pattern) {
+    return R"({"type":"indicator","id":")" + id + R"(","pattern_type":"stix","pattern":")" +
+           pattern + "\"}";
+  }
+  std::string dir_;
+  int files_ = 0;
+};
+
+TEST_F(IndicatorFilesTest, BundlesAreStreamedObjectByObject) {
+  // Brackets and quotes inside strings, a key named "objects" deeper down, other keys.
+  const std::string bundle =
+      "\xEF\xBB\xBF{\"type\":\"bundle\",\"x\":{\"objects\":[1]},\"id\":\"bundle--1\",\"objects\":[" +
+      Indicator("a", "[domain-name:value = 'a.example']") + ",\n" +
+      R"({"type":"note","content":"} ] { [ \" \\"},)" +
+      Indicator("b", "[domain-name:value = 'b.example']") + "]}";
+  MatcherBuilder builder;
+  ASSERT_TRUE(LoadIndicatorFile(Write(bundle), {}, builder).ok());
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_EQ((*matcher)->indicator_count(), 2u);
+}
+
+TEST_F(IndicatorFilesTest, TruncatedBundleIsAnErrorButKeepsEarlierObjects) {
+  const std::string bundle = R"({"type":"bundle","objects":[)" +
+                             Indicator("a", "[domain-name:value = 'a.example']") + "," +
+                             Indicator("b", "[domain-name:value = 'b.exam");
+  MatcherBuilder builder;
+  const Status loaded = LoadIndicatorFile(Write(bundle), {}, builder);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().safe_message().find("truncated"), std::string::npos);
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_EQ((*matcher)->indicator_count(), 1u);
+}
+
+TEST_F(IndicatorFilesTest, NotABundle) {
+  MatcherBuilder builder;
+  Status loaded = LoadIndicatorFile(Write(R"({"type":"bundle","id":"x"})"), {}, builder);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().safe_message().find("no \"objects\""), std::string::npos);
+  loaded = LoadIndicatorFile(Write("{} {}"), {}, builder);
+  EXPECT_FALSE(loaded.ok());
+  loaded = LoadIndicatorFile(dir_ + "/missing", {}, builder);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(IndicatorFilesTest, OversizedAndMalformedObjectsAreSkippedWithAWarning) {
+  const std::string bundle = R"({"type":"bundle","objects":[{"type":"indicator","pattern":")" +
+                             std::string(5000, 'x') + R"("},{"type": bad},)" +
+                             Indicator("ok", "[domain-name:value = 'ok.example']") + "]}";
+  MatcherBuilder builder;
+  IndicatorFileOptions options;
+  options.max_object_bytes = 1000;
+  ASSERT_TRUE(LoadIndicatorFile(Write(bundle), options, builder).ok());
+  ASSERT_EQ(builder.report().warnings.size(), 2u);
+  EXPECT_NE(builder.report().warnings[0].message.find("larger than 1000"), std::string::npos);
+  EXPECT_NE(builder.report().warnings[1].message.find("skipped"), std::string::npos);
+  EXPECT_TRUE(builder.Build().ok());
+}
+
+TEST_F(IndicatorFilesTest, CsvWithHeaderQuotesAndComments) {
+  const std::string csv =
+      "# exported list\r\n"
+      "Name,TYPE,Value,Id\r\n"
+      "\"evil, inc\",domain,evil.example,indicator--1\r\n"
+      "x,url,\"http://bad.example/a \"\"quoted\"\"\",indicator--2\r\n"
+      "x,cidr,2001:db8::/32,\r\n"
+      "x,sha256,E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855,\r\n"
+      "x,ipv4,999.1.1.1,indicator--3\r\n"
+      "x,phone,12345,\r\n"
+      "\r\n";
+  MatcherBuilder builder;
+  ASSERT_TRUE(LoadIndicatorFile(Write(csv), {}, builder).ok());
+  ASSERT_EQ(builder.report().warnings.size(), 2u);
+  EXPECT_EQ(builder.report().warnings[0].indicator_id, "indicator--3");
+  EXPECT_NE(builder.report().warnings[0].message.find("line 7"), std::string::npos);
+  EXPECT_NE(builder.report().warnings[1].message.find("unknown type"), std::string::npos);
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  ASSERT_EQ((*matcher)->indicator_count(), 4u);
+  EXPECT_EQ((*matcher)->IndicatorId(2), "cidr:2001:db8::/32");
+  RecordMatcher scanner(**matcher);
+  scanner.AddText("GET http://bad.example/a%20%22quoted%22 from 2001:db8:1::5");
+  EXPECT_EQ(scanner.Resolve().size(), 2u);
+}
+
+TEST_F(IndicatorFilesTest, CsvWithoutHeader) {
+  MatcherBuilder builder;
+  ASSERT_TRUE(LoadIndicatorFile(Write("domain,a.example\nmd5,d41d8cd98f00b204e9800998ecf8427e,h1\n"),
+                                {}, builder)
+                  .ok());
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_EQ((*matcher)->indicator_count(), 2u);
+  EXPECT_EQ((*matcher)->IndicatorId(0), "domain:a.example");
+  EXPECT_EQ((*matcher)->IndicatorId(1), "h1");
+}
+
+TEST_F(IndicatorFilesTest, UnterminatedQuoteIsAnError) {
+  MatcherBuilder builder;
+  const Status loaded = LoadIndicatorFile(Write("domain,\"a.example\n"), {}, builder);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().internal_message().find("unterminated quote"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fincyber::detect

@@ -1,0 +1,236 @@
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "detect/report.h"
+#include "detect/scan.h"
+
+namespace fincyber::detect {
+namespace {
+
+class CollectingSink final : public MatchSink {
+ public:
+  void Write(const std::vector<Match>& matches) override {
+    all.insert(all.end(), matches.begin(), matches.end());
+  }
+  std::vector<Match> all;
+};
+
+class ScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/detect_scan_test.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    MatcherBuilder builder;
+    builder.AddPattern("indicator--00000000-0000-4000-8000-00000000000a",
+                       "[domain-name:value = 'evil.example']");
+    builder.AddPattern("ip", "[ipv4-addr:value = '192.0.2.0/24']");
+    matcher_ = std::move(builder.Build()).value();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string WriteGzip(const std::string& name, const std::string& content) {
+    const std::string path = dir_ + "/" + name;
+    gzFile file = gzopen(path.c_str(), "wb");
+    gzwrite(file, content.data(), static_cast<unsigned>(content.size()));
+    gzclose(file);
+    return path;
+  }
+  ScanSummary Run(const std::vector<std::string>& inputs, ScanOptions options = {}) {
+    sink_.all.clear();
+    return Scan(*matcher_, inputs, options, sink_, clock_);
+  }
+
+  std::string dir_;
+  std::unique_ptr<const Matcher> matcher_;
+  CollectingSink sink_;
+  FakeClock clock_{FromUnixMillis(1700000000000)};
+};
+
+TEST_F(ScanTest, TextLinesReportLineOffsetAndRecord) {
+  const std::string path = Write("a.log", "nothing here\r\nGET http://www.evil.example/\nlast 192.0.2.7");
+  const ScanSummary summary = Run({path});
+  ASSERT_TRUE(summary.complete());
+  EXPECT_EQ(summary.lines, 3u);
+  EXPECT_EQ(summary.matches, 2u);
+  ASSERT_EQ(sink_.all.size(), 2u);
+  EXPECT_EQ(sink_.all[0].line, 2u);
+  EXPECT_EQ(sink_.all[0].offset, 14u);
+  EXPECT_EQ(sink_.all[0].record, "GET http://www.evil.example/");
+  EXPECT_EQ(sink_.all[1].line, 3u);
+  const std::string json = MatchToJsonLine(*matcher_, "a.log", sink_.all[0]);
+  EXPECT_NE(json.find("\"matched\":\"www.evil.example\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"offset\":25"), std::string::npos) << json;
+  ASSERT_EQ(summary.sightings.size(), 2u);
+  EXPECT_EQ(summary.sightings[0].first_millis, 1700000000000);  // no log time: when found
+}
+
+TEST_F(ScanTest, GzipAndTruncatedGzip) {
+  std::string content;
+  for (int i = 0; i < 20000; ++i) content += "line " + std::to_string(i) + " evil.example\n";
+  const std::string whole = WriteGzip("whole.gz", content);
+  ScanSummary summary = Run({whole});
+  EXPECT_TRUE(summary.complete());
+  EXPECT_TRUE(summary.inputs[0].gzip);
+  EXPECT_EQ(summary.matches, 20000u);
+
+  std::string bytes;
+  {
+    std::ifstream in(whole, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string cut = Write("cut.gz", bytes.substr(0, bytes.size() / 2));
+  summary = Run({cut, whole});
+  EXPECT_FALSE(summary.complete());
+  ASSERT_TRUE(summary.inputs[0].error.has_value());
+  EXPECT_NE(summary.inputs[0].error->safe_message().find("truncated gzip"), std::string::npos);
+  EXPECT_GT(summary.inputs[0].matches, 0u);  // what was read before the cut is kept
+  EXPECT_LT(summary.inputs[0].matches, 20000u);
+  EXPECT_FALSE(summary.inputs[1].error.has_value());
+
+  const std::string corrupt = Write("corrupt.gz", bytes.substr(0, 20) + std::string(500, 'x'));
+  summary = Run({corrupt});
+  ASSERT_TRUE(summary.inputs[0].error.has_value());
+  EXPECT_NE(summary.inputs[0].error->safe_message().find("gzip"), std::string::npos);
+}
+
+TEST_F(ScanTest, OverLongLinesAreSkippedAndCounted) {
+  std::string content = "evil.example first\n";
+  content += std::string(3 << 20, 'a') + " evil.example\n";  // 3 MiB, longer than the limit
+  content += std::string(5000, 'b') + " evil.example\n";    // longer than the limit too
+  content += "evil.example last";
+  ScanOptions options;
+  options.max_line_bytes = 4096;
+  const ScanSummary summary = Run({Write("long.log", content)}, options);
+  EXPECT_TRUE(summary.complete());
+  EXPECT_EQ(summary.lines, 4u);
+  EXPECT_EQ(summary.over_long_lines, 2u);
+  ASSERT_EQ(sink_.all.size(), 2u);
+  EXPECT_EQ(sink_.all[1].line, 4u);
+}
+
+TEST_F(ScanTest, BinaryGarbageAndInvalidUtf8) {
+  std::string garbage;
+  std::uint32_t state = 7;
+  for (int i = 0; i < 1 << 20; ++i) {
+    state = state * 1664525 + 1013904223;
+    garbage.push_back(static_cast<char>(state >> 24));
+  }
+  garbage += "\n\xff\xfe evil.example \xc3\x28\n";
+  const ScanSummary summary = Run({Write("garbage.bin", garbage)});
+  EXPECT_TRUE(summary.complete());
+  ASSERT_GE(sink_.all.size(), 1u);
+  const std::string json = MatchToJsonLine(*matcher_, "garbage.bin", sink_.all.back());
+  EXPECT_NE(json.find("evil.example"), std::string::npos);
+}
+
+TEST_F(ScanTest, SplittingAFileAcrossThreadsKeepsLineNumbers) {
+  std::string content;
+  for (int i = 1; i <= 30000; ++i) {
+    content += (i % 7 == 0 ? "hit evil.example " : "miss example.org ") + std::to_string(i) + "\n";
+  }
+  const std::string path = Write("big.log", content);
+  ScanOptions options;
+  options.threads = 3;
+  options.chunk_bytes = 4096;  // many chunks, boundaries inside lines
+  const ScanSummary summary = Run({path}, options);
+  EXPECT_TRUE(summary.complete());
+  EXPECT_EQ(summary.lines, 30000u);
+  ASSERT_EQ(sink_.all.size(), 30000u / 7);
+  for (std::size_t i = 0; i < sink_.all.size(); ++i) {
+    const std::uint64_t line = 7 * (i + 1);
+    ASSERT_EQ(sink_.all[i].line, line);
+    ASSERT_EQ(sink_.all[i].record, "hit evil.example " + std::to_string(line));
+  }
+}
+
+TEST_F(ScanTest, LogTimesByFormat) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  const std::string squid = Write("squid.log",
+      "1700000100.250    12 10.0.0.1 TCP_MISS/200 10 GET http://evil.example/ - DIRECT/1.2.3.4 -\n");
+  const std::string clf = Write("clf.log",
+      "10.0.0.1 - - [14/Nov/2023:22:15:00 +0900] \"GET http://evil.example/ HTTP/1.1\" 200 1\n");
+  const std::string bind = Write("bind.log",
+      "14-Nov-2023 22:15:00.500 client @0x1 10.0.0.1#5353 (evil.example): query: evil.example IN A +\n");
+  const std::string zeek = Write("http.log",
+      "#separator \\x09\n#fields\tts\tuid\thost\turi\n1700000200.5\tC1\twww.evil.example\t/x\n");
+  ScanSummary summary = Run({squid, clf, bind, zeek});
+  ASSERT_TRUE(summary.complete());
+  EXPECT_EQ(summary.inputs[0].format, LogFormat::kSquid);
+  EXPECT_EQ(summary.inputs[1].format, LogFormat::kClf);
+  EXPECT_EQ(summary.inputs[2].format, LogFormat::kBind);
+  EXPECT_EQ(summary.inputs[3].format, LogFormat::kZeek);
+  ASSERT_EQ(sink_.all.size(), 4u);
+  std::vector<std::int64_t> times;
+  for (const Match& m : sink_.all) times.push_back(m.log_time_millis.value_or(-1));
+  std::sort(times.begin(), times.end());
+  // clf 22:15 +0900, squid, bind 22:15:00.500 (TZ=UTC), zeek
+  EXPECT_EQ(times, (std::vector<std::int64_t>{1699967700000, 1700000100250, 1700000100500,
+                                               1700000200500}));
+  ASSERT_EQ(summary.sightings.size(), 1u);
+  EXPECT_EQ(summary.sightings[0].count, 4u);
+  EXPECT_EQ(summary.sightings[0].first_millis, 1699967700000);
+  EXPECT_EQ(summary.sightings[0].last_millis, 1700000200500);
+}
+
+TEST_F(ScanTest, ZeekHttpLogUrlsAreMatchedAsUrls) {
+  MatcherBuilder builder;
+  builder.AddPattern("u", "[url:value = 'http://www.evil.example:8080/x?y=1']");
+  auto matcher = std::move(builder.Build()).value();
+  const std::string zeek = Write("http.log",
+      "#separator \\x09\n#fields\tts\tid.resp_p\thost\turi\n1.0\t8080\tWWW.evil.example\t/x?y=1\n"
+      "2.0\t80\twww.evil.example\t/x?y=1\n");
+  sink_.all.clear();
+  const ScanSummary summary = Scan(*matcher, {zeek}, {}, sink_, clock_);
+  ASSERT_EQ(sink_.all.size(), 1u);
+  EXPECT_EQ(sink_.all[0].line, 3u);
+  EXPECT_EQ(summary.lines, 4u);
+}
+
+TEST_F(ScanTest, UnreadableInputsAreReportedAndTheRestScanned) {
+  const std::string good = Write("good.log", "evil.example\n");
+  const ScanSummary summary = Run({dir_ + "/missing.log", dir_, good});
+  EXPECT_FALSE(summary.complete());
+  ASSERT_TRUE(summary.inputs[0].error.has_value());
+  EXPECT_EQ(summary.inputs[0].error->code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(summary.inputs[1].error.has_value());
+  EXPECT_EQ(summary.matches, 1u);
+}
+
+TEST_F(ScanTest, SightingsBundle) {
+  Run({Write("a.log", "1700000000.000 1 10.0.0.1 TCP_MISS/200 1 GET http://evil.example/ - - -\n"
+                      "1700000060.000 1 10.0.0.1 TCP_MISS/200 1 GET http://evil.example/ - - 192.0.2.1 -\n")});
+  int next = 0;
+  SightingOptions options;
+  options.identity = "identity--00000000-0000-4000-8000-0000000000aa";
+  options.now_millis = 1700001000000;
+  options.new_uuid = [&] { return "00000000-0000-4000-8000-00000000010" + std::to_string(next++); };
+  const ScanSummary summary = Run({dir_ + "/a.log"});
+  const SightingsResult result = SightingsBundle(*matcher_, summary.sightings, options);
+  EXPECT_EQ(result.sightings, 1u);
+  EXPECT_EQ(result.without_stix_id, 1u);  // "ip" is not a STIX id
+  const Json& sighting = result.bundle["objects"][0];
+  EXPECT_EQ(sighting["type"], "sighting");
+  EXPECT_EQ(sighting["sighting_of_ref"], "indicator--00000000-0000-4000-8000-00000000000a");
+  EXPECT_EQ(sighting["count"], 2);
+  EXPECT_EQ(sighting["first_seen"], "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(sighting["last_seen"], "2023-11-14T22:14:20.000Z");
+  EXPECT_EQ(sighting["where_sighted_refs"][0], options.identity);
+  EXPECT_EQ(result.bundle["type"], "bundle");
+}
+
+}  // namespace
+}  // namespace fincyber::detect
