@@ -392,7 +392,7 @@ class Scanner {
         summary_.inputs[item.input].gzip = is_gzip;
       }
       source = &peek;
-      if (read.ok() && summary_gzip(item.input)) {
+      if (read.ok() && IsGzip(item.input)) {
         gzip = std::make_unique<GzipSource>(peek);
         source = gzip.get();
       }
@@ -466,7 +466,7 @@ class Scanner {
     written_.notify_all();
   }
 
-  bool summary_gzip(std::size_t input) {
+  bool IsGzip(std::size_t input) {
     std::lock_guard lock(mutex_);
     return summary_.inputs[input].gzip;
   }
