@@ -55,6 +55,149 @@ export interface Page<T> {
   total: number;
 }
 
+export type TlpLevel = 'clear' | 'green' | 'amber' | 'amber+strict' | 'red';
+export const TLP_LEVELS: readonly TlpLevel[] = ['clear', 'green', 'amber', 'amber+strict', 'red'];
+
+export interface Collection {
+  id: string;
+  title: string;
+  description: string;
+  alias?: string;
+  read_group_id: string;
+  write_group_id: string;
+  default_tlp: TlpLevel;
+  created_at: string;
+  can_read: boolean;
+  can_write: boolean;
+}
+
+export interface TrustGroup {
+  id: string;
+  name_ja: string;
+  name_en: string;
+  description: string;
+  member_org_ids: string[];
+  created_at: string;
+}
+
+/** An object as the hub's lists show it; `own` is true for the caller's organisation's. */
+export interface SharedObjectSummary {
+  id: string;
+  type: string;
+  collection_id: string;
+  version: string;
+  date_added: string;
+  tlp: TlpLevel;
+  revoked: boolean;
+  own: boolean;
+  name?: string;
+  pattern?: string;
+  labels?: string[];
+  value?: string;
+  relationship_type?: string;
+  source_ref?: string;
+  target_ref?: string;
+}
+
+export interface SharedObjectVersion extends SharedObjectSummary {
+  object: Record<string, unknown>;
+}
+
+export interface ObjectSearchResult {
+  items: SharedObjectSummary[];
+  total: number;
+  more: boolean;
+  cursor?: string;
+}
+
+export interface ObjectDetail {
+  id: string;
+  versions: SharedObjectVersion[];
+  relationships: SharedObjectSummary[];
+  related: SharedObjectSummary[];
+  links: { correlations: string; sightings: string };
+}
+
+export interface CorrelatedObject {
+  id: string;
+  type: string;
+  collection_id: string;
+  observable: string;
+  relation: 'same' | 'contains' | 'within';
+  tlp: TlpLevel;
+  author_name: string;
+  author_hidden: boolean;
+  author_org_id?: string;
+}
+
+export interface Correlation {
+  id: string;
+  observables: string[];
+  related: CorrelatedObject[];
+  organisations: number;
+}
+
+export interface SightingSummary {
+  sighting_of_ref: string;
+  sightings: number;
+  count: number;
+  organisations: number;
+  first_seen?: string;
+  last_seen?: string;
+}
+
+export interface PatternObservable {
+  type: string;
+  path: string;
+  value: string;
+  key: string;
+}
+
+export interface PatternCheck {
+  ok: boolean;
+  error?: string;
+  position?: number;
+  observables: PatternObservable[];
+  rejected: { type: string; path: string; value: string; reason: string }[];
+}
+
+export interface ObjectFilter {
+  collection?: string;
+  type?: string;
+  q?: string;
+  tlp?: string;
+  label?: string;
+  added_after?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface IndicatorForm {
+  name: string;
+  description?: string;
+  pattern: string;
+  valid_from?: string;
+  labels?: string[];
+  tlp: TlpLevel;
+  recipients?: string[];
+}
+
+export interface CollectionForm {
+  title: string;
+  description?: string;
+  alias?: string;
+  read_group_id: string;
+  write_group_id: string;
+  default_tlp: TlpLevel;
+}
+
+export interface GroupForm {
+  name_ja: string;
+  name_en: string;
+  description?: string;
+  member_org_ids: string[];
+}
+
 export interface FieldProblem {
   field: string;
   problem: string;
@@ -240,6 +383,63 @@ export class ApiClient {
 
   disableUser(id: string): Promise<User> {
     return this.request('POST', `/users/${encodeURIComponent(id)}/disable`);
+  }
+
+  collections(): Promise<{ items: Collection[] }> {
+    return this.request('GET', '/sharing/collections');
+  }
+
+  createCollection(form: CollectionForm): Promise<Collection> {
+    return this.request('POST', '/sharing/collections', form);
+  }
+
+  searchObjects(filter: ObjectFilter): Promise<ObjectSearchResult> {
+    return this.request('GET', `/sharing/objects${queryString({ ...filter })}`);
+  }
+
+  sharedObject(id: string): Promise<ObjectDetail> {
+    return this.request('GET', `/sharing/objects/${encodeURIComponent(id)}`);
+  }
+
+  correlations(id: string): Promise<Correlation> {
+    return this.request('GET', `/sharing/objects/${encodeURIComponent(id)}/correlations`);
+  }
+
+  sightings(id: string): Promise<SightingSummary> {
+    return this.request('GET', `/sharing/objects/${encodeURIComponent(id)}/sightings`);
+  }
+
+  validatePattern(pattern: string): Promise<PatternCheck> {
+    return this.request('POST', '/sharing/patterns/validate', { pattern });
+  }
+
+  createIndicator(collectionId: string, form: IndicatorForm): Promise<{ id: string }> {
+    return this.request(
+      'POST',
+      `/sharing/collections/${encodeURIComponent(collectionId)}/indicators`,
+      form,
+    );
+  }
+
+  groups(): Promise<{ items: TrustGroup[] }> {
+    return this.request('GET', '/groups');
+  }
+
+  createGroup(form: GroupForm): Promise<TrustGroup> {
+    return this.request('POST', '/groups', form);
+  }
+
+  addGroupMember(groupId: string, orgId: string): Promise<void> {
+    return this.request('POST', `/groups/${encodeURIComponent(groupId)}/members`, {
+      org_id: orgId,
+    });
+  }
+
+  removeGroupMember(groupId: string, orgId: string): Promise<void> {
+    return this.request(
+      'DELETE',
+      `/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(orgId)}`,
+    );
   }
 }
 

@@ -3,6 +3,10 @@
 import type { ComponentType } from 'preact';
 import type { MessageKey } from './i18n';
 import { HomePage } from './pages/HomePage';
+import { HubCollectionsPage } from './pages/hub/HubCollectionsPage';
+import { HubIndicatorPage } from './pages/hub/HubIndicatorPage';
+import { HubObjectPage } from './pages/hub/HubObjectPage';
+import { HubPage } from './pages/hub/HubPage';
 import { OrgPage } from './pages/OrgPage';
 import { OrgsPage } from './pages/OrgsPage';
 import { UsersPage } from './pages/UsersPage';
@@ -28,4 +32,8 @@ export const routes: RouteDef[] = [
   { path: '/orgs', title: 'nav.orgs', page: OrgsPage, nav: true },
   { path: '/orgs/:id', title: 'nav.orgs', page: OrgPage, section: '/orgs' },
   { path: '/users', title: 'nav.users', page: UsersPage, nav: true },
+  { path: '/hub', title: 'nav.hub', page: HubPage, nav: true },
+  { path: '/hub/objects/:id', title: 'nav.hub', page: HubObjectPage, section: '/hub' },
+  { path: '/hub/new', title: 'nav.hub', page: HubIndicatorPage, section: '/hub' },
+  { path: '/hub/collections', title: 'nav.hubCollections', page: HubCollectionsPage, nav: true },
 ];
