@@ -307,6 +307,229 @@ TEST_P(SharingIsolationTest, SightingsAggregateOnlyTheVisible) {
   }
 }
 
+// The hub's search: per collection, by observable, by TLP and page by page, each viewer
+// finds and counts exactly the objects it may see.
+TEST_P(SharingIsolationTest, SearchFindsAndCountsExactlyTheVisible) {
+  const std::string in_collection =
+      "/api/v1/sharing/objects?limit=1000&collection=" + s_.collection;
+  for (const std::string& user : kUsers) {
+    const std::set<std::string> expected = Expected(user);
+    TestClient client = env_.As(user);
+    HttpResult all = client.Get(in_collection);
+    if (expected.empty()) {
+      EXPECT_EQ(all.status, 404) << user;
+      // Across every collection, the observable finds nothing of this community.
+      const Json anywhere = client.Get("/api/v1/sharing/objects?q=shared.example").json();
+      for (const auto& o : anywhere["items"]) {
+        EXPECT_EQ(NameOf(o["id"]).rfind("unknown", 0), 0u) << user << " " << o["id"];
+      }
+      continue;
+    }
+    ASSERT_EQ(all.status, 200) << user << all.body;
+    std::set<std::string> listed;
+    for (const auto& o : all.json()["items"]) listed.insert(NameOf(o["id"]));
+    EXPECT_EQ(listed, expected) << user;
+    EXPECT_EQ(all.json()["total"], expected.size()) << user;
+
+    // The observable, written differently, through the correlation index.
+    std::set<std::string> indicators;
+    for (const std::string& name : expected) {
+      if (!name.starts_with("sighting")) indicators.insert(name);
+    }
+    std::set<std::string> found;
+    std::string cursor;
+    for (int guard = 0; guard < 20; ++guard) {
+      HttpResult page = client.Get("/api/v1/sharing/objects?limit=1&q=SHARED.example.&collection=" +
+                                   s_.collection + (cursor.empty() ? "" : "&cursor=" + cursor));
+      ASSERT_EQ(page.status, 200) << user << page.body;
+      const Json body = page.json();
+      EXPECT_EQ(body["total"], indicators.size()) << user;
+      for (const auto& o : body["items"]) found.insert(NameOf(o["id"]));
+      if (!body["more"].get<bool>()) break;
+      cursor = body["cursor"];
+    }
+    EXPECT_EQ(found, indicators) << user;
+
+    // A filter on TLP:RED counts only the RED objects the viewer may see.
+    std::size_t red = 0;
+    for (const std::string& name : expected) red += name.starts_with("red") || name == "sighting_c";
+    EXPECT_EQ(client.Get(in_collection + "&tlp=red").json()["total"], red) << user;
+    // Searching for an invisible object's id finds nothing.
+    EXPECT_EQ(client.Get(in_collection + "&q=" + s_.id["red_none"]).json()["total"],
+              user == "a" ? 1 : 0)
+        << user;
+  }
+}
+
+// One object's page: its versions, the relationships to and from it, and the objects at
+// their other ends, each only when visible.
+TEST_P(SharingIsolationTest, ObjectDetailShowsOnlyVisibleRelationshipsAndEnds) {
+  TestClient a = env_.As("a");
+  TestClient b = env_.As("b");
+  auto created = env_.platform->sharing().CreateCollection(
+      identity::OperatorPrincipal(),
+      {"relations " + NewUuid(), "", "", env_.members_group, env_.members_group, stix::Tlp::kGreen},
+      {"127.0.0.1", "test"});
+  ASSERT_TRUE(created.ok());
+  const std::string collection = created->id;
+  std::map<std::string, std::string> id;
+  for (const char* name : {"x", "y", "z", "secret"}) id[name] = NewId("indicator");
+  for (const char* name : {"r_xy", "r_secret_x", "r_xz_red"}) id[name] = NewId("relationship");
+  auto relationship = [&](const std::string& name, const std::string& source,
+                          const std::string& target, std::vector<std::string> markings,
+                          std::vector<std::string> recipients) {
+    Json r = {{"type", "relationship"},
+              {"spec_version", "2.1"},
+              {"id", id[name]},
+              {"created", "2024-05-01T00:00:00.000Z"},
+              {"modified", "2024-05-01T00:00:00.000Z"},
+              {"relationship_type", "related-to"},
+              {"source_ref", id[source]},
+              {"target_ref", id[target]},
+              {"object_marking_refs", markings}};
+    if (!recipients.empty()) r["x_fincyber_recipients"] = recipients;
+    return r;
+  };
+  const std::string green = Marking(stix::Tlp::kGreen);
+  const std::string red = Marking(stix::Tlp::kRed);
+  ASSERT_EQ(PostEnvelope(a, collection,
+                         {Indicator(id["x"], "x.example", "2024-05-01T00:00:00Z", {green}),
+                          Indicator(id["x"], "x.example", "2024-05-02T00:00:00Z", {green}),
+                          Indicator(id["z"], "z.example", "2024-05-01T00:00:00Z", {green}),
+                          Indicator(id["secret"], "s.example", "2024-05-01T00:00:00Z", {red}),
+                          relationship("r_xy", "x", "y", {green}, {}),
+                          relationship("r_secret_x", "secret", "x", {green}, {}),
+                          relationship("r_xz_red", "x", "z", {red}, {env_.org.at("C")})})
+                .json()["success_count"],
+            7);
+  ASSERT_EQ(PostEnvelope(b, collection,
+                         {Indicator(id["y"], "y.example", "2024-05-01T00:00:00Z",
+                                    {Marking(stix::Tlp::kAmber)})})
+                .json()["success_count"],
+            1);
+  auto name_of = [&](const std::string& stix_id) {
+    for (const auto& [name, known] : id) {
+      if (known == stix_id) return name;
+    }
+    return "unknown " + stix_id;
+  };
+  const std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> expected = {
+      {"a", {{"r_xy", "r_secret_x", "r_xz_red"}, {"y", "z", "secret"}}},
+      {"b", {{"r_xy", "r_secret_x"}, {"y"}}},
+      {"isac", {{"r_xy", "r_secret_x"}, {"y"}}},
+      {"c", {{"r_xy", "r_secret_x", "r_xz_red"}, {"y", "z"}}}};
+  for (const std::string& user : kUsers) {
+    TestClient client = env_.As(user);
+    HttpResult r = client.Get("/api/v1/sharing/objects/" + id["x"]);
+    const auto want = expected.find(user);
+    if (want == expected.end()) {
+      EXPECT_EQ(r.status, 404) << user;
+      continue;
+    }
+    ASSERT_EQ(r.status, 200) << user << r.body;
+    const Json body = r.json();
+    EXPECT_EQ(body["versions"].size(), 2u) << user;
+    std::set<std::string> relationships;
+    for (const auto& o : body["relationships"]) relationships.insert(name_of(o["id"]));
+    std::set<std::string> related;
+    for (const auto& o : body["related"]) related.insert(name_of(o["id"]));
+    EXPECT_EQ(relationships, want->second.first) << user;
+    EXPECT_EQ(related, want->second.second) << user;
+    EXPECT_EQ(body["links"]["correlations"],
+              "/api/v1/sharing/objects/" + id["x"] + "/correlations");
+    EXPECT_EQ(client.Get("/api/v1/sharing/objects/" + id["secret"]).status, user == "a" ? 200 : 404)
+        << user;
+  }
+}
+
+// An indicator made from the form reaches its TLP:RED recipient and no one else.
+TEST_P(SharingIsolationTest, FormIndicatorsReachOnlyTheirRecipients) {
+  TestClient a = env_.As("a");
+  const Json form = {{"name", "Form phishing"},
+                     {"pattern", "[domain-name:value = 'form-red.example']"},
+                     {"labels", {"phishing"}},
+                     {"tlp", "red"},
+                     {"recipients", {env_.org.at("C")}}};
+  const std::string path = "/api/v1/sharing/collections/" + s_.collection + "/indicators";
+  EXPECT_EQ(env_.As("d").Post(path, form).status, 404);
+  EXPECT_EQ(env_.As("auditor").Post(path, form).status, 404);
+  HttpResult created = a.Post(path, form);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["id"];
+  for (const std::string& user : kUsers) {
+    const bool sees = user == "a" || user == "c";
+    const Json found = env_.As(user).Get("/api/v1/sharing/objects?q=form-red.example").json();
+    EXPECT_EQ(found["total"], sees ? 1 : 0) << user;
+    EXPECT_EQ(env_.As(user).Get("/api/v1/sharing/objects/" + id).status, sees ? 200 : 404) << user;
+  }
+  // Remove it again so that the other tests' view of the collection stays as built.
+  EXPECT_EQ(a.Send("DELETE", Collection() + "objects/" + id + "/").status, 200);
+}
+
+// Malformed, oversized, mistyped and hostile input to the hub's browser routes.
+TEST_P(SharingIsolationTest, BrowserRoutesRefuseBadInput) {
+  TestClient b = env_.As("b");
+  for (const char* query : {"limit=abc", "limit=0", "limit=1001", "tlp=purple",
+                            "added_after=yesterday", "cursor=-1", "cursor=abc", "cursor=1x"}) {
+    EXPECT_EQ(b.Get(std::string("/api/v1/sharing/objects?") + query).status, 400) << query;
+  }
+  EXPECT_EQ(b.Get("/api/v1/sharing/objects?q=" + std::string(201, 'x')).status, 400);
+  EXPECT_EQ(b.Get("/api/v1/sharing/objects?collection=no-such").status, 404);
+  EXPECT_EQ(b.Get("/api/v1/sharing/objects?q=%25%27%22%5C").status, 200);
+  for (const char* id : {"not-an-id", "indicator--%25", "indicator--'%20OR%201=1--"}) {
+    EXPECT_EQ(b.Get(std::string("/api/v1/sharing/objects/") + id).status, 404) << id;
+  }
+
+  const std::string validate = "/api/v1/sharing/patterns/validate";
+  EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": ").status, 400);
+  EXPECT_EQ(b.Send("POST", validate, "[]").status, 400);
+  EXPECT_EQ(b.Post(validate, {{"pattern", 5}}).status, 400);
+  EXPECT_EQ(b.Post(validate, {{"pattern", "[a:b = 1]"}, {"extra", 1}}).status, 400);
+  EXPECT_EQ(b.Post(validate, {{"pattern", std::string(20001, 'a')}}).status, 400);
+  EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": \"" + std::string(2 << 20, 'a') + "\"}").status,
+            413);
+  EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": \"\xff\xfe\"}").status, 400);
+  EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": \"[a:b = 1]\"}", "text/plain").status, 400);
+  for (const std::string& hostile :
+       {std::string(10000, '(') + "[a:b = 1]" + std::string(10000, ')'),
+        std::string("[file:name = 'a\0b']", 19), std::string("[file:name MATCHES '(a+)+$']"),
+        std::string("[x:y = 1] REPEATS 0 TIMES")}) {
+    HttpResult r = b.Post(validate, {{"pattern", hostile}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["ok"], hostile.find("MATCHES") != std::string::npos) << r.body;
+  }
+  HttpResult bad = b.Post(validate, {{"pattern", "[domain-name:value = 'x.example'"}});
+  EXPECT_EQ(bad.json()["position"], 32);
+  HttpResult good = b.Post(validate, {{"pattern", "[domain-name:value = 'X.Example']"}});
+  EXPECT_EQ(good.json()["observables"][0]["key"], "domain:x.example");
+
+  const std::string create = "/api/v1/sharing/collections/" + s_.collection + "/indicators";
+  const Json form = {
+      {"name", "n"}, {"pattern", "[domain-name:value = 'x.example']"}, {"tlp", "green"}};
+  EXPECT_EQ(b.Send("POST", create, "{").status, 400);
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, Json>>{{"labels", "phishing"},
+                                                 {"labels", {1}},
+                                                 {"tlp", "purple"},
+                                                 {"tlp", 1},
+                                                 {"pattern", "[x:y = "},
+                                                 {"valid_from", "tomorrow"},
+                                                 {"name", ""},
+                                                 {"recipients", {env_.org.at("C")}},
+                                                 {"unknown", 1}}) {
+    Json body = form;
+    body[field] = value;
+    HttpResult r = b.Post(create, body);
+    EXPECT_EQ(r.status, 400) << field << " " << value << " " << r.body;
+  }
+  HttpResult bad_pattern = b.Post(create, [&] {
+    Json body = form;
+    body["pattern"] = "[x:y = ";
+    return body;
+  }());
+  EXPECT_EQ(bad_pattern.json()["error"]["details"][0]["field"], "pattern") << bad_pattern.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SharingIsolationTest,
                          ::testing::ValuesIn(fincyber::testing::DbBackends()));
 

@@ -3,6 +3,11 @@
 //   POST /api/v1/sharing/collections                    create one (curators)
 //   GET  /api/v1/sharing/objects/{id}/correlations      objects sharing an observable
 //   GET  /api/v1/sharing/objects/{id}/sightings         the sightings aggregate
+//   GET  /api/v1/sharing/objects?collection=&type=&q=&tlp=&label=&added_after=&limit=&cursor=
+//                                                       search the newest visible objects
+//   GET  /api/v1/sharing/objects/{id}                   versions, relationships, related objects
+//   POST /api/v1/sharing/patterns/validate              check a pattern, list its observables
+//   POST /api/v1/sharing/collections/{id}/indicators    create an indicator from a form
 // Handlers only translate between HTTP and SharingService, which enforces visibility.
 #pragma once
 

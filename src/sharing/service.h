@@ -27,6 +27,7 @@
 #include "identity/principal.h"
 #include "sharing/envelope.h"
 #include "stix/object.h"
+#include "stix/observable.h"
 #include "stix/tlp.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -170,6 +171,60 @@ struct SightingSummary {
   std::int64_t organisations = 0;  // distinct organisations that posted them
 };
 
+// The hub's object browser: the newest visible versions across the collections the
+// principal reads, newest first.
+struct ObjectSearch {
+  std::string collection_id;  // "" for every readable collection
+  std::string type;           // "" for any
+  // An observable ("evil.example", "198.51.100.7", a hash, a URL, an address) matches the
+  // objects carrying it through the correlation index (addresses also match the ranges
+  // containing them); a STIX id matches that object; anything else is a case-insensitive
+  // substring of the object's JSON. Up to 200 characters.
+  std::string text;
+  std::string label;  // exact element of `labels`
+  std::optional<stix::Tlp> tlp;
+  std::optional<stix::Timestamp> added_after;  // exclusive
+  int limit = 50;                              // 1..kMaxPageSize
+  std::optional<std::int64_t> after_row;       // the previous page's `next_row`
+};
+
+struct SearchPage {
+  std::vector<StoredObject> objects;
+  std::int64_t total = 0;  // visible matches, all pages
+  bool more = false;
+  std::int64_t next_row = 0;  // meaningful when `more`
+};
+
+// One object with what points at it, all filtered by visibility.
+struct ObjectDetail {
+  std::string id;
+  std::vector<StoredObject> versions;       // every visible version, in any collection
+  std::vector<StoredObject> relationships;  // newest visible relationships to or from it
+  std::vector<StoredObject> related;        // newest visible objects at their other ends
+};
+
+// An indicator written in the hub's form; the service builds the STIX object.
+struct NewIndicator {
+  std::string name;         // 1..500 characters
+  std::string description;  // up to 10000 characters
+  std::string pattern;      // STIX pattern
+  std::optional<stix::Timestamp> valid_from;  // default: now
+  std::vector<std::string> labels;            // up to 50 of 1..100 characters
+  stix::Tlp tlp = stix::Tlp::kGreen;
+  std::vector<std::string> recipients;  // organisation ids, for TLP:RED only
+};
+
+// What the pattern editor shows: whether the text parses, where it does not, and the
+// observables it names.
+struct PatternCheck {
+  bool ok = false;
+  std::string error;              // the parser's message, "" when ok
+  std::optional<int> position;    // 0-based code point of the error, when known
+  std::vector<stix::Observable> observables;
+  std::vector<stix::RejectedObservable> rejected;  // values that do not normalise
+};
+PatternCheck CheckPattern(std::string_view pattern);
+
 class SharingService {
  public:
   // `db` and `clock` must outlive the service.
@@ -221,6 +276,24 @@ class SharingService {
   // The visible sightings of `id`, aggregated. NotFound when the principal sees no
   // version of `id`.
   Result<SightingSummary> SightingsOf(const identity::Principal& principal, std::string_view id);
+
+  // The newest visible versions matching `search` in the collections the principal
+  // reads. NotFound for a collection it may not read; InvalidArgument for a limit
+  // outside 1..kMaxPageSize or text over 200 characters.
+  Result<SearchPage> SearchObjects(const identity::Principal& principal,
+                                   const ObjectSearch& search);
+
+  // Versions, relationships and related objects of `id` as the principal may see them.
+  // NotFound when it sees no version of `id`.
+  Result<ObjectDetail> GetObjectDetail(const identity::Principal& principal, std::string_view id);
+
+  // Builds an indicator from `indicator` (id, created, modified, TLP marking, recipients)
+  // and adds it like any other object. InvalidArgument naming the rule when it is not
+  // valid; the errors of AddObjects otherwise. Returns the stored object's report.
+  Result<AddReport> CreateIndicator(const identity::Principal& principal,
+                                    std::string_view collection_id, const NewIndicator& indicator,
+                                    const RequestInfo& info);
+
 
  private:
   store::Database& db_;

@@ -1,0 +1,259 @@
+// The object browser's queries (search by type, observable, text, label, TLP,
+// collection and date, with paging and counts; one object's versions and
+// relationships), the pattern check and indicators made from the form.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+
+#include "sharing/test_hub.h"
+
+namespace fincyber::sharing {
+namespace {
+
+class SharingSearchTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  SharingSearchTest() : hub_(GetParam()) {}
+
+  SearchPage Search(const identity::User& user, ObjectSearch search) {
+    if (search.collection_id.empty()) search.collection_id = hub_.indicators.id;
+    auto page = hub_.service.SearchObjects(hub_.P(user), search);
+    EXPECT_TRUE(page.ok()) << page.error().internal_message();
+    return page.ok() ? *page : SearchPage{};
+  }
+  static ObjectSearch Where(const std::function<void(ObjectSearch&)>& set) {
+    ObjectSearch search;
+    set(search);
+    return search;
+  }
+  static std::set<std::string> Ids(const SearchPage& page) {
+    std::set<std::string> out;
+    for (const auto& o : page.objects) out.insert(o.id);
+    return out;
+  }
+  static Json WithPattern(const std::string& id, const std::string& pattern,
+                          std::vector<std::string> markings = {}) {
+    Json o =
+        TestHub::Indicator(id, "unused.example", "2024-05-01T00:00:00.000Z", std::move(markings));
+    o["pattern"] = pattern;
+    return o;
+  }
+  static Json Relationship(const std::string& source, const std::string& target,
+                           std::vector<std::string> markings = {}) {
+    Json o = {{"type", "relationship"},
+              {"spec_version", "2.1"},
+              {"id", "relationship--" + NewUuid()},
+              {"created", "2024-05-01T00:00:00.000Z"},
+              {"modified", "2024-05-01T00:00:00.000Z"},
+              {"relationship_type", "indicates"},
+              {"source_ref", source},
+              {"target_ref", target}};
+    if (!markings.empty()) o["object_marking_refs"] = markings;
+    return o;
+  }
+
+  TestHub hub_;
+};
+
+TEST_P(SharingSearchTest, ObservablesMatchNormalisedAndAddressesMatchTheirRanges) {
+  const std::string domain = TestHub::NewIndicatorId();
+  const std::string net = TestHub::NewIndicatorId();
+  const std::string other = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {WithPattern(domain, "[domain-name:value = 'evil.example']"),
+                               WithPattern(net, "[ipv4-addr:value = '198.51.100.0/24']"),
+                               WithPattern(other, "[domain-name:value = 'good.example']")});
+  EXPECT_EQ(Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.text = "EVIL.Example."; }))),
+            std::set<std::string>{domain});
+  EXPECT_EQ(Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.text = "198.51.100.7"; }))),
+            std::set<std::string>{net});
+  EXPECT_TRUE(
+      Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.text = "203.0.113.1"; }))).empty());
+  // Not an observable: a substring of the JSON, ignoring case.
+  EXPECT_EQ(
+      Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.text = "C2 UNUSED"; }))).size(),
+      3u);
+  EXPECT_EQ(Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.text = "100%_"; }))).size(),
+            0u);
+  EXPECT_EQ(Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.text = net; }))),
+            std::set<std::string>{net});
+}
+
+TEST_P(SharingSearchTest, FiltersByTypeLabelTlpAndDate) {
+  const std::string green = TestHub::NewIndicatorId();
+  const std::string amber = TestHub::NewIndicatorId();
+  Json labelled = TestHub::Indicator(green, "one.example", "2024-05-01T00:00:00.000Z",
+                                     {TestHub::Marking(stix::Tlp::kGreen)});
+  labelled["labels"] = {"phishing", "bank"};
+  hub_.AddOk(hub_.s.a_member, {labelled});
+  hub_.s.clock.Advance(std::chrono::seconds(10));
+  const stix::Timestamp between =
+      std::chrono::duration_cast<std::chrono::microseconds>(hub_.s.clock.Now().time_since_epoch())
+          .count();
+  Json other = TestHub::Indicator(amber, "two.example", "2024-05-01T00:00:00.000Z",
+                                  {TestHub::Marking(stix::Tlp::kAmber)});
+  other["labels"] = {"phish"};
+  hub_.AddOk(hub_.s.a_member, {other, Relationship(green, amber)});
+
+  EXPECT_EQ(Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.label = "phishing"; }))),
+            std::set<std::string>{green});
+  EXPECT_EQ(Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.tlp = stix::Tlp::kAmber; }))),
+            std::set<std::string>{amber});
+  EXPECT_EQ(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.type = "indicator"; })).total, 2);
+  EXPECT_EQ(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.type = "relationship"; })).total,
+            1);
+  EXPECT_EQ(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.added_after = between; })).total,
+            2);
+}
+
+TEST_P(SharingSearchTest, PagesNewestFirstAndCountsOnlyTheVisible) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(TestHub::NewIndicatorId());
+  for (const auto& id : ids) {
+    hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "page.example")});
+  }
+  const std::string red = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(red, "page.example", "2024-05-01T00:00:00.000Z",
+                                                  {TestHub::Marking(stix::Tlp::kRed)})});
+  std::vector<std::string> seen;
+  std::optional<std::int64_t> after;
+  for (int guard = 0; guard < 10; ++guard) {
+    SearchPage page = Search(hub_.s.b_admin, Where([&](ObjectSearch& q) {
+                               q.text = "page.example";
+                               q.limit = 2;
+                               q.after_row = after;
+                             }));
+    EXPECT_EQ(page.total, 5);
+    for (const auto& o : page.objects) seen.push_back(o.id);
+    if (!page.more) break;
+    after = page.next_row;
+  }
+  EXPECT_EQ(seen, std::vector<std::string>(ids.rbegin(), ids.rend()));
+  EXPECT_EQ(Search(hub_.s.a_member, Where([&](ObjectSearch& q) { q.text = "page.example"; })).total,
+            6);
+}
+
+TEST_P(SharingSearchTest, RefusesCollectionsAndInputOutsideTheRules) {
+  auto outsider = hub_.service.SearchObjects(
+      hub_.P(hub_.d_member), Where([&](ObjectSearch& q) { q.collection_id = hub_.indicators.id; }));
+  EXPECT_EQ(outsider.error().code(), ErrorCode::kNotFound);
+  auto everywhere = hub_.service.SearchObjects(hub_.P(hub_.d_member), ObjectSearch());
+  ASSERT_TRUE(everywhere.ok());
+  EXPECT_EQ(everywhere->total, 0);
+  EXPECT_EQ(hub_.service
+                .SearchObjects(hub_.P(hub_.s.b_admin), Where([&](ObjectSearch& q) { q.limit = 0; }))
+                .error()
+                .code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(hub_.service
+                .SearchObjects(hub_.P(hub_.s.b_admin),
+                               Where([&](ObjectSearch& q) { q.text = std::string(201, 'x'); }))
+                .error()
+                .code(),
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(SharingSearchTest, DetailShowsVersionsAndOnlyVisibleRelationshipEnds) {
+  const std::string indicator = TestHub::NewIndicatorId();
+  const std::string shared = TestHub::NewIndicatorId();
+  const std::string secret = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(indicator, "x.example"),
+              TestHub::Indicator(indicator, "x.example", "2024-06-01T00:00:00.000Z"),
+              TestHub::Indicator(shared, "y.example"),
+              TestHub::Indicator(secret, "z.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kRed)}),
+              Relationship(indicator, shared), Relationship(secret, indicator),
+              Relationship(shared, secret, {TestHub::Marking(stix::Tlp::kRed)})});
+  auto mine = hub_.service.GetObjectDetail(hub_.P(hub_.s.a_member), indicator);
+  ASSERT_TRUE(mine.ok()) << mine.error().internal_message();
+  EXPECT_EQ(mine->versions.size(), 2u);
+  EXPECT_EQ(mine->relationships.size(), 2u);
+  EXPECT_EQ(mine->related.size(), 2u);
+
+  auto theirs = hub_.service.GetObjectDetail(hub_.P(hub_.s.b_admin), indicator);
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_EQ(theirs->versions.size(), 2u);
+  EXPECT_EQ(theirs->relationships.size(), 2u);  // both are GREEN
+  ASSERT_EQ(theirs->related.size(), 1u);        // the RED end is simply absent
+  EXPECT_EQ(theirs->related[0].id, shared);
+
+  EXPECT_EQ(hub_.service.GetObjectDetail(hub_.P(hub_.s.b_admin), secret).error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(hub_.service.GetObjectDetail(hub_.P(hub_.d_member), indicator).error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(hub_.service.GetObjectDetail(hub_.P(hub_.s.a_member), "indicator--%").error().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST(SharingPatternCheckTest, GivesThePositionAndTheObservables) {
+  const PatternCheck bad = CheckPattern("[domain-name:value = 'evil.example'");
+  EXPECT_FALSE(bad.ok);
+  ASSERT_TRUE(bad.position.has_value()) << bad.error;
+  EXPECT_EQ(*bad.position, 35);
+  const PatternCheck good =
+      CheckPattern("[domain-name:value = 'Evil.Example'] OR [ipv4-addr:value = '999.1.1.1']");
+  EXPECT_TRUE(good.ok) << good.error;
+  ASSERT_EQ(good.observables.size(), 1u);
+  EXPECT_EQ(good.observables[0].Key(), "domain:evil.example");
+  EXPECT_EQ(good.rejected.size(), 1u);
+  EXPECT_FALSE(CheckPattern(std::string(100000, '[')).ok);
+}
+
+TEST_P(SharingSearchTest, IndicatorsFromTheFormAreStoredWithTheirMarkings) {
+  NewIndicator form;
+  form.name = "Phishing site";
+  form.description = "seen in mail to customers";
+  form.pattern = "[url:value = 'http://login.bank.example/']";
+  form.labels = {"phishing"};
+  form.tlp = stix::Tlp::kRed;
+  form.recipients = {hub_.bank_c.id};
+  auto report =
+      hub_.service.CreateIndicator(hub_.P(hub_.s.a_member), hub_.indicators.id, form, hub_.info);
+  ASSERT_TRUE(report.ok()) << report.error().internal_message();
+  ASSERT_EQ(report->successes.size(), 1u);
+  const std::string id = report->successes[0].id;
+  EXPECT_TRUE(id.starts_with("indicator--"));
+  EXPECT_EQ(Ids(Search(hub_.c_member,
+                       Where([&](ObjectSearch& q) { q.text = "http://LOGIN.bank.example"; }))),
+            std::set<std::string>{id});
+  EXPECT_TRUE(Ids(Search(hub_.s.b_admin,
+                         Where([&](ObjectSearch& q) { q.text = "http://login.bank.example/"; })))
+                  .empty());
+  auto detail = hub_.service.GetObjectDetail(hub_.P(hub_.c_member), id);
+  ASSERT_TRUE(detail.ok());
+  EXPECT_EQ(detail->versions[0].tlp, stix::Tlp::kRed);
+
+  NewIndicator bad_pattern = form;
+  bad_pattern.pattern = "[url:value = ";
+  auto refused = hub_.service.CreateIndicator(hub_.P(hub_.s.a_member), hub_.indicators.id,
+                                              bad_pattern, hub_.info);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().details().at(0).field, "pattern");
+  NewIndicator green_with_recipients = form;
+  green_with_recipients.tlp = stix::Tlp::kGreen;
+  EXPECT_EQ(hub_.service
+                .CreateIndicator(hub_.P(hub_.s.a_member), hub_.indicators.id, green_with_recipients,
+                                 hub_.info)
+                .error()
+                .code(),
+            ErrorCode::kInvalidArgument);
+  NewIndicator unknown_recipient = form;
+  unknown_recipient.recipients = {"no-such-org"};
+  EXPECT_EQ(hub_.service
+                .CreateIndicator(hub_.P(hub_.s.a_member), hub_.indicators.id, unknown_recipient,
+                                 hub_.info)
+                .error()
+                .code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(hub_.service.CreateIndicator(hub_.P(hub_.d_member), hub_.indicators.id, form, hub_.info)
+                .error()
+                .code(),
+            ErrorCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SharingSearchTest,
+                         ::testing::ValuesIn(fincyber::testing::DbBackends()));
+
+}  // namespace
+}  // namespace fincyber::sharing
