@@ -37,7 +37,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   static constexpr std::string_view kKnown[] = {"database",  "listen", "static_dir",
                                                 "threads",   "log_level", "tls",
                                                 "login_attempts_per_minute",
-                                                "event_poll_interval_ms"};
+                                                "event_poll_interval_ms", "warninglists"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
@@ -67,6 +67,21 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return InvalidArgument(fmt::format("{}: event_poll_interval_ms must be 10..3600000", source));
   }
   config.event_poll_interval_ms = static_cast<int>(poll);
+  if (const toml::node* lists = table.get("warninglists")) {
+    const toml::array* files = lists->as_array();
+    if (!files) {
+      return InvalidArgument(fmt::format("{}:{}: 'warninglists' must be a list of file names",
+                                         source, lists->source().begin.line));
+    }
+    for (const toml::node& file : *files) {
+      auto name = file.value<std::string>();
+      if (!name) {
+        return InvalidArgument(fmt::format("{}:{}: 'warninglists' must be a list of file names",
+                                           source, file.source().begin.line));
+      }
+      config.warninglists.push_back(*name);
+    }
+  }
   if (const toml::table* tls = table["tls"].as_table()) {
     FC_RETURN_IF_ERROR(Read(*tls, "certificate", config.tls_certificate, source));
     FC_RETURN_IF_ERROR(Read(*tls, "private_key", config.tls_private_key, source));

@@ -7,6 +7,7 @@
 //   log_level = "info"                  # debug, info, warn, error
 //   login_attempts_per_minute = 20      # per client address
 //   event_poll_interval_ms = 1000       # events wake replicas at once; polling backs that up
+//   warninglists = ["extra.json"]       # MISP warning lists added to the shipped ones
 //   [tls]
 //   certificate = "server.crt"
 //   private_key = "server.key"
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -30,6 +32,7 @@ struct Config {
   int event_poll_interval_ms = 1000;
   std::string tls_certificate;
   std::string tls_private_key;
+  std::vector<std::string> warninglists;  // files, in MISP's warninglist format
 };
 
 // InvalidArgument naming the file, line and key for unreadable or mistyped settings.

@@ -25,6 +25,16 @@ private_key = "server.key"
   EXPECT_EQ(config->tls_private_key, "server.key");
 }
 
+TEST(ConfigTest, ReadsWarningListFiles) {
+  auto config = ParseConfig("warninglists = [\"a.json\", \"b.json\"]\n", "w.toml");
+  ASSERT_TRUE(config.ok()) << config.error().safe_message();
+  EXPECT_EQ(config->warninglists, (std::vector<std::string>{"a.json", "b.json"}));
+  auto not_a_list = ParseConfig("warninglists = \"a.json\"\n", "w.toml");
+  ASSERT_FALSE(not_a_list.ok());
+  EXPECT_NE(not_a_list.error().safe_message().find("w.toml:1"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("warninglists = [1]\n", "w.toml").ok());
+}
+
 TEST(ConfigTest, ErrorsNameTheFileLineAndKey) {
   auto typo = ParseConfig("databse = \"x\"\n", "a.toml");
   ASSERT_FALSE(typo.ok());

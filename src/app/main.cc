@@ -8,9 +8,11 @@
 
 #include "app/config.h"
 #include "app/demo_seed.h"
+#include "app/demo_sharing_seed.h"
 #include "app/match_command.h"
 #include "app/output.h"
 #include "app/platform.h"
+#include "app/sharing_commands.h"
 #include "audit/audit.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -113,6 +115,9 @@ int RunDemo(Config config, const std::string& password_flag, bool keep) {
     (*platform)->accounts().UseFastPasswordHashing();
     auto logins = SeedDemoSector((*platform)->accounts(), password);
     if (!logins.ok()) return Fail(logins.error());
+    auto hub = SeedDemoSharing((*platform)->accounts(), (*platform)->sharing(),
+                               (*platform)->clock());
+    if (!hub.ok()) return Fail(hub.error());
     std::cout << "demo sector created in " << config.database << "\n"
               << "demo logins (password for every user: " << password << ")\n";
     Json rows = Json::array();
@@ -121,7 +126,9 @@ int RunDemo(Config config, const std::string& password_flag, bool keep) {
     }
     PrintRows(std::cout, {"username", "role", "organisation"}, rows, OutputFormat::kTable);
     std::cout << "every institution has <code>.admin and <code>.member "
-                 "(mb01..mb05, rb01..rb25, sec01..sec15, ...)\n";
+                 "(mb01..mb05, rb01..rb25, sec01..sec15, ...)\n"
+              << "sharing hub: " << hub->groups << " trust groups, " << hub->collections
+              << " collections, " << hub->objects << " STIX objects\n";
   } else {
     std::cout << "using the existing demo database " << config.database << "\n";
   }
@@ -410,6 +417,7 @@ int Main(int argc, char** argv) {
   });
 
   AddMatchCommand(cli, exit_code);
+  AddSharingCommands(cli, exit_code);
 
   try {
     cli.parse(argc, argv);

@@ -38,6 +38,15 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
   platform->accounts_ = std::make_unique<accounts::AccountsService>(
       *platform->db_, platform->clock_, identity::AuthPolicy{}, *platform->throttle_);
   platform->sharing_ = std::make_unique<sharing::SharingService>(*platform->db_, platform->clock_);
+  platform->warning_lists_ = sharing::WarningLists::Defaults();
+  for (const auto& file : config.warninglists) {
+    auto loaded = platform->warning_lists_.AddFile(file);
+    if (!loaded.ok()) {
+      return InvalidArgument(
+          fmt::format("warning list {}: {}", file, loaded.error().internal_message()));
+    }
+  }
+  platform->sharing_->UseWarningLists(&platform->warning_lists_);
   return platform;
 }
 

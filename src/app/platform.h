@@ -13,6 +13,7 @@
 #include "events/events.h"
 #include "identity/login_throttle.h"
 #include "sharing/service.h"
+#include "sharing/warninglist.h"
 #include "store/database.h"
 #include "store/migrations.h"
 
@@ -56,6 +57,7 @@ class Platform {
   std::unique_ptr<identity::LoginThrottle> throttle_;
   std::unique_ptr<accounts::AccountsService> accounts_;
   std::unique_ptr<sharing::SharingService> sharing_;
+  sharing::WarningLists warning_lists_;  // the shipped lists and the configured files
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread and the threads it starts later,

@@ -16,6 +16,7 @@
 #include "identity/groups.h"
 #include "sharing/internal/common.h"
 #include "sharing/service.h"
+#include "sharing/warninglist.h"
 #include "stix/observable.h"
 
 namespace fincyber::sharing {
@@ -30,6 +31,7 @@ struct Prepared {
   std::optional<stix::Tlp> marked_tlp;  // nullopt: the collection's default applies
   std::vector<std::string> recipients;
   std::vector<stix::Observable> observables;
+  std::vector<WarningHit> warnings;  // indicators only, one per list
   // Sightings only.
   std::string sighting_of_ref;
   std::int64_t sighting_count = 1;
@@ -96,7 +98,8 @@ std::optional<stix::Timestamp> OptionalTimestamp(const Json& object, const char*
 
 // Everything about one object that needs no database: STIX validity, its TLP,
 // recipients' form, observables, sighting facts. A failure is the message to report.
-std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming) {
+std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming,
+                                            const WarningLists* warning_lists) {
   Prepared p;
   p.incoming = &incoming;
   const Json& object = incoming.object;
@@ -131,6 +134,16 @@ std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming) {
       return fmt::format("pattern: pattern: {}", observables.error().safe_message());
     }
     p.observables = std::move(*observables);
+    if (warning_lists != nullptr) {
+      for (const auto& observable : p.observables) {
+        for (auto& hit : warning_lists->Check(observable)) {
+          const bool new_list =
+              std::none_of(p.warnings.begin(), p.warnings.end(),
+                           [&](const WarningHit& h) { return h.list == hit.list; });
+          if (new_list) p.warnings.push_back(std::move(hit));
+        }
+      }
+    }
   } else if (p.facts.category == stix::Category::kSco) {
     p.observables = stix::ObservablesOfSco(object);
   }
@@ -252,6 +265,24 @@ std::vector<AddOutcome> OutcomesFromJson(const Json& list) {
   return out;
 }
 
+Json WarningsToJson(const std::vector<ObjectWarning>& warnings) {
+  Json out = Json::array();
+  for (const auto& w : warnings) {
+    out.push_back({{"id", w.id}, {"version", w.version}, {"list", w.list}, {"entry", w.entry}});
+  }
+  return out;
+}
+
+std::vector<ObjectWarning> WarningsFromJson(const Json& list) {
+  std::vector<ObjectWarning> out;
+  if (!list.is_array()) return out;
+  for (const auto& w : list) {
+    out.push_back(
+        {w.value("id", ""), w.value("version", ""), w.value("list", ""), w.value("entry", "")});
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<AddReport> SharingService::AddObjects(const identity::Principal& principal,
@@ -267,7 +298,7 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
   std::vector<Prepared> prepared;
   std::vector<std::pair<std::size_t, AddOutcome>> early_failures;
   for (std::size_t i = 0; i < objects.size(); ++i) {
-    auto result = Prepare(objects[i]);
+    auto result = Prepare(objects[i], warning_lists_);
     if (auto* message = std::get_if<std::string>(&result)) {
       const Json& object = objects[i].object;
       const auto id = object.find("id");
@@ -283,6 +314,7 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
     report.successes.clear();
     report.failures.clear();
+    report.warnings.clear();
     FC_ASSIGN_OR_RETURN(Collection collection,
                         internal::LoadCollection(conn, principal, collection_id));
     FC_RETURN_IF_ERROR(identity::CheckCanWrite(principal));
@@ -380,6 +412,15 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
                          {row, org_id}));
       }
       FC_RETURN_IF_ERROR(LinkObservables(conn, row, p.observables));
+      std::string stored_message = existing ? "stored as a new version" : "stored";
+      for (const auto& hit : p.warnings) {
+        FC_RETURN_IF_ERROR(conn.Execute(
+            "INSERT INTO shared_object_warnings (object_row, list_name, entry) VALUES (?, ?, ?)",
+            {row, hit.list, hit.entry}));
+        report.warnings.push_back(
+            {p.facts.id, stix::FormatTimestamp(version), hit.list, hit.entry});
+        stored_message += fmt::format("; on warning list '{}' ({})", hit.list, hit.entry);
+      }
       if (p.facts.type == "sighting") {
         FC_RETURN_IF_ERROR(conn.Execute(
             "INSERT INTO sightings (object_row, sighting_of_ref, count, first_seen, last_seen) "
@@ -396,9 +437,8 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
         FC_RETURN_IF_ERROR(
             NotifySighted(conn, clock_, collection, p, tlp, principal.org_id, named_only));
       }
-      successes.push_back({index,
-                           {p.facts.id, stix::FormatTimestamp(version),
-                            existing ? "stored as a new version" : "stored"}});
+      successes.push_back(
+          {index, {p.facts.id, stix::FormatTimestamp(version), std::move(stored_message)}});
     }
     FC_RETURN_IF_ERROR(
         conn.Execute("UPDATE sharing_collections SET last_date_added = ? WHERE id = ?",
@@ -421,14 +461,16 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
          report.total_count, static_cast<std::int64_t>(report.successes.size()),
          static_cast<std::int64_t>(report.failures.size()),
          DumpJson({{"successes", OutcomesToJson(report.successes)},
-                   {"failures", OutcomesToJson(report.failures)}})}));
+                   {"failures", OutcomesToJson(report.failures)},
+                   {"warnings", WarningsToJson(report.warnings)}})}));
     return audit::Append(
         conn, clock_,
         {principal.user_id, principal.org_id, "sharing.objects_add", "collection", collection.id,
          Json{{"report_id", report.id},
               {"total", report.total_count},
               {"succeeded", report.successes.size()},
-              {"failed", report.failures.size()}},
+              {"failed", report.failures.size()},
+              {"warning_list_hits", report.warnings.size()}},
          info.remote_address, info.request_id});
   }));
   return report;
@@ -453,6 +495,7 @@ Result<AddReport> SharingService::GetAddReport(const identity::Principal& princi
     if (details.is_object()) {
       report.successes = OutcomesFromJson(details.value("successes", Json()));
       report.failures = OutcomesFromJson(details.value("failures", Json()));
+      report.warnings = WarningsFromJson(details.value("warnings", Json()));
     }
     return report;
   });
@@ -492,7 +535,8 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
     if (rows.empty()) return NotFound("object not found");
     FC_RETURN_IF_ERROR(identity::CheckCanWrite(principal));
     for (std::int64_t row : rows) {
-      for (const char* table : {"object_observables", "shared_object_recipients", "sightings"}) {
+      for (const char* table : {"object_observables", "shared_object_recipients", "sightings",
+                                "shared_object_warnings"}) {
         FC_RETURN_IF_ERROR(
             conn.Execute(fmt::format("DELETE FROM {} WHERE object_row = ?", table), {row}));
       }

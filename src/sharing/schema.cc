@@ -87,6 +87,27 @@ CREATE TABLE sharing_add_reports (
   details TEXT NOT NULL
 )
 )sql"},
+      {"sharing", 2, "warning-list hits of stored indicators",
+       R"sql(
+CREATE TABLE shared_object_warnings (
+  object_row BIGINT NOT NULL,
+  list_name TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (object_row, list_name)
+)
+)sql"},
+      {"sharing", 3, "federation pull positions",
+       R"sql(
+CREATE TABLE sharing_sync_positions (
+  api_root TEXT NOT NULL,
+  remote_collection_id TEXT NOT NULL,
+  local_collection_id TEXT NOT NULL,
+  last_date_added TEXT NOT NULL,
+  synced_at TEXT NOT NULL,
+  objects BIGINT NOT NULL,
+  PRIMARY KEY (api_root, remote_collection_id, local_collection_id)
+)
+)sql"},
   };
 }
 

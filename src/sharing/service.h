@@ -34,6 +34,8 @@
 
 namespace fincyber::sharing {
 
+class WarningLists;
+
 // Module "sharing": collections, shared objects, recipients, observables, sightings and
 // the reports of additions.
 std::vector<store::Migration> Migrations();
@@ -128,6 +130,14 @@ struct AddOutcome {
   std::string message;  // names the rule for failures, e.g. "valid_from: timestamp: ..."
 };
 
+// A stored indicator whose observable is on a warning list (see UseWarningLists).
+struct ObjectWarning {
+  std::string id;
+  std::string version;  // RFC 3339
+  std::string list;     // the warning list's name
+  std::string entry;    // the entry hit, normalised
+};
+
 struct AddReport {
   std::string id;  // status id, a UUID
   std::string collection_id;
@@ -135,6 +145,8 @@ struct AddReport {
   std::int64_t total_count = 0;
   std::vector<AddOutcome> successes;
   std::vector<AddOutcome> failures;
+  // Stored indicators on a warning list, also named in their success's message.
+  std::vector<ObjectWarning> warnings;
 };
 
 // An object sharing an observable with the one asked about.
@@ -230,6 +242,11 @@ class SharingService {
   // `db` and `clock` must outlive the service.
   SharingService(store::Database& db, const Clock& clock);
 
+  // From now on, indicators added whose observables hit one of `lists` are stored as
+  // usual (as MISP does) but flagged: the hits are kept with the object and reported in
+  // AddReport::warnings. `lists` must outlive the service; call before concurrent use.
+  void UseWarningLists(const WarningLists* lists) { warning_lists_ = lists; }
+
   // PermissionDenied unless the principal curates sharing (identity::IsCurator) and may
   // write; InvalidArgument for bad fields or unknown groups; AlreadyExists for a taken
   // title or alias.
@@ -294,10 +311,10 @@ class SharingService {
                                     std::string_view collection_id, const NewIndicator& indicator,
                                     const RequestInfo& info);
 
-
  private:
   store::Database& db_;
   const Clock& clock_;
+  const WarningLists* warning_lists_ = nullptr;
 };
 
 }  // namespace fincyber::sharing

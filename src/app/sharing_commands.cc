@@ -1,0 +1,685 @@
+#include "app/sharing_commands.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "app/config.h"
+#include "app/output.h"
+#include "app/platform.h"
+#include "base/crypto.h"
+#include "base/outbound_http.h"
+#include "identity/directory.h"
+#include "sharing/bundle_stream.h"
+#include "sharing/convert_csv.h"
+#include "sharing/convert_misp.h"
+#include "sharing/export_rules.h"
+#include "sharing/sync_state.h"
+#include "taxii/client.h"
+
+namespace fincyber::app {
+namespace {
+
+constexpr int kExitRefused = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitNotFound = 3;
+constexpr int kExitUnavailable = 4;
+constexpr int kExitSomeObjectsLeftOut = 5;
+
+// One AddObjects call, one transaction: large enough to amortise the commit, small enough
+// that memory stays bounded whatever the size of the input.
+constexpr std::size_t kBatchObjects = 500;
+constexpr std::size_t kBatchBytes = 16 << 20;
+
+const sharing::RequestInfo kCliRequest{"cli", ""};
+
+struct Location {
+  std::string config_file;
+  std::string database;
+};
+
+void AddLocation(CLI::App* cmd, Location& location) {
+  cmd->add_option("--config", location.config_file, "TOML configuration file")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--database", location.database,
+                  "SQLite file or postgresql:// URL (default fincyber.db)");
+}
+
+Result<std::unique_ptr<Platform>> OpenAt(const Location& location) {
+  Config config;
+  if (!location.config_file.empty()) {
+    FC_ASSIGN_OR_RETURN(config, LoadConfigFile(location.config_file));
+  }
+  if (!location.database.empty()) config.database = location.database;
+  return Platform::Open(config);
+}
+
+int Fail(const Error& error) {
+  std::cerr << "error: " << error.safe_message();
+  if (error.internal_message() != error.safe_message()) {
+    std::cerr << " (" << error.internal_message() << ")";
+  }
+  for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
+  std::cerr << "\n";
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument:
+      return kExitBadInput;
+    case ErrorCode::kNotFound:
+      return kExitNotFound;
+    case ErrorCode::kUnavailable:
+      return kExitUnavailable;
+    default:
+      return kExitRefused;
+  }
+}
+
+// The principal a command acts as: the named, enabled user of its organisation, so that
+// authorship, rights and visibility are that organisation's.
+Result<identity::Principal> PrincipalOfUser(Platform& platform, const std::string& username) {
+  const identity::Principal op = identity::OperatorPrincipal();
+  return platform.db().ReadValue<identity::Principal>(
+      [&](store::Connection& conn) -> Result<identity::Principal> {
+        FC_ASSIGN_OR_RETURN(identity::User user, identity::FindUserByUsername(conn, op, username));
+        if (user.disabled) return PermissionDenied("user " + username + " is disabled");
+        FC_ASSIGN_OR_RETURN(identity::Org org, identity::GetOrg(conn, op, user.org_id));
+        identity::Principal p;
+        p.user_id = user.id;
+        p.username = user.username;
+        p.display_name = user.display_name;
+        p.org_id = org.id;
+        p.org_kind = org.kind;
+        p.role = user.role;
+        p.locale = user.locale;
+        return p;
+      });
+}
+
+// A collection by id or alias, among those the principal may read or write.
+Result<sharing::Collection> FindCollection(sharing::SharingService& hub,
+                                           const identity::Principal& principal,
+                                           const std::string& id_or_alias) {
+  auto by_id = hub.GetCollection(principal, id_or_alias);
+  if (by_id.ok() || by_id.error().code() != ErrorCode::kNotFound) return by_id;
+  FC_ASSIGN_OR_RETURN(auto collections, hub.ListCollections(principal));
+  for (auto& c : collections) {
+    if (!c.alias.empty() && c.alias == id_or_alias) return std::move(c);
+  }
+  return NotFound("collection " + id_or_alias + " not found (or not shared with you)");
+}
+
+std::string Bytes(double bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 4) {
+    bytes /= 1000;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return text;
+}
+
+// "12000 objects, 3.1 MB of 40.0 MB, 5200 objects/s, ETA 0:07" on one line of a terminal,
+// at most four times a second; silent when stderr is not a terminal.
+class ProgressLine {
+ public:
+  ProgressLine() : enabled_(isatty(STDERR_FILENO) == 1), start_(Clock::now()) {}
+  ~ProgressLine() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+  }
+
+  // `done` and `total` measure the input (bytes, or MISP events with `unit` "events");
+  // total 0 when unknown.
+  void Update(std::uint64_t objects, std::uint64_t done, std::uint64_t total,
+              const char* unit = nullptr) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (shown_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    shown_ = true;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    std::string line = std::to_string(objects) + " objects";
+    auto amount = [&](std::uint64_t n) {
+      return unit ? std::to_string(n) + " " + unit : Bytes(static_cast<double>(n));
+    };
+    line += ", " + amount(done);
+    if (total > 0) line += " of " + amount(total);
+    if (elapsed > 0) {
+      line += ", " + std::to_string(static_cast<std::uint64_t>(objects / elapsed)) + " objects/s";
+    }
+    if (total > done && done > 0 && elapsed > 0) {
+      const auto eta = static_cast<long>((total - done) / (done / elapsed));
+      char text[32];
+      std::snprintf(text, sizeof text, ", ETA %ld:%02ld", eta / 60, eta % 60);
+      line += text;
+    }
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    std::fflush(stderr);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  const bool enabled_;
+  const Clock::time_point start_;
+  Clock::time_point last_;
+  bool shown_ = false;
+};
+
+// Collects objects and stores them through the hub in batches, counting outcomes and
+// printing each failure as it is known.
+class BatchImporter {
+ public:
+  BatchImporter(sharing::SharingService& hub, const identity::Principal& principal,
+                std::string collection_id)
+      : hub_(hub), principal_(principal), collection_id_(std::move(collection_id)) {}
+
+  Status Add(Json object, std::string raw) {
+    batch_bytes_ += raw.size();
+    batch_.push_back({std::move(object), std::move(raw)});
+    ++objects_;
+    if (batch_.size() >= kBatchObjects || batch_bytes_ >= kBatchBytes) return Flush();
+    return OkStatus();
+  }
+
+  // An input element that never became an object (malformed JSON, a bad CSV row).
+  void Reject(const std::string& where, const std::string& why) {
+    ++objects_;
+    ++failed_;
+    std::cout << "failed: " << where << ": " << why << "\n";
+  }
+
+  Status Flush() {
+    if (batch_.empty()) return OkStatus();
+    FC_ASSIGN_OR_RETURN(sharing::AddReport report,
+                        hub_.AddObjects(principal_, collection_id_, batch_, kCliRequest));
+    for (const auto& s : report.successes) {
+      if (s.message.starts_with("already present")) {
+        ++duplicates_;
+      } else {
+        ++stored_;
+      }
+    }
+    for (const auto& w : report.warnings) {
+      ++warned_;
+      std::cout << "warning: " << w.id << ": on warning list '" << w.list << "' (" << w.entry
+                << ")\n";
+    }
+    for (const auto& f : report.failures) {
+      ++failed_;
+      std::cout << "failed: " << (f.id.empty() ? "(no id)" : f.id) << ": " << f.message << "\n";
+    }
+    batch_.clear();
+    batch_bytes_ = 0;
+    return OkStatus();
+  }
+
+  std::uint64_t objects() const { return objects_; }
+  std::uint64_t failed() const { return failed_; }
+
+  void PrintSummary() const {
+    std::cout << "stored " << stored_ << ", duplicates " << duplicates_ << ", failed " << failed_;
+    if (warned_ > 0) std::cout << ", warning-list hits " << warned_;
+    std::cout << "\n";
+  }
+
+ private:
+  sharing::SharingService& hub_;
+  const identity::Principal& principal_;
+  const std::string collection_id_;
+  std::vector<sharing::IncomingObject> batch_;
+  std::size_t batch_bytes_ = 0;
+  std::uint64_t objects_ = 0, stored_ = 0, duplicates_ = 0, failed_ = 0, warned_ = 0;
+};
+
+struct ImportFlags {
+  Location location;
+  std::string collection;
+  std::string as_user;
+  std::string bundle;
+  std::string misp;
+  std::string csv;
+};
+
+stix::Timestamp NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status ImportBundle(const std::string& path, BatchImporter& importer, ProgressLine& progress) {
+  FC_ASSIGN_OR_RETURN(auto summary,
+                      sharing::ReadBundleFile(
+                          path, {},
+                          [&](sharing::BundleObject& element) -> Status {
+                            if (!element.json.ok()) {
+                              importer.Reject("objects[" + std::to_string(element.index) + "]",
+                                              element.json.error().safe_message());
+                              return OkStatus();
+                            }
+                            return importer.Add(std::move(*element.json), std::string(element.raw));
+                          },
+                          [&](const sharing::BundleProgress& p) {
+                            progress.Update(p.objects, p.bytes_read, p.total_bytes);
+                          }));
+  (void)summary;
+  return importer.Flush();
+}
+
+Status ImportMisp(const std::string& directory, BatchImporter& importer, ProgressLine& progress) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(directory, ec)) {
+    return NotFound("no MISP feed folder " + directory);
+  }
+  std::uint64_t notes = 0;
+  FC_ASSIGN_OR_RETURN(auto summary, sharing::ImportMispFeed(
+                                        sharing::MispFeedFromDirectory(directory), {},
+                                        [&](Json object) -> Status {
+                                          std::string raw = DumpJson(object);
+                                          return importer.Add(std::move(object), std::move(raw));
+                                        },
+                                        [&](const sharing::MispNote& note) {
+                                          ++notes;
+                                          std::cout << "not converted: " << note.ToString() << "\n";
+                                        },
+                                        [&](const sharing::MispFeedProgress& p) {
+                                          progress.Update(importer.objects(), p.events_done,
+                                                          p.events_total, "events");
+                                        }));
+  FC_RETURN_IF_ERROR(importer.Flush());
+  std::cout << "MISP events converted " << summary.events << ", events failed "
+            << summary.failed_events << ", attributes or events not converted " << notes << "\n";
+  return OkStatus();
+}
+
+Status ImportCsv(const std::string& path, BatchImporter& importer, ProgressLine& progress) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot open " + path);
+  std::error_code ec;
+  const auto total = std::filesystem::file_size(path, ec);
+  sharing::CsvImportOptions options;
+  options.now = NowMicros();
+  FC_ASSIGN_OR_RETURN(auto summary,
+                      sharing::ImportIndicatorCsv(
+                          in, options,
+                          [&](Json indicator) -> Status {
+                            std::string raw = DumpJson(indicator);
+                            FC_RETURN_IF_ERROR(importer.Add(std::move(indicator), std::move(raw)));
+                            const auto position = in.tellg();
+                            progress.Update(importer.objects(),
+                                            position < 0 ? 0 : std::uint64_t(position),
+                                            ec ? 0 : total);
+                            return OkStatus();
+                          },
+                          [&](const sharing::CsvRowError& row) {
+                            importer.Reject("line " + std::to_string(row.line), row.ToString());
+                          }));
+  (void)summary;
+  return importer.Flush();
+}
+
+int RunImport(const ImportFlags& flags) {
+  const int sources = !flags.bundle.empty() + !flags.misp.empty() + !flags.csv.empty();
+  if (sources != 1) {
+    return Fail(InvalidArgument("give exactly one of --bundle, --misp and --csv"));
+  }
+  auto platform = OpenAt(flags.location);
+  if (!platform.ok()) return Fail(platform.error());
+  auto& hub = (*platform)->sharing();
+  auto principal = PrincipalOfUser(**platform, flags.as_user);
+  if (!principal.ok()) return Fail(principal.error());
+  auto collection = FindCollection(hub, *principal, flags.collection);
+  if (!collection.ok()) return Fail(collection.error());
+  // Checked before reading what may be a large file.
+  if (!collection->can_write) {
+    return Fail(PermissionDenied(flags.as_user + " may not add to " + collection->title));
+  }
+  BatchImporter importer(hub, *principal, collection->id);
+  Status imported = OkStatus();
+  {
+    ProgressLine progress;
+    if (!flags.bundle.empty()) {
+      imported = ImportBundle(flags.bundle, importer, progress);
+    } else if (!flags.misp.empty()) {
+      imported = ImportMisp(flags.misp, importer, progress);
+    } else {
+      imported = ImportCsv(flags.csv, importer, progress);
+    }
+  }
+  importer.PrintSummary();
+  if (!imported.ok()) return Fail(imported.error());
+  return importer.failed() > 0 ? kExitSomeObjectsLeftOut : 0;
+}
+
+struct ExportFlags {
+  Location location;
+  std::string collection;
+  std::string as_user;
+  std::string format = "bundle";
+  std::string output = "-";
+};
+
+// Writes one format. `Add` returns FailedPrecondition with the reason for an object the
+// format cannot express.
+class ExportWriter {
+ public:
+  virtual ~ExportWriter() = default;
+  virtual Status Add(const sharing::StoredObject& object) = 0;
+  virtual Status Finish() = 0;
+};
+
+Result<Json> BodyOf(const sharing::StoredObject& object) {
+  return ParseJson(object.body, {.max_bytes = object.body.size() + 1});
+}
+
+class BundleExport final : public ExportWriter {
+ public:
+  explicit BundleExport(std::ostream& out) : writer_(out, "bundle--" + NewUuid()) {}
+  Status Add(const sharing::StoredObject& object) override { return writer_.AddRaw(object.body); }
+  Status Finish() override { return writer_.Finish(); }
+
+ private:
+  sharing::BundleWriter writer_;
+};
+
+template <typename Writer>
+class IndicatorExport final : public ExportWriter {
+ public:
+  template <typename... Args>
+  explicit IndicatorExport(Args&&... args) : writer_(std::forward<Args>(args)...) {}
+  Status Add(const sharing::StoredObject& object) override {
+    FC_ASSIGN_OR_RETURN(Json body, BodyOf(object));
+    FC_ASSIGN_OR_RETURN(auto written, writer_.Add(body));
+    (void)written;
+    return OkStatus();
+  }
+  Status Finish() override {
+    if constexpr (requires(Writer & w) { w.Finish(); }) return writer_.Finish();
+    return OkStatus();
+  }
+
+ private:
+  Writer writer_;
+};
+
+int RunExport(const ExportFlags& flags) {
+  auto platform = OpenAt(flags.location);
+  if (!platform.ok()) return Fail(platform.error());
+  auto& hub = (*platform)->sharing();
+  auto principal = PrincipalOfUser(**platform, flags.as_user);
+  if (!principal.ok()) return Fail(principal.error());
+  auto collection = FindCollection(hub, *principal, flags.collection);
+  if (!collection.ok()) return Fail(collection.error());
+  if (!collection->can_read) {
+    return Fail(PermissionDenied(flags.as_user + " may not read " + collection->title));
+  }
+
+  std::ofstream file;
+  if (flags.output != "-") {
+    file.open(flags.output, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(InvalidArgument("cannot write " + flags.output));
+  }
+  std::ostream& out = flags.output == "-" ? std::cout : file;
+  std::unique_ptr<ExportWriter> writer;
+  const bool whole_objects = flags.format == "bundle";
+  if (whole_objects) {
+    writer = std::make_unique<BundleExport>(out);
+  } else if (flags.format == "csv") {
+    writer = std::make_unique<IndicatorExport<sharing::IndicatorCsvWriter>>(out);
+  } else if (flags.format == "suricata") {
+    writer = std::make_unique<IndicatorExport<sharing::SuricataRuleWriter>>(
+        out, sharing::SuricataOptions{});
+  } else {
+    writer = std::make_unique<IndicatorExport<sharing::ZeekIntelWriter>>(
+        out, sharing::ZeekIntelOptions{});
+  }
+
+  // ListObjects applies the user's organisation's visibility: nothing it may not see is
+  // ever read, let alone written.
+  sharing::ObjectQuery query;
+  query.limit = sharing::kMaxPageSize;
+  if (!whole_objects) query.types = {"indicator"};
+  std::uint64_t exported = 0, left_out = 0;
+  bool more = true;
+  while (more) {
+    auto page = hub.ListObjects(*principal, collection->id, query);
+    if (!page.ok()) return Fail(page.error());
+    for (const auto& object : page->objects) {
+      // Rules and CSV rows lose the object's marking once deployed or opened in a
+      // spreadsheet, so TLP:RED, meant for named recipients only, stays in bundles.
+      if (!whole_objects && object.tlp == stix::Tlp::kRed) {
+        ++left_out;
+        std::cerr << "left out: " << object.id << ": TLP:RED is exported only as a bundle\n";
+        continue;
+      }
+      Status added = writer->Add(object);
+      if (added.ok()) {
+        ++exported;
+      } else if (added.error().code() == ErrorCode::kFailedPrecondition) {
+        ++left_out;
+        std::cerr << "left out: " << object.id << ": " << added.error().safe_message() << "\n";
+      } else {
+        return Fail(added.error());
+      }
+    }
+    more = page->more;
+    query.after = page->next;
+  }
+  Status finished = writer->Finish();
+  if (!finished.ok()) return Fail(finished.error());
+  out.flush();
+  if (!out) return Fail(Internal("writing the export failed"));
+  std::cerr << "exported " << exported << ", left out " << left_out << "\n";
+  return left_out > 0 ? kExitSomeObjectsLeftOut : 0;
+}
+
+struct SyncFlags {
+  Location location;
+  std::string from;
+  std::string remote_collection;
+  std::string token;
+  std::string into;
+  std::string as_user;
+  std::string since;
+};
+
+// The API root to pull from: the discovery resource's default, else its only root.
+Result<std::string> ApiRootOf(taxii::TaxiiClient& client, const std::string& discovery_url) {
+  FC_ASSIGN_OR_RETURN(taxii::DiscoveryInfo discovery, client.Discover(discovery_url));
+  if (!discovery.default_api_root.empty()) return discovery.default_api_root;
+  if (discovery.api_roots.size() == 1) return discovery.api_roots[0];
+  return InvalidArgument(discovery_url + " names no default API root and " +
+                         std::to_string(discovery.api_roots.size()) + " API roots");
+}
+
+int RunSync(const SyncFlags& flags) {
+  std::string token = flags.token;
+  if (token.empty()) {
+    const char* from_env = std::getenv("FINCYBER_SYNC_TOKEN");
+    if (from_env == nullptr || *from_env == '\0') {
+      return Fail(InvalidArgument("give --token or set FINCYBER_SYNC_TOKEN"));
+    }
+    token = from_env;
+  }
+  if (!flags.since.empty() && !ParseRfc3339(flags.since)) {
+    return Fail(InvalidArgument("--since must be an RFC 3339 time"));
+  }
+  auto platform = OpenAt(flags.location);
+  if (!platform.ok()) return Fail(platform.error());
+  auto& hub = (*platform)->sharing();
+  auto principal = PrincipalOfUser(**platform, flags.as_user);
+  if (!principal.ok()) return Fail(principal.error());
+  auto collection = FindCollection(hub, *principal, flags.into);
+  if (!collection.ok()) return Fail(collection.error());
+  if (!collection->can_write) {
+    return Fail(PermissionDenied(flags.as_user + " may not add to " + collection->title));
+  }
+
+  auto http = MakeCurlHttp();
+  taxii::ClientOptions options;
+  options.bearer_token = token;
+  taxii::TaxiiClient client(*http, options);
+  auto api_root = ApiRootOf(client, flags.from);
+  if (!api_root.ok()) return Fail(api_root.error());
+  const sharing::SyncSource source{*api_root, flags.remote_collection, collection->id};
+  auto saved = sharing::LoadSyncPosition((*platform)->db(), source);
+  if (!saved.ok()) return Fail(saved.error());
+  sharing::SyncPosition position = saved->value_or(sharing::SyncPosition{});
+
+  taxii::ObjectFilter filter;
+  filter.added_after = !flags.since.empty() ? flags.since : position.last_date_added;
+  // Every version, so that updates and revocations arrive as the versions they are.
+  filter.versions = {"all"};
+  filter.limit = sharing::kMaxPageSize;
+  BatchImporter importer(hub, *principal, collection->id);
+  std::uint64_t received = 0, pages = 0;
+  auto progress = std::make_unique<ProgressLine>();
+  auto pulled = client.PullObjects(
+      *api_root, flags.remote_collection, filter, [&](taxii::ObjectsPage& page) -> Status {
+        for (Json& object : page.objects) {
+          std::string raw = DumpJson(object);
+          FC_RETURN_IF_ERROR(importer.Add(std::move(object), std::move(raw)));
+        }
+        FC_RETURN_IF_ERROR(importer.Flush());
+        received += page.objects.size();
+        progress->Update(received, ++pages, 0, "pages");
+        // Saved only once the page is stored: an interrupted pull resumes after it.
+        if (page.date_added_last.empty()) return OkStatus();
+        position.last_date_added = page.date_added_last;
+        position.synced_at = FormatRfc3339(std::chrono::system_clock::now());
+        position.objects += static_cast<std::int64_t>(page.objects.size());
+        return sharing::SaveSyncPosition((*platform)->db(), source, position);
+      });
+  progress.reset();
+  importer.PrintSummary();
+  if (!pulled.ok()) return Fail(pulled.error());
+  std::cout << "received " << received << " objects in " << pulled->pages << " pages; next pull "
+            << (position.last_date_added.empty() ? "from the start"
+                                                 : "after " + position.last_date_added)
+            << "\n";
+  return importer.failed() > 0 ? kExitSomeObjectsLeftOut : 0;
+}
+
+struct CollectionFlags {
+  Location location;
+  std::string as_user;
+  sharing::NewCollection collection;
+  std::string default_tlp = "green";
+  std::string format = "table";
+};
+
+}  // namespace
+
+void AddSharingCommands(CLI::App& cli, int& exit_code) {
+  // The callbacks own the parsed values, so they live as long as `cli`.
+  auto collection_flags = std::make_shared<CollectionFlags>();
+  auto import_flags = std::make_shared<ImportFlags>();
+  auto export_flags = std::make_shared<ExportFlags>();
+
+  auto* collection = cli.add_subcommand("collection", "Manage sharing-hub collections");
+  collection->require_subcommand(1);
+  auto* add = collection->add_subcommand("add", "Add a collection; prints its id");
+  AddLocation(add, collection_flags->location);
+  CollectionFlags& c = *collection_flags;
+  add->add_option("--title", c.collection.title, "title, unique")->required();
+  add->add_option("--description", c.collection.description, "what is shared in it");
+  add->add_option("--alias", c.collection.alias, "short name, a-z 0-9 - _, unique");
+  add->add_option("--read-group", c.collection.read_group_id, "trust group that reads it")
+      ->required();
+  add->add_option("--write-group", c.collection.write_group_id, "trust group that adds to it")
+      ->required();
+  add->add_option("--default-tlp", c.default_tlp, "TLP of objects without a marking")
+      ->check(CLI::IsMember({"clear", "green", "amber", "amber+strict", "red"}))
+      ->capture_default_str();
+  add->add_option("--as", c.as_user, "create as this curator (default: the operator)");
+  add->callback([&exit_code, collection_flags] {
+    CollectionFlags& c = *collection_flags;
+    auto platform = OpenAt(c.location);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    identity::Principal principal = identity::OperatorPrincipal();
+    if (!c.as_user.empty()) {
+      auto user = PrincipalOfUser(**platform, c.as_user);
+      if (!user.ok()) return void(exit_code = Fail(user.error()));
+      principal = *user;
+    }
+    c.collection.default_tlp = *stix::ParseTlpName(c.default_tlp);
+    auto created = (*platform)->sharing().CreateCollection(principal, c.collection, kCliRequest);
+    if (!created.ok()) return void(exit_code = Fail(created.error()));
+    std::cout << created->id << "\n";
+  });
+  auto* list = collection->add_subcommand(
+      "list", "List the collections a user's organisation may read or write");
+  AddLocation(list, c.location);
+  list->add_option("--as", c.as_user, "username")->required();
+  list->add_option("--format", c.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  list->callback([&exit_code, collection_flags] {
+    CollectionFlags& c = *collection_flags;
+    auto platform = OpenAt(c.location);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto principal = PrincipalOfUser(**platform, c.as_user);
+    if (!principal.ok()) return void(exit_code = Fail(principal.error()));
+    auto collections = (*platform)->sharing().ListCollections(*principal);
+    if (!collections.ok()) return void(exit_code = Fail(collections.error()));
+    Json rows = Json::array();
+    for (const auto& one : *collections) rows.push_back(sharing::ToJson(one));
+    PrintRows(std::cout, {"id", "title", "alias", "default_tlp", "can_read", "can_write"}, rows,
+              c.format == "json" ? OutputFormat::kJson : OutputFormat::kTable);
+  });
+
+  ImportFlags& i = *import_flags;
+  auto* import =
+      cli.add_subcommand("import",
+                         "Import a STIX bundle, a MISP feed folder or a CSV of indicators into a "
+                         "collection as a user; prints each refused object and the counts");
+  AddLocation(import, i.location);
+  import->add_option("--collection", i.collection, "collection id or alias")->required();
+  import->add_option("--as", i.as_user, "username whose organisation shares the objects")
+      ->required();
+  import->add_option("--bundle", i.bundle, "STIX 2.1 bundle file (any size)");
+  import->add_option("--misp", i.misp, "MISP feed folder (manifest.json and event files)");
+  import->add_option("--csv", i.csv, "CSV of indicators (type,value,...)");
+  import->callback([&exit_code, import_flags] { exit_code = RunImport(*import_flags);
+});
+
+ExportFlags& e = *export_flags;
+auto* exporter =
+    cli.add_subcommand("export",
+                       "Export a collection as a user sees it: a STIX bundle, CSV of indicators, "
+                       "Suricata rules or a Zeek Intel file");
+AddLocation(exporter, e.location);
+exporter->add_option("--collection", e.collection, "collection id or alias")->required();
+exporter->add_option("--as", e.as_user, "username whose organisation's view is exported")
+    ->required();
+exporter->add_option("--format", e.format, "bundle, csv, suricata or zeek")
+    ->check(CLI::IsMember({"bundle", "csv", "suricata", "zeek"}))
+    ->capture_default_str();
+exporter->add_option("--output", e.output, "file to write, - for standard output")
+    ->capture_default_str();
+exporter->callback([&exit_code, export_flags] { exit_code = RunExport(*export_flags); });
+
+auto sync_flags = std::make_shared<SyncFlags>();
+SyncFlags& y = *sync_flags;
+auto* hub_command = cli.add_subcommand("hub", "Federation with other hubs over TAXII 2.1");
+hub_command->require_subcommand(1);
+auto* sync = hub_command->add_subcommand(
+    "sync",
+    "Pull what a remote TAXII collection gained since the last pull into a local "
+    "collection as a user (every version: updates and revocations; no deletions)");
+AddLocation(sync, y.location);
+sync->add_option("--from", y.from, "the remote's TAXII discovery URL (https://host/taxii2/)")
+    ->required();
+sync->add_option("--collection", y.remote_collection, "remote collection id")->required();
+sync->add_option("--token", y.token, "API token for the remote (or FINCYBER_SYNC_TOKEN)");
+sync->add_option("--into", y.into, "local collection id or alias")->required();
+sync->add_option("--as", y.as_user, "username whose organisation stores the objects")->required();
+sync->add_option("--since", y.since,
+                 "RFC 3339: pull what was added after this instead of after the last pull");
+sync->callback([&exit_code, sync_flags] { exit_code = RunSync(*sync_flags); });
+}  // namespace fincyber::app
+
+}  // namespace fincyber::app

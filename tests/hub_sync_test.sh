@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Federation over real TAXII 2.1 on loopback: hub A serves a collection, hub B (another
+# database) pulls it with `fincyber hub sync`; the second pull brings only what A gained
+# since, updates and revocations included, and errors have script-friendly exit codes.
+# Usage: hub_sync_test.sh path/to/fincyber
+set -euo pipefail
+bin=$1
+work=$(mktemp -d)
+server=
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+failures=0
+passes=0
+check() {  # check NAME EXPECTED_STATUS COMMAND...
+  local name=$1 expected=$2
+  shift 2
+  local status=0
+  "$@" >"$work/out" 2>"$work/err" || status=$?
+  if [ "$status" -ne "$expected" ]; then
+    echo "FAIL $name: exit $status, expected $expected"; head -20 "$work/out" "$work/err"
+    failures=$((failures + 1))
+  else
+    echo "ok   $name"
+    passes=$((passes + 1))
+  fi
+}
+expect() {  # expect DESCRIPTION COMMAND...: a check on the last outputs
+  if "${@:2}"; then passes=$((passes + 1)); else
+    echo "FAIL $1"; head -20 "$work/out" "$work/err"; failures=$((failures + 1))
+  fi
+}
+
+# hub DB USER: an institution with one user, a group of it, a collection; prints the
+# collection id.
+hub() {
+  local db=$1 user=$2
+  "$bin" migrate --database "$db" >/dev/null
+  local org group
+  org=$("$bin" org add --database "$db" --sector regional_bank --name-ja 銀行 --name-en "Bank")
+  group=$("$bin" group add --database "$db" --name-ja 会員 --name-en Members --member "$org")
+  "$bin" user add --database "$db" --org "$org" --username "$user" --display-name "$user" >/dev/null
+  "$bin" collection add --database "$db" --title Indicators --alias indicators \
+    --read-group "$group" --write-group "$group"
+}
+indicator() {  # indicator N MODIFIED [REVOKED]
+  printf '{"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-%012d", "created": "2026-01-01T00:00:00.000Z", "modified": "%s", "name": "C2 %d", "pattern": "[domain-name:value = '"'"'c2-%d.example'"'"']", "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"%s}' \
+    "$1" "$2" "$1" "$1" "${3:+, \"revoked\": true}"
+}
+bundle() {  # bundle OBJECT...
+  local IFS=,
+  printf '{"type": "bundle", "id": "bundle--%s", "objects": [%s]}' "$(cat /proc/sys/kernel/random/uuid)" "$*"
+}
+
+db_a=$work/a.db
+db_b=$work/b.db
+remote=$(hub "$db_a" a.member)
+hub "$db_b" b.member >/dev/null
+token=$("$bin" token create --database "$db_a" --user a.member --name federation | tail -n 1)
+bundle "$(indicator 1 2026-01-01T00:00:00.000Z)" "$(indicator 2 2026-01-01T00:00:00.000Z)" \
+  "$(indicator 3 2026-01-01T00:00:00.000Z)" >"$work/first.json"
+"$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/first.json" >/dev/null
+
+"$bin" serve --database "$db_a" --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q "^listening on" "$work/serve.log" && break; sleep 0.1; done
+url="$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/serve.log")/taxii2/"
+
+sync() {  # sync EXTRA_FLAGS...
+  "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" --token "$token" \
+    --into indicators --as b.member "$@"
+}
+count_b() {
+  "$bin" export --database "$db_b" --collection indicators --as b.member 2>/dev/null |
+    python3 -c "import json,sys; print(len(json.load(sys.stdin).get('objects', [])))"
+}
+
+check "first pull" 0 sync
+expect "everything stored" grep -qx "stored 3, duplicates 0, failed 0" "$work/out"
+expect "three received" grep -q "^received 3 objects" "$work/out"
+expect "B has the three" test "$(count_b)" -eq 3
+check "second pull with nothing new" 0 sync
+expect "nothing received" grep -q "^received 0 objects" "$work/out"
+
+# A gains a new object, a new version of one and a revocation of another.
+bundle "$(indicator 4 2026-01-01T00:00:00.000Z)" "$(indicator 1 2026-02-01T00:00:00.000Z)" \
+  "$(indicator 2 2026-02-01T00:00:00.000Z revoked)" >"$work/second.json"
+"$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/second.json" >/dev/null
+check "pull after changes" 0 sync
+expect "only the three new versions" grep -qx "stored 3, duplicates 0, failed 0" "$work/out"
+expect "B has four objects, latest versions" test "$(count_b)" -eq 4
+"$bin" export --database "$db_b" --collection indicators --as b.member --output "$work/b.json" 2>/dev/null
+expect "the update and the revocation were carried" python3 -c "
+import json
+objects = {o['id']: o for o in json.load(open('$work/b.json'))['objects']}
+assert objects['indicator--00000000-0000-4000-8000-000000000001']['modified'] == '2026-02-01T00:00:00.000Z'
+assert objects['indicator--00000000-0000-4000-8000-000000000002'].get('revoked') is True
+"
+check "a full re-pull with --since finds only duplicates" 0 sync --since 2000-01-01T00:00:00Z
+expect "all duplicates" grep -qx "stored 0, duplicates 6, failed 0" "$work/out"
+
+check "a wrong token" 1 "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" \
+  --token fct_wrong --into indicators --as b.member
+expect "named as an authentication failure" grep -qi "auth" "$work/err"
+check "a remote collection that does not exist" 3 "$bin" hub sync --database "$db_b" --from "$url" \
+  --collection 00000000-0000-4000-8000-000000000000 --token "$token" --into indicators --as b.member
+check "an unknown local collection" 3 "$bin" hub sync --database "$db_b" --from "$url" \
+  --collection "$remote" --token "$token" --into nope --as b.member
+check "a bad --since" 2 sync --since yesterday
+check "no token" 2 "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" \
+  --into indicators --as b.member
+kill "$server"; wait "$server" 2>/dev/null || true; server=
+check "an unreachable remote" 4 sync
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
