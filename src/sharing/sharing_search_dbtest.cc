@@ -85,10 +85,10 @@ TEST_P(SharingSearchTest, FiltersByTypeLabelTlpAndDate) {
                                      {TestHub::Marking(stix::Tlp::kGreen)});
   labelled["labels"] = {"phishing", "bank"};
   hub_.AddOk(hub_.s.a_member, {labelled});
-  hub_.s.clock.Advance(std::chrono::seconds(10));
   const stix::Timestamp between =
       std::chrono::duration_cast<std::chrono::microseconds>(hub_.s.clock.Now().time_since_epoch())
           .count();
+  hub_.s.clock.Advance(std::chrono::seconds(10));
   Json other = TestHub::Indicator(amber, "two.example", "2024-05-01T00:00:00.000Z",
                                   {TestHub::Marking(stix::Tlp::kAmber)});
   other["labels"] = {"phish"};
