@@ -326,10 +326,11 @@ TEST_P(SharingIsolationTest, SearchFindsAndCountsExactlyTheVisible) {
       continue;
     }
     ASSERT_EQ(all.status, 200) << user << all.body;
+    const Json all_body = all.json();
     std::set<std::string> listed;
-    for (const auto& o : all.json()["items"]) listed.insert(NameOf(o["id"]));
+    for (const auto& o : all_body["items"]) listed.insert(NameOf(o["id"]));
     EXPECT_EQ(listed, expected) << user;
-    EXPECT_EQ(all.json()["total"], expected.size()) << user;
+    EXPECT_EQ(all_body["total"], expected.size()) << user;
 
     // The observable, written differently, through the correlation index.
     std::set<std::string> indicators;
@@ -489,9 +490,9 @@ TEST_P(SharingIsolationTest, BrowserRoutesRefuseBadInput) {
   EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": \"" + std::string(2 << 20, 'a') + "\"}").status,
             413);
   EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": \"\xff\xfe\"}").status, 400);
-  EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": \"[a:b = 1]\"}", "text/plain").status, 400);
+  EXPECT_EQ(b.Send("POST", validate, "{\"pattern\": \"[a:b = 1]\"}", "text/plain").status, 415);
   for (const std::string& hostile :
-       {std::string(10000, '(') + "[a:b = 1]" + std::string(10000, ')'),
+       {std::string(5000, '(') + "[a:b = 1]" + std::string(5000, ')'),
         std::string("[file:name = 'a\0b']", 19), std::string("[file:name MATCHES '(a+)+$']"),
         std::string("[x:y = 1] REPEATS 0 TIMES")}) {
     HttpResult r = b.Post(validate, {{"pattern", hostile}});
