@@ -37,7 +37,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   static constexpr std::string_view kKnown[] = {"database",  "listen", "static_dir",
                                                 "threads",   "log_level", "tls",
                                                 "login_attempts_per_minute",
-                                                "event_poll_interval_ms", "warninglists"};
+                                                "event_poll_interval_ms",
+                                                "taxii_max_content_length", "warninglists"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
@@ -67,6 +68,13 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return InvalidArgument(fmt::format("{}: event_poll_interval_ms must be 10..3600000", source));
   }
   config.event_poll_interval_ms = static_cast<int>(poll);
+  auto taxii_body = static_cast<std::int64_t>(config.taxii_max_content_length);
+  FC_RETURN_IF_ERROR(Read(table, "taxii_max_content_length", taxii_body, source));
+  if (taxii_body < 1024 || taxii_body > (std::int64_t{1} << 30)) {
+    return InvalidArgument(
+        fmt::format("{}: taxii_max_content_length must be 1024..1073741824", source));
+  }
+  config.taxii_max_content_length = static_cast<std::size_t>(taxii_body);
   if (const toml::node* lists = table.get("warninglists")) {
     const toml::array* files = lists->as_array();
     if (!files) {

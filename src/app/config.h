@@ -7,6 +7,7 @@
 //   log_level = "info"                  # debug, info, warn, error
 //   login_attempts_per_minute = 20      # per client address
 //   event_poll_interval_ms = 1000       # events wake replicas at once; polling backs that up
+//   taxii_max_content_length = 1048576  # largest TAXII POST body in bytes (1 KiB..1 GiB)
 //   warninglists = ["extra.json"]       # MISP warning lists added to the shipped ones
 //   [tls]
 //   certificate = "server.crt"
@@ -30,6 +31,8 @@ struct Config {
   std::string log_level = "info";
   int login_attempts_per_minute = 20;
   int event_poll_interval_ms = 1000;
+  // Also raises the HTTP server's body limit, for every route, when above 1 MiB.
+  std::size_t taxii_max_content_length = 1 << 20;
   std::string tls_certificate;
   std::string tls_private_key;
   std::vector<std::string> warninglists;  // files, in MISP's warninglist format

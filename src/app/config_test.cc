@@ -62,5 +62,17 @@ TEST(ConfigTest, ParsesListenAddresses) {
   }
 }
 
+TEST(ConfigTest, TaxiiBodyLimitIsBounded) {
+  auto config = ParseConfig("taxii_max_content_length = 16777216\n", "t.toml");
+  ASSERT_TRUE(config.ok()) << config.error().safe_message();
+  EXPECT_EQ(config->taxii_max_content_length, 16777216u);
+  EXPECT_EQ(ParseConfig("", "t.toml")->taxii_max_content_length, 1u << 20);
+  for (const char* text : {"taxii_max_content_length = 100\n",
+                           "taxii_max_content_length = 2147483648\n",
+                           "taxii_max_content_length = \"16M\"\n"}) {
+    EXPECT_EQ(ParseConfig(text, "t.toml").error().code(), ErrorCode::kInvalidArgument) << text;
+  }
+}
+
 }  // namespace
 }  // namespace fincyber::app

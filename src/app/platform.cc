@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "accounts/routes.h"
@@ -110,6 +111,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
     options.tls = http::TlsFiles{config.tls_certificate, config.tls_private_key};
   }
   if (options.static_dir.empty()) log::warn("no web UI found; serving the API only");
+  // The HTTP parser rejects a larger body before any route sees it.
+  options.max_body_bytes = std::max(options.max_body_bytes, config.taxii_max_content_length);
 
   http::Router router;
   accounts::AddRoutes(router, *accounts_, *db_, {.secure_cookies = options.tls.has_value()});
@@ -121,7 +124,7 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
               },
               "Liveness: the server answers"});
   sharing::AddRoutes(router, *sharing_);
-  taxii::AddRoutes(router, *sharing_, {.max_content_length = options.max_body_bytes});
+  taxii::AddRoutes(router, *sharing_, {.max_content_length = config.taxii_max_content_length});
   AddOpenApiRoute(router);
 
   auto outbound = MakeCurlHttp();
