@@ -209,15 +209,24 @@ Status LinkObservables(store::Connection& conn, std::int64_t row,
   for (const auto& o : observables) {
     std::string key = o.Key();
     if (!seen.insert(key).second) continue;
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "INSERT INTO observables (kind, key, range_first, range_last) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (key) DO NOTHING",
-        {std::string(KindName(o.kind)), key, Hex(o.range_first), Hex(o.range_last)}));
-    FC_ASSIGN_OR_RETURN(
-        auto id, conn.QueryOne("SELECT id FROM observables WHERE key = ?", {key}, "observable"));
+    // Most keys of a large import are new and most of a small one known: look up
+    // first, insert only when missing, and look up again only when a concurrent
+    // transaction inserted the same key in between.
+    static constexpr std::string_view kFind = "SELECT id FROM observables WHERE key = ?";
+    FC_ASSIGN_OR_RETURN(auto id, conn.QueryOptional(kFind, {key}));
+    if (!id) {
+      FC_ASSIGN_OR_RETURN(
+          id, conn.QueryOptional(
+                  "INSERT INTO observables (kind, key, range_first, range_last) VALUES (?, ?, ?, "
+                  "?) ON CONFLICT (key) DO NOTHING RETURNING id",
+                  {std::string(KindName(o.kind)), key, Hex(o.range_first), Hex(o.range_last)}));
+    }
+    if (!id) {
+      FC_ASSIGN_OR_RETURN(id, conn.QueryOne(kFind, {key}, "observable"));
+    }
     FC_RETURN_IF_ERROR(
         conn.Execute("INSERT INTO object_observables (observable_id, object_row) VALUES (?, ?)",
-                     {id.GetInt(0), row}));
+                     {id->GetInt(0), row}));
   }
   return OkStatus();
 }
@@ -332,6 +341,9 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
 
     std::vector<std::pair<std::size_t, AddOutcome>> successes;
     std::vector<std::pair<std::size_t, AddOutcome>> failures = early_failures;
+    // One event for the envelope, not one per object: a large import would otherwise
+    // cost an outbox row and a notification per object.
+    Json added = Json::array();
     auto index_of = [&](const Prepared& p) {
       return static_cast<std::size_t>(p.incoming - objects.data());
     };
@@ -428,11 +440,9 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
             {row, p.sighting_of_ref, p.sighting_count, optional_ts(p.first_seen),
              optional_ts(p.last_seen)}));
       }
-      FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "sharing.object_added", principal.org_id,
-                                         {{"collection_id", collection.id},
-                                          {"id", p.facts.id},
-                                          {"version", stix::FormatTimestamp(version)},
-                                          {"tlp", stix::TlpName(tlp)}}));
+      added.push_back({{"id", p.facts.id},
+                       {"version", stix::FormatTimestamp(version)},
+                       {"tlp", stix::TlpName(tlp)}});
       if (p.facts.type == "sighting" && is_latest) {
         FC_RETURN_IF_ERROR(
             NotifySighted(conn, clock_, collection, p, tlp, principal.org_id, named_only));
@@ -443,6 +453,12 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
     FC_RETURN_IF_ERROR(
         conn.Execute("UPDATE sharing_collections SET last_date_added = ? WHERE id = ?",
                      {last_date_added, collection.id}));
+    if (!added.empty()) {
+      FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "sharing.objects_added", principal.org_id,
+                                         {{"collection_id", collection.id},
+                                          {"report_id", report.id},
+                                          {"objects", std::move(added)}}));
+    }
 
     // Reported in envelope order.
     auto in_order = [](auto& list) {

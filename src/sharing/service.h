@@ -9,9 +9,9 @@
 // There is no bypass, for any role.
 //
 // Each change runs in one transaction with its audit entry (audit/) and its events
-// (events/: "sharing.object_added", "sharing.object_deleted", "sharing.sighted"), whose
-// payloads carry only ids, the collection and the TLP, so subscribers re-check
-// visibility. No HTTP types here: taxii/ and routes.cc adapt HTTP to these calls.
+// (events/: "sharing.objects_added" once per addition that stored something,
+// "sharing.object_deleted", "sharing.sighted"), whose payloads carry only ids, the
+// collection and the TLP, so subscribers re-check visibility. No HTTP types here: taxii/ and routes.cc adapt HTTP to these calls.
 // Thread-safe.
 #pragma once
 

@@ -66,7 +66,8 @@ TEST_P(SharingStoreTest, SameIdAndVersionIsASuccessThatChangesNothing) {
   ObjectQuery all;
   all.versions.all = true;
   EXPECT_EQ(List(hub_.s.a_member, all).objects.size(), 1u);
-  EXPECT_EQ(hub_.Events("sharing.object_added").size(), 1u);
+  // The second envelope stored nothing, so it published nothing.
+  EXPECT_EQ(hub_.Events("sharing.objects_added").size(), 1u);
 }
 
 TEST_P(SharingStoreTest, KeepsTheBytesAsReceived) {
@@ -240,14 +241,24 @@ TEST_P(SharingStoreTest, ChangesAreAuditedAndEventsCarryOnlyIds) {
   for (const auto& e : *entries) actions.push_back(e.entry.action);
   EXPECT_EQ(actions,
             (std::vector<std::string>{"sharing.objects_add", "sharing.collection_create"}));
-  const auto added = hub_.Events("sharing.object_added");
-  ASSERT_EQ(added.size(), 1u);
-  const Json& payload = std::get<2>(added[0]);
-  EXPECT_EQ(payload, (Json{{"collection_id", hub_.indicators.id},
-                           {"id", id},
-                           {"version", "2024-05-01T00:00:00.000000Z"},
-                           {"tlp", "green"}}));
+  const std::string amber_id = TestHub::NewIndicatorId();
+  auto report = hub_.Add(hub_.s.a_member,
+                         {TestHub::Indicator(amber_id, "amber.example", "2024-06-01T00:00:00.000Z",
+                                             {TestHub::Marking(stix::Tlp::kAmber)}),
+                          Json{{"type", "indicator"}}});
+  ASSERT_TRUE(report.ok());
+  const auto added = hub_.Events("sharing.objects_added");
+  ASSERT_EQ(added.size(), 2u);
   EXPECT_EQ(std::get<1>(added[0]), hub_.s.bank_a.id);
+  EXPECT_EQ(std::get<2>(added[0])["objects"],
+            (Json{{{"id", id}, {"version", "2024-05-01T00:00:00.000000Z"}, {"tlp", "green"}}}));
+  // One event per envelope, naming only the objects it stored.
+  EXPECT_EQ(std::get<2>(added[1]),
+            (Json{{"collection_id", hub_.indicators.id},
+                  {"report_id", report->id},
+                  {"objects",
+                   {{{"id", amber_id}, {"version", "2024-06-01T00:00:00.000000Z"},
+                     {"tlp", "amber"}}}}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SharingStoreTest,
