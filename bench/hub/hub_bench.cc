@@ -70,16 +70,16 @@ int Setup(const std::string& database, const std::string& username) {
   app::Platform& p = **platform;
   std::string token;
   Status seeded = p.db().Transact([&](store::Connection& c) -> Status {
-    FC_ASSIGN_OR_RETURN(identity::Org isac,
-                        identity::CreateOrg(c, p.clock(), kOperator,
-                                            {identity::OrgKind::kIsac, {}, "ベンチISAC",
-                                             "Benchmark ISAC", {}}));
-    FC_ASSIGN_OR_RETURN(identity::User analyst,
-                        identity::CreateUser(c, p.clock(), kOperator,
-                                             {isac.id, username, username,
-                                              identity::Role::kIsacAnalyst,
-                                              "benchmark-password-not-secret", "en"},
-                                             /*password_hash_fast=*/true));
+    FC_ASSIGN_OR_RETURN(
+        identity::Org isac,
+        identity::CreateOrg(c, p.clock(), kOperator,
+                            {identity::OrgKind::kIsac, {}, "ベンチISAC", "Benchmark ISAC", {}}));
+    FC_ASSIGN_OR_RETURN(
+        identity::User analyst,
+        identity::CreateUser(c, p.clock(), kOperator,
+                             {isac.id, username, username, identity::Role::kIsacAnalyst,
+                              "benchmark-password-not-secret", "en"},
+                             /*password_hash_fast=*/true));
     FC_ASSIGN_OR_RETURN(auto created, identity::CreateToken(c, p.clock(), kOperator, analyst.id,
                                                             "benchmark", std::nullopt));
     token = created.second;
@@ -125,20 +125,20 @@ Result<std::uint64_t> InBatches(
   return summary.objects;
 }
 
-int Import(const std::string& database, const std::string& username,
-           const std::string& collection, const std::string& bundle, std::size_t batch) {
+int Import(const std::string& database, const std::string& username, const std::string& collection,
+           const std::string& bundle, std::size_t batch) {
   auto platform = OpenDatabase(database);
   if (!platform.ok()) return Fail(platform.error());
   auto principal = PrincipalOf((*platform)->db(), username);
   if (!principal.ok()) return Fail(principal.error());
   const auto start = std::chrono::steady_clock::now();
-  auto objects = InBatches(bundle, batch, [&](std::vector<sharing::IncomingObject>& objects)
-                                              -> Result<std::uint64_t> {
-    FC_ASSIGN_OR_RETURN(sharing::AddReport report,
-                        (*platform)->sharing().AddObjects(*principal, collection, objects, kInfo));
-    if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
-    return report.failures.size();
-  });
+  auto objects = InBatches(
+      bundle, batch, [&](std::vector<sharing::IncomingObject>& objects) -> Result<std::uint64_t> {
+        FC_ASSIGN_OR_RETURN(sharing::AddReport report, (*platform)->sharing().AddObjects(
+                                                           *principal, collection, objects, kInfo));
+        if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
+        return report.failures.size();
+      });
   if (!objects.ok()) return Fail(objects.error());
   PrintRate(*objects, std::chrono::steady_clock::now() - start);
   return 0;
@@ -158,16 +158,16 @@ int Post(const std::string& url, const std::string& token, const std::string& co
   taxii::TaxiiClient client(*http, ClientFor(token));
   const std::string api_root = url + "/taxii2/api1/";
   const auto start = std::chrono::steady_clock::now();
-  auto objects = InBatches(bundle, batch, [&](std::vector<sharing::IncomingObject>& objects)
-                                              -> Result<std::uint64_t> {
-    std::vector<Json> envelope;
-    envelope.reserve(objects.size());
-    for (auto& o : objects) envelope.push_back(std::move(o.object));
-    FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
-                        client.AddObjects(api_root, collection, envelope));
-    if (!status.failures.empty()) std::cerr << status.failures[0].message << "\n";
-    return static_cast<std::uint64_t>(status.failure_count);
-  });
+  auto objects = InBatches(
+      bundle, batch, [&](std::vector<sharing::IncomingObject>& objects) -> Result<std::uint64_t> {
+        std::vector<Json> envelope;
+        envelope.reserve(objects.size());
+        for (auto& o : objects) envelope.push_back(std::move(o.object));
+        FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
+                            client.AddObjects(api_root, collection, envelope));
+        if (!status.failures.empty()) std::cerr << status.failures[0].message << "\n";
+        return static_cast<std::uint64_t>(status.failure_count);
+      });
   if (!objects.ok()) return Fail(objects.error());
   PrintRate(*objects, std::chrono::steady_clock::now() - start);
   return 0;
@@ -255,29 +255,30 @@ int main(int argc, char** argv) {
   import->add_option("--collection", collection)->required();
   import->add_option("--bundle", bundle)->required();
   import->add_option("--batch", batch)->capture_default_str();
-  import->callback([&] { exit_code = Import(database, username, collection, bundle, batch); });
+  import->callback([&] { exit_code = Import(database, username, collection, bundle, batch);
+});
 
-  auto* post = cli.add_subcommand("post", "POST a bundle over TAXII, one envelope per batch");
-  post->add_option("--url", url, "http://HOST:PORT")->required();
-  post->add_option("--token", token)->required();
-  post->add_option("--collection", collection)->required();
-  post->add_option("--bundle", bundle)->required();
-  post->add_option("--batch", batch)->capture_default_str();
-  post->callback([&] { exit_code = Post(url, token, collection, bundle, batch); });
+auto* post = cli.add_subcommand("post", "POST a bundle over TAXII, one envelope per batch");
+post->add_option("--url", url, "http://HOST:PORT")->required();
+post->add_option("--token", token)->required();
+post->add_option("--collection", collection)->required();
+post->add_option("--bundle", bundle)->required();
+post->add_option("--batch", batch)->capture_default_str();
+post->callback([&] { exit_code = Post(url, token, collection, bundle, batch); });
 
-  auto* page = cli.add_subcommand("page", "GET every object of a collection over TAXII");
-  page->add_option("--url", url, "http://HOST:PORT")->required();
-  page->add_option("--token", token)->required();
-  page->add_option("--collection", collection)->required();
-  page->add_option("--limit", limit)->capture_default_str();
-  page->callback([&] { exit_code = Page(url, token, collection, limit); });
+auto* page = cli.add_subcommand("page", "GET every object of a collection over TAXII");
+page->add_option("--url", url, "http://HOST:PORT")->required();
+page->add_option("--token", token)->required();
+page->add_option("--collection", collection)->required();
+page->add_option("--limit", limit)->capture_default_str();
+page->callback([&] { exit_code = Page(url, token, collection, limit); });
 
-  auto* correlate = cli.add_subcommand("correlate", "Correlate sampled indicators: latency");
-  correlate->add_option("--database", database)->required();
-  correlate->add_option("--user", username);
-  correlate->add_option("--samples", samples)->capture_default_str();
-  correlate->callback([&] { exit_code = Correlate(database, username, samples); });
+auto* correlate = cli.add_subcommand("correlate", "Correlate sampled indicators: latency");
+correlate->add_option("--database", database)->required();
+correlate->add_option("--user", username);
+correlate->add_option("--samples", samples)->capture_default_str();
+correlate->callback([&] { exit_code = Correlate(database, username, samples); });
 
-  CLI11_PARSE(cli, argc, argv);
-  return exit_code;
+CLI11_PARSE(cli, argc, argv);
+return exit_code;
 }

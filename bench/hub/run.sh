@@ -37,7 +37,10 @@ work=$(mktemp -d /tmp/hubbench.XXXXXX)
 server_pid=""
 pg_databases=()
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then
+    kill "$(pgrep -P "$server_pid")" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   for db in "${pg_databases[@]}"; do
     psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   done
@@ -140,7 +143,8 @@ EOF
   row[$backend.wrk.rps]=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/wrk-$backend.txt")
   row[$backend.wrk.p99]=$(awk '$1 == "99%" {print $2}' "$work/wrk-$backend.txt")
   row[$backend.wrk.errors]=$(awk '/Non-2xx|Socket errors/ {print}' "$work/wrk-$backend.txt" | tr '\n' ' ')
-  kill -TERM "$server_pid"
+  # /usr/bin/time passes no signal on: stop the server itself, then collect time's report.
+  kill -TERM "$(pgrep -P "$server_pid")"
   wait "$server_pid" || true
   server_pid=""
   row[$backend.serve.mem]=$(peak_mib "$work/serve-$backend.time")

@@ -53,7 +53,9 @@ Result<ObjectPage> QueryObjects(store::Connection& conn, const identity::Princip
     params.push_back(*q.added_after);
   }
   if (q.after) {
-    sql += " AND (o.date_added > ? OR (o.date_added = ? AND o.row_id > ?))";
+    // The same as (date_added, row) > cursor, written with a plain lower bound on
+    // date_added so that the index seeks to the page instead of scanning from the start.
+    sql += " AND o.date_added >= ? AND (o.date_added > ? OR o.row_id > ?)";
     params.insert(params.end(), {q.after->date_added, q.after->date_added, q.after->row});
   }
   AddIn(sql, params, "o.stix_id", q.ids);
