@@ -215,7 +215,7 @@ class Dispatcher::Impl {
                                                     {}, "fan-out cursor"));
         FC_ASSIGN_OR_RETURN(
             auto events,
-            c.Query(fmt::format("SELECT id, type, org_id FROM events_outbox WHERE id > ? "
+            c.Query(fmt::format("SELECT id, type, org_id, org_only FROM events_outbox WHERE id > ? "
                                 "ORDER BY id LIMIT {}",
                                 kEventBatch),
                     {cursor.GetInt(0)}));
@@ -227,7 +227,8 @@ class Dispatcher::Impl {
         for (const store::Row& hook : hooks) {
           FC_ASSIGN_OR_RETURN(auto types, internal::DecodeEventTypes(hook.GetString(2)));
           for (const store::Row& event : events) {
-            const bool org_matches = hook.GetInt(3) != 0 || hook.GetString(1) == event.GetString(2);
+            const bool all_orgs_hook = hook.GetInt(3) != 0 && event.GetInt(3) == 0;
+            const bool org_matches = all_orgs_hook || hook.GetString(1) == event.GetString(2);
             if (event.GetInt(0) <= hook.GetInt(4) || !org_matches ||
                 !internal::MatchesEventTypes(types, event.GetString(1))) {
               continue;

@@ -50,8 +50,15 @@ std::vector<store::Migration> Migrations();
 // publishing transactions until they end (see outbox.cc for why), so publish late in
 // a transaction. Errors: InvalidArgument for an empty or over-long type (max 100) or
 // org id (max 100); storage errors as returned by the connection.
+// Who beyond subscribers in the process receives the event through webhooks: the
+// organisation's own webhooks and the regulator's all-organisation webhooks, or only
+// the organisation's own (for events about things others may not know exist, such as
+// shared objects whose visibility depends on TLP and trust groups).
+enum class Audience { kOrgAndRegulator, kOrgOnly };
+
 Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::string_view type,
-                             std::string_view org_id, const Json& payload);
+                             std::string_view org_id, const Json& payload,
+                             Audience audience = Audience::kOrgAndRegulator);
 
 struct DispatcherOptions {
   std::chrono::milliseconds poll_interval{1000};      // fallback when no notification arrives

@@ -297,6 +297,21 @@ TEST_P(EventsTest, RegulatorWebhookReceivesEveryOrganisationAndTypeFiltersApply)
                   }));
 }
 
+TEST_P(EventsTest, OrgOnlyEventsReachOnlyTheOrganisationsOwnWebhooks) {
+  Register(s_.coord, s_.regulator.id, "https://regulator.example/all");
+  Register(s_.a_admin, s_.bank_a.id, "https://a.example/hook");
+  Dispatcher dispatcher(s_.db(), s_.clock, http_);
+  Status published = s_.db().Transact([&](store::Connection& c) -> Status {
+    FC_RETURN_IF_ERROR(Publish(c, s_.clock, "sharing.objects_added", s_.bank_a.id,
+                               Json::object(), Audience::kOrgOnly));
+    return OkStatus();
+  });
+  ASSERT_TRUE(published.ok()) << published.error().internal_message();
+  ExpectOk(dispatcher.RunOnce());
+  ASSERT_EQ(http_.requests().size(), 1u);
+  EXPECT_EQ(http_.requests()[0].url, "https://a.example/hook");
+}
+
 TEST_P(EventsTest, FailedDeliveryRetriesWithBackOffThenGivesUp) {
   DispatcherOptions options;
   options.max_attempts = 4;

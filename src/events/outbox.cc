@@ -69,11 +69,13 @@ CREATE TABLE events_fanout (
 );
 INSERT INTO events_fanout (id, last_event_id) VALUES (1, 0)
 )sql"},
+      {"events", 2, "events only the organisation's own webhooks receive",
+       "ALTER TABLE events_outbox ADD COLUMN org_only BIGINT NOT NULL DEFAULT 0"},
   };
 }
 
 Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::string_view type,
-                             std::string_view org_id, const Json& payload) {
+                             std::string_view org_id, const Json& payload, Audience audience) {
   if (type.empty() || type.size() > kMaxTypeLength) {
     return InvalidArgument(fmt::format("event type must be 1 to {} characters", kMaxTypeLength));
   }
@@ -82,10 +84,11 @@ Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::s
   }
   FC_RETURN_IF_ERROR(conn.LockExclusive("events_outbox"));
   FC_ASSIGN_OR_RETURN(auto rows,
-                      conn.Query("INSERT INTO events_outbox (type, org_id, payload, created_at) "
-                                 "VALUES (?, ?, ?, ?) RETURNING id",
+                      conn.Query("INSERT INTO events_outbox (type, org_id, payload, created_at, "
+                                 "org_only) VALUES (?, ?, ?, ?, ?) RETURNING id",
                                  {std::string(type), std::string(org_id), DumpJson(payload),
-                                  FormatRfc3339(clock.Now())}));
+                                  FormatRfc3339(clock.Now()),
+                                  static_cast<std::int64_t>(audience == Audience::kOrgOnly)}));
   if (rows.size() != 1) return Internal("events_outbox insert returned no id");
   const std::int64_t id = rows[0].GetInt(0);
   FC_RETURN_IF_ERROR(conn.Notify(internal::kChannel, std::to_string(id)));
