@@ -250,7 +250,8 @@ Status NotifySighted(store::Connection& conn, const Clock& clock, const Collecti
                                        {{"sighting_id", p.facts.id},
                                         {"sighting_of_ref", p.sighting_of_ref},
                                         {"collection_id", collection.id},
-                                        {"tlp", stix::TlpName(tlp)}}));
+                                        {"tlp", stix::TlpName(tlp)}},
+                                       events::Audience::kOrgOnly));
   }
   return OkStatus();
 }
@@ -457,7 +458,8 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
       FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "sharing.objects_added", principal.org_id,
                                          {{"collection_id", collection.id},
                                           {"report_id", report.id},
-                                          {"objects", std::move(added)}}));
+                                          {"objects", std::move(added)}},
+                                         events::Audience::kOrgOnly));
     }
 
     // Reported in envelope order.
@@ -565,7 +567,8 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
         {collection.id, std::string(id)}));
     const auto deleted = static_cast<std::int64_t>(rows.size());
     FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "sharing.object_deleted", principal.org_id,
-                                       {{"collection_id", collection.id}, {"id", id}}));
+                                       {{"collection_id", collection.id}, {"id", id}},
+                                       events::Audience::kOrgOnly));
     FC_RETURN_IF_ERROR(audit::Append(
         conn, clock_,
         {principal.user_id, principal.org_id, "sharing.object_delete", "shared_object",

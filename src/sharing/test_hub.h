@@ -130,10 +130,12 @@ struct TestHub {
   std::vector<std::tuple<std::string, std::string, Json>> Events(std::string_view type) {
     std::vector<std::tuple<std::string, std::string, Json>> out;
     Status st = s.db().Read([&](store::Connection& c) -> Status {
-      FC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT type, org_id, payload FROM events_outbox "
-                                             "WHERE type = ? ORDER BY id",
+      FC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT type, org_id, payload, org_only "
+                                             "FROM events_outbox WHERE type = ? ORDER BY id",
                                              {std::string(type)}));
       for (const auto& row : rows) {
+        // Their ids and TLP must not reach the regulator's all-organisation webhooks.
+        EXPECT_EQ(row.GetInt(3), 1) << type << " is published for the organisation only";
         out.emplace_back(row.GetString(0), row.GetString(1), Json::parse(row.GetString(2)));
       }
       return OkStatus();
