@@ -70,7 +70,7 @@ TEST_F(ScanTest, TextLinesReportLineOffsetAndRecord) {
   EXPECT_EQ(sink_.all[0].offset, 14u);
   EXPECT_EQ(sink_.all[0].record, "GET http://www.evil.example/");
   EXPECT_EQ(sink_.all[1].line, 3u);
-  const std::string json = MatchToJsonLine(*matcher_, "a.log", sink_.all[0]);
+  const std::string json = MatchToJsonLine("a.log", sink_.all[0]);
   EXPECT_NE(json.find("\"matched\":\"www.evil.example\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"offset\":25"), std::string::npos) << json;
   ASSERT_EQ(summary.sightings.size(), 2u);
@@ -132,7 +132,7 @@ TEST_F(ScanTest, BinaryGarbageAndInvalidUtf8) {
   const ScanSummary summary = Run({Write("garbage.bin", garbage)});
   EXPECT_TRUE(summary.complete());
   ASSERT_GE(sink_.all.size(), 1u);
-  const std::string json = MatchToJsonLine(*matcher_, "garbage.bin", sink_.all.back());
+  const std::string json = MatchToJsonLine("garbage.bin", sink_.all.back());
   EXPECT_NE(json.find("evil.example"), std::string::npos);
 }
 
@@ -219,7 +219,7 @@ TEST_F(ScanTest, SightingsBundle) {
   options.now_millis = 1700001000000;
   options.new_uuid = [&] { return "00000000-0000-4000-8000-00000000010" + std::to_string(next++); };
   const ScanSummary summary = Run({dir_ + "/a.log"});
-  const SightingsResult result = SightingsBundle(*matcher_, summary.sightings, options);
+  const SightingsResult result = SightingsBundle(summary.sightings, options);
   EXPECT_EQ(result.sightings, 1u);
   EXPECT_EQ(result.without_stix_id, 1u);  // "ip" is not a STIX id
   const Json& sighting = result.bundle["objects"][0];

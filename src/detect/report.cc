@@ -26,7 +26,8 @@ std::string_view KindName(stix::ObservableKind kind) {
   return "other";
 }
 
-std::string MatchToJsonLine(const Matcher& matcher, std::string_view file, const Match& match) {
+std::string MatchToJsonLine(std::string_view file, const Match& match) {
+  const Matcher& matcher = *match.matcher;
   Json line = Json::object();
   line["file"] = file;
   line["line"] = match.line;
@@ -58,22 +59,24 @@ bool IsStixIdentifier(std::string_view id, std::string_view type) {
   return true;
 }
 
-SightingsResult SightingsBundle(const Matcher& matcher,
-                                const std::vector<IndicatorSighting>& sightings,
+SightingsResult SightingsBundle(const std::vector<IndicatorSighting>& sightings,
                                 const SightingOptions& options) {
   SightingsResult result;
   Json objects = Json::array();
   const std::string now = Timestamp(options.now_millis);
+  const std::string created =
+      Timestamp(std::min(options.created_millis.value_or(options.now_millis), options.now_millis));
   for (const IndicatorSighting& sighting : sightings) {
-    const std::string_view id = matcher.IndicatorId(sighting.indicator);
+    const std::string& id = sighting.indicator_id;
     if (!IsStixIdentifier(id, "indicator")) {
       ++result.without_stix_id;
       continue;
     }
     Json object = {{"type", "sighting"},
                    {"spec_version", "2.1"},
-                   {"id", "sighting--" + options.new_uuid()},
-                   {"created", now},
+                   {"id", options.sighting_id ? options.sighting_id(id)
+                                              : "sighting--" + options.new_uuid()},
+                   {"created", created},
                    {"modified", now},
                    {"sighting_of_ref", id},
                    {"count", std::min(sighting.count, kMaxSightingCount)},

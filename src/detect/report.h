@@ -12,10 +12,14 @@
 // sighting_of_ref, count (the matching records, at most 999,999,999 as STIX allows),
 // first_seen and last_seen (the records' own times when the log has them, otherwise when
 // the scan found them), and where_sighted_refs and created_by_ref set to the identity.
+// Reported again as the counts grow (follow mode), a sighting keeps its id and created
+// time and gets a later `modified`: a new version of the same sighting, so that a hub
+// counting the newest versions counts each record once.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,15 +32,19 @@ namespace fincyber::detect {
 
 std::string_view KindName(stix::ObservableKind kind);
 
-std::string MatchToJsonLine(const Matcher& matcher, std::string_view file, const Match& match);
+// `match.matcher` must be set (Scan sets it).
+std::string MatchToJsonLine(std::string_view file, const Match& match);
 
 // True for "<type>--<UUID>" (lower-case hex, 8-4-4-4-12).
 bool IsStixIdentifier(std::string_view id, std::string_view type);
 
 struct SightingOptions {
   std::string identity;  // "identity--<UUID>" of the institution; empty: not stated
-  std::int64_t now_millis = 0;               // created and modified
+  std::int64_t now_millis = 0;               // modified (and created, unless created_millis)
+  std::optional<std::int64_t> created_millis;  // created, when earlier than now
   std::function<std::string()> new_uuid;     // random UUIDs for the new objects
+  // The id of the sighting of an indicator; empty: a new "sighting--<UUID>" each time.
+  std::function<std::string(std::string_view indicator_id)> sighting_id;
 };
 
 struct SightingsResult {
@@ -45,8 +53,7 @@ struct SightingsResult {
   std::uint64_t without_stix_id = 0;  // seen indicators left out
 };
 
-SightingsResult SightingsBundle(const Matcher& matcher,
-                                const std::vector<IndicatorSighting>& sightings,
+SightingsResult SightingsBundle(const std::vector<IndicatorSighting>& sightings,
                                 const SightingOptions& options);
 
 }  // namespace fincyber::detect

@@ -1,6 +1,7 @@
 #include "detect/scan.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -14,6 +15,8 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+
+#include "detect/internal/followed_file.h"
 
 namespace fincyber::detect {
 namespace {
@@ -31,13 +34,27 @@ class ByteSource {
 };
 
 // A file descriptor from a position (pread for regular files, so threads can share one).
+// When `stop` is set, reading ends: as the end of the input when `stop_is_end`, otherwise
+// as an error.
 class FileSource final : public ByteSource {
  public:
-  FileSource(int fd, bool seekable, std::uint64_t position, std::atomic<std::uint64_t>* counter)
-      : fd_(fd), seekable_(seekable), position_(position), counter_(counter) {}
+  FileSource(int fd, bool seekable, std::uint64_t position, std::atomic<std::uint64_t>* counter,
+             const std::atomic<bool>* stop, bool stop_is_end)
+      : fd_(fd), seekable_(seekable), position_(position), counter_(counter), stop_(stop),
+        stop_is_end_(stop_is_end) {}
 
   Result<std::size_t> Read(char* out, std::size_t capacity) override {
     while (true) {
+      if (stop_ != nullptr && !seekable_) {
+        // A pipe may stay silent for long: wait in slices so that a stop is seen.
+        pollfd ready{fd_, POLLIN, 0};
+        while (!Stopped() && ::poll(&ready, 1, 100) == 0) {
+        }
+      }
+      if (Stopped()) {
+        if (stop_is_end_) return std::size_t{0};
+        return Unavailable("the scan was stopped before the end");
+      }
       const ssize_t n = seekable_ ? ::pread(fd_, out, capacity, static_cast<off_t>(position_))
                                   : ::read(fd_, out, capacity);
       if (n < 0 && errno == EINTR) continue;
@@ -49,9 +66,30 @@ class FileSource final : public ByteSource {
   }
 
  private:
+  bool Stopped() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
+
   int fd_;
   bool seekable_;
   std::uint64_t position_;
+  std::atomic<std::uint64_t>* counter_;
+  const std::atomic<bool>* stop_;
+  bool stop_is_end_;
+};
+
+// A followed file (see internal/followed_file.h) as a byte stream: its end is a rotation,
+// a truncation or the stop.
+class FollowSource final : public ByteSource {
+ public:
+  FollowSource(internal::FollowedFile& file, std::atomic<std::uint64_t>* counter)
+      : file_(file), counter_(counter) {}
+  Result<std::size_t> Read(char* out, std::size_t capacity) override {
+    FC_ASSIGN_OR_RETURN(const std::size_t n, file_.Read(out, capacity));
+    if (counter_ != nullptr) counter_->fetch_add(n, std::memory_order_relaxed);
+    return n;
+  }
+
+ private:
+  internal::FollowedFile& file_;
   std::atomic<std::uint64_t>* counter_;
 };
 
@@ -87,6 +125,9 @@ class GzipSource final : public ByteSource {
     stream_.avail_out = static_cast<uInt>(capacity);
     while (stream_.avail_out > 0 && !finished_) {
       if (stream_.avail_in == 0) {
+        // Hand over what is decompressed before reading on: a followed file may not have
+        // more for a long time.
+        if (stream_.avail_out < capacity) break;
         FC_ASSIGN_OR_RETURN(const std::size_t n, raw_.Read(input_.data(), input_.size()));
         if (n == 0) {
           if (member_started_) {
@@ -227,10 +268,10 @@ struct InputState {
 
 class Scanner {
  public:
-  Scanner(const Matcher& matcher, const std::vector<std::string>& inputs,
-          const ScanOptions& options, MatchSink& sink, const Clock& clock,
-          ScanProgress* progress)
-      : matcher_(matcher), options_(options), sink_(sink), clock_(clock), progress_(progress) {
+  Scanner(MatcherSlot& matchers, const std::vector<std::string>& inputs,
+          const ScanOptions& options, MatchSink& sink, const Clock& clock, ScanControl* control)
+      : matchers_(matchers), options_(options), sink_(sink), clock_(clock), control_(control),
+        tally_(control != nullptr ? control->sightings : own_tally_) {
     summary_.inputs.resize(inputs.size());
     states_.resize(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -242,16 +283,15 @@ class Scanner {
 
   ScanSummary Run() {
     Plan();
-    const int threads = std::max(1, std::min<int>(options_.threads, static_cast<int>(items_.size())));
+    // A followed input holds its thread until the end.
+    const int wanted = options_.follow ? std::max<int>(options_.threads, static_cast<int>(items_.size()))
+                                       : options_.threads;
+    const int threads = std::max(1, std::min<int>(wanted, static_cast<int>(items_.size())));
     std::vector<std::thread> workers;
     for (int t = 1; t < threads; ++t) workers.emplace_back([this] { Work(); });
     Work();
     for (std::thread& worker : workers) worker.join();
-    for (const auto& [indicator, sighting] : sightings_) summary_.sightings.push_back(sighting);
-    std::sort(summary_.sightings.begin(), summary_.sightings.end(),
-              [](const IndicatorSighting& a, const IndicatorSighting& b) {
-                return a.indicator < b.indicator;
-              });
+    summary_.sightings = tally_.Snapshot();
     for (const InputSummary& input : summary_.inputs) {
       summary_.bytes += input.bytes;
       summary_.lines += input.lines;
@@ -262,13 +302,34 @@ class Scanner {
   }
 
  private:
-  struct Worker {
-    explicit Worker(const Matcher& matcher, std::size_t buffer_bytes)
-        : record_matcher(matcher), buffer(buffer_bytes) {}
-    RecordMatcher record_matcher;
-    std::vector<char> buffer;
-    std::unordered_map<std::uint32_t, IndicatorSighting> sightings;
+  struct Seen {
+    std::uint64_t count = 0;
+    std::int64_t first_millis = 0;
+    std::int64_t last_millis = 0;
   };
+  struct Worker {
+    Worker(MatcherSlot& slot, std::size_t buffer_bytes) : buffer(buffer_bytes) { Take(slot); }
+    void Take(MatcherSlot& slot) {
+      // The generation first: a swap in between is seen at the next record.
+      generation = slot.generation();
+      matcher = slot.Current();
+      record_matcher.emplace(*matcher);
+    }
+    std::uint64_t generation = 0;
+    std::shared_ptr<const Matcher> matcher;
+    std::optional<RecordMatcher> record_matcher;
+    std::vector<char> buffer;
+    std::unordered_map<std::uint32_t, Seen> sightings;  // by indicator index of `matcher`
+  };
+
+  // Moves a worker's sightings to the tally, by indicator id.
+  void MergeSightings(Worker& worker) {
+    for (const auto& [indicator, seen] : worker.sightings) {
+      tally_.Merge(IndicatorSighting{std::string(worker.matcher->IndicatorId(indicator)), seen.count,
+                                     seen.first_millis, seen.last_millis});
+    }
+    worker.sightings.clear();
+  }
 
   // Decides which inputs are split into ranges; opens nothing that stays open.
   void Plan() {
@@ -281,6 +342,10 @@ class Scanner {
       }
       struct stat info {};
       if (::stat(state.path.c_str(), &info) != 0) {
+        if (options_.follow && errno == ENOENT) {  // waited for
+          items_.push_back(WorkItem{i});
+          continue;
+        }
         summary_.inputs[i].error = NotFound("cannot read " + state.path + ": " + Describe(errno));
         continue;
       }
@@ -293,7 +358,7 @@ class Scanner {
         state.size = static_cast<std::uint64_t>(info.st_size);
         total += state.size;
       }
-      const bool splittable = state.seekable && options_.threads > 1 &&
+      const bool splittable = !options_.follow && state.seekable && options_.threads > 1 &&
                               state.size > options_.chunk_bytes && PlainNonZeek(i);
       if (!splittable) {
         items_.push_back(WorkItem{i});
@@ -305,7 +370,7 @@ class Scanner {
         items_.push_back(WorkItem{i, false, c, begin, std::min(state.size, begin + options_.chunk_bytes)});
       }
     }
-    if (progress_ != nullptr) progress_->bytes_total = total;
+    if (control_ != nullptr) control_->bytes_total = total;
   }
 
   // A plain (not gzip) file whose format allows reading from the middle; sets its format.
@@ -327,7 +392,7 @@ class Scanner {
   }
 
   void Work() {
-    Worker worker(matcher_, options_.max_line_bytes + kReadBytes);
+    Worker worker(matchers_, options_.max_line_bytes + kReadBytes);
     while (true) {
       std::size_t index = 0;
       {
@@ -344,33 +409,52 @@ class Scanner {
       }
       ScanItem(items_[index], worker);
     }
-    std::lock_guard lock(mutex_);
-    for (const auto& [indicator, sighting] : worker.sightings) {
-      auto [it, inserted] = sightings_.try_emplace(indicator, sighting);
-      if (inserted) continue;
-      it->second.count += sighting.count;
-      it->second.first_millis = std::min(it->second.first_millis, sighting.first_millis);
-      it->second.last_millis = std::max(it->second.last_millis, sighting.last_millis);
+    MergeSightings(worker);
+  }
+
+  const std::atomic<bool>* StopFlag() const { return control_ != nullptr ? &control_->stop : nullptr; }
+
+  void ScanItem(const WorkItem& item, Worker& worker) {
+    if (!options_.follow || states_[item.input].is_stdin || control_ == nullptr) {
+      // How it ended is in the summary.
+      static_cast<void>(ScanPass(item, worker, nullptr));
+      return;
+    }
+    internal::FollowedFile file(states_[item.input].path, options_.follow_poll, control_->stop);
+    while (file.Open()) {
+      const Status status = ScanPass(item, worker, &file);
+      if (status.ok()) continue;
+      if (control_->on_input_error) control_->on_input_error(states_[item.input].path, status.error());
+      // The rest of a file that failed is not readable: wait for the next one.
+      while (true) {
+        auto skipped = file.Read(worker.buffer.data(), worker.buffer.size());
+        if (!skipped.ok() || *skipped == 0) break;
+      }
     }
   }
 
-  void ScanItem(const WorkItem& item, Worker& worker) {
+  // Reads an item (or, when following, the followed path's current file) to its end.
+  // Returns how reading ended; the summary has the first error of the input.
+  Status ScanPass(const WorkItem& item, Worker& worker, internal::FollowedFile* followed) {
     InputState& state = states_[item.input];
     int fd = STDIN_FILENO;
-    if (!state.is_stdin) {
+    if (followed == nullptr && !state.is_stdin) {
       fd = ::open(state.path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
         std::lock_guard lock(mutex_);
         InputSummary& summary = summary_.inputs[item.input];
         if (!summary.error) summary.error = NotFound("cannot read " + state.path + ": " + Describe(errno));
         if (!item.whole) FinishChunk(state, item.chunk, {});
-        return;
+        return summary.error.value();
       }
     }
-    std::atomic<std::uint64_t>* counter = progress_ ? &progress_->bytes_read : nullptr;
+    std::atomic<std::uint64_t>* counter = control_ != nullptr ? &control_->bytes_read : nullptr;
     const bool skip_partial = !item.whole && item.begin > 0;
     const std::uint64_t first = skip_partial ? item.begin - 1 : item.begin;
-    FileSource file(fd, state.seekable, first, counter);
+    FileSource plain(fd, state.seekable, first, counter, StopFlag(), options_.follow);
+    std::optional<FollowSource> following;
+    if (followed != nullptr) following.emplace(*followed, counter);
+    ByteSource& file = followed != nullptr ? static_cast<ByteSource&>(*following) : plain;
     std::unique_ptr<GzipSource> gzip;
     ByteSource* source = &file;
     std::vector<Match> matches;
@@ -397,12 +481,25 @@ class Scanner {
         source = gzip.get();
       }
     }
+    if (followed != nullptr) {
+      // Before waiting for more data, what was found so far is written out and counted.
+      followed->set_on_wait([&] {
+        std::lock_guard lock(mutex_);
+        if (!matches.empty()) sink_.Write(matches);
+        matches.clear();
+        MergeSightings(worker);
+      });
+    }
     auto on_line = [&](std::string_view line, std::uint64_t offset) {
       if (!reader) {
         if (format == LogFormat::kAuto) format = DetectLogFormat(line);
         reader.emplace(format, options_.json_fields, options_.max_line_bytes);
       }
-      RecordMatcher& rm = worker.record_matcher;
+      if (matchers_.generation() != worker.generation) {
+        MergeSightings(worker);
+        worker.Take(matchers_);
+      }
+      RecordMatcher& rm = *worker.record_matcher;
       if (!reader->Read(line, rm) || rm.empty()) return;
       const std::vector<IndicatorHit>& hits = rm.Resolve();
       if (hits.empty()) return;
@@ -417,10 +514,10 @@ class Scanner {
         match.record_truncated = line.size() > options_.record_bytes;
         match.record.assign(line.substr(0, options_.record_bytes));
         match.log_time_millis = log_time;
+        match.matcher = worker.matcher;
         matches.push_back(std::move(match));
         ++match_count;
-        auto [it, inserted] = worker.sightings.try_emplace(
-            hit.indicator, IndicatorSighting{hit.indicator, 0, seen, seen});
+        auto [it, inserted] = worker.sightings.try_emplace(hit.indicator, Seen{0, seen, seen});
         ++it->second.count;
         it->second.first_millis = std::min(it->second.first_millis, seen);
         it->second.last_millis = std::max(it->second.last_millis, seen);
@@ -436,7 +533,8 @@ class Scanner {
       read = ForEachLine(*source, worker.buffer, options_.max_line_bytes, first, skip_partial,
                          stop_at, &stats, on_line);
     }
-    if (!state.is_stdin) ::close(fd);
+    if (followed != nullptr) followed->set_on_wait(nullptr);
+    if (followed == nullptr && !state.is_stdin) ::close(fd);
     std::lock_guard lock(mutex_);
     InputSummary& summary = summary_.inputs[item.input];
     if (reader) summary.format = reader->format();
@@ -447,9 +545,10 @@ class Scanner {
     if (!read.ok() && !summary.error) summary.error = read.error();
     if (item.whole) {
       if (!matches.empty()) sink_.Write(matches);
-      return;
+      return read;
     }
     FinishChunk(state, item.chunk, InputState::ChunkResult{std::move(matches), stats.lines});
+    return read;
   }
 
   // Writes the chunks of an input that are now next in line. Called with mutex_ held.
@@ -475,10 +574,12 @@ class Scanner {
   class PeekSource final : public ByteSource {
    public:
     explicit PeekSource(ByteSource& inner) : inner_(inner) {}
+    // Reads the first bytes, at least the two of a gzip magic number unless the input is
+    // shorter (a followed file may not have more yet: it is not waited for).
     Result<std::size_t> Fill() {
       head_.resize(16);
       std::size_t filled = 0;
-      while (filled < head_.size()) {
+      while (filled < 2) {
         FC_ASSIGN_OR_RETURN(const std::size_t n, inner_.Read(head_.data() + filled, head_.size() - filled));
         if (n == 0) break;
         filled += n;
@@ -504,18 +605,19 @@ class Scanner {
     std::size_t position_ = 0;
   };
 
-  const Matcher& matcher_;
+  MatcherSlot& matchers_;
   const ScanOptions& options_;
   MatchSink& sink_;
   const Clock& clock_;
-  ScanProgress* progress_;
+  ScanControl* control_;
+  SightingTally own_tally_;  // when the caller gives no ScanControl
+  SightingTally& tally_;
   std::vector<WorkItem> items_;
   std::mutex mutex_;
   std::condition_variable written_;
   std::size_t next_item_ = 0;                // guarded by mutex_
   std::vector<InputState> states_;           // chunk bookkeeping guarded by mutex_
   ScanSummary summary_;                      // inputs guarded by mutex_
-  std::unordered_map<std::uint32_t, IndicatorSighting> sightings_;  // guarded by mutex_
 };
 
 }  // namespace
@@ -525,10 +627,35 @@ bool ScanSummary::complete() const {
                       [](const InputSummary& input) { return input.error.has_value(); });
 }
 
+void SightingTally::Merge(const IndicatorSighting& sighting) {
+  std::lock_guard lock(mutex_);
+  auto [it, inserted] = by_id_.try_emplace(sighting.indicator_id, sighting);
+  if (inserted) return;
+  it->second.count += sighting.count;
+  it->second.first_millis = std::min(it->second.first_millis, sighting.first_millis);
+  it->second.last_millis = std::max(it->second.last_millis, sighting.last_millis);
+}
+
+std::vector<IndicatorSighting> SightingTally::Snapshot() const {
+  std::lock_guard lock(mutex_);
+  std::vector<IndicatorSighting> out;
+  out.reserve(by_id_.size());
+  for (const auto& [id, sighting] : by_id_) out.push_back(sighting);
+  return out;
+}
+
+ScanSummary Scan(MatcherSlot& matchers, const std::vector<std::string>& inputs,
+                 const ScanOptions& options, MatchSink& sink, const Clock& clock,
+                 ScanControl* control) {
+  return Scanner(matchers, inputs, options, sink, clock, control).Run();
+}
+
 ScanSummary Scan(const Matcher& matcher, const std::vector<std::string>& inputs,
                  const ScanOptions& options, MatchSink& sink, const Clock& clock,
-                 ScanProgress* progress) {
-  return Scanner(matcher, inputs, options, sink, clock, progress).Run();
+                 ScanControl* control) {
+  // Not owned: the caller keeps the matcher alive.
+  MatcherSlot slot(std::shared_ptr<const Matcher>(&matcher, [](const Matcher*) {}));
+  return Scanner(slot, inputs, options, sink, clock, control).Run();
 }
 
 }  // namespace fincyber::detect
