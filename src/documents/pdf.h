@@ -28,19 +28,17 @@
 #include <vector>
 
 #include "base/result.h"
+#include "documents/color.h"
 
 namespace fincyber::documents {
-
-// 0xRRGGBB.
-using Rgb = std::uint32_t;
 
 enum class Typeface { kSans, kSerif };  // Noto Sans CJK JP / Noto Serif CJK JP
 
 struct PdfMetadata {
-  std::string title;
-  std::string author;
-  std::string subject;
-  std::string keywords;
+  std::string title{};
+  std::string author{};
+  std::string subject{};
+  std::string keywords{};
   std::string creator = "fincyber";
   std::chrono::sys_seconds created{};  // written as the creation and modification date
   // BCP 47 tag ("ja", "en"): chooses line-breaking rules and glyph forms. cairo 1.16 has
@@ -49,76 +47,76 @@ struct PdfMetadata {
 };
 
 struct TitlePage {
-  std::string title;
-  std::string subtitle;
-  std::vector<std::string> lines;  // e.g. the institution, the campaign, the date
+  std::string title{};
+  std::string subtitle{};
+  std::vector<std::string> lines{};  // e.g. the institution, the campaign, the date
 };
 
 struct Heading {
   int level = 1;  // 1 to 3
-  std::string text;
+  std::string text{};
 };
 
 struct Paragraph {
-  std::string text;  // '\n' starts a new line
+  std::string text{};  // '\n' starts a new line
 };
 
 struct BulletList {
-  std::vector<std::string> items;
+  std::vector<std::string> items{};
 };
 
 enum class Align { kStart, kCenter, kEnd };
 
 struct TableColumn {
-  std::string header;
+  std::string header{};
   double width = 1;  // share of the text width, relative to the other columns
   Align align = Align::kStart;
 };
 
 struct Table {
-  std::vector<TableColumn> columns;
-  std::vector<std::vector<std::string>> rows;  // each row has one cell per column
-  std::string caption;                         // above the table; may be empty
+  std::vector<TableColumn> columns{};
+  std::vector<std::vector<std::string>> rows{};  // each row has one cell per column
+  std::string caption{};                         // above the table; may be empty
 };
 
 // Rows x columns of values in [min, max], coloured from low_color to high_color; a
 // missing value is drawn grey with a dash.
 struct Heatmap {
-  std::string caption;
-  std::vector<std::string> row_labels;
-  std::vector<std::string> column_labels;
-  std::vector<std::vector<std::optional<double>>> values;  // [row][column]
+  std::string caption{};
+  std::vector<std::string> row_labels{};
+  std::vector<std::string> column_labels{};
+  std::vector<std::vector<std::optional<double>>> values{};  // [row][column]
   double min = 0;
   double max = 1;
   int decimals = 1;  // of the value printed in each cell
   Rgb low_color = 0xF7FBFF;
   Rgb high_color = 0x08519C;
-  std::string low_label;   // legend text at the low end, e.g. "低い"
-  std::string high_label;  // legend text at the high end
+  std::string low_label{};   // legend text at the low end, e.g. "低い"
+  std::string high_label{};  // legend text at the high end
 };
 
 // One row of a band chart: a quartile box (lower to upper with the median), the
 // institution's value as a filled marker and, if given, its previous value as a hollow
 // one.
 struct BandRow {
-  std::string label;
+  std::string label{};
   double lower = 0;
   double median = 0;
   double upper = 0;
-  std::optional<double> value;
-  std::optional<double> previous;
+  std::optional<double> value{};
+  std::optional<double> previous{};
 };
 
 struct BandChart {
-  std::string caption;
+  std::string caption{};
   double min = 0;  // scale of the horizontal axis
   double max = 4;
   int tick_count = 4;  // intervals between labelled ticks, 1 to 20
   int decimals = 1;    // of the value printed at the end of each row
-  std::vector<BandRow> rows;
-  std::string band_legend;      // e.g. "同業態の中央50%"
-  std::string value_legend;     // e.g. "貴社"
-  std::string previous_legend;  // e.g. "前年"; shown when any row has a previous value
+  std::vector<BandRow> rows{};
+  std::string band_legend{};      // e.g. "同業態の中央50%"
+  std::string value_legend{};     // e.g. "貴社"
+  std::string previous_legend{};  // e.g. "前年"; shown when any row has a previous value
 };
 
 struct PageBreak {};
@@ -126,12 +124,12 @@ struct PageBreak {};
 using Block = std::variant<Heading, Paragraph, BulletList, Table, Heatmap, BandChart, PageBreak>;
 
 struct PdfDocument {
-  PdfMetadata metadata;
+  PdfMetadata metadata{};
   Typeface typeface = Typeface::kSans;
-  std::optional<TitlePage> title_page;  // page 1 when present, without header or footer
-  std::string header_text;              // top of each page; may be empty
-  std::string footer_text;              // bottom left of each page, e.g. "機密"
-  std::vector<Block> blocks;
+  std::optional<TitlePage> title_page{};  // page 1 when present, without header or footer
+  std::string header_text{};              // top of each page; may be empty
+  std::string footer_text{};              // bottom left of each page, e.g. "機密"
+  std::vector<Block> blocks{};
 };
 
 struct PdfLimits {

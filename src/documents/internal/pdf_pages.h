@@ -39,14 +39,14 @@ struct TextStyle {
 
 struct OutlineEntry {
   int level = 1;
-  std::string text;
+  std::string text{};
   double y = 0;
 };
 
 struct Page {
   bool title = false;  // drawn without header and footer
-  std::vector<DrawOp> ops;
-  std::vector<OutlineEntry> outline;
+  std::vector<DrawOp> ops{};
+  std::vector<OutlineEntry> outline{};
 };
 
 void SetSourceRgb(cairo_t* cr, Rgb color);
@@ -83,8 +83,8 @@ class PageSet {
  private:
   PangoContext* context_;
   const char* family_;
-  std::size_t max_pages_;
-  std::vector<Page> pages_;
+  std::size_t max_pages_{};
+  std::vector<Page> pages_{};
   double y_ = kBodyTop;
 };
 
