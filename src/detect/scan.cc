@@ -424,6 +424,7 @@ class Scanner {
     while (file.Open()) {
       const Status status = ScanPass(item, worker, &file);
       if (status.ok()) continue;
+      if (file.stopped()) break;  // the summary has the error
       if (control_->on_input_error) control_->on_input_error(states_[item.input].path, status.error());
       // The rest of a file that failed is not readable: wait for the next one.
       while (true) {
