@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev libre2-dev libidn2-dev
   zlib1g-dev libyaml-cpp-dev libpugixml-dev chromium fonts-noto-cjk wrk nginx-light curl ripgrep time
   libcairo2-dev libpango1.0-dev libxlsxwriter-dev libzip-dev libexpat1-dev libpoppler-cpp-dev
+  fonts-ipaexfont-gothic
 )
 
 missing=()

@@ -452,6 +452,7 @@ Result<std::string> RenderPdf(const PdfDocument& document, const PdfLimits& limi
   cairo_font_options_destroy(options);
 
   PageSet pages(context.get(), document.typeface, limits.max_pages);
+  FC_RETURN_IF_ERROR(pages.CheckFontInstalled());
   if (document.title_page) {
     FC_RETURN_IF_ERROR(AddTitlePage(pages, *document.title_page));
   } else {

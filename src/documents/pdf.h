@@ -1,6 +1,6 @@
 // A4 PDF documents in Japanese and English: a document is plain data (metadata, an
 // optional title page, a list of blocks) that RenderPdf lays out and draws with cairo and
-// pango in Noto Sans/Serif CJK JP, embedded as font subsets.
+// pango in Japanese fonts embedded as subsets (see Typeface).
 //
 // - Text is plain UTF-8 (no markup); lines break where Japanese and English allow
 //   (pango, with the document's language). Paragraphs and lists break across pages
@@ -16,7 +16,8 @@
 // - Errors: InvalidArgument for a document that cannot be drawn as given (bad UTF-8,
 //   control characters, ragged tables, non-finite or out-of-order numbers, too many
 //   heatmap rows for a page), naming the block in the message; ResourceExhausted when
-//   the limits below are passed; Internal when cairo fails.
+//   the limits below are passed; FailedPrecondition when the typeface's font is not
+//   installed; Internal when cairo fails.
 #pragma once
 
 #include <chrono>
@@ -32,7 +33,13 @@
 
 namespace fincyber::documents {
 
-enum class Typeface { kSans, kSerif };  // Noto Sans CJK JP / Noto Serif CJK JP
+// kSans and kSerif are Noto Sans / Serif CJK JP (fonts-noto-cjk). Their outlines are CFF,
+// and cairo 1.16 embeds each used font dictionary's subroutines whole, so a report with a
+// few hundred different kanji carries about 1 MB of font. kCompact is IPAex Gothic
+// (fonts-ipaexfont-gothic), with TrueType outlines that cairo subsets glyph by glyph:
+// about a tenth of the size and twice the speed (bench/documents/README.md); it has no
+// bold weight, so bold is synthesised.
+enum class Typeface { kSans, kSerif, kCompact };
 
 struct PdfMetadata {
   std::string title{};

@@ -12,6 +12,10 @@ void SetSourceRgb(cairo_t* cr, Rgb color) {
 }
 
 std::string FormatNumber(double value, int decimals) {
+  // Halves round away from zero, as readers of a score expect (3.25 -> 3.3), not to even.
+  const double scale = std::pow(10.0, decimals);
+  const double scaled = value * scale;
+  if (std::abs(scaled) < 1e15) value = std::round(scaled) / scale;
   char buffer[64];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value,
                                  std::chars_format::fixed, decimals);
@@ -25,8 +29,29 @@ std::string FormatNumber(double value, int decimals) {
 
 PageSet::PageSet(PangoContext* context, Typeface typeface, std::size_t max_pages)
     : context_(context),
-      family_(typeface == Typeface::kSerif ? "Noto Serif CJK JP" : "Noto Sans CJK JP"),
+      family_(typeface == Typeface::kSerif     ? "Noto Serif CJK JP"
+              : typeface == Typeface::kCompact ? "IPAexGothic"
+                                               : "Noto Sans CJK JP"),
       max_pages_(max_pages) {}
+
+Status PageSet::CheckFontInstalled() const {
+  PangoFontDescription* wanted = pango_font_description_new();
+  pango_font_description_set_family_static(wanted, family_);
+  pango_font_description_set_absolute_size(wanted, 10 * PANGO_SCALE);
+  PangoFont* font = pango_context_load_font(context_, wanted);
+  pango_font_description_free(wanted);
+  std::string family;
+  if (font) {
+    PangoFontDescription* got = pango_font_describe(font);
+    family = pango_font_description_get_family(got) ? pango_font_description_get_family(got) : "";
+    pango_font_description_free(got);
+    g_object_unref(font);
+  }
+  if (family != family_) {
+    return FailedPrecondition(std::string("the font ") + family_ + " is not installed");
+  }
+  return OkStatus();
+}
 
 LayoutPtr PageSet::MakeLayout(std::string_view text, const TextStyle& style,
                               double width) const {

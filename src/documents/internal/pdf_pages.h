@@ -56,6 +56,10 @@ class PageSet {
  public:
   PageSet(PangoContext* context, Typeface typeface, std::size_t max_pages);
 
+  // FailedPrecondition unless fontconfig resolves the typeface to itself: a missing font
+  // would otherwise be replaced silently by one without Japanese glyphs.
+  Status CheckFontInstalled() const;
+
   // A layout of `text` wrapped to `width` points (0: not wrapped).
   LayoutPtr MakeLayout(std::string_view text, const TextStyle& style, double width) const;
   static double Height(const LayoutPtr& layout);
@@ -92,7 +96,8 @@ class PageSet {
 Status AddHeatmap(PageSet& pages, const Heatmap& heatmap);
 Status AddBandChart(PageSet& pages, const BandChart& chart);
 
-// "%.*f" in the C locale whatever the process locale.
+// `value` with `decimals` digits after the point, in the C locale whatever the process
+// locale, halves rounded away from zero.
 std::string FormatNumber(double value, int decimals);
 
 }  // namespace fincyber::documents::internal
