@@ -136,7 +136,7 @@ PdfDocument MakeReport(const Institution& institution) {
   Table scores{.columns = {{"項目", 5, Align::kStart}, {"貴社", 1, Align::kEnd},
                            {"中央値", 1, Align::kEnd}},
                .rows = {}, .caption = ""};
-  for (int i = 0; i < 45; ++i) {
+  for (int i = 0; i < 75; ++i) {
     scores.rows.push_back({ItemText(i), std::to_string(i % 5), std::to_string((i + 2) % 5)});
   }
   doc.blocks.push_back(std::move(scores));

@@ -227,9 +227,13 @@ Status AddHeading(PageSet& pages, const Heading& heading) {
   const TextStyle style{.size = kSizes[heading.level - 1], .bold = true, .color = kHeadingColor};
   const LayoutPtr layout = pages.MakeLayout(heading.text, style, kBodyWidth);
   const double space_before = pages.AtPageTop() ? 0 : (heading.level == 1 ? 14 : 8);
-  // Kept with what follows: room for the heading and about three lines of text.
+  // Room for the heading and about three lines of text; a chart or table that does not
+  // fit below it takes the heading to the next page (KeepWithNext).
   FC_RETURN_IF_ERROR(pages.EnsureSpace(space_before + PageSet::Height(layout) + 45));
   if (!pages.AtPageTop()) pages.Advance(space_before);
+  const double top = pages.y();
+  const std::size_t first_op = pages.pages().back().ops.size();
+  const std::size_t first_outline = pages.pages().back().outline.size();
   pages.AddOutline(heading.level, heading.text);
   pages.DrawLayout(layout, kMarginX, pages.y());
   pages.Advance(PageSet::Height(layout) + 4);
@@ -244,6 +248,7 @@ Status AddHeading(PageSet& pages, const Heading& heading) {
     });
     pages.Advance(6);
   }
+  pages.KeepWithNext(first_op, first_outline, top);
   return OkStatus();
 }
 
@@ -468,6 +473,7 @@ Result<std::string> RenderPdf(const PdfDocument& document, const PdfLimits& limi
   for (std::size_t i = 0; i < total; ++i) {
     internal::Page& page = pages.pages()[i];
     for (const auto& op : page.ops) {
+      cairo_new_path(cr.get());  // the path is not part of the saved state
       cairo_save(cr.get());
       op(cr.get());
       cairo_restore(cr.get());

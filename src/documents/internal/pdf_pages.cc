@@ -108,14 +108,41 @@ Status PageSet::NewPage(bool title) {
   if (pages_.size() >= max_pages_) {
     return ResourceExhausted("document is longer than " + std::to_string(max_pages_) + " pages");
   }
+  std::optional<Kept> kept = std::exchange(kept_, std::nullopt);
+  const double previous_y = y_;
   pages_.push_back(Page{.title = title, .ops = {}, .outline = {}});
   y_ = kBodyTop;
+  if (kept && kept->page + 2 == pages_.size() && kept->first_op > 0) {
+    Page& from = pages_[kept->page];
+    if (from.ops.size() != kept->end_op) return OkStatus();  // something followed it there
+    Page& to = pages_.back();
+    const double shift = kBodyTop - kept->y_top;
+    for (std::size_t i = kept->first_op; i < from.ops.size(); ++i) {
+      to.ops.push_back([op = std::move(from.ops[i]), shift](cairo_t* cr) {
+        cairo_translate(cr, 0, shift);
+        op(cr);
+      });
+    }
+    from.ops.resize(kept->first_op);
+    for (std::size_t i = kept->first_outline; i < from.outline.size(); ++i) {
+      OutlineEntry entry = std::move(from.outline[i]);
+      entry.y += shift;
+      to.outline.push_back(std::move(entry));
+    }
+    from.outline.resize(kept->first_outline);
+    y_ = previous_y + shift;
+  }
   return OkStatus();
 }
 
 Status PageSet::EnsureSpace(double height) {
   if (pages_.empty() || (height > Remaining() && !AtPageTop())) return NewPage();
   return OkStatus();
+}
+
+void PageSet::KeepWithNext(std::size_t first_op, std::size_t first_outline, double y_top) {
+  kept_ = Kept{.page = pages_.size() - 1, .first_op = first_op, .first_outline = first_outline,
+               .end_op = pages_.back().ops.size(), .y_top = y_top};
 }
 
 void PageSet::Draw(DrawOp op) { pages_.back().ops.push_back(std::move(op)); }

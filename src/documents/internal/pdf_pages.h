@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,10 @@ class PageSet {
   void Draw(DrawOp op);
   void DrawLayout(const LayoutPtr& layout, double x, double y);
   void AddOutline(int level, std::string text);
+  // Marks what was drawn on this page since `y_top` (op `first_op` on, outline entry
+  // `first_outline` on) to move to the next page if that page is started before
+  // anything else is drawn: a heading then stays with what follows it.
+  void KeepWithNext(std::size_t first_op, std::size_t first_outline, double y_top);
   // Draws `layout` line by line from the cursor at `x`, starting a new page between
   // lines when the next one does not fit.
   Status FlowLines(const LayoutPtr& layout, double x);
@@ -87,9 +92,17 @@ class PageSet {
  private:
   PangoContext* context_;
   const char* family_;
-  std::size_t max_pages_{};
-  std::vector<Page> pages_{};
+  std::size_t max_pages_;
+  std::vector<Page> pages_;
   double y_ = kBodyTop;
+  struct Kept {
+    std::size_t page;
+    std::size_t first_op;
+    std::size_t first_outline;
+    std::size_t end_op;
+    double y_top;
+  };
+  std::optional<Kept> kept_;
 };
 
 // Charts, drawn at the cursor; each is kept on one page.
