@@ -224,6 +224,30 @@ TEST(PdfTest, LongParagraphFlowsOverPages) {
   EXPECT_EQ(all, text);
 }
 
+TEST(PdfTest, HeadingStaysWithTheChartBelowIt) {
+  PdfDocument doc;
+  for (int i = 0; i < 12; ++i) {
+    doc.blocks.push_back(Heading{.level = 2, .text = "見出し" + std::to_string(i) + "番"});
+    BandChart chart{.caption = "図" + std::to_string(i) + "番"};
+    for (int r = 0; r < 5; ++r) chart.rows.push_back({.label = "行", .lower = 1, .median = 2, .upper = 3});
+    doc.blocks.push_back(chart);
+    doc.blocks.push_back(Paragraph{.text = "段落。"});
+  }
+  auto bytes = RenderPdf(doc);
+  ASSERT_TRUE(bytes.ok());
+  auto pdf = Load(*bytes);
+  ASSERT_TRUE(pdf);
+  ASSERT_GE(pdf->pages(), 3);
+  for (int p = 0; p < pdf->pages(); ++p) {
+    const std::string text = Squeeze(PageText(*pdf, p));
+    for (int i = 0; i < 12; ++i) {
+      const bool heading = text.find("見出し" + std::to_string(i) + "番") != std::string::npos;
+      const bool chart = text.find("図" + std::to_string(i) + "番") != std::string::npos;
+      EXPECT_EQ(heading, chart) << "heading and chart " << i << " on page " << p + 1;
+    }
+  }
+}
+
 TEST(PdfTest, HeatmapAndBandChartShowTheirValues) {
   PdfDocument doc;
   doc.blocks.push_back(Heatmap{.caption = "脅威 × 機能",
