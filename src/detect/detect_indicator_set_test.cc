@@ -104,6 +104,8 @@ TEST_F(IndicatorSetTest, SavesAndLoadsStateIncludingRevocations) {
   const std::string path = dir_ + "/state.jsonl";
   ASSERT_TRUE(set.Save(path).ok());
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   auto loaded = IndicatorSet::Load(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error().internal_message();
   EXPECT_EQ(loaded->source(), set.source());

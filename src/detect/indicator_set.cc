@@ -1,5 +1,8 @@
 #include "detect/indicator_set.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -123,19 +126,25 @@ Result<IndicatorSet> IndicatorSet::Load(const std::string& path) {
 
 Status IndicatorSet::Save(const std::string& path) const {
   const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return Unavailable("cannot write " + temporary + ": " + std::strerror(errno));
-    out << DumpJson(Json{{"fincyber_indicator_set", kStateFormat},
-                         {"source", source_},
-                         {"position", position_}})
-        << '\n';
-    for (const auto& [id, entry] : entries_) out << DumpJson(ToObject(id, entry)) << '\n';
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      return Unavailable("cannot write " + temporary);
-    }
+  // Shared indicators may be TLP:AMBER or RED: readable by this user only.
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Unavailable("cannot write " + temporary + ": " + std::strerror(errno));
+  std::FILE* out = ::fdopen(fd, "w");
+  if (out == nullptr) {
+    ::close(fd);
+    return Unavailable("cannot write " + temporary);
+  }
+  auto write_line = [out](const Json& value) {
+    const std::string line = DumpJson(value);
+    std::fwrite(line.data(), 1, line.size(), out);
+    std::fputc('\n', out);
+  };
+  write_line(Json{{"fincyber_indicator_set", kStateFormat}, {"source", source_}, {"position", position_}});
+  for (const auto& [id, entry] : entries_) write_line(ToObject(id, entry));
+  const bool written = std::ferror(out) == 0;
+  if (std::fclose(out) != 0 || !written) {
+    std::remove(temporary.c_str());
+    return Unavailable("cannot write " + temporary);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);

@@ -11,7 +11,8 @@
 // "position": ...}; each following line is one indicator, reduced to what matching needs
 // (type, id, modified, pattern, pattern_type, valid_until, revoked). Read line by line
 // (each line within the JSON limits), written to a temporary file renamed over the old
-// one, so a crash leaves the previous state.
+// one, so a crash leaves the previous state; readable by the owner only (mode 0600),
+// as shared indicators may be TLP:AMBER or RED.
 //
 // Not thread-safe.
 #pragma once
