@@ -18,6 +18,19 @@ TEST(SurveyMissionBank, LoadsPublishedWithBothLanguages) {
   EXPECT_EQ(MissionBankYaml().substr(0, 1), "#");
 }
 
+// One register throughout: questions in the polite form, ending in "か。" or asking
+// "...ください".
+TEST(SurveyMissionBank, JapaneseQuestionsUseOnePoliteRegister) {
+  const CompiledBank& bank = MissionBank();
+  for (int index = 0; index < bank.item_count(); ++index) {
+    const std::string& ja = bank.item(index).text.ja;
+    const bool question = ja.size() >= 6 && ja.substr(ja.size() - 6) == "か。";
+    const bool request = ja.find("ください") != std::string::npos;
+    EXPECT_TRUE(question || request) << bank.item(index).id << ": " << ja;
+    EXPECT_EQ(ja.find("である"), std::string::npos) << bank.item(index).id;
+  }
+}
+
 TEST(SurveyMissionBank, CoversEveryCellOfTheSeedMatrix) {
   const CompiledBank& bank = MissionBank();
   // Rows: the four threats; columns: Identify (with Govern), Protect, Detect,
