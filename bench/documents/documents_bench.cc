@@ -3,7 +3,8 @@
 // threads, and prints reports per second, bytes and peak memory. Each institution's
 // figures come from a seeded generator, so runs are repeatable.
 //
-//   documents_bench --reports 2000 --threads 2 [--format pdf|xlsx] [--write-first out.pdf]
+//   documents_bench --reports 2000 --threads 2 [--format pdf|xlsx] [--typeface sans|compact]
+//                   [--write-first out.pdf]
 #include <sys/resource.h>
 
 #include <atomic>
@@ -60,9 +61,10 @@ std::string ItemText(int item) {
   return std::string(kTopics[item % 8]) + "（項目 " + std::to_string(item + 1) + "）";
 }
 
-PdfDocument MakeReport(const Institution& institution) {
+PdfDocument MakeReport(const Institution& institution, Typeface typeface) {
   using namespace std::chrono_literals;
   PdfDocument doc;
+  doc.typeface = typeface;
   doc.metadata.title = "サイバーセキュリティ・セルフアセスメント フィードバック報告書";
   doc.metadata.author = "金融庁";
   doc.metadata.created = std::chrono::sys_days{std::chrono::year{2026} / 3 / 31} + 9h;
@@ -175,18 +177,22 @@ int main(int argc, char** argv) {
   int threads = 1;
   std::string format = "pdf";
   std::string write_first;
+  std::string typeface = "sans";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--reports")) reports = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--format")) format = argv[i + 1];
     else if (!std::strcmp(argv[i], "--write-first")) write_first = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--typeface")) typeface = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
     }
   }
-  if (reports < 1 || threads < 1 || (format != "pdf" && format != "xlsx")) {
-    std::fprintf(stderr, "usage: documents_bench --reports N --threads T [--format pdf|xlsx]\n");
+  if (reports < 1 || threads < 1 || (format != "pdf" && format != "xlsx") ||
+      (typeface != "sans" && typeface != "compact")) {
+    std::fprintf(stderr, "usage: documents_bench --reports N --threads T [--format pdf|xlsx] "
+                         "[--typeface sans|compact] [--write-first FILE]\n");
     return 2;
   }
 
@@ -197,7 +203,8 @@ int main(int argc, char** argv) {
   auto worker = [&] {
     for (int i = next++; i < reports; i = next++) {
       const Institution institution = MakeInstitution(i);
-      auto bytes = format == "pdf" ? RenderPdf(MakeReport(institution))
+      const Typeface face = typeface == "compact" ? Typeface::kCompact : Typeface::kSans;
+      auto bytes = format == "pdf" ? RenderPdf(MakeReport(institution, face))
                                    : WriteXlsx(MakeWorkbook(institution));
       if (!bytes.ok()) {
         if (failures++ == 0) {
@@ -218,9 +225,9 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("format=%s reports=%d threads=%d seconds=%.2f reports_per_second=%.1f "
+  std::printf("format=%s typeface=%s reports=%d threads=%d seconds=%.2f reports_per_second=%.1f "
               "mean_bytes=%lld peak_rss_mib=%.1f failures=%d\n",
-              format.c_str(), reports, threads, seconds, reports / seconds,
+              format.c_str(), format == "pdf" ? typeface.c_str() : "-", reports, threads, seconds, reports / seconds,
               total_bytes.load() / reports, usage.ru_maxrss / 1024.0, failures.load());
   return failures.load() == 0 ? 0 : 1;
 }

@@ -380,6 +380,38 @@ TEST(XlsxReaderTest, NotAZipArchive) {
   }
 }
 
+TEST(XlsxReaderTest, WorkbookSavedByLibreOffice) {
+  auto contents = ReadXlsxFile(std::string(DOCUMENTS_TESTDATA) + "/libreoffice/answers.xlsx");
+  ASSERT_TRUE(contents.ok()) << contents.error().internal_message();
+  ASSERT_EQ(contents->sheets.size(), 2u);
+  const SheetCells* answers = contents->Find("回答");
+  ASSERT_NE(answers, nullptr);
+  auto at = [&](std::uint32_t row, std::uint32_t column) {
+    const CellValue* value = answers->At(row, column);
+    return value ? *value : CellValue{};
+  };
+  EXPECT_EQ(at(0, 0), CellValue{std::string("項目ID")});
+  EXPECT_EQ(at(0, 6), CellValue{std::string("充足率")});
+  EXPECT_EQ(at(1, 1), CellValue{std::string("3")});
+  EXPECT_EQ(at(1, 2), CellValue{2.5});
+  EXPECT_EQ(at(1, 3), CellValue{sys_days{year{2026} / 3 / 31}});
+  EXPECT_EQ(at(1, 4), CellValue{1.0});
+  EXPECT_EQ(at(1, 5), CellValue{std::string("資産台帳は年2回更新 & 監査済み")});
+  EXPECT_EQ(at(1, 6), CellValue{0.75});
+  EXPECT_EQ(at(2, 1), CellValue{std::string("該当なし")});
+  EXPECT_EQ(at(2, 2), CellValue{5.0});
+  EXPECT_EQ(at(2, 3), CellValue{sys_days{year{2026} / 4 / 1} + 13h + 30min});
+  EXPECT_EQ(at(2, 5), CellValue{});
+  EXPECT_EQ(at(3, 0), CellValue{});
+  EXPECT_EQ(at(6, 0), CellValue{std::string("DE.CM-01")});
+  EXPECT_EQ(at(6, 1), CellValue{std::string("回答済")});
+  EXPECT_EQ(at(6, 2), CellValue{CellError{"#DIV/0!"}});
+  EXPECT_EQ(answers->row_count(), 7u);
+  const SheetCells* notes = contents->Find("Notes");
+  ASSERT_NE(notes, nullptr);
+  EXPECT_EQ(*notes->At(0, 0), CellValue{std::string("一行目\n二行目")});
+}
+
 TEST(XlsxReaderTest, MissingFileIsUnavailable) {
   auto contents = ReadXlsxFile("/nonexistent-folder/answers.xlsx");
   ASSERT_FALSE(contents.ok());
