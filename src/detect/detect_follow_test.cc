@@ -193,7 +193,8 @@ TEST_F(FollowTest, ANewMatcherIsUsedForRecordsReadAfterTheSwap) {
   Start({Path("app.log")});
   ASSERT_TRUE(sink_.WaitFor(1));
   const std::uint64_t generation = slot_.generation();
-  slot_.Swap(Compile({{kBad, "bad.example"}, {kEvil, "evil.example"}}));
+  std::shared_ptr<const Matcher> old = slot_.Swap(Compile({{kBad, "bad.example"}, {kEvil, "evil.example"}}));
+  EXPECT_GE(old.use_count(), 2) << "the scanning thread and its match still hold it";
   EXPECT_EQ(slot_.generation(), generation + 1);
   Append("app.log", "evil.example and bad.example\n");
   ASSERT_TRUE(sink_.WaitFor(3));

@@ -11,14 +11,11 @@ std::shared_ptr<const Matcher> MatcherSlot::Current() const {
   return current_;
 }
 
-void MatcherSlot::Swap(std::shared_ptr<const Matcher> next) {
-  std::shared_ptr<const Matcher> old;
-  {
-    std::lock_guard lock(mutex_);
-    old = std::exchange(current_, std::move(next));
-    generation_.fetch_add(1, std::memory_order_release);
-  }
-  // `old` is released here, outside the lock: freeing a large matcher takes a while.
+std::shared_ptr<const Matcher> MatcherSlot::Swap(std::shared_ptr<const Matcher> next) {
+  std::lock_guard lock(mutex_);
+  std::shared_ptr<const Matcher> old = std::exchange(current_, std::move(next));
+  generation_.fetch_add(1, std::memory_order_release);
+  return old;
 }
 
 }  // namespace fincyber::detect

@@ -23,8 +23,11 @@ class MatcherSlot {
   // Increases with every Swap.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   std::shared_ptr<const Matcher> Current() const;
-  // Makes `next` (not null) the matcher of records read from now on.
-  void Swap(std::shared_ptr<const Matcher> next);
+  // Makes `next` (not null) the matcher of records read from now on. Returns the one it
+  // replaces, which threads may still be using: freeing a large matcher takes a while, so
+  // the caller can keep it until it is the last holder (use_count() == 1) rather than
+  // have a scanning thread free it.
+  std::shared_ptr<const Matcher> Swap(std::shared_ptr<const Matcher> next);
 
  private:
   mutable std::mutex mutex_;
