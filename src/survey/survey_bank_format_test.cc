@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "survey/bank_format.h"
@@ -173,6 +174,32 @@ TEST(SurveyBankFormat, HostileInputIsRefused) {
   EXPECT_FALSE(ParseBankYaml("").ok());
   EXPECT_FALSE(ParseBankYaml("? [a, b]\n: c\n").ok());
   EXPECT_FALSE(ParseBankJson("\"just a string\"").ok());
+}
+
+// Truncated and corrupted copies of a real bank: every one is read or refused with an
+// input error, never a crash or an internal error.
+TEST(SurveyBankFormat, CorruptedBanksAreRefusedCleanly) {
+  const std::string original(MissionBankYaml());
+  const std::string json = DumpJson(BankToJson(MissionBank().bank()));
+  std::mt19937 random(7);
+  for (int round = 0; round < 300; ++round) {
+    for (const std::string* source : {&original, &json}) {
+      std::string text = *source;
+      if (round % 3 == 0) text.resize(1 + random() % (text.size() - 1));
+      for (int edit = 0; edit < 1 + round % 5; ++edit) {
+        const std::size_t at = random() % text.size();
+        const char bytes[] = {'[', '{', ':', '-', '&', '*', '!', '"', '\n', ' ', 'x', '\x80'};
+        text[at] = bytes[random() % sizeof(bytes)];
+      }
+      auto bank = source == &original ? ParseBankYaml(text) : ParseBankJson(text);
+      if (!bank.ok()) {
+        EXPECT_TRUE(bank.error().code() == ErrorCode::kInvalidArgument ||
+                    bank.error().code() == ErrorCode::kResourceExhausted)
+            << bank.error().internal_message();
+        EXPECT_FALSE(bank.error().safe_message().empty());
+      }
+    }
+  }
 }
 
 TEST(SurveyBankFormat, TooManyItemsIsOneProblemNotAnOutage) {
