@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `fincyber match` end to end: indicator files, log formats, gzip, stdin, threads, the
-# match lines, the sightings bundle, warnings and script-friendly exit codes (0 no
+# match lines, the sightings bundle, warnings, follow mode with a refreshed indicator
+# file, stopping on a signal, the progress line, and script-friendly exit codes (0 no
 # match, 1 matches, 2 usage or indicator problem, 3 an input not read to its end).
 # Usage: match_cli_test.sh path/to/fincyber
 set -euo pipefail
@@ -118,6 +119,62 @@ check "unreadable log: partial" 3 "$bin" match --indicators "$corpus/indicators.
 head -c 100000 /dev/urandom >"$work/garbage.bin"
 check "binary garbage: no crash" 0 "$bin" match --indicators "$corpus/indicators.csv" \
   --quiet "$work/garbage.bin"
+
+# Follow mode over files: growth, an indicator file changed under --refresh, SIGTERM.
+printf 'type,value,id\ndomain,evil.example,indicator--00000000-0000-4000-8000-0000000000e1\n' >"$work/live.csv"
+: >"$work/live.log"
+"$bin" match --indicators "$work/live.csv" --refresh 1 --follow --output "$work/live.jsonl" \
+  --sightings "$work/live-sightings.json" --identity "$identity" "$work/live.log" 2>"$work/live.err" &
+follower=$!
+until_true() {  # until_true CONDITION: up to 15 s
+  for _ in $(seq 150); do eval "$1" && return 0; sleep 0.1; done
+  return 1
+}
+until_true 'grep -q "loaded and compiled" "$work/live.err"'
+echo "first evil.example" >>"$work/live.log"
+expect "follow: an appended line is matched" until_true '[ "$(wc -l <"$work/live.jsonl")" -eq 1 ]'
+printf 'domain,other.example,indicator--00000000-0000-4000-8000-0000000000e2\n' >>"$work/live.csv"
+expect "refresh: the changed file is compiled and swapped in" \
+  until_true 'grep -q "indicator set updated: 2 indicators" "$work/live.err"'
+echo "then other.example" >>"$work/live.log"
+expect "and used" until_true 'grep -q other.example "$work/live.jsonl"'
+kill -TERM "$follower"
+status=0
+wait "$follower" || status=$?
+expect "SIGTERM ends follow mode: exit 1 with matches (was $status)" test "$status" -eq 1
+expect "sightings written at the end, one per indicator" python3 -c "
+import json
+b = json.load(open('$work/live-sightings.json'))
+assert sorted(o['sighting_of_ref'][-2:] for o in b['objects']) == ['e1', 'e2'], b
+"
+
+# Without --follow, SIGINT stops a scan: what was read is reported, exit 3.
+mkfifo "$work/slow.pipe"
+(echo "evil.example before the signal"; sleep 30) >"$work/slow.pipe" &
+writer=$!
+"$bin" match --indicators "$corpus/indicators.csv" --output "$work/stopped.jsonl" \
+  "$work/slow.pipe" 2>"$work/stopped.err" &
+scanner=$!
+until_true 'grep -q "loaded and compiled" "$work/stopped.err"'
+sleep 0.5
+kill -INT "$scanner"
+status=0
+wait "$scanner" || status=$?
+kill "$writer" 2>/dev/null || true; wait "$writer" 2>/dev/null || true
+expect "SIGINT: exit 3, the scan said stopped (was $status)" test "$status" -eq 3
+expect "named" grep -q "stopped before the end" "$work/stopped.err"
+expect "the match before the signal kept" test "$(wc -l <"$work/stopped.jsonl")" -eq 1
+
+# Progress on a terminal only.
+check "no progress line when stderr is not a terminal" 1 sh -c "(cat '$work/many.log'; sleep 1.2; \
+  cat '$work/many.log') | '$bin' match --indicators '$corpus/indicators.csv' --output /dev/null"
+expect "no terminal control characters" bash -c "! grep -q \$'\\033' '$work/err'"
+check "a progress line on a terminal" 0 script -qec "(cat '$work/many.log'; sleep 1.2; \
+  cat '$work/many.log') | '$bin' match --indicators '$corpus/indicators.csv' --output /dev/null; true" /dev/null
+expect "bytes and rate shown" grep -q "kB/s" "$work/out"
+
+check "--collection without --taxii" 2 "$bin" match --indicators "$corpus/indicators.csv" \
+  --collection x "$work/squid.log"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
