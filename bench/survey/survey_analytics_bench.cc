@@ -8,8 +8,8 @@
 // (answers-<year>.jsonl: one institution per line) for other benchmarks to load.
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -36,10 +36,10 @@ struct Options {
 // Sector codes as the identity directory names them, with a weight for how many
 // institutions of each kind the generated sector has.
 const std::vector<std::pair<std::string, int>> kCategories = {
-    {"major_bank", 10},         {"regional_bank", 100},    {"second_regional_bank", 70},
-    {"shinkin_bank", 400},      {"credit_cooperative", 250}, {"securities", 500},
-    {"life_insurance", 80},     {"nonlife_insurance", 120}, {"market_infrastructure", 10},
-    {"funds_transfer", 400},    {"crypto_asset", 60}};
+    {"major_bank", 10},      {"regional_bank", 100},      {"second_regional_bank", 70},
+    {"shinkin_bank", 400},   {"credit_cooperative", 250}, {"securities", 500},
+    {"life_insurance", 80},  {"nonlife_insurance", 120},  {"market_infrastructure", 10},
+    {"funds_transfer", 400}, {"crypto_asset", 60}};
 
 Text Bilingual(const std::string& ja, const std::string& en) { return {ja, en}; }
 
@@ -84,7 +84,7 @@ std::vector<Bank> GenerateBanks(const Options& options, std::mt19937_64& random)
       section.title = FunctionLabel(function);
       bank.sections.push_back(std::move(section));
     }
-    std::mt19937_64 shape(42);  // the same item shapes every year
+    std::mt19937_64 shape(42);                            // the same item shapes every year
     std::array<std::string, kFunctionCount> last_yes_no;  // per section: conditions look back
     for (int i = 0; i < options.items; ++i) {
       Item item;
@@ -104,9 +104,9 @@ std::vector<Bank> GenerateBanks(const Options& options, std::mt19937_64& random)
       } else {
         item.type = AnswerType::kMultipleChoice;
         for (int c = 0; c < 4; ++c) {
-          item.choices.push_back({"c" + std::to_string(c),
-                                  Bilingual("選択肢" + std::to_string(c), "Choice " + std::to_string(c)),
-                                  0.25});
+          item.choices.push_back(
+              {"c" + std::to_string(c),
+               Bilingual("選択肢" + std::to_string(c), "Choice " + std::to_string(c)), 0.25});
         }
       }
       item.weight = 0.5 + 0.5 * static_cast<double>(shape() % 4);
@@ -169,9 +169,9 @@ Answers GenerateAnswers(const CompiledBank& bank, const Institution& institution
         break;
       }
       case AnswerType::kYesNo:
-        answers.emplace(item.id, unit(random) < p ? (unit(random) < 0.1 ? YesNo::kCompensating
-                                                                        : YesNo::kYes)
-                                                  : YesNo::kNo);
+        answers.emplace(item.id, unit(random) < p
+                                     ? (unit(random) < 0.1 ? YesNo::kCompensating : YesNo::kYes)
+                                     : YesNo::kNo);
         break;
       case AnswerType::kNumber:
         answers.emplace(item.id, std::round(120 * (1 - p) * unit(random) * 2));
@@ -283,8 +283,8 @@ int Run(const Options& options) {
               institutions.size(), options.items, options.years, options.runs, checksum);
   std::printf("| step | ms |\n|---|---:|\n");
   std::printf("| generate banks and answers (once) | %.0f |\n", 1000 * generation);
-  std::printf("| score every assessment (%zu) | %.0f |\n",
-              institutions.size() * options.years, 1000 * Median(scoring));
+  std::printf("| score every assessment (%zu) | %.0f |\n", institutions.size() * options.years,
+              1000 * Median(scoring));
   std::printf("| build per-category indexes | %.0f |\n", 1000 * Median(build));
   std::printf("| category reports, every category and year | %.1f |\n", 1000 * Median(categories));
   std::printf("| feedback for every institution, latest year | %.1f |\n", 1000 * Median(feedback));

@@ -146,8 +146,7 @@ struct SectorAnalytics::Year {
     for (int t = 0; t < kThreatCount; ++t) {
       scores.threats[t] = Distribution(Values(group, kFirstThreat + t, exclude));
       for (int f = 0; f < kFunctionCount; ++f) {
-        scores.heatmap[t][f] =
-            Mean(Values(group, kFirstCell + t * kFunctionCount + f, exclude));
+        scores.heatmap[t][f] = Mean(Values(group, kFirstCell + t * kFunctionCount + f, exclude));
       }
     }
     return scores;
@@ -190,9 +189,8 @@ std::string_view SuppressionName(Suppression suppression) {
 
 const Text& SuppressionReason(Suppression suppression) {
   static const Text kNone;
-  static const Text kTooFew{
-      "比較対象となる他の金融機関が5先未満のため、集計値を表示しません。",
-      "Not shown: fewer than 5 other institutions to compare with."};
+  static const Text kTooFew{"比較対象となる他の金融機関が5先未満のため、集計値を表示しません。",
+                            "Not shown: fewer than 5 other institutions to compare with."};
   static const Text kDominated{
       "特定の1先の値が集計値の過半を占めるため、集計値を表示しません。",
       "Not shown: a single institution would account for more than half of the figure."};
@@ -334,10 +332,9 @@ Result<CategoryReport> SectorAnalytics::ForCategory(int year, std::string_view c
       report.most_missed.push_back({bank.item(index).id, missed});
     }
   }
-  std::stable_sort(report.most_missed.begin(), report.most_missed.end(),
-                   [](const ItemShare& a, const ItemShare& b) {
-                     return a.share.value > b.share.value;
-                   });
+  std::stable_sort(
+      report.most_missed.begin(), report.most_missed.end(),
+      [](const ItemShare& a, const ItemShare& b) { return a.share.value > b.share.value; });
   if (report.most_missed.size() > kMostMissed) report.most_missed.resize(kMostMissed);
 
   if (const Year* previous = PreviousYear(year)) {
@@ -362,8 +359,8 @@ Result<CategoryReport> SectorAnalytics::ForCategory(int year, std::string_view c
     const auto& institution = current->institutions[member];
     const PeerDistribution peers = Distribution(current->Values(*group, 0, &institution.card));
     PeerBand band;
-    band.suppression = institution.card.overall.empty() ? Suppression::kTooFewPeers
-                                                        : peers.suppression;
+    band.suppression =
+        institution.card.overall.empty() ? Suppression::kTooFewPeers : peers.suppression;
     if (band.suppression == Suppression::kNone) {
       band.band = BandOf(institution.card.overall.Score() / 100, peers);
     }
@@ -407,11 +404,9 @@ Result<InstitutionFeedback> SectorAnalytics::ForInstitution(int year,
       feedback.missed_where_peers_meet.push_back({bank.item(index).id, met});
     }
   }
-  std::stable_sort(feedback.missed_where_peers_meet.begin(),
-                   feedback.missed_where_peers_meet.end(),
-                   [](const ItemShare& a, const ItemShare& b) {
-                     return a.share.value > b.share.value;
-                   });
+  std::stable_sort(
+      feedback.missed_where_peers_meet.begin(), feedback.missed_where_peers_meet.end(),
+      [](const ItemShare& a, const ItemShare& b) { return a.share.value > b.share.value; });
   if (feedback.missed_where_peers_meet.size() > kMissedWherePeersMeet) {
     feedback.missed_where_peers_meet.resize(kMissedWherePeersMeet);
   }
@@ -455,7 +450,8 @@ Result<InstitutionFeedback> SectorAnalytics::ForInstitution(int year,
     return 100 * (sums.now - sums.before) / sums.weight;
   };
   feedback.own_overall_change = change_of(overall);
-  for (int f = 0; f < kFunctionCount; ++f) feedback.own_function_change[f] = change_of(functions[f]);
+  for (int f = 0; f < kFunctionCount; ++f)
+    feedback.own_function_change[f] = change_of(functions[f]);
   return feedback;
 }
 

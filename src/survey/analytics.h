@@ -104,7 +104,7 @@ struct CategoryReport {
     std::string institution_id;
     PeerBand overall;  // among the other institutions of the category
   };
-  std::vector<InstitutionBand> bands;      // drill-down, in input order
+  std::vector<InstitutionBand> bands;  // drill-down, in input order
 };
 
 // What one institution may see: its own score card, and peer figures over the other

@@ -67,8 +67,8 @@ Status CheckAnswer(const Item& item, const AnswerValue& value) {
       const double* number = std::get_if<double>(&value);
       if (number == nullptr || !std::isfinite(*number)) return Bad(item, "expected a number");
       if (item.number && (*number < item.number->min || *number > item.number->max)) {
-        return Bad(item, fmt::format("{} is outside {}-{}", *number, item.number->min,
-                                     item.number->max));
+        return Bad(item,
+                   fmt::format("{} is outside {}-{}", *number, item.number->min, item.number->max));
       }
       return OkStatus();
     }

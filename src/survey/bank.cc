@@ -21,7 +21,7 @@ constexpr std::array<std::string_view, kThreatCount> kThreatNames = {
 constexpr std::array<std::string_view, kFunctionCount> kFunctionNames = {
     "govern", "identify", "protect", "detect", "respond", "recover"};
 constexpr std::array<std::string_view, kAreaCount> kAreaNames = {"controls", "services",
-                                                                  "customer_outreach"};
+                                                                 "customer_outreach"};
 constexpr std::array<std::string_view, 7> kAnswerTypeNames = {
     "maturity", "yes_no", "number", "single_choice", "multiple_choice", "text", "evidence"};
 constexpr std::array<std::string_view, 3> kBankStatusNames = {"draft", "published", "frozen"};
@@ -76,13 +76,11 @@ std::optional<SizeTier> ParseSizeTier(std::string_view name) {
 
 const Text& ThreatLabel(Threat threat) {
   static const std::array<Text, kThreatCount> kLabels = {{
-      {"金融機関・金融市場インフラの機能停止",
-       "Outage of institutions and market infrastructure"},
+      {"金融機関・金融市場インフラの機能停止", "Outage of institutions and market infrastructure"},
       {"機密漏洩", "Leak of confidential data"},
       {"不正送金等の不正取引（金融機関への攻撃）",
        "Fraudulent transactions (attacks on the institution)"},
-      {"不正送金等の不正取引（顧客への攻撃）",
-       "Fraudulent transactions (attacks on customers)"},
+      {"不正送金等の不正取引（顧客への攻撃）", "Fraudulent transactions (attacks on customers)"},
   }};
   return kLabels[static_cast<int>(threat)];
 }

@@ -41,13 +41,13 @@ enum class Area { kControls, kServices, kCustomerOutreach };
 inline constexpr int kAreaCount = 3;
 
 enum class AnswerType {
-  kMaturity,        // 0-4 with a description per level
-  kYesNo,           // yes / no / yes with a compensating control (+ not applicable)
-  kNumber,          // within [min, max]
+  kMaturity,  // 0-4 with a description per level
+  kYesNo,     // yes / no / yes with a compensating control (+ not applicable)
+  kNumber,    // within [min, max]
   kSingleChoice,
   kMultipleChoice,
-  kText,            // free text, never scored
-  kEvidence,        // an uploaded file's reference, never scored
+  kText,      // free text, never scored
+  kEvidence,  // an uploaded file's reference, never scored
 };
 
 // draft: editable; published: answered by institutions, no longer editable;
@@ -106,22 +106,22 @@ inline constexpr double kMaxWeight = 10.0;
 struct Item {
   std::string id;  // stable across years: [A-Za-z0-9][A-Za-z0-9._-]{0,63}
   Text text;
-  Text help;       // optional guidance shown beside the question
+  Text help;  // optional guidance shown beside the question
   AnswerType type = AnswerType::kYesNo;
   // Maturity items: descriptions of levels 0..4 for this item; empty uses the bank's.
   std::vector<Text> levels;
-  std::vector<Choice> choices;        // single and multiple choice
-  std::optional<NumberSpec> number;   // number items
+  std::vector<Choice> choices;       // single and multiple choice
+  std::optional<NumberSpec> number;  // number items
   // Non-maturity scored items: the maturity level (1..4) the item belongs to; a
   // cumulative level L is reached only when every item of level <= L is met.
   int level = 1;
-  double weight = 1.0;                // (0, kMaxWeight]
+  double weight = 1.0;  // (0, kMaxWeight]
   bool allow_not_applicable = true;
-  std::vector<Threat> threats;        // may be empty (counts in functions and overall)
+  std::vector<Threat> threats;  // may be empty (counts in functions and overall)
   Function function = Function::kIdentify;
   Area area = Area::kControls;
-  std::vector<std::string> csf;       // CSF 2.0 subcategory ids, e.g. "ID.AM-01"
-  std::string condition;              // condition.h language; empty: always shown
+  std::vector<std::string> csf;  // CSF 2.0 subcategory ids, e.g. "ID.AM-01"
+  std::string condition;         // condition.h language; empty: always shown
   bool operator==(const Item&) const = default;
 };
 

@@ -19,7 +19,8 @@ class Reader {
            {"id", "version", "status", "title", "description", "target_level", "maturity_scale",
             "sections"});
     bank.id = String(json, "id", where, true);
-    if (auto version = json.find("version"); version != json.end() && version->is_number_integer()) {
+    if (auto version = json.find("version");
+        version != json.end() && version->is_number_integer()) {
       bank.version = std::to_string(version->get<std::int64_t>());
     } else {
       bank.version = String(json, "version", where, true);
@@ -127,9 +128,9 @@ class Reader {
     }
     auto parsed = parse(value.get_ref<const std::string&>());
     if (!parsed) {
-      Problem(where, "unknown_tag", fmt::format("'{}' is not a known {}",
-                                                value.get_ref<const std::string&>().substr(0, 64),
-                                                key));
+      Problem(where, "unknown_tag",
+              fmt::format("'{}' is not a known {}",
+                          value.get_ref<const std::string&>().substr(0, 64), key));
     }
     return parsed;
   }
@@ -142,8 +143,8 @@ class Reader {
     }
     for (const auto& [language, member] : value.items()) {
       if (language != "ja" && language != "en") {
-        Problem(where, "unknown_field", fmt::format("'{}' has unknown language '{}'", key,
-                                                    language.substr(0, 16)));
+        Problem(where, "unknown_field",
+                fmt::format("'{}' has unknown language '{}'", key, language.substr(0, 16)));
       } else if (!member.is_string()) {
         Problem(where, "wrong_type", fmt::format("'{}.{}' must be a string", key, language));
       } else {
@@ -199,10 +200,11 @@ class Reader {
     for (const auto& choice : Array(json, "choices", where, false)) {
       if (!Object(choice, where, "a choice")) continue;
       Fields(choice, where, {"id", "label", "credit"});
-      item.choices.push_back({String(choice, "id", where, true),
-                              ReadText(choice, "label", where), Number(choice, "credit", where)});
+      item.choices.push_back({String(choice, "id", where, true), ReadText(choice, "label", where),
+                              Number(choice, "credit", where)});
     }
-    if (auto number = json.find("number"); number != json.end() && Object(*number, where, "number")) {
+    if (auto number = json.find("number");
+        number != json.end() && Object(*number, where, "number")) {
       Fields(*number, where, {"min", "max", "unit", "met_min", "met_max"});
       NumberSpec spec;
       auto min = Number(*number, "min", where);
@@ -296,7 +298,8 @@ Json ItemToJson(const Item& item) {
   return json;
 }
 
-Result<CompiledBank> ReadAndCompile(const Result<Json>& json, const BankValidationOptions& options) {
+Result<CompiledBank> ReadAndCompile(const Result<Json>& json,
+                                    const BankValidationOptions& options) {
   if (!json.ok()) return json.error();
   FC_ASSIGN_OR_RETURN(auto bank, BankFromJson(*json));
   return CompiledBank::Compile(std::move(bank), options);

@@ -38,8 +38,10 @@ class Checker {
     }
     for (const auto& section : bank_.sections) {
       const std::string where = fmt::format("section {}", section.id);
-      if (!IsValidId(section.id)) Add(where, "bad_id", "section id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-      if (!section_ids.insert(section.id).second) Add(where, "duplicate_id", "section id used twice");
+      if (!IsValidId(section.id))
+        Add(where, "bad_id", "section id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+      if (!section_ids.insert(section.id).second)
+        Add(where, "duplicate_id", "section id used twice");
       CheckText(where, "title", section.title, true);
       if (section.items.empty()) Add(where, "required", "a section needs at least one item");
       for (const auto& item : section.items) {
@@ -99,7 +101,8 @@ class Checker {
   void CheckOneText(const std::string& where, std::string_view field, std::string_view language,
                     const std::string& text, bool required) {
     if (text.size() > kMaxTextBytes) {
-      Add(where, "out_of_range", fmt::format("{} ({}) longer than {} bytes", field, language, kMaxTextBytes));
+      Add(where, "out_of_range",
+          fmt::format("{} ({}) longer than {} bytes", field, language, kMaxTextBytes));
     } else if (FindInvalidUtf8(text)) {
       Add(where, "wrong_type", fmt::format("{} ({}) is not valid UTF-8", field, language));
     } else if (required && text.empty()) {
@@ -129,7 +132,8 @@ class Checker {
   }
 
   void CheckBank() {
-    if (!IsValidId(bank_.id)) Add("bank", "bad_id", "bank id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    if (!IsValidId(bank_.id))
+      Add("bank", "bad_id", "bank id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     if (bank_.version.empty() || bank_.version.size() > 64) {
       Add("bank", "required", "version must be 1-64 characters");
     }
@@ -143,7 +147,8 @@ class Checker {
   }
 
   void CheckItem(const std::string& where, const Item& item) {
-    if (!IsValidId(item.id)) Add(where, "bad_id", "item id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    if (!IsValidId(item.id))
+      Add(where, "bad_id", "item id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     CheckText(where, "text", item.text, true);
     CheckText(where, "help", item.help, false);
     if (!(item.weight > 0 && item.weight <= kMaxWeight)) {
@@ -158,7 +163,8 @@ class Checker {
         if (!item.levels.empty()) {
           CheckLevels(where, item.levels);
         } else if (bank_.maturity_scale.empty()) {
-          Add(where, "bad_levels", "maturity item without levels in a bank without a maturity_scale");
+          Add(where, "bad_levels",
+              "maturity item without levels in a bank without a maturity_scale");
         }
         break;
       case AnswerType::kSingleChoice:
@@ -185,7 +191,8 @@ class Checker {
 
   void CheckTags(const std::string& where, const Item& item) {
     std::set<Threat> threats(item.threats.begin(), item.threats.end());
-    if (threats.size() != item.threats.size()) Add(where, "duplicate_tag", "a threat is listed twice");
+    if (threats.size() != item.threats.size())
+      Add(where, "duplicate_tag", "a threat is listed twice");
     if (static_cast<int>(item.csf.size()) > kMaxCsfRefs) {
       Add(where, "too_many", fmt::format("more than {} CSF references", kMaxCsfRefs));
       return;
@@ -213,7 +220,8 @@ class Checker {
     std::set<std::string> ids;
     for (const auto& choice : item.choices) {
       if (!IsValidId(choice.id) || choice.id == "not_applicable") {
-        Add(where, "bad_choice", fmt::format("choice id '{}' is not allowed", choice.id.substr(0, 64)));
+        Add(where, "bad_choice",
+            fmt::format("choice id '{}' is not allowed", choice.id.substr(0, 64)));
       } else if (!ids.insert(choice.id).second) {
         Add(where, "duplicate_id", fmt::format("choice id '{}' used twice", choice.id));
       }

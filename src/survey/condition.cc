@@ -41,8 +41,8 @@ struct Token {
 };
 
 bool IsWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
 }
 
 Error SyntaxError(std::size_t position, std::string_view what) {
@@ -283,8 +283,8 @@ class Parser {
       return Add(std::move(node));
     }
     if (Peek().kind == TokenKind::kSymbol &&
-        (Peek().text == "==" || Peek().text == "!=" || Peek().text == "<" ||
-         Peek().text == "<=" || Peek().text == ">" || Peek().text == ">=")) {
+        (Peek().text == "==" || Peek().text == "!=" || Peek().text == "<" || Peek().text == "<=" ||
+         Peek().text == ">" || Peek().text == ">=")) {
       node.kind = Node::Kind::kCompare;
       node.op = Peek().text;
       ++next_;
@@ -398,8 +398,7 @@ bool IsOrdering(std::string_view op) { return op != "==" && op != "!="; }
 
 Result<Condition> Condition::Parse(std::string_view text) {
   if (text.size() > kMaxConditionBytes) {
-    return InvalidArgument(
-        fmt::format("condition longer than {} bytes", kMaxConditionBytes));
+    return InvalidArgument(fmt::format("condition longer than {} bytes", kMaxConditionBytes));
   }
   FC_ASSIGN_OR_RETURN(auto tokens, Tokenize(text));
   if (tokens.size() == 1) return SyntaxError(0, "empty condition");
@@ -411,8 +410,7 @@ Result<Condition> Condition::Parse(std::string_view text) {
 }
 
 std::vector<ConditionProblem> Condition::Bind(
-    int own_index,
-    const std::function<std::optional<ReferencedItem>(std::string_view)>& resolve,
+    int own_index, const std::function<std::optional<ReferencedItem>(std::string_view)>& resolve,
     const std::vector<std::string>& known_categories) {
   std::vector<ConditionProblem> problems;
   auto nodes = *nodes_;
@@ -423,8 +421,7 @@ std::vector<ConditionProblem> Condition::Bind(
   for (auto& node : nodes) {
     using Kind = Node::Kind;
     if (node.kind == Kind::kOr || node.kind == Kind::kAnd || node.kind == Kind::kNot) continue;
-    const bool is_answer =
-        node.kind == Kind::kAnswered || node.operand == Node::Operand::kAnswer;
+    const bool is_answer = node.kind == Kind::kAnswered || node.operand == Node::Operand::kAnswer;
     if (!is_answer) {
       if (node.kind == Kind::kContains) {
         problem(node, "type_mismatch", "contains applies only to answer(...)");
@@ -455,8 +452,7 @@ std::vector<ConditionProblem> Condition::Bind(
       continue;
     }
     if (referenced->index >= own_index) {
-      problem(node, "later_item",
-              fmt::format("item '{}' is not before this item", node.item_id));
+      problem(node, "later_item", fmt::format("item '{}' is not before this item", node.item_id));
       continue;
     }
     node.item_index = referenced->index;
@@ -469,8 +465,7 @@ std::vector<ConditionProblem> Condition::Bind(
       } else if (node.literals.front().is_number ||
                  std::find(referenced->choice_ids.begin(), referenced->choice_ids.end(),
                            node.literals.front().text) == referenced->choice_ids.end()) {
-        problem(node, "unknown_value",
-                fmt::format("item '{}' has no such choice", node.item_id));
+        problem(node, "unknown_value", fmt::format("item '{}' has no such choice", node.item_id));
       }
       continue;
     }
@@ -483,16 +478,16 @@ std::vector<ConditionProblem> Condition::Bind(
       continue;
     }
     if (!numeric && node.kind == Kind::kCompare && IsOrdering(node.op)) {
-      problem(node, "type_mismatch",
-              fmt::format("item '{}' is {}: only ==, != and in", node.item_id,
-                          AnswerTypeName(type)));
+      problem(
+          node, "type_mismatch",
+          fmt::format("item '{}' is {}: only ==, != and in", node.item_id, AnswerTypeName(type)));
       continue;
     }
     for (const auto& literal : node.literals) {
       if (numeric != literal.is_number) {
         problem(node, "type_mismatch",
-                fmt::format("item '{}' is {}: compare with {}", node.item_id,
-                            AnswerTypeName(type), numeric ? "a number" : "a quoted value"));
+                fmt::format("item '{}' is {}: compare with {}", node.item_id, AnswerTypeName(type),
+                            numeric ? "a number" : "a quoted value"));
         break;
       }
       if (type == AnswerType::kMaturity &&
@@ -501,8 +496,7 @@ std::vector<ConditionProblem> Condition::Bind(
       } else if (type == AnswerType::kYesNo && literal.text != "not_applicable" &&
                  !ParseYesNo(literal.text)) {
         problem(node, "unknown_value",
-                fmt::format("'{}' is not yes, no, compensating or not_applicable",
-                            literal.text));
+                fmt::format("'{}' is not yes, no, compensating or not_applicable", literal.text));
       } else if (type == AnswerType::kSingleChoice && literal.text != "not_applicable" &&
                  std::find(referenced->choice_ids.begin(), referenced->choice_ids.end(),
                            literal.text) == referenced->choice_ids.end()) {

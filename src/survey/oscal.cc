@@ -1,6 +1,7 @@
 #include "survey/oscal.h"
 
 #include <fmt/format.h>
+
 #include <pugixml.hpp>
 
 #include "base/json.h"
@@ -114,9 +115,8 @@ Result<OscalGroup> XmlGroup(const pugi::xml_node& node, int depth, int max_depth
 // pugixml parses without recursion, so only the walk above needs a depth bound.
 Result<OscalCatalog> ReadXml(std::string_view xml, const OscalImportOptions& options) {
   pugi::xml_document document;
-  const auto parsed = document.load_buffer(xml.data(), xml.size(),
-                                           pugi::parse_default | pugi::parse_doctype,
-                                           pugi::encoding_utf8);
+  const auto parsed = document.load_buffer(
+      xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
   if (!parsed) {
     return InvalidArgument(
         fmt::format("malformed XML at byte {}: {}", parsed.offset, parsed.description()));
@@ -210,8 +210,7 @@ Result<OscalGroup> JsonGroup(const Json& json, int depth, int max_depth) {
 
 Result<OscalCatalog> ReadJson(std::string_view text, const OscalImportOptions& options) {
   // Nesting of an OSCAL document is about three JSON levels per catalog level.
-  FC_ASSIGN_OR_RETURN(auto json,
-                      ParseJson(text, {options.max_bytes, 3 * options.max_depth + 8}));
+  FC_ASSIGN_OR_RETURN(auto json, ParseJson(text, {options.max_bytes, 3 * options.max_depth + 8}));
   if (!json.is_object() || !json.contains("catalog") || !json["catalog"].is_object()) {
     return InvalidArgument("not an OSCAL catalog: no \"catalog\" object");
   }
@@ -278,8 +277,7 @@ class BankBuilder {
                      control.control_class) != options_.item_classes.end();
   }
 
-  void AddControl(const OscalControl& control, std::optional<Function> function,
-                  Section& section) {
+  void AddControl(const OscalControl& control, std::optional<Function> function, Section& section) {
     if (control.status_withdrawn) {
       withdrawn_ += 1;
       return;  // a withdrawn control's children are withdrawn with it

@@ -26,14 +26,16 @@ struct OscalImportOptions {
 };
 
 struct OscalImport {
-  Bank bank;           // status draft; English texts (Japanese is added before publishing)
-  int withdrawn = 0;   // controls skipped as withdrawn
+  Bank bank;          // status draft; English texts (Japanese is added before publishing)
+  int withdrawn = 0;  // controls skipped as withdrawn
 };
 
 // Errors: ResourceExhausted over max_bytes; InvalidArgument for malformed XML/JSON, a
 // document that is not an OSCAL catalog, nesting deeper than max_depth, or a catalog
 // with no assessable control. DTDs are refused outright (no entity is ever expanded).
-Result<OscalImport> ImportOscalCatalogXml(std::string_view xml, const OscalImportOptions& options = {});
-Result<OscalImport> ImportOscalCatalogJson(std::string_view json, const OscalImportOptions& options = {});
+Result<OscalImport> ImportOscalCatalogXml(std::string_view xml,
+                                          const OscalImportOptions& options = {});
+Result<OscalImport> ImportOscalCatalogJson(std::string_view json,
+                                           const OscalImportOptions& options = {});
 
 }  // namespace fincyber::survey

@@ -152,14 +152,13 @@ RatedScoreCards ScoreWithSupervisor(const CompiledBank& bank, const Respondent& 
   for (int index = 0; index < bank.item_count(); ++index) {
     if (rated[index] != nullptr) supervisor_by_index[index] = rated[index];
   }
-  RatedScoreCards result{ScoreShown(bank, shown, self_by_index),
-                         ScoreShown(bank, shown, supervisor_by_index),
-                         {}};
+  RatedScoreCards result{
+      ScoreShown(bank, shown, self_by_index), ScoreShown(bank, shown, supervisor_by_index), {}};
   for (int index = 0; index < bank.item_count(); ++index) {
     const ItemScore& a = result.self.items[index];
     const ItemScore& b = result.supervisor.items[index];
-    if (a.scored && (a.met != b.met || a.reached != b.reached ||
-                     a.not_applicable != b.not_applicable)) {
+    if (a.scored &&
+        (a.met != b.met || a.reached != b.reached || a.not_applicable != b.not_applicable)) {
       result.differing_items.push_back(index);
     }
   }

@@ -29,22 +29,22 @@ namespace fincyber::survey {
 
 struct ItemScore {
   bool shown = false;
-  bool scored = false;          // shown, scored type
+  bool scored = false;  // shown, scored type
   bool answered = false;
   bool not_applicable = false;
   bool met = false;
-  std::int8_t reached = 0;      // cumulative maturity level this item allows, 0..4
-  float attainment = 0;         // 0..1
+  std::int8_t reached = 0;  // cumulative maturity level this item allows, 0..4
+  float attainment = 0;     // 0..1
 
   bool applicable() const { return scored && !not_applicable; }
 };
 
 struct Aggregate {
-  int items = 0;                // applicable scored items
+  int items = 0;  // applicable scored items
   int items_met = 0;
   int items_unanswered = 0;
   int items_not_applicable = 0;
-  double weight = 0;            // of applicable items
+  double weight = 0;  // of applicable items
   double weight_met = 0;
   double weighted_attainment = 0;
   int maturity = 0;

@@ -18,7 +18,8 @@ sections:
     title: {ja: 部, en: Part}
     items:
       - {id: a, text: {ja: 甲, en: A}, type: yes_no, threats: [outage], function: identify}
-      - {id: b, text: {ja: 乙, en: ")") + std::string(b_text) +
+      - {id: b, text: {ja: 乙, en: ")") +
+                           std::string(b_text) +
                            R"("}, type: maturity, threats: [outage], function: protect}
 )";
   auto bank = ParseBankYaml(yaml);
@@ -52,8 +53,8 @@ void Add(CampaignScores& campaign, const std::string& category,
 }
 
 // Overall scores (a + b/4) / 2: 100, 87.5, 25, 75, 37.5, 62.5, 50.
-const std::vector<Answer> kRegional = {{"r1", true, 4},  {"r2", true, 3}, {"r3", false, 2},
-                                       {"r4", true, 2},  {"r5", false, 3}, {"r6", true, 1},
+const std::vector<Answer> kRegional = {{"r1", true, 4}, {"r2", true, 3},  {"r3", false, 2},
+                                       {"r4", true, 2}, {"r5", false, 3}, {"r6", true, 1},
                                        {"r7", false, 4}};
 
 SectorAnalytics Build(std::vector<CampaignScores> campaigns) {
@@ -73,8 +74,9 @@ TEST(SurveyAnalytics, CategoryQuartilesAndBands) {
   EXPECT_DOUBLE_EQ(overall.q1, 43.75);
   EXPECT_DOUBLE_EQ(overall.median, 62.5);
   EXPECT_DOUBLE_EQ(overall.q3, 81.25);
-  const auto& cell = report->scores.heatmap[static_cast<int>(Threat::kOutage)]
-                                           [static_cast<int>(Function::kIdentify)];
+  const auto& cell =
+      report->scores
+          .heatmap[static_cast<int>(Threat::kOutage)][static_cast<int>(Function::kIdentify)];
   ASSERT_TRUE(cell.shown());
   EXPECT_NEAR(cell.value, 100.0 * 4 / 7, 1e-9);
   EXPECT_FALSE(report->scores.heatmap[static_cast<int>(Threat::kDataLeak)][0].shown());
@@ -177,8 +179,7 @@ TEST(SurveyAnalytics, OneDominantInstitutionSuppressesTheFigure) {
                                         {"s3", true, 4},
                                         {"s4", true, 4},
                                         {"s5", true, 4}})});
-  EXPECT_EQ(lacking.ForInstitution(2026, "s0")->peers.overall.suppression,
-            Suppression::kDominated);
+  EXPECT_EQ(lacking.ForInstitution(2026, "s0")->peers.overall.suppression, Suppression::kDominated);
 
   // Item shares: one institution of six missing item a is not shown; two are.
   auto one_misses = Build({Campaign(2026, MakeBank("B"), "shinkin_bank",

@@ -40,9 +40,8 @@ std::vector<fs::path> Files(const std::string& folder) {
 // Expected problems: "# expect: ..." lines of a YAML file, or the lines of <file>.expect.
 std::vector<std::string> Expectations(const fs::path& path) {
   std::vector<std::string> expected;
-  std::istringstream lines(fs::exists(path.string() + ".expect")
-                               ? ReadFile(path.string() + ".expect")
-                               : ReadFile(path));
+  std::istringstream lines(
+      fs::exists(path.string() + ".expect") ? ReadFile(path.string() + ".expect") : ReadFile(path));
   const std::string prefix = "# expect: ";
   const bool sidecar = fs::exists(path.string() + ".expect");
   for (std::string line; std::getline(lines, line);) {
@@ -79,7 +78,8 @@ TEST(SurveyBankFormat, InvalidBanksNameItemAndRule) {
     const std::string described = Describe(bank.error());
     for (const auto& expectation : expected) {
       EXPECT_NE(described.find(expectation), std::string::npos)
-          << path.filename() << ": expected '" << expectation << "' in:\n" << described;
+          << path.filename() << ": expected '" << expectation << "' in:\n"
+          << described;
     }
   }
 }

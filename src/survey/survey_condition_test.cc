@@ -68,8 +68,12 @@ TEST(SurveyCondition, CategoryAndSize) {
 
 TEST(SurveyCondition, AnswersByType) {
   Fixture f;
-  f.answers = {{0, 3}, {1, YesNo::kCompensating}, {2, 12.5}, {3, std::string("b")},
-               {4, std::vector<std::string>{"y"}}, {5, std::string("free text")}};
+  f.answers = {{0, 3},
+               {1, YesNo::kCompensating},
+               {2, 12.5},
+               {3, std::string("b")},
+               {4, std::vector<std::string>{"y"}},
+               {5, std::string("free text")}};
   EXPECT_TRUE(f.Eval("answer(level) >= 3"));
   EXPECT_FALSE(f.Eval("answer(level) > 3"));
   EXPECT_TRUE(f.Eval("answer(level) in [1, 3]"));

@@ -71,14 +71,26 @@ TEST(SurveyMissionBank, CoversEveryCellOfTheSeedMatrix) {
 
 TEST(SurveyMissionBank, NamedTopicsArePresent) {
   const CompiledBank& bank = MissionBank();
-  for (std::string id :
-       {"id.asset_inventory", "gv.management_awareness", "id.periodic_evaluation",
-        "id.secure_development", "pr.incident_response_team", "pr.isac_membership",
-        "pr.entry_defence", "pr.internal_defence", "pr.exit_defence", "pr.timely_patching",
-        "pr.contingency_plan", "pr.exercise_participation", "de.log_collection",
-        "de.attack_monitoring", "rs.plan_based_response", "sv.fraud_prevention_mix",
-        "sv.customer_authentication", "co.customer_environment",
-        "co.abnormal_transaction_detection", "co.customer_notification"}) {
+  for (std::string id : {"id.asset_inventory",
+                         "gv.management_awareness",
+                         "id.periodic_evaluation",
+                         "id.secure_development",
+                         "pr.incident_response_team",
+                         "pr.isac_membership",
+                         "pr.entry_defence",
+                         "pr.internal_defence",
+                         "pr.exit_defence",
+                         "pr.timely_patching",
+                         "pr.contingency_plan",
+                         "pr.exercise_participation",
+                         "de.log_collection",
+                         "de.attack_monitoring",
+                         "rs.plan_based_response",
+                         "sv.fraud_prevention_mix",
+                         "sv.customer_authentication",
+                         "co.customer_environment",
+                         "co.abnormal_transaction_detection",
+                         "co.customer_notification"}) {
     EXPECT_TRUE(bank.IndexOf(id).has_value()) << id;
   }
 }
@@ -105,8 +117,8 @@ TEST(SurveyMissionBank, ConditionalItemsFollowCategoryAndAnswers) {
   EXPECT_FALSE(shown(regional, none, "sv.fraud_prevention_mix"));
 
   EXPECT_FALSE(shown(regional, {}, "co.customer_notification"));
-  EXPECT_TRUE(shown(regional, {{"co.abnormal_transaction_detection", 2}},
-                    "co.customer_notification"));
+  EXPECT_TRUE(
+      shown(regional, {{"co.abnormal_transaction_detection", 2}}, "co.customer_notification"));
 }
 
 }  // namespace

@@ -67,8 +67,7 @@ TEST(SurveyOscal, Csf2CatalogGivesExactlyTheSubcategoriesInForce) {
     if (item->id == "ID.AM-01") am01 = item;
   }
   ASSERT_NE(am01, nullptr);
-  EXPECT_EQ(am01->text.en,
-            "Inventories of hardware managed by the organization are maintained");
+  EXPECT_EQ(am01->text.en, "Inventories of hardware managed by the organization are maintained");
 
   // A draft in English only: it compiles as a draft, and needs Japanese to publish.
   EXPECT_TRUE(CompiledBank::Compile(bank).ok());
@@ -147,8 +146,10 @@ TEST(SurveyOscal, HostileXmlIsRefused) {
 }
 
 TEST(SurveyOscal, HostileJsonIsRefused) {
-  EXPECT_NE(ImportOscalCatalogJson("{\"profile\": {}}").error().safe_message().find(
-                "not an OSCAL catalog"),
+  EXPECT_NE(ImportOscalCatalogJson("{\"profile\": {}}")
+                .error()
+                .safe_message()
+                .find("not an OSCAL catalog"),
             std::string::npos);
   EXPECT_FALSE(ImportOscalCatalogJson("{\"catalog\": ").ok());
   std::string deep = "{\"catalog\": {\"groups\": [";

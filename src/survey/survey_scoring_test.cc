@@ -74,7 +74,7 @@ TEST(SurveyScoring, ItemsAggregatesAndCumulativeMaturity) {
   ASSERT_EQ(items.size(), 7u);
   EXPECT_TRUE(items[0].met);
   EXPECT_FLOAT_EQ(items[0].attainment, 0.75f);
-  EXPECT_FALSE(items[1].met);  // level 2 is below the target 3
+  EXPECT_FALSE(items[1].met);      // level 2 is below the target 3
   EXPECT_EQ(items[2].reached, 1);  // a level-2 item not met caps the level at 1
   EXPECT_FALSE(items[3].shown);
   EXPECT_FALSE(items[3].scored);
@@ -86,7 +86,7 @@ TEST(SurveyScoring, ItemsAggregatesAndCumulativeMaturity) {
   EXPECT_EQ(card.overall.items, 5);
   EXPECT_DOUBLE_EQ(card.overall.PercentMet(), 50.0);         // (2 + 1) of 6 by weight
   EXPECT_NEAR(card.overall.Score(), 100.0 * 3.5 / 6, 1e-9);  // weighted attainment
-  EXPECT_EQ(card.overall.maturity, 0);  // c1 (level 1) not met
+  EXPECT_EQ(card.overall.maturity, 0);                       // c1 (level 1) not met
 
   const auto& identify = card.functions[static_cast<int>(Function::kIdentify)];
   EXPECT_DOUBLE_EQ(identify.PercentMet(), 100.0);
@@ -143,9 +143,9 @@ TEST(SurveyScoring, NotApplicableLeavesDenominatorsAndUnansweredCountsAsMissed) 
 
 TEST(SurveyScoring, AnswersThatDoNotFitAreUnanswered) {
   Answers answers = BaseAnswers();
-  answers["m1"] = 9;                        // out of range
-  answers["n1"] = std::string("ten");       // wrong type
-  answers["unknown"] = YesNo::kYes;         // no such item
+  answers["m1"] = 9;                   // out of range
+  answers["n1"] = std::string("ten");  // wrong type
+  answers["unknown"] = YesNo::kYes;    // no such item
   const ScoreCard card = Score(TestBank(), kRespondent, answers);
   EXPECT_FALSE(card.items[0].answered);
   EXPECT_FALSE(card.items[4].answered);
@@ -183,8 +183,8 @@ TEST(SurveyScoring, CheckAnswerAndJsonForm) {
     ASSERT_TRUE(back.ok()) << id;
     EXPECT_EQ(*back, value) << id;
   }
-  EXPECT_TRUE(std::holds_alternative<NotApplicable>(
-      *AnswerFromJson(bank.item(0), Json("not_applicable"))));
+  EXPECT_TRUE(
+      std::holds_alternative<NotApplicable>(*AnswerFromJson(bank.item(0), Json("not_applicable"))));
   EXPECT_FALSE(AnswerFromJson(bank.item(0), Json(2.5)).ok());
   EXPECT_FALSE(AnswerFromJson(bank.item(0), Json(-1)).ok());
   EXPECT_FALSE(AnswerFromJson(bank.item(2), Json("maybe")).ok());

@@ -118,7 +118,8 @@ class JsonBuilder : public YAML::EventHandler {
         value = value.is_null() ? std::string() : value.dump();
       }
       std::string key = value.get<std::string>();
-      if (frame.value->contains(key)) Refuse(mark, fmt::format("duplicate key '{}'", key.substr(0, 64)));
+      if (frame.value->contains(key))
+        Refuse(mark, fmt::format("duplicate key '{}'", key.substr(0, 64)));
       frame.key = std::move(key);
       return nullptr;
     }
