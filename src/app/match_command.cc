@@ -233,6 +233,7 @@ int Usage(const std::string& message) {
 // repeated.
 void PrintLoadReport(const detect::LoadReport& report, Terminal& terminal,
                      std::set<std::string>& shown) {
+  if (terminal.quiet()) return;
   std::size_t printed = 0;
   std::uint64_t hidden = report.warnings_dropped;
   for (const detect::LoadWarning& w : report.warnings) {
@@ -246,7 +247,6 @@ void PrintLoadReport(const detect::LoadReport& report, Terminal& terminal,
     }
   }
   if (hidden > 0) terminal.Say("warning: ... and " + std::to_string(hidden) + " more");
-  if (terminal.quiet()) return;
   std::ostringstream line;
   line << "indicators used: " << report.indicators << " (domains " << report.domains << ", URLs "
        << report.urls << ", IP addresses and ranges " << report.ip_ranges << ", e-mail addresses "
@@ -349,14 +349,14 @@ void RefreshLoop(IndicatorSources& sources, detect::MatcherSlot& slot,
                        "); scanning on with the last good set; retrying");
         }
         wait = Backoff(failures, interval);
-        if (!changed) continue;
       } else {
         if (failures > 0) terminal.Say("indicator source reachable again");
         failures = 0;
-        changed = changed || pulled->changed();
         what = " (" + std::to_string(pulled->added) + " added, " + std::to_string(pulled->updated) +
                " updated, " + std::to_string(pulled->removed) + " removed)";
       }
+      // Pages stored before a failure count too.
+      changed = feed->TakeChanges() || changed;
     }
     if (!changed) continue;
     const auto build_start = std::chrono::steady_clock::now();
@@ -485,6 +485,7 @@ int RunMatch(MatchFlags flags) {
                     std::to_string(pulled->removed) + " removed; state in " + flags.state);
     }
   }
+  if (feed) feed->TakeChanges();  // compiled below
   IndicatorSources sources(flags.indicator_files, std::move(feed));
 
   const auto load_start = std::chrono::steady_clock::now();
@@ -691,8 +692,9 @@ void AddMatchCommand(CLI::App& cli, int& exit_code) {
                     "bytes of a matched record kept in its match line")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20))
       ->capture_default_str();
-  match->add_flag("--quiet", flags->quiet, "no progress, summary or notices on stderr (warnings "
-                                           "and errors still)");
+  match->add_flag("--quiet", flags->quiet,
+                  "no progress, indicator warnings, summary or notices on stderr (errors and "
+                  "failures of the hub still)");
   match->callback([flags, &exit_code] { exit_code = RunMatch(*flags); });
 }
 

@@ -104,6 +104,7 @@ Result<TaxiiIndicatorFeed::Pulled> TaxiiIndicatorFeed::Pull() {
                                         }
                                       }
                                       pulled.objects += page.objects.size();
+                                      if (pulled.changed()) changed_ = true;
                                       if (!page.date_added_last.empty()) {
                                         set_.set_position(page.date_added_last);
                                       }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/outbound_http.h"
@@ -57,6 +58,10 @@ class TaxiiIndicatorFeed {
   // may not read the collection, InvalidArgument for a malformed answer).
   Result<Pulled> Pull();
 
+  // True when the set changed since the last call (also by the pages of a pull that
+  // failed later), so that it is compiled again.
+  bool TakeChanges() { return std::exchange(changed_, false); }
+
   const detect::IndicatorSet& set() const { return set_; }
   bool has_state() const { return has_state_; }
   const std::string& state_path() const { return state_path_; }
@@ -70,6 +75,7 @@ class TaxiiIndicatorFeed {
   std::string api_root_;  // resolved on the first successful pull
   detect::IndicatorSet set_;
   bool has_state_ = false;  // a set was loaded or pulled at least once
+  bool changed_ = false;
 };
 
 // Posts sightings to a collection: each indicator's sighting keeps one id for the run and

@@ -174,6 +174,8 @@ TEST_F(MatchHubTest, APullBrokenAfterAPageKeepsThePage) {
   });
   TaxiiIndicatorFeed feed(hub_, Hub(), dir_ + "/state");
   EXPECT_EQ(feed.Pull().error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(feed.TakeChanges()) << "the page's indicator is to be compiled";
+  EXPECT_FALSE(feed.TakeChanges());
   auto saved = detect::IndicatorSet::Load(dir_ + "/state");
   ASSERT_TRUE(saved.ok());
   EXPECT_EQ(saved->size(), 1u);
