@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "audit/audit.h"
 #include "base/crypto.h"
@@ -29,6 +30,36 @@ std::string Placeholders(std::size_t n) {
 
 void Append(store::Params& params, const store::Params& more) {
   params.insert(params.end(), more.begin(), more.end());
+}
+
+std::string ValuesRows(std::size_t rows, std::size_t columns) {
+  const std::string row = "(" + Placeholders(columns) + ")";
+  std::string out;
+  out.reserve(rows * (row.size() + 2));
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i > 0) out += ", ";
+    out += row;
+  }
+  return out;
+}
+
+Result<std::vector<store::Row>> RunInChunks(
+    store::Connection& conn, const store::Params& leading, std::size_t columns,
+    const store::Params& values, const std::function<std::string(std::size_t rows)>& statement) {
+  std::vector<store::Row> out;
+  const std::size_t rows = columns == 0 ? 0 : values.size() / columns;
+  std::size_t done = 0;
+  while (done < rows) {
+    std::size_t chunk = kMaxRowsPerStatement;
+    while (chunk > rows - done) chunk /= 2;
+    const auto first = values.begin() + static_cast<std::ptrdiff_t>(done * columns);
+    store::Params params = leading;
+    params.insert(params.end(), first, first + static_cast<std::ptrdiff_t>(chunk * columns));
+    FC_ASSIGN_OR_RETURN(auto result, conn.Query(statement(chunk), params));
+    std::move(result.begin(), result.end(), std::back_inserter(out));
+    done += chunk;
+  }
+  return out;
 }
 
 namespace {

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 #include <variant>
 
 #include "audit/audit.h"
@@ -165,37 +168,46 @@ std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming,
   return p;
 }
 
-// The newest and the same-version rows already stored for an id in a collection.
-struct Existing {
+// What is stored under one id in the collection, read once per envelope and kept
+// current while the envelope's objects are decided, so that an id repeated within
+// the envelope sees its earlier occurrences.
+struct Known {
   std::string author_org;
-  std::int64_t latest_row = 0;
+  std::set<stix::Timestamp> versions;
   stix::Timestamp latest_version = 0;
   std::string latest_body;
-  bool same_version = false;
+  // Where the latest version is: a stored row, or an object of this envelope.
+  std::optional<std::int64_t> latest_row;
+  std::optional<std::size_t> latest_new;
 };
 
-Result<std::optional<Existing>> FindExisting(store::Connection& conn,
-                                             std::string_view collection_id,
-                                             std::string_view stix_id,
-                                             std::optional<stix::Timestamp> version) {
-  FC_ASSIGN_OR_RETURN(auto rows,
-                      conn.Query("SELECT row_id, version, is_latest, author_org, body FROM "
-                                 "shared_objects WHERE collection_id = ? AND stix_id = ? AND "
-                                 "(is_latest = 1 OR version = ?)",
-                                 {std::string(collection_id), std::string(stix_id),
-                                  version ? store::Value(*version) : store::Value(nullptr)}));
-  if (rows.empty()) return std::optional<Existing>();
-  Existing e;
+// Every stored version of the envelope's ids, with the body of the latest only.
+Result<std::map<std::string, Known>> LoadKnown(store::Connection& conn,
+                                               const std::string& collection_id,
+                                               const std::vector<Prepared>& prepared) {
+  std::set<std::string> distinct;
+  for (const Prepared& p : prepared) distinct.insert(p.facts.id);
+  store::Params ids(distinct.begin(), distinct.end());
+  FC_ASSIGN_OR_RETURN(
+      auto rows, internal::RunInChunks(conn, {collection_id}, 1, ids, [](std::size_t n) {
+        return fmt::format(
+            "SELECT stix_id, row_id, version, is_latest, author_org, CASE WHEN is_latest = 1 "
+            "THEN body ELSE '' END FROM shared_objects WHERE collection_id = ? AND stix_id IN "
+            "({})",
+            internal::Placeholders(n));
+      }));
+  std::map<std::string, Known> known;
   for (const auto& row : rows) {
-    e.author_org = row.GetString(3);
-    if (version && row.GetInt(1) == *version) e.same_version = true;
-    if (row.GetInt(2) == 1) {
-      e.latest_row = row.GetInt(0);
-      e.latest_version = row.GetInt(1);
-      e.latest_body = row.GetString(4);
+    Known& k = known[row.GetString(0)];
+    k.author_org = row.GetString(4);
+    k.versions.insert(row.GetInt(2));
+    if (row.GetInt(3) == 1) {
+      k.latest_row = row.GetInt(1);
+      k.latest_version = row.GetInt(2);
+      k.latest_body = row.GetString(5);
     }
   }
-  return std::optional<Existing>(std::move(e));
+  return known;
 }
 
 stix::Timestamp NowMicros(const Clock& clock) {
@@ -203,31 +215,120 @@ stix::Timestamp NowMicros(const Clock& clock) {
       .count();
 }
 
-Status LinkObservables(store::Connection& conn, std::int64_t row,
-                       const std::vector<stix::Observable>& observables) {
-  std::set<std::string> seen;
-  for (const auto& o : observables) {
-    std::string key = o.Key();
-    if (!seen.insert(key).second) continue;
-    // Most keys of a large import are new and most of a small one known: look up
-    // first, insert only when missing, and look up again only when a concurrent
-    // transaction inserted the same key in between.
-    static constexpr std::string_view kFind = "SELECT id FROM observables WHERE key = ?";
-    FC_ASSIGN_OR_RETURN(auto id, conn.QueryOptional(kFind, {key}));
-    if (!id) {
-      FC_ASSIGN_OR_RETURN(
-          id, conn.QueryOptional(
-                  "INSERT INTO observables (kind, key, range_first, range_last) VALUES (?, ?, ?, "
-                  "?) ON CONFLICT (key) DO NOTHING RETURNING id",
-                  {std::string(KindName(o.kind)), key, Hex(o.range_first), Hex(o.range_last)}));
-    }
-    if (!id) {
-      FC_ASSIGN_OR_RETURN(id, conn.QueryOne(kFind, {key}, "observable"));
-    }
-    FC_RETURN_IF_ERROR(
-        conn.Execute("INSERT INTO object_observables (observable_id, object_row) VALUES (?, ?)",
-                     {id->GetInt(0), row}));
+// An object of the envelope that will be stored, and what was decided for it.
+struct NewObject {
+  const Prepared* prepared = nullptr;
+  std::size_t index = 0;  // in the envelope
+  stix::Timestamp version = 0;
+  stix::Timestamp date_added = 0;
+  stix::Tlp tlp = stix::Tlp::kClear;
+  bool is_latest = false;
+  bool was_latest_when_added = false;  // sightings notify only then
+  bool new_version = false;
+  std::int64_t row = 0;  // once inserted
+};
+
+// Inserts the objects and fills in their rows. The (stix_id, version) pair is unique
+// in a collection, so it tells which returned row is which.
+Status InsertObjects(store::Connection& conn, const Collection& collection,
+                     const identity::Principal& principal, std::vector<NewObject>& objects) {
+  constexpr std::size_t kColumns = 15;
+  auto optional_ts = [](const std::optional<stix::Timestamp>& t) {
+    return t ? store::Value(*t) : store::Value(nullptr);
+  };
+  store::Params values;
+  values.reserve(objects.size() * kColumns);
+  std::map<std::pair<std::string_view, stix::Timestamp>, NewObject*> by_version;
+  for (NewObject& o : objects) {
+    const Prepared& p = *o.prepared;
+    values.insert(values.end(), {collection.id, p.facts.id, p.facts.type, p.facts.spec_version,
+                                 optional_ts(p.facts.created), optional_ts(p.facts.modified),
+                                 o.version, o.date_added, static_cast<std::int64_t>(o.tlp),
+                                 std::int64_t{o.tlp == stix::Tlp::kRed},
+                                 std::int64_t{p.facts.revoked}, principal.org_id, principal.user_id,
+                                 std::int64_t{o.is_latest}, p.incoming->raw});
+    by_version[{p.facts.id, o.version}] = &o;
   }
+  FC_ASSIGN_OR_RETURN(
+      auto rows, internal::RunInChunks(conn, {}, kColumns, values, [](std::size_t n) {
+        return fmt::format(
+            "INSERT INTO shared_objects (collection_id, stix_id, type, spec_version, created, "
+            "modified, version, date_added, tlp, named_recipients_only, revoked, author_org, "
+            "author_user, is_latest, body) VALUES {} RETURNING row_id, stix_id, version",
+            internal::ValuesRows(n, kColumns));
+      }));
+  if (rows.size() != objects.size()) return Internal("inserted objects: row count differs");
+  for (const auto& row : rows) {
+    const std::string id = row.GetString(1);
+    auto it = by_version.find({id, row.GetInt(2)});
+    if (it == by_version.end()) return Internal("inserted objects: unexpected row");
+    it->second->row = row.GetInt(0);
+  }
+  return OkStatus();
+}
+
+// Links the objects to their observables, creating the observables not yet known.
+// Keys are created in sorted order, so that concurrent envelopes sharing new keys
+// wait for each other instead of deadlocking.
+Status LinkObservables(store::Connection& conn, const std::vector<NewObject>& objects) {
+  std::map<std::string, const stix::Observable*> wanted;
+  std::vector<std::pair<std::string, std::int64_t>> links;  // key, object row
+  for (const NewObject& o : objects) {
+    std::set<std::string> seen;
+    for (const auto& observable : o.prepared->observables) {
+      std::string key = observable.Key();
+      if (!seen.insert(key).second) continue;
+      wanted.emplace(key, &observable);
+      links.emplace_back(std::move(key), o.row);
+    }
+  }
+  if (links.empty()) return OkStatus();
+
+  std::unordered_map<std::string, std::int64_t> ids;
+  auto find = [&](const store::Params& keys) -> Status {
+    FC_ASSIGN_OR_RETURN(auto rows, internal::RunInChunks(conn, {}, 1, keys, [](std::size_t n) {
+                          return fmt::format("SELECT key, id FROM observables WHERE key IN ({})",
+                                             internal::Placeholders(n));
+                        }));
+    for (const auto& row : rows) ids[row.GetString(0)] = row.GetInt(1);
+    return OkStatus();
+  };
+  store::Params keys;
+  for (const auto& [key, observable] : wanted) keys.push_back(key);
+  // Most keys of a large import are new and most of a small one known: look up
+  // first, insert only the missing, and look up again only those a concurrent
+  // transaction inserted in between.
+  FC_RETURN_IF_ERROR(find(keys));
+  store::Params missing;
+  for (const auto& [key, observable] : wanted) {
+    if (ids.contains(key)) continue;
+    missing.insert(missing.end(), {std::string(KindName(observable->kind)), key,
+                                   Hex(observable->range_first), Hex(observable->range_last)});
+  }
+  FC_ASSIGN_OR_RETURN(auto inserted, internal::RunInChunks(conn, {}, 4, missing, [](std::size_t n) {
+                        return fmt::format(
+                            "INSERT INTO observables (kind, key, range_first, range_last) VALUES "
+                            "{} ON CONFLICT (key) DO NOTHING RETURNING key, id",
+                            internal::ValuesRows(n, 4));
+                      }));
+  for (const auto& row : inserted) ids[row.GetString(0)] = row.GetInt(1);
+  store::Params raced;
+  for (const auto& [key, observable] : wanted) {
+    if (!ids.contains(key)) raced.push_back(key);
+  }
+  FC_RETURN_IF_ERROR(find(raced));
+
+  store::Params pairs;
+  pairs.reserve(links.size() * 2);
+  for (const auto& [key, row] : links) {
+    auto id = ids.find(key);
+    if (id == ids.end()) return Internal("observable not found after insert: " + key);
+    pairs.insert(pairs.end(), {id->second, row});
+  }
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, pairs, [](std::size_t n) {
+    return fmt::format("INSERT INTO object_observables (observable_id, object_row) VALUES {}",
+                       internal::ValuesRows(n, 2));
+  }));
   return OkStatus();
 }
 
@@ -342,12 +443,15 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
 
     std::vector<std::pair<std::size_t, AddOutcome>> successes;
     std::vector<std::pair<std::size_t, AddOutcome>> failures = early_failures;
-    // One event for the envelope, not one per object: a large import would otherwise
-    // cost an outbox row and a notification per object.
-    Json added = Json::array();
     auto index_of = [&](const Prepared& p) {
       return static_cast<std::size_t>(p.incoming - objects.data());
     };
+    // Decided in envelope order against what is stored, then written with a few
+    // statements for the whole envelope.
+    FC_ASSIGN_OR_RETURN(auto known, LoadKnown(conn, collection.id, prepared));
+    std::set<std::string> known_orgs;
+    std::vector<NewObject> to_store;
+    std::vector<std::int64_t> no_longer_latest;
     for (const Prepared& p : prepared) {
       const std::size_t index = index_of(p);
       const std::optional<stix::Timestamp> stated_version =
@@ -362,7 +466,10 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
       if (!p.recipients.empty()) {
         std::vector<std::string> unknown;
         for (const auto& org_id : p.recipients) {
-          if (!identity::GetOrg(conn, identity::OperatorPrincipal(), org_id).ok()) {
+          if (known_orgs.contains(org_id)) continue;
+          if (identity::GetOrg(conn, identity::OperatorPrincipal(), org_id).ok()) {
+            known_orgs.insert(org_id);
+          } else {
             unknown.push_back(org_id);
           }
         }
@@ -373,83 +480,103 @@ Result<AddReport> SharingService::AddObjects(const identity::Principal& principa
         }
       }
 
-      FC_ASSIGN_OR_RETURN(auto existing,
-                          FindExisting(conn, collection.id, p.facts.id, stated_version));
-      if (existing && existing->author_org != principal.org_id) {
+      auto existing = known.find(p.facts.id);
+      Known* stored = existing == known.end() ? nullptr : &existing->second;
+      if (stored && stored->author_org != principal.org_id) {
         fail(
             "id: version-author: only the organisation that shared this id in the collection "
             "may add versions of it");
         continue;
       }
-      const bool duplicate =
-          existing && (stated_version ? existing->same_version
-                                      : Json::parse(existing->latest_body, nullptr, false) ==
-                                            p.incoming->object);
+      const bool duplicate = stored && (stated_version ? stored->versions.contains(*stated_version)
+                                                       : Json::parse(stored->latest_body, nullptr,
+                                                                     false) == p.incoming->object);
       if (duplicate) {
         const std::string version =
-            stated_version ? version_text : stix::FormatTimestamp(existing->latest_version);
+            stated_version ? version_text : stix::FormatTimestamp(stored->latest_version);
         successes.push_back({index, {p.facts.id, version, "already present; unchanged"}});
         continue;
       }
 
-      const stix::Timestamp date_added = std::max(NowMicros(clock_), last_date_added + 1);
-      last_date_added = date_added;
-      const stix::Timestamp version = stated_version.value_or(date_added);
-      const stix::Tlp tlp = p.marked_tlp.value_or(collection.default_tlp);
-      const bool named_only = tlp == stix::Tlp::kRed;
-      const bool is_latest = !existing || version > existing->latest_version;
-      if (is_latest && existing) {
-        FC_RETURN_IF_ERROR(conn.Execute("UPDATE shared_objects SET is_latest = 0 WHERE row_id = ?",
-                                        {existing->latest_row}));
+      NewObject o;
+      o.prepared = &p;
+      o.index = index;
+      o.date_added = std::max(NowMicros(clock_), last_date_added + 1);
+      last_date_added = o.date_added;
+      o.version = stated_version.value_or(o.date_added);
+      o.tlp = p.marked_tlp.value_or(collection.default_tlp);
+      o.is_latest = !stored || o.version > stored->latest_version;
+      o.was_latest_when_added = o.is_latest;
+      o.new_version = stored != nullptr;
+      if (o.is_latest && stored) {
+        if (stored->latest_row) no_longer_latest.push_back(*stored->latest_row);
+        if (stored->latest_new) to_store[*stored->latest_new].is_latest = false;
       }
-      auto optional_ts = [](const std::optional<stix::Timestamp>& t) {
-        return t ? store::Value(*t) : store::Value(nullptr);
-      };
-      FC_ASSIGN_OR_RETURN(
-          auto inserted,
-          conn.QueryOne(
-              "INSERT INTO shared_objects (collection_id, stix_id, type, spec_version, created, "
-              "modified, version, date_added, tlp, named_recipients_only, revoked, author_org, "
-              "author_user, is_latest, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-              "RETURNING row_id",
-              {collection.id, p.facts.id, p.facts.type, p.facts.spec_version,
-               optional_ts(p.facts.created), optional_ts(p.facts.modified), version, date_added,
-               static_cast<std::int64_t>(tlp), std::int64_t{named_only},
-               std::int64_t{p.facts.revoked}, principal.org_id, principal.user_id,
-               std::int64_t{is_latest}, p.incoming->raw},
-              "inserted object"));
-      const std::int64_t row = inserted.GetInt(0);
-      for (const auto& org_id : p.recipients) {
-        FC_RETURN_IF_ERROR(
-            conn.Execute("INSERT INTO shared_object_recipients (object_row, org_id) VALUES (?, ?)",
-                         {row, org_id}));
+      Known& now = stored ? *stored : known[p.facts.id];
+      now.author_org = principal.org_id;
+      now.versions.insert(o.version);
+      if (o.is_latest) {
+        now.latest_version = o.version;
+        now.latest_body = p.incoming->raw;
+        now.latest_row.reset();
+        now.latest_new = to_store.size();
       }
-      FC_RETURN_IF_ERROR(LinkObservables(conn, row, p.observables));
-      std::string stored_message = existing ? "stored as a new version" : "stored";
+      to_store.push_back(std::move(o));
+    }
+
+    FC_RETURN_IF_ERROR(internal::RunInChunks(
+        conn, {}, 1, store::Params(no_longer_latest.begin(), no_longer_latest.end()),
+        [](std::size_t n) {
+          return fmt::format("UPDATE shared_objects SET is_latest = 0 WHERE row_id IN ({})",
+                             internal::Placeholders(n));
+        }));
+    FC_RETURN_IF_ERROR(InsertObjects(conn, collection, principal, to_store));
+    FC_RETURN_IF_ERROR(LinkObservables(conn, to_store));
+    store::Params recipients, warnings, sightings;
+    auto optional_ts = [](const std::optional<stix::Timestamp>& t) {
+      return t ? store::Value(*t) : store::Value(nullptr);
+    };
+    // One event for the envelope, not one per object: a large import would otherwise
+    // cost an outbox row and a notification per object.
+    Json added = Json::array();
+    for (const NewObject& o : to_store) {
+      const Prepared& p = *o.prepared;
+      const std::string version = stix::FormatTimestamp(o.version);
+      for (const auto& org_id : p.recipients) recipients.insert(recipients.end(), {o.row, org_id});
+      std::string stored_message = o.new_version ? "stored as a new version" : "stored";
       for (const auto& hit : p.warnings) {
-        FC_RETURN_IF_ERROR(conn.Execute(
-            "INSERT INTO shared_object_warnings (object_row, list_name, entry) VALUES (?, ?, ?)",
-            {row, hit.list, hit.entry}));
-        report.warnings.push_back(
-            {p.facts.id, stix::FormatTimestamp(version), hit.list, hit.entry});
+        warnings.insert(warnings.end(), {o.row, hit.list, hit.entry});
+        report.warnings.push_back({p.facts.id, version, hit.list, hit.entry});
         stored_message += fmt::format("; on warning list '{}' ({})", hit.list, hit.entry);
       }
       if (p.facts.type == "sighting") {
-        FC_RETURN_IF_ERROR(conn.Execute(
-            "INSERT INTO sightings (object_row, sighting_of_ref, count, first_seen, last_seen) "
-            "VALUES (?, ?, ?, ?, ?)",
-            {row, p.sighting_of_ref, p.sighting_count, optional_ts(p.first_seen),
-             optional_ts(p.last_seen)}));
+        sightings.insert(sightings.end(), {o.row, p.sighting_of_ref, p.sighting_count,
+                                           optional_ts(p.first_seen), optional_ts(p.last_seen)});
       }
-      added.push_back({{"id", p.facts.id},
-                       {"version", stix::FormatTimestamp(version)},
-                       {"tlp", stix::TlpName(tlp)}});
-      if (p.facts.type == "sighting" && is_latest) {
-        FC_RETURN_IF_ERROR(
-            NotifySighted(conn, clock_, collection, p, tlp, principal.org_id, named_only));
-      }
-      successes.push_back(
-          {index, {p.facts.id, stix::FormatTimestamp(version), std::move(stored_message)}});
+      added.push_back({{"id", p.facts.id}, {"version", version}, {"tlp", stix::TlpName(o.tlp)}});
+      successes.push_back({o.index, {p.facts.id, version, std::move(stored_message)}});
+    }
+    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, recipients, [](std::size_t n) {
+      return fmt::format("INSERT INTO shared_object_recipients (object_row, org_id) VALUES {}",
+                         internal::ValuesRows(n, 2));
+    }));
+    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 3, warnings, [](std::size_t n) {
+      return fmt::format(
+          "INSERT INTO shared_object_warnings (object_row, list_name, entry) VALUES {}",
+          internal::ValuesRows(n, 3));
+    }));
+    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 5, sightings, [](std::size_t n) {
+      return fmt::format(
+          "INSERT INTO sightings (object_row, sighting_of_ref, count, first_seen, last_seen) "
+          "VALUES {}",
+          internal::ValuesRows(n, 5));
+    }));
+    // Once the whole envelope is stored, so that a sighting of an object sent in the
+    // same envelope reaches that object's authors too.
+    for (const NewObject& o : to_store) {
+      if (o.prepared->facts.type != "sighting" || !o.was_latest_when_added) continue;
+      FC_RETURN_IF_ERROR(NotifySighted(conn, clock_, collection, *o.prepared, o.tlp,
+                                       principal.org_id, o.tlp == stix::Tlp::kRed));
     }
     FC_RETURN_IF_ERROR(
         conn.Execute("UPDATE sharing_collections SET last_date_added = ? WHERE id = ?",

@@ -52,11 +52,13 @@ Result<ObjectPage> QueryObjects(store::Connection& conn, const identity::Princip
     sql += " AND o.date_added > ?";
     params.push_back(*q.added_after);
   }
+  // date_added is unique within a collection, so it alone orders the page and places
+  // the cursor. Ordering by the index's own column lets PostgreSQL's generic plan (used
+  // once a statement has run a few times) walk the index from the cursor and stop at
+  // the limit, where a second sort key made it sort the rest of the collection.
   if (q.after) {
-    // The same as (date_added, row) > cursor, written with a plain lower bound on
-    // date_added so that the index seeks to the page instead of scanning from the start.
-    sql += " AND o.date_added >= ? AND (o.date_added > ? OR o.row_id > ?)";
-    params.insert(params.end(), {q.after->date_added, q.after->date_added, q.after->row});
+    sql += " AND o.date_added > ?";
+    params.push_back(q.after->date_added);
   }
   AddIn(sql, params, "o.stix_id", q.ids);
   AddIn(sql, params, "o.type", q.types);
@@ -76,7 +78,7 @@ Result<ObjectPage> QueryObjects(store::Connection& conn, const identity::Princip
     }
     sql += fmt::format(" AND ({})", fmt::join(any, " OR "));
   }
-  sql += " ORDER BY o.date_added, o.row_id LIMIT ?";
+  sql += " ORDER BY o.date_added LIMIT ?";
   params.push_back(static_cast<std::int64_t>(q.limit) + 1);
   FC_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
 

@@ -70,6 +70,77 @@ TEST_P(SharingStoreTest, SameIdAndVersionIsASuccessThatChangesNothing) {
   EXPECT_EQ(hub_.Events("sharing.objects_added").size(), 1u);
 }
 
+TEST_P(SharingStoreTest, AnIdRepeatedInOneEnvelopeIsDecidedInEnvelopeOrder) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "v2.example", "2024-05-02T00:00:00Z")});
+  auto report =
+      hub_.Add(hub_.s.a_member, {TestHub::Indicator(id, "v4.example", "2024-05-04T00:00:00Z"),
+                                 TestHub::Indicator(id, "v3.example", "2024-05-03T00:00:00Z"),
+                                 TestHub::Indicator(id, "v4-again.example", "2024-05-04T00:00:00Z"),
+                                 TestHub::Indicator(id, "v5.example", "2024-05-05T00:00:00Z"),
+                                 TestHub::Indicator(id, "v1.example", "2024-05-01T00:00:00Z")});
+  ASSERT_TRUE(report.ok()) << report.error().internal_message();
+  ASSERT_EQ(report->successes.size(), 5u);
+  EXPECT_EQ(report->successes[0].message, "stored as a new version");
+  EXPECT_EQ(report->successes[1].message, "stored as a new version");
+  EXPECT_EQ(report->successes[2].message, "already present; unchanged");
+  EXPECT_EQ(report->successes[3].version, "2024-05-05T00:00:00.000000Z");
+
+  ObjectQuery all;
+  all.versions.all = true;
+  EXPECT_EQ(List(hub_.s.b_admin, all).objects.size(), 5u);
+  // Exactly one latest: the newest, although an older version came after it.
+  const ObjectPage latest = List(hub_.s.b_admin, ObjectQuery{});
+  ASSERT_EQ(latest.objects.size(), 1u);
+  EXPECT_NE(latest.objects[0].body.find("v5.example"), std::string::npos);
+  ObjectQuery first;
+  first.versions.first = true;
+  ASSERT_EQ(List(hub_.s.b_admin, first).objects.size(), 1u);
+  EXPECT_NE(List(hub_.s.b_admin, first).objects[0].body.find("v1.example"), std::string::npos);
+
+  // Another organisation's object under the same id, twice in one envelope, is refused
+  // both times.
+  auto other =
+      hub_.Add(hub_.s.b_admin, {TestHub::Indicator(id, "b.example", "2024-05-06T00:00:00Z"),
+                                TestHub::Indicator(id, "b.example", "2024-05-07T00:00:00Z")});
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->failures.size(), 2u);
+}
+
+TEST_P(SharingStoreTest, AnEnvelopeOfManyObjectsKeepsEachObservableLinkedOnce) {
+  // More objects than one statement writes, with observables shared across them.
+  std::vector<Json> envelope;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 700; ++i) {
+    ids.push_back(TestHub::NewIndicatorId());
+    envelope.push_back(TestHub::Indicator(ids.back(), fmt::format("host{}.example", i % 300)));
+  }
+  auto report = hub_.Add(hub_.s.a_member, envelope);
+  ASSERT_TRUE(report.ok()) << report.error().internal_message();
+  EXPECT_EQ(report->successes.size(), 700u);
+  EXPECT_TRUE(report->failures.empty());
+  for (std::size_t i = 0; i < report->successes.size(); ++i) {
+    ASSERT_EQ(report->successes[i].id, ids[i]) << "reported in envelope order";
+  }
+  Status counted = hub_.s.db().Read([&](store::Connection& c) -> Status {
+    FC_ASSIGN_OR_RETURN(auto observables,
+                        c.QueryOne("SELECT COUNT(*) FROM observables WHERE key LIKE ?",
+                                   {"domain:host%.example"}, "count"));
+    EXPECT_EQ(observables.GetInt(0), 300);
+    FC_ASSIGN_OR_RETURN(auto links, c.QueryOne("SELECT COUNT(*), COUNT(DISTINCT object_row) FROM "
+                                               "object_observables",
+                                               {}, "count"));
+    EXPECT_EQ(links.GetInt(0), 700);
+    EXPECT_EQ(links.GetInt(1), 700);
+    return OkStatus();
+  });
+  ASSERT_TRUE(counted.ok()) << counted.error().internal_message();
+  // Objects sharing an observable correlate.
+  auto correlation = hub_.service.Correlate(hub_.P(hub_.s.a_member), ids[0]);
+  ASSERT_TRUE(correlation.ok()) << correlation.error().internal_message();
+  EXPECT_EQ(correlation->related.size(), 2u);  // host0 is also objects 300 and 600
+}
+
 TEST_P(SharingStoreTest, KeepsTheBytesAsReceived) {
   const std::string raw =
       "{ \"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--"
@@ -253,12 +324,12 @@ TEST_P(SharingStoreTest, ChangesAreAuditedAndEventsCarryOnlyIds) {
   EXPECT_EQ(std::get<2>(added[0])["objects"],
             (Json{{{"id", id}, {"version", "2024-05-01T00:00:00.000000Z"}, {"tlp", "green"}}}));
   // One event per envelope, naming only the objects it stored.
-  EXPECT_EQ(std::get<2>(added[1]),
-            (Json{{"collection_id", hub_.indicators.id},
-                  {"report_id", report->id},
-                  {"objects",
-                   {{{"id", amber_id}, {"version", "2024-06-01T00:00:00.000000Z"},
-                     {"tlp", "amber"}}}}}));
+  EXPECT_EQ(
+      std::get<2>(added[1]),
+      (Json{{"collection_id", hub_.indicators.id},
+            {"report_id", report->id},
+            {"objects",
+             {{{"id", amber_id}, {"version", "2024-06-01T00:00:00.000000Z"}, {"tlp", "amber"}}}}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SharingStoreTest,

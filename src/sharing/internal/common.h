@@ -2,6 +2,7 @@
 // access, and small SQL builders.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,19 @@ Result<ObjectPage> QueryObjects(store::Connection& conn, const identity::Princip
 // "?, ?, ?" for n values.
 std::string Placeholders(std::size_t n);
 void Append(store::Params& params, const store::Params& more);
+
+// "(?, ?), (?, ?)" for `rows` rows of `columns` values: a multi-row VALUES list.
+std::string ValuesRows(std::size_t rows, std::size_t columns);
+
+// Runs a statement over many rows with few round trips: `values` holds rows of
+// `columns` parameters each, and `statement(n)` is the SQL text taking `leading`
+// and then n such rows.
+// Rows go at most kMaxRowsPerStatement at a time, in power-of-two counts, so that
+// a batch of any size prepares at most a handful of distinct statement texts on
+// each connection. Returns the result rows of every statement, in statement order.
+inline constexpr std::size_t kMaxRowsPerStatement = 256;
+Result<std::vector<store::Row>> RunInChunks(
+    store::Connection& conn, const store::Params& leading, std::size_t columns,
+    const store::Params& values, const std::function<std::string(std::size_t rows)>& statement);
 
 }  // namespace fincyber::sharing::internal

@@ -358,8 +358,16 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path
       },
       &journal_mode, &message);
   if (rc == SQLITE_OK) {
-    rc = sqlite3_exec(handle, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", nullptr, nullptr,
-                      &message);
+    // Statement journals in memory: a multi-row INSERT inside a large transaction
+    // journals every page it touches, and a temporary file turned that into a write
+    // system call per page. A checkpoint every 64 MiB of WAL instead of every 4 MiB:
+    // each checkpoint waits for fsync, and index pages rewritten by consecutive
+    // transactions are copied back once. Neither changes what a commit guarantees.
+    rc =
+        sqlite3_exec(handle,
+                     "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+                     "PRAGMA wal_autocheckpoint=16384",
+                     nullptr, nullptr, &message);
   }
   if (rc != SQLITE_OK) {
     std::string detail = message != nullptr ? message : sqlite3_errstr(rc);
