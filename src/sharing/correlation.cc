@@ -3,6 +3,7 @@
 // list is over objects visible to the asking organisation only.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -35,6 +36,31 @@ Result<std::vector<OwnRow>> VisibleLatestRows(store::Connection& conn,
   std::vector<OwnRow> out;
   for (const auto& row : rows) out.push_back({row.GetInt(0), row.GetString(1)});
   return out;
+}
+
+// The first addresses of every address block that may contain a block starting at
+// `first` (32 lower-case hex digits, IPv4 mapped into ::ffff:0:0/96): `first` with its
+// low bits cleared, for each prefix length. Stored ranges are prefix blocks
+// (stix::Observable), so a block contains ours exactly when it starts at one of these
+// and ends at or after our last address. Always 33 starts for IPv4 and 129 for IPv6,
+// some repeated, so that the statement text depends on the kind only.
+std::vector<std::string> EnclosingStarts(const std::string& first, const std::string& kind) {
+  const std::size_t shortest = kind == "ipv4" ? 96 : 0;
+  std::vector<std::string> starts;
+  for (std::size_t bits = shortest; bits <= 128; ++bits) {
+    std::string start = first;
+    // Hex digits wholly past the prefix become 0; the one it splits keeps its high bits.
+    for (std::size_t digit = 0; digit < start.size(); ++digit) {
+      const std::size_t kept = bits > digit * 4 ? std::min<std::size_t>(bits - digit * 4, 4) : 0;
+      if (kept == 4) continue;
+      const char c = start[digit];
+      const int value = c >= 'a' ? c - 'a' + 10 : c - '0';
+      const int masked = value & (0xF0 >> kept) & 0xF;
+      start[digit] = "0123456789abcdef"[masked];
+    }
+    starts.push_back(std::move(start));
+  }
+  return starts;
 }
 
 struct OwnObservable {
@@ -108,10 +134,18 @@ Result<Correlation> SharingService::Correlate(const identity::Principal& princip
       std::string match = "ob.id = ?";
       store::Params params{mine.id};
       if (!mine.range_first.empty()) {
-        match =
-            "(ob.id = ? OR (ob.kind = ? AND ob.range_first <> '' AND ((ob.range_first <= ? AND "
-            "ob.range_last >= ?) OR (ob.range_first >= ? AND ob.range_last <= ?))))";
-        params.insert(params.end(), {mine.kind, mine.range_first, mine.range_last, mine.range_first,
+        // Both alternatives seek the range index to a bounded stretch: the blocks
+        // containing ours by their possible starts, those within ours by a start
+        // between our first and last address.
+        const std::vector<std::string> starts = EnclosingStarts(mine.range_first, mine.kind);
+        match = fmt::format(
+            "(ob.id = ? OR (ob.kind = ? AND ob.range_first IN ({}) AND ob.range_last >= ?) OR "
+            "(ob.kind = ? AND ob.range_first >= ? AND ob.range_first <= ? AND ob.range_last <= "
+            "?))",
+            internal::Placeholders(starts.size()));
+        params.push_back(mine.kind);
+        params.insert(params.end(), starts.begin(), starts.end());
+        params.insert(params.end(), {mine.range_last, mine.kind, mine.range_first, mine.range_last,
                                      mine.range_last});
       }
       internal::Append(params, visible.params);

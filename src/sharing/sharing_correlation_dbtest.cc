@@ -79,6 +79,34 @@ TEST_P(SharingCorrelationTest, AddressRangesContainAndAreContained) {
             (std::map<std::string, std::string>{{net, "contains"}, {wider, "contains"}}));
 }
 
+TEST_P(SharingCorrelationTest, PrefixesThatSplitAHexDigitAndIpv6RangesCorrelate) {
+  const std::string host = TestHub::NewIndicatorId();
+  const std::string wide23 = TestHub::NewIndicatorId();
+  const std::string upper25 = TestHub::NewIndicatorId();
+  const std::string beside23 = TestHub::NewIndicatorId();
+  const std::string everything = TestHub::NewIndicatorId();
+  const std::string host6 = TestHub::NewIndicatorId();
+  const std::string net6 = TestHub::NewIndicatorId();
+  const std::string other6 = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {WithPattern(host, "[ipv4-addr:value = '198.51.101.7']"),
+                               WithPattern(wide23, "[ipv4-addr:value = '198.51.100.0/23']"),
+                               WithPattern(upper25, "[ipv4-addr:value = '198.51.101.128/25']"),
+                               WithPattern(beside23, "[ipv4-addr:value = '198.51.102.0/23']"),
+                               WithPattern(everything, "[ipv4-addr:value = '0.0.0.0/0']"),
+                               WithPattern(host6, "[ipv6-addr:value = '2001:db8:0:1::5']"),
+                               WithPattern(net6, "[ipv6-addr:value = '2001:db8::/47']"),
+                               WithPattern(other6, "[ipv6-addr:value = '2001:db8:2::/48']")});
+  EXPECT_EQ(Related(Correlate(hub_.s.b_admin, host)),
+            (std::map<std::string, std::string>{{wide23, "contains"}, {everything, "contains"}}));
+  EXPECT_EQ(Related(Correlate(hub_.s.b_admin, wide23)),
+            (std::map<std::string, std::string>{
+                {host, "within"}, {upper25, "within"}, {everything, "contains"}}));
+  EXPECT_EQ(Related(Correlate(hub_.s.b_admin, host6)),
+            (std::map<std::string, std::string>{{net6, "contains"}}));
+  EXPECT_EQ(Related(Correlate(hub_.s.b_admin, net6)),
+            (std::map<std::string, std::string>{{host6, "within"}}));
+}
+
 TEST_P(SharingCorrelationTest, InvisibleObjectsAreNeitherListedNorCounted) {
   const std::string mine = TestHub::NewIndicatorId();
   const std::string secret = TestHub::NewIndicatorId();
