@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "documents/internal/test_library_caches.h"
 #include "documents/pdf.h"
 
 namespace fincyber::documents {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "documents/internal/test_library_caches.h"
 #include "documents/internal/zip_archive.h"
 #include "documents/xlsx_reader.h"
 #include "documents/xlsx_writer.h"
