@@ -4,6 +4,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <regex>
@@ -148,16 +150,60 @@ class JsonBuilder : public YAML::EventHandler {
   bool done_ = false;
 };
 
+// Keys in the order an author reads them (id first, Japanese before English); any other
+// key follows in alphabetical order.
+int KeyRank(std::string_view key) {
+  static constexpr std::array<std::string_view, 32> kOrder = {"id",
+                                                              "version",
+                                                              "status",
+                                                              "title",
+                                                              "description",
+                                                              "target_level",
+                                                              "maturity_scale",
+                                                              "text",
+                                                              "label",
+                                                              "help",
+                                                              "type",
+                                                              "levels",
+                                                              "choices",
+                                                              "number",
+                                                              "min",
+                                                              "max",
+                                                              "unit",
+                                                              "met_min",
+                                                              "met_max",
+                                                              "credit",
+                                                              "level",
+                                                              "weight",
+                                                              "not_applicable",
+                                                              "threats",
+                                                              "function",
+                                                              "area",
+                                                              "csf",
+                                                              "condition",
+                                                              "sections",
+                                                              "items",
+                                                              "ja",
+                                                              "en"};
+  const auto found = std::find(kOrder.begin(), kOrder.end(), key);
+  return static_cast<int>(found - kOrder.begin());
+}
+
 void Emit(YAML::Emitter& out, const Json& value) {
   switch (value.type()) {
-    case Json::value_t::object:
+    case Json::value_t::object: {
+      std::vector<std::pair<int, std::string>> keys;
+      for (const auto& [key, member] : value.items()) keys.emplace_back(KeyRank(key), key);
+      std::stable_sort(keys.begin(), keys.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
       out << YAML::BeginMap;
-      for (const auto& [key, member] : value.items()) {
+      for (const auto& [rank, key] : keys) {
         out << YAML::Key << key << YAML::Value;
-        Emit(out, member);
+        Emit(out, value.at(key));
       }
       out << YAML::EndMap;
       break;
+    }
     case Json::value_t::array:
       out << YAML::BeginSeq;
       for (const auto& member : value) Emit(out, member);
