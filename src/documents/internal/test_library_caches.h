@@ -14,7 +14,6 @@ class LibraryCachesCleanup : public ::testing::Environment {
  public:
   void TearDown() override {
     pango_cairo_font_map_set_default(nullptr);  // this thread's font map and its fonts
-    cairo_debug_reset_static_data();
   }
 };
 
