@@ -25,7 +25,7 @@ namespace {
 using namespace fincyber::documents;
 
 const char* const kThreats[] = {"標的型攻撃", "ランサムウェア", "DDoS攻撃", "不正送金"};
-const char* const kFunctions[] = {"統治 Govern",  "識別 Identify", "防御 Protect",
+const char* const kFunctions[] = {"統治 Govern", "識別 Identify", "防御 Protect",
                                   "検知 Detect", "対応 Respond",  "復旧 Recover"};
 
 struct Institution {
@@ -68,10 +68,10 @@ PdfDocument MakeReport(const Institution& institution, Typeface typeface) {
   doc.metadata.title = "サイバーセキュリティ・セルフアセスメント フィードバック報告書";
   doc.metadata.author = "金融庁";
   doc.metadata.created = std::chrono::sys_days{std::chrono::year{2026} / 3 / 31} + 9h;
-  doc.title_page = TitlePage{.title = "セルフアセスメント フィードバック報告書",
-                             .subtitle = "2026年度 サイバーセキュリティ実態調査",
-                             .lines = {institution.name, "業態: 地方銀行 (比較対象 102 先)",
-                                       "作成日: 2026年3月31日"}};
+  doc.title_page = TitlePage{
+      .title = "セルフアセスメント フィードバック報告書",
+      .subtitle = "2026年度 サイバーセキュリティ実態調査",
+      .lines = {institution.name, "業態: 地方銀行 (比較対象 102 先)", "作成日: 2026年3月31日"}};
   doc.header_text = institution.name + " — フィードバック報告書";
   doc.footer_text = "機密 (Confidential)";
 
@@ -85,8 +85,11 @@ PdfDocument MakeReport(const Institution& institution, Typeface typeface) {
                 "0 to 4."});
   }
   Heatmap heatmap{.caption = "脅威 × 機能 ヒートマップ (Threat x function)",
-                  .min = 0, .max = 4, .decimals = 1,
-                  .low_label = "低い", .high_label = "高い"};
+                  .min = 0,
+                  .max = 4,
+                  .decimals = 1,
+                  .low_label = "低い",
+                  .high_label = "高い"};
   for (int t = 0; t < 4; ++t) {
     heatmap.row_labels.push_back(kThreats[t]);
     heatmap.values.emplace_back();
@@ -99,16 +102,27 @@ PdfDocument MakeReport(const Institution& institution, Typeface typeface) {
   doc.blocks.push_back(Heading{.level = 1, .text = "2. 機能別の評価"});
   for (int f = 0; f < 6; ++f) {
     doc.blocks.push_back(Heading{.level = 2, .text = kFunctions[f]});
-    BandChart chart{.caption = "", .min = 0, .max = 4, .tick_count = 4, .decimals = 1,
-                    .band_legend = "同業態の中央50%と中央値", .value_legend = "貴社",
+    BandChart chart{.caption = "",
+                    .min = 0,
+                    .max = 4,
+                    .tick_count = 4,
+                    .decimals = 1,
+                    .band_legend = "同業態の中央50%と中央値",
+                    .value_legend = "貴社",
                     .previous_legend = "前年"};
     for (int t = 0; t < 4; ++t) {
       const double value = institution.cells[t][f];
-      chart.rows.push_back(BandRow{.label = kThreats[t], .lower = 1.4 + 0.1 * t,
-                                   .median = 2.1 + 0.1 * t, .upper = 2.9 + 0.1 * t,
-                                   .value = value, .previous = std::nullopt});
+      chart.rows.push_back(BandRow{.label = kThreats[t],
+                                   .lower = 1.4 + 0.1 * t,
+                                   .median = 2.1 + 0.1 * t,
+                                   .upper = 2.9 + 0.1 * t,
+                                   .value = value,
+                                   .previous = std::nullopt});
     }
-    chart.rows.push_back(BandRow{.label = "機能全体", .lower = 1.6, .median = 2.3, .upper = 3.0,
+    chart.rows.push_back(BandRow{.label = "機能全体",
+                                 .lower = 1.6,
+                                 .median = 2.3,
+                                 .upper = 3.0,
                                  .value = institution.previous[f] * 0.9 + 0.3,
                                  .previous = institution.previous[f]});
     doc.blocks.push_back(std::move(chart));
@@ -118,26 +132,31 @@ PdfDocument MakeReport(const Institution& institution, Typeface typeface) {
   }
 
   doc.blocks.push_back(PageBreak{});
-  doc.blocks.push_back(Heading{.level = 1, .text = "3. 同業態の多くが満たし、貴社が満たしていない項目"});
-  Table missed{.columns = {{"項目", 5, Align::kStart}, {"機能", 1.5, Align::kStart},
+  doc.blocks.push_back(
+      Heading{.level = 1, .text = "3. 同業態の多くが満たし、貴社が満たしていない項目"});
+  Table missed{.columns = {{"項目", 5, Align::kStart},
+                           {"機能", 1.5, Align::kStart},
                            {"同業態の充足率", 1.2, Align::kEnd}},
-               .rows = {}, .caption = ""};
+               .rows = {},
+               .caption = ""};
   for (int i = 0; i < 24; ++i) {
     missed.rows.push_back({ItemText(i), kFunctions[i % 6], std::to_string(60 + i % 35) + "%"});
   }
   doc.blocks.push_back(std::move(missed));
   doc.blocks.push_back(Heading{.level = 1, .text = "4. 推奨される対応"});
   Table actions{.columns = {{"対応", 5, Align::kStart}, {"期限の目安", 1.5, Align::kStart}},
-                .rows = {}, .caption = ""};
+                .rows = {},
+                .caption = ""};
   for (int i = 0; i < 10; ++i) {
     actions.rows.push_back({"改善策: " + ItemText(i * 3) + "ための手順を文書化し、担当者を定める",
                             i < 5 ? "6か月以内" : "12か月以内"});
   }
   doc.blocks.push_back(std::move(actions));
   doc.blocks.push_back(Heading{.level = 1, .text = "5. 項目別スコア"});
-  Table scores{.columns = {{"項目", 5, Align::kStart}, {"貴社", 1, Align::kEnd},
-                           {"中央値", 1, Align::kEnd}},
-               .rows = {}, .caption = ""};
+  Table scores{
+      .columns = {{"項目", 5, Align::kStart}, {"貴社", 1, Align::kEnd}, {"中央値", 1, Align::kEnd}},
+      .rows = {},
+      .caption = ""};
   for (int i = 0; i < 75; ++i) {
     scores.rows.push_back({ItemText(i), std::to_string(i % 5), std::to_string((i + 2) % 5)});
   }
@@ -162,8 +181,11 @@ XlsxWorkbook MakeWorkbook(const Institution& institution) {
       {.first_row = 1, .first_column = 1, .last_row = 4, .last_column = 6});
   book.sheets.push_back(std::move(scores));
   XlsxSheet items{.name = "項目", .columns = {}, .rows = {}};
-  items.columns = {{.header = "項目", .width = 60}, {.header = "回答", .width = 12,
-                    .editable = true, .allowed_values = {"0", "1", "2", "3", "4", "該当なし"}}};
+  items.columns = {{.header = "項目", .width = 60},
+                   {.header = "回答",
+                    .width = 12,
+                    .editable = true,
+                    .allowed_values = {"0", "1", "2", "3", "4", "該当なし"}}};
   for (int i = 0; i < 300; ++i) items.rows.push_back({ItemText(i), static_cast<double>(i % 5)});
   items.protect = true;
   book.sheets.push_back(std::move(items));
@@ -179,11 +201,16 @@ int main(int argc, char** argv) {
   std::string write_first;
   std::string typeface = "sans";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--reports")) reports = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--format")) format = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--write-first")) write_first = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--typeface")) typeface = argv[i + 1];
+    if (!std::strcmp(argv[i], "--reports"))
+      reports = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--threads"))
+      threads = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--format"))
+      format = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--write-first"))
+      write_first = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--typeface"))
+      typeface = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
@@ -191,8 +218,9 @@ int main(int argc, char** argv) {
   }
   if (reports < 1 || threads < 1 || (format != "pdf" && format != "xlsx") ||
       (typeface != "sans" && typeface != "compact")) {
-    std::fprintf(stderr, "usage: documents_bench --reports N --threads T [--format pdf|xlsx] "
-                         "[--typeface sans|compact] [--write-first FILE]\n");
+    std::fprintf(stderr,
+                 "usage: documents_bench --reports N --threads T [--format pdf|xlsx] "
+                 "[--typeface sans|compact] [--write-first FILE]\n");
     return 2;
   }
 
@@ -225,9 +253,10 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("format=%s typeface=%s reports=%d threads=%d seconds=%.2f reports_per_second=%.1f "
-              "mean_bytes=%lld peak_rss_mib=%.1f failures=%d\n",
-              format.c_str(), format == "pdf" ? typeface.c_str() : "-", reports, threads, seconds, reports / seconds,
-              total_bytes.load() / reports, usage.ru_maxrss / 1024.0, failures.load());
+  std::printf(
+      "format=%s typeface=%s reports=%d threads=%d seconds=%.2f reports_per_second=%.1f "
+      "mean_bytes=%lld peak_rss_mib=%.1f failures=%d\n",
+      format.c_str(), format == "pdf" ? typeface.c_str() : "-", reports, threads, seconds,
+      reports / seconds, total_bytes.load() / reports, usage.ru_maxrss / 1024.0, failures.load());
   return failures.load() == 0 ? 0 : 1;
 }

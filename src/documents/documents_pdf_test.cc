@@ -52,11 +52,12 @@ PdfDocument Sample() {
   doc.header_text = "甲銀行 — フィードバック報告書";
   doc.footer_text = "機密 / Confidential";
   doc.blocks.push_back(Heading{.level = 1, .text = "概要 Summary"});
-  doc.blocks.push_back(Paragraph{
-      .text = "本報告書は、貴社の自己評価の回答を同じ業態の金融機関と比較したものです。"
-              "This report compares your self-assessment with institutions of the same "
-              "business category."});
-  doc.blocks.push_back(BulletList{.items = {"資産の棚卸しを年一回以上行う", "Patch within 30 days"}});
+  doc.blocks.push_back(
+      Paragraph{.text = "本報告書は、貴社の自己評価の回答を同じ業態の金融機関と比較したものです。"
+                        "This report compares your self-assessment with institutions of the same "
+                        "business category."});
+  doc.blocks.push_back(
+      BulletList{.items = {"資産の棚卸しを年一回以上行う", "Patch within 30 days"}});
   doc.blocks.push_back(Heading{.level = 2, .text = "識別 Identify"});
   return doc;
 }
@@ -171,7 +172,8 @@ TEST(PdfTest, LongTableBreaksAcrossPagesAndRepeatsItsHeader) {
               .rows = {},
               .caption = "未充足の項目"};
   for (int i = 1; i <= 150; ++i) {
-    table.rows.push_back({"行" + std::to_string(i) + "番", "資産の棚卸し row text " + std::to_string(i),
+    table.rows.push_back({"行" + std::to_string(i) + "番",
+                          "資産の棚卸し row text " + std::to_string(i),
                           std::to_string(i % 100) + "%"});
   }
   doc.blocks.push_back(table);
@@ -194,7 +196,8 @@ TEST(PdfTest, LongTableBreaksAcrossPagesAndRepeatsItsHeader) {
     EXPECT_LT(text.find("項目番号Item"), text.find("行" + std::to_string(next_row) + "番"))
         << "header above the rows on page " << p + 1;
     // Rows continue where the previous page stopped, none lost or repeated.
-    while (next_row <= 150 && text.find("行" + std::to_string(next_row) + "番") != std::string::npos) {
+    while (next_row <= 150 &&
+           text.find("行" + std::to_string(next_row) + "番") != std::string::npos) {
       ++next_row;
     }
   }
@@ -230,7 +233,8 @@ TEST(PdfTest, HeadingStaysWithTheChartBelowIt) {
   for (int i = 0; i < 12; ++i) {
     doc.blocks.push_back(Heading{.level = 2, .text = "見出し" + std::to_string(i) + "番"});
     BandChart chart{.caption = "図" + std::to_string(i) + "番"};
-    for (int r = 0; r < 5; ++r) chart.rows.push_back({.label = "行", .lower = 1, .median = 2, .upper = 3});
+    for (int r = 0; r < 5; ++r)
+      chart.rows.push_back({.label = "行", .lower = 1, .median = 2, .upper = 3});
     doc.blocks.push_back(chart);
     doc.blocks.push_back(Paragraph{.text = "段落。"});
   }
@@ -255,25 +259,37 @@ TEST(PdfTest, HeatmapAndBandChartShowTheirValues) {
                                .row_labels = {"ランサムウェア", "DDoS"},
                                .column_labels = {"識別", "防御", "検知"},
                                .values = {{1.25, 3.5, std::nullopt}, {0.0, 4.0, 2.0}},
-                               .min = 0, .max = 4, .decimals = 2,
-                               .low_label = "低い", .high_label = "高い"});
-  doc.blocks.push_back(BandChart{.caption = "機能別",
-                                 .min = 0, .max = 4, .tick_count = 4, .decimals = 1,
-                                 .rows = {{.label = "識別", .lower = 1.5, .median = 2, .upper = 3,
-                                           .value = 3.25, .previous = 2.5},
-                                          {.label = "防御", .lower = 1, .median = 1, .upper = 4,
-                                           .value = std::nullopt, .previous = std::nullopt}},
-                                 .band_legend = "同業態の中央50%", .value_legend = "貴社",
-                                 .previous_legend = "前年"});
+                               .min = 0,
+                               .max = 4,
+                               .decimals = 2,
+                               .low_label = "低い",
+                               .high_label = "高い"});
+  doc.blocks.push_back(BandChart{
+      .caption = "機能別",
+      .min = 0,
+      .max = 4,
+      .tick_count = 4,
+      .decimals = 1,
+      .rows =
+          {{.label = "識別", .lower = 1.5, .median = 2, .upper = 3, .value = 3.25, .previous = 2.5},
+           {.label = "防御",
+            .lower = 1,
+            .median = 1,
+            .upper = 4,
+            .value = std::nullopt,
+            .previous = std::nullopt}},
+      .band_legend = "同業態の中央50%",
+      .value_legend = "貴社",
+      .previous_legend = "前年"});
   auto bytes = RenderPdf(doc);
   ASSERT_TRUE(bytes.ok()) << bytes.error().internal_message();
   auto pdf = Load(*bytes);
   ASSERT_TRUE(pdf);
   ASSERT_EQ(pdf->pages(), 1);
   const std::string text = Squeeze(PageText(*pdf, 0));
-  for (const char* expected : {"脅威×機能", "ランサムウェア", "識別", "防御", "検知", "1.25", "3.50",
-                               "–", "0.00", "4.00", "低い", "高い", "機能別", "3.3",
-                               "同業態の中央50%", "貴社", "前年"}) {
+  for (const char* expected :
+       {"脅威×機能", "ランサムウェア", "識別", "防御", "検知", "1.25", "3.50", "–", "0.00", "4.00",
+        "低い", "高い", "機能別", "3.3", "同業態の中央50%", "貴社", "前年"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << " in " << text;
   }
 }
@@ -287,8 +303,8 @@ struct BadDocument {
 
 TEST(PdfTest, RefusesDocumentsItCannotDraw) {
   auto heatmap = [] {
-    return Heatmap{.caption = "h", .row_labels = {"a"}, .column_labels = {"x", "y"},
-                   .values = {{1.0, 2.0}}};
+    return Heatmap{
+        .caption = "h", .row_labels = {"a"}, .column_labels = {"x", "y"}, .values = {{1.0, 2.0}}};
   };
   auto band = [] {
     return BandChart{.caption = "b", .rows = {{.label = "a", .lower = 1, .median = 2, .upper = 3}}};
@@ -298,19 +314,25 @@ TEST(PdfTest, RefusesDocumentsItCannotDraw) {
        ErrorCode::kInvalidArgument, "blocks[4].text is not UTF-8"},
       {"control", [](PdfDocument& d) { d.header_text = std::string("a\0b", 3); },
        ErrorCode::kInvalidArgument, "header_text holds a control character"},
-      {"oversized", [](PdfDocument& d) { d.blocks.push_back(Paragraph{.text = std::string(70'000, 'a')}); },
+      {"oversized",
+       [](PdfDocument& d) { d.blocks.push_back(Paragraph{.text = std::string(70'000, 'a')}); },
        ErrorCode::kInvalidArgument, "longer than 65536 bytes"},
-      {"heading level", [](PdfDocument& d) { d.blocks.push_back(Heading{.level = 4, .text = "x"}); },
+      {"heading level",
+       [](PdfDocument& d) { d.blocks.push_back(Heading{.level = 4, .text = "x"}); },
        ErrorCode::kInvalidArgument, "heading level"},
       {"language", [](PdfDocument& d) { d.metadata.language = "ja\"; rm"; },
        ErrorCode::kInvalidArgument, "language tag"},
       {"ragged table",
-       [](PdfDocument& d) { d.blocks.push_back(Table{.columns = {{"a"}, {"b"}}, .rows = {{"1"}}}); },
+       [](PdfDocument& d) {
+         d.blocks.push_back(Table{.columns = {{"a"}, {"b"}}, .rows = {{"1"}}});
+       },
        ErrorCode::kInvalidArgument, "has 1 cells for 2 columns"},
       {"no columns", [](PdfDocument& d) { d.blocks.push_back(Table{}); },
        ErrorCode::kInvalidArgument, "1 to 20 columns"},
       {"zero width",
-       [](PdfDocument& d) { d.blocks.push_back(Table{.columns = {{"a", 0}}, .rows = {}}); },
+       [](PdfDocument& d) {
+         d.blocks.push_back(Table{.columns = {{"a", 0}}, .rows = {}});
+       },
        ErrorCode::kInvalidArgument, "width must be positive"},
       {"heatmap shape",
        [&](PdfDocument& d) {
@@ -373,18 +395,18 @@ TEST(PdfTest, RefusesDocumentsItCannotDraw) {
          }
        },
        ErrorCode::kResourceExhausted, "longer than 5 pages"},
-      {"too many blocks",
-       [](PdfDocument& d) { d.blocks.resize(101, PageBreak{}); },
+      {"too many blocks", [](PdfDocument& d) { d.blocks.resize(101, PageBreak{}); },
        ErrorCode::kResourceExhausted, "more than 100 blocks"},
       {"too many rows",
        [](PdfDocument& d) {
-         d.blocks.push_back(Table{.columns = {{"a"}}, .rows = std::vector<std::vector<std::string>>(
-                                                        51, std::vector<std::string>{"x"})});
+         d.blocks.push_back(Table{
+             .columns = {{"a"}},
+             .rows = std::vector<std::vector<std::string>>(51, std::vector<std::string>{"x"})});
        },
        ErrorCode::kResourceExhausted, "more than 50 rows"},
   };
-  const PdfLimits limits{.max_text_bytes = 65'536, .max_blocks = 100, .max_table_rows = 50,
-                         .max_pages = 5};
+  const PdfLimits limits{
+      .max_text_bytes = 65'536, .max_blocks = 100, .max_table_rows = 50, .max_pages = 5};
   for (const auto& test : cases) {
     PdfDocument doc = Sample();
     test.change(doc);

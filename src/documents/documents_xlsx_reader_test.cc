@@ -51,24 +51,26 @@ std::string Sheet(const std::string& rows) {
 }
 
 std::string WorkbookRels(const std::string& sheet_target = "worksheets/sheet1.xml") {
-  return std::string("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                     "relationships\">"
-                     "<Relationship Id=\"rId1\" Type=\"") + kRelNs + "/worksheet\" Target=\"" +
-         sheet_target + "\"/><Relationship Id=\"rId2\" Type=\"" + kRelNs +
+  return std::string(
+             "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+             "relationships\">"
+             "<Relationship Id=\"rId1\" Type=\"") +
+         kRelNs + "/worksheet\" Target=\"" + sheet_target +
+         "\"/><Relationship Id=\"rId2\" Type=\"" + kRelNs +
          "/sharedStrings\" Target=\"sharedStrings.xml\"/><Relationship Id=\"rId3\" Type=\"" +
          kRelNs + "/styles\" Target=\"styles.xml\"/></Relationships>";
 }
 
 Parts Minimal() {
   return {
-      {"[Content_Types].xml", "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                              "content-types\"/>"},
+      {"[Content_Types].xml",
+       "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+       "content-types\"/>"},
       {"_rels/.rels",
        std::string("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
                    "relationships\"><Relationship Id=\"rId1\" Type=\"") +
            kRelNs + "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"},
-      {"xl/workbook.xml", std::string("<workbook xmlns=\"") + kSheetNs + "\" xmlns:r=\"" +
-                              kRelNs +
+      {"xl/workbook.xml", std::string("<workbook xmlns=\"") + kSheetNs + "\" xmlns:r=\"" + kRelNs +
                               "\"><sheets><sheet name=\"回答\" sheetId=\"1\" r:id=\"rId1\"/>"
                               "</sheets></workbook>"},
       {"xl/_rels/workbook.xml.rels", WorkbookRels()},
@@ -150,8 +152,8 @@ TEST(XlsxReaderTest, ValuesOfEveryType) {
 
 TEST(XlsxReaderTest, EmptyCellsAreLeftOut) {
   Parts parts = Minimal();
-  parts["xl/worksheets/sheet1.xml"] =
-      Sheet("<row r=\"1\"><c r=\"A1\" s=\"1\"/><c r=\"B1\"><v></v></c><c r=\"C1\"><v>1</v></c></row>");
+  parts["xl/worksheets/sheet1.xml"] = Sheet(
+      "<row r=\"1\"><c r=\"A1\" s=\"1\"/><c r=\"B1\"><v></v></c><c r=\"C1\"><v>1</v></c></row>");
   auto contents = ReadParts(parts);
   ASSERT_TRUE(contents.ok()) << contents.error().internal_message();
   ASSERT_EQ(contents->sheets[0].cells().size(), 1u);
@@ -160,9 +162,9 @@ TEST(XlsxReaderTest, EmptyCellsAreLeftOut) {
 
 TEST(XlsxReaderTest, CellsWithoutReferencesFollowEachOther) {
   Parts parts = Minimal();
-  parts["xl/worksheets/sheet1.xml"] =
-      Sheet("<row><c><v>1</v></c><c><v>2</v></c></row><row><c r=\"C2\"><v>3</v></c><c><v>4</v></c>"
-            "</row><row r=\"5\"><c><v>5</v></c></row>");
+  parts["xl/worksheets/sheet1.xml"] = Sheet(
+      "<row><c><v>1</v></c><c><v>2</v></c></row><row><c r=\"C2\"><v>3</v></c><c><v>4</v></c>"
+      "</row><row r=\"5\"><c><v>5</v></c></row>");
   auto contents = ReadParts(parts);
   ASSERT_TRUE(contents.ok()) << contents.error().internal_message();
   const SheetCells& sheet = contents->sheets[0];
@@ -179,8 +181,10 @@ TEST(XlsxReaderTest, PackageVariants) {
   parts.erase("xl/sharedStrings.xml");
   parts.erase("xl/styles.xml");
   parts["xl/_rels/workbook.xml.rels"] =
-      std::string("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                  "relationships\"><Relationship Id=\"rId1\" Type=\"") + kRelNs +
+      std::string(
+          "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+          "relationships\"><Relationship Id=\"rId1\" Type=\"") +
+      kRelNs +
       "/worksheet\" Target=\"/xl/worksheets/sheet1.xml\"/><Relationship Id=\"rId9\" Type=\"" +
       kRelNs + "/worksheet\" Target=\"./worksheets/../worksheets/hidden.xml\"/></Relationships>";
   parts["xl/workbook.xml"] =
@@ -268,8 +272,7 @@ TEST(XlsxReaderTest, HostileAndBrokenPackages) {
          for (int i = 0; i < 20; ++i) p["junk/" + std::to_string(i)] = "x";
        },
        ErrorCode::kResourceExhausted, "more than 20 entries"},
-      {"file size",
-       [](Parts&, XlsxReadLimits& limits) { limits.max_file_bytes = 100; },
+      {"file size", [](Parts&, XlsxReadLimits& limits) { limits.max_file_bytes = 100; },
        ErrorCode::kResourceExhausted, "larger than 100 bytes"},
       {"too many cells",
        [](Parts& p, XlsxReadLimits& limits) {
@@ -283,14 +286,12 @@ TEST(XlsxReaderTest, HostileAndBrokenPackages) {
        ErrorCode::kResourceExhausted, "shared strings"},
       {"too many sheets", [](Parts&, XlsxReadLimits& limits) { limits.max_sheets = 0; },
        ErrorCode::kResourceExhausted, "sheets"},
-      {"no package relationships",
-       [](Parts& p, XlsxReadLimits&) { p.erase("_rels/.rels"); },
+      {"no package relationships", [](Parts& p, XlsxReadLimits&) { p.erase("_rels/.rels"); },
        ErrorCode::kInvalidArgument, "_rels/.rels is missing"},
       {"no workbook named",
        [](Parts& p, XlsxReadLimits&) { p["_rels/.rels"] = "<Relationships/>"; },
        ErrorCode::kInvalidArgument, "names no workbook"},
-      {"missing sheet part",
-       [](Parts& p, XlsxReadLimits&) { p.erase("xl/worksheets/sheet1.xml"); },
+      {"missing sheet part", [](Parts& p, XlsxReadLimits&) { p.erase("xl/worksheets/sheet1.xml"); },
        ErrorCode::kInvalidArgument, "xl/worksheets/sheet1.xml is missing"},
       {"target outside package",
        [](Parts& p, XlsxReadLimits&) {
@@ -315,8 +316,8 @@ TEST(XlsxReaderTest, HostileAndBrokenPackages) {
        ErrorCode::kInvalidArgument, "not well-formed"},
       {"bad utf-8 in xml",
        [](Parts& p, XlsxReadLimits&) {
-         p["xl/worksheets/sheet1.xml"] = Sheet(
-             "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\xE3\x81</t></is></c></row>");
+         p["xl/worksheets/sheet1.xml"] =
+             Sheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\xE3\x81</t></is></c></row>");
        },
        ErrorCode::kInvalidArgument, "not well-formed"},
   };

@@ -35,7 +35,9 @@ XlsxWorkbook AnswerBook() {
   answers.columns = {
       {.header = "項目ID", .width = 10},
       {.header = "質問", .width = 50, .wrap = true},
-      {.header = "回答", .width = 12, .editable = true,
+      {.header = "回答",
+       .width = 12,
+       .editable = true,
        .allowed_values = {"0", "1", "2", "3", "4", "該当なし"}},
       {.header = "得点", .width = 8, .number_format = "0.0"},
       {.header = "提出日", .width = 14},
@@ -52,10 +54,11 @@ XlsxWorkbook AnswerBook() {
   answers.protect = true;
   answers.input_rows = 10;
   book.sheets.push_back(std::move(answers));
-  XlsxSheet heatmap{.name = "Heatmap", .columns = {{.header = ""}, {.header = "Identify"}},
+  XlsxSheet heatmap{.name = "Heatmap",
+                    .columns = {{.header = ""}, {.header = "Identify"}},
                     .rows = {{std::string("Ransomware"), 3.5}, {std::string("DDoS"), 1.0}}};
-  heatmap.color_scales.push_back({.first_row = 1, .first_column = 1, .last_row = 2,
-                                  .last_column = 1});
+  heatmap.color_scales.push_back(
+      {.first_row = 1, .first_column = 1, .last_row = 2, .last_column = 1});
   book.sheets.push_back(std::move(heatmap));
   return book;
 }
@@ -111,9 +114,11 @@ TEST(XlsxWriterTest, LongDropDownListsLiveOnAHiddenSheet) {
   for (int i = 0; i <= 4; ++i) {
     levels.push_back("レベル" + std::to_string(i) + ": 手順が文書化され、定期的に見直されている");
   }
-  book.sheets.push_back({.name = "回答", .columns = {{.header = "回答", .editable = true,
-                                                     .allowed_values = levels}},
-                         .rows = {}, .input_rows = 5});
+  book.sheets.push_back(
+      {.name = "回答",
+       .columns = {{.header = "回答", .editable = true, .allowed_values = levels}},
+       .rows = {},
+       .input_rows = 5});
   auto bytes = WriteXlsx(book);
   ASSERT_TRUE(bytes.ok()) << bytes.error().internal_message();
   const std::string sheet = Part(*bytes, "xl/worksheets/sheet1.xml");
@@ -168,8 +173,8 @@ TEST(XlsxWriterTest, RefusesWhatExcelWouldNotOpen) {
        "UTF-8"},
       {"control", [](XlsxWorkbook& b) { b.sheets[0].rows[0][1] = std::string("a\x01"); },
        "control"},
-      {"too long",
-       [](XlsxWorkbook& b) { b.sheets[0].rows[0][1] = std::string(32'768, 'a'); }, "32,767"},
+      {"too long", [](XlsxWorkbook& b) { b.sheets[0].rows[0][1] = std::string(32'768, 'a'); },
+       "32,767"},
       {"too long japanese",
        [](XlsxWorkbook& b) {
          std::string text;
@@ -179,8 +184,8 @@ TEST(XlsxWriterTest, RefusesWhatExcelWouldNotOpen) {
        "32,767"},
       {"empty allowed value",
        [](XlsxWorkbook& b) { b.sheets[0].columns[2].allowed_values.push_back(""); }, "empty"},
-      {"scale range",
-       [](XlsxWorkbook& b) { b.sheets[1].color_scales[0].first_row = 5; }, "colour scale"},
+      {"scale range", [](XlsxWorkbook& b) { b.sheets[1].color_scales[0].first_row = 5; },
+       "colour scale"},
       {"width", [](XlsxWorkbook& b) { b.sheets[0].columns[0].width = 300; }, "width"},
       {"too many rows", [](XlsxWorkbook& b) { b.sheets[0].input_rows = 1'048'576; }, "rows"},
   };

@@ -109,8 +109,8 @@ class Checker {
     }
     for (std::size_t r = 0; r < heatmap.values.size(); ++r) {
       const std::string row = field + ".values[" + std::to_string(r) + "]";
-      FC_RETURN_IF_ERROR(Text(field + ".row_labels[" + std::to_string(r) + "]",
-                              heatmap.row_labels[r]));
+      FC_RETURN_IF_ERROR(
+          Text(field + ".row_labels[" + std::to_string(r) + "]", heatmap.row_labels[r]));
       if (heatmap.values[r].size() != heatmap.column_labels.size()) {
         return InvalidArgument(row + ": one value per column label", {{row, "shape"}});
       }
@@ -119,8 +119,8 @@ class Checker {
       }
     }
     for (std::size_t c = 0; c < heatmap.column_labels.size(); ++c) {
-      FC_RETURN_IF_ERROR(Text(field + ".column_labels[" + std::to_string(c) + "]",
-                              heatmap.column_labels[c]));
+      FC_RETURN_IF_ERROR(
+          Text(field + ".column_labels[" + std::to_string(c) + "]", heatmap.column_labels[c]));
     }
     return OkStatus();
   }
@@ -130,8 +130,8 @@ class Checker {
     FC_RETURN_IF_ERROR(Text(field + ".value_legend", chart.value_legend));
     FC_RETURN_IF_ERROR(Text(field + ".previous_legend", chart.previous_legend));
     FC_RETURN_IF_ERROR(Scale(field, chart.min, chart.max));
-    if (chart.tick_count < 1 || chart.tick_count > 20 || chart.decimals < 0 ||
-        chart.decimals > 6 || chart.rows.empty()) {
+    if (chart.tick_count < 1 || chart.tick_count > 20 || chart.decimals < 0 || chart.decimals > 6 ||
+        chart.rows.empty()) {
       return InvalidArgument(field + ": needs rows, 1 to 20 ticks and 0 to 6 decimals",
                              {{field, "shape"}});
     }
@@ -195,8 +195,8 @@ class Checker {
 Status AddTitlePage(PageSet& pages, const TitlePage& title) {
   FC_RETURN_IF_ERROR(pages.NewPage(/*title=*/true));
   pages.Advance(200);
-  const LayoutPtr heading = pages.MakeLayout(
-      title.title, {.size = 24, .bold = true, .color = kHeadingColor}, kBodyWidth);
+  const LayoutPtr heading =
+      pages.MakeLayout(title.title, {.size = 24, .bold = true, .color = kHeadingColor}, kBodyWidth);
   pages.DrawLayout(heading, kMarginX, pages.y());
   pages.Advance(PageSet::Height(heading) + 14);
   if (!title.subtitle.empty()) {
@@ -364,9 +364,7 @@ Status AddBlock(PageSet& pages, const Block& block) {
     Status operator()(const Table& b) { return AddTable(pages, b); }
     Status operator()(const Heatmap& b) { return internal::AddHeatmap(pages, b); }
     Status operator()(const BandChart& b) { return internal::AddBandChart(pages, b); }
-    Status operator()(const PageBreak&) {
-      return pages.AtPageTop() ? OkStatus() : pages.NewPage();
-    }
+    Status operator()(const PageBreak&) { return pages.AtPageTop() ? OkStatus() : pages.NewPage(); }
   };
   return std::visit(Visitor{pages}, block);
 }
@@ -394,8 +392,8 @@ std::string PdfDate(std::chrono::sys_seconds time) {
   return buffer;
 }
 
-void DrawPageFurniture(cairo_t* cr, PageSet& pages, const PdfDocument& document,
-                       std::size_t number, std::size_t total) {
+void DrawPageFurniture(cairo_t* cr, PageSet& pages, const PdfDocument& document, std::size_t number,
+                       std::size_t total) {
   const TextStyle style{.size = 8, .color = kMutedColor};
   if (!document.header_text.empty()) {
     const LayoutPtr header = pages.MakeLayout(document.header_text, style, kBodyWidth);
@@ -429,16 +427,14 @@ Result<std::string> RenderPdf(const PdfDocument& document, const PdfLimits& limi
   FC_RETURN_IF_ERROR(Checker(limits).Check(document));
 
   std::string bytes;
-  std::unique_ptr<cairo_surface_t, CairoSurfaceDeleter> surface(
-      cairo_pdf_surface_create_for_stream(AppendToString, &bytes, internal::kPageWidth,
-                                          internal::kPageHeight));
+  std::unique_ptr<cairo_surface_t, CairoSurfaceDeleter> surface(cairo_pdf_surface_create_for_stream(
+      AppendToString, &bytes, internal::kPageWidth, internal::kPageHeight));
   const PdfMetadata& meta = document.metadata;
   const std::string date = PdfDate(meta.created);
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, meta.title.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_AUTHOR, meta.author.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_SUBJECT, meta.subject.c_str());
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_KEYWORDS,
-                                 meta.keywords.c_str());
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_KEYWORDS, meta.keywords.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, meta.creator.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
@@ -468,8 +464,8 @@ Result<std::string> RenderPdf(const PdfDocument& document, const PdfLimits& limi
   if (pages.pages().size() > 1 && pages.pages().back().ops.empty()) pages.pages().pop_back();
 
   const std::size_t total = pages.pages().size();
-  int outline_parents[4] = {CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT,
-                            CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT};
+  int outline_parents[4] = {CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT,
+                            CAIRO_PDF_OUTLINE_ROOT};
   for (std::size_t i = 0; i < total; ++i) {
     internal::Page& page = pages.pages()[i];
     for (const auto& op : page.ops) {

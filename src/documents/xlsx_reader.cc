@@ -75,7 +75,8 @@ Result<std::string> ResolveTarget(std::string_view source, std::string_view targ
     }
     parts.emplace_back(piece);
   }
-  if (parts.empty()) return InvalidArgument("an empty relationship target in " + std::string(source));
+  if (parts.empty())
+    return InvalidArgument("an empty relationship target in " + std::string(source));
   std::string path;
   for (const auto& part : parts) path += (path.empty() ? "" : "/") + part;
   return path;
@@ -266,7 +267,7 @@ Result<std::chrono::sys_seconds> FromExcelSerial(double serial, bool date1904) {
   if (!(serial >= 0 && serial <= 2'958'466)) {
     return InvalidArgument("date serial " + std::to_string(serial) + " is out of range");
   }
-  const sys_days epoch = date1904 ? sys_days{year{1904} / 1 / 1}
+  const sys_days epoch = date1904      ? sys_days{year{1904} / 1 / 1}
                          : serial < 60 ? sys_days{year{1899} / 12 / 31}
                                        : sys_days{year{1899} / 12 / 30};
   return epoch + seconds{std::llround(serial * 86400.0)};
@@ -431,8 +432,8 @@ class SheetHandler : public internal::XmlHandler {
     CellValue value;
     if (type_ == "s") {
       std::size_t index = 0;
-      auto [end, ec] = std::from_chars(value_text_.data(), value_text_.data() + value_text_.size(),
-                                       index);
+      auto [end, ec] =
+          std::from_chars(value_text_.data(), value_text_.data() + value_text_.size(), index);
       if (value_text_.empty() || ec != std::errc() ||
           end != value_text_.data() + value_text_.size() || index >= shared_strings_.size()) {
         return InvalidArgument(part_ + ": " + Where() + " refers to a missing shared string");
@@ -451,7 +452,8 @@ class SheetHandler : public internal::XmlHandler {
       value = CellError{value_text_};
     } else if (type_ == "d") {
       auto date = ParseIsoDate(value_text_);
-      if (!date.ok()) return InvalidArgument(part_ + ": " + Where() + ": " + date.error().safe_message());
+      if (!date.ok())
+        return InvalidArgument(part_ + ": " + Where() + ": " + date.error().safe_message());
       value = *date;
     } else if (type_.empty() || type_ == "n") {
       if (value_text_.empty()) return OkStatus();  // formatted but empty
@@ -467,8 +469,8 @@ class SheetHandler : public internal::XmlHandler {
         value = *number;
       }
     } else {
-      return InvalidArgument(part_ + ": " + Where() + " has unknown type \"" +
-                             type_.substr(0, 20) + "\"");
+      return InvalidArgument(part_ + ": " + Where() + " has unknown type \"" + type_.substr(0, 20) +
+                             "\"");
     }
     if (cells.size() >= cell_budget_) {
       return ResourceExhausted("the workbook has more cells than allowed");
@@ -517,8 +519,7 @@ class Reader {
     }
     WorkbookHandler workbook(limits_.max_sheets);
     FC_RETURN_IF_ERROR(Parse(workbook_part, workbook));
-    FC_ASSIGN_OR_RETURN(auto workbook_rels,
-                        Relationships(RelationshipsPartOf(workbook_part)));
+    FC_ASSIGN_OR_RETURN(auto workbook_rels, Relationships(RelationshipsPartOf(workbook_part)));
 
     std::map<std::string, std::string> targets;  // relationship id -> part
     StylesHandler styles;
@@ -582,10 +583,11 @@ SheetCells::SheetCells(std::string name, bool hidden, std::vector<XlsxCell> cell
     : name_(std::move(name)), hidden_(hidden), cells_(std::move(cells)) {}
 
 const CellValue* SheetCells::At(std::uint32_t row, std::uint32_t column) const {
-  auto it = std::lower_bound(cells_.begin(), cells_.end(), std::pair{row, column},
-                             [](const XlsxCell& cell, const std::pair<std::uint32_t, std::uint32_t>& key) {
-                               return std::pair{cell.row, cell.column} < key;
-                             });
+  auto it = std::lower_bound(
+      cells_.begin(), cells_.end(), std::pair{row, column},
+      [](const XlsxCell& cell, const std::pair<std::uint32_t, std::uint32_t>& key) {
+        return std::pair{cell.row, cell.column} < key;
+      });
   if (it == cells_.end() || it->row != row || it->column != column) return nullptr;
   return &it->value;
 }
@@ -624,10 +626,10 @@ Result<XlsxContents> ReadXlsx(std::string_view bytes, const XlsxReadLimits& limi
   }
   // libzip takes zero bytes for an empty archive.
   if (bytes.empty()) return InvalidArgument("not a readable ZIP archive (XLSX is one): empty file");
-  FC_ASSIGN_OR_RETURN(auto zip,
-                      internal::ZipArchive::Open(bytes, {.max_entries = limits.max_entries,
-                                                         .max_entry_bytes = limits.max_part_bytes,
-                                                         .max_total_bytes = limits.max_total_bytes}));
+  FC_ASSIGN_OR_RETURN(
+      auto zip, internal::ZipArchive::Open(bytes, {.max_entries = limits.max_entries,
+                                                   .max_entry_bytes = limits.max_part_bytes,
+                                                   .max_total_bytes = limits.max_total_bytes}));
   return Reader(*zip, limits).Read();
 }
 

@@ -96,7 +96,8 @@ Status CheckSheet(const XlsxSheet& sheet, std::set<std::string>& seen) {
       const std::string field = CellName(name, r + 1, c);
       if (const auto* text = std::get_if<std::string>(&value)) {
         FC_RETURN_IF_ERROR(CheckCellText(field, *text));
-      } else if (const auto* number = std::get_if<double>(&value); number && !std::isfinite(*number)) {
+      } else if (const auto* number = std::get_if<double>(&value);
+                 number && !std::isfinite(*number)) {
         return InvalidArgument(field + " is not a finite number", {{field, "not finite"}});
       } else if (const auto* error = std::get_if<CellError>(&value)) {
         FC_RETURN_IF_ERROR(CheckCellText(field, error->code));
@@ -153,7 +154,8 @@ lxw_datetime ToExcel(std::chrono::sys_seconds time) {
   const auto day = std::chrono::floor<std::chrono::days>(time);
   const std::chrono::year_month_day date{day};
   const std::chrono::hh_mm_ss clock{time - day};
-  return lxw_datetime{static_cast<int>(date.year()), static_cast<int>(unsigned(date.month())),
+  return lxw_datetime{static_cast<int>(date.year()),
+                      static_cast<int>(unsigned(date.month())),
                       static_cast<int>(unsigned(date.day())),
                       static_cast<int>(clock.hours().count()),
                       static_cast<int>(clock.minutes().count()),
@@ -178,10 +180,10 @@ class ListSheet {
     }
     if (column_ >= kMaxColumns) return InvalidArgument("too many drop-down lists");
     for (std::size_t i = 0; i < values.size(); ++i) {
-      FC_RETURN_IF_ERROR(FromLxw(worksheet_write_string(sheet_, static_cast<lxw_row_t>(i),
-                                                        static_cast<lxw_col_t>(column_),
-                                                        values[i].c_str(), nullptr),
-                                 "a drop-down list"));
+      FC_RETURN_IF_ERROR(FromLxw(
+          worksheet_write_string(sheet_, static_cast<lxw_row_t>(i), static_cast<lxw_col_t>(column_),
+                                 values[i].c_str(), nullptr),
+          "a drop-down list"));
     }
     char column_name[8];
     lxw_col_to_name(column_name, static_cast<lxw_col_t>(column_), 0);
@@ -211,10 +213,9 @@ Status WriteSheet(lxw_worksheet* worksheet, const XlsxSheet& sheet, Formats& for
     FC_RETURN_IF_ERROR(FromLxw(worksheet_set_column(worksheet, col, col, column.width, format),
                                sheet.name + " column widths"));
     if (has_header) {
-      FC_RETURN_IF_ERROR(FromLxw(
-          worksheet_write_string(worksheet, 0, col, column.header.c_str(),
-                                 formats.Get({"", false, false, true})),
-          CellName(sheet.name, 0, c)));
+      FC_RETURN_IF_ERROR(FromLxw(worksheet_write_string(worksheet, 0, col, column.header.c_str(),
+                                                        formats.Get({"", false, false, true})),
+                                 CellName(sheet.name, 0, c)));
     }
     if (input_rows == 0) continue;
     const lxw_row_t last_row = first_data_row + input_rows - 1;
@@ -278,8 +279,8 @@ Status WriteSheet(lxw_worksheet* worksheet, const XlsxSheet& sheet, Formats& for
         lxw_datetime datetime = ToExcel(*time);
         error = worksheet_write_datetime(worksheet, row, col, &datetime, formats.Get(key));
       } else if (const auto* cell_error = std::get_if<CellError>(&value)) {
-        error = worksheet_write_string(worksheet, row, col, cell_error->code.c_str(),
-                                       formats.Get(key));
+        error =
+            worksheet_write_string(worksheet, row, col, cell_error->code.c_str(), formats.Get(key));
       }
       FC_RETURN_IF_ERROR(FromLxw(error, CellName(sheet.name, row, c)));
     }
@@ -291,13 +292,11 @@ Status WriteSheet(lxw_worksheet* worksheet, const XlsxSheet& sheet, Formats& for
     conditional.min_color = scale.low_color;
     conditional.mid_color = scale.mid_color;
     conditional.max_color = scale.high_color;
-    FC_RETURN_IF_ERROR(FromLxw(
-        worksheet_conditional_format_range(worksheet, scale.first_row,
-                                           static_cast<lxw_col_t>(scale.first_column),
-                                           scale.last_row,
-                                           static_cast<lxw_col_t>(scale.last_column),
-                                           &conditional),
-        sheet.name + " colour scale"));
+    FC_RETURN_IF_ERROR(
+        FromLxw(worksheet_conditional_format_range(
+                    worksheet, scale.first_row, static_cast<lxw_col_t>(scale.first_column),
+                    scale.last_row, static_cast<lxw_col_t>(scale.last_column), &conditional),
+                sheet.name + " colour scale"));
   }
   if (has_header) worksheet_freeze_panes(worksheet, 1, 0);
   if (sheet.protect) worksheet_protect(worksheet, nullptr, nullptr);

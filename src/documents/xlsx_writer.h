@@ -29,10 +29,10 @@ namespace fincyber::documents {
 
 struct XlsxColumn {
   std::string header{};
-  double width = 12;          // in characters of the default font (a Japanese one is ~2)
+  double width = 12;            // in characters of the default font (a Japanese one is ~2)
   std::string number_format{};  // Excel format code, e.g. "0.0", "0%", "yyyy-mm-dd"
   bool wrap = false;
-  bool editable = false;  // left unlocked when the sheet is protected
+  bool editable = false;                      // left unlocked when the sheet is protected
   std::vector<std::string> allowed_values{};  // a drop-down list on the data rows
 };
 

@@ -138,10 +138,10 @@ Status AddHeatmap(PageSet& pages, const Heatmap& heatmap) {
   }
   const LayoutPtr low = pages.MakeLayout(heatmap.low_label, label_style, 0);
   const LayoutPtr high = pages.MakeLayout(heatmap.high_label, label_style, 0);
-  const LayoutPtr min_text = pages.MakeLayout(FormatNumber(heatmap.min, heatmap.decimals),
-                                              label_style, 0);
-  const LayoutPtr max_text = pages.MakeLayout(FormatNumber(heatmap.max, heatmap.decimals),
-                                              label_style, 0);
+  const LayoutPtr min_text =
+      pages.MakeLayout(FormatNumber(heatmap.min, heatmap.decimals), label_style, 0);
+  const LayoutPtr max_text =
+      pages.MakeLayout(FormatNumber(heatmap.max, heatmap.decimals), label_style, 0);
   const double legend_height = 8 + std::max(12.0, PageSet::Height(low));
 
   double rows_height = 0;
@@ -167,10 +167,9 @@ Status AddHeatmap(PageSet& pages, const Heatmap& heatmap) {
                      row_y + (height - PageSet::Height(row_layouts[r])) / 2);
     for (std::size_t c = 0; c < column_layouts.size(); ++c) {
       const auto& value = heatmap.values[r][c];
-      const Rgb fill =
-          value ? Interpolate(heatmap.low_color, heatmap.high_color,
-                              Fraction(*value, heatmap.min, heatmap.max))
-                : kMissingColor;
+      const Rgb fill = value ? Interpolate(heatmap.low_color, heatmap.high_color,
+                                           Fraction(*value, heatmap.min, heatmap.max))
+                             : kMissingColor;
       const double x = grid_x + c * cell_width;
       FillRect(pages, x, row_y, cell_width, height, fill);
       LayoutPtr text = pages.MakeLayout(
@@ -230,7 +229,9 @@ Status AddBandChart(PageSet& pages, const BandChart& chart) {
   const double value_width = 40;
   const double plot_x = kMarginX + label_width + 6;
   const double plot_width = kBodyWidth - label_width - value_width - 12;
-  auto x_of = [&](double value) { return plot_x + Fraction(value, chart.min, chart.max) * plot_width; };
+  auto x_of = [&](double value) {
+    return plot_x + Fraction(value, chart.min, chart.max) * plot_width;
+  };
 
   std::vector<LayoutPtr> labels;
   std::vector<double> heights;
@@ -250,8 +251,9 @@ Status AddBandChart(PageSet& pages, const BandChart& chart) {
     style.align = Align::kCenter;
     ticks.push_back(pages.MakeLayout(FormatNumber(value, whole_ticks ? 0 : 1), style, 40));
   }
-  const bool any_previous = std::any_of(chart.rows.begin(), chart.rows.end(),
-                                        [](const BandRow& row) { return row.previous.has_value(); });
+  const bool any_previous =
+      std::any_of(chart.rows.begin(), chart.rows.end(),
+                  [](const BandRow& row) { return row.previous.has_value(); });
   const LayoutPtr band_text = pages.MakeLayout(chart.band_legend, small_style, 0);
   const LayoutPtr value_text = pages.MakeLayout(chart.value_legend, small_style, 0);
   const LayoutPtr previous_text = pages.MakeLayout(chart.previous_legend, small_style, 0);
@@ -290,10 +292,11 @@ Status AddBandChart(PageSet& pages, const BandChart& chart) {
     if (row.previous) Ring(pages, x_of(*row.previous), middle, 3.5, kPreviousColor);
     if (row.value) {
       Diamond(pages, x_of(*row.value), middle, 5, kValueColor);
-      LayoutPtr text = pages.MakeLayout(FormatNumber(*row.value, chart.decimals),
-                                        {.size = 8.5, .bold = true, .align = Align::kEnd},
-                                        value_width);
-      pages.DrawLayout(text, kMarginX + kBodyWidth - value_width, middle - PageSet::Height(text) / 2);
+      LayoutPtr text =
+          pages.MakeLayout(FormatNumber(*row.value, chart.decimals),
+                           {.size = 8.5, .bold = true, .align = Align::kEnd}, value_width);
+      pages.DrawLayout(text, kMarginX + kBodyWidth - value_width,
+                       middle - PageSet::Height(text) / 2);
     }
     row_y += heights[r];
   }

@@ -17,8 +17,8 @@ std::string FormatNumber(double value, int decimals) {
   const double scaled = value * scale;
   if (std::abs(scaled) < 1e15) value = std::round(scaled) / scale;
   char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value,
-                                 std::chars_format::fixed, decimals);
+  auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
   if (ec != std::errc()) return "?";
   std::string text(buffer, end);
   if (text.starts_with("-") && text.find_first_not_of("-0.") == std::string::npos) {
@@ -53,8 +53,7 @@ Status PageSet::CheckFontInstalled() const {
   return OkStatus();
 }
 
-LayoutPtr PageSet::MakeLayout(std::string_view text, const TextStyle& style,
-                              double width) const {
+LayoutPtr PageSet::MakeLayout(std::string_view text, const TextStyle& style, double width) const {
   LayoutPtr layout(pango_layout_new(context_), g_object_unref);
   PangoFontDescription* font = pango_font_description_new();
   pango_font_description_set_family_static(font, family_);
@@ -141,8 +140,11 @@ Status PageSet::EnsureSpace(double height) {
 }
 
 void PageSet::KeepWithNext(std::size_t first_op, std::size_t first_outline, double y_top) {
-  kept_ = Kept{.page = pages_.size() - 1, .first_op = first_op, .first_outline = first_outline,
-               .end_op = pages_.back().ops.size(), .y_top = y_top};
+  kept_ = Kept{.page = pages_.size() - 1,
+               .first_op = first_op,
+               .first_outline = first_outline,
+               .end_op = pages_.back().ops.size(),
+               .y_top = y_top};
 }
 
 void PageSet::Draw(DrawOp op) { pages_.back().ops.push_back(std::move(op)); }
@@ -170,8 +172,8 @@ Status PageSet::FlowLines(const LayoutPtr& layout, double x) {
     PangoRectangle logical;
     pango_layout_iter_get_line_extents(iter, nullptr, &logical);
     const double height = static_cast<double>(bottom - top) / PANGO_SCALE;
-    const double baseline = static_cast<double>(pango_layout_iter_get_baseline(iter) - top) /
-                            PANGO_SCALE;
+    const double baseline =
+        static_cast<double>(pango_layout_iter_get_baseline(iter) - top) / PANGO_SCALE;
     const double offset = static_cast<double>(logical.x) / PANGO_SCALE;
     status = EnsureSpace(height);
     if (!status.ok()) break;

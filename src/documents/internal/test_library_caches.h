@@ -4,7 +4,6 @@
 // that a leak left is one of ours. What cannot be freed is suppressed by name below.
 #pragma once
 
-#include <cairo.h>
 #include <gtest/gtest.h>
 #include <pango/pangocairo.h>
 

@@ -85,16 +85,20 @@ Status ParseXml(std::string_view part, std::string_view xml, XmlHandler& handler
   }
   XML_Parser parser = XML_ParserCreateNS(nullptr, kNamespaceSeparator);
   if (!parser) return Internal("expat could not create a parser");
-  ParseState state{.parser = parser, .handler = &handler, .part = std::string(part),
-                   .max_depth = max_depth, .depth = 0, .error = std::nullopt, .attributes = {}};
+  ParseState state{.parser = parser,
+                   .handler = &handler,
+                   .part = std::string(part),
+                   .max_depth = max_depth,
+                   .depth = 0,
+                   .error = std::nullopt,
+                   .attributes = {}};
   XML_SetUserData(parser, &state);
   XML_SetElementHandler(parser, OnStart, OnEnd);
   XML_SetCharacterDataHandler(parser, OnText);
   XML_SetStartDoctypeDeclHandler(parser, OnDoctype);
   XML_SetEntityDeclHandler(parser, OnEntityDecl);
   XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
-  const XML_Status result =
-      XML_Parse(parser, xml.data(), static_cast<int>(xml.size()), XML_TRUE);
+  const XML_Status result = XML_Parse(parser, xml.data(), static_cast<int>(xml.size()), XML_TRUE);
   std::string reason;
   if (result != XML_STATUS_OK && !state.error) {
     reason = std::string(XML_ErrorString(XML_GetErrorCode(parser))) + " at line " +
@@ -108,8 +112,8 @@ Status ParseXml(std::string_view part, std::string_view xml, XmlHandler& handler
   return OkStatus();
 }
 
-std::string_view FindAttribute(const std::vector<XmlAttribute>& attributes,
-                               std::string_view local, std::string_view ns_suffix) {
+std::string_view FindAttribute(const std::vector<XmlAttribute>& attributes, std::string_view local,
+                               std::string_view ns_suffix) {
   for (const auto& attribute : attributes) {
     if (attribute.local != local) continue;
     if (ns_suffix.empty() ? attribute.ns.empty() : attribute.ns.ends_with(ns_suffix)) {

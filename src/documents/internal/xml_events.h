@@ -31,7 +31,7 @@ Status ParseXml(std::string_view part, std::string_view xml, XmlHandler& handler
 
 // The value of the unqualified attribute `local` (or of one in a namespace whose URI
 // ends with `ns_suffix`, when given), or empty.
-std::string_view FindAttribute(const std::vector<XmlAttribute>& attributes,
-                               std::string_view local, std::string_view ns_suffix = {});
+std::string_view FindAttribute(const std::vector<XmlAttribute>& attributes, std::string_view local,
+                               std::string_view ns_suffix = {});
 
 }  // namespace fincyber::documents::internal

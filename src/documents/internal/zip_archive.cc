@@ -71,8 +71,8 @@ Result<std::string> ZipArchive::Read(std::string_view name) {
   while (true) {
     const zip_int64_t got = zip_fread(file, buffer, sizeof buffer);
     if (got < 0) {
-      status = InvalidArgument("part " + entry + " is corrupt",
-                               {{"file", zip_file_strerror(file)}});
+      status =
+          InvalidArgument("part " + entry + " is corrupt", {{"file", zip_file_strerror(file)}});
       break;
     }
     if (got == 0) break;

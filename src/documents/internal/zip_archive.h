@@ -26,8 +26,9 @@ class ZipArchive {
   ZipArchive(const ZipArchive&) = delete;
   ZipArchive& operator=(const ZipArchive&) = delete;
 
-  // Entry names compare without case, as OOXML part names do. NotFound if absent; ResourceExhausted past a size cap (declared or actual);
-  // InvalidArgument if encrypted, corrupt or compressed with an unknown method.
+  // Entry names compare without case, as OOXML part names do. NotFound if absent; ResourceExhausted
+  // past a size cap (declared or actual); InvalidArgument if encrypted, corrupt or compressed with
+  // an unknown method.
   Result<std::string> Read(std::string_view name);
 
  private:
