@@ -429,10 +429,10 @@ int RunMatch(MatchFlags flags) {
   if (!flags.taxii_url.empty() && (flags.collection.empty() || flags.token.empty())) {
     return Usage(std::string("--taxii needs --collection and --token (or ") + kTokenVariable + ")");
   }
-  if (flags.taxii_url.empty() && flags.report_to.empty() &&
-      (!flags.collection.empty() || !flags.state.empty())) {
-    return Usage("--collection and --state go with --taxii or --report-to");
+  if (flags.taxii_url.empty() && flags.report_to.empty() && !flags.collection.empty()) {
+    return Usage("--collection goes with --taxii or --report-to");
   }
+  if (flags.taxii_url.empty() && !flags.state.empty()) return Usage("--state goes with --taxii");
   if (flags.report_collection.empty()) flags.report_collection = flags.collection;
   if (flags.report_token.empty()) flags.report_token = flags.token;
   if (!flags.report_to.empty() && (flags.report_collection.empty() || flags.report_token.empty())) {
