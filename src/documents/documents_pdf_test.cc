@@ -228,6 +228,30 @@ TEST(PdfTest, LongParagraphFlowsOverPages) {
   EXPECT_EQ(all, text);
 }
 
+TEST(PdfTest, BulletsStayWithTheirItemsAcrossPages) {
+  PdfDocument doc;
+  BulletList list;
+  for (int i = 0; i < 150; ++i) {
+    list.items.push_back("項目" + std::to_string(i) +
+                         "番: " + std::string(i % 3 == 0 ? "ログを収集し監視する。" : "") +
+                         "Long enough to wrap onto a second line now and then, in English.");
+  }
+  doc.blocks.push_back(list);
+  auto bytes = RenderPdf(doc);
+  ASSERT_TRUE(bytes.ok());
+  auto pdf = Load(*bytes);
+  ASSERT_TRUE(pdf);
+  ASSERT_GE(pdf->pages(), 3);
+  int items = 0;
+  for (int p = 0; p < pdf->pages(); ++p) {
+    const std::string text = Squeeze(PageText(*pdf, p));
+    const int on_page = CountOf(text, "番:");
+    EXPECT_EQ(CountOf(text, "•"), on_page) << "page " << p + 1;
+    items += on_page;
+  }
+  EXPECT_EQ(items, 150);
+}
+
 TEST(PdfTest, HeadingStaysWithTheChartBelowIt) {
   PdfDocument doc;
   for (int i = 0; i < 12; ++i) {

@@ -253,7 +253,6 @@ Status AddHeading(PageSet& pages, const Heading& heading) {
 }
 
 Status AddParagraph(PageSet& pages, const Paragraph& paragraph) {
-  FC_RETURN_IF_ERROR(pages.EnsureSpace(0));
   FC_RETURN_IF_ERROR(pages.FlowLines(pages.MakeLayout(paragraph.text, {}, kBodyWidth), kMarginX));
   pages.Advance(kParagraphGap);
   return OkStatus();
@@ -263,7 +262,8 @@ Status AddBulletList(PageSet& pages, const BulletList& list) {
   constexpr double kIndent = 14;
   for (const auto& item : list.items) {
     const LayoutPtr layout = pages.MakeLayout(item, {}, kBodyWidth - kIndent);
-    FC_RETURN_IF_ERROR(pages.EnsureSpace(PageSet::Height(layout) > 0 ? 14 : 0));
+    // The bullet goes where the item's first line goes.
+    FC_RETURN_IF_ERROR(pages.EnsureSpace(PageSet::FirstLineHeight(layout)));
     const LayoutPtr bullet = pages.MakeLayout("•", {.color = kHeadingColor}, 0);
     pages.DrawLayout(bullet, kMarginX + 2, pages.y());
     FC_RETURN_IF_ERROR(pages.FlowLines(layout, kMarginX + kIndent));

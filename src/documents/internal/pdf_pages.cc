@@ -94,6 +94,15 @@ double PageSet::Width(const LayoutPtr& layout) {
   return static_cast<double>(logical.width) / PANGO_SCALE;
 }
 
+double PageSet::FirstLineHeight(const LayoutPtr& layout) {
+  PangoLayoutIter* iter = pango_layout_get_iter(layout.get());
+  int top = 0;
+  int bottom = 0;
+  pango_layout_iter_get_line_yrange(iter, &top, &bottom);
+  pango_layout_iter_free(iter);
+  return static_cast<double>(bottom - top) / PANGO_SCALE;
+}
+
 namespace {
 
 Rgb LayoutColor(PangoLayout* layout) {

@@ -65,6 +65,7 @@ class PageSet {
   LayoutPtr MakeLayout(std::string_view text, const TextStyle& style, double width) const;
   static double Height(const LayoutPtr& layout);
   static double Width(const LayoutPtr& layout);
+  static double FirstLineHeight(const LayoutPtr& layout);
 
   // Starts a page; ResourceExhausted past the page limit.
   Status NewPage(bool title = false);
