@@ -68,7 +68,10 @@ TEST(PdfTest, JapaneseAndEnglishTextCanBeExtracted) {
   auto pdf = Load(*bytes);
   ASSERT_TRUE(pdf);
   ASSERT_EQ(pdf->pages(), 2);
-  EXPECT_NE(Squeeze(PageText(*pdf, 0)).find("フィードバック報告書"), std::string::npos);
+  const std::string title = Squeeze(PageText(*pdf, 0));
+  EXPECT_NE(title.find("フィードバック報告書"), std::string::npos);
+  EXPECT_EQ(title.find("機密"), std::string::npos) << "no footer on the title page";
+  EXPECT_EQ(title.find("1/2"), std::string::npos) << "no page number on the title page";
   const std::string body = Squeeze(PageText(*pdf, 1));
   EXPECT_NE(body.find("貴社の自己評価の回答を同じ業態の金融機関と比較したものです。"),
             std::string::npos)
@@ -76,6 +79,8 @@ TEST(PdfTest, JapaneseAndEnglishTextCanBeExtracted) {
   EXPECT_NE(body.find("comparesyourself-assessment"), std::string::npos) << body;
   EXPECT_NE(body.find("資産の棚卸しを年一回以上行う"), std::string::npos);
   EXPECT_NE(body.find("2/2"), std::string::npos) << "page number footer";
+  EXPECT_NE(body.find("機密/Confidential"), std::string::npos) << "footer text";
+  EXPECT_EQ(body.find("甲銀行—フィードバック報告書"), 0u) << "header text first";
 }
 
 int CountOf(const std::string& text, const std::string& needle) {

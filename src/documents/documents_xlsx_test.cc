@@ -131,6 +131,19 @@ TEST(XlsxWriterTest, LongDropDownListsLiveOnAHiddenSheet) {
   EXPECT_EQ(*lists->At(4, 0), CellValue{levels[4]});
 }
 
+TEST(XlsxWriterTest, SameWorkbookSameBytes) {
+  auto first = WriteXlsx(AnswerBook());
+  auto second = WriteXlsx(AnswerBook());
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(*first, *second);
+  XlsxWorkbook later = AnswerBook();
+  later.created += std::chrono::hours{24};
+  auto third = WriteXlsx(later);
+  ASSERT_TRUE(third.ok());
+  EXPECT_NE(*first, *third);
+  EXPECT_NE(Part(*third, "docProps/core.xml").find("2026-04-02T00:00:00Z"), std::string::npos);
+}
+
 TEST(XlsxWriterTest, FileIsWrittenAndReadBack) {
   const auto path = std::filesystem::temp_directory_path() / "documents_xlsx_test.xlsx";
   ASSERT_TRUE(WriteXlsxFile(AnswerBook(), path).ok());
