@@ -443,6 +443,36 @@ TEST_P(SharingIsolationTest, ObjectDetailShowsOnlyVisibleRelationshipsAndEnds) {
   }
 }
 
+// Warning-list hits show in the object detail, per version, to those who see the object.
+TEST_P(SharingIsolationTest, ObjectDetailShowsWarningListHitsOnlyWhenVisible) {
+  TestClient a = env_.As("a");
+  const std::string id = NewId("indicator");
+  const std::string green = Marking(stix::Tlp::kGreen);
+  ASSERT_EQ(PostEnvelope(a, s_.collection,
+                         {Indicator(id, "mail.google.com", "2024-05-01T00:00:00Z", {green}),
+                          Indicator(id, "flag-free.example", "2024-05-02T00:00:00Z", {green})})
+                .json()["success_count"],
+            2);
+  for (const std::string& user : kUsers) {
+    HttpResult r = env_.As(user).Get("/api/v1/sharing/objects/" + id);
+    const bool sees = user == "a" || user == "b" || user == "c" || user == "isac";
+    ASSERT_EQ(r.status, sees ? 200 : 404) << user;
+    if (!sees) continue;
+    const Json body = r.json();
+    std::map<std::string, Json> warnings;  // version -> its warnings
+    for (const auto& version : body["versions"]) {
+      warnings[version["version"].get<std::string>()] = version["warnings"];
+    }
+    ASSERT_EQ(warnings.size(), 2u) << user;
+    EXPECT_EQ(warnings.begin()->second,
+              Json::parse(R"([{"list": "fincyber: well-known sites", "entry": "google.com"}])"))
+        << user;
+    EXPECT_EQ(warnings.rbegin()->second, Json::array()) << user;
+  }
+  // Remove it again so that the other tests' view of the collection stays as built.
+  EXPECT_EQ(a.Send("DELETE", Collection() + "objects/" + id + "/").status, 200);
+}
+
 // An indicator made from the form reaches its TLP:RED recipient and no one else.
 TEST_P(SharingIsolationTest, FormIndicatorsReachOnlyTheirRecipients) {
   TestClient a = env_.As("a");

@@ -243,7 +243,15 @@ void AddRoutes(http::Router& router, SharingService& service) {
                 const std::string& id = req.PathParam("id");
                 FC_ASSIGN_OR_RETURN(auto detail, service.GetObjectDetail(*principal, id));
                 Json versions = Json::array();
-                for (const auto& o : detail.versions) versions.push_back(FullJson(*principal, o));
+                for (const auto& o : detail.versions) {
+                  Json version = FullJson(*principal, o);
+                  Json warnings = Json::array();
+                  for (const auto& w : detail.warnings) {
+                    if (w.row == o.row) warnings.push_back({{"list", w.list}, {"entry", w.entry}});
+                  }
+                  version["warnings"] = std::move(warnings);
+                  versions.push_back(std::move(version));
+                }
                 Json relationships = Json::array();
                 for (const auto& o : detail.relationships) {
                   relationships.push_back(SummaryJson(*principal, o));

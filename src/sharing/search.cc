@@ -218,6 +218,19 @@ Result<ObjectDetail> SharingService::GetObjectDetail(const identity::Principal& 
     if (versions.empty()) return NotFound("object not found");
     for (const auto& row : versions) detail.versions.push_back(ReadObject(row));
 
+    // The versions' rows are visible, so their warnings are too.
+    store::Params rows;
+    for (const auto& version : detail.versions) rows.push_back(version.row);
+    FC_ASSIGN_OR_RETURN(
+        auto warnings,
+        conn.Query(fmt::format("SELECT object_row, list_name, entry FROM shared_object_warnings "
+                               "WHERE object_row IN ({}) ORDER BY object_row, list_name",
+                               internal::Placeholders(rows.size())),
+                   rows));
+    for (const auto& row : warnings) {
+      detail.warnings.push_back({row.GetInt(0), row.GetString(1), row.GetString(2)});
+    }
+
     // Relationships name the object only inside their JSON; the LIKE narrows the scan
     // and the parsed refs decide.
     params = {"%\"" + detail.id + "\"%"};

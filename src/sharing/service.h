@@ -11,8 +11,8 @@
 // Each change runs in one transaction with its audit entry (audit/) and its events
 // (events/: "sharing.objects_added" once per addition that stored something,
 // "sharing.object_deleted", "sharing.sighted"), whose payloads carry only ids, the
-// collection and the TLP, so subscribers re-check visibility. No HTTP types here: taxii/ and routes.cc adapt HTTP to these calls.
-// Thread-safe.
+// collection and the TLP, so subscribers re-check visibility. No HTTP types here: taxii/ and
+// routes.cc adapt HTTP to these calls. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -208,18 +208,26 @@ struct SearchPage {
 };
 
 // One object with what points at it, all filtered by visibility.
+// A warning-list hit recorded when a version was stored.
+struct VersionWarning {
+  std::int64_t row = 0;  // the version's StoredObject::row
+  std::string list;      // the warning list's name
+  std::string entry;     // the entry hit, normalised
+};
+
 struct ObjectDetail {
   std::string id;
   std::vector<StoredObject> versions;       // every visible version, in any collection
+  std::vector<VersionWarning> warnings;     // of those versions, by row then list
   std::vector<StoredObject> relationships;  // newest visible relationships to or from it
   std::vector<StoredObject> related;        // newest visible objects at their other ends
 };
 
 // An indicator written in the hub's form; the service builds the STIX object.
 struct NewIndicator {
-  std::string name;         // 1..500 characters
-  std::string description;  // up to 10000 characters
-  std::string pattern;      // STIX pattern
+  std::string name;                           // 1..500 characters
+  std::string description;                    // up to 10000 characters
+  std::string pattern;                        // STIX pattern
   std::optional<stix::Timestamp> valid_from;  // default: now
   std::vector<std::string> labels;            // up to 50 of 1..100 characters
   stix::Tlp tlp = stix::Tlp::kGreen;
@@ -230,8 +238,8 @@ struct NewIndicator {
 // observables it names.
 struct PatternCheck {
   bool ok = false;
-  std::string error;              // the parser's message, "" when ok
-  std::optional<int> position;    // 0-based code point of the error, when known
+  std::string error;            // the parser's message, "" when ok
+  std::optional<int> position;  // 0-based code point of the error, when known
   std::vector<stix::Observable> observables;
   std::vector<stix::RejectedObservable> rejected;  // values that do not normalise
 };

@@ -3,6 +3,8 @@
 // flag goes with the object when it is deleted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sharing/test_hub.h"
 #include "sharing/warninglist.h"
 
@@ -72,6 +74,34 @@ TEST_P(SharingWarningsTest, FlagsHitsAndStoresTheIndicatorAnyway) {
       hub_.service.DeleteObject(hub_.P(hub_.s.a_member), hub_.indicators.id, popular, {}, hub_.info)
           .ok());
   EXPECT_EQ(FlaggedRows(), 1);
+}
+
+TEST_P(SharingWarningsTest, ObjectDetailShowsEachVersionsHitsToThoseWhoSeeIt) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "mail.google.com", "2024-05-01T00:00:00Z"),
+                               TestHub::Indicator(id, "evil.example", "2024-05-02T00:00:00Z")});
+  auto detail = hub_.service.GetObjectDetail(hub_.P(hub_.s.b_admin), id);
+  ASSERT_TRUE(detail.ok()) << detail.error().internal_message();
+  ASSERT_EQ(detail->versions.size(), 2u);
+  ASSERT_EQ(detail->warnings.size(), 1u);
+  const auto flagged = std::find_if(
+      detail->versions.begin(), detail->versions.end(),
+      [](const StoredObject& v) { return v.body.find("mail.google.com") != std::string::npos; });
+  ASSERT_NE(flagged, detail->versions.end());
+  EXPECT_EQ(detail->warnings[0].row, flagged->row);
+  EXPECT_EQ(detail->warnings[0].list, "fincyber: well-known sites");
+  EXPECT_EQ(detail->warnings[0].entry, "google.com");
+
+  // A TLP:RED flagged indicator: its hits reach no one who may not see it.
+  const std::string red = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(red, "www.google.com", "2024-05-01T00:00:00Z",
+                                                  {TestHub::Marking(stix::Tlp::kRed)})});
+  auto own = hub_.service.GetObjectDetail(hub_.P(hub_.s.a_member), red);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->warnings.size(), 1u);
+  auto other = hub_.service.GetObjectDetail(hub_.P(hub_.s.b_admin), red);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code(), ErrorCode::kNotFound);
 }
 
 TEST_P(SharingWarningsTest, AddressesAndDocumentationRanges) {

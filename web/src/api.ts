@@ -99,8 +99,15 @@ export interface SharedObjectSummary {
   target_ref?: string;
 }
 
+/** A warning-list hit recorded when a version was stored: the list and the entry hit. */
+export interface WarningHit {
+  list: string;
+  entry: string;
+}
+
 export interface SharedObjectVersion extends SharedObjectSummary {
   object: Record<string, unknown>;
+  warnings: WarningHit[];
 }
 
 export interface ObjectSearchResult {

@@ -6,6 +6,7 @@ import {
   relationKey,
   splitAtPosition,
   tlpBadge,
+  warningHitsText,
 } from './hub';
 
 describe('tlpBadge', () => {
@@ -50,5 +51,17 @@ describe('hub roles and relations', () => {
   it('maps relations to messages', () => {
     expect(relationKey('contains')).toBe('hub.relation.contains');
     expect(relationKey('anything')).toBe('hub.relation.same');
+  });
+});
+
+describe('warningHitsText', () => {
+  it('names each list with the entry hit, in the order given', () => {
+    expect(
+      warningHitsText([
+        { list: 'fincyber: well-known sites', entry: 'google.com' },
+        { list: 'sector test hosts', entry: 'intranet.bank.example' },
+      ]),
+    ).toBe('fincyber: well-known sites (google.com), sector test hosts (intranet.bank.example)');
+    expect(warningHitsText([])).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 // Pure helpers of the sharing hub's screens: TLP badges, where a pattern error
 // points, and the object browser's pages of cursors.
-import type { Role, TlpLevel } from './api';
+import type { Role, TlpLevel, WarningHit } from './api';
 import type { MessageKey } from './i18n';
 
 /** The official TLP 2.0 label and the badge class that gives it its colours. */
@@ -79,4 +79,9 @@ export function formatTime(value: string | undefined, locale: string): string {
   return Number.isNaN(date.getTime())
     ? value
     : date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A version's warning-list hits as one line: "list (entry), list (entry)". */
+export function warningHitsText(hits: readonly WarningHit[]): string {
+  return hits.map((h) => `${h.list} (${h.entry})`).join(', ');
 }

@@ -187,6 +187,9 @@ export const en: Record<MessageKey, string> = {
   'hub.object.versions': 'Versions',
   'hub.object.version': 'Version',
   'hub.object.latest': 'Latest',
+  'hub.object.onWarningList': 'On a warning list',
+  'hub.object.warningHits':
+    'Warning lists: {hits}. These values are widely used or harmless: check before blocking.',
   'hub.object.relationships': 'Relationships',
   'hub.object.noRelationships': 'No relationships you may see.',
   'hub.object.relationType': 'Relationship',

@@ -188,6 +188,9 @@ export const ja = {
   'hub.object.versions': '版',
   'hub.object.version': '版の日時',
   'hub.object.latest': '最新',
+  'hub.object.onWarningList': '警告リスト該当',
+  'hub.object.warningHits':
+    '警告リスト: {hits}。広く使われている、または無害な値です。ブロックする前に確認してください。',
   'hub.object.relationships': '関係',
   'hub.object.noRelationships': '表示できる関係はありません。',
   'hub.object.relationType': '関係の種類',

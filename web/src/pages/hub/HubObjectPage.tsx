@@ -10,7 +10,7 @@ import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TlpBadge } from '../../components/TlpBadge';
 import { useI18n } from '../../context';
-import { formatTime, relationKey } from '../../hub';
+import { formatTime, relationKey, warningHitsText } from '../../hub';
 import { intlLocale } from '../../i18n';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
@@ -72,14 +72,26 @@ export function HubObjectPage({ params }: PageProps) {
       </p>
       <h1 data-testid="object-name">{nameOf(latest)}</h1>
       <p class="object-meta">
-        <TlpBadge level={latest.tlp} /> <span class="mono">{detail.id}</span> ·{' '}
-        {titleOf(latest.collection_id)}
+        <TlpBadge level={latest.tlp} />{' '}
+        {latest.warnings.length > 0 && (
+          <>
+            <span class="badge badge-warn" data-testid="warning-badge">
+              {t('hub.object.onWarningList')}
+            </span>{' '}
+          </>
+        )}
+        <span class="mono">{detail.id}</span> · {titleOf(latest.collection_id)}
         {(latest.labels ?? []).map((l) => (
           <span key={l} class="badge">
             {l}
           </span>
         ))}
       </p>
+      {latest.warnings.length > 0 && (
+        <p class="warning-hits" data-testid="warning-hits">
+          {t('hub.object.warningHits', { hits: warningHitsText(latest.warnings) })}
+        </p>
+      )}
       {latest.pattern && <pre class="pattern">{latest.pattern}</pre>}
 
       <h2>{t('hub.object.correlations')}</h2>
@@ -194,6 +206,11 @@ export function HubObjectPage({ params }: PageProps) {
                   {when(v.version)}
                   {i === 0 && <span class="badge badge-on">{t('hub.object.latest')}</span>}
                   {v.revoked && <span class="badge badge-off">{t('hub.revoked')}</span>}
+                  {v.warnings.length > 0 && (
+                    <span class="badge badge-warn" title={warningHitsText(v.warnings)}>
+                      {t('hub.object.onWarningList')}
+                    </span>
+                  )}
                 </td>
                 <td>{titleOf(v.collection_id)}</td>
                 <td>
