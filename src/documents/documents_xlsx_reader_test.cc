@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "documents/xlsx_reader.h"
@@ -18,8 +19,9 @@ using std::chrono::sys_days;
 using std::chrono::year;
 using Parts = std::map<std::string, std::string>;
 
-// A ZIP archive of `parts`, deflated, built in memory with libzip.
-std::string Zip(const Parts& parts) {
+// A ZIP archive of `parts`, deflated, built in memory with libzip; the parts named in
+// `encrypted` are encrypted with AES-256.
+std::string Zip(const Parts& parts, const std::set<std::string>& encrypted = {}) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
@@ -27,7 +29,10 @@ std::string Zip(const Parts& parts) {
   zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
   for (const auto& [name, content] : parts) {
     zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
-    zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE);
+    const zip_int64_t index = zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE);
+    if (encrypted.contains(name)) {
+      zip_file_set_encryption(archive, static_cast<zip_uint64_t>(index), ZIP_EM_AES_256, "secret");
+    }
   }
   zip_close(archive);
   zip_source_open(buffer);
@@ -379,6 +384,15 @@ TEST(XlsxReaderTest, NotAZipArchive) {
     EXPECT_NE(contents.error().safe_message().find("not a readable ZIP archive"), std::string::npos)
         << contents.error().safe_message();
   }
+}
+
+TEST(XlsxReaderTest, EncryptedPartIsRefused) {
+  auto contents = ReadXlsx(Zip(Minimal(), {"xl/worksheets/sheet1.xml"}));
+  ASSERT_FALSE(contents.ok());
+  EXPECT_EQ(contents.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(contents.error().safe_message().find("cannot open part xl/worksheets/sheet1.xml"),
+            std::string::npos)
+      << contents.error().safe_message();
 }
 
 TEST(XlsxReaderTest, WorkbookSavedByLibreOffice) {
