@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "documents/xlsx_reader.h"
 
@@ -384,6 +385,36 @@ TEST(XlsxReaderTest, NotAZipArchive) {
     EXPECT_NE(contents.error().safe_message().find("not a readable ZIP archive"), std::string::npos)
         << contents.error().safe_message();
   }
+}
+
+// Sets the uncompressed size that the local and central headers declare for `name`.
+void DeclareSize(std::string& zip, const std::string& name, std::uint32_t size) {
+  const char bytes[4] = {static_cast<char>(size), static_cast<char>(size >> 8),
+                         static_cast<char>(size >> 16), static_cast<char>(size >> 24)};
+  for (const auto& [signature, size_offset, name_offset] :
+       {std::tuple{std::string("PK\x03\x04", 4), 22, 30},
+        std::tuple{std::string("PK\x01\x02", 4), 24, 46}}) {
+    for (std::size_t at = zip.find(signature); at != std::string::npos;
+         at = zip.find(signature, at + 4)) {
+      if (zip.compare(at + name_offset, name.size(), name) == 0) {
+        zip.replace(at + size_offset, 4, bytes, 4);
+      }
+    }
+  }
+}
+
+TEST(XlsxReaderTest, DeclaredSizesAreNotTrusted) {
+  Parts parts = Minimal();
+  parts["xl/worksheets/sheet1.xml"] = Sheet(std::string(8 << 20, ' '));
+  std::string zip = Zip(parts);
+  DeclareSize(zip, "xl/worksheets/sheet1.xml", 100);
+  auto contents = ReadXlsx(zip, {.max_part_bytes = 1 << 20});
+  ASSERT_FALSE(contents.ok());
+  // The declared 100 bytes pass the first check; the bytes actually inflated do not.
+  EXPECT_EQ(contents.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_NE(contents.error().safe_message().find("decompresses to more than allowed"),
+            std::string::npos)
+      << contents.error().safe_message();
 }
 
 TEST(XlsxReaderTest, EncryptedPartIsRefused) {
