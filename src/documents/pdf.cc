@@ -394,7 +394,8 @@ std::string PdfDate(std::chrono::sys_seconds time) {
 
 void DrawPageFurniture(cairo_t* cr, PageSet& pages, const PdfDocument& document, std::size_t number,
                        std::size_t total) {
-  const TextStyle style{.size = 8, .color = kMutedColor};
+  // One line each, cut with an ellipsis, so that long texts stay off the body.
+  const TextStyle style{.size = 8, .color = kMutedColor, .max_lines = 1};
   if (!document.header_text.empty()) {
     const LayoutPtr header = pages.MakeLayout(document.header_text, style, kBodyWidth);
     internal::SetSourceRgb(cr, kMutedColor);
