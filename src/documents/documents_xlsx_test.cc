@@ -98,6 +98,8 @@ TEST(XlsxWriterTest, AnswerSheetIsProtectedWithUnlockedDropDownColumn) {
   EXPECT_NE(sheet.find("sqref=\"C2:C11\""), std::string::npos) << "ten input rows";
   EXPECT_NE(sheet.find("<formula1>\"0,1,2,3,4,該当なし\"</formula1>"), std::string::npos);
   EXPECT_NE(sheet.find("ySplit=\"1\""), std::string::npos) << "header row frozen";
+  // Excel's width in characters plus its cell padding.
+  EXPECT_NE(sheet.find("<col min=\"2\" max=\"2\" width=\"50.7109375\""), std::string::npos);
   const std::string styles = Part(*bytes, "xl/styles.xml");
   EXPECT_NE(styles.find("<protection locked=\"0\"/>"), std::string::npos);
   EXPECT_NE(styles.find("formatCode=\"0.0\""), std::string::npos);
