@@ -103,6 +103,8 @@ TEST(XlsxWriterTest, AnswerSheetIsProtectedWithUnlockedDropDownColumn) {
   const std::string styles = Part(*bytes, "xl/styles.xml");
   EXPECT_NE(styles.find("<protection locked=\"0\"/>"), std::string::npos);
   EXPECT_NE(styles.find("formatCode=\"0.0\""), std::string::npos);
+  EXPECT_NE(styles.find("<fgColor rgb=\"FF0B3C6F\"/>"), std::string::npos) << "header fill";
+  EXPECT_NE(styles.find("<b/>"), std::string::npos) << "bold header";
   // The empty input row 11 carries the unlocked style, or users could not type there.
   EXPECT_NE(sheet.find("<c r=\"C11\" s="), std::string::npos);
   const std::string heatmap = Part(*bytes, "xl/worksheets/sheet2.xml");
