@@ -9,10 +9,12 @@
 #include "app/config.h"
 #include "app/demo_seed.h"
 #include "app/demo_sharing_seed.h"
+#include "app/demo_survey_seed.h"
 #include "app/match_command.h"
 #include "app/output.h"
 #include "app/platform.h"
 #include "app/sharing_commands.h"
+#include "app/survey_commands.h"
 #include "audit/audit.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -118,6 +120,9 @@ int RunDemo(Config config, const std::string& password_flag, bool keep) {
     auto hub = SeedDemoSharing((*platform)->accounts(), (*platform)->sharing(),
                                (*platform)->clock());
     if (!hub.ok()) return Fail(hub.error());
+    auto survey = SeedDemoSurvey((*platform)->accounts(), (*platform)->survey(),
+                                 (*platform)->clock());
+    if (!survey.ok()) return Fail(survey.error());
     std::cout << "demo sector created in " << config.database << "\n"
               << "demo logins (password for every user: " << password << ")\n";
     Json rows = Json::array();
@@ -128,7 +133,9 @@ int RunDemo(Config config, const std::string& password_flag, bool keep) {
     std::cout << "every institution has <code>.admin and <code>.member "
                  "(mb01..mb05, rb01..rb25, sec01..sec15, ...)\n"
               << "sharing hub: " << hub->groups << " trust groups, " << hub->collections
-              << " collections, " << hub->objects << " STIX objects\n";
+              << " collections, " << hub->objects << " STIX objects\n"
+              << "survey: " << survey->campaigns << " campaigns (last year's closed), "
+              << survey->answers << " answers, " << survey->submitted << " submissions\n";
   } else {
     std::cout << "using the existing demo database " << config.database << "\n";
   }
@@ -418,6 +425,7 @@ int Main(int argc, char** argv) {
 
   AddMatchCommand(cli, exit_code);
   AddSharingCommands(cli, exit_code);
+  AddSurveyCommands(cli, exit_code);
 
   try {
     cli.parse(argc, argv);

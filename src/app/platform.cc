@@ -17,6 +17,8 @@
 #include "identity/directory.h"
 #include "sharing/routes.h"
 #include "sharing/service.h"
+#include "survey/routes.h"
+#include "survey/service.h"
 #include "taxii/server.h"
 
 namespace fincyber::app {
@@ -24,7 +26,7 @@ namespace fincyber::app {
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto list : {identity::Migrations(), audit::Migrations(), events::Migrations(),
-                    sharing::Migrations()}) {
+                    sharing::Migrations(), survey::Migrations()}) {
     all.insert(all.end(), list.begin(), list.end());
   }
   return all;
@@ -39,6 +41,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
   platform->accounts_ = std::make_unique<accounts::AccountsService>(
       *platform->db_, platform->clock_, identity::AuthPolicy{}, *platform->throttle_);
   platform->sharing_ = std::make_unique<sharing::SharingService>(*platform->db_, platform->clock_);
+  platform->survey_ = std::make_unique<survey::SurveyService>(*platform->db_, platform->clock_);
   platform->warning_lists_ = sharing::WarningLists::Defaults();
   for (const auto& file : config.warninglists) {
     auto loaded = platform->warning_lists_.AddFile(file);
@@ -124,6 +127,7 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
               },
               "Liveness: the server answers"});
   sharing::AddRoutes(router, *sharing_);
+  survey::AddRoutes(router, *survey_);
   taxii::AddRoutes(router, *sharing_, {.max_content_length = config.taxii_max_content_length});
   AddOpenApiRoute(router);
 

@@ -16,6 +16,7 @@
 #include "sharing/warninglist.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "survey/service.h"
 
 namespace fincyber::app {
 
@@ -31,6 +32,7 @@ class Platform {
   const Clock& clock() const { return clock_; }
   accounts::AccountsService& accounts() { return *accounts_; }
   sharing::SharingService& sharing() { return *sharing_; }
+  survey::SurveyService& survey() { return *survey_; }
 
   // The HTTP server and event dispatcher, running until Stop() or destruction.
   class Running {
@@ -57,6 +59,7 @@ class Platform {
   std::unique_ptr<identity::LoginThrottle> throttle_;
   std::unique_ptr<accounts::AccountsService> accounts_;
   std::unique_ptr<sharing::SharingService> sharing_;
+  std::unique_ptr<survey::SurveyService> survey_;
   sharing::WarningLists warning_lists_;  // the shipped lists and the configured files
 };
 

@@ -77,9 +77,12 @@ Result<CompiledBank> CompileSource(const BankSource& source, BankStatus status) 
     }
     case BankSourceFormat::kOscalXml:
     case BankSourceFormat::kOscalJson: {
+      OscalImportOptions options;
+      if (!source.oscal_bank_id.empty()) options.bank_id = source.oscal_bank_id;
+      if (!source.oscal_version.empty()) options.version = source.oscal_version;
       auto imported = source.format == BankSourceFormat::kOscalXml
-                          ? ImportOscalCatalogXml(source.text)
-                          : ImportOscalCatalogJson(source.text);
+                          ? ImportOscalCatalogXml(source.text, options)
+                          : ImportOscalCatalogJson(source.text, options);
       FC_RETURN_IF_ERROR(imported);
       bank = std::move(imported->bank);
       break;

@@ -16,7 +16,7 @@ RequestInfo InfoOf(const Request& req) { return {req.remote_address, req.request
 std::string Path(std::string_view tail) { return std::string(kPrefix) + std::string(tail); }
 
 Result<BankSource> ParseBankSource(const Json& body) {
-  FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"format", "text"}));
+  FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"format", "text", "bank_id", "version"}));
   FC_ASSIGN_OR_RETURN(auto format_name, RequireString(body, "format", 20));
   const auto format = ParseBankSourceFormat(format_name);
   if (!format) {
@@ -24,7 +24,12 @@ Result<BankSource> ParseBankSource(const Json& body) {
                            {{"format", "yaml, json, oscal_xml or oscal_json"}});
   }
   FC_ASSIGN_OR_RETURN(auto text, RequireString(body, "text", std::size_t{16} << 20));
-  return BankSource{*format, std::move(text)};
+  FC_ASSIGN_OR_RETURN(auto bank_id, OptionalString(body, "bank_id", 64));
+  FC_ASSIGN_OR_RETURN(auto version, OptionalString(body, "version", 64));
+  BankSource source(*format, std::move(text));
+  source.oscal_bank_id = bank_id.value_or("");
+  source.oscal_version = version.value_or("");
+  return source;
 }
 
 Result<TimePoint> RequireTime(const Json& body, std::string_view field) {

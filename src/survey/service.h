@@ -33,6 +33,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -71,8 +72,15 @@ std::string_view BankSourceFormatName(BankSourceFormat format);
 std::optional<BankSourceFormat> ParseBankSourceFormat(std::string_view name);
 
 struct BankSource {
+  BankSource() = default;
+  BankSource(BankSourceFormat source_format, std::string source_text)
+      : format(source_format), text(std::move(source_text)) {}
   BankSourceFormat format = BankSourceFormat::kYaml;
   std::string text;  // as authored; kept beside the model
+  // For OSCAL catalogs, which carry no bank id or version: empty takes the importer's
+  // defaults (oscal.h).
+  std::string oscal_bank_id;
+  std::string oscal_version;
 };
 
 struct StoredBankInfo {

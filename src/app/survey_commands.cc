@@ -1,0 +1,256 @@
+#include "app/survey_commands.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/config.h"
+#include "app/output.h"
+#include "app/platform.h"
+#include "identity/directory.h"
+
+namespace fincyber::app {
+namespace {
+
+const survey::RequestInfo kCliRequest{"cli", ""};
+
+struct SurveyOptions {
+  std::string config_file;
+  std::string database;
+  std::string format = "table";
+};
+
+void AddLocation(CLI::App* cmd, SurveyOptions& options, bool with_format = false) {
+  cmd->add_option("--config", options.config_file, "TOML configuration file")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--database", options.database,
+                  "SQLite file or postgresql:// URL (default fincyber.db)");
+  if (with_format) {
+    cmd->add_option("--format", options.format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
+  }
+}
+
+Result<std::unique_ptr<Platform>> OpenAt(const SurveyOptions& options) {
+  Config config;
+  if (!options.config_file.empty()) {
+    FC_ASSIGN_OR_RETURN(config, LoadConfigFile(options.config_file));
+  }
+  if (!options.database.empty()) config.database = options.database;
+  return Platform::Open(config);
+}
+
+OutputFormat FormatOf(const SurveyOptions& options) {
+  return options.format == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+}
+
+int Fail(const Error& error) {
+  std::cerr << "error: " << error.safe_message();
+  if (error.internal_message() != error.safe_message()) {
+    std::cerr << " (" << error.internal_message() << ")";
+  }
+  for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
+  std::cerr << "\n";
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kResourceExhausted:
+      return 2;
+    case ErrorCode::kNotFound:
+      return 3;
+    case ErrorCode::kUnavailable:
+      return 4;
+    default:
+      return 1;
+  }
+}
+
+// OSCAL catalogs are the largest sources the service accepts.
+constexpr std::uintmax_t kMaxBankFileBytes = std::uintmax_t{16} << 20;
+
+Result<survey::BankSource> ReadBankFile(const std::string& path, const std::string& format_flag) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return NotFound("cannot read " + path);
+  if (size > kMaxBankFileBytes) return ResourceExhausted(path + " is larger than 16 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  survey::BankSource source{survey::BankSourceFormat::kYaml, text.str()};
+  if (!format_flag.empty()) {
+    const auto format = survey::ParseBankSourceFormat(format_flag);
+    if (!format) return InvalidArgument("--format must be yaml, json, oscal_xml or oscal_json");
+    source.format = *format;
+    return source;
+  }
+  const std::string extension = std::filesystem::path(path).extension().string();
+  if (extension == ".xml") {
+    source.format = survey::BankSourceFormat::kOscalXml;
+  } else if (extension == ".json") {
+    auto json = ParseJson(source.text, {.max_bytes = kMaxBankFileBytes, .max_depth = 64});
+    const bool catalog = json.ok() && json->is_object() && json->contains("catalog");
+    source.format =
+        catalog ? survey::BankSourceFormat::kOscalJson : survey::BankSourceFormat::kJson;
+  } else if (extension != ".yaml" && extension != ".yml") {
+    return InvalidArgument("cannot tell the format of " + path + "; give --format");
+  }
+  return source;
+}
+
+void PrintBank(const survey::StoredBankInfo& bank) {
+  std::cout << bank.id << "\n"
+            << bank.bank_id << " " << bank.version << " (" << survey::BankStatusName(bank.status)
+            << "): " << bank.sections << " sections, " << bank.items << " items\n";
+}
+
+}  // namespace
+
+void AddSurveyCommands(CLI::App& cli, int& exit_code) {
+  static SurveyOptions options;
+  const identity::Principal op = identity::OperatorPrincipal();
+  auto* survey = cli.add_subcommand("survey", "The sector survey: question banks and campaigns");
+  survey->require_subcommand(1);
+
+  auto* bank = survey->add_subcommand("bank", "Question banks");
+  bank->require_subcommand(1);
+  static std::string bank_file, bank_format, oscal_bank_id, oscal_version;
+  static bool mission = false;
+  auto* bank_import = bank->add_subcommand(
+      "import", "Store a bank as a draft from YAML, JSON or an OSCAL catalog; prints its id");
+  AddLocation(bank_import, options);
+  auto* file_opt = bank_import->add_option("file", bank_file, "bank or catalog file");
+  bank_import->add_option("--format", bank_format, "yaml, json, oscal_xml or oscal_json");
+  bank_import->add_option("--bank-id", oscal_bank_id, "bank id for an OSCAL catalog");
+  bank_import->add_option("--version", oscal_version, "bank version for an OSCAL catalog");
+  bank_import->add_flag("--mission", mission, "store and publish the mission's own bank")
+      ->excludes(file_opt);
+  bank_import->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    if (mission) {
+      auto stored = (*platform)->survey().LoadMissionBank(op, kCliRequest);
+      if (!stored.ok()) return void(exit_code = Fail(stored.error()));
+      return PrintBank(*stored);
+    }
+    if (bank_file.empty()) {
+      return void(exit_code = Fail(InvalidArgument("give a FILE or --mission")));
+    }
+    auto source = ReadBankFile(bank_file, bank_format);
+    if (!source.ok()) return void(exit_code = Fail(source.error()));
+    source->oscal_bank_id = oscal_bank_id;
+    source->oscal_version = oscal_version;
+    auto stored = (*platform)->survey().ImportBank(op, *source, kCliRequest);
+    if (!stored.ok()) return void(exit_code = Fail(stored.error()));
+    PrintBank(*stored);
+  });
+  static std::string publish_id;
+  auto* bank_publish = bank->add_subcommand("publish", "Publish a draft bank");
+  AddLocation(bank_publish, options);
+  bank_publish->add_option("id", publish_id, "bank id (from import or list)")->required();
+  bank_publish->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto published = (*platform)->survey().PublishBank(op, publish_id, kCliRequest);
+    if (!published.ok()) return void(exit_code = Fail(published.error()));
+    PrintBank(*published);
+  });
+  auto* bank_list = bank->add_subcommand("list", "List stored banks");
+  AddLocation(bank_list, options, true);
+  bank_list->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto banks = (*platform)->survey().ListBanks(op);
+    if (!banks.ok()) return void(exit_code = Fail(banks.error()));
+    Json rows = Json::array();
+    for (const auto& b : *banks) rows.push_back(survey::ToJson(b));
+    PrintRows(std::cout, {"id", "bank_id", "version", "status", "items"}, rows,
+              FormatOf(options));
+  });
+
+  auto* campaign = survey->add_subcommand("campaign", "Survey campaigns");
+  campaign->require_subcommand(1);
+  static survey::NewCampaign new_campaign;
+  static std::string deadline, opens_at;
+  auto* open = campaign->add_subcommand(
+      "open", "Open a campaign: every institution of the categories is assigned; prints its id");
+  AddLocation(open, options);
+  open->add_option("--bank", new_campaign.bank_storage_id, "published bank id")->required();
+  open->add_option("--year", new_campaign.year, "survey year")->required();
+  open->add_option("--title-ja", new_campaign.title.ja, "Japanese title")->required();
+  open->add_option("--title-en", new_campaign.title.en, "English title")->required();
+  open->add_option("--category", new_campaign.categories,
+                   "business category code, e.g. regional_bank (repeat)")
+      ->required();
+  open->add_option("--deadline", deadline, "RFC 3339 deadline")->required();
+  open->add_option("--opens-at", opens_at, "RFC 3339 opening (default now)");
+  open->callback([&exit_code, op] {
+    const auto due = ParseRfc3339(deadline);
+    if (!due) return void(exit_code = Fail(InvalidArgument("--deadline must be RFC 3339")));
+    new_campaign.deadline = *due;
+    if (!opens_at.empty()) {
+      new_campaign.opens_at = ParseRfc3339(opens_at);
+      if (!new_campaign.opens_at) {
+        return void(exit_code = Fail(InvalidArgument("--opens-at must be RFC 3339")));
+      }
+    }
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto opened = (*platform)->survey().OpenCampaign(op, new_campaign, kCliRequest);
+    if (!opened.ok()) return void(exit_code = Fail(opened.error()));
+    std::cout << opened->id << "\n"
+              << opened->assignments << " institutions assigned, due " << opened->deadline
+              << "\n";
+  });
+  static std::string close_id;
+  auto* close = campaign->add_subcommand("close", "Close a campaign and freeze its results");
+  AddLocation(close, options);
+  close->add_option("id", close_id, "campaign id")->required();
+  close->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto closed = (*platform)->survey().CloseCampaign(op, close_id, kCliRequest);
+    if (!closed.ok()) return void(exit_code = Fail(closed.error()));
+    std::cout << "closed " << closed->id << ": " << closed->submitted << " of "
+              << closed->assignments << " institutions submitted\n";
+  });
+  auto* campaign_list = campaign->add_subcommand("list", "List campaigns");
+  AddLocation(campaign_list, options, true);
+  campaign_list->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto campaigns = (*platform)->survey().ListCampaigns(op);
+    if (!campaigns.ok()) return void(exit_code = Fail(campaigns.error()));
+    Json rows = Json::array();
+    for (const auto& c : *campaigns) {
+      Json row = survey::ToJson(c);
+      row["title"] = c.title.ja;
+      rows.push_back(std::move(row));
+    }
+    PrintRows(std::cout, {"id", "year", "title", "status", "deadline", "assignments", "submitted"},
+              rows, FormatOf(options));
+  });
+
+  static std::string status_campaign;
+  auto* status = survey->add_subcommand("status", "Progress of every institution in a campaign");
+  AddLocation(status, options, true);
+  status->add_option("--campaign", status_campaign, "campaign id")->required();
+  status->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto assignments = (*platform)->survey().ListAssignments(op, status_campaign);
+    if (!assignments.ok()) return void(exit_code = Fail(assignments.error()));
+    Json rows = Json::array();
+    for (const auto& a : *assignments) {
+      Json row = survey::ToJson(a);
+      row["institution"] = a.org_name.ja;
+      row["answered"] = std::to_string(a.answered) + "/" + std::to_string(a.shown);
+      rows.push_back(std::move(row));
+    }
+    PrintRows(std::cout, {"org_id", "institution", "category", "status", "answered", "deadline"},
+              rows, FormatOf(options));
+  });
+}
+
+}  // namespace fincyber::app

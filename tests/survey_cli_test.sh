@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The survey's operator commands end to end on a fresh SQLite file: bank import from
+# YAML, JSON and OSCAL (XML and JSON) and the mission bank, publishing, campaigns opened
+# for business categories, progress per institution, closing, and the exit codes
+# (0 done, 1 refused, 2 bad input, 3 not found).
+# Usage: survey_cli_test.sh path/to/fincyber
+set -euo pipefail
+bin=$1
+testdata=$(cd "$(dirname "$0")/../src/survey/testdata" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db=$work/survey.db
+failures=0
+passes=0
+check() {  # check NAME EXPECTED_STATUS COMMAND...
+  local name=$1 expected=$2
+  shift 2
+  local status=0
+  "$@" >"$work/out" 2>"$work/err" || status=$?
+  if [ "$status" -ne "$expected" ]; then
+    echo "FAIL $name: exit $status, expected $expected"; head -20 "$work/out" "$work/err"
+    failures=$((failures + 1))
+  else
+    echo "ok   $name"
+    passes=$((passes + 1))
+  fi
+}
+expect() {  # expect DESCRIPTION COMMAND...: a check on the last outputs
+  if "${@:2}"; then passes=$((passes + 1)); else
+    echo "FAIL $1"; head -20 "$work/out" "$work/err"; failures=$((failures + 1))
+  fi
+}
+
+"$bin" migrate --database "$db" >/dev/null
+for i in 1 2 3; do
+  "$bin" org add --database "$db" --sector regional_bank --name-ja "地方${i}銀行" \
+    --name-en "Regional $i" >/dev/null
+done
+"$bin" org add --database "$db" --sector securities --name-ja 丙証券 --name-en "Securities" \
+  >/dev/null
+
+# Banks: every source format, the mission's bank, and what is refused.
+check "import YAML" 0 "$bin" survey bank import --database "$db" \
+  "$testdata/banks/valid/minimal.yaml"
+minimal=$(head -1 "$work/out")
+expect "import reports a draft" grep -q "(draft)" "$work/out"
+check "import JSON" 0 "$bin" survey bank import --database "$db" \
+  "$testdata/banks/valid/every_answer_type.json"
+draft=$(head -1 "$work/out")
+check "import OSCAL XML" 0 "$bin" survey bank import --database "$db" \
+  "$testdata/oscal/NIST_CSF_v2.0_catalog.xml"
+expect "OSCAL CSF 2.0 has 106 in-force items" grep -q "106 items" "$work/out"
+check "import OSCAL JSON" 0 "$bin" survey bank import --database "$db" \
+  "$testdata/oscal/small_catalog.json" --format oscal_json --bank-id small-catalog
+check "import the same bank twice" 1 "$bin" survey bank import --database "$db" \
+  "$testdata/banks/valid/minimal.yaml"
+check "import an invalid bank" 2 "$bin" survey bank import --database "$db" \
+  "$testdata/banks/invalid/condition_unknown_item.yaml"
+expect "problems are listed" grep -q "unknown_item" "$work/err"
+check "import an alias bomb" 2 "$bin" survey bank import --database "$db" \
+  "$testdata/banks/invalid/alias_bomb.yaml"
+printf 'id: x\n' >"$work/bank.txt"
+check "import without a known extension" 2 "$bin" survey bank import --database "$db" \
+  "$work/bank.txt"
+check "import a missing file" 3 "$bin" survey bank import --database "$db" "$work/nope.yaml"
+check "import with an unknown format" 2 "$bin" survey bank import --database "$db" \
+  "$work/bank.txt" --format exe
+check "mission bank" 0 "$bin" survey bank import --database "$db" --mission
+mission=$(head -1 "$work/out")
+expect "mission bank is published" grep -q "(published)" "$work/out"
+check "mission bank again" 0 "$bin" survey bank import --database "$db" --mission
+expect "mission bank is stored once" [ "$(head -1 "$work/out")" = "$mission" ]
+check "publish a draft" 0 "$bin" survey bank publish --database "$db" "$minimal"
+check "publish it again" 1 "$bin" survey bank publish --database "$db" "$minimal"
+check "publish an unknown bank" 3 "$bin" survey bank publish --database "$db" no-such-bank
+check "bank list" 0 "$bin" survey bank list --database "$db" --format json
+expect "five banks listed" [ "$(grep -c '"bank_id"' "$work/out")" -eq 5 ]
+
+# Campaigns.
+check "open with a draft bank" 1 "$bin" survey campaign open --database "$db" \
+  --bank "$draft" --year 2026 --title-ja 調査 --title-en Survey --category regional_bank \
+  --deadline 2099-01-01T00:00:00Z
+check "open with a bad deadline" 2 "$bin" survey campaign open --database "$db" \
+  --bank "$mission" --year 2026 --title-ja 調査 --title-en Survey --category regional_bank \
+  --deadline tomorrow
+check "open for an unknown category" 2 "$bin" survey campaign open --database "$db" \
+  --bank "$mission" --year 2026 --title-ja 調査 --title-en Survey --category casinos \
+  --deadline 2099-01-01T00:00:00Z
+check "open" 0 "$bin" survey campaign open --database "$db" --bank "$mission" --year 2026 \
+  --title-ja 二〇二六年度調査 --title-en "Survey 2026" --category regional_bank \
+  --deadline 2099-01-01T00:00:00Z
+campaign=$(head -1 "$work/out")
+expect "three institutions assigned" grep -q "^3 institutions assigned" "$work/out"
+check "campaign list" 0 "$bin" survey campaign list --database "$db"
+expect "the campaign is listed" grep -q "$campaign" "$work/out"
+check "status" 0 "$bin" survey status --database "$db" --campaign "$campaign"
+expect "status lists every institution" [ "$(grep -c 'in_progress' "$work/out")" -eq 3 ]
+expect "nothing answered yet" grep -q " 0/" "$work/out"
+check "status of an unknown campaign" 3 "$bin" survey status --database "$db" --campaign nope
+check "close" 0 "$bin" survey campaign close --database "$db" "$campaign"
+expect "none submitted" grep -q "0 of 3" "$work/out"
+check "close again" 1 "$bin" survey campaign close --database "$db" "$campaign"
+check "close an unknown campaign" 3 "$bin" survey campaign close --database "$db" nope
+
+check "audit verify" 0 "$bin" audit verify --database "$db"
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
