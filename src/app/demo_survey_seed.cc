@@ -104,7 +104,7 @@ Result<std::int64_t> Answer(survey::SurveyService& service, const survey::Campai
   const double base = kCategoryMaturity.count(institution.category)
                           ? kCategoryMaturity.find(institution.category)->second
                           : 2.5;
-  const double own = base + 0.9 * Offset(institution.admin.org_id) + improvement;
+  const double own = base + 0.9 * Offset(institution.admin.username) + improvement;
   const auto last = static_cast<int>(std::lround(share_of_items * bank.item_count()));
   survey::Answers given;
   const survey::Respondent respondent{institution.category,
@@ -113,7 +113,7 @@ Result<std::int64_t> Answer(survey::SurveyService& service, const survey::Campai
   for (int index = 0; index < last; ++index) {
     const Item& item = bank.item(index);
     if (!survey::ShownItems(bank, respondent, given)[index]) continue;
-    const double level = own + 0.8 * Offset(institution.admin.org_id + item.id);
+    const double level = own + 0.8 * Offset(institution.admin.username + item.id);
     Json value = AnswerFor(item, level);
     if (value.is_null()) continue;
     FC_ASSIGN_OR_RETURN(auto stored,
@@ -173,7 +173,7 @@ Result<DemoSurveySummary> SeedDemoSurvey(accounts::AccountsService& accounts,
   constexpr const char* kSurnames[] = {"佐藤", "鈴木", "高橋", "田中", "伊藤",
                                        "渡辺", "山本", "中村", "小林", "加藤"};
   auto attestation = [&](const Institution& institution) {
-    const auto pick = Hash(institution.admin.org_id) % std::size(kSurnames);
+    const auto pick = Hash(institution.admin.username) % std::size(kSurnames);
     return survey::Attestation{fmt::format("{} 一郎", kSurnames[pick]), "代表取締役社長"};
   };
 
@@ -193,7 +193,8 @@ Result<DemoSurveySummary> SeedDemoSurvey(accounts::AccountsService& accounts,
   for (std::size_t i = 0; i < institutions.size(); ++i) {
     const auto& institution = institutions[i];
     const bool done = i % 3 == 0;
-    const double share = done ? 1.0 : 0.15 + 0.7 * (Offset(institution.admin.username) + 1) / 2;
+    const double share =
+        done ? 1.0 : 0.15 + 0.7 * (Offset(institution.admin.username + "/progress") + 1) / 2;
     FC_ASSIGN_OR_RETURN(auto saved, Answer(service, this_year, institution, 0.3, share));
     summary.answers += saved;
     if (done) {
