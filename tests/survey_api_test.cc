@@ -97,21 +97,22 @@ struct SurveyEnv {
     const identity::Principal op = identity::OperatorPrincipal();
     const accounts::RequestInfo info{"127.0.0.1", "seed"};
     Status seeded = [&]() -> Status {
-      FC_ASSIGN_OR_RETURN(auto reg, accounts.CreateOrg(op, {identity::OrgKind::kRegulator, {},
-                                                            "当局", "Regulator", {}},
-                                                       info));
-      FC_ASSIGN_OR_RETURN(auto bureau, accounts.CreateOrg(op, {identity::OrgKind::kBureau, {},
-                                                               "監督局", "Bureau", reg.id},
-                                                          info));
-      FC_ASSIGN_OR_RETURN(auto isac, accounts.CreateOrg(op, {identity::OrgKind::kIsac, {},
-                                                             "ISAC", "ISAC (en)", {}},
-                                                        info));
+      FC_ASSIGN_OR_RETURN(
+          auto reg, accounts.CreateOrg(
+                        op, {identity::OrgKind::kRegulator, {}, "当局", "Regulator", {}}, info));
+      FC_ASSIGN_OR_RETURN(
+          auto bureau, accounts.CreateOrg(
+                           op, {identity::OrgKind::kBureau, {}, "監督局", "Bureau", reg.id}, info));
+      FC_ASSIGN_OR_RETURN(
+          auto isac,
+          accounts.CreateOrg(op, {identity::OrgKind::kIsac, {}, "ISAC", "ISAC (en)", {}}, info));
       env->org["REG"] = reg.id;
       env->org["ISAC"] = isac.id;
       auto user = [&](const std::string& org_id, const std::string& name,
                       identity::Role role) -> Status {
         std::string username = name;  // user names are lower-case
-        for (char& ch : username) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char& ch : username)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         FC_ASSIGN_OR_RETURN(
             auto created,
             accounts.CreateUser(op, {org_id, username, name, role, RandomToken(16), "en"}, info));
@@ -127,10 +128,11 @@ struct SurveyEnv {
       for (const auto& key : kRegional) institutions.emplace_back(key, "regional_bank");
       institutions.emplace_back("S", "securities");
       for (const auto& [key, sector] : institutions) {
-        FC_ASSIGN_OR_RETURN(auto created,
-                            accounts.CreateOrg(op, {identity::OrgKind::kInstitution, sector,
-                                                    key + "銀行", "Bank " + key, {}},
-                                               info));
+        FC_ASSIGN_OR_RETURN(
+            auto created,
+            accounts.CreateOrg(
+                op, {identity::OrgKind::kInstitution, sector, key + "銀行", "Bank " + key, {}},
+                info));
         env->org[key] = created.id;
         FC_RETURN_IF_ERROR(user(created.id, key + ".admin", identity::Role::kInstitutionAdmin));
         FC_RETURN_IF_ERROR(user(created.id, key + ".member", identity::Role::kInstitutionMember));
@@ -157,16 +159,14 @@ struct SurveyEnv {
       TestClient admin = env->As(kRegional[i] + ".admin");
       const std::string base = "/api/v1/survey/campaigns/" + env->closed + "/my/answers/";
       const bool policy = i % 3 != 1;
-      EXPECT_EQ(admin.Send("PUT", base + "gv.policy",
-                           Json{{"value", policy ? "yes" : "no"}}.dump())
+      EXPECT_EQ(admin.Send("PUT", base + "gv.policy", Json{{"value", policy ? "yes" : "no"}}.dump())
                     .status,
                 200);
       EXPECT_EQ(admin.Send("PUT", base + "gv.maturity", Json{{"value", int(i % 5)}}.dump()).status,
                 200);
       if (policy) {
-        EXPECT_EQ(
-            admin.Send("PUT", base + "op.coverage", Json{{"value", 15.0 * i}}.dump()).status,
-            200);
+        EXPECT_EQ(admin.Send("PUT", base + "op.coverage", Json{{"value", 15.0 * i}}.dump()).status,
+                  200);
       }
       HttpResult submitted =
           admin.Post("/api/v1/survey/campaigns/" + env->closed + "/my/submit",
@@ -180,8 +180,8 @@ struct SurveyEnv {
                         Json{{"value", 1}, {"comment", "検査で確認"}}.dump())
                   .status,
               200);
-    HttpResult closed = coord.Post("/api/v1/survey/campaigns/" + env->closed + "/close",
-                                   Json::object());
+    HttpResult closed =
+        coord.Post("/api/v1/survey/campaigns/" + env->closed + "/close", Json::object());
     EXPECT_EQ(closed.status, 200) << closed.body;
     env->campaign = env->OpenCampaign(2026);
     return env;
@@ -229,8 +229,7 @@ TEST_P(SurveyApiTest, BankEndpointsRefuseMalformedOversizedAndHostileInput) {
   EXPECT_EQ(coord.Send("POST", "/api/v1/survey/banks", R"({"format":"yaml"})").status, 400);
   EXPECT_EQ(coord.Post("/api/v1/survey/banks", {{"format", "exe"}, {"text", "x"}}).status, 400);
   EXPECT_EQ(coord.Post("/api/v1/survey/banks", {{"format", "yaml"}, {"text", 5}}).status, 400);
-  EXPECT_EQ(coord.Post("/api/v1/survey/banks",
-                       {{"format", "yaml"}, {"text", "x"}, {"admin", true}})
+  EXPECT_EQ(coord.Post("/api/v1/survey/banks", {{"format", "yaml"}, {"text", "x"}, {"admin", true}})
                 .status,
             400);
   // An alias bomb, a DTD with entities, deep nesting, bad UTF-8: refused, nothing stored.
@@ -246,8 +245,8 @@ TEST_P(SurveyApiTest, BankEndpointsRefuseMalformedOversizedAndHostileInput) {
   HttpResult bad_utf8 =
       coord.Send("POST", "/api/v1/survey/banks", "{\"format\":\"yaml\",\"text\":\"id: \xff\"}");
   EXPECT_EQ(bad_utf8.status, 400);
-  HttpResult huge = coord.Post("/api/v1/survey/banks",
-                               {{"format", "yaml"}, {"text", std::string(3 << 20, 'x')}});
+  HttpResult huge =
+      coord.Post("/api/v1/survey/banks", {{"format", "yaml"}, {"text", std::string(3 << 20, 'x')}});
   EXPECT_EQ(huge.status, 413);
   HttpResult listed = coord.Get("/api/v1/survey/banks");
   ASSERT_EQ(listed.status, 200);
@@ -266,8 +265,9 @@ TEST_P(SurveyApiTest, BankEndpointsRefuseMalformedOversizedAndHostileInput) {
   EXPECT_EQ(env_.As("sup").Get("/api/v1/survey/banks/" + env_.bank).status, 200);
   EXPECT_EQ(coord.Get("/api/v1/survey/banks/no-such-bank").status, 404);
   // The bank is frozen by the closed campaign: it cannot change.
-  EXPECT_EQ(coord.Send("PUT", "/api/v1/survey/banks/" + env_.bank,
-                       Json{{"format", "yaml"}, {"text", kBankYaml}}.dump())
+  EXPECT_EQ(coord
+                .Send("PUT", "/api/v1/survey/banks/" + env_.bank,
+                      Json{{"format", "yaml"}, {"text", kBankYaml}}.dump())
                 .status,
             409);
   HttpResult mission = coord.Post("/api/v1/survey/banks/mission", Json::object());
@@ -284,16 +284,16 @@ TEST_P(SurveyApiTest, CampaignEndpointsRefuseBadInputAndShowEachOnlyItsOwn) {
                      {"deadline", "2099-01-01T00:00:00Z"}};
   for (const auto& [field, value] :
        std::vector<std::pair<std::string, Json>>{{"year", "2030"},
-                                                  {"year", 1e12},
-                                                  {"categories", "securities"},
-                                                  {"categories", Json::array({1})},
-                                                  {"categories", Json::array({"nope"})},
-                                                  {"deadline", "tomorrow"},
-                                                  {"deadline", "2001-01-01T00:00:00Z"},
-                                                  {"title", {{"ja", ""}, {"en", "x"}}},
-                                                  {"title", "x"},
-                                                  {"bank", "no-such-bank"},
-                                                  {"bank", std::string(5000, 'b')}}) {
+                                                 {"year", 1e12},
+                                                 {"categories", "securities"},
+                                                 {"categories", Json::array({1})},
+                                                 {"categories", Json::array({"nope"})},
+                                                 {"deadline", "tomorrow"},
+                                                 {"deadline", "2001-01-01T00:00:00Z"},
+                                                 {"title", {{"ja", ""}, {"en", "x"}}},
+                                                 {"title", "x"},
+                                                 {"bank", "no-such-bank"},
+                                                 {"bank", std::string(5000, 'b')}}) {
     Json body = good;
     body[field] = value;
     HttpResult refused = coord.Post("/api/v1/survey/campaigns", body);
@@ -359,6 +359,9 @@ TEST_P(SurveyApiTest, AnsweringRefusesBadValuesAndOtherInstitutionsNeverReachEac
   HttpResult read = a.Get(answers + "gv.policy");
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.json()["answer"]["comment"], "規程あり");
+  HttpResult history = a.Get(answers + "gv.policy/history");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_EQ(history.json()["versions"].size(), 1u);
 
   // B cannot read or write A's answers: every path says "not found", exactly as for an
   // organisation that does not exist.
@@ -366,6 +369,12 @@ TEST_P(SurveyApiTest, AnsweringRefusesBadValuesAndOtherInstitutionsNeverReachEac
   const std::string a_path = Campaign("/assignments/" + env_.org.at("A"));
   const std::string nobody = Campaign("/assignments/" + NewUuid());
   for (const std::string& path : {a_path, a_path + "/results", nobody, nobody + "/results"}) {
+    HttpResult probe = b.Get(path);
+    EXPECT_EQ(probe.status, 404) << path;
+    EXPECT_EQ(probe.json()["error"]["message"], "assignment not found") << path;
+  }
+  for (const std::string& path :
+       {a_path + "/answers/gv.policy/history", nobody + "/answers/gv.policy/history"}) {
     HttpResult probe = b.Get(path);
     EXPECT_EQ(probe.status, 404) << path;
     EXPECT_EQ(probe.json()["error"]["message"], "assignment not found") << path;
@@ -398,10 +407,10 @@ TEST_P(SurveyApiTest, SubmitReopenAndExtendFollowTheirRoles) {
   EXPECT_EQ(early.json()["error"]["details"][0]["field"], "gv.maturity");
   ASSERT_EQ(c_member.Send("PUT", answers + "gv.maturity", R"({"value": 3})").status, 200);
   EXPECT_EQ(c_member.Post(Campaign("/my/submit"), attestation).status, 403);
-  for (const Json& bad : {Json{{"executive_name", "x"}},
-                          Json{{"executive_name", ""}, {"executive_title", "x"}},
-                          Json{{"executive_name", std::string(300, 'n')}, {"executive_title", "x"}},
-                          Json{{"executive_name", "x"}, {"executive_title", "y"}, {"z", 1}}}) {
+  for (const Json& bad :
+       {Json{{"executive_name", "x"}}, Json{{"executive_name", ""}, {"executive_title", "x"}},
+        Json{{"executive_name", std::string(300, 'n')}, {"executive_title", "x"}},
+        Json{{"executive_name", "x"}, {"executive_title", "y"}, {"z", 1}}}) {
     EXPECT_EQ(c_admin.Post(Campaign("/my/submit"), bad).status, 400) << bad.dump().substr(0, 50);
   }
   HttpResult submitted = c_admin.Post(Campaign("/my/submit"), attestation);
@@ -409,9 +418,9 @@ TEST_P(SurveyApiTest, SubmitReopenAndExtendFollowTheirRoles) {
   EXPECT_EQ(submitted.json()["status"], "submitted");
   EXPECT_EQ(c_member.Send("PUT", answers + "gv.maturity", R"({"value": 4})").status, 409);
   EXPECT_EQ(c_admin.Post(Campaign("/my/reopen-request"), {{"reason", ""}}).status, 400);
-  EXPECT_EQ(c_admin.Post(Campaign("/my/reopen-request"), {{"reason", std::string(3000, 'r')}})
-                .status,
-            400);
+  EXPECT_EQ(
+      c_admin.Post(Campaign("/my/reopen-request"), {{"reason", std::string(3000, 'r')}}).status,
+      400);
   EXPECT_EQ(c_member.Post(Campaign("/my/reopen-request"), {{"reason", "誤記"}}).status, 403);
   ASSERT_EQ(c_admin.Post(Campaign("/my/reopen-request"), {{"reason", "誤記"}}).status, 200);
   const std::string grant = Campaign("/assignments/" + env_.org.at("R3") + "/reopen");

@@ -69,9 +69,9 @@ Json AnswerFor(const Item& item, double level) {
     case AnswerType::kNumber:
       return std::round(item.number->min + (item.number->max - item.number->min) * share);
     case AnswerType::kSingleChoice:
-      return item.choices[std::min<std::size_t>(
-                              static_cast<std::size_t>(share * item.choices.size()),
-                              item.choices.size() - 1)]
+      return item
+          .choices[std::min<std::size_t>(static_cast<std::size_t>(share * item.choices.size()),
+                                         item.choices.size() - 1)]
           .id;
     case AnswerType::kMultipleChoice: {
       Json ids = Json::array();
@@ -103,8 +103,8 @@ int Run(const Options& options) {
                 : options.database;
   auto db = Must(store::Database::Open(target));
   std::vector<store::Migration> migrations;
-  for (auto list : {identity::Migrations(), audit::Migrations(), events::Migrations(),
-                    Migrations()}) {
+  for (auto list :
+       {identity::Migrations(), audit::Migrations(), events::Migrations(), Migrations()}) {
     migrations.insert(migrations.end(), list.begin(), list.end());
   }
   Must(store::Migrate(*db, migrations));
@@ -129,10 +129,10 @@ int Run(const Options& options) {
       const int count = std::max(1, options.institutions * weight / weight_total);
       for (int i = 0; i < count; ++i) {
         const std::string name = code + "-" + std::to_string(i);
-        FC_ASSIGN_OR_RETURN(auto org, identity::CreateOrg(
-                                          conn, clock, op,
-                                          {identity::OrgKind::kInstitution, code, name + " (ja)",
-                                           name, {}}));
+        FC_ASSIGN_OR_RETURN(
+            auto org,
+            identity::CreateOrg(conn, clock, op,
+                                {identity::OrgKind::kInstitution, code, name + " (ja)", name, {}}));
         identity::Principal admin;
         admin.user_id = "bench-" + name;
         admin.username = name + ".admin";
@@ -164,9 +164,8 @@ int Run(const Options& options) {
       const Item& item = compiled.item(index);
       Json value = AnswerFor(item, institution.propensity + jitter(random));
       if (value.is_null()) continue;
-      auto stored = Must(service.PutAnswer(institution.admin, campaign.id,
-                                           institution.admin.org_id, item.id,
-                                           {value, "", "", {}}, info));
+      auto stored = Must(service.PutAnswer(institution.admin, campaign.id, institution.admin.org_id,
+                                           item.id, {value, "", "", {}}, info));
       if (stored) given.emplace(item.id, stored->value);
       ++answers;
     }
@@ -204,8 +203,7 @@ int Run(const Options& options) {
               static_cast<long long>(answers), answers / (Millis(answered - answering) / 1000));
   std::printf("| submit every institution | %.0f ms |\n", Millis(submitted - answered));
   std::printf("| status of every institution (progress) | %.0f ms |\n", Millis(listed - submitted));
-  std::printf("| close: score, analyse, store every result | %.0f ms |\n",
-              Millis(closed - listed));
+  std::printf("| close: score, analyse, store every result | %.0f ms |\n", Millis(closed - listed));
   std::printf("| own results read (dashboard), p50 / p99 | %.2f / %.2f ms |\n", results.p50,
               results.p99);
   std::printf("| questionnaire read, p50 / p99 | %.2f / %.2f ms |\n", questionnaire.p50,

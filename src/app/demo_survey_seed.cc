@@ -61,9 +61,8 @@ Json AnswerFor(const Item& item, double level) {
       std::size_t best = 0;
       double best_distance = 2;
       for (std::size_t i = 0; i < item.choices.size(); ++i) {
-        const double rank = item.choices.size() > 1
-                                ? static_cast<double>(i) / (item.choices.size() - 1)
-                                : 1.0;
+        const double rank =
+            item.choices.size() > 1 ? static_cast<double>(i) / (item.choices.size() - 1) : 1.0;
         const double credit = item.choices[i].credit.value_or(rank);
         const double distance = std::abs(credit - share);
         if (distance < best_distance) {
@@ -97,9 +96,8 @@ Result<std::int64_t> Answer(survey::SurveyService& service, const survey::Campai
                             const Institution& institution, double improvement,
                             double share_of_items) {
   const survey::RequestInfo info{"demo-seed", ""};
-  FC_ASSIGN_OR_RETURN(auto questionnaire, service.GetQuestionnaire(
-                                              institution.admin, campaign.id,
-                                              institution.admin.org_id));
+  FC_ASSIGN_OR_RETURN(auto questionnaire, service.GetQuestionnaire(institution.admin, campaign.id,
+                                                                   institution.admin.org_id));
   const survey::CompiledBank& bank = *questionnaire.bank;
   const double base = kCategoryMaturity.count(institution.category)
                           ? kCategoryMaturity.find(institution.category)->second
@@ -117,9 +115,8 @@ Result<std::int64_t> Answer(survey::SurveyService& service, const survey::Campai
     Json value = AnswerFor(item, level);
     if (value.is_null()) continue;
     FC_ASSIGN_OR_RETURN(auto stored,
-                        service.PutAnswer(institution.admin, campaign.id,
-                                          institution.admin.org_id, item.id,
-                                          {value, "", "", {}}, info));
+                        service.PutAnswer(institution.admin, campaign.id, institution.admin.org_id,
+                                          item.id, {value, "", "", {}}, info));
     if (stored) given.emplace(item.id, stored->value);
     ++saved;
   }
@@ -198,8 +195,8 @@ Result<DemoSurveySummary> SeedDemoSurvey(accounts::AccountsService& accounts,
     FC_ASSIGN_OR_RETURN(auto saved, Answer(service, this_year, institution, 0.3, share));
     summary.answers += saved;
     if (done) {
-      FC_RETURN_IF_ERROR(service.Submit(institution.admin, this_year.id,
-                                        institution.admin.org_id, attestation(institution), info));
+      FC_RETURN_IF_ERROR(service.Submit(institution.admin, this_year.id, institution.admin.org_id,
+                                        attestation(institution), info));
       ++summary.submitted;
     }
   }

@@ -165,8 +165,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     if (!banks.ok()) return void(exit_code = Fail(banks.error()));
     Json rows = Json::array();
     for (const auto& b : *banks) rows.push_back(survey::ToJson(b));
-    PrintRows(std::cout, {"id", "bank_id", "version", "status", "items"}, rows,
-              FormatOf(options));
+    PrintRows(std::cout, {"id", "bank_id", "version", "status", "items"}, rows, FormatOf(options));
   });
 
   auto* campaign = survey->add_subcommand("campaign", "Survey campaigns");
@@ -200,8 +199,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     auto opened = (*platform)->survey().OpenCampaign(op, new_campaign, kCliRequest);
     if (!opened.ok()) return void(exit_code = Fail(opened.error()));
     std::cout << opened->id << "\n"
-              << opened->assignments << " institutions assigned, due " << opened->deadline
-              << "\n";
+              << opened->assignments << " institutions assigned, due " << opened->deadline << "\n";
   });
   static std::string close_id;
   auto* close = campaign->add_subcommand("close", "Close a campaign and freeze its results");

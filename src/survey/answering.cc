@@ -65,9 +65,8 @@ struct AssignmentState {
 // what is stored. The caller has checked who and when.
 Result<std::optional<StoredAnswer>> StoreValue(store::Connection& conn, const Clock& clock,
                                                const identity::Principal& principal,
-                                               const AssignmentState& state,
-                                               std::string_view table, int index,
-                                               const AnswerInput& input) {
+                                               const AssignmentState& state, std::string_view table,
+                                               int index, const AnswerInput& input) {
   const Item& item = state.bank->item(index);
   FC_RETURN_IF_ERROR(CheckText("comment", input.comment, kMaxCommentBytes));
   FC_RETURN_IF_ERROR(CheckText("evidence", input.evidence, kMaxEvidenceRefBytes));
@@ -82,8 +81,8 @@ Result<std::optional<StoredAnswer>> StoreValue(store::Connection& conn, const Cl
                                          {state.campaign.id, state.assignment.org_id, item.id}));
   const std::int64_t version = current ? current->GetInt(0) : 0;
   if (input.expected_version && *input.expected_version != version) {
-    return Aborted(fmt::format("item {} was changed meanwhile (version {}); reload it", item.id,
-                               version));
+    return Aborted(
+        fmt::format("item {} was changed meanwhile (version {}); reload it", item.id, version));
   }
   const std::string now = internal::Now(clock);
   if (!value) {
@@ -101,8 +100,8 @@ Result<std::optional<StoredAnswer>> StoreValue(store::Connection& conn, const Cl
           "comment = excluded.comment, evidence = excluded.evidence, version = excluded.version, "
           "rated_by_org = excluded.rated_by_org, updated_at = excluded.updated_at, updated_by = "
           "excluded.updated_by",
-          {state.campaign.id, state.assignment.org_id, item.id, json, input.comment,
-           input.evidence, version + 1, principal.org_id, now, principal.username}));
+          {state.campaign.id, state.assignment.org_id, item.id, json, input.comment, input.evidence,
+           version + 1, principal.org_id, now, principal.username}));
     } else {
       FC_RETURN_IF_ERROR(conn.Execute(
           "INSERT INTO survey_answers (campaign_id, org_id, item_id, value, comment, evidence, "
@@ -110,8 +109,8 @@ Result<std::optional<StoredAnswer>> StoreValue(store::Connection& conn, const Cl
           "(campaign_id, org_id, item_id) DO UPDATE SET value = excluded.value, comment = "
           "excluded.comment, evidence = excluded.evidence, version = excluded.version, "
           "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-          {state.campaign.id, state.assignment.org_id, item.id, json, input.comment,
-           input.evidence, version + 1, now, principal.username}));
+          {state.campaign.id, state.assignment.org_id, item.id, json, input.comment, input.evidence,
+           version + 1, now, principal.username}));
     }
   }
   // Every version is kept, so an overwritten or cleared answer is never lost.
@@ -123,9 +122,8 @@ Result<std::optional<StoredAnswer>> StoreValue(store::Connection& conn, const Cl
        value ? store::Value(DumpJson(AnswerToJson(*value))) : store::Value(nullptr), input.comment,
        input.evidence, version + 1, now, principal.username}));
   if (!value) return std::optional<StoredAnswer>();
-  return std::optional<StoredAnswer>(
-      StoredAnswer{item.id, *value, input.comment, input.evidence, version + 1, now,
-                   principal.username});
+  return std::optional<StoredAnswer>(StoredAnswer{item.id, *value, input.comment, input.evidence,
+                                                  version + 1, now, principal.username});
 }
 
 }  // namespace
@@ -141,9 +139,8 @@ static Result<AssignmentState> LoadState(
   FC_ASSIGN_OR_RETURN(state.assignment,
                       internal::LoadAssignment(conn, principal, campaign_id, org_id));
   if (for_change) {
-    FC_RETURN_IF_ERROR(conn.LockExclusive(
-        fmt::format("survey_assignment:{}:{}", state.assignment.campaign_id,
-                    state.assignment.org_id)));
+    FC_RETURN_IF_ERROR(conn.LockExclusive(fmt::format(
+        "survey_assignment:{}:{}", state.assignment.campaign_id, state.assignment.org_id)));
     FC_ASSIGN_OR_RETURN(state.assignment,
                         internal::LoadAssignment(conn, principal, campaign_id, org_id));
   }
@@ -159,9 +156,7 @@ static Result<AssignmentState> LoadState(
 Result<Questionnaire> SurveyService::GetQuestionnaire(const identity::Principal& principal,
                                                       std::string_view campaign_id,
                                                       std::string_view org_id) {
-  auto compiled = [this](store::Connection& c, std::string_view id) {
-    return LoadCompiled(c, id);
-  };
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
   return db_.ReadValue<Questionnaire>([&](store::Connection& conn) -> Result<Questionnaire> {
     FC_ASSIGN_OR_RETURN(AssignmentState state,
                         LoadState(conn, principal, campaign_id, org_id, false, compiled));
@@ -187,9 +182,7 @@ Result<std::optional<StoredAnswer>> SurveyService::GetAnswer(const identity::Pri
                                                              std::string_view campaign_id,
                                                              std::string_view org_id,
                                                              std::string_view item_id) {
-  auto compiled = [this](store::Connection& c, std::string_view id) {
-    return LoadCompiled(c, id);
-  };
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
   return db_.ReadValue<std::optional<StoredAnswer>>(
       [&](store::Connection& conn) -> Result<std::optional<StoredAnswer>> {
         FC_ASSIGN_OR_RETURN(AssignmentState state,
@@ -201,12 +194,48 @@ Result<std::optional<StoredAnswer>> SurveyService::GetAnswer(const identity::Pri
       });
 }
 
+Json ToJson(const AnswerVersion& v) {
+  return {{"version", v.version},   {"value", v.value},           {"comment", v.comment},
+          {"evidence", v.evidence}, {"changed_at", v.changed_at}, {"changed_by", v.changed_by}};
+}
+
+Result<std::vector<AnswerVersion>> SurveyService::AnswerHistory(
+    const identity::Principal& principal, std::string_view campaign_id, std::string_view org_id,
+    std::string_view item_id) {
+  return db_.ReadValue<std::vector<AnswerVersion>>(
+      [&](store::Connection& conn) -> Result<std::vector<AnswerVersion>> {
+        FC_ASSIGN_OR_RETURN(Assignment assignment,
+                            internal::LoadAssignment(conn, principal, campaign_id, org_id));
+        FC_ASSIGN_OR_RETURN(Campaign campaign, internal::LoadCampaign(conn, campaign_id));
+        FC_ASSIGN_OR_RETURN(auto bank, LoadCompiled(conn, campaign.bank_storage_id));
+        if (!bank->IndexOf(item_id)) return NotFound("no such item in this questionnaire");
+        FC_ASSIGN_OR_RETURN(
+            auto rows, conn.Query("SELECT version, value, comment, evidence, changed_at, "
+                                  "changed_by FROM survey_answer_history WHERE campaign_id = ? "
+                                  "AND org_id = ? AND item_id = ? AND kind = 'answer' ORDER BY id",
+                                  {campaign.id, assignment.org_id, std::string(item_id)}));
+        std::vector<AnswerVersion> out;
+        for (const auto& row : rows) {
+          AnswerVersion v;
+          v.version = row.GetInt(0);
+          if (!row.IsNull(1)) {
+            auto value = ParseJson(row.GetString(1));
+            v.value = value.ok() ? *value : Json(nullptr);
+          }
+          v.comment = row.GetString(2);
+          v.evidence = row.GetString(3);
+          v.changed_at = row.GetString(4);
+          v.changed_by = row.GetString(5);
+          out.push_back(std::move(v));
+        }
+        return out;
+      });
+}
+
 Result<std::optional<StoredAnswer>> SurveyService::PutAnswer(
     const identity::Principal& principal, std::string_view campaign_id, std::string_view org_id,
     std::string_view item_id, const AnswerInput& input, const RequestInfo& info) {
-  auto compiled = [this](store::Connection& c, std::string_view id) {
-    return LoadCompiled(c, id);
-  };
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
   return db_.TransactValue<std::optional<StoredAnswer>>(
       [&](store::Connection& conn) -> Result<std::optional<StoredAnswer>> {
         FC_ASSIGN_OR_RETURN(AssignmentState state,
@@ -223,22 +252,21 @@ Result<std::optional<StoredAnswer>> SurveyService::PutAnswer(
         }
         FC_ASSIGN_OR_RETURN(auto stored, StoreValue(conn, clock_, principal, state,
                                                     "survey_answers", *index, input));
-        FC_RETURN_IF_ERROR(audit::Append(
-            conn, clock_,
-            {principal.user_id, state.assignment.org_id,
-             stored ? "survey.answer_save" : "survey.answer_clear", "survey_answer",
-             fmt::format("{}/{}", state.campaign.id, item_id),
-             Json{{"item_id", std::string(item_id)},
-                  {"version", stored ? stored->version : std::int64_t{0}}},
-             info.remote_address, info.request_id}));
+        FC_RETURN_IF_ERROR(
+            audit::Append(conn, clock_,
+                          {principal.user_id, state.assignment.org_id,
+                           stored ? "survey.answer_save" : "survey.answer_clear", "survey_answer",
+                           fmt::format("{}/{}", state.campaign.id, item_id),
+                           Json{{"item_id", std::string(item_id)},
+                                {"version", stored ? stored->version : std::int64_t{0}}},
+                           info.remote_address, info.request_id}));
         return stored;
       });
 }
 
 Result<Assignment> SurveyService::Submit(const identity::Principal& principal,
                                          std::string_view campaign_id, std::string_view org_id,
-                                         const Attestation& attestation,
-                                         const RequestInfo& info) {
+                                         const Attestation& attestation, const RequestInfo& info) {
   std::vector<FieldProblem> problems;
   for (const auto& [field, text] : {std::pair{"executive_name", &attestation.executive_name},
                                     {"executive_title", &attestation.executive_title}}) {
@@ -250,9 +278,7 @@ Result<Assignment> SurveyService::Submit(const identity::Principal& principal,
     return InvalidArgument("the attestation names the executive and their title",
                            std::move(problems));
   }
-  auto compiled = [this](store::Connection& c, std::string_view id) {
-    return LoadCompiled(c, id);
-  };
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
   return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
     FC_ASSIGN_OR_RETURN(AssignmentState state,
                         LoadState(conn, principal, campaign_id, org_id, true, compiled));
@@ -281,14 +307,13 @@ Result<Assignment> SurveyService::Submit(const identity::Principal& principal,
     FC_RETURN_IF_ERROR(conn.Execute(
         "UPDATE survey_assignments SET status = 'submitted', submitted_at = ?, executive_name = "
         "?, executive_title = ?, reopen_reason = '' WHERE campaign_id = ? AND org_id = ?",
-        {a.submitted_at, attestation.executive_name, attestation.executive_title,
-         a.campaign_id, a.org_id}));
+        {a.submitted_at, attestation.executive_name, attestation.executive_title, a.campaign_id,
+         a.org_id}));
     FC_RETURN_IF_ERROR(conn.Execute(
         "INSERT INTO survey_submissions (campaign_id, org_id, submitted_at, submitted_by, "
         "executive_name, executive_title, answers) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {a.campaign_id, a.org_id, a.submitted_at, principal.username,
-         attestation.executive_name, attestation.executive_title,
-         static_cast<std::int64_t>(state.answers.size())}));
+        {a.campaign_id, a.org_id, a.submitted_at, principal.username, attestation.executive_name,
+         attestation.executive_title, static_cast<std::int64_t>(state.answers.size())}));
     FC_RETURN_IF_ERROR(audit::Append(
         conn, clock_,
         {principal.user_id, a.org_id, "survey.submit", "survey_assignment", a.campaign_id,
@@ -308,11 +333,10 @@ Result<Assignment> SurveyService::RequestReopen(const identity::Principal& princ
                                                 std::string_view org_id, std::string_view reason,
                                                 const RequestInfo& info) {
   const std::string text(reason);
-  if (text.empty()) return InvalidArgument("say why the answers should reopen", {{"reason", "required"}});
+  if (text.empty())
+    return InvalidArgument("say why the answers should reopen", {{"reason", "required"}});
   FC_RETURN_IF_ERROR(CheckText("reason", text, kMaxReasonBytes));
-  auto compiled = [this](store::Connection& c, std::string_view id) {
-    return LoadCompiled(c, id);
-  };
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
   return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
     FC_ASSIGN_OR_RETURN(AssignmentState state,
                         LoadState(conn, principal, campaign_id, org_id, true, compiled));
@@ -329,17 +353,18 @@ Result<Assignment> SurveyService::RequestReopen(const identity::Principal& princ
     Assignment& a = state.assignment;
     a.status = AssignmentStatus::kReopenRequested;
     a.reopen_reason = text;
-    FC_RETURN_IF_ERROR(conn.Execute("UPDATE survey_assignments SET status = 'reopen_requested', "
-                                    "reopen_reason = ? WHERE campaign_id = ? AND org_id = ?",
-                                    {text, a.campaign_id, a.org_id}));
+    FC_RETURN_IF_ERROR(
+        conn.Execute("UPDATE survey_assignments SET status = 'reopen_requested', "
+                     "reopen_reason = ? WHERE campaign_id = ? AND org_id = ?",
+                     {text, a.campaign_id, a.org_id}));
     FC_RETURN_IF_ERROR(conn.Execute(
         "INSERT INTO survey_reopen_requests (campaign_id, org_id, reason, requested_at, "
         "requested_by) VALUES (?, ?, ?, ?, ?)",
         {a.campaign_id, a.org_id, text, internal::Now(clock_), principal.username}));
-    FC_RETURN_IF_ERROR(audit::Append(conn, clock_,
-                                     {principal.user_id, a.org_id, "survey.reopen_request",
-                                      "survey_assignment", a.campaign_id, Json{{"reason", text}},
-                                      info.remote_address, info.request_id}));
+    FC_RETURN_IF_ERROR(audit::Append(
+        conn, clock_,
+        {principal.user_id, a.org_id, "survey.reopen_request", "survey_assignment", a.campaign_id,
+         Json{{"reason", text}}, info.remote_address, info.request_id}));
     FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.reopen_requested", a.org_id,
                                        {{"campaign_id", a.campaign_id}, {"org_id", a.org_id}}));
     internal::FillProgress(*state.bank, state.shown, state.answers, a, nullptr);
@@ -348,12 +373,10 @@ Result<Assignment> SurveyService::RequestReopen(const identity::Principal& princ
 }
 
 Result<Assignment> SurveyService::GrantReopen(const identity::Principal& principal,
-                                              std::string_view campaign_id,
-                                              std::string_view org_id, const RequestInfo& info) {
+                                              std::string_view campaign_id, std::string_view org_id,
+                                              const RequestInfo& info) {
   FC_RETURN_IF_ERROR(internal::RequireCoordination(principal));
-  auto compiled = [this](store::Connection& c, std::string_view id) {
-    return LoadCompiled(c, id);
-  };
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
   return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
     FC_ASSIGN_OR_RETURN(AssignmentState state,
                         LoadState(conn, principal, campaign_id, org_id, true, compiled));
@@ -368,17 +391,18 @@ Result<Assignment> SurveyService::GrantReopen(const identity::Principal& princip
     const std::string reason = a.reopen_reason;
     a.reopen_reason.clear();
     const std::string now = internal::Now(clock_);
-    FC_RETURN_IF_ERROR(conn.Execute("UPDATE survey_assignments SET status = 'in_progress', "
-                                    "reopen_reason = '' WHERE campaign_id = ? AND org_id = ?",
-                                    {a.campaign_id, a.org_id}));
+    FC_RETURN_IF_ERROR(
+        conn.Execute("UPDATE survey_assignments SET status = 'in_progress', "
+                     "reopen_reason = '' WHERE campaign_id = ? AND org_id = ?",
+                     {a.campaign_id, a.org_id}));
     FC_RETURN_IF_ERROR(conn.Execute(
         "UPDATE survey_reopen_requests SET granted_at = ?, granted_by = ? WHERE campaign_id = ? "
         "AND org_id = ? AND granted_at IS NULL",
         {now, principal.username, a.campaign_id, a.org_id}));
-    FC_RETURN_IF_ERROR(audit::Append(conn, clock_,
-                                     {principal.user_id, a.org_id, "survey.reopen_grant",
-                                      "survey_assignment", a.campaign_id, Json{{"reason", reason}},
-                                      info.remote_address, info.request_id}));
+    FC_RETURN_IF_ERROR(audit::Append(
+        conn, clock_,
+        {principal.user_id, a.org_id, "survey.reopen_grant", "survey_assignment", a.campaign_id,
+         Json{{"reason", reason}}, info.remote_address, info.request_id}));
     FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.reopened", a.org_id,
                                        {{"campaign_id", a.campaign_id}, {"org_id", a.org_id}}));
     internal::FillProgress(*state.bank, state.shown, state.answers, a, nullptr);
@@ -393,33 +417,30 @@ Result<std::optional<StoredAnswer>> SurveyService::PutRating(
       principal.role != identity::Role::kCoordinationOffice) {
     return PermissionDenied("supervisors rate the institutions they supervise");
   }
-  auto compiled = [this](store::Connection& c, std::string_view id) {
-    return LoadCompiled(c, id);
-  };
-  return db_.TransactValue<std::optional<StoredAnswer>>(
-      [&](store::Connection& conn) -> Result<std::optional<StoredAnswer>> {
-        FC_ASSIGN_OR_RETURN(AssignmentState state,
-                            LoadState(conn, principal, campaign_id, org_id, true, compiled));
-        if (state.campaign.status != CampaignStatus::kOpen) {
-          return FailedPrecondition("the campaign is closed; its results are fixed");
-        }
-        const auto index = state.bank->IndexOf(item_id);
-        if (!index) return NotFound("no such item in this questionnaire");
-        if (!state.shown[*index] || !IsScored(state.bank->item(*index))) {
-          return FailedPrecondition(fmt::format("item {} is not rated for this institution",
-                                                item_id));
-        }
-        FC_ASSIGN_OR_RETURN(auto stored, StoreValue(conn, clock_, principal, state,
-                                                    "survey_ratings", *index, input));
-        FC_RETURN_IF_ERROR(audit::Append(
-            conn, clock_,
-            {principal.user_id, state.assignment.org_id, "survey.rating_save", "survey_rating",
-             fmt::format("{}/{}", state.campaign.id, item_id),
-             Json{{"item_id", std::string(item_id)},
-                  {"version", stored ? stored->version : std::int64_t{0}}},
-             info.remote_address, info.request_id}));
-        return stored;
-      });
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+  return db_.TransactValue<std::optional<StoredAnswer>>([&](store::Connection& conn)
+                                                            -> Result<std::optional<StoredAnswer>> {
+    FC_ASSIGN_OR_RETURN(AssignmentState state,
+                        LoadState(conn, principal, campaign_id, org_id, true, compiled));
+    if (state.campaign.status != CampaignStatus::kOpen) {
+      return FailedPrecondition("the campaign is closed; its results are fixed");
+    }
+    const auto index = state.bank->IndexOf(item_id);
+    if (!index) return NotFound("no such item in this questionnaire");
+    if (!state.shown[*index] || !IsScored(state.bank->item(*index))) {
+      return FailedPrecondition(fmt::format("item {} is not rated for this institution", item_id));
+    }
+    FC_ASSIGN_OR_RETURN(
+        auto stored, StoreValue(conn, clock_, principal, state, "survey_ratings", *index, input));
+    FC_RETURN_IF_ERROR(
+        audit::Append(conn, clock_,
+                      {principal.user_id, state.assignment.org_id, "survey.rating_save",
+                       "survey_rating", fmt::format("{}/{}", state.campaign.id, item_id),
+                       Json{{"item_id", std::string(item_id)},
+                            {"version", stored ? stored->version : std::int64_t{0}}},
+                       info.remote_address, info.request_id}));
+    return stored;
+  });
 }
 
 }  // namespace fincyber::survey

@@ -66,9 +66,9 @@ Result<CompiledBank> CompileSource(const BankSource& source, BankStatus status) 
       const BankFormatLimits limits;
       Json json;
       if (source.format == BankSourceFormat::kYaml) {
-        FC_ASSIGN_OR_RETURN(json, internal::YamlToJson(source.text,
-                                                       {limits.max_bytes, limits.max_depth,
-                                                        limits.max_yaml_nodes}));
+        FC_ASSIGN_OR_RETURN(
+            json, internal::YamlToJson(
+                      source.text, {limits.max_bytes, limits.max_depth, limits.max_yaml_nodes}));
       } else {
         FC_ASSIGN_OR_RETURN(json, ParseJson(source.text, {limits.max_bytes, limits.max_depth}));
       }
@@ -94,17 +94,16 @@ Result<CompiledBank> CompileSource(const BankSource& source, BankStatus status) 
 
 int SectionCount(const CompiledBank& bank) { return static_cast<int>(bank.bank().sections.size()); }
 
-Status AuditBank(store::Connection& conn, const Clock& clock,
-                 const identity::Principal& principal, std::string action,
-                 const StoredBankInfo& bank, const RequestInfo& info) {
-  return audit::Append(conn, clock,
-                       {principal.user_id, principal.org_id, std::move(action), "survey_bank",
-                        bank.id,
-                        Json{{"bank_id", bank.bank_id},
-                             {"version", bank.version},
-                             {"status", BankStatusName(bank.status)},
-                             {"revision", bank.revision}},
-                        info.remote_address, info.request_id});
+Status AuditBank(store::Connection& conn, const Clock& clock, const identity::Principal& principal,
+                 std::string action, const StoredBankInfo& bank, const RequestInfo& info) {
+  return audit::Append(
+      conn, clock,
+      {principal.user_id, principal.org_id, std::move(action), "survey_bank", bank.id,
+       Json{{"bank_id", bank.bank_id},
+            {"version", bank.version},
+            {"status", BankStatusName(bank.status)},
+            {"revision", bank.revision}},
+       info.remote_address, info.request_id});
 }
 
 Result<StoredBankInfo> LoadBankInfo(store::Connection& conn, std::string_view id) {
@@ -117,10 +116,10 @@ Result<StoredBankInfo> LoadBankInfo(store::Connection& conn, std::string_view id
 
 Status CheckSourceSize(const BankSource& source) {
   // OSCAL catalogs are larger than authored banks (NIST's CSF 2.0 is about 1 MB).
-  const std::size_t limit = source.format == BankSourceFormat::kOscalXml ||
-                                    source.format == BankSourceFormat::kOscalJson
-                                ? std::size_t{16} << 20
-                                : std::size_t{4} << 20;
+  const std::size_t limit =
+      source.format == BankSourceFormat::kOscalXml || source.format == BankSourceFormat::kOscalJson
+          ? std::size_t{16} << 20
+          : std::size_t{4} << 20;
   if (source.text.size() > limit) {
     return ResourceExhausted(fmt::format("bank source larger than {} bytes", limit));
   }
@@ -145,8 +144,8 @@ std::string_view BankSourceFormatName(BankSourceFormat format) {
 }
 
 std::optional<BankSourceFormat> ParseBankSourceFormat(std::string_view name) {
-  for (auto format : {BankSourceFormat::kYaml, BankSourceFormat::kJson,
-                      BankSourceFormat::kOscalXml, BankSourceFormat::kOscalJson}) {
+  for (auto format : {BankSourceFormat::kYaml, BankSourceFormat::kJson, BankSourceFormat::kOscalXml,
+                      BankSourceFormat::kOscalJson}) {
     if (BankSourceFormatName(format) == name) return format;
   }
   return std::nullopt;
@@ -228,9 +227,8 @@ Result<StoredBankInfo> SurveyService::ImportBank(const identity::Principal& prin
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
         {stored.id, stored.bank_id, stored.version, std::string(BankStatusName(stored.status)),
          stored.title.ja, stored.title.en, std::int64_t{stored.sections},
-         std::int64_t{stored.items}, std::string(BankSourceFormatName(source.format)),
-         source.text, DumpJson(BankToJson(bank)), principal.org_id, stored.created_at,
-         stored.updated_at}));
+         std::int64_t{stored.items}, std::string(BankSourceFormatName(source.format)), source.text,
+         DumpJson(BankToJson(bank)), principal.org_id, stored.created_at, stored.updated_at}));
     FC_RETURN_IF_ERROR(AuditBank(conn, clock_, principal, "survey.bank_import", stored, info));
     return stored;
   });
@@ -249,9 +247,9 @@ Result<StoredBankInfo> SurveyService::UpdateDraft(const identity::Principal& pri
     }
     const Bank& bank = compiled.bank();
     if (bank.id != stored.bank_id || bank.version != stored.version) {
-      return InvalidArgument("a draft keeps its bank id and version",
-                             {{"id", "must be " + stored.bank_id},
-                              {"version", "must be " + stored.version}});
+      return InvalidArgument(
+          "a draft keeps its bank id and version",
+          {{"id", "must be " + stored.bank_id}, {"version", "must be " + stored.version}});
     }
     stored.title = bank.title;
     stored.sections = SectionCount(compiled);
@@ -263,9 +261,8 @@ Result<StoredBankInfo> SurveyService::UpdateDraft(const identity::Principal& pri
         "source_format = ?, source = ?, model = ?, revision = ?, updated_at = ? WHERE id = ? AND "
         "status = 'draft'",
         {stored.title.ja, stored.title.en, std::int64_t{stored.sections},
-         std::int64_t{stored.items}, std::string(BankSourceFormatName(source.format)),
-         source.text, DumpJson(BankToJson(bank)), stored.revision, stored.updated_at,
-         stored.id}));
+         std::int64_t{stored.items}, std::string(BankSourceFormatName(source.format)), source.text,
+         DumpJson(BankToJson(bank)), stored.revision, stored.updated_at, stored.id}));
     FC_RETURN_IF_ERROR(AuditBank(conn, clock_, principal, "survey.bank_update", stored, info));
     return stored;
   });
@@ -287,11 +284,11 @@ Result<StoredBankInfo> SurveyService::PublishBank(const identity::Principal& pri
     FC_ASSIGN_OR_RETURN(CompiledBank compiled, CompiledBank::Compile(std::move(bank)));
     stored.status = BankStatus::kPublished;
     stored.updated_at = stored.published_at = internal::Now(clock_);
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "UPDATE survey_banks SET status = 'published', model = ?, updated_at = ?, "
-        "published_at = ? WHERE id = ?",
-        {DumpJson(BankToJson(compiled.bank())), stored.updated_at, stored.published_at,
-         stored.id}));
+    FC_RETURN_IF_ERROR(
+        conn.Execute("UPDATE survey_banks SET status = 'published', model = ?, updated_at = ?, "
+                     "published_at = ? WHERE id = ?",
+                     {DumpJson(BankToJson(compiled.bank())), stored.updated_at, stored.published_at,
+                      stored.id}));
     FC_RETURN_IF_ERROR(AuditBank(conn, clock_, principal, "survey.bank_publish", stored, info));
     return stored;
   });
@@ -305,26 +302,24 @@ Result<StoredBankInfo> SurveyService::LoadMissionBank(const identity::Principal&
                       db_.ReadValue<std::optional<StoredBankInfo>>(
                           [&](store::Connection& conn) -> Result<std::optional<StoredBankInfo>> {
                             FC_ASSIGN_OR_RETURN(
-                                auto row, conn.QueryOptional(
-                                              fmt::format("SELECT {} FROM survey_banks WHERE "
-                                                          "bank_id = ? AND version = ?",
-                                                          kBankColumns),
-                                              {mission.id, mission.version}));
+                                auto row,
+                                conn.QueryOptional(fmt::format("SELECT {} FROM survey_banks WHERE "
+                                                               "bank_id = ? AND version = ?",
+                                                               kBankColumns),
+                                                   {mission.id, mission.version}));
                             if (!row) return std::optional<StoredBankInfo>();
                             return std::optional<StoredBankInfo>(BankInfoFromRow(*row));
                           }));
   if (existing && existing->status != BankStatus::kDraft) return *existing;
   if (!existing) {
-    FC_ASSIGN_OR_RETURN(existing, ImportBank(principal,
-                                             {BankSourceFormat::kYaml,
-                                              std::string(MissionBankYaml())},
-                                             info));
+    FC_ASSIGN_OR_RETURN(
+        existing,
+        ImportBank(principal, {BankSourceFormat::kYaml, std::string(MissionBankYaml())}, info));
   }
   return PublishBank(principal, existing->id, info);
 }
 
-Result<std::vector<StoredBankInfo>> SurveyService::ListBanks(
-    const identity::Principal& principal) {
+Result<std::vector<StoredBankInfo>> SurveyService::ListBanks(const identity::Principal& principal) {
   if (!internal::IsRegulatorReader(principal)) {
     return PermissionDenied("banks are read by the regulator's staff");
   }

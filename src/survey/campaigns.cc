@@ -59,12 +59,12 @@ Status CountAssignments(store::Connection& conn, const identity::Principal& prin
       identity::ReadableOrgs(principal, identity::Resource::kInstitutionRecords, "org_id");
   store::Params params{campaign.id};
   params.insert(params.end(), filter.params.begin(), filter.params.end());
-  FC_ASSIGN_OR_RETURN(
-      auto row, conn.QueryOne(fmt::format("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = "
-                                          "'submitted' THEN 1 ELSE 0 END), 0) FROM "
-                                          "survey_assignments WHERE campaign_id = ? AND {}",
-                                          filter.sql),
-                              params, "campaign"));
+  FC_ASSIGN_OR_RETURN(auto row,
+                      conn.QueryOne(fmt::format("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = "
+                                                "'submitted' THEN 1 ELSE 0 END), 0) FROM "
+                                                "survey_assignments WHERE campaign_id = ? AND {}",
+                                                filter.sql),
+                                    params, "campaign"));
   campaign.assignments = static_cast<int>(row.GetInt(0));
   campaign.submitted = static_cast<int>(row.GetInt(1));
   return OkStatus();
@@ -234,18 +234,19 @@ std::string_view AssignmentStatusName(AssignmentStatus status) {
 }
 
 Json ToJson(const Campaign& c) {
-  return {{"id", c.id},
-          {"bank", {{"id", c.bank_storage_id}, {"bank_id", c.bank_id}, {"version", c.bank_version}}},
-          {"title", internal::TextJson(c.title)},
-          {"year", c.year},
-          {"categories", c.categories},
-          {"opens_at", c.opens_at},
-          {"deadline", c.deadline},
-          {"status", CampaignStatusName(c.status)},
-          {"created_at", c.created_at},
-          {"closed_at", c.closed_at.empty() ? Json(nullptr) : Json(c.closed_at)},
-          {"assignments", c.assignments},
-          {"submitted", c.submitted}};
+  return {
+      {"id", c.id},
+      {"bank", {{"id", c.bank_storage_id}, {"bank_id", c.bank_id}, {"version", c.bank_version}}},
+      {"title", internal::TextJson(c.title)},
+      {"year", c.year},
+      {"categories", c.categories},
+      {"opens_at", c.opens_at},
+      {"deadline", c.deadline},
+      {"status", CampaignStatusName(c.status)},
+      {"created_at", c.created_at},
+      {"closed_at", c.closed_at.empty() ? Json(nullptr) : Json(c.closed_at)},
+      {"assignments", c.assignments},
+      {"submitted", c.submitted}};
 }
 
 Json ToJson(const Assignment& a) {
@@ -267,9 +268,9 @@ Json ToJson(const Assignment& a) {
 }
 
 Json ToJson(const StoredAnswer& a) {
-  return {{"item_id", a.item_id},     {"value", AnswerToJson(a.value)},
-          {"comment", a.comment},     {"evidence", a.evidence},
-          {"version", a.version},     {"updated_at", a.updated_at},
+  return {{"item_id", a.item_id},      {"value", AnswerToJson(a.value)},
+          {"comment", a.comment},      {"evidence", a.evidence},
+          {"version", a.version},      {"updated_at", a.updated_at},
           {"updated_by", a.updated_by}};
 }
 
@@ -279,7 +280,8 @@ Result<Campaign> SurveyService::OpenCampaign(const identity::Principal& principa
   const TimePoint now = clock_.Now();
   const TimePoint opens = nc.opens_at.value_or(now);
   std::vector<FieldProblem> problems;
-  for (const auto& [field, text] : {std::pair{"title.ja", &nc.title.ja}, {"title.en", &nc.title.en}}) {
+  for (const auto& [field, text] :
+       {std::pair{"title.ja", &nc.title.ja}, {"title.en", &nc.title.en}}) {
     if (text->empty() || text->size() > 200 || FindInvalidUtf8(*text)) {
       problems.push_back({field, "1-200 bytes of UTF-8"});
     }
@@ -301,8 +303,9 @@ Result<Campaign> SurveyService::OpenCampaign(const identity::Principal& principa
   }
   if (!problems.empty()) return Invalid(std::move(problems), "campaign");
   return db_.TransactValue<Campaign>([&](store::Connection& conn) -> Result<Campaign> {
-    FC_ASSIGN_OR_RETURN(auto bank, conn.QueryOptional("SELECT status FROM survey_banks WHERE id = ?",
-                                                      {nc.bank_storage_id}));
+    FC_ASSIGN_OR_RETURN(
+        auto bank,
+        conn.QueryOptional("SELECT status FROM survey_banks WHERE id = ?", {nc.bank_storage_id}));
     if (!bank) return InvalidArgument("no such bank", {{"bank", "no such bank"}});
     if (bank->GetString(0) == BankStatusName(BankStatus::kDraft)) {
       return FailedPrecondition("a draft bank cannot be sent; publish it first");
@@ -356,8 +359,10 @@ Result<Campaign> SurveyService::OpenCampaign(const identity::Principal& principa
               {"assignments", assigned}},
          info.remote_address, info.request_id}));
     FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.campaign_opened", "",
-                                       {{"campaign_id", c.id}, {"year", c.year},
-                                        {"categories", c.categories}, {"deadline", c.deadline}}));
+                                       {{"campaign_id", c.id},
+                                        {"year", c.year},
+                                        {"categories", c.categories},
+                                        {"deadline", c.deadline}}));
     FC_RETURN_IF_ERROR(internal::CountAssignments(conn, principal, c));
     return internal::LoadVisibleCampaign(conn, principal, c.id);
   });
@@ -371,8 +376,9 @@ Result<std::vector<Campaign>> SurveyService::ListCampaigns(const identity::Princ
         std::string where = "1=1";
         if (!internal::IsRegulatorReader(principal)) {
           if (principal.org_id.empty()) return out;
-          where = "EXISTS (SELECT 1 FROM survey_assignments a WHERE a.campaign_id = c.id AND "
-                  "a.org_id = ?)";
+          where =
+              "EXISTS (SELECT 1 FROM survey_assignments a WHERE a.campaign_id = c.id AND "
+              "a.org_id = ?)";
           params.push_back(principal.org_id);
         }
         FC_ASSIGN_OR_RETURN(auto rows, conn.Query(fmt::format("{} WHERE {} ORDER BY c.year DESC, "
@@ -400,8 +406,8 @@ Result<Assignment> SurveyService::ExtendDeadline(const identity::Principal& prin
                                                  const RequestInfo& info) {
   FC_RETURN_IF_ERROR(internal::RequireCoordination(principal));
   return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
-    FC_ASSIGN_OR_RETURN(Campaign campaign, internal::LoadVisibleCampaign(conn, principal,
-                                                                         campaign_id));
+    FC_ASSIGN_OR_RETURN(Campaign campaign,
+                        internal::LoadVisibleCampaign(conn, principal, campaign_id));
     if (campaign.status != CampaignStatus::kOpen) {
       return FailedPrecondition("the campaign is closed");
     }
@@ -409,31 +415,31 @@ Result<Assignment> SurveyService::ExtendDeadline(const identity::Principal& prin
                         internal::LoadAssignment(conn, principal, campaign_id, org_id));
     const auto current = ParseRfc3339(assignment.deadline);
     if ((current && deadline <= *current) || deadline <= clock_.Now()) {
-      return InvalidArgument("the new deadline must be later than the current one and in the "
-                             "future",
-                             {{"deadline", "later than " + assignment.deadline}});
+      return InvalidArgument(
+          "the new deadline must be later than the current one and in the "
+          "future",
+          {{"deadline", "later than " + assignment.deadline}});
     }
     const std::string previous = assignment.deadline;
     assignment.deadline = FormatRfc3339(deadline);
-    FC_RETURN_IF_ERROR(conn.Execute("UPDATE survey_assignments SET deadline = ? WHERE "
-                                    "campaign_id = ? AND org_id = ?",
-                                    {assignment.deadline, assignment.campaign_id,
-                                     assignment.org_id}));
+    FC_RETURN_IF_ERROR(
+        conn.Execute("UPDATE survey_assignments SET deadline = ? WHERE "
+                     "campaign_id = ? AND org_id = ?",
+                     {assignment.deadline, assignment.campaign_id, assignment.org_id}));
     FC_RETURN_IF_ERROR(audit::Append(
         conn, clock_,
         {principal.user_id, assignment.org_id, "survey.deadline_extend", "survey_assignment",
          assignment.campaign_id, Json{{"from", previous}, {"to", assignment.deadline}},
          info.remote_address, info.request_id}));
-    FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.deadline_extended",
-                                       assignment.org_id,
-                                       {{"campaign_id", assignment.campaign_id},
-                                        {"deadline", assignment.deadline}}));
+    FC_RETURN_IF_ERROR(events::Publish(
+        conn, clock_, "survey.deadline_extended", assignment.org_id,
+        {{"campaign_id", assignment.campaign_id}, {"deadline", assignment.deadline}}));
     return assignment;
   });
 }
 
-Result<std::vector<Assignment>> SurveyService::ListAssignments(
-    const identity::Principal& principal, std::string_view campaign_id) {
+Result<std::vector<Assignment>> SurveyService::ListAssignments(const identity::Principal& principal,
+                                                               std::string_view campaign_id) {
   return db_.ReadValue<std::vector<Assignment>>(
       [&](store::Connection& conn) -> Result<std::vector<Assignment>> {
         FC_ASSIGN_OR_RETURN(Campaign campaign,
@@ -442,11 +448,10 @@ Result<std::vector<Assignment>> SurveyService::ListAssignments(
         FC_ASSIGN_OR_RETURN(auto assignments,
                             internal::QueryAssignments(conn, principal, campaign_id, ""));
         for (auto& assignment : assignments) {
-          FC_ASSIGN_OR_RETURN(auto answers,
-                              internal::LoadAnswers(conn, *bank, "survey_answers", campaign_id,
-                                                    assignment.org_id));
-          const auto shown = ShownItems(*bank, internal::RespondentOf(assignment),
-                                        internal::ValuesOf(answers));
+          FC_ASSIGN_OR_RETURN(auto answers, internal::LoadAnswers(conn, *bank, "survey_answers",
+                                                                  campaign_id, assignment.org_id));
+          const auto shown =
+              ShownItems(*bank, internal::RespondentOf(assignment), internal::ValuesOf(answers));
           internal::FillProgress(*bank, shown, answers, assignment, nullptr);
         }
         return assignments;

@@ -37,7 +37,8 @@ Json ScoreCardJson(const CompiledBank& bank, const ScoreCard& card, bool with_it
   for (Threat t : kAllThreats) {
     threats[std::string(ThreatName(t))] = AggregateJson(card.threats[static_cast<int>(t)]);
     Json row = Json::object();
-    for (Function f : kAllFunctions) row[std::string(FunctionName(f))] = AggregateJson(card.cell(t, f));
+    for (Function f : kAllFunctions)
+      row[std::string(FunctionName(f))] = AggregateJson(card.cell(t, f));
     cells[std::string(ThreatName(t))] = std::move(row);
   }
   Json areas = Json::object();
@@ -110,7 +111,8 @@ Json PeerScoresJson(const PeerScores& p) {
 
 Json SharesJson(const std::vector<ItemShare>& shares) {
   Json out = Json::array();
-  for (const auto& s : shares) out.push_back({{"item_id", s.item_id}, {"share", FigureJson(s.share)}});
+  for (const auto& s : shares)
+    out.push_back({{"item_id", s.item_id}, {"share", FigureJson(s.share)}});
   return out;
 }
 
@@ -136,8 +138,7 @@ struct ScoredCampaign {
 };
 
 // Every submitted institution of `campaign`, scored against its bank.
-Result<ScoredCampaign> ScoreCampaign(store::Connection& conn,
-                                     const identity::Principal& principal,
+Result<ScoredCampaign> ScoreCampaign(store::Connection& conn, const identity::Principal& principal,
                                      const Campaign& campaign,
                                      std::shared_ptr<const CompiledBank> bank) {
   ScoredCampaign out;
@@ -236,10 +237,9 @@ Result<Campaign> SurveyService::CloseCampaign(const identity::Principal& princip
                       {"org_name", internal::TextJson(a.org_name)},
                       {"overall", BandJson(band.overall)}};
         const auto& card =
-            std::find_if(current.scores.institutions.begin(), current.scores.institutions.end(),
-                         [&](const InstitutionScores& s) {
-                           return s.institution_id == band.institution_id;
-                         })
+            std::find_if(
+                current.scores.institutions.begin(), current.scores.institutions.end(),
+                [&](const InstitutionScores& s) { return s.institution_id == band.institution_id; })
                 ->card;
         entry["score"] = AggregateJson(card.overall);
         bands.push_back(std::move(entry));
@@ -291,19 +291,19 @@ Result<Campaign> SurveyService::CloseCampaign(const identity::Principal& princip
     }
     campaign.closed_at = internal::Now(clock_);
     campaign.status = CampaignStatus::kClosed;
-    FC_RETURN_IF_ERROR(conn.Execute("UPDATE survey_campaigns SET status = 'closed', closed_at = ? "
-                                    "WHERE id = ?",
-                                    {campaign.closed_at, campaign.id}));
+    FC_RETURN_IF_ERROR(
+        conn.Execute("UPDATE survey_campaigns SET status = 'closed', closed_at = ? "
+                     "WHERE id = ?",
+                     {campaign.closed_at, campaign.id}));
     FC_RETURN_IF_ERROR(conn.Execute("UPDATE survey_banks SET status = 'frozen' WHERE id = ?",
                                     {campaign.bank_storage_id}));
-    FC_RETURN_IF_ERROR(audit::Append(
-        conn, clock_,
-        {principal.user_id, principal.org_id, "survey.campaign_close", "survey_campaign",
-         campaign.id,
-         Json{{"submitted", current.scores.institutions.size()},
-              {"categories_with_results", categories},
-              {"previous_campaign_id", previous_id}},
-         info.remote_address, info.request_id}));
+    FC_RETURN_IF_ERROR(audit::Append(conn, clock_,
+                                     {principal.user_id, principal.org_id, "survey.campaign_close",
+                                      "survey_campaign", campaign.id,
+                                      Json{{"submitted", current.scores.institutions.size()},
+                                           {"categories_with_results", categories},
+                                           {"previous_campaign_id", previous_id}},
+                                      info.remote_address, info.request_id}));
     FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.campaign_closed", "",
                                        {{"campaign_id", campaign.id}, {"year", campaign.year}}));
     return campaign;

@@ -107,7 +107,7 @@ Json AnswerOrNull(const std::optional<StoredAnswer>& answer) {
 }
 
 Result<Response> QuestionnaireResponse(SurveyService& service, const Request& req,
-                               std::string_view org_id) {
+                                       std::string_view org_id) {
   FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
   FC_ASSIGN_OR_RETURN(auto q, service.GetQuestionnaire(*principal, req.PathParam("id"), org_id));
   return Response::MakeJson(ToJson(q));
@@ -120,12 +120,22 @@ Result<Response> PutValue(SurveyService& service, Request& req, std::string_view
   FC_ASSIGN_OR_RETURN(AnswerInput input, ParseAnswerInput(body));
   const std::string& campaign = req.PathParam("id");
   const std::string& item = req.PathParam("item");
-  FC_ASSIGN_OR_RETURN(auto stored,
-                      rating ? service.PutRating(*principal, campaign, org_id, item, input,
-                                                 InfoOf(req))
-                             : service.PutAnswer(*principal, campaign, org_id, item, input,
-                                                 InfoOf(req)));
+  FC_ASSIGN_OR_RETURN(
+      auto stored, rating
+                       ? service.PutRating(*principal, campaign, org_id, item, input, InfoOf(req))
+                       : service.PutAnswer(*principal, campaign, org_id, item, input, InfoOf(req)));
   return Response::MakeJson({{"item_id", item}, {"answer", AnswerOrNull(stored)}});
+}
+
+Result<Response> HistoryResponse(SurveyService& service, const Request& req,
+                                 std::string_view org_id) {
+  FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+  FC_ASSIGN_OR_RETURN(auto history, service.AnswerHistory(*principal, req.PathParam("id"), org_id,
+                                                          req.PathParam("item")));
+  Json versions = Json::array();
+  for (const auto& v : history) versions.push_back(ToJson(v));
+  return Response::MakeJson(
+      {{"item_id", req.PathParam("item")}, {"versions", std::move(versions)}});
 }
 
 }  // namespace
@@ -212,8 +222,8 @@ void AddRoutes(http::Router& router, SurveyService& service) {
   router.Add({Method::kPost, Path("banks/{id}/publish"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
-                FC_ASSIGN_OR_RETURN(auto bank,
-                                    service.PublishBank(*principal, req.PathParam("id"), InfoOf(req)));
+                FC_ASSIGN_OR_RETURN(
+                    auto bank, service.PublishBank(*principal, req.PathParam("id"), InfoOf(req)));
                 return Response::MakeJson(ToJson(bank));
               },
               "Publish a draft bank; it cannot change afterwards"});
@@ -249,8 +259,9 @@ void AddRoutes(http::Router& router, SurveyService& service) {
   router.Add({Method::kPost, Path("campaigns/{id}/close"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
-                FC_ASSIGN_OR_RETURN(auto campaign, service.CloseCampaign(
-                                                       *principal, req.PathParam("id"), InfoOf(req)));
+                FC_ASSIGN_OR_RETURN(
+                    auto campaign,
+                    service.CloseCampaign(*principal, req.PathParam("id"), InfoOf(req)));
                 return Response::MakeJson(ToJson(campaign));
               },
               "Close a campaign and freeze its results (coordination office)"});
@@ -271,22 +282,20 @@ void AddRoutes(http::Router& router, SurveyService& service) {
                 return QuestionnaireResponse(service, req, req.PathParam("org"));
               },
               "An institution's questionnaire with its answers (own or supervised)"});
-  router.Add({Method::kPost, Path("campaigns/{id}/assignments/{org}/extend"),
-              http::Auth::kRequired,
+  router.Add({Method::kPost, Path("campaigns/{id}/assignments/{org}/extend"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
                 FC_ASSIGN_OR_RETURN(Json body, req.JsonBody());
                 FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"deadline"}));
                 FC_ASSIGN_OR_RETURN(TimePoint deadline, RequireTime(body, "deadline"));
-                FC_ASSIGN_OR_RETURN(auto assignment,
-                                    service.ExtendDeadline(*principal, req.PathParam("id"),
-                                                           req.PathParam("org"), deadline,
-                                                           InfoOf(req)));
+                FC_ASSIGN_OR_RETURN(
+                    auto assignment,
+                    service.ExtendDeadline(*principal, req.PathParam("id"), req.PathParam("org"),
+                                           deadline, InfoOf(req)));
                 return Response::MakeJson(ToJson(assignment));
               },
               "Extend one institution's deadline (coordination office)"});
-  router.Add({Method::kPost, Path("campaigns/{id}/assignments/{org}/reopen"),
-              http::Auth::kRequired,
+  router.Add({Method::kPost, Path("campaigns/{id}/assignments/{org}/reopen"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
                 FC_ASSIGN_OR_RETURN(auto assignment,
@@ -301,8 +310,13 @@ void AddRoutes(http::Router& router, SurveyService& service) {
                 return PutValue(service, req, req.PathParam("org"), /*rating=*/true);
               },
               "A supervisor's own rating of one item"});
-  router.Add({Method::kGet, Path("campaigns/{id}/assignments/{org}/results"),
+  router.Add({Method::kGet, Path("campaigns/{id}/assignments/{org}/answers/{item}/history"),
               http::Auth::kRequired,
+              [&service](Request& req) -> Result<Response> {
+                return HistoryResponse(service, req, req.PathParam("org"));
+              },
+              "Every saved version of an institution's answer (own or supervised)"});
+  router.Add({Method::kGet, Path("campaigns/{id}/assignments/{org}/results"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
                 FC_ASSIGN_OR_RETURN(auto results,
@@ -329,29 +343,35 @@ void AddRoutes(http::Router& router, SurveyService& service) {
                     {{"item_id", req.PathParam("item")}, {"answer", AnswerOrNull(answer)}});
               },
               "One of the caller's answers"});
+  router.Add({Method::kGet, Path("campaigns/{id}/my/answers/{item}/history"), http::Auth::kRequired,
+              [&service](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+                return HistoryResponse(service, req, principal->org_id);
+              },
+              "Every saved version of one of the caller's answers"});
   router.Add({Method::kPut, Path("campaigns/{id}/my/answers/{item}"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
                 return PutValue(service, req, principal->org_id, /*rating=*/false);
               },
               "Save one answer (autosave; null clears)"});
-  router.Add({Method::kPost, Path("campaigns/{id}/my/submit"), http::Auth::kRequired,
-              [&service](Request& req) -> Result<Response> {
-                FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
-                FC_ASSIGN_OR_RETURN(Json body, req.JsonBody());
-                FC_RETURN_IF_ERROR(
-                    RejectUnknownFields(body, {"executive_name", "executive_title"}));
-                Attestation attestation;
-                FC_ASSIGN_OR_RETURN(attestation.executive_name,
-                                    RequireString(body, "executive_name", kMaxAttestationBytes));
-                FC_ASSIGN_OR_RETURN(attestation.executive_title,
-                                    RequireString(body, "executive_title", kMaxAttestationBytes));
-                FC_ASSIGN_OR_RETURN(auto assignment,
-                                    service.Submit(*principal, req.PathParam("id"),
-                                                   principal->org_id, attestation, InfoOf(req)));
-                return Response::MakeJson(ToJson(assignment));
-              },
-              "Submit the answers under management attestation (institution admins)"});
+  router.Add(
+      {Method::kPost, Path("campaigns/{id}/my/submit"), http::Auth::kRequired,
+       [&service](Request& req) -> Result<Response> {
+         FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+         FC_ASSIGN_OR_RETURN(Json body, req.JsonBody());
+         FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"executive_name", "executive_title"}));
+         Attestation attestation;
+         FC_ASSIGN_OR_RETURN(attestation.executive_name,
+                             RequireString(body, "executive_name", kMaxAttestationBytes));
+         FC_ASSIGN_OR_RETURN(attestation.executive_title,
+                             RequireString(body, "executive_title", kMaxAttestationBytes));
+         FC_ASSIGN_OR_RETURN(auto assignment,
+                             service.Submit(*principal, req.PathParam("id"), principal->org_id,
+                                            attestation, InfoOf(req)));
+         return Response::MakeJson(ToJson(assignment));
+       },
+       "Submit the answers under management attestation (institution admins)"});
   router.Add({Method::kPost, Path("campaigns/{id}/my/reopen-request"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
@@ -367,9 +387,9 @@ void AddRoutes(http::Router& router, SurveyService& service) {
   router.Add({Method::kGet, Path("campaigns/{id}/my/results"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
-                FC_ASSIGN_OR_RETURN(auto results,
-                                    service.InstitutionResults(*principal, req.PathParam("id"),
-                                                               principal->org_id));
+                FC_ASSIGN_OR_RETURN(
+                    auto results,
+                    service.InstitutionResults(*principal, req.PathParam("id"), principal->org_id));
                 return Response::MakeJson(results);
               },
               "The caller's scores and peer aggregates of a closed campaign"});

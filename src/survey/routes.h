@@ -19,6 +19,8 @@
 //   GET  campaigns/{id}/my                       the caller's institution's questionnaire:
 //                                                items with `shown`, answers, progress
 //   GET  campaigns/{id}/my/answers/{item}        one answer (null when none)
+//   GET  campaigns/{id}/my/answers/{item}/history  every saved version, oldest first
+//   GET  campaigns/{id}/assignments/{org}/answers/{item}/history   (own or supervised)
 //   PUT  campaigns/{id}/my/answers/{item}        autosave {value, comment?, evidence?,
 //                                                version?}; value null clears
 //   POST campaigns/{id}/my/submit                {executive_name, executive_title}

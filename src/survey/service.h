@@ -33,9 +33,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <utility>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -178,6 +178,16 @@ struct AnswerInput {
   std::optional<std::int64_t> expected_version;
 };
 
+// One saved version of an answer; `value` is null when the answer was cleared.
+struct AnswerVersion {
+  std::int64_t version = 0;
+  Json value;
+  std::string comment;
+  std::string evidence;
+  std::string changed_at;
+  std::string changed_by;
+};
+
 struct SectionProgress {
   std::string section_id;
   Text title;
@@ -244,6 +254,13 @@ class SurveyService {
                                                 std::string_view campaign_id,
                                                 std::string_view org_id, std::string_view item_id);
 
+  // Every saved version of one answer, oldest first (the supervisor's ratings are not
+  // part of it). NotFound as GetAnswer.
+  Result<std::vector<AnswerVersion>> AnswerHistory(const identity::Principal& principal,
+                                                   std::string_view campaign_id,
+                                                   std::string_view org_id,
+                                                   std::string_view item_id);
+
   // Saves one item. NotFound for an assignment the principal may not see or an unknown
   // item; PermissionDenied for a role that may not answer; FailedPrecondition when the
   // campaign is closed, the deadline passed, the answers are submitted or the item is
@@ -262,9 +279,8 @@ class SurveyService {
   Result<Assignment> RequestReopen(const identity::Principal& principal,
                                    std::string_view campaign_id, std::string_view org_id,
                                    std::string_view reason, const RequestInfo& info);
-  Result<Assignment> GrantReopen(const identity::Principal& principal,
-                                 std::string_view campaign_id, std::string_view org_id,
-                                 const RequestInfo& info);
+  Result<Assignment> GrantReopen(const identity::Principal& principal, std::string_view campaign_id,
+                                 std::string_view org_id, const RequestInfo& info);
   // The supervisor's own rating of one item (same value rules as answers; null clears).
   Result<std::optional<StoredAnswer>> PutRating(const identity::Principal& principal,
                                                 std::string_view campaign_id,
@@ -300,5 +316,6 @@ Json ToJson(const StoredBankInfo& bank);
 Json ToJson(const Campaign& campaign);
 Json ToJson(const Assignment& assignment);
 Json ToJson(const StoredAnswer& answer);
+Json ToJson(const AnswerVersion& version);
 
 }  // namespace fincyber::survey

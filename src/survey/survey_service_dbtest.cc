@@ -36,8 +36,9 @@ TEST_P(SurveyServiceTest, BankDraftIsEditedThenPublishedAndThenImmutable) {
             ErrorCode::kAlreadyExists);
 
   BankSource edited = source;
-  edited.text += "      - id: op.extra\n        text: {en: \"Only English in a draft\"}\n"
-                 "        type: yes_no\n        function: detect\n";
+  edited.text +=
+      "      - id: op.extra\n        text: {en: \"Only English in a draft\"}\n"
+      "        type: yes_no\n        function: detect\n";
   auto updated = t_.service.UpdateDraft(t_.P(s().coord), draft->id, edited, t_.info);
   ASSERT_TRUE(updated.ok()) << updated.error().internal_message();
   EXPECT_EQ(updated->revision, 2);
@@ -61,8 +62,7 @@ TEST_P(SurveyServiceTest, BankDraftIsEditedThenPublishedAndThenImmutable) {
   EXPECT_EQ(stored->bank->item_count(), 4);
   EXPECT_EQ(t_.service.GetBank(t_.P(s().a_admin), draft->id).error().code(),
             ErrorCode::kPermissionDenied);
-  EXPECT_EQ(t_.service.ListBanks(t_.P(s().a_member)).error().code(),
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(t_.service.ListBanks(t_.P(s().a_member)).error().code(), ErrorCode::kPermissionDenied);
   EXPECT_EQ(t_.AuditActions("survey.bank"),
             (std::vector<std::string>{"survey.bank_import", "survey.bank_publish",
                                       "survey.bank_import", "survey.bank_update",
@@ -174,8 +174,7 @@ TEST_P(SurveyServiceTest, AnswersFollowTheRules) {
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(t_.Put(s().a_member, campaign, a, "gv.maturity", "2").error().code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(t_.Put(s().a_member, campaign, a, "no.such", 1).error().code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(t_.Put(s().a_member, campaign, a, "no.such", 1).error().code(), ErrorCode::kNotFound);
   EXPECT_TRUE(t_.Put(s().a_member, campaign, a, "op.coverage", 60).ok());
 
   // Another institution's answers do not exist for B; the bureau may read but not answer.
@@ -189,9 +188,9 @@ TEST_P(SurveyServiceTest, AnswersFollowTheRules) {
             ErrorCode::kPermissionDenied);
 
   // Comments and evidence references are bounded and UTF-8.
-  auto long_comment = t_.service.PutAnswer(t_.P(s().a_member), campaign.id, a, "gv.policy",
-                                           {"yes", std::string(kMaxCommentBytes + 1, 'x'), "", {}},
-                                           t_.info);
+  auto long_comment =
+      t_.service.PutAnswer(t_.P(s().a_member), campaign.id, a, "gv.policy",
+                           {"yes", std::string(kMaxCommentBytes + 1, 'x'), "", {}}, t_.info);
   ASSERT_FALSE(long_comment.ok());
   EXPECT_EQ(long_comment.error().details()[0].field, "comment");
   EXPECT_EQ(t_.service
@@ -241,6 +240,17 @@ TEST_P(SurveyServiceTest, AnswersFollowTheRules) {
                   })
                   .ok());
   EXPECT_EQ(history, 3);
+  auto versions = t_.service.AnswerHistory(t_.P(s().a_member), campaign.id, a, "gv.policy");
+  ASSERT_TRUE(versions.ok()) << versions.error().internal_message();
+  ASSERT_EQ(versions->size(), 3u);
+  EXPECT_EQ((*versions)[0].value, "yes");
+  EXPECT_EQ((*versions)[1].comment, "見直し中");
+  EXPECT_TRUE((*versions)[2].value.is_null());
+  EXPECT_EQ(t_.service.AnswerHistory(t_.P(s().b_admin), campaign.id, a, "gv.policy").error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(t_.service.AnswerHistory(t_.P(s().bureau_staff), campaign.id, a, "gv.policy").ok());
+  EXPECT_EQ(t_.service.AnswerHistory(t_.P(s().a_member), campaign.id, a, "no.such").error().code(),
+            ErrorCode::kNotFound);
   EXPECT_EQ(t_.AuditActions("survey.answer"),
             (std::vector<std::string>{"survey.answer_save", "survey.answer_save",
                                       "survey.answer_save", "survey.answer_clear"}));
@@ -254,10 +264,9 @@ TEST_P(SurveyServiceTest, SubmissionLocksAnswersUntilTheRegulatorGrantsAReopenin
   ASSERT_FALSE(incomplete.ok());
   EXPECT_EQ(incomplete.error().code(), ErrorCode::kFailedPrecondition);
   ASSERT_EQ(incomplete.error().details().size(), 2u);  // maturity and coverage
-  EXPECT_EQ(t_.service.Submit(t_.P(s().b_admin), campaign.id, b, {"", "頭取"}, t_.info)
-                .error()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      t_.service.Submit(t_.P(s().b_admin), campaign.id, b, {"", "頭取"}, t_.info).error().code(),
+      ErrorCode::kInvalidArgument);
   ASSERT_TRUE(t_.Put(s().b_admin, campaign, b, "gv.maturity", 3).ok());
   ASSERT_TRUE(t_.Put(s().b_admin, campaign, b, "op.coverage", 80).ok());
   auto submitted = t_.service.Submit(t_.P(s().b_admin), campaign.id, b, {"山田", "頭取"}, t_.info);
@@ -271,10 +280,9 @@ TEST_P(SurveyServiceTest, SubmissionLocksAnswersUntilTheRegulatorGrantsAReopenin
             ErrorCode::kFailedPrecondition);  // nobody asked
   EXPECT_EQ(t_.service.RequestReopen(t_.P(s().b_admin), campaign.id, b, "", t_.info).error().code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(t_.service.RequestReopen(t_.P(s().a_admin), campaign.id, b, "typo", t_.info)
-                .error()
-                .code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      t_.service.RequestReopen(t_.P(s().a_admin), campaign.id, b, "typo", t_.info).error().code(),
+      ErrorCode::kNotFound);
   auto requested =
       t_.service.RequestReopen(t_.P(s().b_admin), campaign.id, b, "成熟度の誤記", t_.info);
   ASSERT_TRUE(requested.ok()) << requested.error().internal_message();
@@ -345,10 +353,9 @@ TEST_P(SurveyServiceTest, CloseFreezesResultsAndEachSeesOnlyWhatItMay) {
                   .PutRating(t_.P(s().coord), campaign.id, s().bank_b.id, "gv.maturity",
                              {1, "検査結果", "", {}}, t_.info)
                   .ok());
-  EXPECT_EQ(t_.service.InstitutionResults(t_.P(s().b_admin), campaign.id, s().bank_b.id)
-                .error()
-                .code(),
-            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(
+      t_.service.InstitutionResults(t_.P(s().b_admin), campaign.id, s().bank_b.id).error().code(),
+      ErrorCode::kFailedPrecondition);
   EXPECT_EQ(t_.service.CloseCampaign(t_.P(s().bureau_staff), campaign.id, t_.info).error().code(),
             ErrorCode::kPermissionDenied);
   auto closed = t_.service.CloseCampaign(t_.P(s().coord), campaign.id, t_.info);
@@ -383,22 +390,20 @@ TEST_P(SurveyServiceTest, CloseFreezesResultsAndEachSeesOnlyWhatItMay) {
                 .error()
                 .code(),
             ErrorCode::kNotFound);
-  EXPECT_EQ(t_.service.CategoryResults(t_.P(s().b_admin), campaign.id, "regional_bank")
-                .error()
-                .code(),
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(
+      t_.service.CategoryResults(t_.P(s().b_admin), campaign.id, "regional_bank").error().code(),
+      ErrorCode::kPermissionDenied);
   // A did not submit: no results, and nothing about it in the category view.
-  EXPECT_EQ(t_.service.InstitutionResults(t_.P(s().a_member), campaign.id, s().bank_a.id)
-                .error()
-                .code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      t_.service.InstitutionResults(t_.P(s().a_member), campaign.id, s().bank_a.id).error().code(),
+      ErrorCode::kNotFound);
 
   auto category = t_.service.CategoryResults(t_.P(s().coord), campaign.id, "regional_bank");
   ASSERT_TRUE(category.ok()) << category.error().internal_message();
   EXPECT_EQ((*category)["institutions"], 7);
   EXPECT_EQ((*category)["institution_bands"].size(), 7u);
-  auto bureau_view = t_.service.CategoryResults(t_.P(s().bureau_staff), campaign.id,
-                                                "regional_bank");
+  auto bureau_view =
+      t_.service.CategoryResults(t_.P(s().bureau_staff), campaign.id, "regional_bank");
   ASSERT_TRUE(bureau_view.ok());
   EXPECT_TRUE((*bureau_view)["institution_bands"].empty());  // it supervises none of them
   EXPECT_EQ(t_.service.CategoryResults(t_.P(s().coord), campaign.id, "major_bank").error().code(),
@@ -425,8 +430,8 @@ TEST_P(SurveyServiceTest, NextYearComparesWithTheLastClosedCampaign) {
   ASSERT_TRUE(report.ok()) << report.error().internal_message();
   EXPECT_EQ((*report)["previous_campaign_id"], first.id);
   EXPECT_FALSE((*report)["year_over_year"].empty());
-  auto own = t_.service.InstitutionResults(t_.P(t_.regional_admins[0]), second.id,
-                                           t_.regional[0].id);
+  auto own =
+      t_.service.InstitutionResults(t_.P(t_.regional_admins[0]), second.id, t_.regional[0].id);
   ASSERT_TRUE(own.ok());
   ASSERT_TRUE((*own)["own_overall_change"].is_number()) << (*own).dump();
   EXPECT_GT((*own)["own_overall_change"].get<double>(), 0);

@@ -60,7 +60,7 @@ sections:
 
 struct TestSurvey {
   identity::TestSector s;
-  std::vector<identity::Org> regional;     // R1..R6, regional banks
+  std::vector<identity::Org> regional;  // R1..R6, regional banks
   std::vector<identity::User> regional_admins;
   SurveyService service{s.db(), s.clock};
   RequestInfo info{"127.0.0.1", "req-test"};
@@ -76,18 +76,19 @@ struct TestSurvey {
     const identity::Principal op = identity::OperatorPrincipal();
     Status seeded = s.db().Transact([&](store::Connection& c) -> Status {
       for (int i = 1; i <= 6; ++i) {
+        FC_ASSIGN_OR_RETURN(auto org, identity::CreateOrg(c, s.clock, op,
+                                                          {identity::OrgKind::kInstitution,
+                                                           "regional_bank",
+                                                           fmt::format("R{}銀行", i),
+                                                           fmt::format("Bank R{}", i),
+                                                           {}}));
         FC_ASSIGN_OR_RETURN(
-            auto org, identity::CreateOrg(c, s.clock, op,
-                                          {identity::OrgKind::kInstitution, "regional_bank",
-                                           fmt::format("R{}銀行", i), fmt::format("Bank R{}", i),
-                                           {}}));
-        FC_ASSIGN_OR_RETURN(
-            auto admin, identity::CreateUser(c, s.clock, op,
-                                             {org.id, fmt::format("r{}.admin", i),
-                                              fmt::format("R{} admin", i),
-                                              identity::Role::kInstitutionAdmin,
-                                              std::string(identity::kTestPassword), "ja"},
-                                             /*password_hash_fast=*/true));
+            auto admin,
+            identity::CreateUser(
+                c, s.clock, op,
+                {org.id, fmt::format("r{}.admin", i), fmt::format("R{} admin", i),
+                 identity::Role::kInstitutionAdmin, std::string(identity::kTestPassword), "ja"},
+                /*password_hash_fast=*/true));
         regional.push_back(org);
         regional_admins.push_back(admin);
       }
@@ -113,8 +114,8 @@ struct TestSurvey {
   }
 
   // A campaign for major and regional banks, due in 30 days.
-  Campaign Open(int year = 2026, std::vector<std::string> categories = {"major_bank",
-                                                                        "regional_bank"}) {
+  Campaign Open(int year = 2026,
+                std::vector<std::string> categories = {"major_bank", "regional_bank"}) {
     NewCampaign nc;
     nc.bank_storage_id = bank_id;
     nc.title = {fmt::format("{}年度 調査", year), fmt::format("Survey {}", year)};
@@ -137,8 +138,8 @@ struct TestSurvey {
   void AnswerAndSubmit(const identity::User& admin, const std::string& org_id,
                        const Campaign& campaign, const std::string& policy, int maturity,
                        double coverage) {
-    for (auto [item, value] : {std::pair<std::string, Json>{"gv.policy", policy},
-                               {"gv.maturity", maturity}}) {
+    for (auto [item, value] :
+         {std::pair<std::string, Json>{"gv.policy", policy}, {"gv.maturity", maturity}}) {
       auto put = Put(admin, campaign, org_id, item, value);
       ASSERT_TRUE(put.ok()) << put.error().internal_message();
     }
@@ -146,7 +147,8 @@ struct TestSurvey {
       auto put = Put(admin, campaign, org_id, "op.coverage", coverage);
       ASSERT_TRUE(put.ok()) << put.error().internal_message();
     }
-    auto submitted = service.Submit(P(admin), campaign.id, org_id, {"山田 太郎", "代表取締役"}, info);
+    auto submitted =
+        service.Submit(P(admin), campaign.id, org_id, {"山田 太郎", "代表取締役"}, info);
     ASSERT_TRUE(submitted.ok()) << submitted.error().internal_message();
   }
 
