@@ -144,6 +144,26 @@ describe('sharing hub', () => {
     await page.context().close();
   });
 
+  it('flags an indicator on a warning list with a badge and the list it hit', async () => {
+    const page = await loggedIn('mb01.member');
+    await searchHub(page, 'login.microsoftonline.com');
+    await page.waitForFunction(() =>
+      /^[1-9]\d*\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
+    );
+    await page
+      .getByTestId('hub-objects')
+      .locator('tbody tr a[href*="/hub/objects/"]')
+      .first()
+      .click();
+    await page.getByTestId('object-name').waitFor();
+    assert.equal(await page.getByTestId('warning-badge').textContent(), '警告リスト該当');
+    assert.match(
+      await page.getByTestId('warning-hits').textContent(),
+      /fincyber: well-known sites \(microsoftonline\.com\)/,
+    );
+    await page.context().close();
+  });
+
   it('checks the pattern while typing, then creates an indicator only the group sees', async () => {
     const page = await loggedIn('mb01.member');
     await page.goto(`${server.url}/#/hub/new`);
