@@ -423,6 +423,14 @@ TEST_P(SurveyApiTest, SubmitReopenAndExtendFollowTheirRoles) {
       400);
   EXPECT_EQ(c_member.Post(Campaign("/my/reopen-request"), {{"reason", "誤記"}}).status, 403);
   ASSERT_EQ(c_admin.Post(Campaign("/my/reopen-request"), {{"reason", "誤記"}}).status, 200);
+  const std::string decline = Campaign("/assignments/" + env_.org.at("R3") + "/reopen-decline");
+  EXPECT_EQ(env_.As("coord").Post(decline, {{"reason", 5}}).status, 400);
+  EXPECT_EQ(env_.As("coord").Post(decline, {{"reason", std::string(3000, 'r')}}).status, 400);
+  EXPECT_EQ(env_.As("sup").Post(decline, {{"reason", "no"}}).status, 403);
+  EXPECT_EQ(c_admin.Post(decline, {{"reason", "no"}}).status, 403);
+  ASSERT_EQ(env_.As("coord").Post(decline, {{"reason", "軽微な誤記"}}).status, 200);
+  EXPECT_EQ(c_member.Send("PUT", answers + "gv.maturity", R"({"value": 4})").status, 409);
+  ASSERT_EQ(c_admin.Post(Campaign("/my/reopen-request"), {{"reason", "再依頼"}}).status, 200);
   const std::string grant = Campaign("/assignments/" + env_.org.at("R3") + "/reopen");
   EXPECT_EQ(env_.As("sup").Post(grant, Json::object()).status, 403);
   EXPECT_EQ(c_admin.Post(grant, Json::object()).status, 403);

@@ -410,6 +410,45 @@ Result<Assignment> SurveyService::GrantReopen(const identity::Principal& princip
   });
 }
 
+Result<Assignment> SurveyService::DeclineReopen(const identity::Principal& principal,
+                                                std::string_view campaign_id,
+                                                std::string_view org_id, std::string_view reason,
+                                                const RequestInfo& info) {
+  FC_RETURN_IF_ERROR(internal::RequireCoordination(principal));
+  const std::string text(reason);
+  if (text.empty()) {
+    return InvalidArgument("say why the request is declined", {{"reason", "required"}});
+  }
+  FC_RETURN_IF_ERROR(CheckText("reason", text, kMaxReasonBytes));
+  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+  return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
+    FC_ASSIGN_OR_RETURN(AssignmentState state,
+                        LoadState(conn, principal, campaign_id, org_id, true, compiled));
+    if (state.assignment.status != AssignmentStatus::kReopenRequested) {
+      return FailedPrecondition("the institution has not asked to reopen its answers");
+    }
+    Assignment& a = state.assignment;
+    a.status = AssignmentStatus::kSubmitted;
+    a.reopen_reason.clear();
+    FC_RETURN_IF_ERROR(
+        conn.Execute("UPDATE survey_assignments SET status = 'submitted', "
+                     "reopen_reason = '' WHERE campaign_id = ? AND org_id = ?",
+                     {a.campaign_id, a.org_id}));
+    FC_RETURN_IF_ERROR(conn.Execute(
+        "UPDATE survey_reopen_requests SET declined_at = ?, declined_by = ?, decline_reason = ? "
+        "WHERE campaign_id = ? AND org_id = ? AND granted_at IS NULL AND declined_at IS NULL",
+        {internal::Now(clock_), principal.username, text, a.campaign_id, a.org_id}));
+    FC_RETURN_IF_ERROR(audit::Append(
+        conn, clock_,
+        {principal.user_id, a.org_id, "survey.reopen_decline", "survey_assignment", a.campaign_id,
+         Json{{"reason", text}}, info.remote_address, info.request_id}));
+    FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.reopen_declined", a.org_id,
+                                       {{"campaign_id", a.campaign_id}, {"org_id", a.org_id}}));
+    internal::FillProgress(*state.bank, state.shown, state.answers, a, nullptr);
+    return a;
+  });
+}
+
 Result<std::optional<StoredAnswer>> SurveyService::PutRating(
     const identity::Principal& principal, std::string_view campaign_id, std::string_view org_id,
     std::string_view item_id, const AnswerInput& input, const RequestInfo& info) {

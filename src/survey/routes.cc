@@ -304,6 +304,20 @@ void AddRoutes(http::Router& router, SurveyService& service) {
                 return Response::MakeJson(ToJson(assignment));
               },
               "Grant an institution's request to reopen its answers (coordination office)"});
+  router.Add({Method::kPost, Path("campaigns/{id}/assignments/{org}/reopen-decline"),
+              http::Auth::kRequired,
+              [&service](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(Json body, req.JsonBody());
+                FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"reason"}));
+                FC_ASSIGN_OR_RETURN(auto reason, RequireString(body, "reason", kMaxReasonBytes));
+                FC_ASSIGN_OR_RETURN(
+                    auto assignment,
+                    service.DeclineReopen(*principal, req.PathParam("id"), req.PathParam("org"),
+                                          reason, InfoOf(req)));
+                return Response::MakeJson(ToJson(assignment));
+              },
+              "Decline an institution's request to reopen its answers (coordination office)"});
   router.Add({Method::kPut, Path("campaigns/{id}/assignments/{org}/ratings/{item}"),
               http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {

@@ -14,6 +14,7 @@
 //   GET  campaigns/{id}/assignments/{org}        that institution's questionnaire
 //   POST campaigns/{id}/assignments/{org}/extend {deadline}
 //   POST campaigns/{id}/assignments/{org}/reopen grant the institution's request
+//   POST campaigns/{id}/assignments/{org}/reopen-decline   {reason}; stays locked
 //   PUT  campaigns/{id}/assignments/{org}/ratings/{item}   supervisor's rating
 //   GET  campaigns/{id}/assignments/{org}/results          its frozen results
 //   GET  campaigns/{id}/my                       the caller's institution's questionnaire:

@@ -128,6 +128,12 @@ CREATE TABLE survey_results (
   PRIMARY KEY (campaign_id, kind, subject)
 )
 )sql"},
+      {"survey", 2, "declined reopen requests",
+       R"sql(
+ALTER TABLE survey_reopen_requests ADD COLUMN declined_at TEXT;
+ALTER TABLE survey_reopen_requests ADD COLUMN declined_by TEXT;
+ALTER TABLE survey_reopen_requests ADD COLUMN decline_reason TEXT
+)sql"},
   };
 }
 

@@ -281,6 +281,10 @@ class SurveyService {
                                    std::string_view reason, const RequestInfo& info);
   Result<Assignment> GrantReopen(const identity::Principal& principal, std::string_view campaign_id,
                                  std::string_view org_id, const RequestInfo& info);
+  // Refuses the request: the answers stay submitted and locked. `reason` 1..kMaxReasonBytes.
+  Result<Assignment> DeclineReopen(const identity::Principal& principal,
+                                   std::string_view campaign_id, std::string_view org_id,
+                                   std::string_view reason, const RequestInfo& info);
   // The supervisor's own rating of one item (same value rules as answers; null clears).
   Result<std::optional<StoredAnswer>> PutRating(const identity::Principal& principal,
                                                 std::string_view campaign_id,

@@ -291,15 +291,31 @@ TEST_P(SurveyServiceTest, SubmissionLocksAnswersUntilTheRegulatorGrantsAReopenin
             ErrorCode::kFailedPrecondition);
   EXPECT_EQ(t_.service.GrantReopen(t_.P(s().bureau_staff), campaign.id, b, t_.info).error().code(),
             ErrorCode::kPermissionDenied);
+  // Declined first: the answers stay locked; asked again, then granted.
+  EXPECT_EQ(t_.service.DeclineReopen(t_.P(s().coord), campaign.id, b, "", t_.info).error().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(t_.service.DeclineReopen(t_.P(s().bureau_staff), campaign.id, b, "no", t_.info)
+                .error()
+                .code(),
+            ErrorCode::kPermissionDenied);
+  auto declined = t_.service.DeclineReopen(t_.P(s().coord), campaign.id, b, "軽微", t_.info);
+  ASSERT_TRUE(declined.ok()) << declined.error().internal_message();
+  EXPECT_EQ(declined->status, AssignmentStatus::kSubmitted);
+  EXPECT_EQ(t_.Put(s().b_admin, campaign, b, "gv.maturity", 4).error().code(),
+            ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(
+      t_.service.RequestReopen(t_.P(s().b_admin), campaign.id, b, "再度の依頼", t_.info).ok());
   auto granted = t_.service.GrantReopen(t_.P(s().coord), campaign.id, b, t_.info);
   ASSERT_TRUE(granted.ok()) << granted.error().internal_message();
   EXPECT_EQ(granted->status, AssignmentStatus::kInProgress);
   EXPECT_TRUE(t_.Put(s().b_admin, campaign, b, "gv.maturity", 4).ok());
   EXPECT_EQ(t_.EventTypes("survey."),
             (std::vector<std::string>{"survey.campaign_opened", "survey.submitted",
+                                      "survey.reopen_requested", "survey.reopen_declined",
                                       "survey.reopen_requested", "survey.reopened"}));
   EXPECT_EQ(t_.AuditActions("survey.reopen"),
-            (std::vector<std::string>{"survey.reopen_request", "survey.reopen_grant"}));
+            (std::vector<std::string>{"survey.reopen_request", "survey.reopen_decline",
+                                      "survey.reopen_request", "survey.reopen_grant"}));
 }
 
 TEST_P(SurveyServiceTest, DeadlinesAndPerInstitutionExtensions) {
