@@ -14,6 +14,7 @@
 
 #include "app/platform.h"
 #include "base/crypto.h"
+#include "documents/xlsx_reader.h"
 #include "test_client.h"
 #include "testing/db_targets.h"
 
@@ -514,13 +515,67 @@ TEST_P(SurveyApiTest, ResultsShowOwnScoresAndOnlyPeerFiguresTheRuleAllows) {
   EXPECT_EQ(env_.As("coord").Post(Closed("/close"), Json::object()).status, 409);
 }
 
+TEST_P(SurveyApiTest, FeedbackReportIsOnlyTheCallersOwnOrASupervisedInstitutions) {
+  TestClient a = env_.As("A.admin");
+  HttpResult pdf = a.Get(Closed("/report?lang=en&format=pdf"));
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.header("content-type"), "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(pdf.header("cache-control"), "no-store");
+  EXPECT_NE(pdf.header("content-disposition").find("feedback-2025-en.pdf"), std::string::npos);
+  // The workbook holds the same content: A's name, never another institution's.
+  HttpResult xlsx = a.Get(Closed("/report?format=xlsx"));
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  auto book = documents::ReadXlsx(xlsx.body);
+  ASSERT_TRUE(book.ok()) << book.error().internal_message();
+  bool own_name = false;
+  for (const auto& sheet : book->sheets) {
+    for (const auto& cell : sheet.cells()) {
+      const auto* text = std::get_if<std::string>(&cell.value);
+      if (text == nullptr) continue;
+      own_name = own_name || *text == "A銀行";
+      for (const auto& key : kRegional) {
+        if (key == "A") continue;
+        EXPECT_EQ(text->find(key + "銀行"), std::string::npos) << *text;
+        EXPECT_EQ(text->find(env_.org.at(key)), std::string::npos) << *text;
+      }
+    }
+  }
+  EXPECT_TRUE(own_name);
+
+  // Another institution's report is not found; bureau staff get only what they supervise.
+  EXPECT_EQ(a.Get(Closed("/assignments/" + env_.org.at("B") + "/report")).status, 404);
+  EXPECT_EQ(env_.As("B.member").Get(Closed("/assignments/" + env_.org.at("A") + "/report")).status,
+            404);
+  EXPECT_EQ(env_.As("sup").Get(Closed("/assignments/" + env_.org.at("A") + "/report")).status, 200);
+  EXPECT_EQ(env_.As("sup").Get(Closed("/assignments/" + env_.org.at("B") + "/report")).status, 404);
+  EXPECT_EQ(env_.As("S.admin").Get(Closed("/report")).status, 404);  // not assigned
+  EXPECT_EQ(a.Get("/api/v1/survey/campaigns/no-such-campaign/report").status, 404);
+  HttpResult open = a.Get(Campaign("/report"));
+  EXPECT_EQ(open.status, 409) << open.body;
+  EXPECT_EQ(Code(open), "failed_precondition");
+  EXPECT_EQ(TestClient(env_.running->port()).Get(Closed("/report")).status, 401);
+
+  // Malformed, oversized and hostile parameters.
+  for (const std::string& query :
+       std::vector<std::string>{"?lang=fr", "?lang=JA", "?lang=", "?format=exe", "?format=PDF",
+                                "?format=pdf%00", "?lang=ja%0d%0aX-Injected:%201",
+                                "?lang=" + std::string(10000, 'j'), "?format=../../etc/passwd"}) {
+    HttpResult refused = a.Get(Closed("/report" + query));
+    EXPECT_EQ(refused.status, 400) << query << " " << refused.body;
+    EXPECT_EQ(Code(refused), "invalid_argument") << query;
+    EXPECT_TRUE(refused.header("x-injected").empty());
+  }
+}
+
 TEST_P(SurveyApiTest, RoutesAreInTheOpenApiDocument) {
   HttpResult doc = TestClient(env_.running->port()).Get("/api/v1/openapi.json");
   ASSERT_EQ(doc.status, 200);
   const Json paths = doc.json()["paths"];
   for (const char* path :
        {"/api/v1/survey/banks", "/api/v1/survey/campaigns/{id}/my/answers/{item}",
-        "/api/v1/survey/campaigns/{id}/sector/{category}"}) {
+        "/api/v1/survey/campaigns/{id}/sector/{category}",
+        "/api/v1/survey/campaigns/{id}/report"}) {
     EXPECT_TRUE(paths.contains(path)) << path;
   }
 }

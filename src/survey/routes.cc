@@ -1,6 +1,9 @@
 #include "survey/routes.h"
 
+#include <fmt/format.h>
+
 #include "survey/bank_format.h"
+#include "survey/feedback_report.h"
 
 namespace fincyber::survey {
 namespace {
@@ -136,6 +139,30 @@ Result<Response> HistoryResponse(SurveyService& service, const Request& req,
   for (const auto& v : history) versions.push_back(ToJson(v));
   return Response::MakeJson(
       {{"item_id", req.PathParam("item")}, {"versions", std::move(versions)}});
+}
+
+// A feedback report as a file download; `lang` ja (default) or en, `format` pdf (default)
+// or xlsx. The service decides whether the principal may see `org_id`'s results.
+Result<Response> ReportResponse(SurveyService& service, const Request& req,
+                                const identity::Principal& principal, std::string_view org_id) {
+  FeedbackReportOptions options;
+  const auto language = ParseReportLanguage(req.QueryParam("lang").value_or("ja"));
+  if (!language) return InvalidArgument("lang must be ja or en", {{"lang", "ja or en"}});
+  const auto format = ParseReportFormat(req.QueryParam("format").value_or("pdf"));
+  if (!format) return InvalidArgument("format must be pdf or xlsx", {{"format", "pdf or xlsx"}});
+  options.language = *language;
+  options.format = *format;
+  FC_ASSIGN_OR_RETURN(auto input,
+                      LoadFeedbackReportInput(service, principal, req.PathParam("id"), org_id));
+  FC_ASSIGN_OR_RETURN(std::string bytes, RenderFeedbackReport(input, options));
+  Response response;
+  response.body = std::move(bytes);
+  response.SetHeader("Content-Type", std::string(ReportContentType(*format)));
+  response.SetHeader("Content-Disposition",
+                     fmt::format("attachment; filename=\"feedback-{}-{}.{}\"", input.campaign.year,
+                                 *language == ReportLanguage::kJapanese ? "ja" : "en",
+                                 ReportFileExtension(*format)));
+  return response;
 }
 
 }  // namespace
@@ -339,6 +366,12 @@ void AddRoutes(http::Router& router, SurveyService& service) {
                 return Response::MakeJson(results);
               },
               "An institution's frozen results (own or supervised)"});
+  router.Add({Method::kGet, Path("campaigns/{id}/assignments/{org}/report"), http::Auth::kRequired,
+              [&service](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+                return ReportResponse(service, req, *principal, req.PathParam("org"));
+              },
+              "An institution's feedback report, PDF or XLSX (own or supervised)"});
 
   // The caller's own institution.
   router.Add({Method::kGet, Path("campaigns/{id}/my"), http::Auth::kRequired,
@@ -407,6 +440,12 @@ void AddRoutes(http::Router& router, SurveyService& service) {
                 return Response::MakeJson(results);
               },
               "The caller's scores and peer aggregates of a closed campaign"});
+  router.Add({Method::kGet, Path("campaigns/{id}/report"), http::Auth::kRequired,
+              [&service](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+                return ReportResponse(service, req, *principal, principal->org_id);
+              },
+              "The caller's feedback report of a closed campaign, PDF or XLSX"});
 
   // The regulator's sector view.
   router.Add({Method::kGet, Path("campaigns/{id}/sector"), http::Auth::kRequired,

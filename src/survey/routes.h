@@ -17,6 +17,8 @@
 //   POST campaigns/{id}/assignments/{org}/reopen-decline   {reason}; stays locked
 //   PUT  campaigns/{id}/assignments/{org}/ratings/{item}   supervisor's rating
 //   GET  campaigns/{id}/assignments/{org}/results          its frozen results
+//   GET  campaigns/{id}/assignments/{org}/report           its feedback report
+//                                                ?lang=ja|en&format=pdf|xlsx
 //   GET  campaigns/{id}/my                       the caller's institution's questionnaire:
 //                                                items with `shown`, answers, progress
 //   GET  campaigns/{id}/my/answers/{item}        one answer (null when none)
@@ -27,6 +29,8 @@
 //   POST campaigns/{id}/my/submit                {executive_name, executive_title}
 //   POST campaigns/{id}/my/reopen-request        {reason}
 //   GET  campaigns/{id}/my/results               own scores and peer figures
+//   GET  campaigns/{id}/report                   own feedback report (feedback_report.h),
+//                                                ?lang=ja|en (ja)&format=pdf|xlsx (pdf)
 //   GET  campaigns/{id}/sector                   every category's aggregates (regulator)
 //   GET  campaigns/{id}/sector/{category}        one category with its drill-down
 //
