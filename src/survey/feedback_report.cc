@@ -401,9 +401,9 @@ std::string BandLabel(const ReportView& v, Band band) {
     case Band::kBottomQuarter:
       return Pick(v.language, "下位25%", "bottom quarter");
     case Band::kLowerMiddle:
-      return Pick(v.language, "中位（下半分）", "lower middle");
+      return Pick(v.language, "下位25〜50%", "lower middle");
     case Band::kUpperMiddle:
-      return Pick(v.language, "中位（上半分）", "upper middle");
+      return Pick(v.language, "上位25〜50%", "upper middle");
     case Band::kTopQuarter:
       return Pick(v.language, "上位25%", "top quarter");
   }
@@ -541,12 +541,12 @@ void AddSummary(const ReportView& v, const SectionNames& names, std::vector<Bloc
   blocks.push_back(Paragraph{SummaryParagraph(v)});
   Table table;
   table.columns = {
-      {Pick(v.language, "区分", "Measure"), 2.2},
+      {Pick(v.language, "区分", "Measure"), 2.0},
       {Pick(v.language, "スコア", "Score"), 0.8, Align::kEnd},
       {Pick(v.language, "達成項目", "Items met"), 0.9, Align::kEnd},
       {Pick(v.language, "成熟度", "Maturity"), 0.8, Align::kEnd},
       {Pick(v.language, "同業態 第1四分位/中央値/第3四分位", "Peers Q1 / median / Q3"), 2.4},
-      {Pick(v.language, "位置", "Band"), 1.4},
+      {Pick(v.language, "位置", "Band"), 1.7},
       {Pick(v.language, "前年比", "Change"), 1.1, Align::kEnd}};
   for (const MetricRow* row : SummaryRows(v)) {
     const bool has_own = row->own.has_value();
@@ -594,9 +594,10 @@ void AddHeatmaps(const ReportView& v, const SectionNames& names, std::vector<Blo
   blocks.push_back(BulletList{std::move(notes)});
 }
 
+// The first function shares its page with the introduction of the section.
 void AddFunctionPage(const ReportView& v, Function f, std::vector<Block>& blocks) {
   const MetricRow& row = v.functions[static_cast<int>(f)];
-  blocks.push_back(documents::PageBreak{});
+  if (f != kAllFunctions.front()) blocks.push_back(documents::PageBreak{});
   blocks.push_back(Heading{2, row.label});
   if (!row.own) {
     blocks.push_back(Paragraph{Pick(v.language, "この機能に該当する項目はありません。",

@@ -213,7 +213,7 @@ TEST(FeedbackReportTest, JapanesePdfShowsOwnFiguresPeerBandsChangesAndActions) {
            "35.3/49.9/61.6",  // peer quartiles
            "83",
            "54",  // peer heatmap means
-           "中位（上半分）",
+           "上位25〜50%",
            "下位25%",  // bands
            "+12.5",
            "+4.2",                                           // change since last year
