@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The survey's operator commands end to end on a fresh SQLite file: bank import from
 # YAML, JSON and OSCAL (XML and JSON) and the mission bank, publishing, campaigns opened
-# for business categories, progress per institution, closing, and the exit codes
-# (0 done, 1 refused, 2 bad input, 3 not found).
+# for business categories, progress per institution, closing, feedback reports, and the
+# exit codes (0 done, 1 refused, 2 bad input, 3 not found, 4 unavailable; 105 for flags
+# the parser refuses).
 # Usage: survey_cli_test.sh path/to/fincyber
 set -euo pipefail
 bin=$1
@@ -97,10 +98,24 @@ check "status" 0 "$bin" survey status --database "$db" --campaign "$campaign"
 expect "status lists every institution" [ "$(grep -c 'in_progress' "$work/out")" -eq 3 ]
 expect "nothing answered yet" grep -q " 0/" "$work/out"
 check "status of an unknown campaign" 3 "$bin" survey status --database "$db" --campaign nope
+check "reports of an open campaign" 1 "$bin" survey reports --database "$db" \
+  --campaign "$campaign" --out "$work/reports"
 check "close" 0 "$bin" survey campaign close --database "$db" "$campaign"
 expect "none submitted" grep -q "0 of 3" "$work/out"
 check "close again" 1 "$bin" survey campaign close --database "$db" "$campaign"
 check "close an unknown campaign" 3 "$bin" survey campaign close --database "$db" nope
+check "reports" 0 "$bin" survey reports --database "$db" --campaign "$campaign" \
+  --lang en --format xlsx --threads 2 --out "$work/reports"
+expect "no report without submitted answers" grep -q "^0 reports written.*3 of 3 institutions without results" "$work/out"
+check "reports of an unknown campaign" 3 "$bin" survey reports --database "$db" --campaign nope \
+  --out "$work/reports"
+check "reports in an unknown language" 105 "$bin" survey reports --database "$db" \
+  --campaign "$campaign" --lang fr --out "$work/reports"
+check "reports on too many threads" 105 "$bin" survey reports --database "$db" \
+  --campaign "$campaign" --threads 1000 --out "$work/reports"
+touch "$work/a-file"
+check "reports into a file" 4 "$bin" survey reports --database "$db" --campaign "$campaign" \
+  --out "$work/a-file/reports"
 
 check "audit verify" 0 "$bin" audit verify --database "$db"
 

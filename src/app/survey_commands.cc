@@ -1,6 +1,10 @@
 #include "app/survey_commands.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +14,7 @@
 #include "app/output.h"
 #include "app/platform.h"
 #include "identity/directory.h"
+#include "survey/feedback_report.h"
 
 namespace fincyber::app {
 namespace {
@@ -248,6 +253,52 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     }
     PrintRows(std::cout, {"org_id", "institution", "category", "status", "answered", "deadline"},
               rows, FormatOf(options));
+  });
+
+  static std::string reports_campaign, reports_lang = "ja", reports_format = "pdf", reports_font =
+                                                                                      "compact";
+  static survey::CampaignReportsOptions reports;
+  auto* reports_cmd = survey->add_subcommand(
+      "reports", "Write every institution's feedback report of a closed campaign");
+  AddLocation(reports_cmd, options);
+  reports_cmd->add_option("--campaign", reports_campaign, "campaign id")->required();
+  reports_cmd->add_option("--lang", reports_lang, "ja or en")->check(CLI::IsMember({"ja", "en"}));
+  reports_cmd->add_option("--format", reports_format, "pdf or xlsx")
+      ->check(CLI::IsMember({"pdf", "xlsx"}));
+  reports_cmd->add_option("--out", reports.out_dir, "folder for the reports")->required();
+  reports_cmd->add_option("--threads", reports.threads, "reports built at once")
+      ->check(CLI::Range(1, survey::kMaxReportThreads));
+  reports_cmd->add_option("--font", reports_font, "compact (IPAex Gothic) or sans (Noto Sans CJK)")
+      ->check(CLI::IsMember({"compact", "sans"}));
+  reports_cmd->callback([&exit_code, op] {
+    reports.report.language = *survey::ParseReportLanguage(reports_lang);
+    reports.report.format = *survey::ParseReportFormat(reports_format);
+    reports.report.typeface =
+        reports_font == "sans" ? documents::Typeface::kSans : documents::Typeface::kCompact;
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    const bool terminal = isatty(STDERR_FILENO) == 1;
+    const auto start = std::chrono::steady_clock::now();
+    auto summary = survey::WriteCampaignReports(
+        (*platform)->survey(), op, reports_campaign, reports, [&](int done, int total) {
+          if (!terminal) return;
+          const double seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          std::fprintf(stderr, "\r\033[K%d / %d institutions, %.1f reports/s", done, total,
+                       seconds > 0 ? done / seconds : 0.0);
+          std::fflush(stderr);
+        });
+    if (terminal) std::fprintf(stderr, "\r\033[K");
+    if (!summary.ok()) return void(exit_code = Fail(summary.error()));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (const auto& failure : summary->failures) std::cerr << "error: " << failure << "\n";
+    std::printf("%d reports written to %s in %.1f s (%.1f/s); %d of %d institutions without "
+                "results\n",
+                summary->written, reports.out_dir.string().c_str(), seconds,
+                seconds > 0 ? summary->written / seconds : 0.0, summary->without_results,
+                summary->institutions);
+    if (!summary->failures.empty()) exit_code = 1;
   });
 }
 
