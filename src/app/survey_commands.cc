@@ -255,8 +255,8 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
               rows, FormatOf(options));
   });
 
-  static std::string reports_campaign, reports_lang = "ja", reports_format = "pdf", reports_font =
-                                                                                      "compact";
+  static std::string reports_campaign, reports_lang = "ja", reports_format = "pdf",
+                                       reports_font = "compact";
   static survey::CampaignReportsOptions reports;
   auto* reports_cmd = survey->add_subcommand(
       "reports", "Write every institution's feedback report of a closed campaign");
@@ -293,11 +293,12 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (const auto& failure : summary->failures) std::cerr << "error: " << failure << "\n";
-    std::printf("%d reports written to %s in %.1f s (%.1f/s); %d of %d institutions without "
-                "results\n",
-                summary->written, reports.out_dir.string().c_str(), seconds,
-                seconds > 0 ? summary->written / seconds : 0.0, summary->without_results,
-                summary->institutions);
+    std::printf(
+        "%d reports written to %s in %.1f s (%.1f/s); %d of %d institutions without "
+        "results\n",
+        summary->written, reports.out_dir.string().c_str(), seconds,
+        seconds > 0 ? summary->written / seconds : 0.0, summary->without_results,
+        summary->institutions);
     if (!summary->failures.empty()) exit_code = 1;
   });
 }
