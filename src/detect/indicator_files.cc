@@ -16,6 +16,9 @@ namespace {
 
 constexpr std::size_t kReadBytes = 1 << 20;
 constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
+// Tables are sized ahead for at most this many indicators (about 150 MB), so that a file
+// of empty lines does not reserve memory for rows it does not have; beyond it they grow.
+constexpr std::size_t kMaxReservedIndicators = std::size_t{1} << 21;
 
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
@@ -298,24 +301,49 @@ Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
   return OkStatus();
 }
 
+// How often `needle` occurs in the rest of `file` (occurrences do not overlap).
+std::size_t CountOccurrences(std::FILE* file, std::string_view needle) {
+  std::string buffer(kReadBytes + needle.size(), '\0');
+  std::size_t kept = 0;  // bytes carried over that may start an occurrence
+  std::size_t count = 0;
+  while (true) {
+    const std::size_t n = std::fread(buffer.data() + kept, 1, kReadBytes, file);
+    if (n == 0) return count;
+    const std::size_t filled = kept + n;
+    std::size_t at = 0;
+    while (true) {
+      const void* hit = memmem(buffer.data() + at, filled - at, needle.data(), needle.size());
+      if (hit == nullptr) break;
+      ++count;
+      at = static_cast<std::size_t>(static_cast<const char*>(hit) - buffer.data()) + needle.size();
+    }
+    kept = std::min(needle.size() - 1, filled - at);
+    std::memmove(buffer.data(), buffer.data() + filled - kept, kept);
+  }
+}
+
 }  // namespace
 
 Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
                          MatcherBuilder& builder) {
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) return NotFound("cannot read " + path + ": " + std::strerror(errno));
-  // A size hint: CSV rows are about 80 bytes, bundle indicators about 300.
-  if (std::fseek(file.get(), 0, SEEK_END) == 0) {
-    const long size = std::ftell(file.get());
-    std::rewind(file.get());
-    if (size > 0) builder.Reserve(static_cast<std::size_t>(size) / 120);
-  }
   int first = std::getc(file.get());
   while (first == ' ' || first == '\t' || first == '\r' || first == '\n') first = std::getc(file.get());
   if (first == 0xEF) {  // a UTF-8 byte order mark
     std::getc(file.get());
     std::getc(file.get());
     first = std::getc(file.get());
+  }
+  // Sizing the tables once from a count read ahead (a line per CSV row, a "pattern" key
+  // per indicator: upper bounds) is cheaper than growing and rehashing them, and a size
+  // guess from the file's bytes left either rehashes or spare capacity in the matcher.
+  const long after_first = std::ftell(file.get());
+  if (after_first >= 0 && std::fseek(file.get(), 0, SEEK_SET) == 0) {
+    const std::size_t count =
+        CountOccurrences(file.get(), first == '{' ? "\"pattern\"" : "\n") + 1;
+    builder.Reserve(std::min(count, kMaxReservedIndicators));
+    std::fseek(file.get(), after_first, SEEK_SET);
   }
   if (first != '{') {
     std::rewind(file.get());
