@@ -84,6 +84,38 @@ TEST_F(IndicatorFilesTest, OversizedAndMalformedObjectsAreSkippedWithAWarning) {
   EXPECT_TRUE(builder.Build().ok());
 }
 
+TEST_F(IndicatorFilesTest, ObjectsAcrossReadBoundariesAreKeptWhole) {
+  // The file is read 1 MiB at a time: place escapes, brackets inside strings and the end
+  // of an object at every byte around that boundary, and one oversized object across it.
+  constexpr std::size_t kRead = std::size_t{1} << 20;
+  for (std::size_t shift = 0; shift < 8; ++shift) {
+    std::string bundle = R"({"type":"bundle","objects":[)";
+    const std::string note_head = R"({"type":"note","content":")";
+    const std::size_t filler = kRead - bundle.size() - note_head.size() - 4 + shift;
+    bundle += note_head + std::string(filler, 'x') + R"(\" ] } { [ \\"},)";
+    bundle += Indicator("a", "[domain-name:value = 'a.example']") + ",";
+    bundle += R"({"type":"note","content":")" + std::string(kRead, 'y') + R"("},)";
+    bundle += Indicator("b", "[domain-name:value = 'b.example']") + "]}";
+    MatcherBuilder builder;
+    IndicatorFileOptions options;
+    options.max_object_bytes = 2 * kRead;
+    ASSERT_TRUE(LoadIndicatorFile(Write(bundle), options, builder).ok()) << shift;
+    EXPECT_TRUE(builder.report().warnings.empty()) << shift;
+    auto matcher = builder.Build();
+    ASSERT_TRUE(matcher.ok());
+    EXPECT_EQ((*matcher)->indicator_count(), 2u) << shift;
+
+    MatcherBuilder small;
+    options.max_object_bytes = kRead / 2;
+    ASSERT_TRUE(LoadIndicatorFile(Write(bundle), options, small).ok()) << shift;
+    ASSERT_EQ(small.report().warnings.size(), 2u) << shift;  // both notes, nothing else
+    EXPECT_NE(small.report().warnings[1].message.find("larger than"), std::string::npos);
+    auto kept = small.Build();
+    ASSERT_TRUE(kept.ok());
+    EXPECT_EQ((*kept)->indicator_count(), 2u) << shift;
+  }
+}
+
 TEST_F(IndicatorFilesTest, CsvWithHeaderQuotesAndComments) {
   const std::string csv =
       "# exported list\r\n"

@@ -33,28 +33,32 @@ class BundleSplitter {
       : options_(options), builder_(builder) {}
 
   Status Feed(std::string_view bytes) {
-    for (const char c : bytes) {
-      ++position_;
-      if (capturing_) {
-        if (object_.size() < options_.max_object_bytes) {
-          object_.push_back(c);
-        } else {
-          oversized_ = true;
-        }
-      }
+    const char* data = bytes.data();
+    const std::size_t n = bytes.size();
+    std::size_t capture_from = 0;  // where the captured object's bytes in `bytes` start
+    for (std::size_t i = 0; i < n; ++i) {
       if (in_string_) {
         if (escaped_) {
           escaped_ = false;
-        } else if (c == '\\') {
+          continue;
+        }
+        if (depth_ != 1) {
+          // Inside an object only a quote or a backslash changes anything.
+          while (i < n && data[i] != '"' && data[i] != '\\') ++i;
+          if (i == n) break;
+        }
+        const char c = data[i];
+        if (c == '\\') {
           escaped_ = true;
         } else if (c == '"') {
           in_string_ = false;
           if (depth_ == 1) key_candidate_ = std::move(string_);
-        } else if (depth_ == 1 && string_.size() < 64) {
+        } else if (string_.size() < 64) {
           string_.push_back(c);
         }
         continue;
       }
+      const char c = data[i];
       switch (c) {
         case '"':
           in_string_ = true;
@@ -68,6 +72,7 @@ class BundleSplitter {
           break;
         case '{':
         case '[':
+          position_ = fed_ + i + 1;
           if (depth_ == 0 && c != '{') return NotABundle();
           if (depth_ == 0) seen_top_ = true;
           if (depth_ == 1 && c == '[' && key_ == "objects") {
@@ -77,25 +82,34 @@ class BundleSplitter {
           if (depth_ == 2 && in_objects_ && c == '{') {
             capturing_ = true;
             oversized_ = false;
-            object_.assign(1, c);
+            object_.clear();
+            capture_from = i;
           }
           if (++depth_ > 10000) return InvalidArgument("the bundle nests deeper than 10000 levels");
           break;
         case '}':
         case ']':
+          position_ = fed_ + i + 1;
           if (depth_ == 0) return InvalidArgument(Where() + "unbalanced '" + std::string(1, c) + "'");
           --depth_;
           if (depth_ == 2 && capturing_) {
+            Capture(data + capture_from, i + 1 - capture_from);
             capturing_ = false;
             AddObject();
           }
           if (depth_ == 1) in_objects_ = false;
           break;
         default:
-          if (depth_ == 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n') return NotABundle();
+          if (depth_ == 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            position_ = fed_ + i + 1;
+            return NotABundle();
+          }
           break;
       }
     }
+    if (capturing_) Capture(data + capture_from, n - capture_from);
+    fed_ += n;
+    position_ = fed_;
     return OkStatus();
   }
 
@@ -116,6 +130,13 @@ class BundleSplitter {
   }
   std::string Where() const { return "byte " + std::to_string(position_) + ": "; }
 
+  // Keeps the bytes of the object being read, up to max_object_bytes.
+  void Capture(const char* bytes, std::size_t length) {
+    const std::size_t room = options_.max_object_bytes - std::min(options_.max_object_bytes, object_.size());
+    if (length > room) oversized_ = true;
+    object_.append(bytes, std::min(length, room));
+  }
+
   void AddObject() {
     if (oversized_) {
       builder_.Warn("", Where() + "an object larger than " +
@@ -132,7 +153,8 @@ class BundleSplitter {
 
   const IndicatorFileOptions& options_;
   MatcherBuilder& builder_;
-  std::uint64_t position_ = 0;
+  std::uint64_t fed_ = 0;      // bytes of the earlier calls to Feed
+  std::uint64_t position_ = 0;  // bytes up to the one being looked at, for messages
   int depth_ = 0;
   bool in_string_ = false;
   bool escaped_ = false;
