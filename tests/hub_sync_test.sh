@@ -12,26 +12,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_STATUS COMMAND...
-  local name=$1 expected=$2
-  shift 2
-  local status=0
-  "$@" >"$work/out" 2>"$work/err" || status=$?
-  if [ "$status" -ne "$expected" ]; then
-    echo "FAIL $name: exit $status, expected $expected"; head -20 "$work/out" "$work/err"
-    failures=$((failures + 1))
-  else
-    echo "ok   $name"
-    passes=$((passes + 1))
-  fi
-}
-expect() {  # expect DESCRIPTION COMMAND...: a check on the last outputs
-  if "${@:2}"; then passes=$((passes + 1)); else
-    echo "FAIL $1"; head -20 "$work/out" "$work/err"; failures=$((failures + 1))
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 # hub DB USER: an institution with one user, a group of it, a collection; prints the
 # collection id.
@@ -114,5 +95,4 @@ check "no token" 2 "$bin" hub sync --database "$db_b" --from "$url" --collection
 kill "$server"; wait "$server" 2>/dev/null || true; server=
 check "an unreachable remote" 4 sync
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks

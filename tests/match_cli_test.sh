@@ -9,26 +9,7 @@ bin=$1
 corpus=$(cd "$(dirname "$0")/../src/detect/testdata/corpus" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_STATUS COMMAND...
-  local name=$1 expected=$2
-  shift 2
-  local status=0
-  "$@" >"$work/out" 2>"$work/err" || status=$?
-  if [ "$status" -ne "$expected" ]; then
-    echo "FAIL $name: exit $status, expected $expected"; head -20 "$work/out" "$work/err"
-    failures=$((failures + 1))
-  else
-    echo "ok   $name"
-    passes=$((passes + 1))
-  fi
-}
-expect() {  # expect DESCRIPTION COMMAND...: a check on the last outputs
-  if "${@:2}"; then passes=$((passes + 1)); else
-    echo "FAIL $1"; head -20 "$work/out" "$work/err"; failures=$((failures + 1))
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 identity=identity--11111111-2222-4333-8444-555555555555
 cut -f2 "$corpus/cases.txt" | grep -v '^#' >"$work/cases.log"
@@ -176,5 +157,4 @@ expect "bytes and rate shown" grep -q "kB/s" "$work/out"
 check "--collection without --taxii" 2 "$bin" match --indicators "$corpus/indicators.csv" \
   --collection x "$work/squid.log"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks

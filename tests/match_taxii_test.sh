@@ -21,27 +21,8 @@ cleanup() {
   [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 cd "$work"
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_STATUS COMMAND...
-  local name=$1 expected=$2
-  shift 2
-  local status=0
-  "$@" >"$work/out" 2>"$work/err" || status=$?
-  if [ "$status" -ne "$expected" ]; then
-    echo "FAIL $name: exit $status, expected $expected"; head -20 "$work/out" "$work/err"
-    failures=$((failures + 1))
-  else
-    echo "ok   $name"
-    passes=$((passes + 1))
-  fi
-}
-expect() {  # expect DESCRIPTION COMMAND...: a check on the last outputs
-  if "${@:2}"; then passes=$((passes + 1)); else
-    echo "FAIL $1"; head -20 "$work/out" "$work/err"; failures=$((failures + 1))
-  fi
-}
 wait_for() {  # wait_for DESCRIPTION CONDITION: up to 15 s for CONDITION (evaluated) to hold
   for _ in $(seq 150); do
     if eval "$2" 2>/dev/null; then passes=$((passes + 1)); return 0; fi
@@ -278,5 +259,4 @@ matcher=
 expect "stopped on a cut gzip stream: exit 3 (was $status)" test "$status" -eq 3
 expect "named" grep -q "cut.gz: truncated gzip data" "$work/follow-gz.err"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks

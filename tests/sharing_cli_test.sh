@@ -10,26 +10,7 @@ misp=$(cd "$(dirname "$0")/../src/sharing/testdata/misp" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db=$work/hub.db
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_STATUS COMMAND...
-  local name=$1 expected=$2
-  shift 2
-  local status=0
-  "$@" >"$work/out" 2>"$work/err" || status=$?
-  if [ "$status" -ne "$expected" ]; then
-    echo "FAIL $name: exit $status, expected $expected"; head -20 "$work/out" "$work/err"
-    failures=$((failures + 1))
-  else
-    echo "ok   $name"
-    passes=$((passes + 1))
-  fi
-}
-expect() {  # expect DESCRIPTION COMMAND...: a check on the last outputs
-  if "${@:2}"; then passes=$((passes + 1)); else
-    echo "FAIL $1"; head -20 "$work/out" "$work/err"; failures=$((failures + 1))
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 # Two member banks and an outsider; one trust group of the two banks.
 "$bin" migrate --database "$db" >/dev/null
@@ -168,5 +149,4 @@ check "export in an unknown format" 105 "$bin" export --database "$db" --collect
 
 check "audit verify" 0 "$bin" audit verify --database "$db"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks

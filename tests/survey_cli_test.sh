@@ -11,26 +11,7 @@ testdata=$(cd "$(dirname "$0")/../src/survey/testdata" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db=$work/survey.db
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_STATUS COMMAND...
-  local name=$1 expected=$2
-  shift 2
-  local status=0
-  "$@" >"$work/out" 2>"$work/err" || status=$?
-  if [ "$status" -ne "$expected" ]; then
-    echo "FAIL $name: exit $status, expected $expected"; head -20 "$work/out" "$work/err"
-    failures=$((failures + 1))
-  else
-    echo "ok   $name"
-    passes=$((passes + 1))
-  fi
-}
-expect() {  # expect DESCRIPTION COMMAND...: a check on the last outputs
-  if "${@:2}"; then passes=$((passes + 1)); else
-    echo "FAIL $1"; head -20 "$work/out" "$work/err"; failures=$((failures + 1))
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 "$bin" migrate --database "$db" >/dev/null
 for i in 1 2 3; do
@@ -119,5 +100,4 @@ check "reports into a file" 4 "$bin" survey reports --database "$db" --campaign 
 
 check "audit verify" 0 "$bin" audit verify --database "$db"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks
