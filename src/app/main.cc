@@ -47,20 +47,6 @@ OutputFormat FormatOf(const CommonOptions& common) {
   return common.format == "json" ? OutputFormat::kJson : OutputFormat::kTable;
 }
 
-int Fail(const Error& error) {
-  std::cerr << "error: " << error.safe_message();
-  if (error.internal_message() != error.safe_message()) {
-    std::cerr << " (" << error.internal_message() << ")";
-  }
-  for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
-  std::cerr << "\n";
-  switch (error.code()) {
-    case ErrorCode::kInvalidArgument: return 2;
-    case ErrorCode::kNotFound: return 3;
-    case ErrorCode::kUnavailable: return 4;
-    default: return 1;
-  }
-}
 
 void AddCommon(CLI::App* cmd, CommonOptions& common, bool with_format = false) {
   cmd->add_option("--config", common.config_file, "TOML configuration file")

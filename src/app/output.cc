@@ -1,6 +1,7 @@
 #include "app/output.h"
 
 #include <algorithm>
+#include <iostream>
 
 namespace fincyber::app {
 namespace {
@@ -61,6 +62,26 @@ void PrintRows(std::ostream& out, const std::vector<std::string>& columns, const
     std::vector<std::string> cells;
     for (const auto& c : columns) cells.push_back(CellText(row.value(c, Json())));
     print_line(cells);
+  }
+}
+
+int Fail(const Error& error) {
+  std::cerr << "error: " << error.safe_message();
+  if (error.internal_message() != error.safe_message()) {
+    std::cerr << " (" << error.internal_message() << ")";
+  }
+  for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
+  std::cerr << "\n";
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kResourceExhausted:
+      return 2;
+    case ErrorCode::kNotFound:
+      return 3;
+    case ErrorCode::kUnavailable:
+      return 4;
+    default:
+      return 1;
   }
 }
 

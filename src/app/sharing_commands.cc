@@ -26,10 +26,6 @@
 namespace fincyber::app {
 namespace {
 
-constexpr int kExitRefused = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitNotFound = 3;
-constexpr int kExitUnavailable = 4;
 constexpr int kExitSomeObjectsLeftOut = 5;
 
 // One AddObjects call, one transaction: large enough to amortise the commit, small enough
@@ -60,24 +56,6 @@ Result<std::unique_ptr<Platform>> OpenAt(const Location& location) {
   return Platform::Open(config);
 }
 
-int Fail(const Error& error) {
-  std::cerr << "error: " << error.safe_message();
-  if (error.internal_message() != error.safe_message()) {
-    std::cerr << " (" << error.internal_message() << ")";
-  }
-  for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
-  std::cerr << "\n";
-  switch (error.code()) {
-    case ErrorCode::kInvalidArgument:
-      return kExitBadInput;
-    case ErrorCode::kNotFound:
-      return kExitNotFound;
-    case ErrorCode::kUnavailable:
-      return kExitUnavailable;
-    default:
-      return kExitRefused;
-  }
-}
 
 // The principal a command acts as: the named, enabled user of its organisation, so that
 // authorship, rights and visibility are that organisation's.

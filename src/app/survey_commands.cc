@@ -51,25 +51,6 @@ OutputFormat FormatOf(const SurveyOptions& options) {
   return options.format == "json" ? OutputFormat::kJson : OutputFormat::kTable;
 }
 
-int Fail(const Error& error) {
-  std::cerr << "error: " << error.safe_message();
-  if (error.internal_message() != error.safe_message()) {
-    std::cerr << " (" << error.internal_message() << ")";
-  }
-  for (const auto& d : error.details()) std::cerr << "\n  " << d.field << ": " << d.problem;
-  std::cerr << "\n";
-  switch (error.code()) {
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kResourceExhausted:
-      return 2;
-    case ErrorCode::kNotFound:
-      return 3;
-    case ErrorCode::kUnavailable:
-      return 4;
-    default:
-      return 1;
-  }
-}
 
 // OSCAL catalogs are the largest sources the service accepts.
 constexpr std::uintmax_t kMaxBankFileBytes = std::uintmax_t{16} << 20;
