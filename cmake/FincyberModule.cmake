@@ -24,6 +24,11 @@ function(fincyber_module)
   endforeach()
 endfunction()
 
+# Every unit-test binary, so that the sanitizer build compiles only what it runs.
+if(NOT TARGET unit_tests)
+  add_custom_target(unit_tests)
+endif()
+
 # One test binary per test source, labelled for `ctest -L`.
 function(fincyber_add_test library test_src label)
   get_filename_component(test_name ${test_src} NAME_WE)
@@ -33,4 +38,7 @@ function(fincyber_add_test library test_src label)
   # Listed when ctest runs, so FINCYBER_TEST_PG decides which backends are tested.
   gtest_discover_tests(${test_name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60
                        DISCOVERY_MODE PRE_TEST)
+  if(label STREQUAL "unit")
+    add_dependencies(unit_tests ${test_name})
+  endif()
 endfunction()
