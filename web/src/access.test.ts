@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Org, Role, User } from './api';
-import { assignableRoles, canManageUsers, canSeeUsers } from './access';
+import {
+  assignableRoles,
+  canAnswerSurvey,
+  canManageCampaigns,
+  canManageUsers,
+  canRateSurvey,
+  canSeeUsers,
+  canSubmitSurvey,
+  canUseSurvey,
+  isSurveyRegulator,
+} from './access';
 
 const org = (id: string, kind: Org['kind']): Org => ({
   id,
@@ -56,5 +66,20 @@ describe('access', () => {
       'coordination_office',
       'auditor',
     ]);
+  });
+
+  it('offers the survey to institutions and the regulator, not to the ISAC or exercise roles', () => {
+    expect(canUseSurvey(user('institution_member', 'mb01'))).toBe(true);
+    expect(canUseSurvey(user('bureau_staff', 'sb'))).toBe(true);
+    expect(canUseSurvey(user('isac_analyst', 'isac'))).toBe(false);
+    expect(canUseSurvey(user('evaluator', 'mb01'))).toBe(false);
+    expect(isSurveyRegulator(user('auditor', 'fsa'))).toBe(true);
+    expect(isSurveyRegulator(user('institution_admin', 'mb01'))).toBe(false);
+    expect(canAnswerSurvey(user('institution_member', 'mb01'))).toBe(true);
+    expect(canSubmitSurvey(user('institution_member', 'mb01'))).toBe(false);
+    expect(canSubmitSurvey(user('institution_admin', 'mb01'))).toBe(true);
+    expect(canManageCampaigns(user('bureau_staff', 'sb'))).toBe(false);
+    expect(canRateSurvey(user('bureau_staff', 'sb'))).toBe(true);
+    expect(canRateSurvey(user('auditor', 'fsa'))).toBe(false);
   });
 });

@@ -30,3 +30,33 @@ const ROLES_BY_KIND: Record<Org['kind'], Role[]> = {
   isac: ['isac_analyst', 'exercise_controller', 'evaluator'],
   institution: ['institution_member', 'institution_admin', 'exercise_controller', 'evaluator'],
 };
+
+/** Roles with a place in the sector survey: institutions answer, the regulator's staff oversee. */
+export function canUseSurvey(me: User): boolean {
+  return isSurveyRegulator(me) || canAnswerSurvey(me);
+}
+
+/** The regulator's survey views (campaigns, assignments, sector): coordination office, bureaus, auditors. */
+export function isSurveyRegulator(me: User): boolean {
+  return me.role === 'coordination_office' || me.role === 'bureau_staff' || me.role === 'auditor';
+}
+
+/** An institution's own admins and members answer its questionnaire. */
+export function canAnswerSurvey(me: User): boolean {
+  return me.role === 'institution_admin' || me.role === 'institution_member';
+}
+
+/** Submitting under attestation and asking to reopen: the institution's admins. */
+export function canSubmitSurvey(me: User): boolean {
+  return me.role === 'institution_admin';
+}
+
+/** Opening, extending, reopening and closing campaigns: the coordination office. */
+export function canManageCampaigns(me: User): boolean {
+  return me.role === 'coordination_office';
+}
+
+/** A supervisor's own rating: bureau staff (their institutions) and the coordination office. */
+export function canRateSurvey(me: User): boolean {
+  return me.role === 'coordination_office' || me.role === 'bureau_staff';
+}

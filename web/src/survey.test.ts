@@ -1,0 +1,277 @@
+import { describe, expect, it, vi } from 'vitest';
+import { translate } from './i18n';
+import {
+  answerProblemText,
+  Autosaver,
+  bandLabel,
+  daysLeft,
+  formatChange,
+  heatRange,
+  heatStep,
+  isScoredType,
+  parseNumberInput,
+  progressPercent,
+  suppressionText,
+  totalProgress,
+  unansweredItems,
+  type SaveState,
+  type Timers,
+} from './survey';
+import type { SurveyItem, SurveySection } from './surveyApi';
+
+const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
+  translate('en', key, params);
+
+describe('progress', () => {
+  it('counts answered among shown items, rounding down, and has none when nothing is asked', () => {
+    expect(progressPercent({ shown: 3, answered: 2 })).toBe(66);
+    expect(progressPercent({ shown: 3, answered: 3 })).toBe(100);
+    expect(progressPercent({ shown: 0, answered: 0 })).toBeNull();
+    expect(progressPercent({ shown: 2, answered: 5 })).toBe(100);
+  });
+
+  it('adds sections up', () => {
+    expect(
+      totalProgress([
+        { progress: { shown: 2, answered: 1 } },
+        { progress: { shown: 0, answered: 0 } },
+        { progress: { shown: 5, answered: 5 } },
+      ]),
+    ).toEqual({ shown: 7, answered: 6 });
+  });
+});
+
+describe('heatmap scale', () => {
+  it('puts scores in five equal steps with 100 in the top one', () => {
+    expect(heatStep(0)).toBe(0);
+    expect(heatStep(19.99)).toBe(0);
+    expect(heatStep(20)).toBe(1);
+    expect(heatStep(59.9)).toBe(2);
+    expect(heatStep(80)).toBe(4);
+    expect(heatStep(100)).toBe(4);
+  });
+
+  it('clamps out-of-range and non-finite scores', () => {
+    expect(heatStep(-5)).toBe(0);
+    expect(heatStep(250)).toBe(4);
+    expect(heatStep(Number.NaN)).toBe(0);
+  });
+
+  it('gives each step its range for the legend', () => {
+    expect(heatRange(0)).toEqual({ from: 0, to: 20 });
+    expect(heatRange(4)).toEqual({ from: 80, to: 100 });
+  });
+});
+
+describe('figures', () => {
+  it('translates suppression reasons and falls back to the server text', () => {
+    const reason = { ja: '理由', en: 'Server reason' };
+    expect(suppressionText(t, 'en', { suppressed: 'too_few_peers', reason })).toMatch(
+      /fewer than 5/,
+    );
+    expect(suppressionText(t, 'en', { suppressed: 'dominated', reason })).toMatch(
+      /one institution/,
+    );
+    expect(suppressionText(t, 'en', { suppressed: 'new_rule', reason })).toBe('Server reason');
+  });
+
+  it('signs changes, with a true minus', () => {
+    expect(formatChange(3.24, 'en')).toBe('+3.2');
+    expect(formatChange(-1, 'en')).toBe('\u22121.0');
+    expect(formatChange(0.01, 'en')).toBe('\u00b10.0');
+  });
+
+  it('labels known bands and shows unknown ones as sent', () => {
+    expect(bandLabel(t, 'top_quarter')).toBe('Top quarter');
+    expect(bandLabel(t, 'sideways')).toBe('sideways');
+  });
+});
+
+describe('answers', () => {
+  it('reads number fields, keeping empty and non-numbers apart', () => {
+    expect(parseNumberInput(' 12 ')).toBe(12);
+    expect(parseNumberInput('1,200.5')).toBe(1200.5);
+    expect(parseNumberInput('')).toBeNull();
+    expect(parseNumberInput('12abc')).toBeNaN();
+    expect(parseNumberInput('1e400')).toBe(Infinity);
+  });
+
+  it('translates the server problems of an answer', () => {
+    expect(answerProblemText(t, '100 is outside 0-60')).toBe('Enter a value from 0 to 60.');
+    expect(answerProblemText(t, 'not answered')).toBe('This question needs an answer.');
+    expect(answerProblemText(t, 'required')).toBe(translate('en', 'problem.required'));
+    expect(answerProblemText(t, 'something new')).toContain('something new');
+  });
+
+  const item = (over: Partial<SurveyItem>): SurveyItem => ({
+    id: 'x',
+    text: { ja: '', en: '' },
+    type: 'maturity',
+    function: 'identify',
+    shown: true,
+    answer: null,
+    ...over,
+  });
+
+  it('knows which items are scored', () => {
+    expect(isScoredType(item({ type: 'maturity' }))).toBe(true);
+    expect(isScoredType(item({ type: 'text' }))).toBe(false);
+    expect(isScoredType(item({ type: 'number', number: { min: 0, max: 9 } }))).toBe(false);
+    expect(isScoredType(item({ type: 'number', number: { min: 0, max: 9, met_max: 3 } }))).toBe(
+      true,
+    );
+    expect(
+      isScoredType(
+        item({ type: 'single_choice', choices: [{ id: 'a', label: { ja: '', en: '' } }] }),
+      ),
+    ).toBe(false);
+  });
+
+  it('lists shown scored items without an answer', () => {
+    const answer = {
+      item_id: 'a',
+      value: 2,
+      comment: '',
+      evidence: '',
+      version: 1,
+      updated_at: '',
+      updated_by: '',
+    };
+    const sections: SurveySection[] = [
+      {
+        id: 's',
+        title: { ja: '', en: '' },
+        progress: { shown: 3, answered: 1 },
+        items: [
+          item({ id: 'a', answer }),
+          item({ id: 'b' }),
+          item({ id: 'hidden', shown: false }),
+          item({ id: 'free', type: 'text' }),
+        ],
+      },
+    ];
+    expect(unansweredItems(sections)).toEqual(['b']);
+  });
+
+  it('counts whole days to a deadline', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(daysLeft('2026-01-08T12:00:00Z', now)).toBe(7);
+    expect(daysLeft('2025-12-31T12:00:00Z', now)).toBe(-1);
+    expect(daysLeft('not a date', now)).toBeNull();
+  });
+});
+
+/** Timers run by hand. */
+function manualTimers() {
+  let next = 1;
+  const pending = new Map<number, () => void>();
+  const timers: Timers = {
+    set: (fn) => {
+      pending.set(next, fn);
+      return next++;
+    },
+    clear: (handle) => pending.delete(handle as number),
+  };
+  const fire = () => {
+    const due = [...pending.entries()];
+    pending.clear();
+    for (const [, fn] of due) fn();
+  };
+  return { timers, fire, count: () => pending.size };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Autosaver', () => {
+  it('saves only the last value after a quiet period', async () => {
+    const { timers, fire } = manualTimers();
+    const saved: number[] = [];
+    const states: SaveState[] = [];
+    const saver = new Autosaver<number>(
+      async (v) => {
+        saved.push(v);
+      },
+      (s) => states.push(s),
+      500,
+      timers,
+    );
+    saver.change(1);
+    saver.change(2);
+    saver.change(3);
+    expect(saved).toEqual([]);
+    fire();
+    await settle();
+    expect(saved).toEqual([3]);
+    expect(states.at(-1)).toBe('saved');
+    expect(states).toContain('saving');
+  });
+
+  it('never overlaps saves and saves a change made during one afterwards', async () => {
+    const { timers, fire } = manualTimers();
+    const saved: number[] = [];
+    let release: () => void = () => {};
+    let running = 0;
+    let maxRunning = 0;
+    const saver = new Autosaver<number>(
+      (v) =>
+        new Promise<void>((resolve) => {
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          saved.push(v);
+          release = () => {
+            running--;
+            resolve();
+          };
+        }),
+      () => {},
+      500,
+      timers,
+    );
+    saver.change(1);
+    fire();
+    saver.change(2);
+    fire(); // quiet period ends while the first save is still running
+    expect(saved).toEqual([1]);
+    release();
+    await settle();
+    expect(saver.current).toBe('pending');
+    fire();
+    await settle();
+    expect(saved).toEqual([1, 2]);
+    release();
+    await settle();
+    expect(maxRunning).toBe(1);
+    expect(saver.current).toBe('saved');
+  });
+
+  it('reports a failed save and recovers on the next change', async () => {
+    const { timers, fire } = manualTimers();
+    const save = vi.fn().mockRejectedValueOnce(new Error('400')).mockResolvedValue(undefined);
+    let lastError: unknown;
+    const saver = new Autosaver<number>(save, (_s, e) => (lastError = e), 500, timers);
+    saver.change(100);
+    fire();
+    await settle();
+    expect(saver.current).toBe('error');
+    expect((lastError as Error).message).toBe('400');
+    saver.change(10);
+    await saver.flush();
+    expect(saver.current).toBe('saved');
+    expect(save).toHaveBeenLastCalledWith(10);
+  });
+
+  it('flushes at once and drops a pending value on dispose', async () => {
+    const { timers, count } = manualTimers();
+    const save = vi.fn().mockResolvedValue(undefined);
+    const saver = new Autosaver<string>(save, () => {}, 500, timers);
+    saver.change('a');
+    await saver.flush();
+    expect(save).toHaveBeenCalledWith('a');
+    expect(count()).toBe(0);
+    saver.change('b');
+    saver.dispose();
+    expect(count()).toBe(0);
+    await saver.flush();
+    expect(save).toHaveBeenCalledTimes(1);
+  });
+});

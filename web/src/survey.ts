@@ -1,0 +1,313 @@
+// Pure helpers of the survey screens: progress, the heatmap's colour scale, peer
+// figures that may be withheld, the server's answer problems in the UI language, and
+// the per-item autosave that coalesces keystrokes into one save at a time.
+import type { MessageKey, Translate } from './i18n';
+import { problemText } from './problems';
+import type {
+  AnswerValue,
+  Distribution,
+  Figure,
+  LocalText,
+  SectionProgress,
+  Suppressed,
+  SurveyItem,
+  SurveySection,
+} from './surveyApi';
+
+export function localText(text: LocalText | undefined, locale: 'ja' | 'en'): string {
+  if (!text) return '';
+  return (locale === 'ja' ? text.ja : text.en) || text.ja || text.en;
+}
+
+/** Whole percent of shown items answered; null when nothing is asked. */
+export function progressPercent(progress: SectionProgress): number | null {
+  if (progress.shown <= 0) return null;
+  return Math.floor((100 * Math.min(progress.answered, progress.shown)) / progress.shown);
+}
+
+/** The sections' progress added up. */
+export function totalProgress(sections: readonly { progress: SectionProgress }[]): SectionProgress {
+  return sections.reduce(
+    (sum, s) => ({
+      shown: sum.shown + s.progress.shown,
+      answered: sum.answered + s.progress.answered,
+    }),
+    { shown: 0, answered: 0 },
+  );
+}
+
+export const HEAT_STEPS = 5;
+
+/**
+ * The heatmap's colour step (0..4) for a score of 0..100: five equal bands, the top
+ * one closed so that 100 is step 4. Colours come with the number, never instead of it.
+ */
+export function heatStep(score: number): number {
+  if (!Number.isFinite(score)) return 0;
+  const clamped = Math.max(0, Math.min(100, score));
+  return Math.min(HEAT_STEPS - 1, Math.floor(clamped / (100 / HEAT_STEPS)));
+}
+
+/** The score range of a heat step, for the legend. */
+export function heatRange(step: number): { from: number; to: number } {
+  const width = 100 / HEAT_STEPS;
+  return { from: step * width, to: (step + 1) * width };
+}
+
+export function isSuppressed(figure: unknown): figure is Suppressed {
+  return typeof figure === 'object' && figure !== null && 'suppressed' in figure;
+}
+
+export function isDistribution(figure: unknown): figure is Distribution {
+  return typeof figure === 'object' && figure !== null && 'median' in figure;
+}
+
+export function isFigure(figure: unknown): figure is Figure {
+  return typeof figure === 'object' && figure !== null && 'value' in figure;
+}
+
+/** Why a peer figure is withheld, in the UI language; the server's own text for new reasons. */
+export function suppressionText(t: Translate, locale: 'ja' | 'en', figure: Suppressed): string {
+  switch (figure.suppressed) {
+    case 'too_few_peers':
+      return t('survey.suppressed.too_few_peers');
+    case 'dominated':
+      return t('survey.suppressed.dominated');
+    default:
+      return localText(figure.reason, locale) || t('survey.suppressed.other');
+  }
+}
+
+/** A score with one decimal, in the UI's number format. */
+export function formatScore(value: number, locale: 'ja' | 'en'): string {
+  return new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(value);
+}
+
+/** A change in points with its sign (a true minus sign for falls); "±0.0" for none. */
+export function formatChange(value: number, locale: 'ja' | 'en'): string {
+  const rounded = Math.round(value * 10) / 10;
+  const magnitude = formatScore(Math.abs(rounded), locale);
+  if (rounded > 0) return `+${magnitude}`;
+  if (rounded < 0) return `\u2212${magnitude}`;
+  return `\u00b1${magnitude}`;
+}
+
+/** A share 0..1 as a whole percent. */
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+const BANDS = ['top_quarter', 'upper_middle', 'lower_middle', 'bottom_quarter'];
+
+export function bandLabel(t: Translate, band: string): string {
+  return BANDS.includes(band) ? t(`survey.band.${band}` as MessageKey) : band;
+}
+
+/** Item texts by id, for lists that name items only by id (missed items, changes). */
+export function itemIndex(sections: readonly { items: SurveyItem[] }[]): Map<string, SurveyItem> {
+  const index = new Map<string, SurveyItem>();
+  for (const section of sections) for (const item of section.items) index.set(item.id, item);
+  return index;
+}
+
+/** The section and item ids of shown items still without an answer, in document order. */
+export function unansweredItems(sections: readonly SurveySection[]): string[] {
+  const ids: string[] = [];
+  for (const section of sections) {
+    for (const item of section.items) {
+      if (item.shown && item.answer === null && isScoredType(item)) ids.push(item.id);
+    }
+  }
+  return ids;
+}
+
+/** Items the server scores (and so requires before submission). */
+export function isScoredType(item: SurveyItem): boolean {
+  switch (item.type) {
+    case 'maturity':
+    case 'yes_no':
+      return true;
+    case 'number':
+      return item.number?.met_min !== undefined || item.number?.met_max !== undefined;
+    case 'single_choice':
+    case 'multiple_choice':
+      return (item.choices ?? []).some((c) => c.credit !== undefined);
+    default:
+      return false;
+  }
+}
+
+/** Whether the item offers "not applicable" (the bank's default is yes for scored items). */
+export function allowsNotApplicable(item: SurveyItem): boolean {
+  return item.not_applicable !== false && isScoredType(item);
+}
+
+/**
+ * The number a text field holds, for saving: null for an empty field (clears the
+ * answer), NaN for text that is not a number, which the caller reports without saving.
+ */
+export function parseNumberInput(text: string): number | null {
+  const trimmed = text.trim().replace(/,/g, '');
+  if (trimmed === '') return null;
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : NaN;
+}
+
+/** An answer value as short display text (history, read-only views). */
+export function answerText(
+  t: Translate,
+  locale: 'ja' | 'en',
+  item: SurveyItem,
+  value: AnswerValue | null,
+): string {
+  if (value === null) return t('survey.answer.cleared');
+  if (value === 'not_applicable') return t('survey.answer.not_applicable');
+  const choice = (id: string) =>
+    localText(item.choices?.find((c) => c.id === id)?.label, locale) || id;
+  switch (item.type) {
+    case 'maturity':
+      return t('survey.answer.level', { level: String(value) });
+    case 'yes_no':
+      return ['yes', 'no', 'compensating'].includes(String(value))
+        ? t(`survey.answer.${value}` as MessageKey)
+        : String(value);
+    case 'number': {
+      const unit = localText(item.number?.unit, locale);
+      return unit ? `${value} ${unit}` : String(value);
+    }
+    case 'single_choice':
+      return choice(String(value));
+    case 'multiple_choice':
+      return Array.isArray(value) ? value.map(choice).join(locale === 'ja' ? '、' : ', ') : '';
+    default:
+      return String(value);
+  }
+}
+
+// The server's answer problems are short English phrases (src/survey/answers.cc).
+const ANSWER_RULES: [RegExp, (t: Translate, m: RegExpExecArray) => string][] = [
+  [
+    /^(-?[\d.e+]+) is outside (-?[\d.e+]+)-(-?[\d.e+]+)$/,
+    (t, m) => t('survey.problem.outside', { min: m[2], max: m[3] }),
+  ],
+  [/^maturity level .*outside 0-4$/, (t) => t('survey.problem.outside', { min: 0, max: 4 })],
+  [/^expected a number$/, (t) => t('survey.problem.number')],
+  [/^not answered$/, (t) => t('survey.problem.notAnswered')],
+  [/^not applicable is not allowed/, (t) => t('survey.problem.noNotApplicable')],
+  [/^text longer than (\d+) bytes$/, (t) => t('problem.tooLong')],
+  [/^1-(\d+) bytes of UTF-8$/, (t, m) => t('survey.problem.length', { max: m[1] })],
+  [/^unknown choice$/, (t) => t('problem.unknown')],
+];
+
+export function answerProblemText(t: Translate, problem: string): string {
+  for (const [pattern, text] of ANSWER_RULES) {
+    const match = pattern.exec(problem);
+    if (match) return text(t, match);
+  }
+  return problemText(t, problem);
+}
+
+/** Days from `now` to `deadline`, rounded down; negative once it has passed. */
+export function daysLeft(deadline: string, now: Date): number | null {
+  const end = new Date(deadline).getTime();
+  if (Number.isNaN(end)) return null;
+  return Math.floor((end - now.getTime()) / 86_400_000);
+}
+
+export type SaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'error';
+
+export interface Timers {
+  set: (fn: () => void, ms: number) => unknown;
+  clear: (handle: unknown) => void;
+}
+
+const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * One item's autosave. `change` restarts a quiet period; when it ends the latest
+ * value is saved. Saves never overlap: a change made while one is in flight is saved
+ * after it, so the server sees the versions in order and the last one wins.
+ */
+export class Autosaver<T> {
+  private timer: unknown = undefined;
+  private latest: { value: T } | undefined;
+  private inFlight = false;
+  private state: SaveState = 'idle';
+
+  constructor(
+    private readonly save: (value: T) => Promise<void>,
+    private readonly onState: (state: SaveState, error?: unknown) => void,
+    private readonly delayMs = 800,
+    private readonly timers: Timers = realTimers,
+  ) {}
+
+  get current(): SaveState {
+    return this.state;
+  }
+
+  change(value: T): void {
+    this.latest = { value };
+    this.setState('pending');
+    this.restartTimer();
+  }
+
+  /** Saves a pending value now (e.g. when the field loses focus). */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) {
+      this.timers.clear(this.timer);
+      this.timer = undefined;
+    }
+    return this.run();
+  }
+
+  /** Drops a pending value and stops the timer; an in-flight save still completes. */
+  dispose(): void {
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
+    this.latest = undefined;
+  }
+
+  private restartTimer(): void {
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = this.timers.set(() => {
+      this.timer = undefined;
+      void this.run();
+    }, this.delayMs);
+  }
+
+  private async run(): Promise<void> {
+    if (this.inFlight || this.latest === undefined) return;
+    const { value } = this.latest;
+    this.latest = undefined;
+    this.inFlight = true;
+    this.setState('saving');
+    let failure: unknown = undefined;
+    let failed = false;
+    try {
+      await this.save(value);
+    } catch (error) {
+      failed = true;
+      failure = error;
+    }
+    this.inFlight = false;
+    if (this.latest !== undefined) {
+      // Changed while saving: save the newer value once its quiet period ends.
+      this.setState('pending');
+      if (this.timer === undefined) this.restartTimer();
+    } else if (failed) {
+      this.setState('error', failure);
+    } else {
+      this.setState('saved');
+    }
+  }
+
+  private setState(state: SaveState, error?: unknown): void {
+    this.state = state;
+    this.onState(state, error);
+  }
+}
