@@ -1,6 +1,8 @@
 // The route table. A screen is one entry here: `nav` puts it in the left menu
 // (in this order); `section` marks which menu entry is current for a sub-page.
 import type { ComponentType } from 'preact';
+import { canUseSurvey } from './access';
+import type { User } from './api';
 import type { MessageKey } from './i18n';
 import { HomePage } from './pages/HomePage';
 import { HubCollectionsPage } from './pages/hub/HubCollectionsPage';
@@ -9,6 +11,12 @@ import { HubObjectPage } from './pages/hub/HubObjectPage';
 import { HubPage } from './pages/hub/HubPage';
 import { OrgPage } from './pages/OrgPage';
 import { OrgsPage } from './pages/OrgsPage';
+import { AssignmentPage } from './pages/survey/AssignmentPage';
+import { CampaignPage } from './pages/survey/CampaignPage';
+import { QuestionnairePage } from './pages/survey/QuestionnairePage';
+import { ResultsPage } from './pages/survey/ResultsPage';
+import { SectorPage } from './pages/survey/SectorPage';
+import { SurveyListPage } from './pages/survey/SurveyListPage';
 import { UsersPage } from './pages/UsersPage';
 
 export interface PageProps {
@@ -23,6 +31,8 @@ export interface RouteDef {
   title: MessageKey;
   page: ComponentType<PageProps>;
   nav?: boolean;
+  /** With `nav`: only users for whom this holds see the menu entry. */
+  allow?: (user: User) => boolean;
   /** Path of the menu entry this page belongs to, when it is not itself in the menu. */
   section?: string;
 }
@@ -36,4 +46,10 @@ export const routes: RouteDef[] = [
   { path: '/hub/objects/:id', title: 'nav.hub', page: HubObjectPage, section: '/hub' },
   { path: '/hub/new', title: 'nav.hub', page: HubIndicatorPage, section: '/hub' },
   { path: '/hub/collections', title: 'nav.hubCollections', page: HubCollectionsPage, nav: true },
+  { path: '/survey', title: 'nav.survey', page: SurveyListPage, nav: true, allow: canUseSurvey },
+  { path: '/survey/:id', title: 'nav.survey', page: CampaignPage, section: '/survey' },
+  { path: '/survey/:id/answer', title: 'nav.survey', page: QuestionnairePage, section: '/survey' },
+  { path: '/survey/:id/results', title: 'nav.survey', page: ResultsPage, section: '/survey' },
+  { path: '/survey/:id/sector', title: 'nav.survey', page: SectorPage, section: '/survey' },
+  { path: '/survey/:id/org/:org', title: 'nav.survey', page: AssignmentPage, section: '/survey' },
 ];

@@ -63,7 +63,7 @@ export function Shell() {
       <nav class="sidenav" aria-label={t('nav.label')}>
         <ul>
           {routes
-            .filter((r) => r.nav)
+            .filter((r) => r.nav && (!r.allow || r.allow(session.user)))
             .map((r) => (
               <li key={r.path}>
                 <a href={`#${r.path}`} aria-current={r.path === section ? 'page' : undefined}>

@@ -398,6 +398,7 @@ export const en: Record<MessageKey, string> = {
   'survey.results.peerShare': '{share} of peers meet it',
   'survey.results.yoy': 'Change per question since last year (category)',
   'survey.results.yoyEmpty': 'No question can be compared with last year.',
+  'survey.results.item': 'Question',
   'survey.results.previous': 'Last year',
   'survey.results.current': 'This year',
   'survey.results.download': 'Feedback report',

@@ -397,6 +397,7 @@ export const ja = {
   'survey.results.peerShare': '同業の {share} が達成',
   'survey.results.yoy': '設問別の前年比（業態）',
   'survey.results.yoyEmpty': '比較できる前年の設問はありません。',
+  'survey.results.item': '設問',
   'survey.results.previous': '前年',
   'survey.results.current': '今年',
   'survey.results.download': 'フィードバックレポート',

@@ -1,0 +1,226 @@
+// Pieces shared by the survey screens: status badges, progress bars, the confirm
+// dialog, peer figures that may be withheld, and the threat x function heatmap.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { useI18n } from '../../context';
+import type { MessageKey } from '../../i18n';
+import {
+  formatScore,
+  HEAT_STEPS,
+  heatRange,
+  heatStep,
+  isDistribution,
+  isSuppressed,
+  progressPercent,
+  suppressionText,
+} from '../../survey';
+import {
+  FUNCTIONS,
+  THREATS,
+  type AssignmentStatus,
+  type CsfFunction,
+  type Distribution,
+  type SectionProgress,
+  type Suppressed,
+  type Threat,
+} from '../../surveyApi';
+import './survey.css';
+
+export function AssignmentStatusBadge({ status }: { status: AssignmentStatus }) {
+  const { t } = useI18n();
+  const tone =
+    status === 'submitted' ? 'badge-on' : status === 'reopen_requested' ? 'badge-warn' : '';
+  return (
+    <span class={`badge ${tone}`} data-status={status}>
+      {t(`survey.assignmentStatus.${status}` as MessageKey)}
+    </span>
+  );
+}
+
+export function CampaignStatusBadge({ status }: { status: 'open' | 'closed' }) {
+  const { t } = useI18n();
+  return (
+    <span class={`badge ${status === 'open' ? 'badge-on' : 'badge-off'}`}>
+      {t(`survey.campaignStatus.${status}` as MessageKey)}
+    </span>
+  );
+}
+
+/** A bar with the count beside it; "no questions apply" when nothing is shown. */
+export function Progress({ progress, label }: { progress: SectionProgress; label?: string }) {
+  const { t } = useI18n();
+  const percent = progressPercent(progress);
+  if (percent === null) return <span class="muted small">{t('survey.noItems')}</span>;
+  const text = t('survey.progressOf', { answered: progress.answered, shown: progress.shown });
+  return (
+    <span class="survey-progress">
+      <progress max={100} value={percent} aria-label={label ?? text} />
+      <span class="small">{text}</span>
+    </span>
+  );
+}
+
+/**
+ * A modal confirmation (native <dialog>: focus stays inside, Escape cancels). The
+ * caller renders it only while a confirmation is pending.
+ */
+export function ConfirmDialog({
+  message,
+  onConfirm,
+  onCancel,
+  busy,
+  children,
+}: {
+  message: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy?: boolean;
+  children?: ComponentChildren;
+}) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="survey-dialog"
+      aria-labelledby="survey-dialog-message"
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      <p id="survey-dialog-message">{message}</p>
+      {children}
+      <div class="form-actions">
+        <button type="button" class="button button-primary" disabled={busy} onClick={onConfirm}>
+          {t('survey.confirm.ok')}
+        </button>
+        <button type="button" class="button" onClick={onCancel}>
+          {t('survey.confirm.cancel')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** A withheld figure: a short word, with the reason for every reader. */
+export function Withheld({ figure }: { figure: Suppressed }) {
+  const { t, locale } = useI18n();
+  const reason = suppressionText(t, locale, figure);
+  return (
+    <span class="survey-withheld" data-suppressed={figure.suppressed}>
+      {t('survey.suppressed.short')}
+      <span class="small muted"> — {reason}</span>
+    </span>
+  );
+}
+
+/** Quartiles and median of a peer distribution, or why they are withheld. */
+export function DistributionText({ figure }: { figure: Distribution | Suppressed | undefined }) {
+  const { t, locale } = useI18n();
+  if (!figure) return <span class="muted">{t('common.none')}</span>;
+  if (isSuppressed(figure)) return <Withheld figure={figure} />;
+  if (!isDistribution(figure)) return <span class="muted">{t('common.none')}</span>;
+  return (
+    <span>
+      {t('survey.results.peerRange', {
+        q1: formatScore(figure.q1, locale),
+        median: formatScore(figure.median, locale),
+        q3: formatScore(figure.q3, locale),
+      })}{' '}
+      <span class="small muted">
+        ({t('survey.results.contributors', { count: figure.contributors })})
+      </span>
+    </span>
+  );
+}
+
+export interface HeatCell {
+  /** The score that sets the colour; null when no item counts in the cell. */
+  score: number | null;
+  /** A second line (e.g. the peer mean, or why it is withheld). */
+  detail?: ComponentChildren;
+}
+
+/**
+ * The threat x function heatmap as a table: every cell shows its number, and the
+ * colour only repeats it, so the table reads the same without colour.
+ */
+export function Heatmap({
+  caption,
+  cell,
+  testId,
+}: {
+  caption: string;
+  cell: (threat: Threat, fn: CsfFunction) => HeatCell;
+  testId?: string;
+}) {
+  const { t, locale } = useI18n();
+  return (
+    <div class="table-wrap">
+      <table class="data-table survey-heatmap" data-testid={testId}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('survey.results.threat')}</th>
+            {FUNCTIONS.map((fn) => (
+              <th scope="col" key={fn}>
+                {t(`survey.function.${fn}` as MessageKey)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {THREATS.map((threat) => (
+            <tr key={threat}>
+              <th scope="row">{t(`survey.threat.${threat}` as MessageKey)}</th>
+              {FUNCTIONS.map((fn) => {
+                const { score, detail } = cell(threat, fn);
+                return (
+                  <td
+                    key={fn}
+                    class={score === null ? 'heat-none' : `heat-${heatStep(score)}`}
+                    data-cell={`${threat}/${fn}`}
+                  >
+                    <span class="heat-score">
+                      {score === null ? t('survey.results.noScore') : formatScore(score, locale)}
+                    </span>
+                    {detail && <span class="heat-detail">{detail}</span>}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="survey-legend small">
+        <span>{t('survey.results.legend')}:</span>
+        {Array.from({ length: HEAT_STEPS }, (_, step) => {
+          const { from, to } = heatRange(step);
+          return (
+            <span key={step} class={`heat-swatch heat-${step}`}>
+              {from}–{to}
+            </span>
+          );
+        })}
+      </p>
+    </div>
+  );
+}
+
+export function threatLabel(t: (key: MessageKey) => string, threat: string): string {
+  return (THREATS as readonly string[]).includes(threat)
+    ? t(`survey.threat.${threat}` as MessageKey)
+    : threat;
+}
+
+export function functionLabel(t: (key: MessageKey) => string, fn: string): string {
+  return (FUNCTIONS as readonly string[]).includes(fn)
+    ? t(`survey.function.${fn}` as MessageKey)
+    : fn;
+}
