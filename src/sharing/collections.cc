@@ -22,6 +22,19 @@ identity::OrgFilter VisibleObjects(const identity::Principal& principal) {
                                         "WHERE r.object_row = o.row_id AND r.org_id = ?)"});
 }
 
+RelationshipEnds EndsOfRelationship(const Json& object) {
+  RelationshipEnds ends;
+  if (object.value("type", "") != "relationship") return ends;
+  auto ref = [&](const char* name) -> store::Value {
+    auto it = object.find(name);
+    if (it == object.end() || !it->is_string()) return nullptr;
+    return it->get<std::string>();
+  };
+  ends.source = ref("source_ref");
+  ends.target = ref("target_ref");
+  return ends;
+}
+
 std::string Placeholders(std::size_t n) {
   std::string out;
   for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";

@@ -232,7 +232,7 @@ struct NewObject {
 // in a collection, so it tells which returned row is which.
 Status InsertObjects(store::Connection& conn, const Collection& collection,
                      const identity::Principal& principal, std::vector<NewObject>& objects) {
-  constexpr std::size_t kColumns = 15;
+  constexpr std::size_t kColumns = 17;
   auto optional_ts = [](const std::optional<stix::Timestamp>& t) {
     return t ? store::Value(*t) : store::Value(nullptr);
   };
@@ -241,12 +241,14 @@ Status InsertObjects(store::Connection& conn, const Collection& collection,
   std::map<std::pair<std::string_view, stix::Timestamp>, NewObject*> by_version;
   for (NewObject& o : objects) {
     const Prepared& p = *o.prepared;
-    values.insert(values.end(), {collection.id, p.facts.id, p.facts.type, p.facts.spec_version,
-                                 optional_ts(p.facts.created), optional_ts(p.facts.modified),
-                                 o.version, o.date_added, static_cast<std::int64_t>(o.tlp),
-                                 std::int64_t{o.tlp == stix::Tlp::kRed},
-                                 std::int64_t{p.facts.revoked}, principal.org_id, principal.user_id,
-                                 std::int64_t{o.is_latest}, p.incoming->raw});
+    const internal::RelationshipEnds ends = internal::EndsOfRelationship(p.incoming->object);
+    values.insert(
+        values.end(),
+        {collection.id, p.facts.id, p.facts.type, p.facts.spec_version,
+         optional_ts(p.facts.created), optional_ts(p.facts.modified), o.version, o.date_added,
+         static_cast<std::int64_t>(o.tlp), std::int64_t{o.tlp == stix::Tlp::kRed},
+         std::int64_t{p.facts.revoked}, principal.org_id, principal.user_id,
+         std::int64_t{o.is_latest}, p.incoming->raw, ends.source, ends.target});
     by_version[{p.facts.id, o.version}] = &o;
   }
   FC_ASSIGN_OR_RETURN(
@@ -254,7 +256,8 @@ Status InsertObjects(store::Connection& conn, const Collection& collection,
         return fmt::format(
             "INSERT INTO shared_objects (collection_id, stix_id, type, spec_version, created, "
             "modified, version, date_added, tlp, named_recipients_only, revoked, author_org, "
-            "author_user, is_latest, body) VALUES {} RETURNING row_id, stix_id, version",
+            "author_user, is_latest, body, source_ref, target_ref) VALUES {} RETURNING row_id, "
+            "stix_id, version",
             internal::ValuesRows(n, kColumns));
       }));
   if (rows.size() != objects.size()) return Internal("inserted objects: row count differs");

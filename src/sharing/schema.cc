@@ -1,6 +1,47 @@
+#include <fmt/format.h>
+
+#include "sharing/internal/common.h"
 #include "sharing/service.h"
 
 namespace fincyber::sharing {
+namespace {
+
+// Fills the relationship ends of rows stored before they had columns, a page of rows at
+// a time, parsing each body as ingest does.
+Status BackfillRelationshipEnds(store::Connection& conn) {
+  constexpr std::int64_t kPage = 1000;
+  std::int64_t after_row = 0;
+  while (true) {
+    FC_ASSIGN_OR_RETURN(auto rows,
+                        conn.Query("SELECT row_id, body FROM shared_objects WHERE type = "
+                                   "'relationship' AND row_id > ? ORDER BY row_id LIMIT ?",
+                                   {after_row, kPage}));
+    if (rows.empty()) return OkStatus();
+    store::Params values;
+    for (const auto& row : rows) {
+      after_row = row.GetInt(0);
+      // Stored bodies were parsed and validated at ingest; one that no longer parses
+      // keeps null ends and is simply not listed as anyone's relationship.
+      const internal::RelationshipEnds ends =
+          internal::EndsOfRelationship(Json::parse(row.GetString(1), nullptr, false));
+      values.insert(values.end(), {after_row, ends.source, ends.target});
+    }
+    // UPDATE ... FROM (VALUES ...) is understood by both backends; VALUES names its
+    // columns column1, column2, ... in both.
+    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 3, values, [](std::size_t n) {
+      std::string values_sql;
+      for (std::size_t i = 0; i < n; ++i) {
+        values_sql += fmt::format("{}(CAST(? AS BIGINT), ?, ?)", i == 0 ? "" : ", ");
+      }
+      return fmt::format(
+          "UPDATE shared_objects SET source_ref = v.column2, target_ref = v.column3 FROM "
+          "(VALUES {}) AS v WHERE shared_objects.row_id = v.column1",
+          values_sql);
+    }));
+  }
+}
+
+}  // namespace
 
 // Timestamps of STIX objects (created, modified, version, date_added) are stored as
 // microseconds since the epoch, so that versions compare exactly and date_added can be
@@ -108,6 +149,16 @@ CREATE TABLE sharing_sync_positions (
   PRIMARY KEY (api_root, remote_collection_id, local_collection_id)
 )
 )sql"},
+      {"sharing", 4, "relationship ends in indexed columns",
+       R"sql(
+ALTER TABLE shared_objects ADD COLUMN source_ref TEXT;
+ALTER TABLE shared_objects ADD COLUMN target_ref TEXT;
+CREATE INDEX shared_objects_source_ref ON shared_objects(source_ref)
+  WHERE source_ref IS NOT NULL;
+CREATE INDEX shared_objects_target_ref ON shared_objects(target_ref)
+  WHERE target_ref IS NOT NULL
+)sql",
+       BackfillRelationshipEnds},
   };
 }
 

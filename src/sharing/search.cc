@@ -231,29 +231,26 @@ Result<ObjectDetail> SharingService::GetObjectDetail(const identity::Principal& 
       detail.warnings.push_back({row.GetInt(0), row.GetString(1), row.GetString(2)});
     }
 
-    // Relationships name the object only inside their JSON; the LIKE narrows the scan
-    // and the parsed refs decide.
-    params = {"%\"" + detail.id + "\"%"};
+    // Relationships naming the object at either end, found through the indexed end
+    // columns; every row still passes the visibility rule.
+    params = {detail.id, detail.id};
     internal::Append(params, visible.params);
     params.push_back(std::int64_t{kMaxRelationships});
     FC_ASSIGN_OR_RETURN(
         auto relationships,
-        conn.Query(fmt::format("SELECT {} FROM {} WHERE o.type = 'relationship' AND "
-                               "o.is_latest = 1 AND o.body LIKE ? AND {} ORDER BY o.row_id DESC "
+        conn.Query(fmt::format("SELECT {}, o.source_ref, o.target_ref FROM {} WHERE "
+                               "(o.source_ref = ? OR o.target_ref = ?) AND o.type = "
+                               "'relationship' AND o.is_latest = 1 AND {} ORDER BY o.row_id DESC "
                                "LIMIT ?",
                                kColumns, internal::kObjectsFrom, visible.sql),
                    params));
     std::set<std::string> other_ends;
     for (const auto& row : relationships) {
-      StoredObject rel = ReadObject(row);
-      auto body = ParseJson(rel.body);
-      if (!body.ok() || !body->is_object()) continue;
-      const std::string source = body->value("source_ref", "");
-      const std::string target = body->value("target_ref", "");
-      if (source != detail.id && target != detail.id) continue;
+      const std::string source = row.IsNull(11) ? "" : row.GetString(11);
+      const std::string target = row.IsNull(12) ? "" : row.GetString(12);
       const std::string& other = source == detail.id ? target : source;
       if (!other.empty() && other != detail.id) other_ends.insert(other);
-      detail.relationships.push_back(std::move(rel));
+      detail.relationships.push_back(ReadObject(row));
     }
     if (other_ends.empty()) return detail;
 

@@ -185,6 +185,97 @@ TEST_P(SharingSearchTest, DetailShowsVersionsAndOnlyVisibleRelationshipEnds) {
             ErrorCode::kNotFound);
 }
 
+TEST_P(SharingSearchTest, DetailListsNewestRelationshipVersionsOfReadableCollectionsOnly) {
+  const std::string x = TestHub::NewIndicatorId();
+  const std::string y = TestHub::NewIndicatorId();
+  const std::string z = TestHub::NewIndicatorId();
+  Json moved = Relationship(x, y);
+  Json moved_again = moved;
+  moved_again["modified"] = "2024-06-01T00:00:00.000Z";
+  moved_again["target_ref"] = z;
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(x, "x.example"), TestHub::Indicator(y, "y.example"),
+              TestHub::Indicator(z, "z.example"), moved, moved_again});
+
+  identity::TrustGroup regulator;
+  ASSERT_TRUE(hub_.s.db()
+                  .Transact([&](store::Connection& c) -> Status {
+                    FC_ASSIGN_OR_RETURN(
+                        regulator,
+                        identity::CreateGroup(c, hub_.s.clock, hub_.P(hub_.s.coord),
+                                              {"当局", "regulator", "", {hub_.s.regulator.id}}));
+                    return OkStatus();
+                  })
+                  .ok());
+  auto inbox = hub_.service.CreateCollection(
+      hub_.P(hub_.s.coord),
+      {"To the regulator", "", "", regulator.id, hub_.members.id, stix::Tlp::kGreen}, hub_.info);
+  ASSERT_TRUE(inbox.ok());
+  const Json reported = Relationship(y, x);
+  hub_.AddOk(hub_.s.a_member, {reported}, inbox->id);
+
+  // Only the newest version of a relationship counts: it no longer names y.
+  auto of_y = hub_.service.GetObjectDetail(hub_.P(hub_.s.b_admin), y);
+  ASSERT_TRUE(of_y.ok());
+  EXPECT_TRUE(of_y->relationships.empty());
+  auto of_x = hub_.service.GetObjectDetail(hub_.P(hub_.s.b_admin), x);
+  ASSERT_TRUE(of_x.ok());
+  ASSERT_EQ(of_x->relationships.size(), 1u);  // not the regulator's collection
+  EXPECT_EQ(of_x->relationships[0].id, moved["id"]);
+  ASSERT_EQ(of_x->related.size(), 1u);
+  EXPECT_EQ(of_x->related[0].id, z);
+  // The author sees its own relationship in the collection it may only write.
+  auto mine = hub_.service.GetObjectDetail(hub_.P(hub_.s.a_member), x);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->relationships.size(), 2u);
+  EXPECT_EQ(mine->related.size(), 2u);
+}
+
+TEST_P(SharingSearchTest, MigrationFillsTheRelationshipEndsOfOlderRows) {
+  const std::string x = TestHub::NewIndicatorId();
+  std::vector<Json> objects = {TestHub::Indicator(x, "x.example")};
+  // More than one page of the backfill.
+  for (int i = 0; i < 1005; ++i) {
+    objects.push_back(i % 2 == 0 ? Relationship(x, "malware--" + NewUuid())
+                                 : Relationship("threat-actor--" + NewUuid(), x));
+  }
+  hub_.AddOk(hub_.s.a_member, objects);
+  // The schema before the columns, with the rows it held.
+  ASSERT_TRUE(hub_.s.db()
+                  .Transact([](store::Connection& c) -> Status {
+                    for (const char* statement :
+                         {"DROP INDEX shared_objects_source_ref",
+                          "DROP INDEX shared_objects_target_ref",
+                          "ALTER TABLE shared_objects DROP COLUMN source_ref",
+                          "ALTER TABLE shared_objects DROP COLUMN target_ref",
+                          "DELETE FROM schema_migrations WHERE module = 'sharing' AND "
+                          "version = 4"}) {
+                      FC_RETURN_IF_ERROR(c.Execute(statement));
+                    }
+                    return OkStatus();
+                  })
+                  .ok());
+  auto migrated = store::Migrate(hub_.s.db(), Migrations());
+  ASSERT_TRUE(migrated.ok()) << migrated.error().internal_message();
+  EXPECT_EQ(migrated->applied, 1);
+
+  auto counted =
+      hub_.s.db().ReadValue<std::int64_t>([](store::Connection& c) -> Result<std::int64_t> {
+        FC_ASSIGN_OR_RETURN(
+            auto row, c.QueryOne("SELECT COUNT(*) FROM shared_objects WHERE type = "
+                                 "'relationship' AND source_ref IS NOT NULL AND target_ref IS "
+                                 "NOT NULL",
+                                 {}, "count"));
+        return row.GetInt(0);
+      });
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(*counted, 1005);
+  auto detail = hub_.service.GetObjectDetail(hub_.P(hub_.s.b_admin), x);
+  ASSERT_TRUE(detail.ok());
+  EXPECT_EQ(detail->relationships.size(), 500u);  // the detail's cap
+  EXPECT_TRUE(detail->related.empty());           // the other ends are not stored
+}
+
 TEST(SharingPatternCheckTest, GivesThePositionAndTheObservables) {
   const PatternCheck bad = CheckPattern("[domain-name:value = 'evil.example'");
   EXPECT_FALSE(bad.ok);

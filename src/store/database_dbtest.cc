@@ -554,6 +554,38 @@ TEST_P(DatabaseTest, FailedMigrationLeavesNoTrace) {
   EXPECT_FALSE(half.ok());
 }
 
+TEST_P(DatabaseTest, BackfillRunsAfterTheSqlInItsTransaction) {
+  Migration filled = {"mod", 2, "note column filled", "ALTER TABLE things ADD COLUMN note TEXT"};
+  filled.backfill = [](Connection& c) -> Status {
+    FC_RETURN_IF_ERROR(c.Execute("UPDATE things SET note = name || '!'"));
+    return OkStatus();
+  };
+  ASSERT_TRUE(Migrate(db(), {kV1}).ok());
+  ASSERT_TRUE(db().Transact([](Connection& c) -> Status {
+                    FC_RETURN_IF_ERROR(c.Execute("INSERT INTO things (name) VALUES ('old')"));
+                    return OkStatus();
+                  })
+                  .ok());
+  auto report = Migrate(db(), {kV1, filled});
+  ASSERT_TRUE(report.ok()) << report.error().internal_message();
+  EXPECT_EQ(CountRows(db(), "SELECT COUNT(*) FROM things WHERE note = 'old!'"), 1);
+}
+
+TEST_P(DatabaseTest, FailedBackfillUndoesItsMigration) {
+  Migration broken = {"mod", 2, "backfill fails", "ALTER TABLE things ADD COLUMN note TEXT"};
+  broken.backfill = [](Connection&) -> Status { return Internal("cannot read a row"); };
+  ASSERT_TRUE(Migrate(db(), {kV1}).ok());
+  auto report = Migrate(db(), {kV1, broken});
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(report.error().internal_message(), HasSubstr("migration mod 2"));
+  EXPECT_EQ(CountRows(db(), "SELECT COUNT(*) FROM schema_migrations WHERE module = 'mod'"), 1);
+  Status column = db().Read([](Connection& c) -> Status {
+    FC_RETURN_IF_ERROR(c.Query("SELECT note FROM things"));
+    return OkStatus();
+  });
+  EXPECT_FALSE(column.ok());
+}
+
 TEST_P(DatabaseTest, RejectsDuplicateMigrationVersions) {
   auto report = Migrate(db(), {kV1, kV1});
   ASSERT_FALSE(report.ok());

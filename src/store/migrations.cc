@@ -80,6 +80,12 @@ Result<bool> Apply(Database& db, const Migration& m) {
         return changed.error().WithContext(fmt::format("migration {} {}", m.module, m.version));
       }
     }
+    if (m.backfill) {
+      Status filled = m.backfill(c);
+      if (!filled.ok()) {
+        return filled.error().WithContext(fmt::format("migration {} {}", m.module, m.version));
+      }
+    }
     FC_RETURN_IF_ERROR(c.Execute(
         "INSERT INTO schema_migrations (module, version, description, applied_at) "
         "VALUES (?, ?, ?, ?)",

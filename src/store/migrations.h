@@ -4,9 +4,12 @@
 //
 // Migration SQL is written once for both backends in their common subset: TEXT,
 // BIGINT, DOUBLE PRECISION, and the token AUTO_ID for an auto-increment BIGINT
-// primary key. Several statements may be separated by ';'.
+// primary key. Several statements may be separated by ';'. A data change the two
+// backends cannot say alike in SQL (reading values out of stored JSON) is a backfill
+// function, run after the SQL in the same transaction.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +23,8 @@ struct Migration {
   int version;  // 1, 2, 3 ... within the module
   std::string description;
   std::string sql;
+  // Null: none. Its error fails the migration like a failed statement.
+  std::function<Status(Connection&)> backfill = nullptr;
 };
 
 struct MigrationReport {

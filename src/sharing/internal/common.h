@@ -31,6 +31,15 @@ Result<Collection> LoadCollection(store::Connection& conn, const identity::Princ
 Result<ObjectPage> QueryObjects(store::Connection& conn, const identity::Principal& principal,
                                 const Collection& collection, const ObjectQuery& query);
 
+// A relationship's source_ref and target_ref for their indexed columns (null for
+// other objects, and for a ref that is not a string), so that an object's
+// relationships are found by index, at ingest and in the backfill of older rows alike.
+struct RelationshipEnds {
+  store::Value source = nullptr;
+  store::Value target = nullptr;
+};
+RelationshipEnds EndsOfRelationship(const Json& object);
+
 // "?, ?, ?" for n values.
 std::string Placeholders(std::size_t n);
 void Append(store::Params& params, const store::Params& more);
