@@ -92,8 +92,10 @@ Result<std::string> ComposeMail(const MailMessage& message, TimePoint date,
   }
   std::string body;
   for (char c : message.body) {
-    if (c == '\n') body += "\r\n";
-    else if (c != '\r') body += c;
+    if (c == '\n')
+      body += "\r\n";
+    else if (c != '\r')
+      body += c;
   }
   const std::string encoded = Base64(body);
   std::string out = fmt::format(

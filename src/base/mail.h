@@ -16,8 +16,8 @@
 namespace fincyber {
 
 struct MailMessage {
-  std::string from;  // an address, e.g. "survey@fsa.example"
-  std::string to;    // one address
+  std::string from;     // an address, e.g. "survey@fsa.example"
+  std::string to;       // one address
   std::string subject;  // UTF-8, no line breaks
   std::string body;     // UTF-8 text; "\n" line breaks
 };

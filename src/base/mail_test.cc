@@ -71,7 +71,7 @@ TEST(MailComposeTest, JapaneseSubjectIsEncodedWordsFoldedWithinLineLimits) {
   const std::string encoded = EncodeHeaderWord(subject);
   EXPECT_EQ(DecodeHeader(encoded), subject);
   std::size_t line_start = 0;
-  for (std::size_t end = encoded.find("\r\n"); ; end = encoded.find("\r\n", line_start)) {
+  for (std::size_t end = encoded.find("\r\n");; end = encoded.find("\r\n", line_start)) {
     const std::string line =
         encoded.substr(line_start, end == std::string::npos ? std::string::npos : end - line_start);
     EXPECT_LE(line.size(), 76u) << line;  // a word of at most 75 plus the folding space
@@ -133,8 +133,8 @@ TEST(SmtpSenderTest, DeliversToALoopbackServer) {
   EXPECT_EQ(DecodeBase64(sent), std::string(100, 'x') + "\r\n末尾");
 
   settings.port = 1;  // nothing listens there
-  auto unreachable = MakeSmtpSender(settings, clock)->Send(
-      {settings.from, "ciso@bank.example", "s", "b"});
+  auto unreachable =
+      MakeSmtpSender(settings, clock)->Send({settings.from, "ciso@bank.example", "s", "b"});
   ASSERT_FALSE(unreachable.ok());
   EXPECT_EQ(unreachable.error().code(), ErrorCode::kUnavailable);
 }

@@ -9,6 +9,7 @@
 #include "audit/audit.h"
 #include "events/events.h"
 #include "survey/analytics.h"
+#include "survey/internal/remediation_progress.h"
 #include "survey/internal/service_common.h"
 #include "survey/scoring.h"
 #include "survey/service.h"
@@ -319,8 +320,15 @@ Result<Json> SurveyService::InstitutionResults(const identity::Principal& princi
     FC_ASSIGN_OR_RETURN(Assignment assignment,
                         internal::LoadAssignment(conn, principal, campaign_id, org_id));
     FC_RETURN_IF_ERROR(RequireClosed(campaign));
-    return ReadResult(conn, campaign.id, "institution", assignment.org_id,
-                      "no results: the answers were not submitted before the campaign closed");
+    FC_ASSIGN_OR_RETURN(
+        Json results,
+        ReadResult(conn, campaign.id, "institution", assignment.org_id,
+                   "no results: the answers were not submitted before the campaign closed"));
+    // Not frozen: what became of earlier remediation items is read as they stand now.
+    FC_ASSIGN_OR_RETURN(auto progress, internal::ComputeRemediationProgress(
+                                           conn, clock_, campaign, assignment.org_id, results));
+    results["remediation"] = ToJson(progress);
+    return results;
   });
 }
 

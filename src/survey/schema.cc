@@ -1,3 +1,5 @@
+#include "survey/remediation.h"
+#include "survey/reminders.h"
 #include "survey/service.h"
 
 namespace fincyber::survey {
@@ -7,7 +9,7 @@ namespace fincyber::survey {
 // as it was written; an assignment keeps the institution's names as they were when it
 // was assigned. Frozen results are JSON documents computed when a campaign closes.
 std::vector<store::Migration> Migrations() {
-  return {
+  std::vector<store::Migration> all = {
       {"survey", 1, "banks, campaigns, assignments, answers, submissions, ratings, results",
        R"sql(
 CREATE TABLE survey_banks (
@@ -135,6 +137,9 @@ ALTER TABLE survey_reopen_requests ADD COLUMN declined_by TEXT;
 ALTER TABLE survey_reopen_requests ADD COLUMN decline_reason TEXT
 )sql"},
   };
+  for (auto list : {RemediationMigrations(), ReminderMigrations()})
+    all.insert(all.end(), list.begin(), list.end());
+  return all;
 }
 
 }  // namespace fincyber::survey
