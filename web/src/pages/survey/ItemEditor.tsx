@@ -277,21 +277,24 @@ export function ItemEditor(props: ItemEditorProps) {
   return (
     <div class="survey-item-body" data-item-editor={base}>
       {control}
-      {editable && value !== null && item.type !== 'text' && item.type !== 'evidence' && (
-        <button
-          type="button"
-          class="button button-small"
-          onClick={() => {
-            setNumberText('');
-            change(null, true);
-          }}
-        >
-          {t('survey.q.clear')}
-        </button>
-      )}
-      <p class="survey-save" aria-live="polite" data-save-state={state}>
-        <SaveLabel state={state} />
-      </p>
+      <div class="survey-item-tools">
+        <p class="survey-save" aria-live="polite" data-save-state={state}>
+          <SaveLabel state={state} />
+        </p>
+        {editable && value !== null && item.type !== 'text' && item.type !== 'evidence' && (
+          <button
+            type="button"
+            class="button button-small"
+            onClick={() => {
+              setNumberText('');
+              change(null, true);
+            }}
+          >
+            {t('survey.q.clear')}
+          </button>
+        )}
+        {props.loadHistory && <History item={item} load={props.loadHistory} />}
+      </div>
       {problem && (
         <p class="field-error" id={errorId} data-item-error={item.id} role="alert">
           {problem}
@@ -312,7 +315,6 @@ export function ItemEditor(props: ItemEditorProps) {
           {editable && value === null && <p class="hint">{t('survey.q.commentNeedsAnswer')}</p>}
         </details>
       )}
-      {props.loadHistory && <History item={item} load={props.loadHistory} />}
     </div>
   );
 }
@@ -359,15 +361,15 @@ export function History({
     }
   };
   return (
-    <div>
+    <>
       <button type="button" class="button button-small" aria-expanded={open} onClick={toggle}>
         {open ? t('survey.q.hideHistory') : t('survey.q.history')}
       </button>
-      {open && error && <p class="field-error">{errorText(t, error)}</p>}
+      {open && error && <p class="field-error survey-history">{errorText(t, error)}</p>}
       {open &&
         versions &&
         (versions.length === 0 ? (
-          <p class="muted small">{t('survey.q.historyEmpty')}</p>
+          <p class="muted small survey-history">{t('survey.q.historyEmpty')}</p>
         ) : (
           <ol class="survey-history small" data-history={item.id}>
             {[...versions].reverse().map((v) => (
@@ -382,6 +384,6 @@ export function History({
             ))}
           </ol>
         ))}
-    </div>
+    </>
   );
 }

@@ -221,8 +221,10 @@ function SectionItems({
               {localText(item.text, locale)}
             </p>
             {item.csf && item.csf.length > 0 && (
-              <span class="small muted" title={t('survey.q.csf')}>
-                {item.csf.join(' ')}
+              <span class="small muted survey-item-csf" title={t('survey.q.csf')}>
+                {item.csf.map((code) => (
+                  <span key={code}>{code} </span>
+                ))}
               </span>
             )}
           </div>
