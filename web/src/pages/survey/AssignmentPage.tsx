@@ -6,7 +6,7 @@ import { useI18n, useSession } from '../../context';
 import { formatDateTime, sectorLabel } from '../../labels';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
-import { answerText, itemIndex, localText } from '../../survey';
+import { answerText, isScoredType, itemIndex, localText } from '../../survey';
 import { surveyApi, type InstitutionResults, type Questionnaire } from '../../surveyApi';
 import { History, ItemEditor } from './ItemEditor';
 import { AssignmentStatusBadge, Progress } from './parts';
@@ -142,27 +142,29 @@ export function AssignmentPage({ params }: PageProps) {
                       }
                     />
                   </div>
-                  <div class="survey-rating">
-                    <h4 class="small">{t('survey.drill.rating')}</h4>
-                    {rate && item.type !== 'text' && item.type !== 'evidence' ? (
-                      <ItemEditor
-                        item={item}
-                        idPrefix="rating"
-                        initial={item.supervisor_rating ?? null}
-                        editable
-                        maturityScale={q.bank.maturity_scale}
-                        save={async (body) =>
-                          (await surveyApi.putRating(campaignId, org, item.id, body)).answer
-                        }
-                      />
-                    ) : (
-                      <p>
-                        {item.supervisor_rating
-                          ? answerText(t, locale, item, item.supervisor_rating.value)
-                          : t('common.none')}
-                      </p>
-                    )}
-                  </div>
+                  {isScoredType(item) && (
+                    <div class="survey-rating">
+                      <h4 class="small">{t('survey.drill.rating')}</h4>
+                      {rate ? (
+                        <ItemEditor
+                          item={item}
+                          idPrefix="rating"
+                          initial={item.supervisor_rating ?? null}
+                          editable
+                          maturityScale={q.bank.maturity_scale}
+                          save={async (body) =>
+                            (await surveyApi.putRating(campaignId, org, item.id, body)).answer
+                          }
+                        />
+                      ) : (
+                        <p>
+                          {item.supervisor_rating
+                            ? answerText(t, locale, item, item.supervisor_rating.value)
+                            : t('common.none')}
+                        </p>
+                      )}
+                    </div>
+                  )}
                 </div>
               </article>
             ))}
