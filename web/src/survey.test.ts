@@ -100,6 +100,9 @@ describe('answers', () => {
     expect(answerProblemText(t, '100 is outside 0-60')).toBe('Enter a value from 0 to 60.');
     expect(answerProblemText(t, 'not answered')).toBe('This question needs an answer.');
     expect(answerProblemText(t, 'required')).toBe(translate('en', 'problem.required'));
+    expect(answerProblemText(t, 'later than 2027-01-08T07:58:19.121Z')).toBe(
+      'Choose a date after 2027-01-08.',
+    );
     expect(answerProblemText(t, 'something new')).toContain('something new');
   });
 

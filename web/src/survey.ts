@@ -199,6 +199,9 @@ const ANSWER_RULES: [RegExp, (t: Translate, m: RegExpExecArray) => string][] = [
   [/^text longer than (\d+) bytes$/, (t) => t('problem.tooLong')],
   [/^1-(\d+) bytes of UTF-8$/, (t, m) => t('survey.problem.length', { max: m[1] })],
   [/^unknown choice$/, (t) => t('problem.unknown')],
+  [/^after the opening and in the future$/, (t) => t('survey.problem.deadlineFuture')],
+  [/^later than (\S+)$/, (t, m) => t('survey.problem.laterThan', { date: m[1].slice(0, 10) })],
+  [/^2000-2100$/, (t) => t('survey.problem.year')],
 ];
 
 export function answerProblemText(t: Translate, problem: string): string {

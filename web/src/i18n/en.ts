@@ -436,6 +436,10 @@ export const en: Record<MessageKey, string> = {
   'survey.problem.noNotApplicable': '“Not applicable” is not allowed for this question.',
   'survey.problem.length': 'Enter 1 to {max} bytes.',
 
+  'survey.problem.deadlineFuture': 'Choose a date in the future, after the opening.',
+  'survey.problem.laterThan': 'Choose a date after {date}.',
+  'survey.problem.year': 'Enter a year from 2000 to 2100.',
+
   'survey.campaign.facts': 'About the survey',
   'survey.campaign.bank': 'Question bank',
   'survey.campaign.categories': 'Business categories',

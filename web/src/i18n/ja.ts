@@ -434,6 +434,10 @@ export const ja = {
   'survey.problem.noNotApplicable': 'この設問では「該当なし」を選べません。',
   'survey.problem.length': '1〜{max} バイトで入力してください。',
 
+  'survey.problem.deadlineFuture': '開始日時より後の、将来の日付を指定してください。',
+  'survey.problem.laterThan': '{date} より後の日付を指定してください。',
+  'survey.problem.year': '2000〜2100 の年度を指定してください。',
+
   'survey.campaign.facts': '調査の概要',
   'survey.campaign.bank': '設問集',
   'survey.campaign.categories': '対象の業態',

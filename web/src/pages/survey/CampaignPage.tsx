@@ -9,7 +9,13 @@ import { href } from '../../router';
 import type { PageProps } from '../../routes';
 import { localText } from '../../survey';
 import { surveyApi, type Assignment, type AssignmentStatus, type Campaign } from '../../surveyApi';
-import { AssignmentStatusBadge, CampaignStatusBadge, ConfirmDialog, Progress } from './parts';
+import {
+  ActionError,
+  AssignmentStatusBadge,
+  CampaignStatusBadge,
+  ConfirmDialog,
+  Progress,
+} from './parts';
 
 const STATUSES: AssignmentStatus[] = ['in_progress', 'submitted', 'reopen_requested'];
 
@@ -236,7 +242,7 @@ function CloseCampaign({ campaign, onDone }: { campaign: Campaign; onDone: () =>
       <button type="button" class="button button-danger" onClick={() => setConfirming(true)}>
         {t('survey.campaign.close')}
       </button>
-      {error && <ErrorMessage error={error} />}
+      {error && <ActionError error={error} />}
       {confirming && (
         <ConfirmDialog
           message={t('survey.campaign.closeConfirm')}
@@ -364,7 +370,7 @@ function RowActions({
           </button>
         </div>
       )}
-      {error && <ErrorMessage error={error} />}
+      {error && <ActionError error={error} />}
       {pending && (
         <ConfirmDialog
           message={message}

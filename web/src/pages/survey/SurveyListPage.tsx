@@ -6,9 +6,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field, fieldAria } from '../../components/Field';
 import { useI18n, useSession } from '../../context';
 import { formatDateTime, sectorLabel } from '../../labels';
-import { problemText } from '../../problems';
 import { href, navigate } from '../../router';
-import { daysLeft, localText } from '../../survey';
+import { answerProblemText, daysLeft, localText } from '../../survey';
 import { surveyApi, type Assignment, type BankInfo, type Campaign } from '../../surveyApi';
 import { AssignmentStatusBadge, CampaignStatusBadge, ConfirmDialog, Progress } from './parts';
 
@@ -221,7 +220,7 @@ function OpenCampaignForm({ onCancel }: { onCancel: () => void }) {
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
       const fields: Record<string, string> = {};
-      for (const d of e.details) fields[d.field] = problemText(t, d.problem);
+      for (const d of e.details) fields[d.field] = answerProblemText(t, d.problem);
       setProblems(fields);
       setError(e);
       setConfirming(false);

@@ -2,9 +2,12 @@
 // dialog, peer figures that may be withheld, and the threat x function heatmap.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import type { ApiError } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n } from '../../context';
 import type { MessageKey } from '../../i18n';
 import {
+  answerProblemText,
   formatScore,
   HEAT_STEPS,
   heatRange,
@@ -223,4 +226,21 @@ export function functionLabel(t: (key: MessageKey) => string, fn: string): strin
   return (FUNCTIONS as readonly string[]).includes(fn)
     ? t(`survey.function.${fn}` as MessageKey)
     : fn;
+}
+
+/** A failed action: the error, then each field's problem in the UI language. */
+export function ActionError({ error }: { error: ApiError }) {
+  const { t } = useI18n();
+  return (
+    <div data-action-error>
+      <ErrorMessage error={error} />
+      {error.details.length > 0 && (
+        <ul class="field-error">
+          {error.details.map((d) => (
+            <li key={`${d.field}:${d.problem}`}>{answerProblemText(t, d.problem)}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }
