@@ -281,6 +281,41 @@ describe('sector survey', () => {
     );
   });
 
+  it('the coordination office extends a deadline, with the server objecting to an earlier one', async () => {
+    const row = regulator.locator(`[data-testid="survey-assignments"] [data-org="${state.orgId}"]`);
+    const date = row.locator('input[type=date]');
+    await date.fill('2000-01-01');
+    await row.getByRole('button', { name: '期限を延長' }).click();
+    await confirmDialog(regulator);
+    const error = row.locator('[data-action-error]');
+    await error.waitFor();
+    assert.match(await error.textContent(), /より後の日付を指定してください/);
+
+    const later = new Date(state.open.deadline);
+    later.setUTCDate(later.getUTCDate() + 14);
+    const day = later.toISOString().slice(0, 10);
+    await date.fill(day);
+    await row.getByRole('button', { name: '期限を延長' }).click();
+    await confirmDialog(regulator);
+    await row.locator('.badge', { hasText: '延長' }).waitFor();
+    const extended = await state.user.call('GET', `/survey/campaigns/${state.open.id}/assignments`);
+    assert.equal(extended.items[0].deadline.slice(0, 10), day);
+  });
+
+  it('the regulator sees the sector view of the closed campaign', async () => {
+    await regulator.goto(`${server.url}/#/survey/${state.closed.id}/sector?category=regional_bank`);
+    const category = regulator.locator(
+      '[data-testid="survey-category"][data-category="regional_bank"]',
+    );
+    await category.waitFor();
+    assert.equal(
+      await category.getByTestId('survey-sector-heatmap').locator('tbody td').count(),
+      24,
+    );
+    assert.ok((await category.getByTestId('survey-most-missed').locator('li').count()) > 0);
+    await category.getByTestId('survey-bands').locator(`a[href*="${state.orgId}"]`).waitFor();
+  });
+
   it("shows last year's results with the heatmap and downloads the PDF report", async () => {
     await institution.goto(`${server.url}/#/survey`);
     const row = institution.locator(

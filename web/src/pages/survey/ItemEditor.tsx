@@ -34,8 +34,8 @@ export interface ItemEditorProps {
   editable: boolean;
   maturityScale: LocalText[];
   save: (body: AnswerBody) => Promise<StoredAnswer | null>;
-  /** After a save; `valueChanged` false when only the comment changed. */
-  onSaved?: (answer: StoredAnswer | null, valueChanged: boolean) => void;
+  /** After each successful save, with what the server stored (null: cleared). */
+  onSaved?: (answer: StoredAnswer | null) => void;
   onSaveState?: (itemId: string, state: SaveState) => void;
   loadHistory?: () => Promise<AnswerVersion[]>;
 }
@@ -57,7 +57,6 @@ export function ItemEditor(props: ItemEditorProps) {
   const [state, setState] = useState<SaveState>('idle');
   const [problem, setProblem] = useState<string>();
   const stored = useRef<StoredAnswer | null>(initial);
-  const lastValue = useRef<AnswerValue | null>(initial?.value ?? null);
   const propsRef = useRef(props);
   propsRef.current = props;
 
@@ -75,9 +74,7 @@ export function ItemEditor(props: ItemEditorProps) {
         if (current) body.version = current.version;
         const answer = await propsRef.current.save(body);
         stored.current = answer;
-        const valueChanged = JSON.stringify(draft.value) !== JSON.stringify(lastValue.current);
-        lastValue.current = draft.value;
-        propsRef.current.onSaved?.(answer, valueChanged);
+        propsRef.current.onSaved?.(answer);
       },
       (next, error) => {
         setState(next);
@@ -87,7 +84,8 @@ export function ItemEditor(props: ItemEditorProps) {
       },
     );
   }
-  useEffect(() => () => saver.current?.dispose(), []);
+  // Leaving the section (or the page) saves what is still waiting for its pause.
+  useEffect(() => () => void saver.current?.flush(), []);
 
   const problemOf = (error: unknown): string => {
     if (!(error instanceof ApiError)) return t('survey.save.error');

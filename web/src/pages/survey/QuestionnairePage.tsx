@@ -9,7 +9,12 @@ import { problemText } from '../../problems';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
 import { itemIndex, localText, totalProgress, type SaveState } from '../../survey';
-import { surveyApi, type Questionnaire, type SurveySection } from '../../surveyApi';
+import {
+  surveyApi,
+  type Questionnaire,
+  type StoredAnswer,
+  type SurveySection,
+} from '../../surveyApi';
 import { ItemEditor } from './ItemEditor';
 import { AssignmentStatusBadge, ConfirmDialog, Progress } from './parts';
 
@@ -101,6 +106,12 @@ export function QuestionnairePage({ params, query }: PageProps) {
           <Progress progress={overall} />
         </dd>
       </dl>
+      {q.bank.description && (
+        <details class="panel">
+          <summary>{localText(q.bank.title, locale)}</summary>
+          <p>{localText(q.bank.description, locale)}</p>
+        </details>
+      )}
       {notice && (
         <p class="alert alert-success" role="status">
           {notice}
@@ -140,8 +151,11 @@ export function QuestionnairePage({ params, query }: PageProps) {
               q={q}
               section={section}
               numbers={numbers}
-              onSaved={(changed) => {
-                if (changed) void refresh();
+              onSaved={(itemId, answer) => {
+                // Keep the saved answer for when the section is opened again, then ask the
+                // server which items are shown now and how far each section is.
+                setQ((prev) => prev && withAnswer(prev, itemId, answer));
+                void refresh();
               }}
               onSaveState={onSaveState}
             />
@@ -170,6 +184,16 @@ export function QuestionnairePage({ params, query }: PageProps) {
       </div>
     </section>
   );
+}
+
+function withAnswer(q: Questionnaire, itemId: string, answer: StoredAnswer | null): Questionnaire {
+  return {
+    ...q,
+    sections: q.sections.map((s) => ({
+      ...s,
+      items: s.items.map((i) => (i.id === itemId ? { ...i, answer } : i)),
+    })),
+  };
 }
 
 function LockedBanner({ q }: { q: Questionnaire }) {
@@ -203,7 +227,7 @@ function SectionItems({
   q: Questionnaire;
   section: SurveySection;
   numbers: Map<string, number>;
-  onSaved: (valueChanged: boolean) => void;
+  onSaved: (itemId: string, answer: StoredAnswer | null) => void;
   onSaveState: (itemId: string, state: SaveState) => void;
 }) {
   const { t, locale } = useI18n();
@@ -236,7 +260,7 @@ function SectionItems({
             editable={q.editable}
             maturityScale={q.bank.maturity_scale}
             save={async (body) => (await surveyApi.putAnswer(campaignId, item.id, body)).answer}
-            onSaved={(_answer, changed) => onSaved(changed)}
+            onSaved={(answer) => onSaved(item.id, answer)}
             onSaveState={onSaveState}
             loadHistory={async () => (await surveyApi.myHistory(campaignId, item.id)).versions}
           />

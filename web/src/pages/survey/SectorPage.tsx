@@ -183,13 +183,16 @@ function CategoryView({
       figure: report.scores.threats[threat],
     })),
   ];
-  const cellOf = (f: Distribution | Suppressed | undefined, pick: 'q1' | 'median' | 'q3') =>
-    !f ? (
-      t('common.none')
-    ) : isSuppressed(f) ? (
-      <Withheld figure={f} />
+  // A withheld distribution spans the three columns with its reason, said once.
+  const cells = (f: Distribution | Suppressed | undefined) =>
+    !f || isSuppressed(f) ? (
+      <td colSpan={3}>{f ? <Withheld figure={f} /> : t('common.none')}</td>
     ) : (
-      formatScore(f[pick], locale)
+      <>
+        <td>{formatScore(f.q1, locale)}</td>
+        <td>{formatScore(f.median, locale)}</td>
+        <td>{formatScore(f.q3, locale)}</td>
+      </>
     );
   return (
     <div data-testid="survey-category" data-category={report.category}>
@@ -213,9 +216,7 @@ function CategoryView({
             {rows.map((r) => (
               <tr key={r.key}>
                 <th scope="row">{r.label}</th>
-                <td>{cellOf(r.figure, 'q1')}</td>
-                <td>{cellOf(r.figure, 'median')}</td>
-                <td>{cellOf(r.figure, 'q3')}</td>
+                {cells(r.figure)}
               </tr>
             ))}
           </tbody>
