@@ -121,6 +121,26 @@ TEST(XlsxReaderTest, CellReferences) {
   }
 }
 
+TEST(XlsxReaderTest, FormulaCellsAreMarkedWithTheirCachedResult) {
+  Parts parts = Minimal();
+  parts["xl/worksheets/sheet1.xml"] =
+      Sheet("<row r=\"1\"><c r=\"A1\"><f>1+1</f><v>2</v></c><c r=\"B1\"><f>NOW()</f></c>"
+            "<c r=\"C1\" t=\"str\"><f>\"a\"&amp;\"b\"</f><v>ab</v></c>"
+            "<c r=\"D1\" t=\"s\"><v>0</v></c><c r=\"E1\" s=\"1\"/></row>");
+  auto contents = ReadParts(parts);
+  ASSERT_TRUE(contents.ok()) << contents.error().internal_message();
+  const auto& cells = contents->sheets.at(0).cells();
+  ASSERT_EQ(cells.size(), 4u);
+  EXPECT_TRUE(cells[0].formula);
+  EXPECT_EQ(cells[0].value, CellValue(2.0));
+  EXPECT_TRUE(cells[1].formula);  // no saved result: kept, empty
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(cells[1].value));
+  EXPECT_TRUE(cells[2].formula);
+  EXPECT_EQ(cells[2].value, CellValue(std::string("ab")));
+  EXPECT_FALSE(cells[3].formula);
+  EXPECT_EQ(cells[3].column, 3u);
+}
+
 TEST(XlsxReaderTest, ValuesOfEveryType) {
   struct Case {
     const char* cell;

@@ -135,6 +135,40 @@ TEST(XlsxWriterTest, LongDropDownListsLiveOnAHiddenSheet) {
   EXPECT_EQ(*lists->At(4, 0), CellValue{levels[4]});
 }
 
+TEST(XlsxWriterTest, CellListsGiveEachRowItsOwnDropDown) {
+  XlsxWorkbook book;
+  std::vector<std::string> levels;
+  for (int i = 0; i <= 4; ++i) {
+    levels.push_back("レベル" + std::to_string(i) + ": 手順が文書化され、定期的に見直されている");
+  }
+  XlsxSheet sheet{.name = "回答",
+                  .columns = {{.header = "項目"}, {.header = "回答", .editable = true}},
+                  .rows = {{std::string("a")}, {std::string("b")}, {std::string("c")}}};
+  sheet.cell_lists = {{.row = 1, .column = 1, .allowed_values = {"はい", "いいえ"}},
+                      {.row = 2, .column = 1, .allowed_values = levels},
+                      {.row = 3, .column = 1, .allowed_values = levels}};
+  book.sheets.push_back(sheet);
+  auto bytes = WriteXlsx(book);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().internal_message();
+  const std::string xml = Part(*bytes, "xl/worksheets/sheet1.xml");
+  EXPECT_NE(xml.find("sqref=\"B2\"><formula1>\"はい,いいえ\"</formula1>"), std::string::npos)
+      << xml;
+  // The long list is written once and referenced from both cells.
+  EXPECT_NE(xml.find("sqref=\"B3\"><formula1>'_lists'!$A$1:$A$5</formula1>"), std::string::npos);
+  EXPECT_NE(xml.find("sqref=\"B4\"><formula1>'_lists'!$A$1:$A$5</formula1>"), std::string::npos);
+  auto contents = ReadXlsx(*bytes);
+  ASSERT_TRUE(contents.ok());
+  EXPECT_EQ(contents->Find("_lists")->At(0, 1), nullptr);
+
+  sheet.columns[1].allowed_values = {"x"};
+  book.sheets = {sheet};
+  EXPECT_EQ(WriteXlsx(book).error().code(), ErrorCode::kInvalidArgument) << "two lists on a cell";
+  sheet.columns[1].allowed_values.clear();
+  sheet.cell_lists = {{.row = 1, .column = 1, .allowed_values = {}}};
+  book.sheets = {sheet};
+  EXPECT_EQ(WriteXlsx(book).error().code(), ErrorCode::kInvalidArgument) << "empty list";
+}
+
 TEST(XlsxWriterTest, SameWorkbookSameBytes) {
   auto first = WriteXlsx(AnswerBook());
   auto second = WriteXlsx(AnswerBook());

@@ -327,6 +327,7 @@ class SheetHandler : public internal::XmlHandler {
     } else if (local == "c") {
       return StartCell(attributes);
     } else if (in_cell_) {
+      if (local == "f") formula_ = true;
       if (local == "v") in_v_ = true;
       if (local == "is") in_inline_ = true;
       if (in_inline_) inline_text_.Start(local);
@@ -410,6 +411,7 @@ class SheetHandler : public internal::XmlHandler {
       }
     }
     in_cell_ = true;
+    formula_ = false;
     value_text_.clear();
     inline_text_.Take();
     return OkStatus();
@@ -455,8 +457,10 @@ class SheetHandler : public internal::XmlHandler {
       if (!date.ok())
         return InvalidArgument(part_ + ": " + Where() + ": " + date.error().safe_message());
       value = *date;
+    } else if ((type_.empty() || type_ == "n") && value_text_.empty()) {
+      // Formatted but empty: left out, unless a formula without a saved result.
+      if (!formula_) return OkStatus();
     } else if (type_.empty() || type_ == "n") {
-      if (value_text_.empty()) return OkStatus();  // formatted but empty
       auto number = ParseNumber(value_text_);
       if (!number) return InvalidArgument(part_ + ": " + Where() + " is not a number");
       if (style_ < date_styles_.size() && date_styles_[style_]) {
@@ -475,7 +479,7 @@ class SheetHandler : public internal::XmlHandler {
     if (cells.size() >= cell_budget_) {
       return ResourceExhausted("the workbook has more cells than allowed");
     }
-    cells.push_back({row_, column_, std::move(value)});
+    cells.push_back({row_, column_, std::move(value), formula_});
     return OkStatus();
   }
 
@@ -494,6 +498,7 @@ class SheetHandler : public internal::XmlHandler {
   bool in_cell_ = false;
   bool in_v_ = false;
   bool in_inline_ = false;
+  bool formula_ = false;
   std::string type_;
   std::size_t style_ = 0;
   std::string value_text_;

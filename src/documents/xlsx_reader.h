@@ -1,8 +1,8 @@
 // Reads the cell values of an XLSX workbook that users edited in Excel or LibreOffice:
 // sheets by name, shared and inline strings (phonetic guides left out), numbers,
 // booleans, dates (numbers whose cell style is a date format, in the 1900 or 1904
-// system), error values and the cached results of formulas. Formats, formulas,
-// comments and drawings are not read.
+// system), error values and the cached results of formulas, marked as such so that a
+// caller can refuse them. Formats, formula text, comments and drawings are not read.
 //
 // Strict and bounded, for files from outside: the archive's size, entry count and what
 // its parts decompress to are capped (whatever sizes the archive declares); XML with a
@@ -43,9 +43,11 @@ struct XlsxCell {
   std::uint32_t row = 0;  // zero-based: A1 is row 0, column 0
   std::uint32_t column = 0;
   CellValue value{};
+  // The cell holds a formula; `value` is its cached result (empty when none was saved).
+  bool formula = false;
 };
 
-// The non-empty cells of one sheet, in row-major order.
+// The non-empty cells and the formula cells of one sheet, in row-major order.
 class SheetCells {
  public:
   SheetCells(std::string name, bool hidden, std::vector<XlsxCell> cells);

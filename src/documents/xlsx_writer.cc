@@ -104,6 +104,22 @@ Status CheckSheet(const XlsxSheet& sheet, std::set<std::string>& seen) {
       }
     }
   }
+  for (const auto& list : sheet.cell_lists) {
+    const std::string field = CellName(name, list.row, list.column);
+    if (list.row >= kMaxRows || list.column >= kMaxColumns || list.allowed_values.empty() ||
+        (list.column < sheet.columns.size() &&
+         !sheet.columns[list.column].allowed_values.empty())) {
+      return InvalidArgument(
+          field + ": a drop-down list is empty, outside the sheet or over the column's list",
+                             {{field, "cell_lists"}});
+    }
+    for (const auto& value : list.allowed_values) {
+      FC_RETURN_IF_ERROR(CheckCellText(field + " allowed value", value));
+      if (value.empty()) {
+        return InvalidArgument(field + ": an allowed value is empty", {{field, "allowed"}});
+      }
+    }
+  }
   for (const auto& scale : sheet.color_scales) {
     if (scale.first_row > scale.last_row || scale.first_column > scale.last_column ||
         scale.last_row >= kMaxRows || scale.last_column >= kMaxColumns) {
@@ -173,6 +189,7 @@ class ListSheet {
   explicit ListSheet(lxw_workbook* workbook) : workbook_(workbook) {}
   // The range formula of `values`, written on first use.
   Result<std::string> Reference(const std::vector<std::string>& values) {
+    if (auto it = written_.find(values); it != written_.end()) return it->second;
     if (!sheet_) {
       sheet_ = workbook_add_worksheet(workbook_, kListSheet);
       if (!sheet_) return Internal("libxlsxwriter refused the list sheet");
@@ -188,15 +205,48 @@ class ListSheet {
     char column_name[8];
     lxw_col_to_name(column_name, static_cast<lxw_col_t>(column_), 0);
     ++column_;
-    return std::string("='") + kListSheet + "'!$" + column_name + "$1:$" + column_name + "$" +
-           std::to_string(values.size());
+    std::string reference = std::string("='") + kListSheet + "'!$" + column_name + "$1:$" +
+                            column_name + "$" + std::to_string(values.size());
+    written_.emplace(values, reference);
+    return reference;
   }
 
  private:
   lxw_workbook* workbook_;
   lxw_worksheet* sheet_ = nullptr;
   std::uint32_t column_ = 0;
+  std::map<std::vector<std::string>, std::string> written_;  // a repeated list is written once
 };
+
+// A drop-down list over a range: inline when it fits Excel's limit, else on the list sheet.
+Status AddDropDown(lxw_worksheet* worksheet, lxw_row_t first_row, lxw_col_t col,
+                   lxw_row_t last_row, const std::vector<std::string>& values, ListSheet& lists,
+                   const std::string& where) {
+  std::size_t inline_bytes = 0;
+  bool has_comma = false;
+  for (const auto& value : values) {
+    // Bytes, not characters: libxlsxwriter 1.1.4 copies the joined list into a
+    // 256-byte buffer (Excel's limit is 255 characters), so Japanese lists overflow it.
+    inline_bytes += value.size() + 1;
+    has_comma = has_comma || value.find(',') != std::string::npos;
+  }
+  lxw_data_validation validation{};
+  std::vector<const char*> list;
+  std::string formula;
+  if (inline_bytes - 1 <= kMaxInlineListBytes && !has_comma) {
+    for (const auto& value : values) list.push_back(value.c_str());
+    list.push_back(nullptr);
+    validation.validate = LXW_VALIDATION_TYPE_LIST;
+    validation.value_list = const_cast<char**>(list.data());
+  } else {
+    FC_ASSIGN_OR_RETURN(formula, lists.Reference(values));
+    validation.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+    validation.value_formula = formula.data();
+  }
+  return FromLxw(
+      worksheet_data_validation_range(worksheet, first_row, col, last_row, col, &validation),
+      where + " drop-down list");
+}
 
 Status WriteSheet(lxw_worksheet* worksheet, const XlsxSheet& sheet, Formats& formats,
                   ListSheet& lists) {
@@ -229,31 +279,15 @@ Status WriteSheet(lxw_worksheet* worksheet, const XlsxSheet& sheet, Formats& for
       }
     }
     if (!column.allowed_values.empty()) {
-      std::size_t inline_bytes = 0;
-      bool has_comma = false;
-      for (const auto& value : column.allowed_values) {
-        // Bytes, not characters: libxlsxwriter 1.1.4 copies the joined list into a
-        // 256-byte buffer (Excel's limit is 255 characters), so Japanese lists overflow it.
-        inline_bytes += value.size() + 1;
-        has_comma = has_comma || value.find(',') != std::string::npos;
-      }
-      lxw_data_validation validation{};
-      std::vector<const char*> list;
-      std::string formula;
-      if (inline_bytes - 1 <= kMaxInlineListBytes && !has_comma) {
-        for (const auto& value : column.allowed_values) list.push_back(value.c_str());
-        list.push_back(nullptr);
-        validation.validate = LXW_VALIDATION_TYPE_LIST;
-        validation.value_list = const_cast<char**>(list.data());
-      } else {
-        FC_ASSIGN_OR_RETURN(formula, lists.Reference(column.allowed_values));
-        validation.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-        validation.value_formula = formula.data();
-      }
-      FC_RETURN_IF_ERROR(FromLxw(worksheet_data_validation_range(worksheet, first_data_row, col,
-                                                                 last_row, col, &validation),
-                                 sheet.name + " drop-down list"));
+      FC_RETURN_IF_ERROR(AddDropDown(worksheet, first_data_row, col, last_row,
+                                     column.allowed_values, lists, sheet.name));
     }
+  }
+  for (const auto& cell_list : sheet.cell_lists) {
+    FC_RETURN_IF_ERROR(AddDropDown(worksheet, cell_list.row,
+                                   static_cast<lxw_col_t>(cell_list.column), cell_list.row,
+                                   cell_list.allowed_values, lists,
+                                   CellName(sheet.name, cell_list.row, cell_list.column)));
   }
 
   for (std::size_t r = 0; r < sheet.rows.size(); ++r) {

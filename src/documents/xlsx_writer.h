@@ -1,6 +1,7 @@
 // XLSX workbooks written with libxlsxwriter from plain data: sheets with a header row
 // (bold, frozen), column widths and number formats, drop-down lists for answer entry,
-// protected sheets whose editable columns stay unlocked, and colour scales for heatmaps.
+// per cell, protected sheets whose editable columns stay unlocked, and colour scales for
+// heatmaps.
 //
 // - Row 0 of each sheet is the header row when any column has a header; data rows follow.
 // - Dates are written as Excel dates with the column's number format, or yyyy-mm-dd
@@ -47,11 +48,21 @@ struct XlsxColorScale {
   Rgb high_color = 0x63BE7B;
 };
 
+// A drop-down list on one cell (zero-based; row 0 is the header), for sheets whose rows
+// take different values, one question per row; not on a column with its own list, as
+// Excel allows one list per cell.
+struct XlsxCellList {
+  std::uint32_t row = 1;
+  std::uint32_t column = 0;
+  std::vector<std::string> allowed_values{};
+};
+
 struct XlsxSheet {
   std::string name{};
   std::vector<XlsxColumn> columns{};
   std::vector<std::vector<CellValue>> rows{};  // data rows; a row may be shorter than columns
   std::vector<XlsxColorScale> color_scales{};
+  std::vector<XlsxCellList> cell_lists{};
   bool protect = false;  // lock every cell except those of editable columns
   // Data rows that get the drop-down lists and stay unlocked, at least rows.size(), so
   // that users can add rows below the data.
