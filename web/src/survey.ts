@@ -107,8 +107,10 @@ export function bandLabel(t: Translate, band: string): string {
 }
 
 /** Item texts by id, for lists that name items only by id (missed items, changes). */
-export function itemIndex(sections: readonly { items: SurveyItem[] }[]): Map<string, SurveyItem> {
-  const index = new Map<string, SurveyItem>();
+export function itemIndex<T extends { id: string }>(
+  sections: readonly { items: readonly T[] }[],
+): Map<string, T> {
+  const index = new Map<string, T>();
   for (const section of sections) for (const item of section.items) index.set(item.id, item);
   return index;
 }

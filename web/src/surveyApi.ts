@@ -58,6 +58,9 @@ export interface SurveyItem {
   supervisor_rating?: StoredAnswer;
 }
 
+/** An item as the bank defines it, before any institution's answers. */
+export type BankItem = Omit<SurveyItem, 'shown' | 'answer' | 'supervisor_rating'>;
+
 export interface SectionProgress {
   shown: number;
   answered: number;
@@ -258,7 +261,7 @@ export const surveyApi = {
   closeCampaign: (id: string): Promise<Campaign> =>
     api.request('POST', `${campaignPath(id)}/close`),
   banks: (): Promise<{ items: BankInfo[] }> => api.request('GET', '/survey/banks'),
-  bankModel: (id: string): Promise<{ model: { sections: { items: SurveyItem[] }[] } }> =>
+  bankModel: (id: string): Promise<{ model: { sections: { items: BankItem[] }[] } }> =>
     api.request('GET', `/survey/banks/${enc(id)}`),
 
   assignments: (id: string): Promise<{ items: Assignment[] }> =>

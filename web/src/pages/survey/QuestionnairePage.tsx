@@ -8,7 +8,7 @@ import { formatDateTime } from '../../labels';
 import { problemText } from '../../problems';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
-import { itemIndex, localText, totalProgress, type SaveState } from '../../survey';
+import { itemIndex, localText, totalProgress, unansweredItems, type SaveState } from '../../survey';
 import {
   surveyApi,
   type Questionnaire,
@@ -288,6 +288,25 @@ function SubmitPanel({
   const [missing, setMissing] = useState<string[]>([]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const items = itemIndex(q.sections);
+  // The server's list after a refused submission stands until the questionnaire is read
+  // again; otherwise the page lists what it knows is unanswered.
+  useEffect(() => setMissing([]), [q]);
+  const listed = unansweredItems(q.sections);
+  const links = (ids: string[]) => (
+    <ul>
+      {ids.map((id) => (
+        <li key={id}>
+          <a
+            href={href(`/survey/${encodeURIComponent(q.campaign.id)}/answer`, {
+              section: sectionOf(id)?.id,
+            })}
+          >
+            {localText(items.get(id)?.text, locale) || id}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
   const sectionOf = (itemId: string) =>
     q.sections.find((s) => s.items.some((i) => i.id === itemId));
 
@@ -363,23 +382,18 @@ function SubmitPanel({
       </div>
       {savingCount > 0 && <p class="hint">{t('survey.submit.waitSaving')}</p>}
       {error && missing.length === 0 && <ErrorMessage error={error} />}
-      {missing.length > 0 && (
+      {missing.length > 0 ? (
         <div class="alert alert-error" role="alert" data-testid="survey-unanswered">
           <p>{t('survey.submit.unanswered', { count: missing.length })}</p>
-          <ul>
-            {missing.map((id) => (
-              <li key={id}>
-                <a
-                  href={href(`/survey/${encodeURIComponent(q.campaign.id)}/answer`, {
-                    section: sectionOf(id)?.id,
-                  })}
-                >
-                  {localText(items.get(id)?.text, locale) || id}
-                </a>
-              </li>
-            ))}
-          </ul>
+          {links(missing)}
         </div>
+      ) : (
+        listed.length > 0 && (
+          <details data-testid="survey-unanswered">
+            <summary>{t('survey.submit.unanswered', { count: listed.length })}</summary>
+            {links(listed)}
+          </details>
+        )
       )}
       <div class="form-actions">
         <button type="submit" class="button button-primary" disabled={savingCount > 0 || sending}>

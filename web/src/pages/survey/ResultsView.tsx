@@ -17,8 +17,8 @@ import {
   type InstitutionResults,
   type ItemChange,
   type ScoreCard,
+  type LocalText,
   type Suppressed,
-  type SurveyItem,
 } from '../../surveyApi';
 import { DistributionText, functionLabel, Heatmap, threatLabel, Withheld } from './parts';
 
@@ -34,7 +34,7 @@ export function ResultsView({
   org,
 }: {
   results: InstitutionResults;
-  items: Map<string, SurveyItem>;
+  items: Map<string, { text: LocalText }>;
   campaignId: string;
   org?: string;
 }) {
