@@ -38,17 +38,27 @@ export function QuestionnairePage({ params, query }: PageProps) {
   const busy = useRef(new Map<string, SaveState>());
   const [busyCount, setBusyCount] = useState(0);
 
+  const [refreshError, setRefreshError] = useState<ApiError>();
+  const shown = useRef(false);
+
   const refresh = async () => {
     const mine = ++generation.current;
     try {
       const next = await surveyApi.my(campaignId);
       // A slower, older answer must not overwrite a newer one.
-      if (mine === generation.current) setQ(next);
+      if (mine !== generation.current) return;
+      shown.current = true;
+      setRefreshError(undefined);
+      setQ(next);
     } catch (err) {
-      if (mine === generation.current) setLoadError(asApiError(err));
+      if (mine !== generation.current) return;
+      // Once the questionnaire is on screen a failed re-read only warns; the answers stay.
+      if (shown.current) setRefreshError(asApiError(err));
+      else setLoadError(asApiError(err));
     }
   };
   useEffect(() => {
+    shown.current = false;
     setQ(undefined);
     setLoadError(undefined);
     void refresh();
@@ -112,6 +122,7 @@ export function QuestionnairePage({ params, query }: PageProps) {
           <p>{localText(q.bank.description, locale)}</p>
         </details>
       )}
+      {refreshError && <ErrorMessage error={refreshError} />}
       {notice && (
         <p class="alert alert-success" role="status">
           {notice}
