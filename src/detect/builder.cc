@@ -590,7 +590,9 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
   }
   c.host_bloom.Init(c.hosts.size());
   for (const internal::HostEntry& host : c.hosts) {
-    c.host_bloom.Add(HashFolded(LastTwoLabels(c.Text(host.name))));
+    const std::string_view name = c.Text(host.name);
+    c.host_bloom.Add(HashFolded(LastTwoLabels(name)));
+    c.last_label_filter.Add(HashFolded(name.substr(name.rfind('.') + 1)));
   }
 
   // IP ranges. Ranges inside ::ffff:0:0/96 are IPv4 ranges; an IPv6 range holding that
@@ -656,6 +658,12 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
       });
     }
   }
+  if (!c.ipv4_prefixes_by_block.empty()) {
+    c.ipv4_block_bits.assign(65536 / 64, 0);
+    for (std::uint32_t b = 0; b < 65536; ++b) {
+      if (c.ipv4_prefixes_by_block[b] != 0) c.ipv4_block_bits[b / 64] |= 1ULL << (b % 64);
+    }
+  }
   for (int p = 128; p >= 0; --p) {
     if (ipv6_prefix_used[static_cast<std::size_t>(p)]) {
       c.ipv6_prefixes.push_back(static_cast<std::uint32_t>(p));
@@ -685,7 +693,8 @@ std::size_t Matcher::MemoryBytes() const {
                       c.indicators.capacity() * sizeof(internal::Indicator) +
                       c.observables.capacity() * sizeof(internal::ObservableEntry) +
                       c.ref_begin.capacity() * 4 + c.refs.capacity() * 4 +
-                      c.host_bloom.MemoryBytes() + c.host_index.MemoryBytes() +
+                      c.host_bloom.MemoryBytes() + c.last_label_filter.MemoryBytes() +
+                      c.host_index.MemoryBytes() + c.ipv4_block_bits.capacity() * 8 +
                       c.hosts.capacity() * sizeof(internal::HostEntry) +
                       c.url_index.MemoryBytes() + c.email_index.MemoryBytes() +
                       c.hash_index.MemoryBytes() + c.ipv4_index.MemoryBytes() +

@@ -126,6 +126,35 @@ TEST_F(MatcherTest, AddressesAndRanges) {
   EXPECT_TRUE(Ids("at 10:20:00 ok").empty());
 }
 
+// A dotted quad is parsed only when its /16 block overlaps a range: ranges wider and
+// narrower than a /16, the blocks on both sides of each, and what is not a dotted quad.
+TEST_F(MatcherTest, AddressesAreCheckedByTheirBlockFirst) {
+  Compile({{"wide", "[ipv4-addr:value = '172.16.0.0/12']"},
+           {"narrow", "[ipv4-addr:value = '45.67.89.0/30']"}});
+  EXPECT_EQ(Ids("src=172.16.0.0"), Ids_{"wide"});
+  EXPECT_EQ(Ids("src=172.31.255.255"), Ids_{"wide"});
+  EXPECT_EQ(Ids("src=172.20.1.2 dst=45.67.89.3"), (Ids_{"wide", "narrow"}));
+  EXPECT_TRUE(Ids("src=172.15.255.255").empty());
+  EXPECT_TRUE(Ids("src=172.32.0.0").empty());
+  EXPECT_TRUE(Ids("src=45.67.89.4 dst=45.67.88.1 45.66.89.1 44.67.89.1").empty());
+  EXPECT_TRUE(Ids("0172.16.0.1 172.016.0.1 1172.16.0.1 172.1600.0.1 a.16.0.1").empty());
+  EXPECT_TRUE(Ids("428.16.0.1 172.272.0.1 172..0.1 .172.16.0").empty());
+  EXPECT_EQ(Ids("(172.16.0.1)"), Ids_{"wide"});
+}
+
+// A host name whose last label no indicator host has is dropped before the Bloom filter:
+// the check folds case like the rest, and covers URL hosts and e-mail domains.
+TEST_F(MatcherTest, LastLabelFilterKeepsEveryIndicatorHost) {
+  Compile({{"d", "[domain-name:value = 'evil.example']"},
+           {"u", "[url:value = 'http://bad.test/x']"},
+           {"e", "[email-addr:value = 'a@mail.invalid']"}});
+  EXPECT_EQ(Ids("GET http://BAD.TEST/x"), Ids_{"u"});
+  EXPECT_EQ(Ids("to: a@Mail.INVALID"), Ids_{"e"});
+  EXPECT_EQ(Ids("x.EVIL.EXAMPLE."), Ids_{"d"});
+  EXPECT_TRUE(Ids("evil.examples evil.exampl bad.tests mail.invalids").empty());
+  EXPECT_TRUE(Ids("evil.example.js index.html").empty());
+}
+
 TEST_F(MatcherTest, HashesAreWholeHexRuns) {
   const std::string md5 = "d41d8cd98f00b204e9800998ecf8427e";
   const std::string sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -3,7 +3,9 @@
 // ':' (IPv6, only when IPv6 indicators exist) and blocks of 16 hex digits (hashes, only
 // when hash indicators exist: any run of 32 or more hex digits holds a whole block). Only
 // the token around such a byte is looked at, and a host name costs one probe of a Bloom
-// filter over the last two labels of every indicator host before anything exact is done.
+// filter over the last two labels of every indicator host before anything exact is done,
+// once its last label passed a smaller filter that stays in the first-level cache; a
+// dotted quad is parsed only when its /16 block holds an indicator range.
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -411,7 +413,7 @@ class TextScan {
       const std::uint64_t two = dots & (dots - 1);
       const bool three_dots = two != 0 && (two & (two - 1)) != 0 &&
                               ((two & (two - 1)) & ((two & (two - 1)) - 1)) == 0;
-      if (length <= 15 && three_dots) Ipv4Token(begin, end);
+      if (length <= 15 && three_dots) Ipv4Token(begin, end, dots);
     } else if (high) {
       InternationalName(begin, end);
     } else {
@@ -487,6 +489,7 @@ class TextScan {
       const auto length = static_cast<std::size_t>(name_end - from);
       return internal::HashBytes<true>(from, length, length + readable_after);
     };
+    if (!c_.last_label_filter.MayContain(suffix_hash(last_label))) return;
     bool maybe = c_.host_bloom.MayContain(suffix_hash(two_labels));
     if (!maybe && c_.has_single_label_domains && last_label != two_labels) {
       maybe = c_.host_bloom.MayContain(suffix_hash(last_label));
@@ -514,7 +517,10 @@ class TextScan {
     });
   }
 
-  void Ipv4Token(std::size_t begin, std::size_t end) {
+  // `dots`: the token's dots, bit 0 = `begin`.
+  void Ipv4Token(std::size_t begin, std::size_t end, std::uint64_t dots) {
+    // Most addresses in a log are in no indicator range: the first two numbers tell.
+    if (!c_.has_ip_url_hosts && c_.ipv4_everything.empty() && !MayBeInRange(begin, dots)) return;
     std::uint32_t address = 0;
     if (!ParseDottedQuad(p_ + begin, end - begin, &address)) return;
     if (c_.has_ip_url_hosts && PrecededByAuthority(begin)) {
@@ -523,6 +529,31 @@ class TextScan {
       if (h != kNone && c_.hosts[h].url_host) UrlAround(begin, end);
     }
     LookupIpv4(address, begin, end);
+  }
+
+  // Whether the /16 block of the dotted quad at `begin` (dots as in Ipv4Token) overlaps an
+  // indicator range; false too when its first two labels are not numbers of 1-3 digits
+  // below 256, which ParseDottedQuad would reject.
+  bool MayBeInRange(std::size_t begin, std::uint64_t dots) const {
+    if (c_.ipv4_block_bits.empty()) return false;
+    const auto first_dot = static_cast<std::size_t>(__builtin_ctzll(dots));
+    const auto second_dot = static_cast<std::size_t>(__builtin_ctzll(dots & (dots - 1)));
+    if (first_dot == 0 || first_dot > 3 || second_dot - first_dot - 1 == 0 ||
+        second_dot - first_dot - 1 > 3) {
+      return false;
+    }
+    const std::uint64_t numbers = LowBits(second_dot) & ~(std::uint64_t{1} << first_dot);
+    if ((BitsFrom(digits_, begin) & numbers) != numbers) return false;
+    const auto number = [&](std::size_t from, std::size_t to) {
+      std::uint32_t value = 0;
+      for (std::size_t i = from; i < to; ++i) value = value * 10 + (p_[begin + i] - '0');
+      return value;
+    };
+    const std::uint32_t first = number(0, first_dot);
+    const std::uint32_t second = number(first_dot + 1, second_dot);
+    if (first > 255 || second > 255) return false;
+    const std::uint32_t block = (first << 8) | second;
+    return (c_.ipv4_block_bits[block / 64] >> (block % 64)) & 1;
   }
 
   bool PrecededByAuthority(std::size_t host_begin) const {

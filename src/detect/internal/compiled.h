@@ -74,6 +74,10 @@ struct Compiled {
   // Host names: the Bloom filter holds the hash of the last two labels of every name
   // (the whole name when it has one label), so most host names in a log cost one probe.
   BlockedBloom host_bloom;
+  // One bit per hash of the last label of every name, checked first: a host name whose
+  // last label no indicator host has (a file name's "js" or "png") ends there, before the
+  // Bloom filter's cache miss. Fits the first-level cache.
+  BitFilter last_label_filter;
   HashIndex host_index;  // full name -> hosts[]
   std::vector<HostEntry> hosts;
   bool has_single_label_domains = false;
@@ -90,6 +94,8 @@ struct Compiled {
   // Per /16 block of IPv4 space, bit (p - 1) set when a range of prefix length p
   // (1..32) overlaps it: an address is looked up only for those prefix lengths.
   std::vector<std::uint32_t> ipv4_prefixes_by_block;
+  // Bit b set when ipv4_prefixes_by_block[b] != 0: the first check of an address, in 8 KiB.
+  std::vector<std::uint64_t> ipv4_block_bits;
   std::vector<std::uint32_t> ipv4_everything;  // observables covering all IPv4 (/0)
   HashIndex ipv6_index;  // (prefix, network) -> ipv6[]
   std::vector<Ipv6Entry> ipv6;

@@ -160,6 +160,21 @@ class HashIndex {
   std::size_t size_ = 0;
 };
 
+// A filter of one bit per key, for small sets checked often: 2^16 bits, so it stays in
+// the first-level cache; a few thousand keys give under 5% false positives.
+class BitFilter {
+ public:
+  void Add(std::uint64_t hash) { words_[Slot(hash) / 64] |= 1ULL << (Slot(hash) % 64); }
+  bool MayContain(std::uint64_t hash) const {
+    return (words_[Slot(hash) / 64] >> (Slot(hash) % 64)) & 1;
+  }
+  std::size_t MemoryBytes() const { return sizeof(words_); }
+
+ private:
+  static std::size_t Slot(std::uint64_t hash) { return hash >> 48; }
+  std::uint64_t words_[1024] = {};
+};
+
 // A Bloom filter whose k = 4 bits for a key all sit in one 64-bit word, so a probe is one
 // memory access. About 14-28 bits per key: roughly 1% false positives.
 class BlockedBloom {
