@@ -178,7 +178,7 @@ describe('sector survey', () => {
   let institution;
   let regulator;
 
-  it('an institution answers with autosave, sees a range error at the item, and keeps its answers on reload', async () => {
+  it('an institution answers with autosave and a comment, sees a range error at the item, keeps its answers on reload and reads the history', async () => {
     institution = await loggedIn(state.username);
     await institution.locator('nav.sidenav a', { hasText: 'アンケート調査' }).click();
     const row = institution.locator(
@@ -190,6 +190,11 @@ describe('sector survey', () => {
     await openSection(institution, state.radioSection);
     const choice = state.radio.type === 'yes_no' ? 'はい' : 'レベル 3';
     await item(institution, state.radio.id).locator('label', { hasText: choice }).click();
+    await saved(institution, state.radio.id);
+    await item(institution, state.radio.id).locator('summary').click();
+    const comment = institution.locator(`[id="answer-${state.radio.id}-comment"]`);
+    await comment.fill('内部監査で確認済み');
+    await comment.press('Tab');
     await saved(institution, state.radio.id);
 
     await openSection(institution, state.numberSection);
@@ -214,6 +219,14 @@ describe('sector survey', () => {
     await openSection(institution, state.radioSection);
     const checked = item(institution, state.radio.id).locator('label:has(input:checked)');
     assert.match(await checked.textContent(), new RegExp(choice));
+    assert.equal(await comment.inputValue(), '内部監査で確認済み');
+
+    // Its history: the answer, then the answer with the comment, newest first.
+    await item(institution, state.radio.id).getByRole('button', { name: '回答履歴' }).click();
+    const versions = institution.locator(`[data-history="${state.radio.id}"] li`);
+    await versions.first().waitFor();
+    assert.ok((await versions.count()) >= 2);
+    assert.match(await versions.first().textContent(), /内部監査で確認済み/);
   });
 
   it('shows and hides conditional items as the server evaluates them', async () => {
