@@ -38,7 +38,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                 "threads",   "log_level", "tls",
                                                 "login_attempts_per_minute",
                                                 "event_poll_interval_ms",
-                                                "taxii_max_content_length", "warninglists"};
+                                                "taxii_max_content_length", "warninglists", "smtp"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
@@ -93,6 +93,33 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   if (const toml::table* tls = table["tls"].as_table()) {
     FC_RETURN_IF_ERROR(Read(*tls, "certificate", config.tls_certificate, source));
     FC_RETURN_IF_ERROR(Read(*tls, "private_key", config.tls_private_key, source));
+  }
+  if (const toml::table* smtp = table["smtp"].as_table()) {
+    SmtpConfig& mail = config.smtp;
+    for (const auto& [key, node] : *smtp) {
+      static constexpr std::string_view kSmtpKeys[] = {
+          "host", "port", "starttls", "from", "username", "password_env", "password_file"};
+      if (std::find(std::begin(kSmtpKeys), std::end(kSmtpKeys), key.str()) ==
+          std::end(kSmtpKeys)) {
+        return InvalidArgument(fmt::format("{}:{}: unknown smtp setting '{}'", source,
+                                           node.source().begin.line, key.str()));
+      }
+    }
+    FC_RETURN_IF_ERROR(Read(*smtp, "host", mail.host, source));
+    std::int64_t port = mail.port;
+    FC_RETURN_IF_ERROR(Read(*smtp, "port", port, source));
+    if (port < 1 || port > 65535) {
+      return InvalidArgument(fmt::format("{}: smtp port must be 1..65535", source));
+    }
+    mail.port = static_cast<int>(port);
+    FC_RETURN_IF_ERROR(Read(*smtp, "starttls", mail.starttls, source));
+    FC_RETURN_IF_ERROR(Read(*smtp, "from", mail.from, source));
+    FC_RETURN_IF_ERROR(Read(*smtp, "username", mail.username, source));
+    FC_RETURN_IF_ERROR(Read(*smtp, "password_env", mail.password_env, source));
+    FC_RETURN_IF_ERROR(Read(*smtp, "password_file", mail.password_file, source));
+    if (!mail.host.empty() && mail.from.empty()) {
+      return InvalidArgument(fmt::format("{}: smtp needs 'from' with 'host'", source));
+    }
   }
   return config;
 }

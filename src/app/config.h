@@ -12,6 +12,14 @@
 //   [tls]
 //   certificate = "server.crt"
 //   private_key = "server.key"
+//   [smtp]                              # survey reminders by e-mail; none without a host
+//   host = "mail.example.jp"
+//   port = 587
+//   starttls = true                     # required before credentials and mail
+//   from = "survey@example.jp"
+//   username = "fincyber"               # optional; the password is never in this file:
+//   password_env = "FINCYBER_SMTP_PASSWORD"  # an environment variable, or
+//   password_file = "/etc/fincyber/smtp-password"
 #pragma once
 
 #include <cstdint>
@@ -22,6 +30,16 @@
 #include "base/result.h"
 
 namespace fincyber::app {
+
+struct SmtpConfig {
+  std::string host;  // "" sends no e-mail
+  int port = 587;
+  bool starttls = true;
+  std::string from;
+  std::string username;
+  std::string password_env;
+  std::string password_file;
+};
 
 struct Config {
   std::string database = "fincyber.db";
@@ -36,6 +54,7 @@ struct Config {
   std::string tls_certificate;
   std::string tls_private_key;
   std::vector<std::string> warninglists;  // files, in MISP's warninglist format
+  SmtpConfig smtp;
 };
 
 // InvalidArgument naming the file, line and key for unreadable or mistyped settings.

@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "accounts/routes.h"
 #include "app/openapi.h"
 #include "audit/audit.h"
 #include "base/log.h"
+#include "base/mail.h"
 #include "base/outbound_http.h"
 #include "events/events.h"
 #include "http/http.h"
@@ -42,6 +45,9 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
       *platform->db_, platform->clock_, identity::AuthPolicy{}, *platform->throttle_);
   platform->sharing_ = std::make_unique<sharing::SharingService>(*platform->db_, platform->clock_);
   platform->survey_ = std::make_unique<survey::SurveyService>(*platform->db_, platform->clock_);
+  platform->remediation_ =
+      std::make_unique<survey::RemediationService>(*platform->db_, platform->clock_);
+  platform->reminders_ = std::make_unique<survey::ReminderService>(*platform->db_, platform->clock_);
   platform->warning_lists_ = sharing::WarningLists::Defaults();
   for (const auto& file : config.warninglists) {
     auto loaded = platform->warning_lists_.AddFile(file);
@@ -74,6 +80,31 @@ std::string DefaultStaticDir() {
 }
 
 namespace {
+
+// The SMTP sender of the configuration, or none without a host. The password comes from
+// the named environment variable or file, never from the configuration itself.
+Result<std::unique_ptr<MailSender>> MakeMailSender(const SmtpConfig& smtp, const Clock& clock) {
+  if (smtp.host.empty()) return std::unique_ptr<MailSender>();
+  SmtpSettings settings{.host = smtp.host,
+                        .port = smtp.port,
+                        .starttls = smtp.starttls,
+                        .from = smtp.from,
+                        .username = smtp.username,
+                        .password = {}};
+  if (!smtp.password_env.empty()) {
+    const char* value = std::getenv(smtp.password_env.c_str());
+    if (value == nullptr) {
+      return InvalidArgument(fmt::format("smtp password: {} is not set", smtp.password_env));
+    }
+    settings.password = value;
+  } else if (!smtp.password_file.empty()) {
+    std::ifstream in(smtp.password_file);
+    if (!in || !std::getline(in, settings.password)) {
+      return InvalidArgument(fmt::format("smtp password: cannot read {}", smtp.password_file));
+    }
+  }
+  return MakeSmtpSender(std::move(settings), clock);
+}
 
 class RunningPlatform final : public Platform::Running {
  public:
@@ -128,6 +159,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
               "Liveness: the server answers"});
   sharing::AddRoutes(router, *sharing_);
   survey::AddRoutes(router, *survey_);
+  survey::AddRemediationRoutes(router, *remediation_);
+  survey::AddReminderRoutes(router, *reminders_);
   taxii::AddRoutes(router, *sharing_, {.max_content_length = config.taxii_max_content_length});
   AddOpenApiRoute(router);
 
@@ -137,6 +170,12 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
       events::DispatcherOptions{
           .poll_interval = std::chrono::milliseconds(config.event_poll_interval_ms)});
   FC_RETURN_IF_ERROR(dispatcher->Start());
+  if (!reminder_scheduler_) {
+    FC_ASSIGN_OR_RETURN(mail_, MakeMailSender(config.smtp, clock_));
+    reminder_scheduler_ = std::make_unique<survey::ReminderScheduler>(
+        *reminders_, mail_.get(), config.smtp.from, std::chrono::seconds(60));
+    reminder_scheduler_->Start();
+  }
   auto authenticator = std::make_unique<accounts::ServiceAuthenticator>(*accounts_);
   auto server = std::make_unique<http::Server>(options, std::move(router), *authenticator);
   FC_RETURN_IF_ERROR(server->Start());

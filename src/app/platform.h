@@ -16,6 +16,8 @@
 #include "sharing/warninglist.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "survey/remediation.h"
+#include "survey/reminders.h"
 #include "survey/service.h"
 
 namespace fincyber::app {
@@ -60,6 +62,11 @@ class Platform {
   std::unique_ptr<accounts::AccountsService> accounts_;
   std::unique_ptr<sharing::SharingService> sharing_;
   std::unique_ptr<survey::SurveyService> survey_;
+  std::unique_ptr<survey::RemediationService> remediation_;
+  std::unique_ptr<survey::ReminderService> reminders_;
+  // Survey reminders run while the platform lives; declared after what they use.
+  std::unique_ptr<MailSender> mail_;
+  std::unique_ptr<survey::ReminderScheduler> reminder_scheduler_;
   sharing::WarningLists warning_lists_;  // the shipped lists and the configured files
 };
 
