@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { translate } from './i18n';
 import {
   answerProblemText,
+  answerText,
   Autosaver,
   bandLabel,
   daysLeft,
@@ -114,6 +115,28 @@ describe('answers', () => {
     shown: true,
     answer: null,
     ...over,
+  });
+
+  it('shows an answer as text in the UI language', () => {
+    const choices = [
+      { id: 'a', label: { ja: '自営', en: 'In house' } },
+      { id: 'b', label: { ja: '外部委託', en: 'Outsourced' } },
+    ];
+    expect(answerText(t, 'en', item({ type: 'maturity' }), 3)).toBe('Level 3');
+    expect(answerText(t, 'en', item({ type: 'yes_no' }), 'compensating')).toMatch(/compensating/);
+    expect(answerText(t, 'en', item({ type: 'yes_no' }), 'not_applicable')).toBe('Not applicable');
+    expect(
+      answerText(
+        t,
+        'en',
+        item({ type: 'number', number: { min: 0, max: 9, unit: { ja: '日', en: 'days' } } }),
+        4,
+      ),
+    ).toBe('4 days');
+    expect(answerText(t, 'en', item({ type: 'multiple_choice', choices }), ['a', 'b', 'zz'])).toBe(
+      'In house, Outsourced, zz',
+    );
+    expect(answerText(t, 'en', item({ type: 'single_choice', choices }), null)).toBe('(cleared)');
   });
 
   it('knows which items are scored', () => {
