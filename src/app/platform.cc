@@ -21,6 +21,7 @@
 #include "sharing/routes.h"
 #include "sharing/service.h"
 #include "survey/routes.h"
+#include "survey/sector_report.h"
 #include "survey/service.h"
 #include "taxii/server.h"
 
@@ -161,6 +162,7 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   survey::AddRoutes(router, *survey_);
   survey::AddRemediationRoutes(router, *remediation_);
   survey::AddReminderRoutes(router, *reminders_);
+  survey::AddSectorReportRoutes(router, *survey_);
   taxii::AddRoutes(router, *sharing_, {.max_content_length = config.taxii_max_content_length});
   AddOpenApiRoute(router);
 

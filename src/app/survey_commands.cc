@@ -15,6 +15,7 @@
 #include "app/platform.h"
 #include "identity/directory.h"
 #include "survey/feedback_report.h"
+#include "survey/sector_report.h"
 
 namespace fincyber::app {
 namespace {
@@ -281,6 +282,31 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
         seconds > 0 ? summary->written / seconds : 0.0, summary->without_results,
         summary->institutions);
     if (!summary->failures.empty()) exit_code = 1;
+  });
+
+  static std::string sector_campaign, sector_lang = "ja", sector_format = "pdf", sector_out;
+  auto* sector_cmd = survey->add_subcommand(
+      "sector-report", "Write the regulator's sector report of a closed campaign");
+  AddLocation(sector_cmd, options);
+  sector_cmd->add_option("--campaign", sector_campaign, "campaign id")->required();
+  sector_cmd->add_option("--lang", sector_lang, "ja or en")->check(CLI::IsMember({"ja", "en"}));
+  sector_cmd->add_option("--format", sector_format, "pdf or xlsx")
+      ->check(CLI::IsMember({"pdf", "xlsx"}));
+  sector_cmd->add_option("--out", sector_out, "file to write")->required();
+  sector_cmd->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto input = survey::LoadSectorReportInput((*platform)->survey(), op, sector_campaign);
+    if (!input.ok()) return void(exit_code = Fail(input.error()));
+    auto bytes = survey::RenderSectorReport(
+        *input, {.language = *survey::ParseReportLanguage(sector_lang),
+                 .format = *survey::ParseReportFormat(sector_format),
+                 .typeface = documents::Typeface::kCompact});
+    if (!bytes.ok()) return void(exit_code = Fail(bytes.error()));
+    std::ofstream out(sector_out, std::ios::binary | std::ios::trunc);
+    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    if (!out.flush()) return void(exit_code = Fail(Unavailable("cannot write " + sector_out)));
+    std::printf("sector report written to %s (%zu bytes)\n", sector_out.c_str(), bytes->size());
   });
 }
 
