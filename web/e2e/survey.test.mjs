@@ -315,7 +315,7 @@ describe('sector survey', () => {
     assert.equal(extended.items[0].deadline.slice(0, 10), day);
   });
 
-  it('the regulator sees the sector view of the closed campaign', async () => {
+  it('the regulator sees the sector view of the closed campaign and downloads the sector report', async () => {
     await regulator.goto(`${server.url}/#/survey/${state.closed.id}/sector?category=regional_bank`);
     const category = regulator.locator(
       '[data-testid="survey-category"][data-category="regional_bank"]',
@@ -327,6 +327,13 @@ describe('sector survey', () => {
     );
     assert.ok((await category.getByTestId('survey-most-missed').locator('li').count()) > 0);
     await category.getByTestId('survey-bands').locator(`a[href*="${state.orgId}"]`).waitFor();
+
+    const link = regulator.getByTestId('survey-sector-downloads').locator('[data-report="pdf-en"]');
+    const response = await regulator.request.get(
+      new URL(await link.getAttribute('href'), server.url).href,
+    );
+    assert.equal(response.status(), 200);
+    assert.equal((await response.body()).subarray(0, 4).toString('latin1'), '%PDF');
   });
 
   it("shows last year's results with the heatmap and downloads the PDF report", async () => {

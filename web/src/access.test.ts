@@ -3,6 +3,7 @@ import type { Org, Role, User } from './api';
 import {
   assignableRoles,
   canAnswerSurvey,
+  canDownloadSectorReport,
   canManageCampaigns,
   canManageUsers,
   canRateSurvey,
@@ -81,5 +82,7 @@ describe('access', () => {
     expect(canManageCampaigns(user('bureau_staff', 'sb'))).toBe(false);
     expect(canRateSurvey(user('bureau_staff', 'sb'))).toBe(true);
     expect(canRateSurvey(user('auditor', 'fsa'))).toBe(false);
+    expect(canDownloadSectorReport(user('bureau_staff', 'sb'))).toBe(true);
+    expect(canDownloadSectorReport(user('auditor', 'fsa'))).toBe(false);
   });
 });

@@ -60,3 +60,8 @@ export function canManageCampaigns(me: User): boolean {
 export function canRateSurvey(me: User): boolean {
   return me.role === 'coordination_office' || me.role === 'bureau_staff';
 }
+
+/** The sector report download: the coordination office and bureau staff (not auditors). */
+export function canDownloadSectorReport(me: User): boolean {
+  return me.role === 'coordination_office' || me.role === 'bureau_staff';
+}

@@ -328,3 +328,12 @@ export function reportUrl(
   const base = org ? orgPath(campaignId, org) : campaignPath(campaignId);
   return `/api/v1${base}/report?lang=${lang}&format=${format}`;
 }
+
+/** Where the regulator's sector report of a closed campaign downloads from. */
+export function sectorReportUrl(
+  campaignId: string,
+  lang: 'ja' | 'en',
+  format: 'pdf' | 'xlsx',
+): string {
+  return `/api/v1${campaignPath(campaignId)}/sector/report?lang=${lang}&format=${format}`;
+}

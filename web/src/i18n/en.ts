@@ -496,5 +496,6 @@ export const en: Record<MessageKey, string> = {
   'survey.sector.missedShare': '{share} do not meet it',
   'survey.sector.bands': 'Position of each institution',
   'survey.sector.noResults': 'This category has no results.',
+  'survey.sector.report': 'Sector report',
   'survey.sector.closedOnly': 'The sector analysis is available once the survey is closed.',
 };

@@ -495,6 +495,7 @@ export const ja = {
   'survey.sector.missedShare': '{share} が未達',
   'survey.sector.bands': '金融機関ごとの位置',
   'survey.sector.noResults': 'この業態には結果がありません。',
+  'survey.sector.report': '業態別分析レポート',
   'survey.sector.closedOnly': '業態別分析は締切後の調査で表示できます。',
 } as const;
 

@@ -1,3 +1,4 @@
+import { canDownloadSectorReport } from '../../access';
 import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n, useSession } from '../../context';
@@ -16,6 +17,7 @@ import {
 } from '../../survey';
 import {
   FUNCTIONS,
+  sectorReportUrl,
   surveyApi,
   THREATS,
   type CategoryResults,
@@ -28,7 +30,7 @@ import { ChangesTable } from './ResultsView';
 /** The regulator's sector view of a closed campaign, one business category at a time. */
 export function SectorPage({ params, query }: PageProps) {
   const { t, locale } = useI18n();
-  const { sectors } = useSession();
+  const { session, sectors } = useSession();
   const campaignId = params.id;
   const overview = useAsync(async () => {
     const sector = await surveyApi.sector(campaignId);
@@ -72,6 +74,28 @@ export function SectorPage({ params, query }: PageProps) {
       <h1>
         {t('survey.sector.title')} — {localText(sector.campaign.title, locale)}
       </h1>
+      {canDownloadSectorReport(session.user) && (
+        <>
+          <h2>{t('survey.sector.report')}</h2>
+          <p class="survey-downloads" data-testid="survey-sector-downloads">
+            {(['ja', 'en'] as const).map((lang) =>
+              (['pdf', 'xlsx'] as const).map((format) => (
+                <a
+                  key={`${lang}-${format}`}
+                  class="button"
+                  href={sectorReportUrl(campaignId, lang, format)}
+                  download
+                  data-report={`${format}-${lang}`}
+                >
+                  {t(format === 'pdf' ? 'survey.results.pdf' : 'survey.results.xlsx', {
+                    lang: t(`lang.${lang}`),
+                  })}
+                </a>
+              )),
+            )}
+          </p>
+        </>
+      )}
       <h2>{t('survey.sector.overview')}</h2>
       <div class="table-wrap">
         <table class="data-table" data-testid="survey-sector-overview">
