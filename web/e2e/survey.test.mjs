@@ -315,6 +315,33 @@ describe('sector survey', () => {
     assert.equal(extended.items[0].deadline.slice(0, 10), day);
   });
 
+  it('the coordination office declines a second reopen request and the answers stay locked', async () => {
+    await institution.reload();
+    await institution.fill('#survey-exec-name', '山田 太郎');
+    await institution.fill('#survey-exec-title', '代表取締役社長');
+    await institution.getByTestId('survey-submit').locator('button[type=submit]').click();
+    await confirmDialog(institution);
+    await institution.getByTestId('survey-locked').waitFor();
+    await institution.fill('#survey-reopen-reason', '再度の訂正');
+    await institution.getByTestId('survey-reopen').locator('button[type=submit]').click();
+    await institution.getByTestId('survey-locked').filter({ hasText: '再開を依頼中' }).waitFor();
+
+    await regulator.reload();
+    const row = regulator.locator(`[data-testid="survey-assignments"] [data-org="${state.orgId}"]`);
+    await row.locator('[data-status="reopen_requested"]').waitFor();
+    await row.getByRole('textbox', { name: '却下の理由' }).fill('締切間際のため');
+    await row.getByRole('button', { name: '再開を却下' }).click();
+    await confirmDialog(regulator);
+    await row.locator('[data-status="submitted"]').waitFor();
+
+    await institution.reload();
+    await institution.getByTestId('survey-locked').filter({ hasText: '提出済み' }).waitFor();
+    assert.equal(
+      await item(institution, state.radio.id).locator('input[type=radio]').first().isDisabled(),
+      true,
+    );
+  });
+
   it('the regulator sees the sector view of the closed campaign and downloads the sector report', async () => {
     await regulator.goto(`${server.url}/#/survey/${state.closed.id}/sector?category=regional_bank`);
     const category = regulator.locator(
