@@ -21,6 +21,7 @@
 #include "identity/directory.h"
 #include "identity/groups.h"
 #include "sharing/bundle_stream.h"
+#include "sharing/import_pipeline.h"
 #include "sharing/service.h"
 #include "taxii/client.h"
 
@@ -125,20 +126,45 @@ Result<std::uint64_t> InBatches(
   return summary.objects;
 }
 
+// As `fincyber import` does: the bundle read and validated on this thread while the
+// batch before is stored on another (sharing::ImportPipeline); `one_thread` stores each
+// batch with AddObjects before reading on, as ingest did before the pipeline.
 int Import(const std::string& database, const std::string& username, const std::string& collection,
-           const std::string& bundle, std::size_t batch) {
+           const std::string& bundle, std::size_t batch, bool one_thread) {
   auto platform = OpenDatabase(database);
   if (!platform.ok()) return Fail(platform.error());
   auto principal = PrincipalOf((*platform)->db(), username);
   if (!principal.ok()) return Fail(principal.error());
   const auto start = std::chrono::steady_clock::now();
-  auto objects = InBatches(
-      bundle, batch, [&](std::vector<sharing::IncomingObject>& objects) -> Result<std::uint64_t> {
-        FC_ASSIGN_OR_RETURN(sharing::AddReport report, (*platform)->sharing().AddObjects(
-                                                           *principal, collection, objects, kInfo));
-        if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
-        return report.failures.size();
-      });
+  Result<std::uint64_t> objects = std::uint64_t{0};
+  if (one_thread) {
+    objects = InBatches(
+        bundle, batch, [&](std::vector<sharing::IncomingObject>& objects) -> Result<std::uint64_t> {
+          FC_ASSIGN_OR_RETURN(
+              sharing::AddReport report,
+              (*platform)->sharing().AddObjects(*principal, collection, objects, kInfo));
+          if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
+          return report.failures.size();
+        });
+  } else {
+    std::uint64_t failed = 0;
+    sharing::ImportPipeline pipeline(
+        (*platform)->sharing(), *principal, collection, kInfo,
+        {.max_objects = batch, .max_bytes = std::size_t{16} << 20, .queued_batches = 1},
+        [&](const sharing::AddReport& report) {
+          if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
+          failed += report.failures.size();
+        });
+    auto summary = sharing::ReadBundleFile(bundle, {}, [&](sharing::BundleObject& o) -> Status {
+      if (!o.json.ok()) return o.json.error();
+      return pipeline.Add(std::move(*o.json), std::string(o.raw));
+    });
+    Status flushed = pipeline.Flush();
+    if (!summary.ok()) return Fail(summary.error());
+    if (!flushed.ok()) return Fail(flushed.error());
+    if (failed > 0) std::printf("failed=%llu\n", static_cast<unsigned long long>(failed));
+    objects = summary->objects;
+  }
   if (!objects.ok()) return Fail(objects.error());
   PrintRate(*objects, std::chrono::steady_clock::now() - start);
   return 0;
@@ -255,7 +281,10 @@ int main(int argc, char** argv) {
   import->add_option("--collection", collection)->required();
   import->add_option("--bundle", bundle)->required();
   import->add_option("--batch", batch)->capture_default_str();
-  import->callback([&] { exit_code = Import(database, username, collection, bundle, batch);
+  bool one_thread = false;
+  import->add_flag("--one-thread", one_thread, "Store each batch before reading on");
+  import->callback(
+      [&] { exit_code = Import(database, username, collection, bundle, batch, one_thread);
 });
 
 auto* post = cli.add_subcommand("post", "POST a bundle over TAXII, one envelope per batch");

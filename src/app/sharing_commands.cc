@@ -20,6 +20,7 @@
 #include "sharing/convert_csv.h"
 #include "sharing/convert_misp.h"
 #include "sharing/export_rules.h"
+#include "sharing/import_pipeline.h"
 #include "sharing/sync_state.h"
 #include "taxii/client.h"
 
@@ -55,7 +56,6 @@ Result<std::unique_ptr<Platform>> OpenAt(const Location& location) {
   if (!location.database.empty()) config.database = location.database;
   return Platform::Open(config);
 }
-
 
 // The principal a command acts as: the named, enabled user of its organisation, so that
 // authorship, rights and visibility are that organisation's.
@@ -149,20 +149,20 @@ class ProgressLine {
   bool shown_ = false;
 };
 
-// Collects objects and stores them through the hub in batches, counting outcomes and
-// printing each failure as it is known.
+// Stores objects through the hub in batches, validating the next batch while the one
+// before is written (sharing::ImportPipeline), counting outcomes and printing each
+// failure once its batch is stored.
 class BatchImporter {
  public:
   BatchImporter(sharing::SharingService& hub, const identity::Principal& principal,
                 std::string collection_id)
-      : hub_(hub), principal_(principal), collection_id_(std::move(collection_id)) {}
+      : pipeline_(hub, principal, std::move(collection_id), kCliRequest,
+                  {.max_objects = kBatchObjects, .max_bytes = kBatchBytes, .queued_batches = 1},
+                  [this](const sharing::AddReport& report) { Count(report); }) {}
 
   Status Add(Json object, std::string raw) {
-    batch_bytes_ += raw.size();
-    batch_.push_back({std::move(object), std::move(raw)});
     ++objects_;
-    if (batch_.size() >= kBatchObjects || batch_bytes_ >= kBatchBytes) return Flush();
-    return OkStatus();
+    return pipeline_.Add(std::move(object), std::move(raw));
   }
 
   // An input element that never became an object (malformed JSON, a bad CSV row).
@@ -172,10 +172,21 @@ class BatchImporter {
     std::cout << "failed: " << where << ": " << why << "\n";
   }
 
-  Status Flush() {
-    if (batch_.empty()) return OkStatus();
-    FC_ASSIGN_OR_RETURN(sharing::AddReport report,
-                        hub_.AddObjects(principal_, collection_id_, batch_, kCliRequest));
+  Status Flush() { return pipeline_.Flush(); }
+  // After a failed read: the whole batches read before it are stored, as they always were.
+  Status Settle() { return pipeline_.Settle(); }
+
+  std::uint64_t objects() const { return objects_; }
+  std::uint64_t failed() const { return failed_; }
+
+  void PrintSummary() const {
+    std::cout << "stored " << stored_ << ", duplicates " << duplicates_ << ", failed " << failed_;
+    if (warned_ > 0) std::cout << ", warning-list hits " << warned_;
+    std::cout << "\n";
+  }
+
+ private:
+  void Count(const sharing::AddReport& report) {
     for (const auto& s : report.successes) {
       if (s.message.starts_with("already present")) {
         ++duplicates_;
@@ -192,27 +203,11 @@ class BatchImporter {
       ++failed_;
       std::cout << "failed: " << (f.id.empty() ? "(no id)" : f.id) << ": " << f.message << "\n";
     }
-    batch_.clear();
-    batch_bytes_ = 0;
-    return OkStatus();
   }
 
-  std::uint64_t objects() const { return objects_; }
-  std::uint64_t failed() const { return failed_; }
-
-  void PrintSummary() const {
-    std::cout << "stored " << stored_ << ", duplicates " << duplicates_ << ", failed " << failed_;
-    if (warned_ > 0) std::cout << ", warning-list hits " << warned_;
-    std::cout << "\n";
-  }
-
- private:
-  sharing::SharingService& hub_;
-  const identity::Principal& principal_;
-  const std::string collection_id_;
-  std::vector<sharing::IncomingObject> batch_;
-  std::size_t batch_bytes_ = 0;
   std::uint64_t objects_ = 0, stored_ = 0, duplicates_ = 0, failed_ = 0, warned_ = 0;
+  // Last: its writer thread stops before the counters it reports to go away.
+  sharing::ImportPipeline pipeline_;
 };
 
 struct ImportFlags {
@@ -329,6 +324,7 @@ int RunImport(const ImportFlags& flags) {
       imported = ImportCsv(flags.csv, importer, progress);
     }
   }
+  if (!imported.ok()) (void)importer.Settle();
   importer.PrintSummary();
   if (!imported.ok()) return Fail(imported.error());
   return importer.failed() > 0 ? kExitSomeObjectsLeftOut : 0;

@@ -399,31 +399,76 @@ std::vector<ObjectWarning> WarningsFromJson(const Json& list) {
 
 }  // namespace
 
-Result<AddReport> SharingService::AddObjects(const identity::Principal& principal,
-                                             std::string_view collection_id,
-                                             const std::vector<IncomingObject>& objects,
-                                             const RequestInfo& info) {
-  AddReport report;
-  report.id = NewUuid();
-  report.collection_id = std::string(collection_id);
-  report.requested_at = NowMicros(clock_);
-  report.total_count = static_cast<std::int64_t>(objects.size());
-
+// What validation decided about a batch: the objects to try storing, and the failures
+// known without the database, by position in the batch.
+struct internal::Validation {
   std::vector<Prepared> prepared;
   std::vector<std::pair<std::size_t, AddOutcome>> early_failures;
+};
+
+struct ValidatedObjects::State {
+  std::vector<IncomingObject> objects;
+  internal::Validation validation;
+};
+
+ValidatedObjects::ValidatedObjects(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ValidatedObjects::ValidatedObjects(ValidatedObjects&&) noexcept = default;
+ValidatedObjects& ValidatedObjects::operator=(ValidatedObjects&&) noexcept = default;
+ValidatedObjects::~ValidatedObjects() = default;
+std::size_t ValidatedObjects::size() const { return state_->objects.size(); }
+
+internal::Validation SharingService::Validate(const std::vector<IncomingObject>& objects) const {
+  internal::Validation validation;
   for (std::size_t i = 0; i < objects.size(); ++i) {
     auto result = Prepare(objects[i], warning_lists_);
     if (auto* message = std::get_if<std::string>(&result)) {
       const Json& object = objects[i].object;
       const auto id = object.find("id");
-      early_failures.push_back(
+      validation.early_failures.push_back(
           {i,
            {id != object.end() && id->is_string() ? id->get<std::string>() : "", "",
             std::move(*message)}});
     } else {
-      prepared.push_back(std::move(std::get<Prepared>(result)));
+      validation.prepared.push_back(std::move(std::get<Prepared>(result)));
     }
   }
+  return validation;
+}
+
+ValidatedObjects SharingService::ValidateObjects(std::vector<IncomingObject> objects) const {
+  auto state = std::make_unique<ValidatedObjects::State>();
+  // Moved in first: the validation points into the vector's elements.
+  state->objects = std::move(objects);
+  state->validation = Validate(state->objects);
+  return ValidatedObjects(std::move(state));
+}
+
+Result<AddReport> SharingService::AddObjects(const identity::Principal& principal,
+                                             std::string_view collection_id,
+                                             const std::vector<IncomingObject>& objects,
+                                             const RequestInfo& info) {
+  return Store(principal, collection_id, objects, Validate(objects), info);
+}
+
+Result<AddReport> SharingService::AddValidated(const identity::Principal& principal,
+                                               std::string_view collection_id,
+                                               const ValidatedObjects& objects,
+                                               const RequestInfo& info) {
+  return Store(principal, collection_id, objects.state_->objects, objects.state_->validation, info);
+}
+
+Result<AddReport> SharingService::Store(const identity::Principal& principal,
+                                        std::string_view collection_id,
+                                        const std::vector<IncomingObject>& objects,
+                                        const internal::Validation& validation,
+                                        const RequestInfo& info) {
+  AddReport report;
+  report.id = NewUuid();
+  report.collection_id = std::string(collection_id);
+  report.requested_at = NowMicros(clock_);
+  report.total_count = static_cast<std::int64_t>(objects.size());
+  const std::vector<Prepared>& prepared = validation.prepared;
+  const auto& early_failures = validation.early_failures;
 
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
     report.successes.clear();

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -245,6 +246,28 @@ struct PatternCheck {
 };
 PatternCheck CheckPattern(std::string_view pattern);
 
+namespace internal {
+struct Validation;
+}  // namespace internal
+
+// A batch of objects validated for AddValidated: everything about them that needs no
+// database (STIX validity, TLP, recipients' form, observables, warning-list hits).
+// Move-only; owns the objects.
+class ValidatedObjects {
+ public:
+  ValidatedObjects(ValidatedObjects&&) noexcept;
+  ValidatedObjects& operator=(ValidatedObjects&&) noexcept;
+  ~ValidatedObjects();
+
+  std::size_t size() const;  // objects given, valid or not
+
+ private:
+  friend class SharingService;
+  struct State;
+  explicit ValidatedObjects(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 class SharingService {
  public:
   // `db` and `clock` must outlive the service.
@@ -275,6 +298,14 @@ class SharingService {
   // it may not write to it; storage errors.
   Result<AddReport> AddObjects(const identity::Principal& principal, std::string_view collection_id,
                                const std::vector<IncomingObject>& objects, const RequestInfo& info);
+  // AddObjects in two halves, so that a pipeline validates one batch while the one
+  // before it is stored: ValidateObjects touches no database and may run on any thread
+  // while AddValidated runs on another; AddValidated reports and stores exactly as
+  // AddObjects would.
+  ValidatedObjects ValidateObjects(std::vector<IncomingObject> objects) const;
+  Result<AddReport> AddValidated(const identity::Principal& principal,
+                                 std::string_view collection_id, const ValidatedObjects& objects,
+                                 const RequestInfo& info);
   // NotFound unless the report exists and was made by the principal's organisation.
   Result<AddReport> GetAddReport(const identity::Principal& principal, std::string_view id);
 
@@ -320,6 +351,11 @@ class SharingService {
                                     const RequestInfo& info);
 
  private:
+  internal::Validation Validate(const std::vector<IncomingObject>& objects) const;
+  Result<AddReport> Store(const identity::Principal& principal, std::string_view collection_id,
+                          const std::vector<IncomingObject>& objects,
+                          const internal::Validation& validation, const RequestInfo& info);
+
   store::Database& db_;
   const Clock& clock_;
   const WarningLists* warning_lists_ = nullptr;

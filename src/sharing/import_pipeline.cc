@@ -1,0 +1,105 @@
+#include "sharing/import_pipeline.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace fincyber::sharing {
+
+ImportPipeline::ImportPipeline(SharingService& hub, identity::Principal principal,
+                               std::string collection_id, RequestInfo info, ImportBatching batching,
+                               ReportHandler on_report)
+    : hub_(hub),
+      principal_(std::move(principal)),
+      collection_id_(std::move(collection_id)),
+      info_(std::move(info)),
+      batching_(batching),
+      on_report_(std::move(on_report)),
+      writer_([this] { Write(); }) {}
+
+ImportPipeline::~ImportPipeline() {
+  (void)Settle();
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+Status ImportPipeline::Add(Json object, std::string raw) {
+  batch_bytes_ += raw.size();
+  batch_.push_back({std::move(object), std::move(raw)});
+  if (batch_.size() >= batching_.max_objects || batch_bytes_ >= batching_.max_bytes) {
+    return Submit();
+  }
+  return OkStatus();
+}
+
+Status ImportPipeline::Submit() {
+  if (batch_.empty()) return OkStatus();
+  // Validated here, outside the lock, while the writer stores the batch before.
+  ValidatedObjects validated = hub_.ValidateObjects(std::move(batch_));
+  batch_.clear();
+  batch_bytes_ = 0;
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] {
+      return error_ || queue_.size() < std::max<std::size_t>(batching_.queued_batches, 1);
+    });
+    if (!error_) queue_.push_back(std::move(validated));
+  }
+  changed_.notify_all();
+  DeliverReports();
+  std::lock_guard lock(mutex_);
+  return error_ ? Status(*error_) : OkStatus();
+}
+
+Status ImportPipeline::Flush() {
+  FC_RETURN_IF_ERROR(Submit());
+  return Settle();
+}
+
+Status ImportPipeline::Settle() {
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.empty() && !writing_; });
+  }
+  DeliverReports();
+  std::lock_guard lock(mutex_);
+  return error_ ? Status(*error_) : OkStatus();
+}
+
+void ImportPipeline::Write() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return;
+    ValidatedObjects batch = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    changed_.notify_all();  // a place in the queue is free
+    Result<AddReport> report = hub_.AddValidated(principal_, collection_id_, batch, info_);
+    lock.lock();
+    writing_ = false;
+    if (report.ok()) {
+      reports_.push_back(std::move(*report));
+    } else {
+      error_ = report.error();
+      queue_.clear();
+    }
+    changed_.notify_all();
+    if (error_) return;
+  }
+}
+
+void ImportPipeline::DeliverReports() {
+  std::deque<AddReport> ready;
+  {
+    std::lock_guard lock(mutex_);
+    ready.swap(reports_);
+  }
+  for (const AddReport& report : ready) on_report_(report);
+}
+
+}  // namespace fincyber::sharing
