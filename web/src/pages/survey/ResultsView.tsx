@@ -7,7 +7,6 @@ import {
   isFigure,
   isSuppressed,
   localText,
-  suppressionText,
 } from '../../survey';
 import {
   FUNCTIONS,
@@ -20,7 +19,14 @@ import {
   type LocalText,
   type Suppressed,
 } from '../../surveyApi';
-import { DistributionText, functionLabel, Heatmap, threatLabel, Withheld } from './parts';
+import {
+  DistributionText,
+  functionLabel,
+  Heatmap,
+  threatLabel,
+  Withheld,
+  WithheldNotes,
+} from './parts';
 
 /**
  * One institution's frozen results: own scores against the category's distribution,
@@ -43,8 +49,14 @@ export function ResultsView({
   const itemText = (id: string) => localText(items.get(id)?.text, locale) || id;
   const score = (a: Aggregate | null | undefined) =>
     a ? formatScore(a.score, locale) : t('survey.results.noScore');
-  const band = (b: { band: string } | Suppressed | undefined) =>
-    !b ? t('common.none') : isSuppressed(b) ? <Withheld figure={b} /> : bandLabel(t, b.band);
+  const band = (b: { band: string } | Suppressed | undefined, brief = false) =>
+    !b ? (
+      t('common.none')
+    ) : isSuppressed(b) ? (
+      <Withheld figure={b} brief={brief} />
+    ) : (
+      bandLabel(t, b.band)
+    );
   const change = (c: number | null | undefined) =>
     c === null || c === undefined ? (
       <span class="muted small">{t('survey.results.noChange')}</span>
@@ -106,10 +118,14 @@ export function ResultsView({
                   <td>{a ? `${formatScore(a.percent_met, locale)}%` : t('common.none')}</td>
                   <td>{a ? a.maturity : t('common.none')}</td>
                   <td>
-                    <DistributionText figure={results.peers.functions[fn]} />
+                    <DistributionText figure={results.peers.functions[fn]} brief />
                   </td>
-                  <td>{band(results.function_bands[fn])}</td>
-                  <td>{change(results.own_function_change[fn])}</td>
+                  <td>{band(results.function_bands[fn], true)}</td>
+                  <td>
+                    {results.own_function_change[fn] == null
+                      ? t('common.none')
+                      : formatChange(results.own_function_change[fn]!, locale)}
+                  </td>
                   {supervisor && <td>{score(supervisor.functions[fn])}</td>}
                 </tr>
               );
@@ -117,6 +133,13 @@ export function ResultsView({
           </tbody>
         </table>
       </div>
+
+      <WithheldNotes
+        figures={FUNCTIONS.flatMap((fn) => [
+          results.peers.functions[fn],
+          results.function_bands[fn],
+        ])}
+      />
 
       <h2>{t('survey.results.byThreat')}</h2>
       <div class="table-wrap">
@@ -138,7 +161,7 @@ export function ResultsView({
                   <td>{score(a)}</td>
                   <td>{a ? `${formatScore(a.percent_met, locale)}%` : t('common.none')}</td>
                   <td>
-                    <DistributionText figure={results.peers.threats[threat]} />
+                    <DistributionText figure={results.peers.threats[threat]} brief />
                   </td>
                 </tr>
               );
@@ -146,6 +169,8 @@ export function ResultsView({
           </tbody>
         </table>
       </div>
+
+      <WithheldNotes figures={THREATS.map((threat) => results.peers.threats[threat])} />
 
       <h2>{t('survey.results.heatmap')}</h2>
       <OwnHeatmap own={own} results={results} />
@@ -200,24 +225,29 @@ export function ResultsView({
 function OwnHeatmap({ own, results }: { own: ScoreCard; results: InstitutionResults }) {
   const { t, locale } = useI18n();
   return (
-    <Heatmap
-      caption={t('survey.results.heatmapCaption')}
-      testId="survey-heatmap"
-      cell={(threat, fn) => {
-        const mine = own.heatmap[threat]?.[fn] ?? null;
-        const peer = results.peers.heatmap[threat]?.[fn];
-        return {
-          score: mine ? mine.score : null,
-          detail: isFigure(peer) ? (
-            t('survey.results.peerMean', { value: formatScore(peer.value, locale) })
-          ) : isSuppressed(peer) ? (
-            <span title={suppressionText(t, locale, peer)}>
-              {t('survey.results.peerMean', { value: t('survey.suppressed.short') })}
-            </span>
-          ) : undefined,
-        };
-      }}
-    />
+    <>
+      <Heatmap
+        caption={t('survey.results.heatmapCaption')}
+        testId="survey-heatmap"
+        cell={(threat, fn) => {
+          const mine = own.heatmap[threat]?.[fn] ?? null;
+          const peer = results.peers.heatmap[threat]?.[fn];
+          return {
+            score: mine ? mine.score : null,
+            detail: isFigure(peer)
+              ? t('survey.results.peerMean', { value: formatScore(peer.value, locale) })
+              : isSuppressed(peer)
+                ? t('survey.results.peerMean', { value: `${t('survey.suppressed.short')}※` })
+                : undefined,
+          };
+        }}
+      />
+      <WithheldNotes
+        figures={THREATS.flatMap((threat) =>
+          FUNCTIONS.map((fn) => results.peers.heatmap[threat]?.[fn]),
+        )}
+      />
+    </>
   );
 }
 

@@ -111,23 +111,49 @@ export function ConfirmDialog({
   );
 }
 
-/** A withheld figure: a short word, with the reason for every reader. */
-export function Withheld({ figure }: { figure: Suppressed }) {
+/**
+ * A withheld figure: a short word with its reason, or, `brief` in a table, the word
+ * with a mark whose reason WithheldNotes says once under the table.
+ */
+export function Withheld({ figure, brief }: { figure: Suppressed; brief?: boolean }) {
   const { t, locale } = useI18n();
   const reason = suppressionText(t, locale, figure);
   return (
     <span class="survey-withheld" data-suppressed={figure.suppressed}>
       {t('survey.suppressed.short')}
-      <span class="small muted"> — {reason}</span>
+      {brief ? <sup aria-hidden="true">※</sup> : <span class="small muted"> — {reason}</span>}
     </span>
   );
 }
 
+/** The reasons of the withheld figures among `figures`, each once. */
+export function WithheldNotes({ figures }: { figures: unknown[] }) {
+  const { t, locale } = useI18n();
+  const reasons = [
+    ...new Set(figures.filter(isSuppressed).map((f) => suppressionText(t, locale, f))),
+  ];
+  return (
+    <>
+      {reasons.map((reason) => (
+        <p key={reason} class="small muted" data-withheld-reason>
+          ※ {t('survey.suppressed.short')}: {reason}
+        </p>
+      ))}
+    </>
+  );
+}
+
 /** Quartiles and median of a peer distribution, or why they are withheld. */
-export function DistributionText({ figure }: { figure: Distribution | Suppressed | undefined }) {
+export function DistributionText({
+  figure,
+  brief,
+}: {
+  figure: Distribution | Suppressed | undefined;
+  brief?: boolean;
+}) {
   const { t, locale } = useI18n();
   if (!figure) return <span class="muted">{t('common.none')}</span>;
-  if (isSuppressed(figure)) return <Withheld figure={figure} />;
+  if (isSuppressed(figure)) return <Withheld figure={figure} brief={brief} />;
   if (!isDistribution(figure)) return <span class="muted">{t('common.none')}</span>;
   return (
     <span>
