@@ -363,6 +363,27 @@ describe('sector survey', () => {
     assert.equal((await response.body()).subarray(0, 4).toString('latin1'), '%PDF');
   });
 
+  it("a bureau rates a supervised institution's item beside its self-assessment", async () => {
+    const bureau = await loggedIn('supervisor');
+    await bureau.goto(`${server.url}/#/survey/${state.open.id}`);
+    const first = bureau.locator('[data-testid="survey-assignments"] tbody tr th a').first();
+    await first.waitFor();
+    // Bureaus neither close campaigns nor extend deadlines.
+    assert.equal(await bureau.getByRole('button', { name: '調査を締め切る' }).count(), 0);
+    assert.equal(await bureau.getByRole('button', { name: '期限を延長' }).count(), 0);
+    await first.click();
+    const article = bureau.locator('[data-item]:has(.survey-rating [role="radiogroup"])').first();
+    await article.waitFor();
+    const rated = article.locator('.survey-rating [role="radiogroup"]');
+    const id = await article.getAttribute('data-item');
+    await rated.locator('input[type=radio]').first().check();
+    await article.locator('.survey-rating [data-save-state="saved"]').waitFor();
+    await bureau.reload();
+    const again = bureau.locator(`[data-item="${id}"] .survey-rating input[type=radio]`).first();
+    await again.waitFor();
+    assert.equal(await again.isChecked(), true);
+  });
+
   it("shows last year's results with the heatmap and downloads the PDF report", async () => {
     await institution.goto(`${server.url}/#/survey`);
     const row = institution.locator(
