@@ -246,8 +246,9 @@ TEST_P(SurveyApiTest, BankEndpointsRefuseMalformedOversizedAndHostileInput) {
   HttpResult bad_utf8 =
       coord.Send("POST", "/api/v1/survey/banks", "{\"format\":\"yaml\",\"text\":\"id: \xff\"}");
   EXPECT_EQ(bad_utf8.status, 400);
-  HttpResult huge =
-      coord.Post("/api/v1/survey/banks", {{"format", "yaml"}, {"text", std::string(3 << 20, 'x')}});
+  // Past the server's body limit, which evidence uploads raise to 10 MiB.
+  HttpResult huge = coord.Post("/api/v1/survey/banks",
+                               {{"format", "yaml"}, {"text", std::string(11 << 20, 'x')}});
   EXPECT_EQ(huge.status, 413);
   HttpResult listed = coord.Get("/api/v1/survey/banks");
   ASSERT_EQ(listed.status, 200);

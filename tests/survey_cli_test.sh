@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The survey's operator commands end to end on a fresh SQLite file: bank import from
 # YAML, JSON and OSCAL (XML and JSON) and the mission bank, publishing, campaigns opened
-# for business categories, progress per institution, closing, feedback reports, and the
-# exit codes (0 done, 1 refused, 2 bad input, 3 not found, 4 unavailable; 105 for flags
-# the parser refuses).
+# for business categories, progress per institution, closing, feedback reports, an
+# institution's answers exported and imported as a workbook, and the exit codes (0 done,
+# 1 refused, 2 bad input, 3 not found, 4 unavailable; 105 for flags the parser refuses).
 # Usage: survey_cli_test.sh path/to/fincyber
 set -euo pipefail
 bin=$1
@@ -97,6 +97,55 @@ check "reports on too many threads" 105 "$bin" survey reports --database "$db" \
 touch "$work/a-file"
 check "reports into a file" 4 "$bin" survey reports --database "$db" --campaign "$campaign" \
   --out "$work/a-file/reports"
+
+# An institution's answers as a workbook, filled in and imported by the operator.
+check "open a campaign to answer" 0 "$bin" survey campaign open --database "$db" \
+  --bank "$minimal" --year 2027 --title-ja 回答 --title-en Answers --category regional_bank \
+  --deadline 2099-01-01T00:00:00Z
+answering=$(head -1 "$work/out")
+"$bin" org list --database "$db" --sector regional_bank --format json >"$work/orgs.json"
+org_id() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2])]["id"])' "$work/orgs.json" "$1"; }
+first=$(org_id 0)
+second=$(org_id 1)
+check "export answers" 0 "$bin" survey answers export --database "$db" --campaign "$answering" \
+  --org "$first" --lang en --out "$work/answers.xlsx"
+expect "the workbook is an XLSX package" [ "$(head -c 2 "$work/answers.xlsx")" = "PK" ]
+# What a user does in Excel: a maturity of 3 typed into the first item's answer cell.
+python3 - "$work/answers.xlsx" "$work/filled.xlsx" <<'PY'
+import re, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as dst:
+    for part in src.infolist():
+        data = src.read(part.filename)
+        if part.filename == "xl/worksheets/sheet1.xml":
+            data, n = re.subn(rb'<c r="G2"( s="\d+")?/>',
+                              rb'<c r="G2"\1 t="inlineStr"><is><t>3</t></is></c>', data, count=1)
+            assert n == 1, "no empty answer cell G2"
+        dst.writestr(part, data)
+PY
+check "import the filled workbook" 0 "$bin" survey answers import --database "$db" \
+  --campaign "$answering" --org "$first" "$work/filled.xlsx"
+expect "one answer saved" grep -q " 1 saved" "$work/out"
+check "import it again" 0 "$bin" survey answers import --database "$db" \
+  --campaign "$answering" --org "$first" "$work/filled.xlsx"
+expect "nothing saved twice" grep -q " 0 saved" "$work/out"
+check "status counts the answer" 0 "$bin" survey status --database "$db" --campaign "$answering"
+expect "one institution has an answer" [ "$(grep -c ' 1/' "$work/out")" -eq 1 ]
+check "import into another institution" 2 "$bin" survey answers import --database "$db" \
+  --campaign "$answering" --org "$second" "$work/filled.xlsx"
+expect "the workbook's owner is named" grep -q "another campaign or institution" "$work/err"
+check "import a file that is not a workbook" 2 "$bin" survey answers import --database "$db" \
+  --campaign "$answering" --org "$first" "$work/bank.txt"
+check "import a missing file" 3 "$bin" survey answers import --database "$db" \
+  --campaign "$answering" --org "$first" "$work/nope.xlsx"
+check "export for an unknown institution" 3 "$bin" survey answers export --database "$db" \
+  --campaign "$answering" --org nope --out "$work/x.xlsx"
+check "export of an unknown campaign" 3 "$bin" survey answers export --database "$db" \
+  --campaign nope --org "$first" --out "$work/x.xlsx"
+check "export in an unknown language" 105 "$bin" survey answers export --database "$db" \
+  --campaign "$answering" --org "$first" --lang fr --out "$work/x.xlsx"
+check "close the answered campaign" 0 "$bin" survey campaign close --database "$db" "$answering"
+check "import after closing" 1 "$bin" survey answers import --database "$db" \
+  --campaign "$answering" --org "$first" "$work/filled.xlsx"
 
 check "audit verify" 0 "$bin" audit verify --database "$db"
 

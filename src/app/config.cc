@@ -38,7 +38,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                 "threads",   "log_level", "tls",
                                                 "login_attempts_per_minute",
                                                 "event_poll_interval_ms",
-                                                "taxii_max_content_length", "warninglists", "smtp"};
+                                                "taxii_max_content_length", "warninglists", "smtp",
+                                                "evidence_max_file_bytes",
+                                                "evidence_max_total_bytes"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
@@ -75,6 +77,19 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
         fmt::format("{}: taxii_max_content_length must be 1024..1073741824", source));
   }
   config.taxii_max_content_length = static_cast<std::size_t>(taxii_body);
+  auto evidence_file = static_cast<std::int64_t>(config.evidence_max_file_bytes);
+  auto evidence_total = static_cast<std::int64_t>(config.evidence_max_total_bytes);
+  FC_RETURN_IF_ERROR(Read(table, "evidence_max_file_bytes", evidence_file, source));
+  FC_RETURN_IF_ERROR(Read(table, "evidence_max_total_bytes", evidence_total, source));
+  if (evidence_file < 1024 || evidence_file > (std::int64_t{1} << 30) ||
+      evidence_total < evidence_file || evidence_total > (std::int64_t{1} << 40)) {
+    return InvalidArgument(fmt::format(
+        "{}: evidence_max_file_bytes must be 1024..1073741824 and evidence_max_total_bytes at "
+        "least that, up to 1 TiB",
+        source));
+  }
+  config.evidence_max_file_bytes = static_cast<std::size_t>(evidence_file);
+  config.evidence_max_total_bytes = static_cast<std::size_t>(evidence_total);
   if (const toml::node* lists = table.get("warninglists")) {
     const toml::array* files = lists->as_array();
     if (!files) {

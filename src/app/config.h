@@ -9,6 +9,8 @@
 //   event_poll_interval_ms = 1000       # events wake replicas at once; polling backs that up
 //   taxii_max_content_length = 1048576  # largest TAXII POST body in bytes (1 KiB..1 GiB)
 //   warninglists = ["extra.json"]       # MISP warning lists added to the shipped ones
+//   evidence_max_file_bytes = 10485760  # one survey evidence file (1 KiB..1 GiB)
+//   evidence_max_total_bytes = 209715200  # all evidence of one institution in a campaign
 //   [tls]
 //   certificate = "server.crt"
 //   private_key = "server.key"
@@ -55,6 +57,9 @@ struct Config {
   std::string tls_private_key;
   std::vector<std::string> warninglists;  // files, in MISP's warninglist format
   SmtpConfig smtp;
+  // Survey evidence files; the file limit raises the HTTP body limit as TAXII's does.
+  std::size_t evidence_max_file_bytes = std::size_t{10} << 20;
+  std::size_t evidence_max_total_bytes = std::size_t{200} << 20;
 };
 
 // InvalidArgument naming the file, line and key for unreadable or mistyped settings.

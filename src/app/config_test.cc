@@ -74,5 +74,19 @@ TEST(ConfigTest, TaxiiBodyLimitIsBounded) {
   }
 }
 
+TEST(ConfigTest, EvidenceLimitsAreBounded) {
+  auto config = ParseConfig(
+      "evidence_max_file_bytes = 1048576\nevidence_max_total_bytes = 5242880\n", "t.toml");
+  ASSERT_TRUE(config.ok()) << config.error().safe_message();
+  EXPECT_EQ(config->evidence_max_file_bytes, 1u << 20);
+  EXPECT_EQ(config->evidence_max_total_bytes, 5u << 20);
+  EXPECT_EQ(ParseConfig("", "t.toml")->evidence_max_file_bytes, 10u << 20);
+  for (const char* text :
+       {"evidence_max_file_bytes = 100\n", "evidence_max_file_bytes = 2147483648\n",
+        "evidence_max_file_bytes = \"10M\"\n", "evidence_max_total_bytes = 1024\n"}) {
+    EXPECT_EQ(ParseConfig(text, "t.toml").error().code(), ErrorCode::kInvalidArgument) << text;
+  }
+}
+
 }  // namespace
 }  // namespace fincyber::app

@@ -30,7 +30,7 @@ namespace fincyber::app {
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto list : {identity::Migrations(), audit::Migrations(), events::Migrations(),
-                    sharing::Migrations(), survey::Migrations()}) {
+                    sharing::Migrations(), survey::Migrations(), survey::EvidenceMigrations()}) {
     all.insert(all.end(), list.begin(), list.end());
   }
   return all;
@@ -46,6 +46,8 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
       *platform->db_, platform->clock_, identity::AuthPolicy{}, *platform->throttle_);
   platform->sharing_ = std::make_unique<sharing::SharingService>(*platform->db_, platform->clock_);
   platform->survey_ = std::make_unique<survey::SurveyService>(*platform->db_, platform->clock_);
+  platform->survey_->SetEvidenceLimits({.max_file_bytes = config.evidence_max_file_bytes,
+                                        .max_assignment_bytes = config.evidence_max_total_bytes});
   platform->remediation_ =
       std::make_unique<survey::RemediationService>(*platform->db_, platform->clock_);
   platform->reminders_ = std::make_unique<survey::ReminderService>(*platform->db_, platform->clock_);
@@ -147,7 +149,9 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   }
   if (options.static_dir.empty()) log::warn("no web UI found; serving the API only");
   // The HTTP parser rejects a larger body before any route sees it.
-  options.max_body_bytes = std::max(options.max_body_bytes, config.taxii_max_content_length);
+  options.max_body_bytes =
+      std::max({options.max_body_bytes, config.taxii_max_content_length,
+                config.evidence_max_file_bytes, survey::kMaxAnswerWorkbookBytes});
 
   http::Router router;
   accounts::AddRoutes(router, *accounts_, *db_, {.secure_cookies = options.tls.has_value()});

@@ -308,6 +308,61 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     if (!out.flush()) return void(exit_code = Fail(Unavailable("cannot write " + sector_out)));
     std::printf("sector report written to %s (%zu bytes)\n", sector_out.c_str(), bytes->size());
   });
+
+  // An institution's answers as a workbook, for the coordination office handling a
+  // workbook an institution sent in; the audit log names the operator.
+  auto* answers = survey->add_subcommand("answers", "An institution's answers as a workbook");
+  answers->require_subcommand(1);
+  static std::string answers_campaign, answers_org, answers_lang = "ja", answers_file;
+  auto* answers_export = answers->add_subcommand(
+      "export", "Write an institution's questionnaire and answers as an XLSX workbook");
+  AddLocation(answers_export, options);
+  answers_export->add_option("--campaign", answers_campaign, "campaign id")->required();
+  answers_export->add_option("--org", answers_org, "institution id")->required();
+  answers_export->add_option("--lang", answers_lang, "ja or en")
+      ->check(CLI::IsMember({"ja", "en"}));
+  answers_export->add_option("--out", answers_file, "workbook to write")->required();
+  answers_export->callback([&exit_code, op] {
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto q = (*platform)->survey().GetQuestionnaire(op, answers_campaign, answers_org);
+    if (!q.ok()) return void(exit_code = Fail(q.error()));
+    auto bytes = survey::WriteAnswerWorkbook(*q, *survey::ParseWorkbookLanguage(answers_lang));
+    if (!bytes.ok()) return void(exit_code = Fail(bytes.error()));
+    std::ofstream out(answers_file, std::ios::binary | std::ios::trunc);
+    out << *bytes;
+    if (!out.flush()) {
+      return void(exit_code = Fail(Unavailable("cannot write " + answers_file)));
+    }
+    std::cout << "wrote " << answers_file << ": " << q->bank->item_count() << " items, "
+              << q->answers.size() << " answered\n";
+  });
+  auto* answers_import = answers->add_subcommand(
+      "import", "Import a filled answer workbook for an institution: every row or none");
+  AddLocation(answers_import, options);
+  answers_import->add_option("--campaign", answers_campaign, "campaign id")->required();
+  answers_import->add_option("--org", answers_org, "institution id")->required();
+  answers_import->add_option("file", answers_file, "the workbook")->required();
+  answers_import->callback([&exit_code, op] {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(answers_file, ec);
+    if (ec) return void(exit_code = Fail(NotFound("cannot read " + answers_file)));
+    if (size > survey::kMaxAnswerWorkbookBytes) {
+      return void(exit_code = Fail(ResourceExhausted(answers_file + " is larger than 8 MiB")));
+    }
+    std::ifstream in(answers_file, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    auto rows = survey::ReadAnswerWorkbook(bytes.str());
+    if (!rows.ok()) return void(exit_code = Fail(rows.error()));
+    auto platform = OpenAt(options);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    auto summary =
+        (*platform)->survey().ImportAnswers(op, answers_campaign, answers_org, *rows, kCliRequest);
+    if (!summary.ok()) return void(exit_code = Fail(summary.error()));
+    std::cout << summary->rows << " rows: " << summary->saved << " saved, " << summary->cleared
+              << " cleared, " << summary->unchanged << " unchanged\n";
+  });
 }
 
 }  // namespace fincyber::app

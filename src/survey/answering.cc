@@ -1,6 +1,8 @@
 // Answering: the questionnaire with its conditions evaluated, autosave of single items
 // with their history, submission under a management attestation, reopening on request,
 // and the supervisor's own ratings.
+#include "survey/internal/answering.h"
+
 #include <fmt/format.h>
 
 #include <functional>
@@ -13,7 +15,7 @@
 #include "survey/service.h"
 
 namespace fincyber::survey {
-namespace {
+namespace internal {
 
 bool IsInstitutionUser(const identity::Principal& principal, std::string_view org_id) {
   return !principal.org_id.empty() && principal.org_id == org_id &&
@@ -21,8 +23,6 @@ bool IsInstitutionUser(const identity::Principal& principal, std::string_view or
           principal.role == identity::Role::kInstitutionMember);
 }
 
-// The campaign is open, has begun, the institution's deadline has not passed and its
-// answers are not locked by a submission.
 Status CheckAnswerable(const Campaign& campaign, const Assignment& assignment, TimePoint now) {
   if (campaign.status != CampaignStatus::kOpen) {
     return FailedPrecondition("the campaign is closed");
@@ -40,6 +40,14 @@ Status CheckAnswerable(const Campaign& campaign, const Assignment& assignment, T
   return OkStatus();
 }
 
+}  // namespace internal
+
+namespace {
+
+using internal::AssignmentState;
+using internal::CheckAnswerable;
+using internal::IsInstitutionUser;
+
 Status CheckText(std::string_view field, const std::string& text, std::size_t max_bytes) {
   if (text.size() > max_bytes) {
     return InvalidArgument(fmt::format("{} longer than {} bytes", field, max_bytes),
@@ -52,17 +60,10 @@ Status CheckText(std::string_view field, const std::string& text, std::size_t ma
   return OkStatus();
 }
 
-// Everything a change to one assignment needs, read in the change's transaction.
-struct AssignmentState {
-  Campaign campaign;
-  Assignment assignment;
-  std::shared_ptr<const CompiledBank> bank;
-  std::unordered_map<std::string, StoredAnswer> answers;
-  std::vector<bool> shown;
-};
+}  // namespace
 
-// Upserts one answer or rating (`table`), or deletes it for a null value, and returns
-// what is stored. The caller has checked who and when.
+namespace internal {
+
 Result<std::optional<StoredAnswer>> StoreValue(store::Connection& conn, const Clock& clock,
                                                const identity::Principal& principal,
                                                const AssignmentState& state, std::string_view table,
@@ -126,15 +127,9 @@ Result<std::optional<StoredAnswer>> StoreValue(store::Connection& conn, const Cl
                                                   version + 1, now, principal.username});
 }
 
-}  // namespace
-
-// Loads the assignment the principal may see (NotFound otherwise), its campaign, bank,
-// answers and which items they show, taking the assignment's lock when `for_change`.
-static Result<AssignmentState> LoadState(
-    store::Connection& conn, const identity::Principal& principal, std::string_view campaign_id,
-    std::string_view org_id, bool for_change,
-    const std::function<Result<std::shared_ptr<const CompiledBank>>(store::Connection&,
-                                                                    std::string_view)>& compiled) {
+Result<AssignmentState> LoadState(store::Connection& conn, const identity::Principal& principal,
+                                  std::string_view campaign_id, std::string_view org_id,
+                                  bool for_change, const CompiledLoader& compiled) {
   AssignmentState state;
   FC_ASSIGN_OR_RETURN(state.assignment,
                       internal::LoadAssignment(conn, principal, campaign_id, org_id));
@@ -152,6 +147,11 @@ static Result<AssignmentState> LoadState(
                            internal::ValuesOf(state.answers));
   return state;
 }
+
+}  // namespace internal
+
+using internal::LoadState;
+using internal::StoreValue;
 
 Result<Questionnaire> SurveyService::GetQuestionnaire(const identity::Principal& principal,
                                                       std::string_view campaign_id,

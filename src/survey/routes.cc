@@ -465,6 +465,7 @@ void AddRoutes(http::Router& router, SurveyService& service) {
                 return Response::MakeJson(results);
               },
               "One business category with drill-down to the institutions the caller sees"});
+  AddFileRoutes(router, service);
 }
 
 }  // namespace fincyber::survey

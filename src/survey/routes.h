@@ -46,8 +46,20 @@
 
 namespace fincyber::survey {
 
-// `service` must outlive the router's server.
+// `service` must outlive the router's server. Adds AddFileRoutes' routes too.
 void AddRoutes(http::Router& router, SurveyService& service);
+
+// Answer workbooks and evidence files (files_routes.cc):
+//   GET    campaigns/{id}/my/workbook?lang=ja|en      the questionnaire as XLSX
+//   POST   campaigns/{id}/my/workbook                 import it (body: XLSX); all or none
+//   GET    campaigns/{id}/my/evidence                 every evidence file's metadata
+//   GET    campaigns/{id}/my/answers/{item}/evidence  one item's files
+//   POST   campaigns/{id}/my/answers/{item}/evidence  upload (body: the file; X-Filename)
+//   GET    campaigns/{id}/my/answers/{item}/evidence/{evidence}     download
+//   DELETE campaigns/{id}/my/answers/{item}/evidence/{evidence}     before submission
+//   GET    campaigns/{id}/assignments/{org}/evidence                (own or supervised)
+//   GET    campaigns/{id}/assignments/{org}/answers/{item}/evidence/{evidence}
+void AddFileRoutes(http::Router& router, SurveyService& service);
 
 // The questionnaire as the routes send it.
 Json ToJson(const Questionnaire& questionnaire);

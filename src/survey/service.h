@@ -44,9 +44,11 @@
 #include "identity/principal.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "survey/answer_workbook.h"
 #include "survey/answers.h"
 #include "survey/bank.h"
 #include "survey/compiled_bank.h"
+#include "survey/evidence.h"
 
 namespace fincyber::survey {
 
@@ -291,6 +293,42 @@ class SurveyService {
                                                 std::string_view org_id, std::string_view item_id,
                                                 const AnswerInput& input, const RequestInfo& info);
 
+  // Imports the answers of a workbook read by ReadAnswerWorkbook (answer_workbook.h), all
+  // or nothing: every row is checked as PutAnswer checks one item, with conditions
+  // evaluated over the answers as the workbook leaves them, and nothing is saved unless
+  // every row passes. Rows that change nothing are skipped; each change is saved with
+  // its history and audit entry as PutAnswer's, plus one "survey.answers_import" entry.
+  // Who: the institution's own users, or the operator on the command line (no user,
+  // coordination office) for a workbook an institution sent in. InvalidArgument whose
+  // details name every rejected row ("<sheet>!<row>:<item>", reason); NotFound,
+  // PermissionDenied and FailedPrecondition (closed, past the deadline, submitted) as
+  // PutAnswer, for the whole workbook.
+  Result<AnswerImportSummary> ImportAnswers(const identity::Principal& principal,
+                                            std::string_view campaign_id, std::string_view org_id,
+                                            const AnswerWorkbookRows& workbook,
+                                            const RequestInfo& info);
+
+  // Evidence files per item (evidence.h). Upload and delete follow PutAnswer's rules
+  // (own users, open, before the deadline, not submitted, item asked); reads follow
+  // GetAnswer's. UploadEvidence: InvalidArgument for a name or content refused by
+  // evidence.h, ResourceExhausted past the limits (file size, files per item, the
+  // institution's total). NotFound for a file of another item or institution.
+  void SetEvidenceLimits(const EvidenceLimits& limits) { evidence_limits_ = limits; }
+  const EvidenceLimits& evidence_limits() const { return evidence_limits_; }
+  Result<EvidenceFile> UploadEvidence(const identity::Principal& principal,
+                                      std::string_view campaign_id, std::string_view org_id,
+                                      std::string_view item_id, std::string_view filename,
+                                      std::string_view content, const RequestInfo& info);
+  Result<std::vector<EvidenceFile>> ListEvidence(const identity::Principal& principal,
+                                                 std::string_view campaign_id,
+                                                 std::string_view org_id, std::string_view item_id);
+  Result<EvidenceDownload> GetEvidence(const identity::Principal& principal,
+                                       std::string_view campaign_id, std::string_view org_id,
+                                       std::string_view item_id, std::string_view evidence_id);
+  Status DeleteEvidence(const identity::Principal& principal, std::string_view campaign_id,
+                        std::string_view org_id, std::string_view item_id,
+                        std::string_view evidence_id, const RequestInfo& info);
+
   // Frozen results (JSON documented in routes.h). FailedPrecondition while the campaign
   // is open; NotFound when the institution has none (not submitted) or is not visible.
   Result<Json> InstitutionResults(const identity::Principal& principal,
@@ -303,6 +341,7 @@ class SurveyService {
  private:
   store::Database& db_;
   const Clock& clock_;
+  EvidenceLimits evidence_limits_;  // set before serving, then only read
   // Published and frozen banks never change, so their compiled form is kept.
   std::mutex cache_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const CompiledBank>> compiled_;  // guarded

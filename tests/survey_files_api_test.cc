@@ -1,0 +1,586 @@
+// Answer workbooks and evidence files end to end: the real server on both databases, API
+// tokens. A small sector: the regulator (coord), a bureau (sup) supervising bank A, the
+// ISAC, regional banks A, B and C, and securities firm S (not surveyed). Workbooks and
+// uploads get malformed, oversized and hostile input (a ZIP bomb, formulas, foreign and
+// unknown item ids, an executable renamed .pdf, path traversal names); nothing is saved
+// from a refused workbook; no institution lists, downloads, deletes or imports into
+// another's records, and bureau staff read only the institution they supervise.
+#include <gtest/gtest.h>
+#include <zip.h>
+
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "app/platform.h"
+#include "base/crypto.h"
+#include "documents/xlsx_reader.h"
+#include "documents/xlsx_writer.h"
+#include "test_client.h"
+#include "testing/db_targets.h"
+
+namespace fincyber {
+namespace {
+
+using testing::HttpResult;
+using testing::TestClient;
+
+constexpr const char* kBankYaml = R"(id: files-bank
+version: "1"
+title: {ja: "証跡調査", en: "Evidence survey"}
+maturity_scale:
+  - {ja: "〇", en: "zero"}
+  - {ja: "一", en: "one"}
+  - {ja: "二", en: "two"}
+  - {ja: "三", en: "three"}
+  - {ja: "四", en: "four"}
+sections:
+  - id: gov
+    title: {ja: "統治", en: "Governance"}
+    items:
+      - id: gv.policy
+        text: {ja: "方針がありますか。", en: "Is there a policy?"}
+        type: yes_no
+        function: govern
+      - id: gv.maturity
+        text: {ja: "成熟度はどうですか。", en: "How mature is it?"}
+        type: maturity
+        function: identify
+      - id: op.coverage
+        text: {ja: "監視の対象は何割ですか。", en: "What share is monitored?"}
+        type: number
+        number: {min: 0, max: 100, met_min: 50}
+        function: detect
+        condition: answer(gv.policy) == "yes"
+)";
+
+constexpr std::size_t kFileLimit = 64 << 10;
+constexpr std::size_t kTotalLimit = 160 << 10;
+
+const std::string kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+struct FilesEnv {
+  std::unique_ptr<testing::TestDatabase> database;
+  std::unique_ptr<app::Platform> platform;
+  std::unique_ptr<app::Platform::Running> running;
+  std::map<std::string, std::string> org;
+  std::map<std::string, std::string> token;
+  std::string bank;
+  std::string campaign;
+
+  static std::map<std::string, std::unique_ptr<FilesEnv>>& All() {
+    static std::map<std::string, std::unique_ptr<FilesEnv>> envs;
+    return envs;
+  }
+  static FilesEnv& For(const std::string& backend) {
+    auto& env = All()[backend];
+    if (!env) env = Make(backend);
+    return *env;
+  }
+
+  TestClient As(const std::string& user) const {
+    TestClient client(running->port());
+    client.UseBearer(token.at(user));
+    return client;
+  }
+
+  static std::unique_ptr<FilesEnv> Make(const std::string& backend) {
+    auto env = std::make_unique<FilesEnv>();
+    env->database = testing::TestDatabase::Create(backend);
+    app::Config config;
+    config.database = env->database->target();
+    config.listen = "127.0.0.1:0";
+    config.evidence_max_file_bytes = kFileLimit;
+    config.evidence_max_total_bytes = kTotalLimit;
+    auto platform = app::Platform::Open(config);
+    EXPECT_TRUE(platform.ok()) << platform.error().internal_message();
+    env->platform = std::move(*platform);
+    auto& accounts = env->platform->accounts();
+    accounts.UseFastPasswordHashing();
+    const identity::Principal op = identity::OperatorPrincipal();
+    const accounts::RequestInfo info{"127.0.0.1", "seed"};
+    Status seeded = [&]() -> Status {
+      FC_ASSIGN_OR_RETURN(
+          auto reg, accounts.CreateOrg(
+                        op, {identity::OrgKind::kRegulator, {}, "当局", "Regulator", {}}, info));
+      FC_ASSIGN_OR_RETURN(
+          auto bureau, accounts.CreateOrg(
+                           op, {identity::OrgKind::kBureau, {}, "監督局", "Bureau", reg.id}, info));
+      FC_ASSIGN_OR_RETURN(
+          auto isac,
+          accounts.CreateOrg(op, {identity::OrgKind::kIsac, {}, "ISAC", "ISAC (en)", {}}, info));
+      auto user = [&](const std::string& org_id, const std::string& name,
+                      identity::Role role) -> Status {
+        std::string username = name;
+        for (char& ch : username)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        FC_ASSIGN_OR_RETURN(
+            auto created,
+            accounts.CreateUser(op, {org_id, username, name, role, RandomToken(16), "en"}, info));
+        FC_ASSIGN_OR_RETURN(auto token, accounts.CreateToken(op, created.id, "api", {}, info));
+        env->token[name] = token.second;
+        return OkStatus();
+      };
+      FC_RETURN_IF_ERROR(user(reg.id, "coord", identity::Role::kCoordinationOffice));
+      FC_RETURN_IF_ERROR(user(bureau.id, "sup", identity::Role::kBureauStaff));
+      FC_RETURN_IF_ERROR(user(isac.id, "isac", identity::Role::kIsacAnalyst));
+      for (const auto& [key, sector] :
+           std::vector<std::pair<std::string, std::string>>{{"A", "regional_bank"},
+                                                            {"B", "regional_bank"},
+                                                            {"C", "regional_bank"},
+                                                            {"S", "securities"}}) {
+        FC_ASSIGN_OR_RETURN(
+            auto created,
+            accounts.CreateOrg(
+                op, {identity::OrgKind::kInstitution, sector, key + "銀行", "Bank " + key, {}},
+                info));
+        env->org[key] = created.id;
+        FC_RETURN_IF_ERROR(user(created.id, key + ".admin", identity::Role::kInstitutionAdmin));
+        FC_RETURN_IF_ERROR(user(created.id, key + ".member", identity::Role::kInstitutionMember));
+      }
+      return accounts.AddSupervision(op, bureau.id, env->org["A"], info);
+    }();
+    EXPECT_TRUE(seeded.ok()) << seeded.error().internal_message();
+    auto running = env->platform->Start(config);
+    EXPECT_TRUE(running.ok()) << running.error().internal_message();
+    env->running = std::move(*running);
+    TestClient coord = env->As("coord");
+    HttpResult imported =
+        coord.Post("/api/v1/survey/banks", {{"format", "yaml"}, {"text", kBankYaml}});
+    EXPECT_EQ(imported.status, 201) << imported.body;
+    env->bank = imported.json().value("id", "");
+    EXPECT_EQ(coord.Post("/api/v1/survey/banks/" + env->bank + "/publish", Json::object()).status,
+              200);
+    env->campaign = env->OpenCampaign(2026, std::chrono::hours(24 * 30));
+    return env;
+  }
+
+  std::string OpenCampaign(int year, std::chrono::seconds due_in) {
+    HttpResult opened =
+        As("coord").Post("/api/v1/survey/campaigns",
+                         {{"bank", bank},
+                          {"title", {{"ja", std::to_string(year) + "年度調査"}, {"en", "Survey"}}},
+                          {"year", year},
+                          {"categories", {"regional_bank"}},
+                          {"deadline", FormatRfc3339(platform->clock().Now() + due_in)}});
+    EXPECT_EQ(opened.status, 201) << opened.body;
+    return opened.json().value("id", "");
+  }
+};
+
+class StopFilesServers : public ::testing::Environment {
+ public:
+  void TearDown() override { FilesEnv::All().clear(); }
+};
+const auto* const kStopServers = ::testing::AddGlobalTestEnvironment(new StopFilesServers);
+
+// A row of an answer workbook as a user leaves it.
+struct Row {
+  std::string item;
+  documents::CellValue answer;
+  documents::CellValue comment;
+  documents::CellValue version;
+};
+
+// A workbook laid out as the export's, built here so each test says what it holds.
+std::string Workbook(const std::string& campaign, const std::string& org,
+                     const std::vector<Row>& rows) {
+  documents::XlsxWorkbook book;
+  documents::XlsxSheet answers{.name = "Answers", .columns = {}, .rows = {}};
+  for (const char* header : {"Item id", "Section", "Question", "Answer type", "How to answer",
+                             "Asked", "Answer", "Comment", "Version"}) {
+    answers.columns.push_back({.header = header});
+  }
+  for (const auto& row : rows) {
+    answers.rows.push_back({row.item, {}, {}, {}, {}, {}, row.answer, row.comment, row.version});
+  }
+  documents::XlsxSheet read_me{.name = "Read me", .columns = {}, .rows = {}};
+  read_me.rows = {{std::string("Survey")},
+                  {std::string("Campaign id"), campaign},
+                  {std::string("Institution id"), org}};
+  book.sheets = {answers, read_me};
+  auto bytes = documents::WriteXlsx(book);
+  EXPECT_TRUE(bytes.ok()) << bytes.error().internal_message();
+  return bytes.ok() ? *bytes : "";
+}
+
+// The parts of an XLSX package, and a package of parts (libzip), to forge workbooks.
+std::map<std::string, std::string> Unzip(const std::string& bytes) {
+  std::map<std::string, std::string> parts;
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
+  for (zip_int64_t i = 0; i < zip_get_num_entries(archive, 0); ++i) {
+    zip_stat_t stat;
+    zip_stat_index(archive, static_cast<zip_uint64_t>(i), 0, &stat);
+    zip_file_t* file = zip_fopen_index(archive, static_cast<zip_uint64_t>(i), 0);
+    std::string content(stat.size, '\0');
+    zip_fread(file, content.data(), stat.size);
+    zip_fclose(file);
+    parts[stat.name] = content;
+  }
+  zip_close(archive);
+  zip_error_fini(&error);
+  return parts;
+}
+
+std::string Zip(const std::map<std::string, std::string>& parts) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
+  zip_source_keep(buffer);
+  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
+  for (const auto& [name, content] : parts) {
+    zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
+    zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE);
+  }
+  zip_close(archive);
+  zip_source_open(buffer);
+  zip_source_seek(buffer, 0, SEEK_END);
+  const zip_int64_t size = zip_source_tell(buffer);
+  zip_source_seek(buffer, 0, SEEK_SET);
+  std::string out(static_cast<std::size_t>(size), '\0');
+  zip_source_read(buffer, out.data(), static_cast<zip_uint64_t>(size));
+  zip_source_close(buffer);
+  zip_source_free(buffer);
+  zip_error_fini(&error);
+  return out;
+}
+
+class SurveyFilesApiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  SurveyFilesApiTest() : env_(FilesEnv::For(GetParam())) {}
+  FilesEnv& env_;
+
+  std::string Campaign(const std::string& tail = "", const std::string& id = "") const {
+    return "/api/v1/survey/campaigns/" + (id.empty() ? env_.campaign : id) + tail;
+  }
+  HttpResult Import(const std::string& user, const std::string& bytes,
+                    const std::string& campaign = "") {
+    return env_.As(user).Send("POST", Campaign("/my/workbook", campaign), bytes,
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  }
+  HttpResult Upload(const std::string& user, const std::string& item, const std::string& name,
+                    const std::string& bytes, const std::string& campaign = "") {
+    TestClient client = env_.As(user);
+    client.extra_headers["X-Filename"] = name;
+    return client.Send("POST", Campaign("/my/answers/" + item + "/evidence", campaign), bytes,
+                       "application/octet-stream");
+  }
+  Json Answers(const std::string& user, const std::string& campaign = "") {
+    HttpResult q = env_.As(user).Get(Campaign("/my", campaign));
+    EXPECT_EQ(q.status, 200) << q.body;
+    const Json body = q.json();  // kept: the loops below refer into it
+    Json out = Json::object();
+    for (const auto& section : body["sections"]) {
+      for (const auto& item : section["items"]) out[item["id"].get<std::string>()] = item["answer"];
+    }
+    return out;
+  }
+  static std::vector<std::string> Fields(const HttpResult& r) {
+    std::vector<std::string> out;
+    for (const auto& d : r.json()["error"].value("details", Json::array())) {
+      out.push_back(d.value("field", "") + " " + d.value("problem", ""));
+    }
+    return out;
+  }
+  static bool AnyContains(const std::vector<std::string>& lines, const std::string& part) {
+    for (const auto& line : lines) {
+      if (line.find(part) != std::string::npos) return true;
+    }
+    return false;
+  }
+  std::vector<std::string> AuditActions(const std::string& user, const std::string& prefix) {
+    HttpResult audit = env_.As(user).Get("/api/v1/audit?action=" + prefix + "&limit=500");
+    EXPECT_EQ(audit.status, 200) << audit.body;
+    const Json body = audit.json();
+    std::vector<std::string> out;
+    for (const auto& e : body["items"]) out.push_back(e.value("action", ""));
+    return out;
+  }
+};
+
+TEST_P(SurveyFilesApiTest, ExportedWorkbookHoldsTheQuestionnaireInEitherLanguage) {
+  for (const auto& [lang, sheet] : {std::pair{"ja", "回答"}, std::pair{"en", "Answers"}}) {
+    HttpResult exported = env_.As("A.member").Get(Campaign("/my/workbook?lang=") + lang);
+    ASSERT_EQ(exported.status, 200) << exported.body;
+    EXPECT_EQ(exported.header("content-type"),
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_EQ(exported.header("content-disposition").rfind("attachment;", 0), 0u);
+    EXPECT_EQ(exported.header("x-content-type-options"), "nosniff");
+    auto contents = documents::ReadXlsx(exported.body);
+    ASSERT_TRUE(contents.ok()) << contents.error().internal_message();
+    const documents::SheetCells* answers = contents->Find(sheet);
+    ASSERT_NE(answers, nullptr) << lang;
+    EXPECT_EQ(*answers->At(1, 0), documents::CellValue(std::string("gv.policy")));
+    EXPECT_EQ(*answers->At(3, 0), documents::CellValue(std::string("op.coverage")));
+  }
+  EXPECT_EQ(env_.As("A.member").Get(Campaign("/my/workbook?lang=fr")).status, 400);
+  EXPECT_EQ(env_.As("S.admin").Get(Campaign("/my/workbook")).status, 404);
+  EXPECT_EQ(env_.As("sup").Get(Campaign("/my/workbook")).status, 404);
+}
+
+TEST_P(SurveyFilesApiTest, ImportSavesEveryRowThroughTheAnswerPathOrNothing) {
+  const std::string a = env_.org.at("A");
+  // One good row and one bad one: nothing is saved and the bad row is named.
+  HttpResult mixed =
+      Import("A.member",
+             Workbook(env_.campaign, a,
+                      {{"gv.policy", std::string("はい"), {}, {}}, {"gv.maturity", 9.0, {}, {}}}));
+  ASSERT_EQ(mixed.status, 400) << mixed.body;
+  EXPECT_TRUE(AnyContains(Fields(mixed), "Answers!3:gv.maturity")) << mixed.body;
+  EXPECT_TRUE(Answers("A.member")["gv.policy"].is_null());
+
+  // The conditional item is asked because the same workbook answers yes.
+  HttpResult good = Import(
+      "A.member", Workbook(env_.campaign, a,
+                           {{"gv.policy", std::string("はい"), std::string("取締役会で承認"), {}},
+                            {"gv.maturity", std::string("3"), {}, {}},
+                            {"op.coverage", 70.0, {}, {}}}));
+  ASSERT_EQ(good.status, 200) << good.body;
+  EXPECT_EQ(good.json()["saved"], 3);
+  Json answers = Answers("A.member");
+  EXPECT_EQ(answers["gv.policy"]["value"], "yes");
+  EXPECT_EQ(answers["gv.policy"]["comment"], "取締役会で承認");
+  EXPECT_EQ(answers["gv.maturity"]["value"], 3);
+  EXPECT_EQ(answers["op.coverage"]["value"], 70.0);
+  HttpResult history = env_.As("A.member").Get(Campaign("/my/answers/gv.policy/history"));
+  ASSERT_EQ(history.json()["versions"].size(), 1u);
+  EXPECT_EQ(history.json()["versions"][0]["changed_by"], "a.member");
+  const auto actions = AuditActions("A.admin", "survey.answer");
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "survey.answers_import"), 1);
+  EXPECT_GE(std::count(actions.begin(), actions.end(), "survey.answer_save"), 3);
+
+  // The export carries the versions; the same workbook again changes nothing, and empty
+  // cells leave what is stored.
+  HttpResult exported = env_.As("A.member").Get(Campaign("/my/workbook?lang=en"));
+  ASSERT_EQ(exported.status, 200);
+  HttpResult again = Import("A.member", exported.body);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["unchanged"], 3);
+  EXPECT_EQ(again.json()["saved"], 0);
+  HttpResult empty_cells =
+      Import("A.member", Workbook(env_.campaign, a, {{"gv.policy", {}, {}, 1.0}}));
+  EXPECT_EQ(empty_cells.json()["unchanged"], 1) << empty_cells.body;
+  EXPECT_EQ(Answers("A.member")["gv.policy"]["comment"], "取締役会で承認");
+
+  // A row changed in the UI since the export is refused, not overwritten.
+  EXPECT_EQ(env_.As("A.admin")
+                .Send("PUT", Campaign("/my/answers/gv.maturity"),
+                      Json{{"value", 4}, {"version", 1}}.dump())
+                .status,
+            200);
+  HttpResult stale =
+      Import("A.member", Workbook(env_.campaign, a, {{"gv.maturity", 1.0, {}, 1.0}}));
+  ASSERT_EQ(stale.status, 400) << stale.body;
+  EXPECT_TRUE(AnyContains(Fields(stale), "changed since the export")) << stale.body;
+  EXPECT_EQ(Answers("A.member")["gv.maturity"]["value"], 4);
+
+  // The clear marker removes an answer; "no" hides the conditional item, which may not be
+  // answered then.
+  HttpResult hidden =
+      Import("A.member",
+             Workbook(env_.campaign, a,
+                      {{"gv.policy", std::string("No"), {}, 1.0}, {"op.coverage", 20.0, {}, 1.0}}));
+  ASSERT_EQ(hidden.status, 400) << hidden.body;
+  EXPECT_TRUE(AnyContains(Fields(hidden), "op.coverage not asked")) << hidden.body;
+  HttpResult cleared = Import(
+      "A.member", Workbook(env_.campaign, a, {{"op.coverage", std::string("(clear)"), {}, 1.0}}));
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.json()["cleared"], 1);
+  EXPECT_TRUE(Answers("A.member")["op.coverage"].is_null());
+}
+
+TEST_P(SurveyFilesApiTest, ImportRefusesMalformedOversizedAndHostileWorkbooks) {
+  const std::string b = env_.org.at("B");
+  const Json before = Answers("B.member");
+  // Not a workbook, an empty body, a workbook of another kind.
+  EXPECT_EQ(Import("B.member", "not a workbook").status, 400);
+  EXPECT_EQ(Import("B.member", "").status, 400);
+  documents::XlsxWorkbook other;
+  other.sheets.push_back({.name = "Sheet1", .columns = {{.header = "x"}}, .rows = {}});
+  EXPECT_EQ(Import("B.member", *documents::WriteXlsx(other)).status, 400);
+  // Unknown and repeated item ids, a row without an id, an out-of-range value.
+  HttpResult wrong = Import("B.member", Workbook(env_.campaign, b,
+                                                 {{"no.such.item", std::string("はい"), {}, {}},
+                                                  {"gv.policy", std::string("はい"), {}, {}},
+                                                  {"gv.policy", std::string("いいえ"), {}, {}},
+                                                  {"", std::string("はい"), {}, {}},
+                                                  {"gv.maturity", 9.0, {}, {}}}));
+  ASSERT_EQ(wrong.status, 400) << wrong.body;
+  const auto fields = Fields(wrong);
+  EXPECT_TRUE(AnyContains(fields, "Answers!2:no.such.item no such item")) << wrong.body;
+  EXPECT_TRUE(AnyContains(fields, "Answers!4:gv.policy the item appears on an earlier row"));
+  EXPECT_TRUE(AnyContains(fields, "Answers!5: the row has no item id"));
+  EXPECT_TRUE(AnyContains(fields, "Answers!6:gv.maturity"));
+  // A formula in an answer cell: its saved result is not trusted.
+  std::map<std::string, std::string> parts =
+      Unzip(Workbook(env_.campaign, b, {{"gv.maturity", 2.0, {}, {}}}));
+  std::string& sheet = parts["xl/worksheets/sheet1.xml"];
+  const std::size_t at = sheet.find("<c r=\"G2\"");
+  ASSERT_NE(at, std::string::npos);
+  sheet.replace(at, sheet.find("</c>", at) + 4 - at, "<c r=\"G2\"><f>1+1</f><v>2</v></c>");
+  HttpResult formula = Import("B.member", Zip(parts));
+  ASSERT_EQ(formula.status, 400) << formula.body;
+  EXPECT_TRUE(AnyContains(Fields(formula), "formula")) << formula.body;
+  // A ZIP bomb: a sheet that inflates to 48 MiB.
+  parts["xl/worksheets/sheet1.xml"] =
+      "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>" +
+      std::string(48 << 20, ' ') + "</sheetData></worksheet>";
+  HttpResult bomb = Import("B.member", Zip(parts));
+  EXPECT_EQ(bomb.status, 429) << bomb.body;
+  // Larger than any body the server takes.
+  EXPECT_EQ(Import("B.member", std::string(9 << 20, 'x')).status, 413);
+  // A workbook exported for another institution or campaign is refused whole.
+  HttpResult foreign = Import("B.member", Workbook(env_.campaign, env_.org.at("A"),
+                                                   {{"gv.policy", std::string("はい"), {}, {}}}));
+  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_EQ(Answers("B.member"), before) << "nothing saved";
+  // Roles that do not answer, and an institution that is not surveyed.
+  EXPECT_EQ(Import("sup", Workbook(env_.campaign, b, {})).status, 404);
+  EXPECT_EQ(Import("S.admin", Workbook(env_.campaign, b, {})).status, 404);
+}
+
+TEST_P(SurveyFilesApiTest, EvidenceIsStoredCheckedAndDownloadedAsAnAttachment) {
+  HttpResult uploaded = Upload("A.member", "gv.policy", "%E8%A6%8F%E7%A8%8B.pdf", kPdf);
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const Json file = uploaded.json();
+  EXPECT_EQ(file["filename"], "規程.pdf");
+  EXPECT_EQ(file["content_type"], "application/pdf");
+  EXPECT_EQ(file["size"], kPdf.size());
+  EXPECT_EQ(file["sha256"], Sha256Hex(kPdf));
+  const std::string id = file["id"];
+  HttpResult listed = env_.As("A.admin").Get(Campaign("/my/answers/gv.policy/evidence"));
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.json()["items"].size(), 1u);
+  HttpResult download = env_.As("A.admin").Get(Campaign("/my/answers/gv.policy/evidence/" + id));
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.body, kPdf);
+  EXPECT_EQ(download.header("content-type"), "application/pdf");
+  EXPECT_EQ(download.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(download.header("content-disposition"),
+            "attachment; filename=\"__.pdf\"; filename*=UTF-8''%E8%A6%8F%E7%A8%8B.pdf");
+
+  // Path traversal and control characters leave only a plain name.
+  HttpResult traversal =
+      Upload("A.member", "gv.policy", "..%2F..%2Fetc%2Fpasswd%0A.txt", "plain text\n");
+  ASSERT_EQ(traversal.status, 201) << traversal.body;
+  EXPECT_EQ(traversal.json()["filename"], "passwd.txt");
+  EXPECT_EQ(traversal.json()["content_type"], "text/plain; charset=utf-8");
+  // Refused: an executable renamed .pdf, a PDF named .png, HTML, an empty file, no name,
+  // a broken escape, an unknown item.
+  const std::string exe = std::string("MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0", 16);
+  EXPECT_EQ(Upload("A.member", "gv.policy", "invoice.pdf", exe).status, 400);
+  EXPECT_EQ(Upload("A.member", "gv.policy", "scan.png", kPdf).status, 400);
+  EXPECT_EQ(Upload("A.member", "gv.policy", "page.html", "<script>alert(1)</script>").status, 400);
+  EXPECT_EQ(Upload("A.member", "gv.policy", "empty.txt", "").status, 400);
+  EXPECT_EQ(Upload("A.member", "gv.policy", "", kPdf).status, 400);
+  EXPECT_EQ(Upload("A.member", "gv.policy", "bad%G1.pdf", kPdf).status, 400);
+  EXPECT_EQ(Upload("A.member", "no.such.item", "a.pdf", kPdf).status, 404);
+  // Over the file limit, then over the institution's total.
+  HttpResult large = Upload("A.member", "gv.maturity", "big.txt", std::string(kFileLimit + 1, 'x'));
+  EXPECT_EQ(large.status, 429) << large.body;
+  EXPECT_EQ(Upload("A.member", "gv.maturity", "1.txt", std::string(kFileLimit - 10, 'x')).status,
+            201);
+  EXPECT_EQ(Upload("A.member", "gv.maturity", "2.txt", std::string(kFileLimit - 10, 'x')).status,
+            201);
+  HttpResult total = Upload("A.member", "gv.maturity", "3.txt", std::string(kFileLimit - 10, 'x'));
+  EXPECT_EQ(total.status, 429) << total.body;
+  HttpResult all = env_.As("A.member").Get(Campaign("/my/evidence"));
+  ASSERT_EQ(all.status, 200);
+  const Json files = all.json();
+  EXPECT_EQ(files["items"].size(), 4u);
+  for (const auto& f : files["items"]) {
+    if (f["item_id"] == "gv.maturity") {
+      EXPECT_EQ(env_.As("A.member")
+                    .Send("DELETE", Campaign("/my/answers/gv.maturity/evidence/") +
+                                        f["id"].get<std::string>())
+                    .status,
+                204);
+    }
+  }
+  // Deleting through another item's path finds nothing.
+  EXPECT_EQ(
+      env_.As("A.member").Send("DELETE", Campaign("/my/answers/gv.maturity/evidence/" + id)).status,
+      404);
+  const auto actions = AuditActions("A.admin", "survey.evidence");
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "survey.evidence_upload"), 4);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "survey.evidence_delete"), 2);
+}
+
+TEST_P(SurveyFilesApiTest, NoInstitutionReachesAnothersEvidenceAndSupervisorsOnlyTheirs) {
+  HttpResult uploaded = Upload("A.admin", "gv.maturity", "inventory.csv", "id,name\n1,db\n");
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const std::string id = uploaded.json()["id"];
+  const std::string a = env_.org.at("A");
+  const std::string b = env_.org.at("B");
+  // B through its own paths, through A's assignment paths, and by deleting.
+  EXPECT_EQ(env_.As("B.admin").Get(Campaign("/my/answers/gv.maturity/evidence/" + id)).status, 404);
+  HttpResult b_list = env_.As("B.admin").Get(Campaign("/my/answers/gv.maturity/evidence"));
+  ASSERT_EQ(b_list.status, 200);
+  EXPECT_TRUE(b_list.json()["items"].empty());
+  EXPECT_EQ(env_.As("B.admin").Get(Campaign("/assignments/" + a + "/evidence")).status, 404);
+  EXPECT_EQ(env_.As("B.admin")
+                .Get(Campaign("/assignments/" + a + "/answers/gv.maturity/evidence/" + id))
+                .status,
+            404);
+  EXPECT_EQ(
+      env_.As("B.admin").Send("DELETE", Campaign("/my/answers/gv.maturity/evidence/" + id)).status,
+      404);
+  EXPECT_EQ(env_.As("S.admin").Get(Campaign("/assignments/" + a + "/evidence")).status, 404);
+  EXPECT_EQ(env_.As("isac").Get(Campaign("/assignments/" + a + "/evidence")).status, 404);
+  // The bureau supervises A, not B; the coordination office sees both.
+  HttpResult sup = env_.As("sup").Get(Campaign("/assignments/" + a + "/evidence"));
+  ASSERT_EQ(sup.status, 200);
+  EXPECT_FALSE(sup.json()["items"].empty());
+  HttpResult sup_download =
+      env_.As("sup").Get(Campaign("/assignments/" + a + "/answers/gv.maturity/evidence/" + id));
+  EXPECT_EQ(sup_download.status, 200);
+  EXPECT_EQ(sup_download.body, "id,name\n1,db\n");
+  EXPECT_EQ(env_.As("sup").Get(Campaign("/assignments/" + b + "/evidence")).status, 404);
+  EXPECT_EQ(env_.As("coord").Get(Campaign("/assignments/" + b + "/evidence")).status, 200);
+  // Supervisors read but neither upload nor delete: they have no questionnaire of their own.
+  EXPECT_EQ(Upload("sup", "gv.maturity", "x.txt", "x").status, 404);
+  EXPECT_EQ(
+      env_.As("sup").Send("DELETE", Campaign("/my/answers/gv.maturity/evidence/" + id)).status,
+      404);
+  EXPECT_EQ(env_.As("A.admin").Get(Campaign("/my/answers/gv.maturity/evidence/" + id)).status, 200);
+}
+
+TEST_P(SurveyFilesApiTest, NothingChangesAfterSubmissionOrAfterTheDeadline) {
+  const std::string c = env_.org.at("C");
+  HttpResult uploaded = Upload("C.admin", "gv.policy", "policy.pdf", kPdf);
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const std::string id = uploaded.json()["id"];
+  ASSERT_EQ(Import("C.admin", Workbook(env_.campaign, c,
+                                       {{"gv.policy", std::string("No"), {}, {}},
+                                        {"gv.maturity", 2.0, {}, {}}}))
+                .status,
+            200);
+  ASSERT_EQ(env_.As("C.admin")
+                .Post(Campaign("/my/submit"),
+                      {{"executive_name", "山田 太郎"}, {"executive_title", "頭取"}})
+                .status,
+            200);
+  EXPECT_EQ(Import("C.admin", Workbook(env_.campaign, c, {{"gv.maturity", 3.0, {}, 1.0}})).status,
+            409);
+  EXPECT_EQ(Upload("C.admin", "gv.policy", "late.pdf", kPdf).status, 409);
+  EXPECT_EQ(
+      env_.As("C.admin").Send("DELETE", Campaign("/my/answers/gv.policy/evidence/" + id)).status,
+      409);
+  EXPECT_EQ(env_.As("C.admin").Get(Campaign("/my/answers/gv.policy/evidence/" + id)).status, 200);
+
+  // A campaign due in two seconds: once past, nothing is taken.
+  const std::string due = env_.OpenCampaign(2027, std::chrono::seconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const std::string b = env_.org.at("B");
+  EXPECT_EQ(Import("B.admin", Workbook(due, b, {{"gv.maturity", 3.0, {}, {}}}), due).status, 409);
+  EXPECT_EQ(Upload("B.admin", "gv.policy", "late.pdf", kPdf, due).status, 409);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SurveyFilesApiTest, ::testing::ValuesIn(testing::DbBackends()));
+
+}  // namespace
+}  // namespace fincyber
