@@ -4,6 +4,7 @@ import {
   assignableRoles,
   canAnswerSurvey,
   canDownloadSectorReport,
+  canManageBanks,
   canManageCampaigns,
   canManageUsers,
   canRateSurvey,
@@ -84,5 +85,8 @@ describe('access', () => {
     expect(canRateSurvey(user('auditor', 'fsa'))).toBe(false);
     expect(canDownloadSectorReport(user('bureau_staff', 'sb'))).toBe(true);
     expect(canDownloadSectorReport(user('auditor', 'fsa'))).toBe(false);
+    expect(canManageBanks(user('coordination_office', 'fsa'))).toBe(true);
+    expect(canManageBanks(user('bureau_staff', 'sb'))).toBe(false);
+    expect(canManageBanks(user('institution_admin', 'mb01'))).toBe(false);
   });
 });

@@ -56,6 +56,11 @@ export function canManageCampaigns(me: User): boolean {
   return me.role === 'coordination_office';
 }
 
+/** Question banks: drafts edited and published by the coordination office. */
+export function canManageBanks(me: User): boolean {
+  return me.role === 'coordination_office';
+}
+
 /** A supervisor's own rating: bureau staff (their institutions) and the coordination office. */
 export function canRateSurvey(me: User): boolean {
   return me.role === 'coordination_office' || me.role === 'bureau_staff';

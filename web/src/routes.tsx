@@ -12,6 +12,7 @@ import { HubPage } from './pages/hub/HubPage';
 import { OrgPage } from './pages/OrgPage';
 import { OrgsPage } from './pages/OrgsPage';
 import { AssignmentPage } from './pages/survey/AssignmentPage';
+import { BankPage, BanksPage } from './pages/survey/BanksPage';
 import { CampaignPage } from './pages/survey/CampaignPage';
 import { QuestionnairePage } from './pages/survey/QuestionnairePage';
 import { ResultsPage } from './pages/survey/ResultsPage';
@@ -47,6 +48,8 @@ export const routes: RouteDef[] = [
   { path: '/hub/new', title: 'nav.hub', page: HubIndicatorPage, section: '/hub' },
   { path: '/hub/collections', title: 'nav.hubCollections', page: HubCollectionsPage, nav: true },
   { path: '/survey', title: 'nav.survey', page: SurveyListPage, nav: true, allow: canUseSurvey },
+  { path: '/survey/banks', title: 'nav.survey', page: BanksPage, section: '/survey' },
+  { path: '/survey/banks/:bank', title: 'nav.survey', page: BankPage, section: '/survey' },
   { path: '/survey/:id', title: 'nav.survey', page: CampaignPage, section: '/survey' },
   { path: '/survey/:id/answer', title: 'nav.survey', page: QuestionnairePage, section: '/survey' },
   { path: '/survey/:id/results', title: 'nav.survey', page: ResultsPage, section: '/survey' },

@@ -5,16 +5,24 @@ import {
   answerText,
   Autosaver,
   bandLabel,
+  bankProblems,
   daysLeft,
+  deadlineFromDate,
   formatChange,
+  formatJapanTime,
   heatRange,
   heatStep,
   isScoredType,
+  japanDate,
+  looksLikeEmail,
   parseNumberInput,
+  parseReminderDays,
   progressPercent,
+  resultGaps,
   suppressionText,
   totalProgress,
   unansweredItems,
+  uncoveredGaps,
   type SaveState,
   type Timers,
 } from './survey';
@@ -105,6 +113,10 @@ describe('answers', () => {
       'Choose a date after 2027-01-08.',
     );
     expect(answerProblemText(t, 'something new')).toContain('something new');
+    // The date named is the deadline's day in Japan, not in UTC.
+    expect(answerProblemText(t, 'later than 2026-12-30T23:59:59Z')).toBe(
+      'Choose a date after 2026-12-31.',
+    );
   });
 
   const item = (over: Partial<SurveyItem>): SurveyItem => ({
@@ -299,5 +311,110 @@ describe('Autosaver', () => {
     expect(count()).toBe(0);
     await saver.flush();
     expect(save).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('deadlines in Japan time', () => {
+  it('stores the end of the chosen day in Japan', () => {
+    expect(deadlineFromDate('2026-12-31')).toBe('2026-12-31T14:59:59Z');
+    expect(new Date(deadlineFromDate('2026-12-31')).getTime()).toBe(
+      Date.parse('2026-12-31T23:59:59+09:00'),
+    );
+  });
+
+  it("reads an instant's calendar day in Japan across the UTC date line", () => {
+    expect(japanDate('2026-12-31T14:59:59Z')).toBe('2026-12-31');
+    expect(japanDate('2026-12-31T15:00:00Z')).toBe('2027-01-01');
+    expect(japanDate('2026-12-30T23:59:59Z')).toBe('2026-12-31');
+    expect(japanDate('not a date')).toBe('not a date');
+  });
+
+  it('formats in Tokyo time with the zone named, whatever the browser zone', () => {
+    const ja = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
+      translate('ja', key, params);
+    const en = formatJapanTime(t, '2026-12-31T14:59:59Z', 'en');
+    expect(en).toMatch(/31 Dec 2026/);
+    expect(en).toMatch(/23:59/);
+    expect(en).toMatch(/\(Japan time\)$/);
+    const text = formatJapanTime(ja, '2026-12-31T14:59:59Z', 'ja');
+    expect(text).toMatch(/2026\/12\/31 23:59/);
+    expect(text).toMatch(/（日本時間）$/);
+    expect(formatJapanTime(t, 'garbage', 'en')).toBe('garbage');
+  });
+});
+
+describe('reminder days', () => {
+  it('reads distinct whole days, largest first, full-width digits and commas allowed', () => {
+    expect(parseReminderDays('14, 7, 1')).toEqual({ days: [14, 7, 1] });
+    expect(parseReminderDays('1 7 14 7')).toEqual({ days: [14, 7, 1] });
+    expect(parseReminderDays('３０、１０')).toEqual({ days: [30, 10] });
+    expect(parseReminderDays('365')).toEqual({ days: [365] });
+  });
+
+  it('names what is wrong with bad or hostile input', () => {
+    expect(parseReminderDays('')).toEqual({ problem: 'empty' });
+    expect(parseReminderDays(' , ')).toEqual({ problem: 'empty' });
+    expect(parseReminderDays('7.5')).toEqual({ problem: 'format' });
+    expect(parseReminderDays('-1')).toEqual({ problem: 'format' });
+    expect(parseReminderDays('7; DROP TABLE')).toEqual({ problem: 'format' });
+    expect(parseReminderDays('9'.repeat(400))).toEqual({ problem: 'format' });
+    expect(parseReminderDays('0, 7')).toEqual({ problem: 'range' });
+    expect(parseReminderDays('366')).toEqual({ problem: 'range' });
+    expect(parseReminderDays('1,2,3,4,5,6,7,8,9,10,11')).toEqual({ problem: 'count' });
+    expect(parseReminderDays('1,2,3,4,5,6,7,8,9,10')).toEqual({
+      days: [10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
+    });
+  });
+});
+
+describe('question bank problems', () => {
+  it('splits the rule from the message and keeps details without a rule whole', () => {
+    expect(
+      bankProblems([
+        { field: 'item a.two', problem: 'unknown_item: answer(a.zero) names no earlier item' },
+        { field: 'id', problem: 'must be test-bank' },
+        { field: 'bank', problem: 'required: title.en: text: with: colons' },
+      ]),
+    ).toEqual([
+      {
+        where: 'item a.two',
+        rule: 'unknown_item',
+        message: 'answer(a.zero) names no earlier item',
+      },
+      { where: 'id', rule: '', message: 'must be test-bank' },
+      { where: 'bank', rule: 'required', message: 'title.en: text: with: colons' },
+    ]);
+    expect(bankProblems([])).toEqual([]);
+  });
+});
+
+describe('remediation gaps', () => {
+  const items = [
+    { item_id: 'a', met: true, not_applicable: false },
+    { item_id: 'b', met: false, not_applicable: false },
+    { item_id: 'c', met: false, not_applicable: true },
+    { item_id: 'd', met: false, not_applicable: false },
+  ];
+
+  it('are the scored items neither met nor not applicable, in order', () => {
+    expect(resultGaps(items)).toEqual(['b', 'd']);
+    expect(resultGaps(undefined)).toEqual([]);
+  });
+
+  it('less those an item already addresses', () => {
+    expect(uncoveredGaps(['b', 'd'], [{ item_ids: ['d'] }])).toEqual(['b']);
+    expect(uncoveredGaps(['b', 'd'], [{ item_ids: ['b', 'd'] }])).toEqual([]);
+    expect(uncoveredGaps(['b'], [])).toEqual(['b']);
+  });
+});
+
+describe('contact address', () => {
+  it('looks like an address or is refused before sending', () => {
+    expect(looksLikeEmail('survey@bank.example.jp')).toBe(true);
+    expect(looksLikeEmail('no-at-sign')).toBe(false);
+    expect(looksLikeEmail('a@b')).toBe(false);
+    expect(looksLikeEmail('x@y.jp\r\nBcc: z@evil.example')).toBe(false);
+    expect(looksLikeEmail('"A" <a@b.jp>')).toBe(false);
+    expect(looksLikeEmail(`${'a'.repeat(250)}@b.jp`)).toBe(false);
   });
 });

@@ -202,7 +202,7 @@ const ANSWER_RULES: [RegExp, (t: Translate, m: RegExpExecArray) => string][] = [
   [/^1-(\d+) bytes of UTF-8$/, (t, m) => t('survey.problem.length', { max: m[1] })],
   [/^unknown choice$/, (t) => t('problem.unknown')],
   [/^after the opening and in the future$/, (t) => t('survey.problem.deadlineFuture')],
-  [/^later than (\S+)$/, (t, m) => t('survey.problem.laterThan', { date: m[1].slice(0, 10) })],
+  [/^later than (\S+)$/, (t, m) => t('survey.problem.laterThan', { date: japanDate(m[1]) })],
   [/^2000-2100$/, (t) => t('survey.problem.year')],
 ];
 
@@ -212,6 +212,34 @@ export function answerProblemText(t: Translate, problem: string): string {
     if (match) return text(t, match);
   }
   return problemText(t, problem);
+}
+
+// Deadlines are the end of a day in Japan (Asia/Tokyo, UTC+9 all year, no daylight
+// saving), whatever the browser's own zone is.
+const JAPAN_OFFSET_MS = 9 * 3_600_000;
+
+/** The deadline stored for a date picked in a form: 23:59:59 JST, i.e. 14:59:59Z that day. */
+export function deadlineFromDate(date: string): string {
+  return `${date}T14:59:59Z`;
+}
+
+/** The calendar date (YYYY-MM-DD) in Japan of an instant; the text itself when unreadable. */
+export function japanDate(iso: string): string {
+  const time = new Date(iso).getTime();
+  if (Number.isNaN(time)) return iso;
+  return new Date(time + JAPAN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Date and time in Japan, labelled with the zone, in the UI language. */
+export function formatJapanTime(t: Translate, iso: string, locale: 'ja' | 'en'): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
+    timeZone: 'Asia/Tokyo',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(date);
+  return t('survey.japanTime', { time: text });
 }
 
 /** Days from `now` to `deadline`, rounded down; negative once it has passed. */
@@ -315,4 +343,77 @@ export class Autosaver<T> {
     this.state = state;
     this.onState(state, error);
   }
+}
+
+export type ReminderDaysParse =
+  { days: number[] } | { problem: 'empty' | 'format' | 'range' | 'count' };
+
+/**
+ * Reminder days as typed ("14, 7, 1", full-width digits and 、 allowed): distinct whole
+ * days 1-365, at most 10, returned largest first as the server keeps them.
+ */
+export function parseReminderDays(text: string): ReminderDaysParse {
+  const normalised = text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  const parts = normalised
+    .split(/[\s,、，]+/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) return { problem: 'empty' };
+  if (parts.some((p) => !/^\d{1,3}$/.test(p))) return { problem: 'format' };
+  const days = [...new Set(parts.map(Number))];
+  if (days.some((d) => d < 1 || d > 365)) return { problem: 'range' };
+  if (days.length > 10) return { problem: 'count' };
+  return { days: days.sort((a, b) => b - a) };
+}
+
+/** A problem of a question bank as the server lists it: where, the rule broken, the message. */
+export interface BankProblem {
+  where: string;
+  rule: string;
+  message: string;
+}
+
+/**
+ * The server sends each bank problem as a field detail {field: where, problem: "rule:
+ * message"}; a detail without a rule (a malformed document, a wrong id) keeps its text
+ * as the message.
+ */
+export function bankProblems(
+  details: readonly { field: string; problem: string }[],
+): BankProblem[] {
+  return details.map(({ field, problem }) => {
+    const match = /^([a-z][a-z0-9_]*): (.*)$/s.exec(problem);
+    return match
+      ? { where: field, rule: match[1], message: match[2] }
+      : { where: field, rule: '', message: problem };
+  });
+}
+
+/**
+ * The gaps of frozen results that remediation items can address: scored items neither
+ * met nor not applicable, in the results' order (the bank's), as the server counts them.
+ */
+export function resultGaps(
+  items: readonly { item_id: string; met: boolean; not_applicable: boolean }[] | undefined,
+): string[] {
+  return (items ?? []).filter((i) => !i.met && !i.not_applicable).map((i) => i.item_id);
+}
+
+/** Gap ids no remediation item of the campaign addresses yet. */
+export function uncoveredGaps(
+  gaps: readonly string[],
+  items: readonly { item_ids: readonly string[] }[],
+): string[] {
+  const covered = new Set(items.flatMap((i) => i.item_ids));
+  return gaps.filter((id) => !covered.has(id));
+}
+
+/** Today's date (YYYY-MM-DD) as the server checks due dates: in UTC. */
+export function todayUtc(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** A plausible e-mail address (the server has the last word): one @, a dotted domain, no spaces. */
+export function looksLikeEmail(text: string): boolean {
+  return /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/.test(text) && text.length <= 254;
 }

@@ -1,7 +1,7 @@
 // Typed client for the sector survey under /api/v1/survey (see the server's
 // src/survey/routes.h). The server evaluates conditions, progress and access; the UI
 // only shows what it returns.
-import { api } from './api';
+import { api, queryString } from './api';
 
 export interface LocalText {
   ja: string;
@@ -128,14 +128,42 @@ export interface AnswerVersion {
   changed_by: string;
 }
 
+export type BankStatus = 'draft' | 'published' | 'frozen';
+
 export interface BankInfo {
   id: string;
   bank_id: string;
   version: string;
-  status: 'draft' | 'published' | 'frozen';
+  status: BankStatus;
   title: LocalText;
   sections: number;
   items: number;
+  revision?: number;
+  created_at?: string;
+  updated_at?: string;
+  published_at?: string | null;
+}
+
+export type BankSourceFormat = 'yaml' | 'json' | 'oscal_xml' | 'oscal_json';
+
+export interface BankSection {
+  id: string;
+  title: LocalText;
+  items: BankItem[];
+}
+
+/** One stored bank: its text as authored and the model the server read from it. */
+export interface StoredBank extends BankInfo {
+  source_format: BankSourceFormat;
+  source: string;
+  model: {
+    id: string;
+    version: string;
+    title: LocalText;
+    description?: LocalText;
+    target_level?: number;
+    sections: BankSection[];
+  };
 }
 
 export interface Aggregate {
@@ -217,6 +245,8 @@ export interface InstitutionResults {
   own_function_change: Record<string, number | null>;
   peer_year_over_year: ItemChange[];
   supervisor?: ScoreCard & { differing_items?: string[] };
+  /** Earlier campaigns' remediation items against these results, as they stand now. */
+  remediation?: RemediationProgress;
 }
 
 export interface CategoryResults {
@@ -263,6 +293,13 @@ export const surveyApi = {
   banks: (): Promise<{ items: BankInfo[] }> => api.request('GET', '/survey/banks'),
   bankModel: (id: string): Promise<{ model: { sections: { items: BankItem[] }[] } }> =>
     api.request('GET', `/survey/banks/${enc(id)}`),
+  bank: (id: string): Promise<StoredBank> => api.request('GET', `/survey/banks/${enc(id)}`),
+  importBank: (format: BankSourceFormat, text: string): Promise<BankInfo> =>
+    api.request('POST', '/survey/banks', { format, text }),
+  updateDraft: (id: string, format: BankSourceFormat, text: string): Promise<BankInfo> =>
+    api.request('PUT', `/survey/banks/${enc(id)}`, { format, text }),
+  publishBank: (id: string): Promise<BankInfo> =>
+    api.request('POST', `/survey/banks/${enc(id)}/publish`),
 
   assignments: (id: string): Promise<{ items: Assignment[] }> =>
     api.request('GET', `${campaignPath(id)}/assignments`),
@@ -305,6 +342,37 @@ export const surveyApi = {
   myResults: (id: string): Promise<InstitutionResults> =>
     api.request('GET', `${campaignPath(id)}/my/results`),
 
+  remediation: (query: {
+    org?: string;
+    campaign?: string;
+    status?: RemediationStatus;
+  }): Promise<{ items: RemediationItem[] }> =>
+    api.request('GET', `/survey/remediation${queryString(query)}`),
+  remediationItem: (id: string): Promise<RemediationItem & { history: RemediationChange[] }> =>
+    api.request('GET', `/survey/remediation/${enc(id)}`),
+  createRemediation: (campaign: string, body: NewRemediation): Promise<RemediationItem> =>
+    api.request('POST', `${campaignPath(campaign)}/my/remediation`, body),
+  remediateAllGaps: (
+    campaign: string,
+    body: { owner: RemediationOwner; due_date: string; lang: 'ja' | 'en' },
+  ): Promise<{ items: RemediationItem[] }> =>
+    api.request('POST', `${campaignPath(campaign)}/my/remediation/all-gaps`, body),
+  updateRemediation: (id: string, body: RemediationUpdate): Promise<RemediationItem> =>
+    api.request('PATCH', `/survey/remediation/${enc(id)}`, body),
+  myRemediationProgress: (campaign: string): Promise<RemediationProgress> =>
+    api.request('GET', `${campaignPath(campaign)}/my/remediation-progress`),
+
+  myReminders: (): Promise<{ items: PendingReminder[] }> =>
+    api.request('GET', '/survey/reminders/my'),
+  reminderDays: (campaign: string): Promise<ReminderSettings> =>
+    api.request('GET', `${campaignPath(campaign)}/reminders`),
+  setReminderDays: (campaign: string, days: number[]): Promise<ReminderSettings> =>
+    api.request('PUT', `${campaignPath(campaign)}/reminders`, { days }),
+  contact: (org: string): Promise<{ org_id: string; email: string | null }> =>
+    api.request('GET', `/survey/contacts/${enc(org)}`),
+  setContact: (org: string, email: string): Promise<{ org_id: string; email: string | null }> =>
+    api.request('PUT', `/survey/contacts/${enc(org)}`, { email }),
+
   sector: (id: string): Promise<SectorResults> => api.request('GET', `${campaignPath(id)}/sector`),
   category: (id: string, category: string): Promise<CategoryResults> =>
     api.request('GET', `${campaignPath(id)}/sector/${enc(category)}`),
@@ -336,4 +404,100 @@ export function sectorReportUrl(
   format: 'pdf' | 'xlsx',
 ): string {
   return `/api/v1${campaignPath(campaignId)}/sector/report?lang=${lang}&format=${format}`;
+}
+
+export type RemediationStatus = 'open' | 'in_progress' | 'done' | 'accepted_risk';
+export const REMEDIATION_STATUSES: readonly RemediationStatus[] = [
+  'open',
+  'in_progress',
+  'done',
+  'accepted_risk',
+];
+
+/** A user of the institution (`user_id`, its display name in `name`) or a free-text name. */
+export interface RemediationOwner {
+  user_id?: string;
+  name?: string;
+}
+
+/** A gap of a closed campaign being worked on by the institution (self-inspection). */
+export interface RemediationItem {
+  id: string;
+  org_id: string;
+  campaign_id: string;
+  campaign_year: number;
+  title: string;
+  item_ids: string[];
+  owner: { user_id?: string; name: string };
+  /** YYYY-MM-DD */
+  due_date: string;
+  status: RemediationStatus;
+  note: string;
+  /** Open or in progress past its due date, as the server computed it. */
+  overdue: boolean;
+  version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** One version: the whole item for the first, `{field: {from, to}}` after. */
+export interface RemediationChange {
+  version: number;
+  changed_at: string;
+  changed_by: string;
+  changes: Record<string, unknown>;
+}
+
+export interface NewRemediation {
+  title: string;
+  item_ids: string[];
+  owner: RemediationOwner;
+  due_date: string;
+  status?: RemediationStatus;
+  note?: string;
+}
+
+export interface RemediationUpdate {
+  title?: string;
+  owner?: RemediationOwner;
+  due_date?: string;
+  status?: RemediationStatus;
+  note?: string;
+  version?: number;
+}
+
+export type RemediationOutcome = RemediationItem & {
+  met: string[];
+  unmet: string[];
+  not_asked: string[];
+};
+
+/** An institution's earlier items against one campaign's frozen results. */
+export interface RemediationProgress {
+  campaign_id: string;
+  org_id: string;
+  results_available: boolean;
+  closed: RemediationOutcome[];
+  still_open: RemediationOutcome[];
+}
+
+/** A reminder sent to the caller's institution for a questionnaire not yet submitted. */
+export interface PendingReminder {
+  campaign_id: string;
+  title: LocalText;
+  year: number;
+  deadline: string;
+  days_before: number;
+  sent_at: string;
+}
+
+export interface ReminderSettings {
+  campaign_id: string;
+  /** Days before the deadline, descending. */
+  days: number[];
+  default: boolean;
+  updated_at: string | null;
+  updated_by: string | null;
 }

@@ -1,9 +1,11 @@
+import { canAnswerSurvey } from '../access';
 import { api } from '../api';
 import { useAsync } from '../components/async';
 import { useI18n, useSession } from '../context';
 import type { MessageKey } from '../i18n';
 import { kindLabel, orgName, roleLabel, sectorLabel } from '../labels';
 import { href } from '../router';
+import { ReminderNotice } from './survey/Reminders';
 
 interface Count {
   label: MessageKey;
@@ -55,6 +57,7 @@ export function HomePage() {
   return (
     <section>
       <h1>{t('home.title')}</h1>
+      {canAnswerSurvey(user) && <ReminderNotice />}
       <div class="panel">
         <h2>{t('home.you')}</h2>
         <dl class="facts" data-testid="home-facts">

@@ -6,11 +6,12 @@ import { useI18n, useSession } from '../../context';
 import { formatDateTime, sectorLabel } from '../../labels';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
-import { answerText, isScoredType, itemIndex, localText } from '../../survey';
+import { answerText, formatJapanTime, isScoredType, itemIndex, localText } from '../../survey';
 import { surveyApi, type InstitutionResults, type Questionnaire } from '../../surveyApi';
 import { History, ItemEditor } from './ItemEditor';
 import { AssignmentStatusBadge, Progress } from './parts';
 import { ResultsError } from './ResultsPage';
+import { RemediationSection } from './RemediationSection';
 import { ResultsView } from './ResultsView';
 
 interface Loaded {
@@ -79,7 +80,7 @@ export function AssignmentPage({ params }: PageProps) {
         <dt>{t('survey.campaign.category')}</dt>
         <dd>{sectorLabel(t, locale, sectors, a.category)}</dd>
         <dt>{t('survey.deadline')}</dt>
-        <dd>{formatDateTime(a.deadline, locale)}</dd>
+        <dd>{formatJapanTime(t, a.deadline, locale)}</dd>
         <dt>{t('survey.progress')}</dt>
         <dd>
           <Progress progress={a.progress} />
@@ -99,12 +100,21 @@ export function AssignmentPage({ params }: PageProps) {
         <>
           <h2>{t('survey.results.title')}</h2>
           {results ? (
-            <ResultsView
-              results={results}
-              items={itemIndex(q.sections)}
-              campaignId={campaignId}
-              org={org}
-            />
+            <>
+              <ResultsView
+                results={results}
+                items={itemIndex(q.sections)}
+                campaignId={campaignId}
+                org={org}
+              />
+              <RemediationSection
+                campaignId={campaignId}
+                orgId={org}
+                results={results}
+                items={itemIndex(q.sections)}
+                editable={false}
+              />
+            </>
           ) : (
             resultsError && <ResultsError error={resultsError} />
           )}

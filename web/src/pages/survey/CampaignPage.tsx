@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api';
-import { canManageCampaigns } from '../../access';
+import { canManageCampaigns, isSurveyRegulator } from '../../access';
 import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n, useSession } from '../../context';
 import { formatDateTime, sectorLabel } from '../../labels';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
-import { localText } from '../../survey';
+import { deadlineFromDate, formatJapanTime, localText } from '../../survey';
 import { surveyApi, type Assignment, type AssignmentStatus, type Campaign } from '../../surveyApi';
 import {
   ActionError,
@@ -16,6 +16,7 @@ import {
   ConfirmDialog,
   Progress,
 } from './parts';
+import { ReminderDays } from './Reminders';
 
 const STATUSES: AssignmentStatus[] = ['in_progress', 'submitted', 'reopen_requested'];
 
@@ -99,7 +100,7 @@ export function CampaignPage({ params, query }: PageProps) {
           <dt>{t('survey.campaign.opened')}</dt>
           <dd>{formatDateTime(campaign.opens_at, locale)}</dd>
           <dt>{t('survey.deadline')}</dt>
-          <dd>{formatDateTime(campaign.deadline, locale)}</dd>
+          <dd>{formatJapanTime(t, campaign.deadline, locale)}</dd>
           {campaign.closed_at && (
             <>
               <dt>{t('survey.campaign.closedAt')}</dt>
@@ -125,6 +126,10 @@ export function CampaignPage({ params, query }: PageProps) {
           )}
         </div>
       </div>
+
+      {isSurveyRegulator(session.user) && (
+        <ReminderDays campaignId={campaign.id} editable={manage && campaign.status === 'open'} />
+      )}
 
       <h2>{t('survey.campaign.assignments')}</h2>
       <div class="filters" role="search">
@@ -200,7 +205,7 @@ export function CampaignPage({ params, query }: PageProps) {
                     <Progress progress={a.progress} />
                   </td>
                   <td>
-                    {formatDateTime(a.deadline, locale)}
+                    {formatJapanTime(t, a.deadline, locale)}
                     {a.deadline !== campaign.deadline && (
                       <span class="badge badge-warn">{t('survey.campaign.extended')}</span>
                     )}
@@ -293,7 +298,7 @@ function RowActions({
     try {
       const { campaign_id: id, org_id: orgId } = assignment;
       if (p.kind === 'extend') {
-        await surveyApi.extend(id, orgId, `${p.date}T23:59:59Z`);
+        await surveyApi.extend(id, orgId, deadlineFromDate(p.date));
         onDone(t('survey.campaign.extendedDone', { org }));
       } else if (p.kind === 'grant') {
         await surveyApi.grantReopen(id, orgId);

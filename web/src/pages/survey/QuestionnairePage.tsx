@@ -8,7 +8,14 @@ import { formatDateTime } from '../../labels';
 import { problemText } from '../../problems';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
-import { itemIndex, localText, totalProgress, unansweredItems, type SaveState } from '../../survey';
+import {
+  formatJapanTime,
+  itemIndex,
+  localText,
+  totalProgress,
+  unansweredItems,
+  type SaveState,
+} from '../../survey';
 import {
   surveyApi,
   type Questionnaire,
@@ -110,7 +117,7 @@ export function QuestionnairePage({ params, query }: PageProps) {
       </div>
       <dl class="facts">
         <dt>{t('survey.deadline')}</dt>
-        <dd>{formatDateTime(a.deadline, locale)}</dd>
+        <dd>{formatJapanTime(t, a.deadline, locale)}</dd>
         <dt>{t('survey.q.overall')}</dt>
         <dd data-testid="survey-overall-progress">
           <Progress progress={overall} />

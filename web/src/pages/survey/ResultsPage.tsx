@@ -1,16 +1,19 @@
 import { ApiError } from '../../api';
 import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useI18n } from '../../context';
+import { canAnswerSurvey } from '../../access';
+import { useI18n, useSession } from '../../context';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
 import { itemIndex, localText } from '../../survey';
 import { surveyApi } from '../../surveyApi';
+import { RemediationSection } from './RemediationSection';
 import { ResultsView } from './ResultsView';
 
 /** The caller's own results of a closed campaign. */
 export function ResultsPage({ params }: PageProps) {
   const { t, locale } = useI18n();
+  const { session } = useSession();
   const campaignId = params.id;
   const loaded = useAsync(async () => {
     const [results, questionnaire] = await Promise.all([
@@ -31,11 +34,20 @@ export function ResultsPage({ params }: PageProps) {
       </h1>
       {loaded.error && <ResultsError error={loaded.error} />}
       {loaded.data && (
-        <ResultsView
-          results={loaded.data.results}
-          items={itemIndex(loaded.data.questionnaire.sections)}
-          campaignId={campaignId}
-        />
+        <>
+          <ResultsView
+            results={loaded.data.results}
+            items={itemIndex(loaded.data.questionnaire.sections)}
+            campaignId={campaignId}
+          />
+          <RemediationSection
+            campaignId={campaignId}
+            orgId={loaded.data.results.org_id}
+            results={loaded.data.results}
+            items={itemIndex(loaded.data.questionnaire.sections)}
+            editable={canAnswerSurvey(session.user)}
+          />
+        </>
       )}
       {loaded.loading && !loaded.data && <p class="muted">{t('app.loading')}</p>}
     </section>

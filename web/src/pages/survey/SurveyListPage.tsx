@@ -1,15 +1,22 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api';
-import { canAnswerSurvey, canManageCampaigns } from '../../access';
+import { canAnswerSurvey, canManageBanks, canManageCampaigns, canSubmitSurvey } from '../../access';
 import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field, fieldAria } from '../../components/Field';
 import { useI18n, useSession } from '../../context';
-import { formatDateTime, sectorLabel } from '../../labels';
+import { sectorLabel } from '../../labels';
 import { href, navigate } from '../../router';
-import { answerProblemText, daysLeft, localText } from '../../survey';
+import {
+  answerProblemText,
+  daysLeft,
+  deadlineFromDate,
+  formatJapanTime,
+  localText,
+} from '../../survey';
 import { surveyApi, type Assignment, type BankInfo, type Campaign } from '../../surveyApi';
 import { AssignmentStatusBadge, CampaignStatusBadge, ConfirmDialog, Progress } from './parts';
+import { ContactSettings, ReminderNotice } from './Reminders';
 
 /** The survey's entry: an institution's own surveys, or the regulator's campaigns. */
 export function SurveyListPage() {
@@ -24,6 +31,7 @@ interface Mine {
 
 function MySurveys() {
   const { t, locale } = useI18n();
+  const { session } = useSession();
   const loaded = useAsync<Mine[]>(async () => {
     const { items } = await surveyApi.campaigns();
     // An institution sees only its own assignment in each campaign.
@@ -66,7 +74,7 @@ function MySurveys() {
                 </th>
                 <td>{campaign.year}</td>
                 <td>
-                  {assignment && formatDateTime(assignment.deadline, locale)}
+                  {assignment && formatJapanTime(t, assignment.deadline, locale)}
                   {campaign.status === 'open' && left !== null && (
                     <div class="small muted">
                       {left < 0 ? t('survey.overdue') : t('survey.daysLeft', { days: left })}
@@ -99,10 +107,12 @@ function MySurveys() {
   return (
     <section>
       <h1>{t('survey.myTitle')}</h1>
+      <ReminderNotice />
       <h2>{t('survey.open')}</h2>
       {open.length === 0 ? <p class="empty">{t('survey.noneOpen')}</p> : table(open, 'survey-open')}
       <h2>{t('survey.past')}</h2>
       {past.length === 0 ? <p class="empty">{t('survey.nonePast')}</p> : table(past, 'survey-past')}
+      <ContactSettings orgId={session.org.id} editable={canSubmitSurvey(session.user)} />
     </section>
   );
 }
@@ -117,11 +127,18 @@ function Campaigns() {
     <section>
       <div class="page-head">
         <h1>{t('survey.campaigns')}</h1>
-        {manage && !opening && (
-          <button type="button" class="button button-primary" onClick={() => setOpening(true)}>
-            {t('survey.new.title')}
-          </button>
-        )}
+        <div class="actions">
+          {canManageBanks(session.user) && (
+            <a class="button" href={href('/survey/banks')}>
+              {t('survey.bank.title')}
+            </a>
+          )}
+          {manage && !opening && (
+            <button type="button" class="button button-primary" onClick={() => setOpening(true)}>
+              {t('survey.new.title')}
+            </button>
+          )}
+        </div>
       </div>
       {opening && <OpenCampaignForm onCancel={() => setOpening(false)} />}
       {loaded.error && <ErrorMessage error={loaded.error} />}
@@ -155,7 +172,7 @@ function Campaigns() {
                       <td>
                         <CampaignStatusBadge status={c.status} />
                       </td>
-                      <td>{formatDateTime(c.deadline, locale)}</td>
+                      <td>{formatJapanTime(t, c.deadline, locale)}</td>
                       <td>
                         {t('survey.submittedCount', {
                           submitted: c.submitted,
@@ -214,7 +231,7 @@ function OpenCampaignForm({ onCancel }: { onCancel: () => void }) {
         title: { ja: titleJa.trim(), en: titleEn.trim() },
         year: Number(yearText),
         categories,
-        deadline: `${deadline}T23:59:59Z`,
+        deadline: deadlineFromDate(deadline),
       });
       navigate(`/survey/${encodeURIComponent(campaign.id)}`);
     } catch (err) {
@@ -294,9 +311,14 @@ function OpenCampaignForm({ onCancel }: { onCancel: () => void }) {
             onInput={(e) => setTitleEn(e.currentTarget.value)}
           />
         </Field>
-        <Field id="survey-new-deadline" label={t('survey.new.deadline')} error={problems.deadline}>
+        <Field
+          id="survey-new-deadline"
+          label={t('survey.new.deadline')}
+          error={problems.deadline}
+          hint={t('survey.new.deadlineHint')}
+        >
           <input
-            {...fieldAria('survey-new-deadline', problems.deadline)}
+            {...fieldAria('survey-new-deadline', problems.deadline, t('survey.new.deadlineHint'))}
             type="date"
             value={deadline}
             onInput={(e) => setDeadline(e.currentTarget.value)}
