@@ -154,6 +154,42 @@ TEST_F(IndicatorFilesTest, CsvWithoutHeader) {
   EXPECT_EQ((*matcher)->IndicatorId(1), "h1");
 }
 
+// Rows are read from a 1 MiB buffer: rows cut by its end, quoted or not, load the same.
+TEST_F(IndicatorFilesTest, CsvLargerThanTheReadBuffer) {
+  std::string csv = "type,value,id\n";
+  std::size_t rows = 0;
+  while (csv.size() < (std::size_t{5} << 19)) {
+    csv += rows % 7 == 0 ? "domain,\"q" + std::to_string(rows) + ".example\",\"id," +
+                               std::to_string(rows) + "\"\r\n"
+                         : "domain,d" + std::to_string(rows) + ".example,id" +
+                               std::to_string(rows) + "\r\n";
+    ++rows;
+  }
+  csv += "domain,last.example";  // no newline at the end
+  MatcherBuilder builder;
+  ASSERT_TRUE(LoadIndicatorFile(Write(csv), {}, builder).ok());
+  EXPECT_TRUE(builder.report().warnings.empty());
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  ASSERT_EQ((*matcher)->indicator_count(), rows + 1);
+  EXPECT_EQ((*matcher)->IndicatorId(7), "id,7");
+  EXPECT_EQ((*matcher)->IndicatorId(rows - 1), "id" + std::to_string(rows - 1));
+  EXPECT_EQ((*matcher)->IndicatorId(rows), "domain:last.example");
+  RecordMatcher scanner(**matcher);
+  const std::size_t quoted_row = (rows - 1) / 7 * 7;
+  scanner.AddText("q" + std::to_string(quoted_row) + ".example d" +
+                  std::to_string(quoted_row - 1) + ".example");
+  EXPECT_EQ(scanner.Resolve().size(), 2u);
+}
+
+TEST_F(IndicatorFilesTest, CsvFieldOverTheLimitIsAnError) {
+  MatcherBuilder builder;
+  const Status loaded = LoadIndicatorFile(
+      Write("domain,a.example\ndomain," + std::string(70000, 'a') + "\n"), {}, builder);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().internal_message().find("line 2: a field is longer"), std::string::npos);
+}
+
 TEST_F(IndicatorFilesTest, UnterminatedQuoteIsAnError) {
   MatcherBuilder builder;
   const Status loaded = LoadIndicatorFile(Write("domain,\"a.example\n"), {}, builder);
