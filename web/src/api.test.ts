@@ -51,6 +51,31 @@ describe('queryString', () => {
 });
 
 describe('ApiClient', () => {
+  it('sends a file as the raw body with its headers and the CSRF token, errors as JSON calls', async () => {
+    const calls: Call[] = [];
+    const client = new ApiClient(fakeFetch(200, session, calls));
+    await client.login('coord', 'pw');
+    const file = new Blob(['%PDF-1.7'], { type: 'application/pdf' });
+    await client.send('POST', '/upload', file, { 'X-Filename': 'a%20b.pdf' });
+    const headers = calls[1].init.headers as Record<string, string>;
+    expect(calls[1].init.body).toBe(file);
+    expect(headers['Content-Type']).toBe('application/pdf');
+    expect(headers['X-Filename']).toBe('a%20b.pdf');
+    expect(headers['X-CSRF-Token']).toBe('tok-123');
+    await client.send('POST', '/upload', new Blob([new Uint8Array([1, 2])]));
+    expect((calls[2].init.headers as Record<string, string>)['Content-Type']).toBe(
+      'application/octet-stream',
+    );
+
+    const refusing = new ApiClient(
+      fakeFetch(413, { error: { code: 'resource_exhausted', message: 'too large' } }, []),
+    );
+    await expect(refusing.send('POST', '/upload', file)).rejects.toMatchObject({
+      status: 413,
+      code: 'resource_exhausted',
+    });
+  });
+
   it('sends the CSRF token from login on unsafe requests only', async () => {
     const calls: Call[] = [];
     const client = new ApiClient(fakeFetch(200, session, calls));

@@ -299,15 +299,43 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return this.exchange<T>(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      headers,
+    );
+  }
+
+  /** Sends a file's bytes as the body (uploads); the answer and errors as `request`. */
+  async send<T>(
+    method: string,
+    path: string,
+    body: Blob,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    return this.exchange<T>(method, path, body, {
+      'Content-Type': body.type || 'application/octet-stream',
+      ...headers,
+    });
+  }
+
+  private async exchange<T>(
+    method: string,
+    path: string,
+    body: BodyInit | undefined,
+    extraHeaders: Record<string, string>,
+  ): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
     if (UNSAFE.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
     let response: Response;
     try {
       response = await this.fetchImpl(BASE + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
         credentials: 'same-origin',
       });
     } catch (cause) {

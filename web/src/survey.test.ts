@@ -8,6 +8,8 @@ import {
   bankProblems,
   daysLeft,
   deadlineFromDate,
+  evidenceProblemText,
+  formatBytes,
   formatChange,
   formatJapanTime,
   heatRange,
@@ -23,6 +25,7 @@ import {
   totalProgress,
   unansweredItems,
   uncoveredGaps,
+  workbookProblems,
   type SaveState,
   type Timers,
 } from './survey';
@@ -416,5 +419,80 @@ describe('contact address', () => {
     expect(looksLikeEmail('x@y.jp\r\nBcc: z@evil.example')).toBe(false);
     expect(looksLikeEmail('"A" <a@b.jp>')).toBe(false);
     expect(looksLikeEmail(`${'a'.repeat(250)}@b.jp`)).toBe(false);
+  });
+});
+
+describe('evidence files', () => {
+  const refused = (
+    code: string,
+    message: string,
+    details: { field: string; problem: string }[] = [],
+  ) => evidenceProblemText(t, 'en', { code, message, details });
+
+  it('sizes in binary units as the limits are set', () => {
+    expect(formatBytes(10 * 1024 * 1024, 'en')).toBe('10 MB');
+    expect(formatBytes(1536, 'en')).toBe('1.5 KB');
+    expect(formatBytes(12, 'en')).toBe('12 B');
+    expect(formatBytes(209_715_200, 'ja')).toBe('200 MB');
+  });
+
+  it("says which of the server's limits a file broke, with the limit", () => {
+    expect(refused('resource_exhausted', 'the file is larger than 10485760 bytes')).toBe(
+      'The file is too large. Attach files of 10 MB or less.',
+    );
+    expect(refused('resource_exhausted', 'item a.one already has 20 files')).toBe(
+      'At most 20 files can be attached to one question.',
+    );
+    expect(
+      refused('resource_exhausted', "the institution's evidence would exceed 209715200 bytes"),
+    ).toContain('200 MB');
+    expect(refused('resource_exhausted', 'request body too large')).toBe('The file is too large.');
+  });
+
+  it('names refused kinds, empty and truncated files, mismatched names and the lock', () => {
+    const kinds = 'PDF, PNG, JPEG, XLSX, DOCX, UTF-8 text or CSV';
+    expect(refused('invalid_argument', 'x', [{ field: 'file', problem: kinds }])).toContain(
+      'not accepted',
+    );
+    expect(refused('invalid_argument', 'x', [{ field: 'file', problem: 'empty' }])).toBe(
+      'An empty file cannot be attached.',
+    );
+    expect(refused('invalid_argument', 'x', [{ field: 'file', problem: 'truncated' }])).toBe(
+      'The PDF file is cut off.',
+    );
+    expect(
+      refused('invalid_argument', 'x', [{ field: 'filename', problem: '.pdf for a PDF' }]),
+    ).toBe("The file's name does not match its content (use .pdf).");
+    expect(refused('invalid_argument', 'the file name is not UTF-8 text')).toBe(
+      "The file's name cannot be read.",
+    );
+    expect(refused('failed_precondition', 'submitted')).toContain('cannot change');
+    expect(refused('not_found', 'no such item')).toBeNull();
+  });
+});
+
+describe('answer workbook problems', () => {
+  it('reads sheet, row and item from each rejected row, and keeps other details whole', () => {
+    expect(
+      workbookProblems([
+        { field: '回答!12:id.asset_inventory', problem: 'maturity level 7 is outside 0-4' },
+        { field: 'Answers!3:x!y:z', problem: 'unknown item' },
+        { field: 'workbook', problem: 'exported for this campaign and institution' },
+      ]),
+    ).toEqual([
+      {
+        sheet: '回答',
+        row: 12,
+        item: 'id.asset_inventory',
+        reason: 'maturity level 7 is outside 0-4',
+      },
+      { sheet: 'Answers', row: 3, item: 'x!y:z', reason: 'unknown item' },
+      {
+        sheet: '',
+        row: null,
+        item: 'workbook',
+        reason: 'exported for this campaign and institution',
+      },
+    ]);
   });
 });

@@ -417,3 +417,68 @@ export function todayUtc(now: Date): string {
 export function looksLikeEmail(text: string): boolean {
   return /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/.test(text) && text.length <= 254;
 }
+
+/** A size in bytes as people read it (binary units, as the server's limits are set). */
+export function formatBytes(bytes: number, locale: 'ja' | 'en'): string {
+  const format = (n: number) =>
+    new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', { maximumFractionDigits: 1 }).format(
+      n,
+    );
+  if (bytes >= 1 << 20) return `${format(bytes / (1 << 20))} MB`;
+  if (bytes >= 1 << 10) return `${format(bytes / (1 << 10))} KB`;
+  return `${format(bytes)} B`;
+}
+
+/**
+ * Why the server refused an evidence file, in the UI language: its limits (the numbers
+ * come from its message), the file's kind, a name not matching the content, or the
+ * questionnaire being locked. Null for anything else (shown as a general error).
+ */
+export function evidenceProblemText(
+  t: Translate,
+  locale: 'ja' | 'en',
+  error: { code: string; message: string; details: readonly { field: string; problem: string }[] },
+): string | null {
+  const bytes = (m: RegExpExecArray | null) => (m ? formatBytes(Number(m[1]), locale) : '');
+  if (error.code === 'resource_exhausted') {
+    const larger = /larger than (\d+) bytes/.exec(error.message);
+    if (larger) return t('survey.evidence.tooLarge', { size: bytes(larger) });
+    const files = /already has (\d+) files/.exec(error.message);
+    if (files) return t('survey.evidence.tooMany', { count: files[1] });
+    const total = /would exceed (\d+) bytes/.exec(error.message);
+    if (total) return t('survey.evidence.totalTooLarge', { size: bytes(total) });
+    return t('survey.evidence.tooLargeRequest');
+  }
+  if (error.code === 'failed_precondition') return t('survey.evidence.locked');
+  if (error.code !== 'invalid_argument') return null;
+  const detail = error.details[0];
+  if (detail?.field === 'file') {
+    if (detail.problem === 'empty') return t('survey.evidence.empty');
+    if (detail.problem === 'truncated') return t('survey.evidence.truncated');
+    return t('survey.evidence.type');
+  }
+  if (detail?.field === 'filename') {
+    const expected = /^(.+) for /.exec(detail.problem);
+    if (expected) return t('survey.evidence.extension', { expected: expected[1] });
+  }
+  return t('survey.evidence.name');
+}
+
+/** One rejected row of an answer workbook, as the server names it: `sheet!row:item`. */
+export interface WorkbookProblem {
+  sheet: string;
+  row: number | null;
+  item: string;
+  reason: string;
+}
+
+export function workbookProblems(
+  details: readonly { field: string; problem: string }[],
+): WorkbookProblem[] {
+  return details.map(({ field, problem }) => {
+    const match = /^(.*)!(\d+):(.*)$/s.exec(field);
+    return match
+      ? { sheet: match[1], row: Number(match[2]), item: match[3], reason: problem }
+      : { sheet: '', row: null, item: field, reason: problem };
+  });
+}

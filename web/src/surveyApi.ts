@@ -373,6 +373,21 @@ export const surveyApi = {
   setContact: (org: string, email: string): Promise<{ org_id: string; email: string | null }> =>
     api.request('PUT', `/survey/contacts/${enc(org)}`, { email }),
 
+  myEvidence: (campaign: string): Promise<{ items: EvidenceFile[] }> =>
+    api.request('GET', `${campaignPath(campaign)}/my/evidence`),
+  uploadEvidence: (campaign: string, item: string, file: File): Promise<EvidenceFile> =>
+    api.send('POST', `${campaignPath(campaign)}/my/answers/${enc(item)}/evidence`, file, {
+      // Header values are ASCII: the name goes percent-encoded as UTF-8.
+      'X-Filename': enc(file.name),
+    }),
+  deleteEvidence: (campaign: string, item: string, evidence: string): Promise<void> =>
+    api.request(
+      'DELETE',
+      `${campaignPath(campaign)}/my/answers/${enc(item)}/evidence/${enc(evidence)}`,
+    ),
+  importWorkbook: (campaign: string, file: Blob): Promise<WorkbookImport> =>
+    api.send('POST', `${campaignPath(campaign)}/my/workbook`, file),
+
   sector: (id: string): Promise<SectorResults> => api.request('GET', `${campaignPath(id)}/sector`),
   category: (id: string, category: string): Promise<CategoryResults> =>
     api.request('GET', `${campaignPath(id)}/sector/${enc(category)}`),
@@ -500,4 +515,37 @@ export interface ReminderSettings {
   default: boolean;
   updated_at: string | null;
   updated_by: string | null;
+}
+
+/** An evidence file attached to one item of an institution's questionnaire. */
+export interface EvidenceFile {
+  id: string;
+  campaign_id: string;
+  org_id: string;
+  item_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  uploaded_at: string;
+  uploaded_by: string;
+}
+
+/** What an imported answer workbook changed (all rows or none). */
+export interface WorkbookImport {
+  rows: number;
+  saved: number;
+  cleared: number;
+  unchanged: number;
+}
+
+/** Where an evidence file downloads from: own (`org` absent) or a supervised institution's. */
+export function evidenceUrl(campaignId: string, file: EvidenceFile, org?: string): string {
+  const base = org ? orgPath(campaignId, org) : `${campaignPath(campaignId)}/my`;
+  return `/api/v1${base}/answers/${enc(file.item_id)}/evidence/${enc(file.id)}`;
+}
+
+/** Where the caller's questionnaire downloads as an Excel workbook. */
+export function workbookUrl(campaignId: string, lang: 'ja' | 'en'): string {
+  return `/api/v1${campaignPath(campaignId)}/my/workbook?lang=${lang}`;
 }

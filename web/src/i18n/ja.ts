@@ -542,6 +542,7 @@ export const ja = {
   'survey.rem.earlier': '前回までの改善項目',
   'survey.rem.closed': '今回の結果で達成を確認（{count} 件）',
   'survey.rem.stillOpen': '未達のまま（{count} 件）',
+  'survey.rem.whileAnswering': '前回までの改善項目（{count} 件）',
   'survey.rem.unmet': '未達の設問',
 
   'survey.remind.notice': '回答期限が近づいている調査があります。期限までに提出してください。',
@@ -623,6 +624,35 @@ export const ja = {
   'survey.bank.type.multiple_choice': '複数選択',
   'survey.bank.type.text': '自由記述',
   'survey.bank.type.evidence': '証跡ファイル',
+  'survey.evidence.title': '証跡ファイル（{count} 件）',
+  'survey.evidence.add': 'ファイルを添付',
+  'survey.evidence.kinds': 'PDF・PNG・JPEG・XLSX・DOCX・テキスト・CSV（1 ファイル 10 MB まで）',
+  'survey.evidence.delete': '削除',
+  'survey.evidence.deleteNamed': '{name} を削除',
+  'survey.evidence.tooLarge': 'ファイルが大きすぎます。{size} 以下のファイルを添付してください。',
+  'survey.evidence.tooMany': 'この設問に添付できるファイルは {count} 件までです。',
+  'survey.evidence.totalTooLarge': 'この調査の証跡ファイルの合計が上限（{size}）を超えます。',
+  'survey.evidence.tooLargeRequest': 'ファイルが大きすぎます。',
+  'survey.evidence.locked': '提出後や期限後は証跡ファイルを変更できません。',
+  'survey.evidence.empty': '空のファイルは添付できません。',
+  'survey.evidence.truncated': 'PDF ファイルが途中で切れています。',
+  'survey.evidence.type':
+    'この種類のファイルは添付できません。PDF・PNG・JPEG・XLSX・DOCX・テキスト・CSV を添付してください。',
+  'survey.evidence.extension':
+    'ファイルの内容と拡張子が一致しません（{expected} にしてください）。',
+  'survey.evidence.name': 'ファイル名を読み取れません。',
+  'survey.workbook.title': 'Excel で回答する',
+  'survey.workbook.hint':
+    '設問と回答を Excel ファイルでダウンロードし、回答欄とコメント欄を記入して取り込めます。1 行でも誤りがあれば何も保存されません。',
+  'survey.workbook.download': 'Excel でダウンロード（{lang}）',
+  'survey.workbook.import': 'Excel から取り込む',
+  'survey.workbook.imported':
+    '{rows} 行を読み込みました（保存 {saved} 件、消去 {cleared} 件、変更なし {unchanged} 件）。',
+  'survey.workbook.rejected': '{count} 行に誤りがあるため、取り込みませんでした。',
+  'survey.workbook.unreadable': 'このファイルは取り込めません: {message}',
+  'survey.workbook.sheet': 'シート',
+  'survey.workbook.row': '行',
+  'survey.workbook.reason': '理由',
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
 import { canSubmitSurvey } from '../../access';
+import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field, fieldAria } from '../../components/Field';
 import { useI18n, useSession } from '../../context';
@@ -19,10 +20,13 @@ import {
 import {
   surveyApi,
   type Questionnaire,
+  type EvidenceFile,
   type StoredAnswer,
   type SurveySection,
 } from '../../surveyApi';
+import { EvidenceFiles, WorkbookPanel } from './Files';
 import { ItemEditor } from './ItemEditor';
+import { EarlierItemsWhileAnswering } from './RemediationSection';
 import { AssignmentStatusBadge, ConfirmDialog, Progress } from './parts';
 
 function asApiError(err: unknown): ApiError {
@@ -44,6 +48,8 @@ export function QuestionnairePage({ params, query }: PageProps) {
   const generation = useRef(0);
   const busy = useRef(new Map<string, SaveState>());
   const [busyCount, setBusyCount] = useState(0);
+  // Bumped after a workbook import so every item editor starts from the imported answers.
+  const [imports, setImports] = useState(0);
 
   const [refreshError, setRefreshError] = useState<ApiError>();
   const shown = useRef(false);
@@ -129,6 +135,15 @@ export function QuestionnairePage({ params, query }: PageProps) {
           <p>{localText(q.bank.description, locale)}</p>
         </details>
       )}
+      {q.campaign.status === 'open' && <EarlierItemsWhileAnswering campaignId={campaignId} />}
+      <WorkbookPanel
+        campaignId={campaignId}
+        editable={q.editable}
+        onImported={() => {
+          setImports((n) => n + 1);
+          void refresh();
+        }}
+      />
       {refreshError && <ErrorMessage error={refreshError} />}
       {notice && (
         <p class="alert alert-success" role="status">
@@ -165,7 +180,7 @@ export function QuestionnairePage({ params, query }: PageProps) {
         <div>
           {section && (
             <SectionItems
-              key={section.id}
+              key={`${section.id}-${imports}`}
               q={q}
               section={section}
               numbers={numbers}
@@ -251,6 +266,13 @@ function SectionItems({
   const { t, locale } = useI18n();
   const campaignId = q.campaign.id;
   const shown = section.items.filter((item) => item.shown);
+  const evidence = useAsync(async () => {
+    const byItem = new Map<string, EvidenceFile[]>();
+    for (const file of (await surveyApi.myEvidence(campaignId)).items) {
+      byItem.set(file.item_id, [...(byItem.get(file.item_id) ?? []), file]);
+    }
+    return byItem;
+  }, [campaignId]);
   return (
     <div>
       <h2>{localText(section.title, locale)}</h2>
@@ -282,6 +304,16 @@ function SectionItems({
             onSaveState={onSaveState}
             loadHistory={async () => (await surveyApi.myHistory(campaignId, item.id)).versions}
           />
+          {evidence.data && (
+            <EvidenceFiles
+              campaignId={campaignId}
+              itemId={item.id}
+              files={evidence.data.get(item.id) ?? []}
+              editable={q.editable}
+              open={item.type === 'evidence'}
+              onChanged={evidence.reload}
+            />
+          )}
         </article>
       ))}
     </div>

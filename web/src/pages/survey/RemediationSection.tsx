@@ -705,3 +705,37 @@ function EarlierItems({
     </div>
   );
 }
+
+/**
+ * While a campaign is open: the institution's earlier remediation items, so the
+ * answers can reflect them. Whether they are closed is known once this campaign closes.
+ */
+export function EarlierItemsWhileAnswering({ campaignId }: { campaignId: string }) {
+  const { t } = useI18n();
+  const loaded = useAsync(() => surveyApi.myRemediationProgress(campaignId), [campaignId]);
+  // A side panel that cannot load must not break the questionnaire.
+  if (!loaded.data) return null;
+  const items = [...loaded.data.closed, ...loaded.data.still_open];
+  if (items.length === 0) return null;
+  return (
+    <details class="panel" data-testid="survey-rem-while-answering">
+      <summary>{t('survey.rem.whileAnswering', { count: items.length })}</summary>
+      <ul>
+        {items.map((o) => (
+          <li key={o.id} data-rem={o.id}>
+            {o.title} <span class="small muted">({o.campaign_year})</span>{' '}
+            <RemediationStatusBadge status={o.status} />{' '}
+            <span class="small">
+              {t('survey.rem.due')} {o.due_date}
+            </span>
+            {o.overdue && (
+              <span class="badge survey-overdue" data-overdue>
+                {t('survey.rem.overdue')}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

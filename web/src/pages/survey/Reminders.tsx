@@ -104,6 +104,7 @@ export function ContactSettings({ orgId, editable }: { orgId: string; editable: 
       ) : (
         <form
           class="inline-form"
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             void save(value.trim());

@@ -1,0 +1,331 @@
+// Browser tests of the survey's self-inspection, reminders and question-bank screens
+// against the real server and the demo sector: an institution turns a gap of last
+// year's closed campaign into a remediation item and works on it while another
+// institution cannot see it and the regulator reads it; the coordination office sets
+// reminder days and edits, then publishes, a draft bank; an institution is reminded of
+// a campaign whose deadline is near and sets its contact address.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { launchBrowser, startServer } from './harness.mjs';
+
+let server;
+let browser;
+let pageErrors = [];
+const state = {};
+
+/** An API session from Node that can also write (cookie plus CSRF token). */
+async function apiUser(username) {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: server.password }),
+  });
+  assert.equal(login.status, 200, `API login as ${username}`);
+  const session = await login.json();
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const call = async (method, path, body) => {
+    const r = await fetch(`${server.url}/api/v1${path}`, {
+      method,
+      headers: {
+        Cookie: cookie,
+        'X-CSRF-Token': session.csrf_token,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const ok = async (method, path, body) => {
+    const r = await call(method, path, body);
+    if (r.status >= 300)
+      throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  return { orgId: session.org.id, call, ok };
+}
+
+/** YYYY-MM-DD `days` from today (UTC, as the server checks due dates). */
+function dayFromNow(days) {
+  const date = new Date(Date.now() + days * 86_400_000);
+  return date.toISOString().slice(0, 10);
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const coord = await apiUser('coord');
+  state.coord = coord;
+  const { items: campaigns } = await coord.ok('GET', '/survey/campaigns');
+  state.open = campaigns.find((c) => c.status === 'open');
+  state.closed = campaigns.find((c) => c.status === 'closed');
+  assert.ok(state.open && state.closed, 'the demo has an open and a closed campaign');
+
+  // A campaign whose deadline is three days away: the reminder scheduler (a round a
+  // minute) reminds its regional banks; the last test waits for that round.
+  state.soon = await coord.ok('POST', '/survey/campaigns', {
+    bank: state.open.bank.id,
+    title: { ja: '臨時調査', en: 'Interim survey' },
+    year: state.open.year + 1,
+    categories: ['regional_bank'],
+    deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+  });
+
+  // A regional bank with gaps in last year's results.
+  for (let n = 1; n <= 25 && !state.username; n++) {
+    const code = `rb${String(n).padStart(2, '0')}`;
+    const user = await apiUser(`${code}.admin`);
+    const results = await user.call('GET', `/survey/campaigns/${state.closed.id}/my/results`);
+    if (results.status !== 200) continue;
+    const gap = results.body.own.items.find((i) => !i.met && !i.not_applicable);
+    if (gap) {
+      state.username = `${code}.admin`;
+      state.member = `${code}.member`;
+      state.orgId = user.orgId;
+      state.user = user;
+      state.gap = gap.item_id;
+    }
+  }
+  assert.ok(state.gap, 'a regional bank missed an item last year');
+  state.other = await apiUser('mb01.admin');
+  assert.notEqual(state.other.orgId, state.orgId);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+beforeEach(() => {
+  pageErrors = [];
+});
+
+afterEach(() => {
+  assert.deepEqual(pageErrors, [], 'the pages logged errors');
+});
+
+async function loggedIn(username) {
+  const context = await browser.newContext({
+    locale: 'ja-JP',
+    timezoneId: 'Europe/London',
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
+      pageErrors.push(message.text());
+    }
+  });
+  await page.goto(`${server.url}/`);
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', server.password);
+  await page.click('.login-card button[type=submit]');
+  await page.locator('.topbar').waitFor();
+  return page;
+}
+
+describe('survey self-inspection, reminders and question banks', () => {
+  it('an institution turns a gap into a remediation item, changes its status and reads its history', async () => {
+    const page = await loggedIn(state.username);
+    await page.goto(`${server.url}/#/survey/${state.closed.id}/results`);
+    const section = page.getByTestId('survey-remediation');
+    const gap = section.locator(`[data-testid="survey-rem-gaps"] [data-gap="${state.gap}"]`);
+    await gap.getByRole('button', { name: '改善項目を作成' }).click();
+
+    const form = page.getByTestId('survey-rem-create');
+    const title = `E2E 改善 ${state.gap}`;
+    await form.getByLabel('件名').fill(title);
+    await form.getByLabel('担当者', { exact: true }).selectOption({ index: 1 });
+    await form.getByLabel('期限').fill(dayFromNow(30));
+    await form.getByRole('button', { name: '作成する' }).click();
+
+    const row = section.locator('[data-testid="survey-rem-items"] tr', { hasText: title });
+    await row.locator('[data-rem-status="open"]').waitFor();
+    state.remId = await row.getAttribute('data-rem');
+    assert.ok(state.remId);
+    // The gap now names its item instead of offering another.
+    assert.match(await gap.textContent(), new RegExp(title));
+
+    // Accepting a risk needs a note: the page says so before anything is sent.
+    await row.getByRole('button', { name: '編集' }).click();
+    const edit = page.getByTestId('survey-rem-edit');
+    await edit.getByLabel('状態').selectOption('accepted_risk');
+    await edit.getByRole('button', { name: '保存する' }).click();
+    await edit.locator('[data-field-error]', { hasText: 'リスク受容の場合は理由' }).waitFor();
+
+    await edit.getByLabel('状態').selectOption('in_progress');
+    await edit.getByRole('button', { name: '保存する' }).click();
+    await row.locator('[data-rem-status="in_progress"]').waitFor();
+
+    await row.getByRole('button', { name: '履歴' }).click();
+    const versions = page.locator(`[data-rem-history="${state.remId}"] > li`);
+    await versions.nth(1).waitFor();
+    assert.equal(await versions.count(), 2);
+    assert.match(await versions.first().textContent(), /未着手 → 対応中/);
+
+    const stored = await state.user.ok('GET', `/survey/remediation/${state.remId}`);
+    assert.equal(stored.status, 'in_progress');
+    assert.deepEqual(stored.item_ids, [state.gap]);
+
+    // This year's questionnaire lists last year's items while they are being answered.
+    await page.goto(`${server.url}/#/survey/${state.open.id}/answer`);
+    const earlier = page.getByTestId('survey-rem-while-answering');
+    await earlier.locator('summary').click();
+    await earlier.locator(`[data-rem="${state.remId}"] [data-rem-status="in_progress"]`).waitFor();
+  });
+
+  it('another institution cannot see the item, and the regulator reads it without controls', async () => {
+    assert.equal((await state.other.call('GET', `/survey/remediation/${state.remId}`)).status, 404);
+    const listed = await state.other.ok('GET', '/survey/remediation');
+    assert.ok(listed.items.every((i) => i.id !== state.remId));
+    const other = await loggedIn('mb01.admin');
+    await other.goto(`${server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);
+    await other.getByTestId('survey-not-found').waitFor();
+    assert.doesNotMatch(await other.locator('main').textContent(), /E2E 改善/);
+
+    const regulator = await loggedIn('coord');
+    await regulator.goto(`${server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);
+    const section = regulator.getByTestId('survey-remediation');
+    const row = section.locator(`[data-rem="${state.remId}"]`);
+    await row.locator('[data-rem-status="in_progress"]').waitFor();
+    assert.equal(await section.getByRole('button', { name: '編集' }).count(), 0);
+    assert.equal(await section.getByRole('button', { name: '改善項目を作成' }).count(), 0);
+    assert.equal(await section.getByTestId('survey-rem-all').count(), 0);
+    await row.getByRole('button', { name: '履歴' }).click();
+    await regulator.locator(`[data-rem-history="${state.remId}"] > li`).nth(1).waitFor();
+    state.regulator = regulator;
+  });
+
+  it('the coordination office sets reminder days, with bad input named before saving', async () => {
+    const page = state.regulator;
+    await page.goto(`${server.url}/#/survey/${state.open.id}`);
+    const panel = page.getByTestId('survey-reminder-days');
+    await panel.locator('[data-reminder-days]', { hasText: '14、7、1' }).waitFor();
+    // The deadline is shown in Japan time whatever the browser's zone.
+    assert.match(await page.locator('main dl.facts').textContent(), /（日本時間）/);
+
+    const input = panel.getByLabel('通知する日（期限の何日前か）');
+    await input.fill('0, 400');
+    await panel.getByRole('button', { name: '保存する' }).click();
+    await panel.locator('[data-field-error]', { hasText: '1〜365' }).waitFor();
+    await input.fill('3, 10');
+    await panel.getByRole('button', { name: '保存する' }).click();
+    await panel.locator('[data-reminder-days]', { hasText: '10、3' }).waitFor();
+    const stored = await state.coord.ok('GET', `/survey/campaigns/${state.open.id}/reminders`);
+    assert.deepEqual(stored.days, [10, 3]);
+  });
+
+  it('the coordination office saves an invalid draft bank, sees the problems, fixes it and publishes', async () => {
+    const page = state.regulator;
+    await page.goto(`${server.url}/#/survey`);
+    await page.getByRole('link', { name: '設問集の管理' }).click();
+    await page.getByTestId('survey-banks').waitFor();
+    await page.getByRole('button', { name: '下書きを取り込む' }).click();
+    const yaml = (condition) =>
+      [
+        'id: e2e-bank',
+        'version: "1"',
+        'title: {ja: 試験用設問集, en: Test bank}',
+        'maturity_scale:',
+        ...['〇', '一', '二', '三', '四'].map((ja, n) => `  - {ja: ${ja}, en: level ${n}}`),
+        'sections:',
+        '  - id: s1',
+        '    title: {ja: 第一部, en: Part one}',
+        '    items:',
+        '      - id: a.one',
+        '        text: {ja: 資産目録はありますか, en: Is there an asset inventory}',
+        '        type: yes_no',
+        '        function: identify',
+        '        threats: [outage]',
+        '        csf: [ID.AM-01]',
+        '      - id: a.two',
+        '        text: {ja: 更新していますか, en: Is it kept up to date}',
+        '        type: maturity',
+        '        function: identify',
+        `        condition: '${condition}'`,
+      ].join('\n');
+    await page.locator('#survey-bank-import-text').fill(yaml('answer(a.one) == "yes"'));
+    await page.getByRole('button', { name: '取り込む' }).click();
+    const editor = page.getByTestId('survey-bank-editor');
+    await editor.waitFor();
+
+    await page.locator('#survey-bank-source').fill(yaml('answer(a.zero) == "yes"'));
+    await editor.getByRole('button', { name: '保存する' }).click();
+    const problems = page.getByTestId('survey-bank-problems');
+    await problems.waitFor();
+    const problem = problems.locator('[data-rule="unknown_item"]');
+    await problem.waitFor();
+    assert.match(await problem.textContent(), /a\.two/);
+
+    await page.locator('#survey-bank-source').fill(yaml('answer(a.one) == "yes"'));
+    await editor.getByRole('button', { name: '保存する' }).click();
+    await editor.locator('.alert-success').waitFor();
+    assert.equal(await problems.count(), 0);
+    await editor.getByRole('button', { name: '公開する' }).click();
+    await page.locator('dialog.survey-dialog button.button-primary').click();
+    await page.locator('[data-bank-status="published"]').waitFor();
+    assert.equal(await editor.count(), 0);
+
+    const items = page.getByTestId('survey-bank-items');
+    await items.locator('[data-bank-section="s1"] summary').click();
+    const row = items.locator('[data-bank-item="a.one"]');
+    assert.match(await row.textContent(), /はい／いいえ/);
+    assert.match(await row.textContent(), /ID\.AM-01/);
+  });
+
+  it('an institution admin sets the contact address and a member reads it', async () => {
+    const admin = await loggedIn(state.username);
+    await admin.goto(`${server.url}/#/survey`);
+    const contact = admin.getByTestId('survey-contact');
+    const input = contact.getByLabel('メールアドレス');
+    await input.fill('not-an-address');
+    await contact.getByRole('button', { name: '保存する' }).click();
+    await contact.locator('[data-field-error]').waitFor();
+    await input.fill('survey@rb.example.jp');
+    await contact.getByRole('button', { name: '保存する' }).click();
+    await contact.locator('.alert-success').waitFor();
+
+    const member = await loggedIn(state.member);
+    await member.goto(`${server.url}/#/survey`);
+    await member
+      .getByTestId('survey-contact')
+      .locator('[data-contact-email]', { hasText: 'survey@rb.example.jp' })
+      .waitFor();
+    assert.equal(await member.getByTestId('survey-contact').locator('input').count(), 0);
+    state.memberPage = member;
+  });
+
+  it('an institution sees the reminder of a deadline three days away, on the home page and the survey list', async () => {
+    // The scheduler's first round ran at start-up, before the campaign existed.
+    const deadline = Date.now() + 90_000;
+    let reminders = [];
+    while (Date.now() < deadline) {
+      reminders = (await state.user.ok('GET', '/survey/reminders/my')).items;
+      if (reminders.some((r) => r.campaign_id === state.soon.id)) break;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    assert.ok(
+      reminders.some((r) => r.campaign_id === state.soon.id),
+      'the scheduler reminded the institution',
+    );
+    const page = state.memberPage;
+    await page.goto(`${server.url}/#/`);
+    const notice = page
+      .getByTestId('survey-reminders')
+      .locator(`[data-reminder="${state.soon.id}"]`);
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /臨時調査/);
+    assert.match(await notice.locator('[data-days-left]').textContent(), /あと [23] 日/);
+    assert.match(await notice.textContent(), /（日本時間）/);
+    await page.goto(`${server.url}/#/survey`);
+    await page
+      .getByTestId('survey-reminders')
+      .locator(`[data-reminder="${state.soon.id}"]`)
+      .waitFor();
+  });
+});
