@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "audit/audit.h"
@@ -30,6 +31,9 @@ constexpr std::uint32_t kVersionColumn = 8;
 
 // Rejected rows named in one error; the message counts them all.
 constexpr std::size_t kMaxReportedRows = 200;
+// Rows of answers a workbook may hold: a questionnaire has at most kMaxItems items, and
+// every row is checked against the others.
+constexpr std::size_t kMaxWorkbookRows = 2 * kMaxItems;
 
 const Text kAnswersSheet{"回答", "Answers"};
 const Text kReadMeSheet{"説明", "Read me"};
@@ -269,14 +273,13 @@ std::string CellText(const documents::SheetCells& sheet, std::uint32_t row, std:
   return "";
 }
 
-// The cell, or why it cannot be read: a formula anywhere the import reads.
-const documents::XlsxCell* CellAt(const documents::SheetCells& sheet, std::uint32_t row,
-                                  std::uint32_t column) {
-  for (const auto& cell : sheet.cells()) {
-    if (cell.row == row && cell.column == column) return &cell;
-  }
-  return nullptr;
-}
+// The cells of one row that the import reads.
+struct RowCells {
+  const documents::XlsxCell* id = nullptr;
+  const documents::XlsxCell* answer = nullptr;
+  const documents::XlsxCell* comment = nullptr;
+  const documents::XlsxCell* version = nullptr;
+};
 
 bool IsCommandLineOperator(const identity::Principal& principal) {
   return principal.user_id.empty() && principal.org_id.empty() &&
@@ -394,30 +397,41 @@ Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes) {
         "not an answer workbook: sheet {} must name the campaign (B2) and institution (B3)",
         read_me->name()));
   }
-  for (std::uint32_t r = 1; r < sheet->row_count(); ++r) {
+  // One pass over the cells (in row order), so a sparse sheet costs what it holds.
+  std::map<std::uint32_t, RowCells> by_row;
+  for (const auto& cell : sheet->cells()) {
+    if (cell.row == 0) continue;
+    const documents::XlsxCell** slot = cell.column == kItemColumn      ? &by_row[cell.row].id
+                                       : cell.column == kAnswerColumn  ? &by_row[cell.row].answer
+                                       : cell.column == kCommentColumn ? &by_row[cell.row].comment
+                                       : cell.column == kVersionColumn ? &by_row[cell.row].version
+                                                                       : nullptr;
+    if (slot) *slot = &cell;
+    if (by_row.size() > kMaxWorkbookRows) {
+      return ResourceExhausted(
+          fmt::format("the workbook has more than {} rows of answers", kMaxWorkbookRows));
+    }
+  }
+  for (const auto& [r, cells] : by_row) {
     AnswerWorkbookRow row;
     row.sheet = sheet->name();
     row.row = r + 1;
-    const documents::XlsxCell* id = CellAt(*sheet, r, kItemColumn);
-    const documents::XlsxCell* answer = CellAt(*sheet, r, kAnswerColumn);
-    const documents::XlsxCell* comment = CellAt(*sheet, r, kCommentColumn);
-    const documents::XlsxCell* version = CellAt(*sheet, r, kVersionColumn);
-    if (answer) row.answer = answer->value;
-    if (comment) row.comment = comment->value;
-    if (id && std::holds_alternative<std::string>(id->value)) {
-      row.item_id = std::get<std::string>(id->value);
+    if (cells.answer) row.answer = cells.answer->value;
+    if (cells.comment) row.comment = cells.comment->value;
+    if (cells.id && std::holds_alternative<std::string>(cells.id->value)) {
+      row.item_id = std::get<std::string>(cells.id->value);
     }
     const bool empty = std::holds_alternative<std::monostate>(row.answer) &&
                        std::holds_alternative<std::monostate>(row.comment);
-    if (id == nullptr && empty) continue;  // a blank row
-    for (const auto* cell : {id, answer, comment, version}) {
+    if (cells.id == nullptr && empty) continue;  // only other columns were touched
+    for (const auto* cell : {cells.id, cells.answer, cells.comment, cells.version}) {
       if (cell && cell->formula && row.problem.empty()) {
         row.problem = "a cell holds a formula; type the value instead";
       }
     }
     if (row.problem.empty() && row.item_id.empty()) row.problem = "the row has no item id";
-    if (version && row.problem.empty()) {
-      const double* number = std::get_if<double>(&version->value);
+    if (cells.version && row.problem.empty()) {
+      const double* number = std::get_if<double>(&cells.version->value);
       if (number == nullptr || *number < 0 || *number > 1e15 || std::floor(*number) != *number) {
         row.problem = "the version column was changed";
       } else {

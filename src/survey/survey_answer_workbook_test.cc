@@ -292,6 +292,27 @@ TEST(AnswerWorkbookTest, RefusesWhatIsNotAnAnswerWorkbook) {
       std::regex_replace(moved["xl/sharedStrings.xml"], std::regex("<t>項目ID</t>"), "<t>番号</t>");
   ASSERT_NE(moved["xl/sharedStrings.xml"], parts.at("xl/sharedStrings.xml"));
   EXPECT_EQ(code(Zip(moved)), ErrorCode::kInvalidArgument);
+  // More rows than any questionnaire has, and one row at the sheet's very end: the rows
+  // are found in one pass over the cells, never by walking every row number.
+  Parts many = parts;
+  std::string rows;
+  for (int r = 2; r <= 2 * kMaxItems + 2; ++r) {
+    rows += "<row r=\"" + std::to_string(r) + "\"><c r=\"A" + std::to_string(r) +
+            "\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+  }
+  many["xl/worksheets/sheet1.xml"] = std::regex_replace(
+      many["xl/worksheets/sheet1.xml"], std::regex("(</row>)<row r=\"2\"[^]*</sheetData>"),
+      "$1" + rows + "</sheetData>");
+  EXPECT_EQ(code(Zip(many)), ErrorCode::kResourceExhausted);
+  Parts far = parts;
+  far["xl/worksheets/sheet1.xml"] = std::regex_replace(
+      far["xl/worksheets/sheet1.xml"], std::regex("</sheetData>"),
+      "<row r=\"1048576\"><c r=\"A1048576\" t=\"inlineStr\"><is><t>far</t></is></c></row>"
+      "</sheetData>");
+  auto far_rows = ReadAnswerWorkbook(Zip(far));
+  ASSERT_TRUE(far_rows.ok()) << far_rows.error().internal_message();
+  EXPECT_EQ(far_rows->rows.back().row, 1'048'576u);
+  EXPECT_EQ(far_rows->rows.back().item_id, "far");
   // A ZIP bomb: a sheet that inflates to 40 MiB from a few tens of kilobytes.
   Parts bomb = parts;
   bomb["xl/worksheets/sheet1.xml"] =
