@@ -92,7 +92,30 @@ check "an unknown local collection" 3 "$bin" hub sync --database "$db_b" --from 
 check "a bad --since" 2 sync --since yesterday
 check "no token" 2 "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" \
   --into indicators --as b.member
+# The remote goes away: the pull retries with back-off (1 s, 2 s, 4 s ...) and gives up
+# at --attempts or --retry-for with exit 4, saying so; a remote back in time is pulled.
+port=${url#http://127.0.0.1:}
+port=${port%%/*}
 kill "$server"; wait "$server" 2>/dev/null || true; server=
-check "an unreachable remote" 4 sync
+check "an unreachable remote" 4 sync --attempts 2
+expect "gave up after two attempts, and says so" grep -q "gave up after 2 attempts" "$work/err"
+started=$(date +%s)
+check "an unreachable remote, retried for at most 4 s" 4 sync --attempts 100 --retry-for 4
+expect "stopped at the time bound" test $(($(date +%s) - started)) -le 9
+expect "the third wait (4 s) was not begun" grep -q "gave up after 3 attempts in 3 s" "$work/err"
+check "a bad --attempts" 2 sync --attempts 0
+check "a bad --retry-for" 2 sync --retry-for -1
+
+bundle "$(indicator 5 2026-01-01T00:00:00.000Z)" >"$work/third.json"
+"$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/third.json" >/dev/null
+sync --attempts 5 >"$work/out" 2>"$work/err" &
+pulling=$!
+sleep 1.5
+"$bin" serve --database "$db_a" --listen "127.0.0.1:$port" >"$work/serve2.log" 2>&1 &
+server=$!
+status=0
+wait "$pulling" || status=$?
+expect "a remote back within the back-off is pulled" test "$status" -eq 0
+expect "the new object arrived" grep -qx "stored 1, duplicates 0, failed 0" "$work/out"
 
 finish_checks

@@ -460,6 +460,8 @@ struct SyncFlags {
   std::string into;
   std::string as_user;
   std::string since;
+  int attempts = 5;
+  int retry_for_seconds = 600;
 };
 
 // The API root to pull from: the discovery resource's default, else its only root.
@@ -483,6 +485,12 @@ int RunSync(const SyncFlags& flags) {
   if (!flags.since.empty() && !ParseRfc3339(flags.since)) {
     return Fail(InvalidArgument("--since must be an RFC 3339 time"));
   }
+  if (flags.attempts < 1 || flags.attempts > 100) {
+    return Fail(InvalidArgument("--attempts must be between 1 and 100"));
+  }
+  if (flags.retry_for_seconds < 0 || flags.retry_for_seconds > 86400) {
+    return Fail(InvalidArgument("--retry-for must be between 0 and 86400 seconds"));
+  }
   auto platform = OpenAt(flags.location);
   if (!platform.ok()) return Fail(platform.error());
   auto& hub = (*platform)->sharing();
@@ -497,6 +505,8 @@ int RunSync(const SyncFlags& flags) {
   auto http = MakeCurlHttp();
   taxii::ClientOptions options;
   options.bearer_token = token;
+  options.max_attempts = flags.attempts;
+  options.max_retry_elapsed = std::chrono::seconds(flags.retry_for_seconds);
   taxii::TaxiiClient client(*http, options);
   auto api_root = ApiRootOf(client, flags.from);
   if (!api_root.ok()) return Fail(api_root.error());
@@ -531,7 +541,14 @@ int RunSync(const SyncFlags& flags) {
       });
   progress.reset();
   importer.PrintSummary();
-  if (!pulled.ok()) return Fail(pulled.error());
+  if (!pulled.ok()) {
+    // What was stored stays stored; the position says where the next pull starts.
+    std::cout << "received " << received << " objects before the pull stopped; next pull "
+              << (position.last_date_added.empty() ? "from the start"
+                                                   : "after " + position.last_date_added)
+              << "\n";
+    return Fail(pulled.error());
+  }
   std::cout << "received " << received << " objects in " << pulled->pages << " pages; next pull "
             << (position.last_date_added.empty() ? "from the start"
                                                  : "after " + position.last_date_added)
@@ -653,6 +670,13 @@ sync->add_option("--into", y.into, "local collection id or alias")->required();
 sync->add_option("--as", y.as_user, "username whose organisation stores the objects")->required();
 sync->add_option("--since", y.since,
                  "RFC 3339: pull what was added after this instead of after the last pull");
+sync->add_option("--attempts", y.attempts,
+                 "tries per request while the remote is unreachable or busy (back-off 1 s, "
+                 "2 s, 4 s ...); then exit 4")
+    ->capture_default_str();
+sync->add_option("--retry-for", y.retry_for_seconds,
+                 "seconds one request may keep retrying, from its first try; then exit 4")
+    ->capture_default_str();
 sync->callback([&exit_code, sync_flags] { exit_code = RunSync(*sync_flags); });
 }  // namespace fincyber::app
 

@@ -82,6 +82,9 @@ void ImportPipeline::Write() {
     Result<AddReport> report = hub_.AddValidated(principal_, collection_id_, batch, info_);
     lock.lock();
     writing_ = false;
+    // Freed by the reading thread: the writer is the slower stage, and the objects'
+    // memory came from the reader's allocations.
+    stored_.push_back(std::move(batch));
     if (report.ok()) {
       reports_.push_back(std::move(*report));
     } else {
@@ -95,9 +98,11 @@ void ImportPipeline::Write() {
 
 void ImportPipeline::DeliverReports() {
   std::deque<AddReport> ready;
+  std::deque<ValidatedObjects> stored;
   {
     std::lock_guard lock(mutex_);
     ready.swap(reports_);
+    stored.swap(stored_);
   }
   for (const AddReport& report : ready) on_report_(report);
 }

@@ -74,11 +74,12 @@ class ImportPipeline {
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<ValidatedObjects> queue_;  // guarded by mutex_
-  std::deque<AddReport> reports_;       // guarded by mutex_: stored, not yet delivered
-  std::optional<Error> error_;          // guarded by mutex_
-  bool writing_ = false;                // guarded by mutex_: a batch is being stored
-  bool closed_ = false;                 // guarded by mutex_: no more batches will come
+  std::deque<ValidatedObjects> queue_;   // guarded by mutex_
+  std::deque<AddReport> reports_;        // guarded by mutex_: stored, not yet delivered
+  std::deque<ValidatedObjects> stored_;  // guarded by mutex_: stored, not yet freed
+  std::optional<Error> error_;           // guarded by mutex_
+  bool writing_ = false;                 // guarded by mutex_: a batch is being stored
+  bool closed_ = false;                  // guarded by mutex_: no more batches will come
   std::thread writer_;
 };
 

@@ -277,16 +277,31 @@ Result<OutboundResponse> TaxiiClient::Exchange(OutboundRequest request) {
   const SystemClock system_clock;
   const Clock& clock = options_.clock != nullptr ? *options_.clock : system_clock;
   const int attempts = std::max(1, options_.max_attempts);
+  const TimePoint first_attempt = clock.Now();
+  // The error of a request no longer retried: after retries, it says how many and for how
+  // long, so that an operator knows the bound was reached rather than a single failure.
+  auto give_up = [&](Error error, int attempt) -> Error {
+    if (attempt == 1) return error;
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(clock.Now() - first_attempt).count();
+    return Error(error.code(),
+                 fmt::format("{} (gave up after {} attempts in {} s)", error.safe_message(),
+                             attempt, seconds),
+                 fmt::format("{} (gave up after {} attempts in {} s)", error.internal_message(),
+                             attempt, seconds));
+  };
   for (int attempt = 1;; ++attempt) {
     auto response = http_.Send(request);
     const bool last = attempt >= attempts;
     // Exponential back-off from one second when the server names no time.
     const std::chrono::milliseconds backoff = std::min<std::chrono::milliseconds>(
         std::chrono::seconds(1) * (1 << std::min(attempt - 1, 20)), options_.max_retry_wait);
+    auto past_deadline = [&](std::chrono::milliseconds wait) {
+      return clock.Now() + wait - first_attempt > options_.max_retry_elapsed;
+    };
     if (!response.ok()) {
-      if (response.error().code() != ErrorCode::kUnavailable || last) {
-        return std::move(response).error();
-      }
+      if (response.error().code() != ErrorCode::kUnavailable) return std::move(response).error();
+      if (last || past_deadline(backoff)) return give_up(std::move(response).error(), attempt);
       Sleep(backoff);
       continue;
     }
@@ -299,7 +314,9 @@ Result<OutboundResponse> TaxiiClient::Exchange(OutboundRequest request) {
           response->status, std::chrono::duration_cast<std::chrono::seconds>(wait).count(),
           options_.max_retry_wait.count()));
     }
-    if (last) return HttpError(response->status, response->body);
+    if (last || past_deadline(wait)) {
+      return give_up(HttpError(response->status, response->body), attempt);
+    }
     Sleep(wait);
   }
 }

@@ -5,7 +5,9 @@
 // Every request sends `Accept: application/taxii+json;version=2.1` (and that Content-Type
 // when it has a body) and HTTP Basic or Bearer credentials when configured. Answers
 // 429 and 503 are retried after the server's Retry-After (seconds or an HTTP date), and
-// unreachable peers and time-outs after an exponential back-off, up to `max_attempts`.
+// unreachable peers and time-outs after an exponential back-off (1 s, 2 s, 4 s ...), up
+// to `max_attempts` and `max_retry_elapsed`; a request given up on says so in its error
+// ("gave up after N attempts in S s").
 // Errors map HTTP statuses to codes: 400/422 InvalidArgument, 401 Unauthenticated,
 // 403 PermissionDenied, 404 NotFound, 406/415 FailedPrecondition (the server does not
 // speak TAXII 2.1), 413 ResourceExhausted, 429/5xx/unreachable Unavailable; the TAXII
@@ -39,6 +41,9 @@ struct ClientOptions {
   std::size_t max_response_bytes = 64 << 20;
   int max_attempts = 5;                      // per request, counting the first
   std::chrono::seconds max_retry_wait{300};  // a longer Retry-After is Unavailable at once
+  // The longest one request keeps retrying, from its first attempt (by `clock`): a wait
+  // that would end later is not begun.
+  std::chrono::milliseconds max_retry_elapsed{std::chrono::minutes(10)};
   // Seams for tests: how to wait, and the time an HTTP-date Retry-After is measured from.
   std::function<void(std::chrono::milliseconds)> sleep;  // empty: sleeps the thread
   const Clock* clock = nullptr;                          // null: the system clock

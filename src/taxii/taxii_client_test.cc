@@ -356,7 +356,8 @@ TEST(TaxiiClientTest, RetriesEndWithUnavailable) {
   auto result = client.GetApiRoot(kRoot);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), ErrorCode::kUnavailable);
-  EXPECT_EQ(result.error().safe_message(), "TAXII server answered HTTP 503: Maintenance");
+  EXPECT_EQ(result.error().safe_message(),
+            "TAXII server answered HTTP 503: Maintenance (gave up after 5 attempts in 0 s)");
   EXPECT_EQ(f.peer.requests.size(), 5u);
   EXPECT_EQ(f.sleeps.size(), 4u);
 
@@ -367,6 +368,39 @@ TEST(TaxiiClientTest, RetriesEndWithUnavailable) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable);
   EXPECT_TRUE(g.sleeps.empty()) << "a wait beyond max_retry_wait is not slept";
+}
+
+TEST(TaxiiClientTest, RetriesStopWhereTheNextWaitWouldPassTheElapsedBound) {
+  Fixture f;
+  for (int i = 0; i < 20; ++i) f.peer.replies.push_back(Unavailable("connection refused"));
+  ClientOptions options = f.Options();
+  options.max_attempts = 20;
+  options.max_retry_elapsed = std::chrono::seconds(10);
+  // Waiting moves the clock, as a real wait would.
+  options.sleep = [&f](std::chrono::milliseconds d) {
+    f.sleeps.push_back(d);
+    f.clock.Advance(d);
+  };
+  TaxiiClient client(f.peer, options);
+  auto result = client.GetApiRoot(kRoot);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code(), ErrorCode::kUnavailable);
+  // 1 + 2 + 4 s waited; 8 s more would end at 15 s, past the 10 s allowed.
+  EXPECT_EQ(f.sleeps,
+            (std::vector<std::chrono::milliseconds>{
+                std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(4)}));
+  EXPECT_EQ(f.peer.requests.size(), 4u);
+  EXPECT_EQ(result.error().safe_message(), "connection refused (gave up after 4 attempts in 7 s)");
+
+  Fixture once;
+  once.peer.replies.push_back(Unavailable("connection refused"));
+  ClientOptions single = once.Options();
+  single.max_attempts = 1;
+  TaxiiClient impatient(once.peer, single);
+  auto refused = impatient.GetApiRoot(kRoot);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().safe_message(), "connection refused");
+  EXPECT_TRUE(once.sleeps.empty());
 }
 
 TEST(TaxiiClientTest, ErrorStatusesMapToCodesWithTheTaxiiErrorText) {
