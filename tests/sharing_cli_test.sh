@@ -134,6 +134,26 @@ check "export Suricata rules" 5 "$bin" export --database "$db" --collection indi
   --as b.member --format suricata
 expect "DNS rule for the phishing domain" grep -q 'dns.query; dotprefix; content:".netbank-verify.example"' "$work/out"
 expect "the hash indicator is left out without a list file" grep -q "^left out: indicator--.*hash" "$work/err"
+check "export Suricata rules with hash lists" 0 "$bin" export --database "$db" \
+  --collection indicators --as b.member --format suricata --output "$work/suricata.rules" \
+  --hash-lists "$work/lists"
+expect "the SHA-256 list holds the dropper's hash, one lower-case hash a line" python3 -c "
+import hashlib, re
+lines = open('$work/lists/fincyber-sha256.list').read().splitlines()
+assert hashlib.sha256(b'dropper').hexdigest() in lines, lines
+assert all(re.fullmatch('[0-9a-f]{64}', l) for l in lines), lines
+for name, digits in (('md5', 32), ('sha1', 40)):
+    assert all(re.fullmatch('[0-9a-f]{%d}' % digits, l)
+               for l in open('$work/lists/fincyber-%s.list' % name).read().splitlines())
+"
+expect "the rules name the list for HTTP and SMTP" test "$(grep -c 'filesha256:fincyber-sha256.list;' "$work/suricata.rules")" -eq 2
+expect "no rule names an empty list" test "$(grep -c 'filemd5:' "$work/suricata.rules")" -eq 0
+expect "every rule line has its own sid" test "$(grep -o 'sid:[0-9]*' "$work/suricata.rules" | sort | uniq -d | wc -l)" -eq 0
+check "hash lists only go with Suricata" 2 "$bin" export --database "$db" --collection indicators \
+  --as b.member --format zeek --hash-lists "$work/lists"
+touch "$work/a-file"
+check "hash lists into a file that is not a folder" 2 "$bin" export --database "$db" \
+  --collection indicators --as b.member --format suricata --hash-lists "$work/a-file"
 check "export Zeek Intel" 0 "$bin" export --database "$db" --collection indicators --as b.member \
   --format zeek
 expect "Zeek header" grep -q "^#fields" "$work/out"

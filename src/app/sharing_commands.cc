@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <tuple>
 
 #include "app/config.h"
 #include "app/output.h"
@@ -336,6 +337,39 @@ struct ExportFlags {
   std::string as_user;
   std::string format = "bundle";
   std::string output = "-";
+  std::string hash_lists;  // folder for Suricata's file-hash lists; "" refuses hashes
+};
+
+// Suricata matches file hashes only against list files: one lower-case hex hash a line,
+// in files named by the rules (filemd5:NAME ...) relative to Suricata's rule path.
+struct HashListFiles {
+  std::ofstream md5, sha1, sha256;
+
+  Status Open(const std::filesystem::path& folder, sharing::SuricataOptions& options) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec || !std::filesystem::is_directory(folder, ec)) {
+      return InvalidArgument("cannot use " + folder.string() + " as the hash-list folder");
+    }
+    for (auto [file, name, stream] :
+         {std::tuple{&md5, options.md5_list_name, &options.md5_list},
+          std::tuple{&sha1, options.sha1_list_name, &options.sha1_list},
+          std::tuple{&sha256, options.sha256_list_name, &options.sha256_list}}) {
+      file->open(folder / name, std::ios::binary | std::ios::trunc);
+      if (!*file) return InvalidArgument("cannot write " + (folder / name).string());
+      *stream = file;
+    }
+    return OkStatus();
+  }
+
+  Status Close() {
+    for (std::ofstream* file : {&md5, &sha1, &sha256}) {
+      if (!file->is_open()) continue;
+      file->close();
+      if (!*file) return Internal("writing a hash list failed");
+    }
+    return OkStatus();
+  }
 };
 
 // Writes one format. `Add` returns FailedPrecondition with the reason for an object the
@@ -399,6 +433,15 @@ int RunExport(const ExportFlags& flags) {
     if (!file) return Fail(InvalidArgument("cannot write " + flags.output));
   }
   std::ostream& out = flags.output == "-" ? std::cout : file;
+  if (!flags.hash_lists.empty() && flags.format != "suricata") {
+    return Fail(InvalidArgument("--hash-lists goes with --format suricata"));
+  }
+  HashListFiles hash_lists;
+  sharing::SuricataOptions suricata;
+  if (!flags.hash_lists.empty()) {
+    Status opened = hash_lists.Open(flags.hash_lists, suricata);
+    if (!opened.ok()) return Fail(opened.error());
+  }
   std::unique_ptr<ExportWriter> writer;
   const bool whole_objects = flags.format == "bundle";
   if (whole_objects) {
@@ -406,8 +449,7 @@ int RunExport(const ExportFlags& flags) {
   } else if (flags.format == "csv") {
     writer = std::make_unique<IndicatorExport<sharing::IndicatorCsvWriter>>(out);
   } else if (flags.format == "suricata") {
-    writer = std::make_unique<IndicatorExport<sharing::SuricataRuleWriter>>(
-        out, sharing::SuricataOptions{});
+    writer = std::make_unique<IndicatorExport<sharing::SuricataRuleWriter>>(out, suricata);
   } else {
     writer = std::make_unique<IndicatorExport<sharing::ZeekIntelWriter>>(
         out, sharing::ZeekIntelOptions{});
@@ -446,6 +488,8 @@ int RunExport(const ExportFlags& flags) {
   }
   Status finished = writer->Finish();
   if (!finished.ok()) return Fail(finished.error());
+  Status closed = hash_lists.Close();
+  if (!closed.ok()) return Fail(closed.error());
   out.flush();
   if (!out) return Fail(Internal("writing the export failed"));
   std::cerr << "exported " << exported << ", left out " << left_out << "\n";
@@ -651,6 +695,10 @@ exporter->add_option("--format", e.format, "bundle, csv, suricata or zeek")
     ->capture_default_str();
 exporter->add_option("--output", e.output, "file to write, - for standard output")
     ->capture_default_str();
+exporter->add_option("--hash-lists", e.hash_lists,
+                     "with suricata: write the MD5, SHA-1 and SHA-256 file-hash lists the rules "
+                     "name (fincyber-md5.list ...) into this folder, to go beside the rules in "
+                     "Suricata's rule path; without it, hash indicators are left out");
 exporter->callback([&exit_code, export_flags] { exit_code = RunExport(*export_flags); });
 
 auto sync_flags = std::make_shared<SyncFlags>();
