@@ -90,6 +90,21 @@ before(async () => {
     }
   }
   assert.ok(state.gap, 'a regional bank missed an item last year');
+  // A regional bank still answering this year, with an answered yes/no or maturity item.
+  for (let n = 1; n <= 25 && !state.answering; n++) {
+    const code = `rb${String(n).padStart(2, '0')}`;
+    const user = await apiUser(`${code}.admin`);
+    const q = await user.ok('GET', `/survey/campaigns/${state.open.id}/my`);
+    if (q.assignment.status !== 'in_progress') continue;
+    const items = q.sections.flatMap((s) => s.items.filter((i) => i.shown));
+    const answered = items.find(
+      (i) => (i.type === 'yes_no' || i.type === 'maturity') && i.answer !== null,
+    );
+    if (!answered) continue;
+    state.answering = { username: `${code}.admin`, user, item: answered };
+    state.answering.section = q.sections.find((s) => s.items.includes(answered)).id;
+  }
+  assert.ok(state.answering, 'a regional bank answering this year');
   state.other = await apiUser('mb01.admin');
   assert.notEqual(state.other.orgId, state.orgId);
 });
@@ -298,6 +313,117 @@ describe('survey self-inspection, reminders and question banks', () => {
       .waitFor();
     assert.equal(await member.getByTestId('survey-contact').locator('input').count(), 0);
     state.memberPage = member;
+  });
+
+  it('an institution attaches evidence to an item, sees refused files explained, downloads and deletes it', async () => {
+    const { username, item } = state.answering;
+    const page = await loggedIn(username);
+    await page.goto(
+      `${server.url}/#/survey/${state.open.id}/answer?section=${state.answering.section}`,
+    );
+    const evidence = page.locator(`[data-evidence="${item.id}"]`);
+    await evidence.locator('summary').click();
+    const input = evidence.locator('input[type=file]');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+
+    // A program renamed to .pdf, then a file over the 10 MiB limit: the server refuses
+    // both and the page says why in Japanese.
+    await input.setInputFiles({
+      name: 'report.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'),
+    });
+    const problem = page.locator(`[data-evidence-error="${item.id}"]`);
+    await problem.filter({ hasText: 'この種類のファイルは添付できません' }).waitFor();
+    await input.setInputFiles({
+      name: 'large.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([pdf, Buffer.alloc(10 * 1024 * 1024)]),
+    });
+    await problem.filter({ hasText: '大きすぎます' }).waitFor();
+
+    await input.setInputFiles({ name: '規程 2026.pdf', mimeType: 'application/pdf', buffer: pdf });
+    const listed = evidence.locator('[data-evidence-file="規程 2026.pdf"]');
+    await listed.waitFor();
+    assert.equal(await problem.count(), 0);
+    const download = await page.request.get(
+      new URL(await listed.locator('a').getAttribute('href'), server.url).href,
+    );
+    assert.equal(download.status(), 200);
+    assert.deepEqual(await download.body(), pdf);
+
+    // Another institution cannot fetch it.
+    const stored = await state.answering.user.ok(
+      'GET',
+      `/survey/campaigns/${state.open.id}/my/evidence`,
+    );
+    const file = stored.items.find((f) => f.filename === '規程 2026.pdf');
+    assert.equal(
+      (
+        await state.other.call(
+          'GET',
+          `/survey/campaigns/${state.open.id}/assignments/${state.answering.user.orgId}/answers/${item.id}/evidence/${file.id}`,
+        )
+      ).status,
+      404,
+    );
+
+    // The regulator's drill-down lists it for download, without a delete button.
+    await state.regulator.goto(
+      `${server.url}/#/survey/${state.open.id}/org/${state.answering.user.orgId}`,
+    );
+    const seen = state.regulator.locator(
+      `[data-evidence="${item.id}"] [data-evidence-file="規程 2026.pdf"]`,
+    );
+    await seen.waitFor();
+    assert.equal(await seen.getByRole('button').count(), 0);
+
+    await listed.getByRole('button', { name: '削除' }).click();
+    await listed.waitFor({ state: 'detached' });
+    state.answeringPage = page;
+  });
+
+  it('an institution downloads its answers as Excel, sees every rejected row of a stale workbook, and imports a fresh one', async () => {
+    const page = state.answeringPage;
+    const { item, user } = state.answering;
+    const panel = page.getByTestId('survey-workbook');
+    await panel.locator('summary').click();
+    const exportNow = async () => {
+      const response = await page.request.get(
+        new URL(await panel.locator('[data-workbook="ja"]').getAttribute('href'), server.url).href,
+      );
+      assert.equal(response.status(), 200);
+      const bytes = await response.body();
+      assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');
+      return bytes;
+    };
+    const stale = await exportNow();
+
+    // The answer changes after the export: importing the old workbook would overwrite it.
+    const current = item.answer.value;
+    const changed =
+      item.type === 'yes_no' ? (current === 'yes' ? 'no' : 'yes') : current === 2 ? 3 : 2;
+    await user.ok('PUT', `/survey/campaigns/${state.open.id}/my/answers/${item.id}`, {
+      value: changed,
+    });
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const input = panel.locator('#survey-workbook-file');
+    await input.setInputFiles({ name: 'answers.xlsx', mimeType: xlsx, buffer: stale });
+    const problems = page.getByTestId('survey-workbook-problems');
+    await problems.waitFor();
+    assert.match(await problems.textContent(), /取り込みませんでした/);
+    const row = problems.locator('tr', { hasText: item.id });
+    assert.match(await row.textContent(), /changed since the export/);
+
+    await input.setInputFiles({ name: 'notes.xlsx', mimeType: xlsx, buffer: Buffer.from('hello') });
+    await problems.filter({ hasText: 'このファイルは取り込めません' }).waitFor();
+
+    const fresh = await exportNow();
+    await input.setInputFiles({ name: 'answers.xlsx', mimeType: xlsx, buffer: fresh });
+    await panel.locator('.alert-success', { hasText: '行を読み込みました' }).waitFor();
+    assert.equal(await problems.count(), 0);
+    const after = await user.ok('GET', `/survey/campaigns/${state.open.id}/my/answers/${item.id}`);
+    assert.deepEqual(after.answer.value, changed);
   });
 
   it('an institution sees the reminder of a deadline three days away, on the home page and the survey list', async () => {

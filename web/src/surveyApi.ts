@@ -385,6 +385,8 @@ export const surveyApi = {
       'DELETE',
       `${campaignPath(campaign)}/my/answers/${enc(item)}/evidence/${enc(evidence)}`,
     ),
+  evidenceOf: (campaign: string, org: string): Promise<{ items: EvidenceFile[] }> =>
+    api.request('GET', `${orgPath(campaign, org)}/evidence`),
   importWorkbook: (campaign: string, file: Blob): Promise<WorkbookImport> =>
     api.send('POST', `${campaignPath(campaign)}/my/workbook`, file),
 

@@ -7,7 +7,13 @@ import { formatDateTime, sectorLabel } from '../../labels';
 import { href } from '../../router';
 import type { PageProps } from '../../routes';
 import { answerText, formatJapanTime, isScoredType, itemIndex, localText } from '../../survey';
-import { surveyApi, type InstitutionResults, type Questionnaire } from '../../surveyApi';
+import {
+  surveyApi,
+  type EvidenceFile,
+  type InstitutionResults,
+  type Questionnaire,
+} from '../../surveyApi';
+import { EvidenceFiles } from './Files';
 import { History, ItemEditor } from './ItemEditor';
 import { AssignmentStatusBadge, Progress } from './parts';
 import { ResultsError } from './ResultsPage';
@@ -16,6 +22,7 @@ import { ResultsView } from './ResultsView';
 
 interface Loaded {
   q: Questionnaire;
+  evidence: Map<string, EvidenceFile[]>;
   results?: InstitutionResults;
   resultsError?: ApiError;
 }
@@ -30,12 +37,19 @@ export function AssignmentPage({ params }: PageProps) {
   const { session, sectors } = useSession();
   const { id: campaignId, org } = params;
   const loaded = useAsync<Loaded>(async () => {
-    const q = await surveyApi.questionnaireOf(campaignId, org);
-    if (q.campaign.status !== 'closed') return { q };
+    const [q, files] = await Promise.all([
+      surveyApi.questionnaireOf(campaignId, org),
+      surveyApi.evidenceOf(campaignId, org),
+    ]);
+    const evidence = new Map<string, EvidenceFile[]>();
+    for (const file of files.items) {
+      evidence.set(file.item_id, [...(evidence.get(file.item_id) ?? []), file]);
+    }
+    if (q.campaign.status !== 'closed') return { q, evidence };
     try {
-      return { q, results: await surveyApi.resultsOf(campaignId, org) };
+      return { q, evidence, results: await surveyApi.resultsOf(campaignId, org) };
     } catch (err) {
-      return { q, resultsError: err instanceof ApiError ? err : undefined };
+      return { q, evidence, resultsError: err instanceof ApiError ? err : undefined };
     }
   }, [campaignId, org]);
 
@@ -63,7 +77,7 @@ export function AssignmentPage({ params }: PageProps) {
     );
   }
   if (!loaded.data) return <p class="muted">{t('app.loading')}</p>;
-  const { q, results, resultsError } = loaded.data;
+  const { q, evidence, results, resultsError } = loaded.data;
   const a = q.assignment;
   const rate = canRateSurvey(session.user) && q.campaign.status === 'open';
 
@@ -145,6 +159,15 @@ export function AssignmentPage({ params }: PageProps) {
                         : t('survey.drill.noAnswer')}
                     </p>
                     {item.answer?.comment && <p class="small muted">{item.answer.comment}</p>}
+                    <EvidenceFiles
+                      campaignId={campaignId}
+                      itemId={item.id}
+                      files={evidence.get(item.id) ?? []}
+                      editable={false}
+                      open
+                      org={org}
+                      onChanged={loaded.reload}
+                    />
                     <History
                       item={item}
                       load={async () =>

@@ -27,9 +27,12 @@ export function EvidenceFiles({
   editable,
   open,
   onChanged,
+  org,
 }: {
   campaignId: string;
   itemId: string;
+  /** Set in the regulator's drill-down: that institution's files, read only. */
+  org?: string;
   files: EvidenceFile[];
   editable: boolean;
   open: boolean;
@@ -89,7 +92,7 @@ export function EvidenceFiles({
         <ul class="survey-evidence-list">
           {files.map((file) => (
             <li key={file.id} data-evidence-file={file.filename}>
-              <a href={evidenceUrl(campaignId, file)} download={file.filename}>
+              <a href={evidenceUrl(campaignId, file, org)} download={file.filename}>
                 {file.filename}
               </a>{' '}
               <span class="small muted">
@@ -170,7 +173,8 @@ export function WorkbookPanel({
     }
   };
 
-  const problems = error ? workbookProblems(error.details) : [];
+  // Rows the server rejected; a file it could not read at all names no row.
+  const problems = error ? workbookProblems(error.details).filter((p) => p.row !== null) : [];
   return (
     <details class="panel" data-testid="survey-workbook">
       <summary>{t('survey.workbook.title')}</summary>
@@ -227,9 +231,9 @@ export function WorkbookPanel({
                   </thead>
                   <tbody>
                     {problems.map((p, index) => (
-                      <tr key={index} data-workbook-row={p.row ?? ''}>
+                      <tr key={index} data-workbook-row={p.row}>
                         <td>{p.sheet}</td>
-                        <td>{p.row ?? t('common.none')}</td>
+                        <td>{p.row}</td>
                         <td>
                           <code>{p.item}</code>
                         </td>
