@@ -59,6 +59,16 @@ void AddReminderRoutes(http::Router& router, ReminderService& service) {
                 return Response::MakeJson(ToJson(settings));
               },
               "Set a campaign's reminder days (coordination office)"});
+  router.Add({Method::kGet, Path("campaigns/{id}/reminders/sent"), http::Auth::kRequired,
+              [&service](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(auto sent, service.Sent(*principal, req.PathParam("id")));
+                Json items = Json::array();
+                for (const auto& reminder : sent) items.push_back(ToJson(reminder));
+                return Response::MakeJson({{"items", std::move(items)}});
+              },
+              "Institutions reminded of a campaign's deadline, with the e-mail's state "
+              "(regulator)"});
   router.Add({Method::kGet, Path("contacts/{org}"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
@@ -73,11 +83,17 @@ void AddReminderRoutes(http::Router& router, ReminderService& service) {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
                 FC_ASSIGN_OR_RETURN(Json body, req.JsonBody());
                 FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"email"}));
-                FC_ASSIGN_OR_RETURN(auto email, RequireString(body, "email", 254));
+                // "" is an answer here: it removes the address.
+                FC_ASSIGN_OR_RETURN(auto email, OptionalString(body, "email", 254));
+                if (!email) {
+                  return InvalidArgument("email is required (\"\" removes the address)",
+                                         {{"email", "required"}});
+                }
                 FC_RETURN_IF_ERROR(
-                    service.SetContact(*principal, req.PathParam("org"), email, InfoOf(req)));
-                return Response::MakeJson({{"org_id", req.PathParam("org")},
-                                           {"email", email.empty() ? Json(nullptr) : Json(email)}});
+                    service.SetContact(*principal, req.PathParam("org"), *email, InfoOf(req)));
+                return Response::MakeJson(
+                    {{"org_id", req.PathParam("org")},
+                     {"email", email->empty() ? Json(nullptr) : Json(*email)}});
               },
               "Set an institution's survey contact e-mail (coordination office or its admins)"});
 }

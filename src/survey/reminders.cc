@@ -259,6 +259,47 @@ Result<std::vector<PendingReminder>> ReminderService::Pending(
       });
 }
 
+Result<std::vector<SentReminder>> ReminderService::Sent(const identity::Principal& principal,
+                                                        std::string_view campaign_id) {
+  if (!internal::IsRegulatorReader(principal)) {
+    return PermissionDenied("the reminders sent are the regulator's");
+  }
+  return db_.ReadValue<std::vector<SentReminder>>(
+      [&](store::Connection& conn) -> Result<std::vector<SentReminder>> {
+        FC_ASSIGN_OR_RETURN(Campaign campaign,
+                            internal::LoadVisibleCampaign(conn, principal, campaign_id));
+        const identity::OrgFilter filter =
+            identity::ReadableOrgs(principal, identity::Resource::kInstitutionRecords, "r.org_id");
+        store::Params params{campaign.id};
+        params.insert(params.end(), filter.params.begin(), filter.params.end());
+        // The mail of a reminder is queued in the same transaction, at the same instant.
+        FC_ASSIGN_OR_RETURN(
+            auto rows,
+            conn.Query(
+                fmt::format("SELECT r.org_id, a.org_name_ja, a.org_name_en, r.deadline, "
+                            "r.days_before, r.sent_at, a.status, m.status FROM "
+                            "survey_reminders_sent r JOIN survey_assignments a ON "
+                            "a.campaign_id = r.campaign_id AND a.org_id = r.org_id LEFT JOIN "
+                            "survey_reminder_mail m ON m.campaign_id = r.campaign_id AND "
+                            "m.org_id = r.org_id AND m.created_at = r.sent_at WHERE "
+                            "r.campaign_id = ? AND {} ORDER BY r.sent_at DESC, a.org_name_en, "
+                            "r.org_id",
+                            filter.sql),
+                params));
+        std::vector<SentReminder> out;
+        for (const auto& row : rows) {
+          out.push_back({row.GetString(0),
+                         {row.GetString(1), row.GetString(2)},
+                         row.GetString(3),
+                         static_cast<int>(row.GetInt(4)),
+                         row.GetString(5),
+                         row.GetString(6) == "submitted",
+                         row.IsNull(7) ? "none" : row.GetString(7)});
+        }
+        return out;
+      });
+}
+
 Result<ReminderRound> ReminderService::EmitDue() {
   const TimePoint now = clock_.Now();
   const std::string now_text = FormatRfc3339(now);
@@ -444,6 +485,13 @@ Json ToJson(const ReminderSettings& s) {
           {"default", s.is_default},
           {"updated_at", s.updated_at.empty() ? Json(nullptr) : Json(s.updated_at)},
           {"updated_by", s.updated_by.empty() ? Json(nullptr) : Json(s.updated_by)}};
+}
+
+Json ToJson(const SentReminder& r) {
+  return {{"org_id", r.org_id},     {"org_name", internal::TextJson(r.org_name)},
+          {"deadline", r.deadline}, {"days_before", r.days_before},
+          {"sent_at", r.sent_at},   {"submitted", r.submitted},
+          {"mail", r.mail}};
 }
 
 Json ToJson(const PendingReminder& r) {

@@ -12,9 +12,10 @@
 // address when one is set, queued with the reminder and sent by the scheduler with
 // retries.
 //
-// Access: reminder days are read by the regulator's roles and set by the coordination
-// office; a contact address is read by whoever may read the institution's records and set
-// by the coordination office or the institution's admins. Changes are audited
+// Access: reminder days, and the list of reminders sent per institution, are read by the
+// regulator's roles (bureau staff: the institutions they supervise only) and the days set
+// by the coordination office; a contact address is read by whoever may read the institution's
+// records and set by the coordination office or the institution's admins. Changes are audited
 // ("survey.reminder_days", "survey.contact_update"). Thread-safe.
 #pragma once
 
@@ -64,6 +65,18 @@ struct PendingReminder {
   std::string sent_at;
 };
 
+// A reminder sent to an institution, as the regulator follows it up.
+struct SentReminder {
+  std::string org_id;
+  Text org_name;
+  std::string deadline;  // the institution's own, extensions included
+  int days_before = 0;
+  std::string sent_at;
+  bool submitted = false;  // the assignment is submitted now
+  // The e-mail: "none" (no contact address then), "pending", "sent" or "failed".
+  std::string mail;
+};
+
 struct ReminderRound {
   int reminders = 0;     // events emitted
   int mails_queued = 0;  // of them, with a contact address
@@ -100,6 +113,11 @@ class ReminderService {
   // The latest reminder of each open campaign whose assignment of the caller's
   // institution is not submitted and not past its deadline; empty for roles without one.
   Result<std::vector<PendingReminder>> Pending(const identity::Principal& principal);
+
+  // Every reminder of the campaign sent to an institution the principal may read, newest
+  // first. PermissionDenied for anyone but the regulator's roles; NotFound as GetSettings.
+  Result<std::vector<SentReminder>> Sent(const identity::Principal& principal,
+                                         std::string_view campaign_id);
 
   // Emits every reminder due now (see the top of this file) in one transaction.
   Result<ReminderRound> EmitDue();
@@ -143,11 +161,14 @@ class ReminderScheduler {
 //   GET reminders/my                 the caller's institution's pending reminders
 //   GET campaigns/{id}/reminders     reminder days (regulator's roles)
 //   PUT campaigns/{id}/reminders     {days: [14, 7, 1]} (coordination office)
+//   GET campaigns/{id}/reminders/sent  institutions reminded, with the e-mail's state
+//                                    (regulator's roles; bureaus their supervised ones)
 //   GET contacts/{org}               {org_id, email} (who reads the institution)
 //   PUT contacts/{org}               {email} ("" removes; coordination office or its admins)
 void AddReminderRoutes(http::Router& router, ReminderService& service);
 
 Json ToJson(const ReminderSettings& settings);
 Json ToJson(const PendingReminder& reminder);
+Json ToJson(const SentReminder& reminder);
 
 }  // namespace fincyber::survey
