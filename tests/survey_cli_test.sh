@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The survey's operator commands end to end on a fresh SQLite file: bank import from
 # YAML, JSON and OSCAL (XML and JSON) and the mission bank, publishing, campaigns opened
-# for business categories, progress per institution, closing, feedback reports, an
-# institution's answers exported and imported as a workbook, and the exit codes (0 done,
-# 1 refused, 2 bad input, 3 not found, 4 unavailable; 105 for flags the parser refuses).
+# for business categories, progress per institution, closing, feedback reports, the
+# regulator's sector report, an institution's answers exported and imported as a
+# workbook, and the exit codes (0 done, 1 refused, 2 bad input, 3 not found, 4
+# unavailable; 105 for flags the parser refuses).
 # Usage: survey_cli_test.sh path/to/fincyber
 set -euo pipefail
 bin=$1
@@ -97,6 +98,46 @@ check "reports on too many threads" 105 "$bin" survey reports --database "$db" \
 touch "$work/a-file"
 check "reports into a file" 4 "$bin" survey reports --database "$db" --campaign "$campaign" \
   --out "$work/a-file/reports"
+
+# The regulator's sector report of the closed campaign (no submissions: every figure
+# withheld, saying why).
+check "sector report" 0 "$bin" survey sector-report --database "$db" --campaign "$campaign" \
+  --out "$work/sector.pdf"
+expect "the sector report is a PDF" [ "$(head -c 5 "$work/sector.pdf")" = "%PDF-" ]
+# The document's title (PDF metadata, UTF-16 when not ASCII) shows its language.
+title_has() {  # title_has FILE.pdf TEXT
+  python3 -c 'import re, sys
+data = open(sys.argv[1], "rb").read()
+titles = [bytes.fromhex(m.group(1).decode()).decode("utf-16-be") if m.group(1)
+          else m.group(2).decode() for m in
+          re.finditer(rb"/Title <FEFF([0-9A-F]+)>|/Title \(([^)]*)\)", data)]
+sys.exit(0 if any(sys.argv[2] in t for t in titles) else 1)' "$1" "$2"
+}
+expect "in Japanese by default" title_has "$work/sector.pdf" サイバーセキュリティ
+check "sector report in English" 0 "$bin" survey sector-report --database "$db" \
+  --campaign "$campaign" --lang en --out "$work/sector-en.pdf"
+expect "the English report is in English" title_has "$work/sector-en.pdf" "sector report"
+expect "and not in Japanese" [ "$(title_has "$work/sector-en.pdf" サイバーセキュリティ && echo ja)" = "" ]
+check "sector report as a workbook" 0 "$bin" survey sector-report --database "$db" \
+  --campaign "$campaign" --format xlsx --lang en --out "$work/sector.xlsx"
+expect "the workbook is an XLSX package" [ "$(head -c 2 "$work/sector.xlsx")" = "PK" ]
+expect "the workbook has its sheets" python3 -c 'import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode()
+sys.exit(0 if "Most missed" in names and "Year over year" in names else 1)' "$work/sector.xlsx"
+check "sector report of an unknown campaign" 3 "$bin" survey sector-report --database "$db" \
+  --campaign nope --out "$work/x.pdf"
+check "sector report in an unknown format" 105 "$bin" survey sector-report --database "$db" \
+  --campaign "$campaign" --format docx --out "$work/x.docx"
+check "sector report in an unknown language" 105 "$bin" survey sector-report --database "$db" \
+  --campaign "$campaign" --lang fr --out "$work/x.pdf"
+check "sector report into a missing folder" 4 "$bin" survey sector-report --database "$db" \
+  --campaign "$campaign" --out "$work/no-such-folder/sector.pdf"
+expect "nothing written for refused requests" [ ! -e "$work/x.pdf" -a ! -e "$work/x.docx" ]
+check "open a campaign for the sector report" 0 "$bin" survey campaign open --database "$db" \
+  --bank "$mission" --year 2030 --title-ja 未了 --title-en Pending --category securities \
+  --deadline 2099-01-01T00:00:00Z
+check "sector report of an open campaign" 1 "$bin" survey sector-report --database "$db" \
+  --campaign "$(head -1 "$work/out")" --out "$work/open.pdf"
 
 # An institution's answers as a workbook, filled in and imported by the operator.
 check "open a campaign to answer" 0 "$bin" survey campaign open --database "$db" \
