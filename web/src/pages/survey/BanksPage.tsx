@@ -55,7 +55,7 @@ function BankProblems({ error }: { error: ApiError }) {
     <div class="alert alert-error" role="alert" data-testid="survey-bank-problems">
       <p>{t('survey.bank.problems', { count: Math.max(problems.length, 1) })}</p>
       <div class="table-wrap">
-        <table class="data-table">
+        <table class="data-table survey-wrap">
           <thead>
             <tr>
               <th scope="col">{t('survey.bank.where')}</th>
@@ -115,7 +115,7 @@ export function BanksPage() {
           <p class="empty">{t('survey.bank.none')}</p>
         ) : (
           <div class="table-wrap">
-            <table class="data-table" data-testid="survey-banks">
+            <table class="data-table survey-wrap" data-testid="survey-banks">
               <thead>
                 <tr>
                   <th scope="col">{t('survey.bank.name')}</th>
@@ -424,7 +424,7 @@ function ItemsBrowser({ sections }: { sections: BankSection[] }) {
             </span>
           </summary>
           <div class="table-wrap">
-            <table class="data-table">
+            <table class="data-table survey-wrap">
               <thead>
                 <tr>
                   <th scope="col">{t('survey.bank.itemId')}</th>

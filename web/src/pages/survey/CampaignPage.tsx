@@ -115,7 +115,7 @@ export function CampaignPage({ params, query }: PageProps) {
             })}
           </dd>
         </dl>
-        <div class="actions">
+        <div class="survey-head-actions">
           {campaign.status === 'closed' && (
             <a class="button" href={href(`/survey/${encodeURIComponent(campaign.id)}/sector`)}>
               {t('survey.sectorLink')}

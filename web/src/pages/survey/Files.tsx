@@ -220,7 +220,7 @@ export function WorkbookPanel({
             </p>
             {problems.length > 0 && (
               <div class="table-wrap">
-                <table class="data-table">
+                <table class="data-table survey-wrap">
                   <thead>
                     <tr>
                       <th scope="col">{t('survey.workbook.sheet')}</th>

@@ -125,7 +125,7 @@ export function RemediationSection({
           ) : (
             <ItemTable
               list={loaded.data.items}
-              itemText={itemText}
+
               editable={editable}
               users={loaded.data.users}
               onChanged={() => {
@@ -157,7 +157,7 @@ function GapTable({
   const { t } = useI18n();
   return (
     <div class="table-wrap">
-      <table class="data-table" data-testid="survey-rem-gaps">
+      <table class="data-table survey-wrap" data-testid="survey-rem-gaps">
         <thead>
           <tr>
             <th scope="col">{t('survey.results.item')}</th>
@@ -389,13 +389,11 @@ export function RemediationStatusBadge({ status }: { status: RemediationStatus }
 
 function ItemTable({
   list,
-  itemText,
   editable,
   users,
   onChanged,
 }: {
   list: RemediationItem[];
-  itemText: (id: string) => string;
   editable: boolean;
   users: User[];
   onChanged: () => void;
@@ -405,7 +403,7 @@ function ItemTable({
   const [history, setHistory] = useState<string | null>(null);
   return (
     <div class="table-wrap">
-      <table class="data-table" data-testid="survey-rem-items">
+      <table class="data-table survey-wrap" data-testid="survey-rem-items">
         <thead>
           <tr>
             <th scope="col">{t('survey.rem.itemTitle')}</th>
@@ -423,7 +421,7 @@ function ItemTable({
               <tr data-rem={item.id}>
                 <th scope="row">
                   {item.title}
-                  <div class="small muted">{item.item_ids.map(itemText).join(' / ')}</div>
+                  <div class="small muted">{item.item_ids.join(', ')}</div>
                   {item.note && <div class="small">{item.note}</div>}
                 </th>
                 <td>{item.owner.name || t('common.none')}</td>

@@ -127,7 +127,7 @@ function Campaigns() {
     <section>
       <div class="page-head">
         <h1>{t('survey.campaigns')}</h1>
-        <div class="actions">
+        <div class="survey-head-actions">
           {canManageBanks(session.user) && (
             <a class="button" href={href('/survey/banks')}>
               {t('survey.bank.title')}
