@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 
 #include "survey/reminders.h"
 #include "survey/test_survey.h"
@@ -235,6 +236,59 @@ TEST_P(ReminderTest, SettingsAndContactsFollowTheAccessRules) {
   EXPECT_EQ(*reminders_.GetContact(t_.P(s().a_member), s().bank_a.id), "");
   EXPECT_EQ(t_.AuditActions("survey.contact").size(), 2u);
   EXPECT_EQ(t_.AuditActions("survey.reminder_days").size(), 1u);
+}
+
+class RecordingSender final : public MailSender {
+ public:
+  Status Send(const MailMessage& message) override {
+    recipients.push_back(message.to);
+    return OkStatus();
+  }
+  std::vector<std::string> recipients;
+};
+
+TEST_P(ReminderTest, TheRegulatorSeesWhoWasRemindedAndBureausOnlyTheirOwn) {
+  // Major and regional banks: A (supervised), B and R1..R6; R1 submits at once.
+  const Campaign campaign = t_.Open();
+  t_.AnswerAndSubmit(t_.regional_admins[0], t_.regional[0].id, campaign, "yes", 3, 80);
+  ASSERT_TRUE(reminders_.SetContact(t_.P(s().b_admin), s().bank_b.id, "b@b.example", t_.info).ok());
+  ASSERT_TRUE(reminders_.SetContact(R(2), t_.regional[2].id, "r3@r3.example", t_.info).ok());
+  AdvanceTo(campaign, hours(7 * 24 - 1));
+  EXPECT_EQ(Emit(reminders_), 7);
+  RecordingSender sender;
+  ASSERT_EQ(reminders_.DeliverMail(sender, "survey@fsa.example", 1)->sent, 1);
+  t_.AnswerAndSubmit(s().a_admin, s().bank_a.id, campaign, "yes", 3, 80);
+
+  auto all = reminders_.Sent(t_.P(s().coord), campaign.id);
+  ASSERT_TRUE(all.ok()) << all.error().internal_message();
+  ASSERT_EQ(all->size(), 7u);
+  std::map<std::string, SentReminder> by_org;
+  for (const auto& reminder : *all) by_org[reminder.org_id] = reminder;
+  EXPECT_FALSE(by_org.count(t_.regional[0].id));  // submitted before the reminder
+  EXPECT_EQ(by_org[s().bank_b.id].days_before, 7);
+  EXPECT_EQ(by_org[s().bank_b.id].org_name.ja, "B銀行");
+  EXPECT_EQ(by_org[s().bank_b.id].deadline, campaign.deadline);
+  // One mail delivered (the batch was one), one still queued, none for the others.
+  const std::string first =
+      sender.recipients.at(0) == "b@b.example" ? s().bank_b.id : t_.regional[2].id;
+  const std::string second = first == s().bank_b.id ? t_.regional[2].id : s().bank_b.id;
+  EXPECT_EQ(by_org[first].mail, "sent");
+  EXPECT_EQ(by_org[second].mail, "pending");
+  EXPECT_EQ(by_org[t_.regional[3].id].mail, "none");
+  EXPECT_TRUE(by_org[s().bank_a.id].submitted);
+  EXPECT_FALSE(by_org[s().bank_b.id].submitted);
+  EXPECT_EQ(reminders_.Sent(t_.P(s().auditor), campaign.id)->size(), 7u);
+
+  // Bureau staff: only the institution they supervise.
+  auto supervised = reminders_.Sent(t_.P(s().bureau_staff), campaign.id);
+  ASSERT_TRUE(supervised.ok());
+  ASSERT_EQ(supervised->size(), 1u);
+  EXPECT_EQ((*supervised)[0].org_id, s().bank_a.id);
+  // Institutions and the ISAC do not read it; an unknown campaign is not found.
+  for (const auto& other : {t_.P(s().b_admin), t_.P(s().a_member), t_.P(s().isac_analyst)}) {
+    EXPECT_EQ(reminders_.Sent(other, campaign.id).error().code(), ErrorCode::kPermissionDenied);
+  }
+  EXPECT_EQ(reminders_.Sent(t_.P(s().coord), "no-such").error().code(), ErrorCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReminderTest,
