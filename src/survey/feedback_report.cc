@@ -17,6 +17,7 @@
 
 #include "identity/directory.h"
 #include "survey/analytics.h"
+#include "survey/remediation.h"
 
 namespace fincyber::survey {
 namespace {
@@ -75,6 +76,15 @@ struct Action {
   std::string text;
 };
 
+// An earlier campaign's remediation item as this campaign's results see it.
+struct RemediationLine {
+  std::string title;
+  std::vector<std::string> item_ids;
+  std::string due_date;
+  RemediationStatus status = RemediationStatus::kOpen;
+  bool overdue = false;
+};
+
 struct ReportView {
   ReportLanguage language = ReportLanguage::kJapanese;
   const CompiledBank* bank = nullptr;
@@ -92,6 +102,10 @@ struct ReportView {
   std::vector<OwnItem> items;  // applicable or not applicable scored items, bank order
   std::vector<MissedItem> missed_where_peers_meet;
   std::vector<Action> actions;
+  // From results["remediation"], when the results carry it: earlier items whose every
+  // question is met now, and the others.
+  std::vector<RemediationLine> remediation_closed;
+  std::vector<RemediationLine> remediation_open;
 };
 
 const std::string& Pick(ReportLanguage language, const Text& text) {
@@ -260,6 +274,33 @@ Action ActionFor(const CompiledBank& bank, int index, ReportLanguage language) {
   return {index, ActionSource::kGeneric, Pick(language, GenericAction(item.function))};
 }
 
+Result<std::vector<RemediationLine>> ParseRemediationList(const Json* list,
+                                                          std::string_view where) {
+  if (list == nullptr || !list->is_array()) return Malformed(where);
+  std::vector<RemediationLine> out;
+  for (const Json& entry : *list) {
+    if (!entry.is_object()) return Malformed(where);
+    RemediationLine line;
+    line.title = StringAt(entry, "title");
+    line.due_date = StringAt(entry, "due_date");
+    const auto status = ParseRemediationStatus(StringAt(entry, "status"));
+    const Json* ids = Member(entry, "item_ids");
+    const Json* overdue = Member(entry, "overdue");
+    if (line.title.empty() || line.due_date.empty() || !status || ids == nullptr ||
+        !ids->is_array() || overdue == nullptr || !overdue->is_boolean()) {
+      return Malformed(where);
+    }
+    for (const Json& id : *ids) {
+      if (!id.is_string()) return Malformed(where);
+      line.item_ids.push_back(id.get<std::string>());
+    }
+    line.status = *status;
+    line.overdue = overdue->get<bool>();
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 Result<ReportView> ReadView(const FeedbackReportInput& input, ReportLanguage language) {
   if (input.bank == nullptr) return InvalidArgument("a feedback report needs the campaign's bank");
   const Json& r = input.results;
@@ -380,6 +421,15 @@ Result<ReportView> ReadView(const FeedbackReportInput& input, ReportLanguage lan
     if (static_cast<int>(view.actions.size()) == kMaxActions) break;
     view.actions.push_back(ActionFor(bank, index, language));
   }
+
+  if (const Json* remediation = Member(r, "remediation")) {
+    if (!remediation->is_object()) return Malformed("remediation");
+    FC_ASSIGN_OR_RETURN(view.remediation_closed,
+                        ParseRemediationList(Member(*remediation, "closed"), "remediation.closed"));
+    FC_ASSIGN_OR_RETURN(
+        view.remediation_open,
+        ParseRemediationList(Member(*remediation, "still_open"), "remediation.still_open"));
+  }
   return view;
 }
 
@@ -439,6 +489,35 @@ std::string SourceLabel(const ReportView& v, ActionSource source) {
   return "";
 }
 
+std::string StatusLabel(const ReportView& v, RemediationStatus status) {
+  switch (status) {
+    case RemediationStatus::kOpen:
+      return Pick(v.language, "未着手", "open");
+    case RemediationStatus::kInProgress:
+      return Pick(v.language, "対応中", "in progress");
+    case RemediationStatus::kDone:
+      return Pick(v.language, "完了", "done");
+    case RemediationStatus::kAcceptedRisk:
+      return Pick(v.language, "リスク受容", "risk accepted");
+  }
+  return "";
+}
+
+std::string DueText(const ReportView& v, const RemediationLine& line) {
+  return line.overdue ? line.due_date + Pick(v.language, "（期限超過）", " (overdue)")
+                      : line.due_date;
+}
+
+std::string JoinIds(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+  return out;
+}
+
+bool HasRemediation(const ReportView& v) {
+  return !v.remediation_closed.empty() || !v.remediation_open.empty();
+}
+
 std::string ReportTitle(const ReportView& v) {
   return Pick(v.language, "サイバーセキュリティ実態把握 フィードバックレポート",
               "Cyber-security survey feedback report");
@@ -446,15 +525,21 @@ std::string ReportTitle(const ReportView& v) {
 
 // Section titles, one per PDF heading and workbook sheet (31 characters at most).
 struct SectionNames {
-  std::string summary, heatmap, functions, missed, actions;
+  std::string summary, heatmap, functions, missed, actions, remediation;
 };
 
 SectionNames Sections(const ReportView& v) {
   if (v.language == ReportLanguage::kJapanese) {
-    return {"概要", "脅威×機能ヒートマップ", "機能別の結果", "同業態の多くが満たす未達項目",
-            "推奨される対応"};
+    return {"概要",           "脅威×機能ヒートマップ",
+            "機能別の結果",   "同業態の多くが満たす未達項目",
+            "推奨される対応", "改善計画の進捗"};
   }
-  return {"Summary", "Heatmap", "Functions", "Missed items peers meet", "Recommended actions"};
+  return {"Summary",
+          "Heatmap",
+          "Functions",
+          "Missed items peers meet",
+          "Recommended actions",
+          "Remediation progress"};
 }
 
 std::string SummaryParagraph(const ReportView& v) {
@@ -689,6 +774,40 @@ void AddMissedAndActions(const ReportView& v, const SectionNames& names,
            "other items, or else a general action for the item's function.")});
 }
 
+// Earlier remediation items: closed by this campaign's answers, then still open.
+void AddRemediation(const ReportView& v, const SectionNames& names, std::vector<Block>& blocks) {
+  if (!HasRemediation(v)) return;
+  blocks.push_back(documents::PageBreak{});
+  blocks.push_back(Heading{1, names.remediation});
+  blocks.push_back(Paragraph{Pick(
+      v.language,
+      "これまでの調査の未達項目について登録された改善計画です。対象の項目を今回すべて満たした計画"
+      "を「完了を確認」、それ以外を「継続中」としています。",
+      "Remediation items registered for gaps of earlier campaigns: closed when this campaign's "
+      "answers meet every item they address, otherwise still open.")});
+  const auto add_list = [&](const std::string& title, const std::vector<RemediationLine>& lines) {
+    blocks.push_back(Heading{2, title});
+    if (lines.empty()) {
+      blocks.push_back(Paragraph{Pick(v.language, "なし。", "None.")});
+      return;
+    }
+    Table table;
+    // The due column fits a date with its overdue mark on one line.
+    table.columns = {{Pick(v.language, "計画", "Item"), 2.6},
+                     {Pick(v.language, "対象項目", "Questions"), 1.4},
+                     {Pick(v.language, "期限", "Due"), 1.9},
+                     {Pick(v.language, "状況", "Status"), 1}};
+    for (const auto& line : lines) {
+      table.rows.push_back(
+          {line.title, JoinIds(line.item_ids), DueText(v, line), StatusLabel(v, line.status)});
+    }
+    blocks.push_back(std::move(table));
+  };
+  add_list(Pick(v.language, "完了を確認した計画", "Closed: every item addressed is now met"),
+           v.remediation_closed);
+  add_list(Pick(v.language, "継続中の計画", "Still open"), v.remediation_open);
+}
+
 documents::PdfDocument LayOut(const ReportView& v, documents::Typeface typeface) {
   const SectionNames names = Sections(v);
   documents::PdfDocument doc;
@@ -718,6 +837,7 @@ documents::PdfDocument LayOut(const ReportView& v, documents::Typeface typeface)
            "whose question is unchanged.")});
   for (Function f : kAllFunctions) AddFunctionPage(v, f, doc.blocks);
   AddMissedAndActions(v, names, doc.blocks);
+  AddRemediation(v, names, doc.blocks);
   return doc;
 }
 
@@ -859,6 +979,27 @@ documents::XlsxWorkbook Tabulate(const ReportView& v) {
         {item.id, Pick(v.language, item.text), action.text, SourceLabel(v, action.source)});
   }
   book.sheets.push_back(std::move(actions));
+
+  if (HasRemediation(v)) {
+    documents::XlsxSheet remediation;
+    remediation.name = names.remediation;
+    remediation.columns = {{Pick(v.language, "今回の結果", "This campaign"), 16},
+                           {Pick(v.language, "計画", "Item"), 50, "", true},
+                           {Pick(v.language, "対象項目", "Questions"), 30, "", true},
+                           {Pick(v.language, "期限", "Due"), 12},
+                           {Pick(v.language, "期限超過", "Overdue"), 10},
+                           {Pick(v.language, "状況", "Status"), 14}};
+    const auto add_rows = [&](const std::string& outcome,
+                              const std::vector<RemediationLine>& lines) {
+      for (const auto& line : lines) {
+        remediation.rows.push_back({outcome, line.title, JoinIds(line.item_ids), line.due_date,
+                                    line.overdue ? yes : no, StatusLabel(v, line.status)});
+      }
+    };
+    add_rows(Pick(v.language, "完了を確認", "closed"), v.remediation_closed);
+    add_rows(Pick(v.language, "継続中", "still open"), v.remediation_open);
+    book.sheets.push_back(std::move(remediation));
+  }
   return book;
 }
 

@@ -7,7 +7,11 @@
 //   3. a page per function: score, peer band (quartile box with its marker), change since
 //      last year on comparable items, the items of the function it did not meet;
 //   4. the items it misses that most peers meet, with the share of peers meeting them;
-//   5. recommended actions, one per item missed (see below).
+//   5. recommended actions, one per item missed (see below);
+//   6. remediation progress, when the results carry the institution's items of earlier
+//      campaigns ("remediation", remediation.h): those this campaign's answers closed and
+//      those still open, with title, questions, due date (overdue marked) and status.
+//      Absent when there are none.
 // A suppressed peer figure (analytics.h) is never printed: its place says why instead.
 // Nothing about another institution is in the input, so nothing can reach the report.
 //

@@ -12,6 +12,7 @@
 #include "base/crypto.h"
 #include "survey/feedback_report.h"
 #include "survey/feedback_report_testing.h"
+#include "survey/remediation.h"
 #include "survey/test_survey.h"
 #include "testing/db_targets.h"
 
@@ -26,11 +27,12 @@ class FeedbackReportDbTest : public ::testing::TestWithParam<std::string> {
   TestSurvey t_;
   identity::TestSector& s() { return t_.s; }
 
-  // A (major bank, alone in its category) and B with R1..R6 (regional banks) submit.
-  Campaign CloseWithEveryoneSubmitted() {
-    const Campaign campaign = t_.Open();
+  // A (major bank, alone in its category) and B with R1..R6 (regional banks) submit; B
+  // answers maturity 2 and a coverage of `b_coverage`.
+  Campaign CloseWithEveryoneSubmitted(int year = 2026, double b_coverage = 40) {
+    const Campaign campaign = t_.Open(year);
     t_.AnswerAndSubmit(s().a_admin, s().bank_a.id, campaign, "yes", 3, 80);
-    t_.AnswerAndSubmit(s().b_admin, s().bank_b.id, campaign, "yes", 2, 40);
+    t_.AnswerAndSubmit(s().b_admin, s().bank_b.id, campaign, "yes", 2, b_coverage);
     for (int i = 0; i < 6; ++i) {
       t_.AnswerAndSubmit(t_.regional_admins[i], t_.regional[i].id, campaign,
                          i % 3 == 0 ? "no" : "yes", i % 5, 20.0 * i);
@@ -165,6 +167,47 @@ TEST_P(FeedbackReportDbTest, CampaignReportsAreWrittenForWhatThePrincipalMaySee)
                 .code(),
             ErrorCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST_P(FeedbackReportDbTest, NextYearsReportShowsRemediationClosedAndStillOpen) {
+  // B misses the maturity target and the coverage in 2025 and plans both; in 2026 it
+  // reaches the coverage only.
+  const Campaign earlier = CloseWithEveryoneSubmitted(2025, 40);
+  RemediationService remediation(s().db(), s().clock);
+  const std::string due = FormatRfc3339(s().clock.Now() + std::chrono::hours(24 * 200));
+  for (const auto& [title, item] :
+       {std::pair{"監視範囲の拡大", "op.coverage"}, std::pair{"成熟度の向上", "gv.maturity"}}) {
+    NewRemediation in;
+    in.title = title;
+    in.item_ids = {item};
+    in.owner.name = "システム部";
+    in.due_date = due.substr(0, 10);
+    auto created = remediation.Create(t_.P(s().b_admin), earlier.id, in, t_.info);
+    ASSERT_TRUE(created.ok()) << created.error().internal_message();
+  }
+  const Campaign later = CloseWithEveryoneSubmitted(2026, 80);
+
+  const std::string ja = ReportText(s().b_admin, later, s().bank_b.id, ReportLanguage::kJapanese);
+  const std::size_t closed = ja.find("完了を確認した計画");
+  const std::size_t open = ja.find("継続中の計画");
+  ASSERT_NE(closed, std::string::npos);
+  ASSERT_NE(open, std::string::npos);
+  EXPECT_GT(ja.find("監視範囲の拡大"), closed);
+  EXPECT_LT(ja.find("監視範囲の拡大"), open);
+  EXPECT_GT(ja.find("成熟度の向上"), open);
+  EXPECT_NE(ja.find(due.substr(0, 10)), std::string::npos);
+  const std::string en = ReportText(s().b_admin, later, s().bank_b.id, ReportLanguage::kEnglish);
+  EXPECT_NE(en.find("Remediationprogress"), std::string::npos);
+  EXPECT_NE(en.find("Stillopen"), std::string::npos);
+
+  // The supervisor's copy of A's report, and the earlier year's, have none of B's items.
+  for (const std::string& text :
+       {ReportText(s().bureau_staff, later, s().bank_a.id, ReportLanguage::kJapanese),
+        ReportText(s().b_admin, earlier, s().bank_b.id, ReportLanguage::kJapanese)}) {
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.find("監視範囲の拡大"), std::string::npos);
+    EXPECT_EQ(text.find("改善計画の進捗"), std::string::npos);
+  }
 }
 
 TEST_P(FeedbackReportDbTest, NoReportWhileTheCampaignIsOpen) {

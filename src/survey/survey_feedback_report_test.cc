@@ -345,6 +345,127 @@ TEST(FeedbackReportTest, ResultsOfTheWrongShapeAreRefused) {
   EXPECT_FALSE(RenderFeedbackReport(not_json, {}).ok());
 }
 
+// Results of a campaign after an earlier one, with the institution's remediation items as
+// results.cc adds them: one closed by this year's answers, one still open and overdue.
+FeedbackReportInput InputWithRemediation() {
+  FeedbackReportInput input = Input();
+  const auto item = [](std::string title, std::string id, std::string due, std::string status,
+                       bool overdue) {
+    return Json{{"id", "r-" + id},
+                {"org_id", "org-1"},
+                {"campaign_id", "camp-0"},
+                {"campaign_year", 2025},
+                {"title", title},
+                {"item_ids", {id}},
+                {"owner", {{"name", "x"}}},
+                {"due_date", due},
+                {"status", status},
+                {"note", ""},
+                {"overdue", overdue},
+                {"version", 2},
+                {"met", Json::array()},
+                {"unmet", Json::array()},
+                {"not_asked", Json::array()}};
+  };
+  input.results["remediation"] = {
+      {"campaign_id", "camp-1"},
+      {"org_id", "org-1"},
+      {"results_available", true},
+      {"closed", {item("統治方針の策定", "gv.policy", "2026-06-30", "done", false)}},
+      {"still_open",
+       {item("資産台帳の整備", "id.inventory", "2026-03-31", "in_progress", true),
+        item("=HYPERLINK(\"http://x\") <b>&amp;", "pr.mfa", "2027-01-31", "open", false)}}};
+  return input;
+}
+
+TEST(FeedbackReportTest, PdfShowsRemediationItemsClosedAndStillOpen) {
+  const std::string ja = RenderText(InputWithRemediation(), ReportLanguage::kJapanese);
+  for (std::string_view expected :
+       {"改善計画の進捗", "完了を確認した計画", "統治方針の策定", "gv.policy", "2026-06-30", "完了",
+        "継続中の計画", "資産台帳の整備", "id.inventory", "2026-03-31（期限超過）", "対応中",
+        "未着手", "=HYPERLINK(\"http://x\")<b>&amp;"}) {
+    EXPECT_NE(ja.find(Squeeze(expected)), std::string::npos) << expected;
+  }
+  // Closed items come before those still open.
+  EXPECT_LT(ja.find("統治方針の策定"), ja.find("資産台帳の整備"));
+  const std::string en = RenderText(InputWithRemediation(), ReportLanguage::kEnglish);
+  for (std::string_view expected : {"Remediationprogress", "Closed:everyitemaddressedisnowmet",
+                                    "Stillopen", "2026-03-31(overdue)", "inprogress", "done"}) {
+    EXPECT_NE(en.find(expected), std::string::npos) << expected;
+  }
+  // Without remediation items in the results, or with none in either list, no section.
+  FeedbackReportInput empty = InputWithRemediation();
+  empty.results["remediation"]["closed"] = Json::array();
+  empty.results["remediation"]["still_open"] = Json::array();
+  for (const FeedbackReportInput& input : {Input(), empty}) {
+    const std::string text = RenderText(input, ReportLanguage::kJapanese);
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.find("改善計画の進捗"), std::string::npos);
+  }
+}
+
+TEST(FeedbackReportTest, WorkbookHasARemediationSheetWhenThereAreItems) {
+  for (ReportLanguage language : {ReportLanguage::kJapanese, ReportLanguage::kEnglish}) {
+    const bool ja = language == ReportLanguage::kJapanese;
+    auto bytes = RenderFeedbackReport(InputWithRemediation(), {language, ReportFormat::kXlsx});
+    ASSERT_TRUE(bytes.ok()) << bytes.error().internal_message();
+    auto book = documents::ReadXlsx(*bytes);
+    ASSERT_TRUE(book.ok()) << book.error().internal_message();
+    ASSERT_EQ(book->sheets.size(), 6u);
+    const documents::SheetCells& sheet = book->sheets[5];
+    EXPECT_EQ(sheet.name(), ja ? "改善計画の進捗" : "Remediation progress");
+    ASSERT_EQ(sheet.row_count(), 4u);
+    const auto text = [&](std::uint32_t row, std::uint32_t column) {
+      const auto* cell = sheet.At(row, column);
+      return cell ? std::get<std::string>(*cell) : std::string();
+    };
+    EXPECT_EQ(text(1, 0), ja ? "完了を確認" : "closed");
+    EXPECT_EQ(text(1, 1), "統治方針の策定");
+    EXPECT_EQ(text(1, 2), "gv.policy");
+    EXPECT_EQ(text(1, 3), "2026-06-30");
+    EXPECT_EQ(text(1, 4), ja ? "いいえ" : "no");
+    EXPECT_EQ(text(1, 5), ja ? "完了" : "done");
+    EXPECT_EQ(text(2, 0), ja ? "継続中" : "still open");
+    EXPECT_EQ(text(2, 1), "資産台帳の整備");
+    EXPECT_EQ(text(2, 4), ja ? "はい" : "yes");
+    EXPECT_EQ(text(2, 5), ja ? "対応中" : "in progress");
+    // A title that looks like a formula stays text.
+    EXPECT_EQ(text(3, 1), "=HYPERLINK(\"http://x\") <b>&amp;");
+    for (const auto& cell : sheet.cells()) EXPECT_FALSE(cell.formula);
+  }
+  auto without = RenderFeedbackReport(Input(), {ReportLanguage::kEnglish, ReportFormat::kXlsx});
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(documents::ReadXlsx(*without)->sheets.size(), 5u);
+}
+
+TEST(FeedbackReportTest, RemediationOfTheWrongShapeIsRefused) {
+  const std::vector<std::pair<std::string, Json>> mutations = {
+      {"/remediation", "closed"},
+      {"/remediation/closed", Json::object()},
+      {"/remediation/still_open", nullptr},
+      {"/remediation/closed/0", "item"},
+      {"/remediation/closed/0/title", ""},
+      {"/remediation/closed/0/title", 5},
+      {"/remediation/closed/0/status", "finished"},
+      {"/remediation/closed/0/item_ids", "gv.policy"},
+      {"/remediation/closed/0/item_ids/0", 7},
+      {"/remediation/still_open/0/due_date", nullptr},
+      {"/remediation/still_open/0/overdue", "yes"},
+  };
+  for (const auto& [pointer, value] : mutations) {
+    FeedbackReportInput input = InputWithRemediation();
+    input.results[Json::json_pointer(pointer)] = value;
+    for (ReportFormat format : {ReportFormat::kPdf, ReportFormat::kXlsx}) {
+      auto report = RenderFeedbackReport(input, {ReportLanguage::kJapanese, format});
+      ASSERT_FALSE(report.ok()) << pointer;
+      EXPECT_EQ(report.error().code(), ErrorCode::kInvalidArgument) << pointer;
+    }
+  }
+  FeedbackReportInput removed = InputWithRemediation();
+  removed.results["remediation"].erase("still_open");
+  EXPECT_FALSE(RenderFeedbackReport(removed, {}).ok());
+}
+
 TEST(FeedbackReportTest, TheSameResultsGiveTheSameBytes) {
   for (ReportFormat format : {ReportFormat::kPdf, ReportFormat::kXlsx}) {
     auto first = RenderFeedbackReport(Input(), {ReportLanguage::kJapanese, format});
