@@ -1,12 +1,15 @@
 #include "app/config.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
+
+#include "base/mail.h"
 
 namespace fincyber::app {
 namespace {
@@ -17,8 +20,8 @@ Status Read(const toml::table& table, std::string_view key, T& out, std::string_
   if (!node) return OkStatus();
   auto value = node->value<T>();
   if (!value) {
-    return InvalidArgument(fmt::format("{}:{}: '{}' has the wrong type", source,
-                                       node->source().begin.line, key));
+    return InvalidArgument(
+        fmt::format("{}:{}: '{}' has the wrong type", source, node->source().begin.line, key));
   }
   out = *value;
   return OkStatus();
@@ -34,17 +37,23 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return InvalidArgument(fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
                                        e.source().begin.column, e.description()));
   }
-  static constexpr std::string_view kKnown[] = {"database",  "listen", "static_dir",
-                                                "threads",   "log_level", "tls",
+  static constexpr std::string_view kKnown[] = {"database",
+                                                "listen",
+                                                "static_dir",
+                                                "threads",
+                                                "log_level",
+                                                "tls",
                                                 "login_attempts_per_minute",
                                                 "event_poll_interval_ms",
-                                                "taxii_max_content_length", "warninglists", "smtp",
+                                                "taxii_max_content_length",
+                                                "warninglists",
+                                                "smtp",
                                                 "evidence_max_file_bytes",
                                                 "evidence_max_total_bytes"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
-      return InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", source,
-                                         node.source().begin.line, key.str()));
+      return InvalidArgument(
+          fmt::format("{}:{}: unknown setting '{}'", source, node.source().begin.line, key.str()));
     }
   }
   Config config;
@@ -109,13 +118,22 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     FC_RETURN_IF_ERROR(Read(*tls, "certificate", config.tls_certificate, source));
     FC_RETURN_IF_ERROR(Read(*tls, "private_key", config.tls_private_key, source));
   }
+  if (table.contains("smtp") && !table["smtp"].is_table()) {
+    return InvalidArgument(fmt::format("{}:{}: 'smtp' must be a section [smtp]", source,
+                                       table.get("smtp")->source().begin.line));
+  }
   if (const toml::table* smtp = table["smtp"].as_table()) {
     SmtpConfig& mail = config.smtp;
     for (const auto& [key, node] : *smtp) {
       static constexpr std::string_view kSmtpKeys[] = {
           "host", "port", "starttls", "from", "username", "password_env", "password_file"};
-      if (std::find(std::begin(kSmtpKeys), std::end(kSmtpKeys), key.str()) ==
-          std::end(kSmtpKeys)) {
+      if (key.str() == "password") {
+        return InvalidArgument(fmt::format(
+            "{}:{}: the smtp password is never written here: name an environment variable "
+            "(password_env) or a file (password_file)",
+            source, node.source().begin.line));
+      }
+      if (std::find(std::begin(kSmtpKeys), std::end(kSmtpKeys), key.str()) == std::end(kSmtpKeys)) {
         return InvalidArgument(fmt::format("{}:{}: unknown smtp setting '{}'", source,
                                            node.source().begin.line, key.str()));
       }
@@ -135,8 +153,34 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     if (!mail.host.empty() && mail.from.empty()) {
       return InvalidArgument(fmt::format("{}: smtp needs 'from' with 'host'", source));
     }
+    if (!mail.from.empty() && !IsMailAddress(mail.from)) {
+      return InvalidArgument(fmt::format("{}: smtp 'from' is not a plain e-mail address", source));
+    }
+    if (!mail.password_env.empty() && !mail.password_file.empty()) {
+      return InvalidArgument(
+          fmt::format("{}: smtp takes password_env or password_file, not both", source));
+    }
   }
   return config;
+}
+
+Result<std::string> ReadSmtpPassword(const SmtpConfig& smtp) {
+  if (!smtp.password_env.empty()) {
+    const char* value = std::getenv(smtp.password_env.c_str());
+    if (value == nullptr) {
+      return InvalidArgument(fmt::format("smtp password: {} is not set", smtp.password_env));
+    }
+    return std::string(value);
+  }
+  if (smtp.password_file.empty()) return std::string();
+  std::ifstream in(smtp.password_file);
+  std::string password;
+  if (!in || !std::getline(in, password)) {
+    return InvalidArgument(fmt::format("smtp password: cannot read {}", smtp.password_file));
+  }
+  // A file written on Windows ends its line with CR LF.
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
 }
 
 Result<Config> LoadConfigFile(const std::string& path) {

@@ -43,6 +43,11 @@ struct SmtpConfig {
   std::string password_file;
 };
 
+// The SMTP password: the value of the environment variable `password_env`, else the first
+// line of `password_file`; "" when neither is named. InvalidArgument, naming the variable
+// or file (never a value), when the variable is unset or the file cannot be read.
+Result<std::string> ReadSmtpPassword(const SmtpConfig& smtp);
+
 struct Config {
   std::string database = "fincyber.db";
   std::string listen = "127.0.0.1:8080";

@@ -1,6 +1,12 @@
 #include "app/config.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "base/crypto.h"
 
 namespace fincyber::app {
 namespace {
@@ -67,9 +73,9 @@ TEST(ConfigTest, TaxiiBodyLimitIsBounded) {
   ASSERT_TRUE(config.ok()) << config.error().safe_message();
   EXPECT_EQ(config->taxii_max_content_length, 16777216u);
   EXPECT_EQ(ParseConfig("", "t.toml")->taxii_max_content_length, 1u << 20);
-  for (const char* text : {"taxii_max_content_length = 100\n",
-                           "taxii_max_content_length = 2147483648\n",
-                           "taxii_max_content_length = \"16M\"\n"}) {
+  for (const char* text :
+       {"taxii_max_content_length = 100\n", "taxii_max_content_length = 2147483648\n",
+        "taxii_max_content_length = \"16M\"\n"}) {
     EXPECT_EQ(ParseConfig(text, "t.toml").error().code(), ErrorCode::kInvalidArgument) << text;
   }
 }
@@ -86,6 +92,105 @@ TEST(ConfigTest, EvidenceLimitsAreBounded) {
         "evidence_max_file_bytes = \"10M\"\n", "evidence_max_total_bytes = 1024\n"}) {
     EXPECT_EQ(ParseConfig(text, "t.toml").error().code(), ErrorCode::kInvalidArgument) << text;
   }
+}
+
+TEST(ConfigTest, ReadsTheSmtpSection) {
+  auto config = ParseConfig(R"(
+[smtp]
+host = "mail.example.jp"
+port = 465
+starttls = false
+from = "survey@example.jp"
+username = "fincyber"
+password_env = "FINCYBER_SMTP_PASSWORD"
+)",
+                            "m.toml");
+  ASSERT_TRUE(config.ok()) << config.error().safe_message();
+  EXPECT_EQ(config->smtp.host, "mail.example.jp");
+  EXPECT_EQ(config->smtp.port, 465);
+  EXPECT_FALSE(config->smtp.starttls);
+  EXPECT_EQ(config->smtp.from, "survey@example.jp");
+  EXPECT_EQ(config->smtp.username, "fincyber");
+  EXPECT_EQ(config->smtp.password_env, "FINCYBER_SMTP_PASSWORD");
+  EXPECT_TRUE(config->smtp.password_file.empty());
+  // Defaults: STARTTLS on the submission port; without a section or a host, no e-mail.
+  auto minimal = ParseConfig("[smtp]\nhost = \"mx\"\nfrom = \"a@example.jp\"\n", "m.toml");
+  ASSERT_TRUE(minimal.ok()) << minimal.error().safe_message();
+  EXPECT_EQ(minimal->smtp.port, 587);
+  EXPECT_TRUE(minimal->smtp.starttls);
+  EXPECT_TRUE(ParseConfig("", "m.toml")->smtp.host.empty());
+  auto no_host = ParseConfig("[smtp]\nfrom = \"a@example.jp\"\nport = 25\n", "m.toml");
+  ASSERT_TRUE(no_host.ok()) << no_host.error().safe_message();
+  EXPECT_TRUE(no_host->smtp.host.empty());
+}
+
+TEST(ConfigTest, RefusesSmtpSettingsThatCannotWork) {
+  const std::string base = "[smtp]\nhost = \"mx\"\nfrom = \"a@example.jp\"\n";
+  for (const std::string& text : {
+           std::string("[smtp]\nhost = \"mx\"\n"),  // a host needs a sender
+           base + "port = 0\n",
+           base + "port = 65536\n",
+           base + "port = -25\n",
+           base + "port = \"587\"\n",
+           base + "starttls = \"yes\"\n",
+           base + "username = 5\n",
+           base + "hostname = \"typo\"\n",
+           base + "password_env = \"P\"\npassword_file = \"p.txt\"\n",
+           std::string("[smtp]\nhost = \"mx\"\nfrom = \"Survey <a@example.jp>\"\n"),
+           std::string("[smtp]\nhost = \"mx\"\nfrom = \"a@example.jp\\r\\nBcc: b@x.jp\"\n"),
+           std::string("smtp = \"mx\"\n"),
+       }) {
+    auto config = ParseConfig(text, "m.toml");
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_EQ(config.error().code(), ErrorCode::kInvalidArgument) << text;
+  }
+  // A password in the file is refused, without echoing it.
+  auto inline_password = ParseConfig(base + "password = \"hunter2-secret\"\n", "m.toml");
+  ASSERT_FALSE(inline_password.ok());
+  EXPECT_NE(inline_password.error().safe_message().find("m.toml:4"), std::string::npos);
+  EXPECT_NE(inline_password.error().safe_message().find("password_env"), std::string::npos);
+  EXPECT_EQ(inline_password.error().safe_message().find("hunter2"), std::string::npos);
+  EXPECT_EQ(inline_password.error().internal_message().find("hunter2"), std::string::npos);
+}
+
+TEST(ConfigTest, SmtpPasswordComesFromTheEnvironmentOrAFile) {
+  SmtpConfig smtp;
+  auto none = ReadSmtpPassword(smtp);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, "");
+
+  smtp.password_env = "FINCYBER_CONFIG_TEST_SMTP_PASSWORD";
+  ::unsetenv(smtp.password_env.c_str());
+  auto unset = ReadSmtpPassword(smtp);
+  ASSERT_FALSE(unset.ok());
+  EXPECT_NE(unset.error().internal_message().find(smtp.password_env), std::string::npos);
+  ::setenv(smtp.password_env.c_str(), "from-the-environment", 1);
+  auto from_env = ReadSmtpPassword(smtp);
+  ::unsetenv(smtp.password_env.c_str());
+  ASSERT_TRUE(from_env.ok());
+  EXPECT_EQ(*from_env, "from-the-environment");
+
+  smtp.password_env.clear();
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("smtp-password-" + NewUuid());
+  smtp.password_file = file.string();
+  auto missing = ReadSmtpPassword(smtp);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kInvalidArgument);
+  for (const auto& [contents, expected] :
+       std::vector<std::pair<std::string, std::string>>{{"s3cret\n", "s3cret"},
+                                                        {"s3cret\r\nsecond line\n", "s3cret"},
+                                                        {"no newline", "no newline"}}) {
+    std::ofstream(file, std::ios::binary) << contents;
+    auto read = ReadSmtpPassword(smtp);
+    ASSERT_TRUE(read.ok()) << read.error().internal_message();
+    EXPECT_EQ(*read, expected);
+  }
+  std::ofstream(file, std::ios::binary | std::ios::trunc).flush();
+  auto empty = ReadSmtpPassword(smtp);
+  EXPECT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().internal_message().find("s3cret"), std::string::npos);
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -5,9 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "accounts/routes.h"
 #include "app/openapi.h"
@@ -84,8 +82,7 @@ std::string DefaultStaticDir() {
 
 namespace {
 
-// The SMTP sender of the configuration, or none without a host. The password comes from
-// the named environment variable or file, never from the configuration itself.
+// The SMTP sender of the configuration, or none without a host.
 Result<std::unique_ptr<MailSender>> MakeMailSender(const SmtpConfig& smtp, const Clock& clock) {
   if (smtp.host.empty()) return std::unique_ptr<MailSender>();
   SmtpSettings settings{.host = smtp.host,
@@ -94,18 +91,7 @@ Result<std::unique_ptr<MailSender>> MakeMailSender(const SmtpConfig& smtp, const
                         .from = smtp.from,
                         .username = smtp.username,
                         .password = {}};
-  if (!smtp.password_env.empty()) {
-    const char* value = std::getenv(smtp.password_env.c_str());
-    if (value == nullptr) {
-      return InvalidArgument(fmt::format("smtp password: {} is not set", smtp.password_env));
-    }
-    settings.password = value;
-  } else if (!smtp.password_file.empty()) {
-    std::ifstream in(smtp.password_file);
-    if (!in || !std::getline(in, settings.password)) {
-      return InvalidArgument(fmt::format("smtp password: cannot read {}", smtp.password_file));
-    }
-  }
+  FC_ASSIGN_OR_RETURN(settings.password, ReadSmtpPassword(smtp));
   return MakeSmtpSender(std::move(settings), clock);
 }
 
