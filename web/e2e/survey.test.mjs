@@ -191,7 +191,7 @@ describe('sector survey', () => {
     const choice = state.radio.type === 'yes_no' ? 'はい' : 'レベル 3';
     await item(institution, state.radio.id).locator('label', { hasText: choice }).click();
     await saved(institution, state.radio.id);
-    await item(institution, state.radio.id).locator('summary').click();
+    await item(institution, state.radio.id).locator('summary', { hasText: 'コメント' }).click();
     const comment = institution.locator(`[id="answer-${state.radio.id}-comment"]`);
     await comment.fill('内部監査で確認済み');
     await comment.press('Tab');
