@@ -74,12 +74,15 @@ before(async () => {
     deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
   });
 
-  // A regional bank with gaps in last year's results.
+  // A regional bank with gaps in last year's results that has submitted this year, so
+  // that this year's results, once closed, say what became of its remediation item.
   for (let n = 1; n <= 25 && !state.username; n++) {
     const code = `rb${String(n).padStart(2, '0')}`;
     const user = await apiUser(`${code}.admin`);
     const results = await user.call('GET', `/survey/campaigns/${state.closed.id}/my/results`);
     if (results.status !== 200) continue;
+    const now = await user.ok('GET', `/survey/campaigns/${state.open.id}/my`);
+    if (now.assignment.status !== 'submitted') continue;
     const gap = results.body.own.items.find((i) => !i.met && !i.not_applicable);
     if (gap) {
       state.username = `${code}.admin`;
@@ -89,7 +92,7 @@ before(async () => {
       state.gap = gap.item_id;
     }
   }
-  assert.ok(state.gap, 'a regional bank missed an item last year');
+  assert.ok(state.gap, 'a regional bank missed an item last year and submitted this year');
   // A regional bank still answering this year, with an answered yes/no or maturity item.
   for (let n = 1; n <= 25 && !state.answering; n++) {
     const code = `rb${String(n).padStart(2, '0')}`;
@@ -453,5 +456,24 @@ describe('survey self-inspection, reminders and question banks', () => {
       .getByTestId('survey-reminders')
       .locator(`[data-reminder="${state.soon.id}"]`)
       .waitFor();
+  });
+
+  it("this year's results, once the campaign closes, say whether last year's item was closed", async () => {
+    await state.coord.ok('POST', `/survey/campaigns/${state.open.id}/close`);
+    const results = await state.user.ok('GET', `/survey/campaigns/${state.open.id}/my/results`);
+    const met = results.own.items.find((i) => i.item_id === state.gap)?.met === true;
+
+    const page = await loggedIn(state.username);
+    await page.goto(`${server.url}/#/survey/${state.open.id}/results`);
+    const earlier = page.getByTestId('survey-rem-earlier');
+    const list = earlier.getByTestId(met ? 'survey-rem-closed' : 'survey-rem-still-open');
+    await list.locator(`[data-rem="${state.remId}"]`).waitFor();
+    assert.equal(
+      await earlier
+        .getByTestId(met ? 'survey-rem-still-open' : 'survey-rem-closed')
+        .locator(`[data-rem="${state.remId}"]`)
+        .count(),
+      0,
+    );
   });
 });
