@@ -609,6 +609,45 @@ TEST_P(SurveyRemediationApiTest, TheSectorReportIsTheRegulatorsAndNamesNoInstitu
   EXPECT_EQ(coord.Get(CampaignPath(std::string(3000, 'c'), "/sector/report")).status, 404);
 }
 
+TEST_P(SurveyRemediationApiTest, EveryRouteRefusesAnonymousCallersAndOversizedBodies) {
+  const std::string item = std::string(kRemediation) + "/" + CreateItem("B.admin", {"gv.policy"});
+  const std::string contact = "/api/v1/survey/contacts/" + env_.org.at("B");
+  const std::vector<std::pair<std::string, std::string>> routes = {
+      {"GET", kRemediation},
+      {"GET", item},
+      {"PATCH", item},
+      {"POST", Closed("/my/remediation")},
+      {"POST", Closed("/my/remediation/all-gaps")},
+      {"GET", Closed("/my/remediation-progress")},
+      {"GET", Closed("/assignments/" + env_.org.at("B") + "/remediation-progress")},
+      {"GET", "/api/v1/survey/reminders/my"},
+      {"GET", CampaignPath(env_.campaign, "/reminders")},
+      {"PUT", CampaignPath(env_.campaign, "/reminders")},
+      {"GET", CampaignPath(env_.campaign, "/reminders/sent")},
+      {"GET", contact},
+      {"PUT", contact},
+      {"GET", Closed("/sector/report")}};
+  TestClient anonymous(env_.running->port());
+  for (const auto& [method, path] : routes) {
+    HttpResult refused = anonymous.Send(method, path, method == "GET" ? "" : "{}");
+    EXPECT_EQ(refused.status, 401) << method << " " << path;
+  }
+  // A forged token is no better than none.
+  TestClient forged(env_.running->port());
+  forged.UseBearer("fct_" + std::string(40, 'x'));
+  EXPECT_EQ(forged.Get(item).status, 401);
+  // Past the server's body limit every write is refused before its handler runs.
+  const std::string huge = Json{{"note", std::string(16 << 20, 'n')}}.dump();
+  for (const auto& [method, path] : routes) {
+    if (method == "GET") continue;
+    const char* user = path.find("/reminders") != std::string::npos ? "coord" : "B.admin";
+    EXPECT_EQ(env_.As(user).Send(method, path, huge).status, 413) << method << " " << path;
+  }
+  HttpResult unchanged = env_.As("B.admin").Get(item);
+  ASSERT_EQ(unchanged.status, 200);
+  EXPECT_EQ(unchanged.json()["version"], 1);
+}
+
 TEST_P(SurveyRemediationApiTest, RoutesAreInTheOpenApiDocument) {
   HttpResult doc = TestClient(env_.running->port()).Get("/api/v1/openapi.json");
   ASSERT_EQ(doc.status, 200);
