@@ -456,6 +456,18 @@ describe('survey self-inspection, reminders and question banks', () => {
       .getByTestId('survey-reminders')
       .locator(`[data-reminder="${state.soon.id}"]`)
       .waitFor();
+
+    // The coordination office follows the reminders up per institution.
+    await state.regulator.goto(`${server.url}/#/survey/${state.soon.id}`);
+    const sent = state.regulator.getByTestId('survey-reminders-sent');
+    await sent.locator('summary').click();
+    const row = sent.locator(`[data-sent-org="${state.orgId}"]`);
+    await row.waitFor();
+    assert.match(await row.textContent(), /期限の 7 日前/);
+    assert.match(
+      await row.locator('[data-mail]').textContent(),
+      /連絡先なし|送信待ち|送信済み|送信失敗/,
+    );
   });
 
   it("this year's results, once the campaign closes, say whether last year's item was closed", async () => {

@@ -368,6 +368,8 @@ export const surveyApi = {
     api.request('GET', `${campaignPath(campaign)}/reminders`),
   setReminderDays: (campaign: string, days: number[]): Promise<ReminderSettings> =>
     api.request('PUT', `${campaignPath(campaign)}/reminders`, { days }),
+  sentReminders: (campaign: string): Promise<{ items: SentReminder[] }> =>
+    api.request('GET', `${campaignPath(campaign)}/reminders/sent`),
   contact: (org: string): Promise<{ org_id: string; email: string | null }> =>
     api.request('GET', `/survey/contacts/${enc(org)}`),
   setContact: (org: string, email: string): Promise<{ org_id: string; email: string | null }> =>
@@ -550,4 +552,18 @@ export function evidenceUrl(campaignId: string, file: EvidenceFile, org?: string
 /** Where the caller's questionnaire downloads as an Excel workbook. */
 export function workbookUrl(campaignId: string, lang: 'ja' | 'en'): string {
   return `/api/v1${campaignPath(campaignId)}/my/workbook?lang=${lang}`;
+}
+
+/** A reminder sent to an institution, as the regulator follows it up. */
+export interface SentReminder {
+  org_id: string;
+  org_name: LocalText;
+  /** The institution's own deadline, extensions included. */
+  deadline: string;
+  days_before: number;
+  sent_at: string;
+  /** Submitted by now. */
+  submitted: boolean;
+  /** The e-mail: none without a contact address then. */
+  mail: 'none' | 'pending' | 'sent' | 'failed' | string;
 }

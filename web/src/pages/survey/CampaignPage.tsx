@@ -16,7 +16,7 @@ import {
   ConfirmDialog,
   Progress,
 } from './parts';
-import { ReminderDays } from './Reminders';
+import { ReminderDays, SentReminders } from './Reminders';
 
 const STATUSES: AssignmentStatus[] = ['in_progress', 'submitted', 'reopen_requested'];
 
@@ -128,7 +128,10 @@ export function CampaignPage({ params, query }: PageProps) {
       </div>
 
       {isSurveyRegulator(session.user) && (
-        <ReminderDays campaignId={campaign.id} editable={manage && campaign.status === 'open'} />
+        <>
+          <ReminderDays campaignId={campaign.id} editable={manage && campaign.status === 'open'} />
+          <SentReminders campaignId={campaign.id} />
+        </>
       )}
 
       <h2>{t('survey.campaign.assignments')}</h2>

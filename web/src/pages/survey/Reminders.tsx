@@ -16,6 +16,7 @@ import {
   looksLikeEmail,
   parseReminderDays,
 } from '../../survey';
+import type { MessageKey } from '../../i18n';
 import { surveyApi } from '../../surveyApi';
 import { ActionError } from './parts';
 
@@ -228,5 +229,59 @@ export function ReminderDays({ campaignId, editable }: { campaignId: string; edi
       )}
       {error && <ActionError error={error} />}
     </div>
+  );
+}
+
+const MAIL_STATES = ['none', 'pending', 'sent', 'failed'];
+
+/** Reminders sent to the institutions the caller may read, newest first, with the e-mail's state. */
+export function SentReminders({ campaignId }: { campaignId: string }) {
+  const { t, locale } = useI18n();
+  const loaded = useAsync(() => surveyApi.sentReminders(campaignId), [campaignId]);
+  if (loaded.error) return <ErrorMessage error={loaded.error} />;
+  if (!loaded.data) return null;
+  const items = loaded.data.items;
+  return (
+    <details class="panel" data-testid="survey-reminders-sent">
+      <summary>{t('survey.remind.sent', { count: items.length })}</summary>
+      {items.length === 0 ? (
+        <p class="empty">{t('survey.remind.noneSent')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('survey.campaign.institution')}</th>
+                <th scope="col">{t('survey.remind.sentAt')}</th>
+                <th scope="col">{t('survey.remind.daysBefore')}</th>
+                <th scope="col">{t('survey.deadline')}</th>
+                <th scope="col">{t('survey.remind.mail')}</th>
+                <th scope="col">{t('survey.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={`${r.org_id}-${r.days_before}-${r.sent_at}`} data-sent-org={r.org_id}>
+                  <th scope="row">{localText(r.org_name, locale)}</th>
+                  <td>{formatDateTime(r.sent_at, locale)}</td>
+                  <td>{t('survey.remind.daysBeforeValue', { days: r.days_before })}</td>
+                  <td>{formatJapanTime(t, r.deadline, locale)}</td>
+                  <td data-mail={r.mail}>
+                    {MAIL_STATES.includes(r.mail)
+                      ? t(`survey.remind.mail.${r.mail}` as MessageKey)
+                      : r.mail}
+                  </td>
+                  <td>
+                    {r.submitted
+                      ? t('survey.assignmentStatus.submitted')
+                      : t('survey.remind.notSubmitted')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </details>
   );
 }
