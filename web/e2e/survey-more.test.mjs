@@ -294,6 +294,15 @@ describe('survey self-inspection, reminders and question banks', () => {
     const row = items.locator('[data-bank-item="a.one"]');
     assert.match(await row.textContent(), /はい／いいえ/);
     assert.match(await row.textContent(), /ID\.AM-01/);
+
+    // Next year's version starts from this one as a new draft.
+    await page.getByRole('button', { name: 'この設問集をもとに新しい版を作成' }).click();
+    const copy = page.locator('#survey-bank-import-text');
+    assert.match(await copy.inputValue(), /id: e2e-bank/);
+    await copy.fill((await copy.inputValue()).replace('version: "1"', 'version: "2"'));
+    await page.getByRole('button', { name: '取り込む' }).click();
+    await page.getByTestId('survey-bank-editor').waitFor();
+    assert.match(await page.locator('main dl.facts').textContent(), /版\s*2/);
   });
 
   it('an institution admin sets the contact address and a member reads it', async () => {

@@ -601,6 +601,9 @@ export const en: Record<MessageKey, string> = {
   'survey.bank.import': 'Import a draft',
   'survey.bank.importHint':
     'Paste a question bank in YAML or JSON, or an OSCAL catalog (XML or JSON). It is stored as a draft.',
+  'survey.bank.newVersion': 'Start a new version from this bank',
+  'survey.bank.newVersionHint':
+    'A published version cannot change. Give it a new version, import it as a draft, edit it and publish it. Keep item ids the same across years.',
   'survey.bank.importSubmit': 'Import',
   'survey.bank.format': 'Format',
   'survey.bank.format.yaml': 'YAML',

@@ -599,6 +599,9 @@ export const ja = {
   'survey.bank.import': '下書きを取り込む',
   'survey.bank.importHint':
     'YAML・JSON の設問集、または OSCAL カタログ（XML・JSON）を貼り付けてください。下書きとして保存されます。',
+  'survey.bank.newVersion': 'この設問集をもとに新しい版を作成',
+  'survey.bank.newVersionHint':
+    '公開済みの版は変更できません。version を新しい値に変えて下書きとして取り込み、編集してから公開してください。設問 ID は年度をまたいで変えないでください。',
   'survey.bank.importSubmit': '取り込む',
   'survey.bank.format': '形式',
   'survey.bank.format.yaml': 'YAML',

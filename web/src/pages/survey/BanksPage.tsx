@@ -183,10 +183,17 @@ function FormatSelect({
   );
 }
 
-function ImportForm({ onCancel }: { onCancel: () => void }) {
+/** A new draft; `initial` prefills it (a new version of a stored bank). */
+function ImportForm({
+  onCancel,
+  initial,
+}: {
+  onCancel: () => void;
+  initial?: { format: BankSourceFormat; text: string };
+}) {
   const { t } = useI18n();
-  const [format, setFormat] = useState<BankSourceFormat>('yaml');
-  const [text, setText] = useState('');
+  const [format, setFormat] = useState<BankSourceFormat>(initial?.format ?? 'yaml');
+  const [text, setText] = useState(initial?.text ?? '');
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   return (
@@ -208,8 +215,10 @@ function ImportForm({ onCancel }: { onCancel: () => void }) {
         }
       }}
     >
-      <h2>{t('survey.bank.import')}</h2>
-      <p class="small muted">{t('survey.bank.importHint')}</p>
+      <h2>{initial ? t('survey.bank.newVersion') : t('survey.bank.import')}</h2>
+      <p class="small muted">
+        {initial ? t('survey.bank.newVersionHint') : t('survey.bank.importHint')}
+      </p>
       <FormatSelect
         id="survey-bank-import-format"
         value={format}
@@ -238,11 +247,23 @@ function ImportForm({ onCancel }: { onCancel: () => void }) {
   );
 }
 
+/**
+ * The text a new version starts from: the source as authored, or, for a bank read from
+ * an OSCAL catalog, its model in the authoring JSON format.
+ */
+function newVersionSource(bank: StoredBank): { format: BankSourceFormat; text: string } {
+  if (bank.source_format === 'yaml' || bank.source_format === 'json') {
+    return { format: bank.source_format, text: bank.source };
+  }
+  return { format: 'json', text: JSON.stringify(bank.model, null, 2) };
+}
+
 /** One bank: a draft's editor for the coordination office, otherwise read-only. */
 export function BankPage({ params }: PageProps) {
   const { t, locale } = useI18n();
   const { session } = useSession();
   const loaded = useAsync(() => surveyApi.bank(params.bank), [params.bank]);
+  const [copying, setCopying] = useState(false);
   const back = (
     <p class="breadcrumb">
       <a href={href('/survey/banks')}>{t('survey.bank.back')}</a>
@@ -288,6 +309,17 @@ export function BankPage({ params }: PageProps) {
       ) : (
         bank.status === 'draft' && <p class="muted">{t('survey.bank.draftReadOnly')}</p>
       )}
+      {bank.status !== 'draft' &&
+        canManageBanks(session.user) &&
+        (copying ? (
+          <ImportForm initial={newVersionSource(bank)} onCancel={() => setCopying(false)} />
+        ) : (
+          <p>
+            <button type="button" class="button" onClick={() => setCopying(true)}>
+              {t('survey.bank.newVersion')}
+            </button>
+          </p>
+        ))}
       <h2>{editable ? t('survey.bank.preview') : t('survey.bank.items')}</h2>
       <ItemsBrowser sections={bank.model.sections} />
       {!editable && (
