@@ -96,6 +96,14 @@ for backend in $backends; do
     row[$backend.import_$size.mem]=$(peak_mib "$work/import-$backend-$size.time")
   done
 
+  # The same import storing each batch before reading the next: the pipeline's gain.
+  db=$(new_database "$backend" import_one_thread)
+  "$hub_bench" setup --database "$db" >"$work/setup.txt"
+  collection=$(value "$work/setup.txt" collection)
+  "$hub_bench" import --database "$db" --collection "$collection" --bundle "$work/bundle.json" \
+    --one-thread >"$work/import-$backend-one-thread.txt"
+  row[$backend.import_one_thread.rate]=$(value "$work/import-$backend-one-thread.txt" objects_per_second)
+
   if [ "$have_cli_import" = 1 ]; then
     db=$(new_database "$backend" cli)
     "$hub_bench" setup --database "$db" >"$work/setup.txt"
@@ -181,6 +189,7 @@ report() {
   line "ingest, service level (= \`fincyber import\` path), objects/s" import_full.rate ""
   line "  peak memory, $objects objects" import_full.mem " MiB"
   line "  peak memory, $((objects / 10)) objects" import_tenth.mem " MiB"
+  line "ingest, service level, one thread (each batch stored before the next is read), objects/s" import_one_thread.rate ""
   if [ "$have_cli_import" = 1 ]; then
     line "ingest, \`fincyber import\` CLI, objects/s (process start to exit)" cli.rate ""
     line "  peak memory" cli.mem " MiB"
