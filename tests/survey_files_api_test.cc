@@ -396,6 +396,7 @@ TEST_P(SurveyFilesApiTest, ImportSavesEveryRowThroughTheAnswerPathOrNothing) {
 TEST_P(SurveyFilesApiTest, ImportRefusesMalformedOversizedAndHostileWorkbooks) {
   const std::string b = env_.org.at("B");
   const Json before = Answers("B.member");
+  const Json before_a = Answers("A.member");
   // Not a workbook, an empty body, a workbook of another kind.
   EXPECT_EQ(Import("B.member", "not a workbook").status, 400);
   EXPECT_EQ(Import("B.member", "").status, 400);
@@ -438,6 +439,7 @@ TEST_P(SurveyFilesApiTest, ImportRefusesMalformedOversizedAndHostileWorkbooks) {
                                                    {{"gv.policy", std::string("はい"), {}, {}}}));
   EXPECT_EQ(foreign.status, 400) << foreign.body;
   EXPECT_EQ(Answers("B.member"), before) << "nothing saved";
+  EXPECT_EQ(Answers("A.member"), before_a) << "nothing reaches A";
   // Roles that do not answer, and an institution that is not surveyed.
   EXPECT_EQ(Import("sup", Workbook(env_.campaign, b, {})).status, 404);
   EXPECT_EQ(Import("S.admin", Workbook(env_.campaign, b, {})).status, 404);
