@@ -156,8 +156,10 @@ describe('survey self-inspection, reminders and question banks', () => {
     await gap.getByRole('button', { name: '改善項目を作成' }).click();
 
     const form = page.getByTestId('survey-rem-create');
-    const title = `E2E 改善 ${state.gap}`;
-    await form.getByLabel('件名').fill(title);
+    // The title starts as the question's text, cut to the server's 200 bytes.
+    const title = await form.getByLabel('件名').inputValue();
+    assert.ok(title.length > 0 && Buffer.byteLength(title) <= 200, title);
+    state.remTitle = title;
     await form.getByLabel('担当者', { exact: true }).selectOption({ index: 1 });
     await form.getByLabel('期限').fill(dayFromNow(30));
     await form.getByRole('button', { name: '作成する' }).click();
@@ -167,7 +169,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     state.remId = await row.getAttribute('data-rem');
     assert.ok(state.remId);
     // The gap now names its item instead of offering another.
-    assert.match(await gap.textContent(), new RegExp(title));
+    assert.ok((await gap.textContent()).includes(title));
 
     // Accepting a risk needs a note: the page says so before anything is sent.
     await row.getByRole('button', { name: '編集' }).click();
@@ -204,7 +206,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     const other = await loggedIn('mb01.admin');
     await other.goto(`${server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);
     await other.getByTestId('survey-not-found').waitFor();
-    assert.doesNotMatch(await other.locator('main').textContent(), /E2E 改善/);
+    assert.ok(!(await other.locator('main').textContent()).includes(state.remTitle));
 
     const regulator = await loggedIn('coord');
     await regulator.goto(`${server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);

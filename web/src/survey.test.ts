@@ -19,6 +19,8 @@ import {
   looksLikeEmail,
   parseNumberInput,
   parseReminderDays,
+  truncateUtf8,
+  utf8Length,
   progressPercent,
   resultGaps,
   suppressionText,
@@ -494,5 +496,30 @@ describe('answer workbook problems', () => {
         reason: 'exported for this campaign and institution',
       },
     ]);
+  });
+});
+
+describe('UTF-8 limits', () => {
+  it('counts bytes as the server does and cuts on a character boundary', () => {
+    expect(utf8Length('abc')).toBe(3);
+    expect(utf8Length('経営陣')).toBe(9);
+    expect(utf8Length('🔒')).toBe(4);
+    expect(truncateUtf8('経営陣は', 7)).toBe('経営');
+    expect(truncateUtf8('a🔒b', 4)).toBe('a');
+    expect(truncateUtf8('a🔒b', 5)).toBe('a🔒');
+    expect(truncateUtf8('short', 200)).toBe('short');
+    const long = '設'.repeat(100);
+    expect(utf8Length(truncateUtf8(long, 200))).toBe(198);
+  });
+
+  it("translates the remediation service's field problems", () => {
+    expect(answerProblemText(t, '1..200 bytes of UTF-8')).toBe(
+      'Enter at most 200 bytes (a Japanese character takes 3).',
+    );
+    expect(answerProblemText(t, 'today or later')).toBe('Choose today or a later date.');
+    expect(answerProblemText(t, 'a date YYYY-MM-DD')).toBe('Enter a date.');
+    expect(answerProblemText(t, 'required for accepted_risk')).toBe(
+      translate('en', 'survey.rem.noteForRisk'),
+    );
   });
 });

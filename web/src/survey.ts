@@ -204,6 +204,10 @@ const ANSWER_RULES: [RegExp, (t: Translate, m: RegExpExecArray) => string][] = [
   [/^after the opening and in the future$/, (t) => t('survey.problem.deadlineFuture')],
   [/^later than (\S+)$/, (t, m) => t('survey.problem.laterThan', { date: japanDate(m[1]) })],
   [/^2000-2100$/, (t) => t('survey.problem.year')],
+  [/^\d+\.\.(\d+) bytes of UTF-8$/, (t, m) => t('survey.problem.maxBytes', { max: m[1] })],
+  [/^a date YYYY-MM-DD$/, (t) => t('survey.problem.date')],
+  [/^today or later$/, (t) => t('survey.problem.todayOrLater')],
+  [/^required for accepted_risk$/, (t) => t('survey.rem.noteForRisk')],
 ];
 
 export function answerProblemText(t: Translate, problem: string): string {
@@ -481,4 +485,22 @@ export function workbookProblems(
       ? { sheet: match[1], row: Number(match[2]), item: match[3], reason: problem }
       : { sheet: '', row: null, item: field, reason: problem };
   });
+}
+
+/** Bytes of `text` in UTF-8, as the server counts its limits. */
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** `text` cut to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = utf8Length(char);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }

@@ -438,6 +438,9 @@ export const en: Record<MessageKey, string> = {
 
   'survey.problem.deadlineFuture': 'Choose a date in the future, after the opening.',
   'survey.problem.laterThan': 'Choose a date after {date}.',
+  'survey.problem.maxBytes': 'Enter at most {max} bytes (a Japanese character takes 3).',
+  'survey.problem.date': 'Enter a date.',
+  'survey.problem.todayOrLater': 'Choose today or a later date.',
   'survey.problem.year': 'Enter a year from 2000 to 2100.',
 
   'survey.campaign.facts': 'About the survey',

@@ -436,6 +436,9 @@ export const ja = {
 
   'survey.problem.deadlineFuture': '開始日時より後の、将来の日付を指定してください。',
   'survey.problem.laterThan': '{date} より後の日付を指定してください。',
+  'survey.problem.maxBytes': '{max} バイト以内で入力してください（日本語は 1 文字 3 バイトです）。',
+  'survey.problem.date': '日付を指定してください。',
+  'survey.problem.todayOrLater': '今日以降の日付を指定してください。',
   'survey.problem.year': '2000〜2100 の年度を指定してください。',
 
   'survey.campaign.facts': '調査の概要',

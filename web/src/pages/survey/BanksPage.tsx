@@ -2,7 +2,7 @@
 // new draft from YAML, JSON or an OSCAL catalog, a draft's source edited with the
 // server's validation problems listed after each save, publication under confirmation,
 // and a read-only view of every bank's sections and items.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
 import { canManageBanks } from '../../access';
 import { useAsync } from '../../components/async';
@@ -264,6 +264,7 @@ export function BankPage({ params }: PageProps) {
   const { session } = useSession();
   const loaded = useAsync(() => surveyApi.bank(params.bank), [params.bank]);
   const [copying, setCopying] = useState(false);
+  useEffect(() => setCopying(false), [params.bank]);
   const back = (
     <p class="breadcrumb">
       <a href={href('/survey/banks')}>{t('survey.bank.back')}</a>

@@ -11,7 +11,14 @@ import { Field, fieldAria } from '../../components/Field';
 import { useI18n } from '../../context';
 import type { MessageKey } from '../../i18n';
 import { formatDateTime } from '../../labels';
-import { localText, resultGaps, todayUtc, uncoveredGaps } from '../../survey';
+import {
+  localText,
+  resultGaps,
+  todayUtc,
+  truncateUtf8,
+  uncoveredGaps,
+  utf8Length,
+} from '../../survey';
 import {
   REMEDIATION_STATUSES,
   surveyApi,
@@ -24,6 +31,9 @@ import {
   type RemediationStatus,
 } from '../../surveyApi';
 import { ActionError } from './parts';
+
+const TITLE_BYTES = 200;
+const NOTE_BYTES = 4000;
 
 function asApiError(err: unknown): ApiError {
   return err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
@@ -263,7 +273,8 @@ function CreateForm({
   onDone: (count: number) => void;
 }) {
   const { t, locale } = useI18n();
-  const [title, setTitle] = useState(initialTitle.slice(0, 200));
+  // The server counts its limits in UTF-8 bytes: 200 is about 66 Japanese characters.
+  const [title, setTitle] = useState(truncateUtf8(initialTitle, TITLE_BYTES));
   const [userId, setUserId] = useState('');
   const [name, setName] = useState('');
   const [due, setDue] = useState('');
@@ -276,6 +287,10 @@ function CreateForm({
     const owner = ownerOf(userId, name);
     const fields: Record<string, string> = {};
     if (gap !== null && !title.trim()) fields.title = t('problem.required');
+    else if (utf8Length(title.trim()) > TITLE_BYTES)
+      fields.title = t('survey.problem.maxBytes', { max: TITLE_BYTES });
+    if (utf8Length(note.trim()) > NOTE_BYTES)
+      fields.note = t('survey.problem.maxBytes', { max: NOTE_BYTES });
     if (!owner) fields.owner = t('problem.required');
     if (!due) fields.due = t('problem.required');
     setProblems(fields);
@@ -348,9 +363,9 @@ function CreateForm({
           />
         </Field>
         {gap !== null && (
-          <Field id="survey-rem-new-note" label={t('survey.rem.note')}>
+          <Field id="survey-rem-new-note" label={t('survey.rem.note')} error={problems.note}>
             <textarea
-              id="survey-rem-new-note"
+              {...fieldAria('survey-rem-new-note', problems.note)}
               rows={2}
               maxLength={4000}
               value={note}
@@ -515,6 +530,8 @@ function EditForm({
     if (!owner) fields.owner = t('problem.required');
     if (!due) fields.due = t('problem.required');
     if (status === 'accepted_risk' && !note.trim()) fields.note = t('survey.rem.noteForRisk');
+    else if (utf8Length(note.trim()) > NOTE_BYTES)
+      fields.note = t('survey.problem.maxBytes', { max: NOTE_BYTES });
     setProblems(fields);
     if (Object.keys(fields).length > 0 || !owner) return;
     // Only what changed, so the history records the real change.
