@@ -80,7 +80,7 @@ check "audit verify" 0 "$bin" audit verify --database "$db"
 grep -q "chain intact" "$work/out"
 check "bad config file" 2 sh -c "printf 'databse = 1\n' > \"$work/bad.toml\"; \"$bin\" migrate --config \"$work/bad.toml\""
 grep -q "unknown setting 'databse'" "$work/err"
-check "unknown command" 106 "$bin" frobnicate
+check "unknown command" 2 "$bin" frobnicate
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -416,7 +416,9 @@ int Main(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli.exit(e);
+    // CLI11 prints help (code 0) or the usage error; every usage error is bad input
+    // to a script, whatever CLI11's own number for it.
+    return cli.exit(e) == 0 ? 0 : 2;
   }
   return exit_code;
 }
