@@ -14,6 +14,7 @@
 #include "documents/xlsx_reader.h"
 #include "documents/xlsx_writer.h"
 #include "survey/internal/answering.h"
+#include "survey/internal/refusals.h"
 #include "survey/internal/service_common.h"
 #include "survey/scoring.h"
 #include "survey/service.h"
@@ -548,146 +549,168 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
                                                          std::string_view org_id,
                                                          const AnswerWorkbookRows& workbook,
                                                          const RequestInfo& info) {
-  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
-  return db_.TransactValue<AnswerImportSummary>([&](store::Connection& conn)
-                                                    -> Result<AnswerImportSummary> {
-    FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
-                        internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
-    if (!internal::IsInstitutionUser(principal, state.assignment.org_id) &&
-        !IsCommandLineOperator(principal)) {
-      return PermissionDenied("only the institution's own users answer its questionnaire");
-    }
-    FC_RETURN_IF_ERROR(internal::CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
-    if (workbook.campaign_id != state.campaign.id || workbook.org_id != state.assignment.org_id) {
-      return InvalidArgument(
-          "this workbook was exported for another campaign or institution; export yours",
-          {{"workbook", "exported for this campaign and institution"}});
-    }
+  auto result = [&]() -> Result<AnswerImportSummary> {
+    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    return db_.TransactValue<AnswerImportSummary>([&](store::Connection& conn)
+                                                      -> Result<AnswerImportSummary> {
+      FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
+                          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
+      if (!internal::IsInstitutionUser(principal, state.assignment.org_id) &&
+          !IsCommandLineOperator(principal)) {
+        return PermissionDenied("only the institution's own users answer its questionnaire");
+      }
+      FC_RETURN_IF_ERROR(internal::CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
+      if (workbook.campaign_id != state.campaign.id || workbook.org_id != state.assignment.org_id) {
+        return InvalidArgument(
+            "this workbook was exported for another campaign or institution; export yours",
+            {{"workbook", "exported for this campaign and institution"}});
+      }
 
-    struct Change {
-      int index = 0;
-      AnswerInput input;
-    };
-    std::vector<Change> changes;
-    std::vector<FieldProblem> problems;
-    std::size_t rejected = 0;
-    auto reject = [&](const AnswerWorkbookRow& row, std::string reason) {
-      if (++rejected <= kMaxReportedRows) {
-        problems.push_back({fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)),
-                            std::move(reason)});
-      }
-    };
-    AnswerImportSummary summary;
-    Answers after = internal::ValuesOf(state.answers);
-    std::set<std::string> seen;
-    for (const auto& row : workbook.rows) {
-      ++summary.rows;
-      if (!row.problem.empty()) {
-        reject(row, row.problem);
-        continue;
-      }
-      const auto index = state.bank->IndexOf(row.item_id);
-      if (!index) {
-        reject(row, "no such item in this questionnaire");
-        continue;
-      }
-      if (!seen.insert(row.item_id).second) {
-        reject(row, "the item appears on an earlier row too");
-        continue;
-      }
-      const Item& item = state.bank->item(*index);
-      auto value = AnswerCellToJson(item, row.answer);
-      if (!value.ok()) {
-        reject(row, value.error().safe_message());
-        continue;
-      }
-      auto comment = CommentCellToText(row.comment);
-      if (!comment.ok()) {
-        reject(row, comment.error().safe_message());
-        continue;
-      }
-      const auto stored = state.answers.find(item.id);
-      const StoredAnswer* current = stored == state.answers.end() ? nullptr : &stored->second;
-      Change change{*index, {}};
-      change.input.value = value->has_value() ? **value
-                           : current          ? AnswerToJson(current->value)
-                                              : Json(nullptr);
-      change.input.comment = comment->value_or(current ? current->comment : "");
-      change.input.evidence = current ? current->evidence : "";
-      change.input.expected_version = current ? current->version : 0;
-      if (!change.input.value.is_null()) {
-        auto checked = AnswerFromJson(item, change.input.value);
-        if (!checked.ok()) {
-          reject(row, checked.error().safe_message());
-          continue;
+      struct Change {
+        int index = 0;
+        AnswerInput input;
+      };
+      std::vector<Change> changes;
+      std::vector<FieldProblem> problems;
+      std::size_t rejected = 0;
+      auto reject = [&](const AnswerWorkbookRow& row, std::string reason) {
+        if (++rejected <= kMaxReportedRows) {
+          problems.push_back({fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)),
+                              std::move(reason)});
         }
-        after[item.id] = *checked;
-      } else {
-        // Clearing an answer takes its comment with it; a comment alone has no row to live in.
-        if (current == nullptr && comment->has_value() && !comment->value().empty()) {
-          reject(row, "a comment needs an answer");
-          continue;
-        }
-        after.erase(item.id);
-      }
-      const bool same = current ? !change.input.value.is_null() &&
-                                      change.input.value == AnswerToJson(current->value) &&
-                                      change.input.comment == current->comment
-                                : change.input.value.is_null();
-      if (same) {
-        ++summary.unchanged;
-        continue;
-      }
-      const std::int64_t stored_version = current ? current->version : 0;
-      if (row.version != stored_version) {
-        reject(row, fmt::format("the answer was changed since the export (now version {} by "
-                                "{}); export again",
-                                stored_version, current ? current->updated_by : "-"));
-        continue;
-      }
-      changes.push_back(std::move(change));
-    }
-    // Conditions read the answers as the workbook leaves them.
-    const std::vector<bool> shown =
-        ShownItems(*state.bank, internal::RespondentOf(state.assignment), after);
-    for (const auto& change : changes) {
-      if (shown[static_cast<std::size_t>(change.index)] || change.input.value.is_null()) continue;
-      const std::string& id = state.bank->item(change.index).id;
+      };
+      AnswerImportSummary summary;
+      Answers after = internal::ValuesOf(state.answers);
+      std::set<std::string> seen;
       for (const auto& row : workbook.rows) {
-        if (row.item_id == id && row.problem.empty()) {
-          reject(row, "not asked given the other answers");
-          break;
+        ++summary.rows;
+        if (!row.problem.empty()) {
+          reject(row, row.problem);
+          continue;
+        }
+        const auto index = state.bank->IndexOf(row.item_id);
+        if (!index) {
+          reject(row, "no such item in this questionnaire");
+          continue;
+        }
+        if (!seen.insert(row.item_id).second) {
+          reject(row, "the item appears on an earlier row too");
+          continue;
+        }
+        const Item& item = state.bank->item(*index);
+        auto value = AnswerCellToJson(item, row.answer);
+        if (!value.ok()) {
+          reject(row, value.error().safe_message());
+          continue;
+        }
+        auto comment = CommentCellToText(row.comment);
+        if (!comment.ok()) {
+          reject(row, comment.error().safe_message());
+          continue;
+        }
+        const auto stored = state.answers.find(item.id);
+        const StoredAnswer* current = stored == state.answers.end() ? nullptr : &stored->second;
+        Change change{*index, {}};
+        change.input.value = value->has_value() ? **value
+                             : current          ? AnswerToJson(current->value)
+                                                : Json(nullptr);
+        change.input.comment = comment->value_or(current ? current->comment : "");
+        change.input.evidence = current ? current->evidence : "";
+        change.input.expected_version = current ? current->version : 0;
+        if (!change.input.value.is_null()) {
+          auto checked = AnswerFromJson(item, change.input.value);
+          if (!checked.ok()) {
+            reject(row, checked.error().safe_message());
+            continue;
+          }
+          after[item.id] = *checked;
+        } else {
+          // Clearing an answer takes its comment with it; a comment alone has no row to live in.
+          if (current == nullptr && comment->has_value() && !comment->value().empty()) {
+            reject(row, "a comment needs an answer");
+            continue;
+          }
+          after.erase(item.id);
+        }
+        const bool same = current ? !change.input.value.is_null() &&
+                                        change.input.value == AnswerToJson(current->value) &&
+                                        change.input.comment == current->comment
+                                  : change.input.value.is_null();
+        if (same) {
+          ++summary.unchanged;
+          continue;
+        }
+        const std::int64_t stored_version = current ? current->version : 0;
+        if (row.version != stored_version) {
+          reject(row, fmt::format("the answer was changed since the export (now version {} by "
+                                  "{}); export again",
+                                  stored_version, current ? current->updated_by : "-"));
+          continue;
+        }
+        changes.push_back(std::move(change));
+      }
+      // Conditions read the answers as the workbook leaves them.
+      const std::vector<bool> shown =
+          ShownItems(*state.bank, internal::RespondentOf(state.assignment), after);
+      for (const auto& change : changes) {
+        if (shown[static_cast<std::size_t>(change.index)] || change.input.value.is_null()) continue;
+        const std::string& id = state.bank->item(change.index).id;
+        for (const auto& row : workbook.rows) {
+          if (row.item_id == id && row.problem.empty()) {
+            reject(row, "not asked given the other answers");
+            break;
+          }
         }
       }
-    }
-    if (rejected > 0) {
-      return Error(
-          ErrorCode::kInvalidArgument,
-          fmt::format("{} row(s) of the workbook were rejected; nothing was saved", rejected), "",
-          std::move(problems));
-    }
-    for (const auto& change : changes) {
-      const std::string& id = state.bank->item(change.index).id;
-      FC_ASSIGN_OR_RETURN(auto stored,
-                          internal::StoreValue(conn, clock_, principal, state, "survey_answers",
-                                               change.index, change.input));
-      stored ? ++summary.saved : ++summary.cleared;
-      FC_RETURN_IF_ERROR(
-          audit::Append(conn, clock_,
-                        {principal.user_id, state.assignment.org_id,
-                         stored ? "survey.answer_save" : "survey.answer_clear", "survey_answer",
-                         fmt::format("{}/{}", state.campaign.id, id),
-                         Json{{"item_id", id},
-                              {"version", stored ? stored->version : std::int64_t{0}},
-                              {"source", "workbook"}},
-                         info.remote_address, info.request_id}));
-    }
-    FC_RETURN_IF_ERROR(audit::Append(
-        conn, clock_,
-        {principal.user_id, state.assignment.org_id, "survey.answers_import", "survey_assignment",
-         state.campaign.id, ToJson(summary), info.remote_address, info.request_id}));
-    return summary;
-  });
+      if (rejected > 0) {
+        return Error(
+            ErrorCode::kInvalidArgument,
+            fmt::format("{} row(s) of the workbook were rejected; nothing was saved", rejected), "",
+            std::move(problems));
+      }
+      for (const auto& change : changes) {
+        const std::string& id = state.bank->item(change.index).id;
+        FC_ASSIGN_OR_RETURN(auto stored,
+                            internal::StoreValue(conn, clock_, principal, state, "survey_answers",
+                                                 change.index, change.input));
+        stored ? ++summary.saved : ++summary.cleared;
+        FC_RETURN_IF_ERROR(
+            audit::Append(conn, clock_,
+                          {principal.user_id, state.assignment.org_id,
+                           stored ? "survey.answer_save" : "survey.answer_clear", "survey_answer",
+                           fmt::format("{}/{}", state.campaign.id, id),
+                           Json{{"item_id", id},
+                                {"version", stored ? stored->version : std::int64_t{0}},
+                                {"source", "workbook"}},
+                           info.remote_address, info.request_id}));
+      }
+      FC_RETURN_IF_ERROR(audit::Append(
+          conn, clock_,
+          {principal.user_id, state.assignment.org_id, "survey.answers_import", "survey_assignment",
+           state.campaign.id, ToJson(summary), info.remote_address, info.request_id}));
+      return summary;
+    });
+  }();
+  if (!result.ok()) {
+    internal::AuditRefusal(db_, clock_, principal, {"survey.answers_import", campaign_id, org_id, "", Json{{"rows", workbook.rows.size()}}}, result.error(), info);
+  }
+  return result;
+}
+
+Result<AnswerImportSummary> SurveyService::ImportAnswerWorkbook(const identity::Principal& principal,
+                                                                std::string_view campaign_id,
+                                                                std::string_view org_id,
+                                                                std::string_view xlsx,
+                                                                const RequestInfo& info) {
+  auto rows = ReadAnswerWorkbook(xlsx);
+  if (!rows.ok()) {
+    internal::AuditRefusal(db_, clock_, principal,
+                           {"survey.answers_import", campaign_id, org_id, "",
+                            Json{{"bytes", xlsx.size()}}},
+                           rows.error(), info);
+    return rows.error();
+  }
+  return ImportAnswers(principal, campaign_id, org_id, *rows, info);
 }
 
 }  // namespace fincyber::survey

@@ -2,6 +2,7 @@
 // with their history, submission under a management attestation, reopening on request,
 // and the supervisor's own ratings.
 #include "survey/internal/answering.h"
+#include "survey/internal/refusals.h"
 
 #include <fmt/format.h>
 
@@ -235,97 +236,109 @@ Result<std::vector<AnswerVersion>> SurveyService::AnswerHistory(
 Result<std::optional<StoredAnswer>> SurveyService::PutAnswer(
     const identity::Principal& principal, std::string_view campaign_id, std::string_view org_id,
     std::string_view item_id, const AnswerInput& input, const RequestInfo& info) {
-  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
-  return db_.TransactValue<std::optional<StoredAnswer>>(
-      [&](store::Connection& conn) -> Result<std::optional<StoredAnswer>> {
-        FC_ASSIGN_OR_RETURN(AssignmentState state,
-                            LoadState(conn, principal, campaign_id, org_id, true, compiled));
-        if (!IsInstitutionUser(principal, state.assignment.org_id)) {
-          return PermissionDenied("only the institution's own users answer its questionnaire");
-        }
-        FC_RETURN_IF_ERROR(CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
-        const auto index = state.bank->IndexOf(item_id);
-        if (!index) return NotFound("no such item in this questionnaire");
-        if (!state.shown[*index]) {
-          return FailedPrecondition(
-              fmt::format("item {} is not asked given the earlier answers", item_id));
-        }
-        FC_ASSIGN_OR_RETURN(auto stored, StoreValue(conn, clock_, principal, state,
-                                                    "survey_answers", *index, input));
-        FC_RETURN_IF_ERROR(
-            audit::Append(conn, clock_,
-                          {principal.user_id, state.assignment.org_id,
-                           stored ? "survey.answer_save" : "survey.answer_clear", "survey_answer",
-                           fmt::format("{}/{}", state.campaign.id, item_id),
-                           Json{{"item_id", std::string(item_id)},
-                                {"version", stored ? stored->version : std::int64_t{0}}},
-                           info.remote_address, info.request_id}));
-        return stored;
-      });
+  auto result = [&]() -> Result<std::optional<StoredAnswer>> {
+    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    return db_.TransactValue<std::optional<StoredAnswer>>(
+        [&](store::Connection& conn) -> Result<std::optional<StoredAnswer>> {
+          FC_ASSIGN_OR_RETURN(AssignmentState state,
+                              LoadState(conn, principal, campaign_id, org_id, true, compiled));
+          if (!IsInstitutionUser(principal, state.assignment.org_id)) {
+            return PermissionDenied("only the institution's own users answer its questionnaire");
+          }
+          FC_RETURN_IF_ERROR(CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
+          const auto index = state.bank->IndexOf(item_id);
+          if (!index) return NotFound("no such item in this questionnaire");
+          if (!state.shown[*index]) {
+            return FailedPrecondition(
+                fmt::format("item {} is not asked given the earlier answers", item_id));
+          }
+          FC_ASSIGN_OR_RETURN(auto stored, StoreValue(conn, clock_, principal, state,
+                                                      "survey_answers", *index, input));
+          FC_RETURN_IF_ERROR(
+              audit::Append(conn, clock_,
+                            {principal.user_id, state.assignment.org_id,
+                             stored ? "survey.answer_save" : "survey.answer_clear", "survey_answer",
+                             fmt::format("{}/{}", state.campaign.id, item_id),
+                             Json{{"item_id", std::string(item_id)},
+                                  {"version", stored ? stored->version : std::int64_t{0}}},
+                             info.remote_address, info.request_id}));
+          return stored;
+        });
+  }();
+  if (!result.ok()) {
+    internal::AuditRefusal(db_, clock_, principal, {"survey.answer_save", campaign_id, org_id, item_id, Json{{"clear", input.value.is_null()}}}, result.error(), info);
+  }
+  return result;
 }
 
 Result<Assignment> SurveyService::Submit(const identity::Principal& principal,
                                          std::string_view campaign_id, std::string_view org_id,
                                          const Attestation& attestation, const RequestInfo& info) {
-  std::vector<FieldProblem> problems;
-  for (const auto& [field, text] : {std::pair{"executive_name", &attestation.executive_name},
-                                    {"executive_title", &attestation.executive_title}}) {
-    if (text->empty() || text->size() > kMaxAttestationBytes || FindInvalidUtf8(*text)) {
-      problems.push_back({field, fmt::format("1-{} bytes of UTF-8", kMaxAttestationBytes)});
+  auto result = [&]() -> Result<Assignment> {
+    std::vector<FieldProblem> problems;
+    for (const auto& [field, text] : {std::pair{"executive_name", &attestation.executive_name},
+                                      {"executive_title", &attestation.executive_title}}) {
+      if (text->empty() || text->size() > kMaxAttestationBytes || FindInvalidUtf8(*text)) {
+        problems.push_back({field, fmt::format("1-{} bytes of UTF-8", kMaxAttestationBytes)});
+      }
     }
+    if (!problems.empty()) {
+      return InvalidArgument("the attestation names the executive and their title",
+                             std::move(problems));
+    }
+    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
+      FC_ASSIGN_OR_RETURN(AssignmentState state,
+                          LoadState(conn, principal, campaign_id, org_id, true, compiled));
+      if (!IsInstitutionUser(principal, state.assignment.org_id) ||
+          principal.role != identity::Role::kInstitutionAdmin) {
+        return PermissionDenied("the institution's administrators submit its answers");
+      }
+      FC_RETURN_IF_ERROR(CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
+      std::vector<FieldProblem> missing;
+      int unanswered = 0;
+      for (int i = 0; i < state.bank->item_count(); ++i) {
+        const Item& item = state.bank->item(i);
+        if (!state.shown[i] || !IsScored(item) || state.answers.count(item.id)) continue;
+        if (++unanswered <= 20) missing.push_back({item.id, "not answered"});
+      }
+      if (unanswered > 0) {
+        return Error(ErrorCode::kFailedPrecondition,
+                     fmt::format("{} question(s) still need an answer", unanswered), "",
+                     std::move(missing));
+      }
+      Assignment& a = state.assignment;
+      a.status = AssignmentStatus::kSubmitted;
+      a.submitted_at = internal::Now(clock_);
+      a.attestation = attestation;
+      a.reopen_reason.clear();
+      FC_RETURN_IF_ERROR(conn.Execute(
+          "UPDATE survey_assignments SET status = 'submitted', submitted_at = ?, executive_name = "
+          "?, executive_title = ?, reopen_reason = '' WHERE campaign_id = ? AND org_id = ?",
+          {a.submitted_at, attestation.executive_name, attestation.executive_title, a.campaign_id,
+           a.org_id}));
+      FC_RETURN_IF_ERROR(conn.Execute(
+          "INSERT INTO survey_submissions (campaign_id, org_id, submitted_at, submitted_by, "
+          "executive_name, executive_title, answers) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {a.campaign_id, a.org_id, a.submitted_at, principal.username, attestation.executive_name,
+           attestation.executive_title, static_cast<std::int64_t>(state.answers.size())}));
+      FC_RETURN_IF_ERROR(audit::Append(
+          conn, clock_,
+          {principal.user_id, a.org_id, "survey.submit", "survey_assignment", a.campaign_id,
+           Json{{"executive_name", attestation.executive_name},
+                {"executive_title", attestation.executive_title},
+                {"answers", state.answers.size()}},
+           info.remote_address, info.request_id}));
+      FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.submitted", a.org_id,
+                                         {{"campaign_id", a.campaign_id}, {"org_id", a.org_id}}));
+      internal::FillProgress(*state.bank, state.shown, state.answers, a, nullptr);
+      return a;
+    });
+  }();
+  if (!result.ok()) {
+    internal::AuditRefusal(db_, clock_, principal, {"survey.submit", campaign_id, org_id, "", Json::object()}, result.error(), info);
   }
-  if (!problems.empty()) {
-    return InvalidArgument("the attestation names the executive and their title",
-                           std::move(problems));
-  }
-  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
-  return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
-    FC_ASSIGN_OR_RETURN(AssignmentState state,
-                        LoadState(conn, principal, campaign_id, org_id, true, compiled));
-    if (!IsInstitutionUser(principal, state.assignment.org_id) ||
-        principal.role != identity::Role::kInstitutionAdmin) {
-      return PermissionDenied("the institution's administrators submit its answers");
-    }
-    FC_RETURN_IF_ERROR(CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
-    std::vector<FieldProblem> missing;
-    int unanswered = 0;
-    for (int i = 0; i < state.bank->item_count(); ++i) {
-      const Item& item = state.bank->item(i);
-      if (!state.shown[i] || !IsScored(item) || state.answers.count(item.id)) continue;
-      if (++unanswered <= 20) missing.push_back({item.id, "not answered"});
-    }
-    if (unanswered > 0) {
-      return Error(ErrorCode::kFailedPrecondition,
-                   fmt::format("{} question(s) still need an answer", unanswered), "",
-                   std::move(missing));
-    }
-    Assignment& a = state.assignment;
-    a.status = AssignmentStatus::kSubmitted;
-    a.submitted_at = internal::Now(clock_);
-    a.attestation = attestation;
-    a.reopen_reason.clear();
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "UPDATE survey_assignments SET status = 'submitted', submitted_at = ?, executive_name = "
-        "?, executive_title = ?, reopen_reason = '' WHERE campaign_id = ? AND org_id = ?",
-        {a.submitted_at, attestation.executive_name, attestation.executive_title, a.campaign_id,
-         a.org_id}));
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "INSERT INTO survey_submissions (campaign_id, org_id, submitted_at, submitted_by, "
-        "executive_name, executive_title, answers) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {a.campaign_id, a.org_id, a.submitted_at, principal.username, attestation.executive_name,
-         attestation.executive_title, static_cast<std::int64_t>(state.answers.size())}));
-    FC_RETURN_IF_ERROR(audit::Append(
-        conn, clock_,
-        {principal.user_id, a.org_id, "survey.submit", "survey_assignment", a.campaign_id,
-         Json{{"executive_name", attestation.executive_name},
-              {"executive_title", attestation.executive_title},
-              {"answers", state.answers.size()}},
-         info.remote_address, info.request_id}));
-    FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "survey.submitted", a.org_id,
-                                       {{"campaign_id", a.campaign_id}, {"org_id", a.org_id}}));
-    internal::FillProgress(*state.bank, state.shown, state.answers, a, nullptr);
-    return a;
-  });
+  return result;
 }
 
 Result<Assignment> SurveyService::RequestReopen(const identity::Principal& principal,

@@ -15,6 +15,7 @@
 #include "documents/office_package.h"
 #include "identity/access.h"
 #include "survey/internal/answering.h"
+#include "survey/internal/refusals.h"
 #include "survey/internal/service_common.h"
 #include "survey/service.h"
 
@@ -307,73 +308,79 @@ Result<EvidenceFile> SurveyService::UploadEvidence(
     const identity::Principal& principal, std::string_view campaign_id, std::string_view org_id,
     std::string_view item_id, std::string_view filename, std::string_view content,
     const RequestInfo& info) {
-  const EvidenceLimits limits = evidence_limits_;
-  if (content.size() > limits.max_file_bytes) {
-    return ResourceExhausted(
-        fmt::format("the file is larger than {} bytes", limits.max_file_bytes));
-  }
-  FC_ASSIGN_OR_RETURN(std::string name, SanitizeEvidenceFilename(filename));
-  FC_ASSIGN_OR_RETURN(std::string content_type, SniffEvidenceContentType(name, content));
-  const std::string sha256 = Sha256Hex(content);
-  const std::string encoded = Base64(content);
-  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
-  return db_.TransactValue<EvidenceFile>([&](store::Connection& conn) -> Result<EvidenceFile> {
-    FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
-                        internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
-    if (!internal::IsInstitutionUser(principal, state.assignment.org_id)) {
-      return PermissionDenied("only the institution's own users attach its evidence");
-    }
-    FC_RETURN_IF_ERROR(internal::CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
-    const auto index = state.bank->IndexOf(item_id);
-    if (!index) return NotFound("no such item in this questionnaire");
-    if (!state.shown[*index]) {
-      return FailedPrecondition(
-          fmt::format("item {} is not asked given the earlier answers", item_id));
-    }
-    FC_ASSIGN_OR_RETURN(
-        auto totals,
-        conn.QueryOne("SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN item_id = ? THEN 1 "
-                      "ELSE 0 END), 0) FROM survey_evidence WHERE campaign_id = ? AND org_id = ?",
-                      {std::string(item_id), state.campaign.id, state.assignment.org_id},
-                      "evidence"));
-    if (totals.GetInt(1) >= limits.max_files_per_item) {
+  auto result = [&]() -> Result<EvidenceFile> {
+    const EvidenceLimits limits = evidence_limits_;
+    if (content.size() > limits.max_file_bytes) {
       return ResourceExhausted(
-          fmt::format("item {} already has {} files", item_id, limits.max_files_per_item));
+          fmt::format("the file is larger than {} bytes", limits.max_file_bytes));
     }
-    if (static_cast<std::size_t>(totals.GetInt(0)) + content.size() > limits.max_assignment_bytes) {
-      return ResourceExhausted(fmt::format("the institution's evidence would exceed {} bytes",
-                                           limits.max_assignment_bytes));
-    }
-    EvidenceFile f;
-    f.id = NewUuid();
-    f.campaign_id = state.campaign.id;
-    f.org_id = state.assignment.org_id;
-    f.item_id = std::string(item_id);
-    f.filename = name;
-    f.content_type = content_type;
-    f.size = static_cast<std::int64_t>(content.size());
-    f.sha256 = sha256;
-    f.uploaded_at = internal::Now(clock_);
-    f.uploaded_by = principal.username;
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "INSERT INTO survey_evidence (id, campaign_id, org_id, item_id, filename, content_type, "
-        "size, sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {f.id, f.campaign_id, f.org_id, f.item_id, f.filename, f.content_type, f.size, f.sha256,
-         f.uploaded_at, f.uploaded_by}));
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "INSERT INTO survey_evidence_content (id, content) VALUES (?, ?)", {f.id, encoded}));
-    FC_RETURN_IF_ERROR(audit::Append(
-        conn, clock_,
-        {principal.user_id, f.org_id, "survey.evidence_upload", "survey_evidence", f.id,
-         Json{{"campaign_id", f.campaign_id},
-              {"item_id", f.item_id},
-              {"filename", f.filename},
-              {"content_type", f.content_type},
-              {"size", f.size},
-              {"sha256", f.sha256}},
-         info.remote_address, info.request_id}));
-    return f;
-  });
+    FC_ASSIGN_OR_RETURN(std::string name, SanitizeEvidenceFilename(filename));
+    FC_ASSIGN_OR_RETURN(std::string content_type, SniffEvidenceContentType(name, content));
+    const std::string sha256 = Sha256Hex(content);
+    const std::string encoded = Base64(content);
+    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    return db_.TransactValue<EvidenceFile>([&](store::Connection& conn) -> Result<EvidenceFile> {
+      FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
+                          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
+      if (!internal::IsInstitutionUser(principal, state.assignment.org_id)) {
+        return PermissionDenied("only the institution's own users attach its evidence");
+      }
+      FC_RETURN_IF_ERROR(internal::CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
+      const auto index = state.bank->IndexOf(item_id);
+      if (!index) return NotFound("no such item in this questionnaire");
+      if (!state.shown[*index]) {
+        return FailedPrecondition(
+            fmt::format("item {} is not asked given the earlier answers", item_id));
+      }
+      FC_ASSIGN_OR_RETURN(
+          auto totals,
+          conn.QueryOne("SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN item_id = ? THEN 1 "
+                        "ELSE 0 END), 0) FROM survey_evidence WHERE campaign_id = ? AND org_id = ?",
+                        {std::string(item_id), state.campaign.id, state.assignment.org_id},
+                        "evidence"));
+      if (totals.GetInt(1) >= limits.max_files_per_item) {
+        return ResourceExhausted(
+            fmt::format("item {} already has {} files", item_id, limits.max_files_per_item));
+      }
+      if (static_cast<std::size_t>(totals.GetInt(0)) + content.size() > limits.max_assignment_bytes) {
+        return ResourceExhausted(fmt::format("the institution's evidence would exceed {} bytes",
+                                             limits.max_assignment_bytes));
+      }
+      EvidenceFile f;
+      f.id = NewUuid();
+      f.campaign_id = state.campaign.id;
+      f.org_id = state.assignment.org_id;
+      f.item_id = std::string(item_id);
+      f.filename = name;
+      f.content_type = content_type;
+      f.size = static_cast<std::int64_t>(content.size());
+      f.sha256 = sha256;
+      f.uploaded_at = internal::Now(clock_);
+      f.uploaded_by = principal.username;
+      FC_RETURN_IF_ERROR(conn.Execute(
+          "INSERT INTO survey_evidence (id, campaign_id, org_id, item_id, filename, content_type, "
+          "size, sha256, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {f.id, f.campaign_id, f.org_id, f.item_id, f.filename, f.content_type, f.size, f.sha256,
+           f.uploaded_at, f.uploaded_by}));
+      FC_RETURN_IF_ERROR(conn.Execute(
+          "INSERT INTO survey_evidence_content (id, content) VALUES (?, ?)", {f.id, encoded}));
+      FC_RETURN_IF_ERROR(audit::Append(
+          conn, clock_,
+          {principal.user_id, f.org_id, "survey.evidence_upload", "survey_evidence", f.id,
+           Json{{"campaign_id", f.campaign_id},
+                {"item_id", f.item_id},
+                {"filename", f.filename},
+                {"content_type", f.content_type},
+                {"size", f.size},
+                {"sha256", f.sha256}},
+           info.remote_address, info.request_id}));
+      return f;
+    });
+  }();
+  if (!result.ok()) {
+    internal::AuditRefusal(db_, clock_, principal, {"survey.evidence_upload", campaign_id, org_id, item_id, Json{{"filename", internal::BoundedText(filename)}, {"size", content.size()}}}, result.error(), info);
+  }
+  return result;
 }
 
 Result<std::vector<EvidenceFile>> SurveyService::ListEvidence(const identity::Principal& principal,
@@ -418,32 +425,38 @@ Status SurveyService::DeleteEvidence(const identity::Principal& principal,
                                      std::string_view campaign_id, std::string_view org_id,
                                      std::string_view item_id, std::string_view evidence_id,
                                      const RequestInfo& info) {
-  auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
-  return db_.Transact([&](store::Connection& conn) -> Status {
-    FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
-                        internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
-    FC_ASSIGN_OR_RETURN(auto files, QueryFiles(conn, principal, state.campaign.id,
-                                               state.assignment.org_id, item_id, evidence_id));
-    if (item_id.empty() || evidence_id.empty() || files.size() != 1) {
-      return NotFound("no such evidence file");
-    }
-    if (!internal::IsInstitutionUser(principal, state.assignment.org_id)) {
-      return PermissionDenied("only the institution's own users remove its evidence");
-    }
-    FC_RETURN_IF_ERROR(internal::CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
-    const EvidenceFile& f = files[0];
-    FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM survey_evidence_content WHERE id = ?", {f.id}));
-    FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM survey_evidence WHERE id = ?", {f.id}));
-    return audit::Append(
-        conn, clock_,
-        {principal.user_id, f.org_id, "survey.evidence_delete", "survey_evidence", f.id,
-         Json{{"campaign_id", f.campaign_id},
-              {"item_id", f.item_id},
-              {"filename", f.filename},
-              {"size", f.size},
-              {"sha256", f.sha256}},
-         info.remote_address, info.request_id});
-  });
+  auto result = [&]() -> Status {
+    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    return db_.Transact([&](store::Connection& conn) -> Status {
+      FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
+                          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
+      FC_ASSIGN_OR_RETURN(auto files, QueryFiles(conn, principal, state.campaign.id,
+                                                 state.assignment.org_id, item_id, evidence_id));
+      if (item_id.empty() || evidence_id.empty() || files.size() != 1) {
+        return NotFound("no such evidence file");
+      }
+      if (!internal::IsInstitutionUser(principal, state.assignment.org_id)) {
+        return PermissionDenied("only the institution's own users remove its evidence");
+      }
+      FC_RETURN_IF_ERROR(internal::CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
+      const EvidenceFile& f = files[0];
+      FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM survey_evidence_content WHERE id = ?", {f.id}));
+      FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM survey_evidence WHERE id = ?", {f.id}));
+      return audit::Append(
+          conn, clock_,
+          {principal.user_id, f.org_id, "survey.evidence_delete", "survey_evidence", f.id,
+           Json{{"campaign_id", f.campaign_id},
+                {"item_id", f.item_id},
+                {"filename", f.filename},
+                {"size", f.size},
+                {"sha256", f.sha256}},
+           info.remote_address, info.request_id});
+    });
+  }();
+  if (!result.ok()) {
+    internal::AuditRefusal(db_, clock_, principal, {"survey.evidence_delete", campaign_id, org_id, item_id, Json{{"evidence_id", internal::BoundedText(evidence_id, 64)}}}, result.error(), info);
+  }
+  return result;
 }
 
 }  // namespace fincyber::survey

@@ -307,6 +307,13 @@ class SurveyService {
                                             std::string_view campaign_id, std::string_view org_id,
                                             const AnswerWorkbookRows& workbook,
                                             const RequestInfo& info);
+  // Reads the workbook's bytes (ReadAnswerWorkbook) and imports them as ImportAnswers;
+  // a workbook that cannot be read is refused and audited like a rejected one.
+  Result<AnswerImportSummary> ImportAnswerWorkbook(const identity::Principal& principal,
+                                                   std::string_view campaign_id,
+                                                   std::string_view org_id,
+                                                   std::string_view xlsx,
+                                                   const RequestInfo& info);
 
   // Evidence files per item (evidence.h). Upload and delete follow PutAnswer's rules
   // (own users, open, before the deadline, not submitted, item asked); reads follow

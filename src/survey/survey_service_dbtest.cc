@@ -251,9 +251,11 @@ TEST_P(SurveyServiceTest, AnswersFollowTheRules) {
   EXPECT_TRUE(t_.service.AnswerHistory(t_.P(s().bureau_staff), campaign.id, a, "gv.policy").ok());
   EXPECT_EQ(t_.service.AnswerHistory(t_.P(s().a_member), campaign.id, a, "no.such").error().code(),
             ErrorCode::kNotFound);
-  EXPECT_EQ(t_.AuditActions("survey.answer"),
-            (std::vector<std::string>{"survey.answer_save", "survey.answer_save",
-                                      "survey.answer_save", "survey.answer_clear"}));
+  // The refused saves above are recorded as refusals (survey_refusals_dbtest.cc).
+  std::vector<std::string> changes = t_.AuditActions("survey.answer");
+  std::erase_if(changes, [](const std::string& a) { return a.ends_with("_refused"); });
+  EXPECT_EQ(changes, (std::vector<std::string>{"survey.answer_save", "survey.answer_save",
+                                               "survey.answer_save", "survey.answer_clear"}));
 }
 
 TEST_P(SurveyServiceTest, SubmissionLocksAnswersUntilTheRegulatorGrantsAReopening) {
