@@ -2,48 +2,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { RESULTS_DIR, apiSession, launchBrowser, startServer } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { RESULTS_DIR, apiSession, useBrowserSession } from './harness.mjs';
 
-let server;
-let browser;
-// Script errors and refused resources (e.g. by the Content-Security-Policy) in any page.
-// HTTP error statuses are expected in some tests and are checked where they matter.
-let pageErrors = [];
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  assert.deepEqual(pageErrors, [], 'the pages logged errors');
-});
-
-async function newPage() {
-  const context = await browser.newContext({
-    locale: 'ja-JP',
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
-      pageErrors.push(message.text());
-    }
-  });
-  return page;
-}
+const session = useBrowserSession();
+const { newPage } = session;
 
 async function submitLogin(page, username, password) {
   await page.fill('#login-username', username);
@@ -52,8 +15,8 @@ async function submitLogin(page, username, password) {
 }
 
 async function login(page, username) {
-  await page.goto(`${server.url}/`);
-  await submitLogin(page, username, server.password);
+  await page.goto(`${session.server.url}/`);
+  await submitLogin(page, username, session.server.password);
   await page.locator('.topbar').waitFor();
 }
 
@@ -79,7 +42,7 @@ async function orgsTotal(page) {
 describe('fincyber web', () => {
   it('explains a failed login and a lock-out, then logs in', async () => {
     const page = await newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${session.server.url}/`);
     assert.equal(await page.locator('h1').textContent(), 'ログイン');
 
     await submitLogin(page, 'auditor', 'not-the-password');
@@ -101,7 +64,7 @@ describe('fincyber web', () => {
     await page.getByTestId('login-error').filter({ hasText: 'ロック' }).waitFor();
     await page.unroute('**/api/v1/auth/login');
 
-    await submitLogin(page, 'auditor', server.password);
+    await submitLogin(page, 'auditor', session.server.password);
     await page.getByTestId('home-role').filter({ hasText: '監査人' }).waitFor();
     await page.context().close();
   });
@@ -174,25 +137,25 @@ describe('fincyber web', () => {
     assert.equal(await page.locator('h1').textContent(), 'Log in');
 
     // Another user keeps their own language.
-    await submitLogin(page, 'mb01.member', server.password);
+    await submitLogin(page, 'mb01.member', session.server.password);
     await navLink(page, 'ホーム').waitFor();
     await logout(page, 'ログアウト');
 
-    await submitLogin(page, 'supervisor', server.password);
+    await submitLogin(page, 'supervisor', session.server.password);
     await navLink(page, 'Home').waitFor();
     await page.context().close();
 
     // A fresh browser starts in Japanese and takes the user's saved language at login.
     const fresh = await newPage();
-    await fresh.goto(`${server.url}/`);
+    await fresh.goto(`${session.server.url}/`);
     assert.equal(await fresh.locator('h1').textContent(), 'ログイン');
-    await submitLogin(fresh, 'supervisor', server.password);
+    await submitLogin(fresh, 'supervisor', session.server.password);
     await navLink(fresh, 'Organisations').waitFor();
     await fresh.context().close();
   });
 
   it('limits an institution member to its own organisation', async () => {
-    const get = await apiSession(server.url, 'coord', server.password);
+    const get = await apiSession(session.server.url, 'coord', session.server.password);
     const other = (await get('/orgs?kind=institution&sector=regional_bank&limit=1')).items[0];
     assert.ok(other, 'demo data has a regional bank');
 
@@ -212,7 +175,7 @@ describe('fincyber web', () => {
     await page.getByTestId('users-table').waitFor();
     assert.equal(await page.getByRole('button', { name: '利用者を追加' }).count(), 0);
 
-    await page.goto(`${server.url}/#/orgs/${encodeURIComponent(other.id)}`);
+    await page.goto(`${session.server.url}/#/orgs/${encodeURIComponent(other.id)}`);
     await page.getByTestId('org-not-found').waitFor();
     assert.equal(await page.locator('h1').textContent(), '組織');
     await page.context().close();
@@ -250,11 +213,11 @@ describe('fincyber web', () => {
   it('logs in by keyboard, logs out to the login page and ends the session', async () => {
     const page = await newPage();
     // By keyboard alone: the username field has focus, Tab moves on, Enter submits.
-    await page.goto(`${server.url}/`);
+    await page.goto(`${session.server.url}/`);
     await page.locator('#login-username:focus').waitFor();
     await page.keyboard.type('isac');
     await page.keyboard.press('Tab');
-    await page.keyboard.type(server.password);
+    await page.keyboard.type(session.server.password);
     await page.keyboard.press('Enter');
     await page.getByTestId('home-role').filter({ hasText: 'ISACアナリスト' }).waitFor();
     await logout(page, 'ログアウト');

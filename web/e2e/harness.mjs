@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -129,4 +131,106 @@ export async function apiSession(baseUrl, username, password) {
     if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
     return r.json();
   };
+}
+
+/**
+ * The server and browser of one test file, with its hooks registered: every page the
+ * session opens records script errors and console errors (refused resources included;
+ * HTTP error statuses are expected in some tests and are checked where they matter),
+ * and a test fails when its pages logged any.
+ */
+export function useBrowserSession() {
+  const session = {
+    server: undefined,
+    browser: undefined,
+    pageErrors: [],
+
+    async newPage() {
+      await session.start();
+      const context = await session.browser.newContext({
+        locale: 'ja-JP',
+        viewport: { width: 1280, height: 900 },
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      page.on('pageerror', (error) => session.pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
+          session.pageErrors.push(message.text());
+        }
+      });
+      return page;
+    },
+
+    /** A new page logged in as `username` with the demo password. */
+    async loggedIn(username) {
+      const page = await session.newPage();
+      await page.goto(`${session.server.url}/`);
+      await page.fill('#login-username', username);
+      await page.fill('#login-password', session.server.password);
+      await page.click('.login-card button[type=submit]');
+      await page.locator('.topbar').waitFor();
+      return page;
+    },
+
+    /**
+     * An API session from Node that can also write (cookie plus CSRF token): `call`
+     * answers `{status, body}`, `ok` the body of a successful call and throws otherwise.
+     */
+    async apiUser(username) {
+      await session.start();
+      const login = await fetch(`${session.server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password: session.server.password }),
+      });
+      assert.equal(login.status, 200, `API login as ${username}`);
+      const me = await login.json();
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const call = async (method, path, body) => {
+        const r = await fetch(`${session.server.url}/api/v1${path}`, {
+          method,
+          headers: {
+            Cookie: cookie,
+            'X-CSRF-Token': me.csrf_token,
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await r.text();
+        return { status: r.status, body: text ? JSON.parse(text) : undefined };
+      };
+      const ok = async (method, path, body) => {
+        const r = await call(method, path, body);
+        if (r.status >= 300) {
+          throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+        }
+        return r.body;
+      };
+      return { orgId: me.org.id, call, ok };
+    },
+  };
+
+  // A file's own `before` hook may run first and already need the server.
+  let starting;
+  session.start = () =>
+    (starting ??= (async () => {
+      session.server = await startServer();
+      session.browser = await launchBrowser();
+    })());
+  before(() => session.start());
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.stop();
+  });
+  beforeEach(() => {
+    session.pageErrors = [];
+  });
+  afterEach(() => {
+    assert.deepEqual(session.pageErrors, [], 'the pages logged errors');
+  });
+  return session;
 }

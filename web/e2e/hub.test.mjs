@@ -3,60 +3,27 @@
 // second institution's indicator through the API first.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { launchBrowser, startServer } from './harness.mjs';
+import { before, describe, it } from 'node:test';
+import { useBrowserSession } from './harness.mjs';
 
-let server;
-let browser;
-let pageErrors = [];
+const session = useBrowserSession();
+const { apiUser, loggedIn } = session;
 const DOMAIN = `shared-${randomUUID().slice(0, 8)}.example`;
 const GROUP_ONLY = `group-only-${randomUUID().slice(0, 8)}.example`;
-
-/** An API session from Node that can also write (cookie plus CSRF token). */
-async function apiUser(username) {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: server.password }),
-  });
-  assert.equal(login.status, 200, `API login as ${username}`);
-  const session = await login.json();
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const call = async (method, path, body) => {
-    const r = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: {
-        Cookie: cookie,
-        'X-CSRF-Token': session.csrf_token,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-  return { orgId: session.org.id, call };
-}
 
 let collectionId;
 let theirIndicator;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   const isac = await apiUser('isac');
   const mine = await apiUser('mb01.member');
   const theirs = await apiUser('mb02.member');
-  const group = await isac.call('POST', '/groups', {
+  const group = await isac.ok('POST', '/groups', {
     name_ja: `会員共有 ${DOMAIN}`,
     name_en: `Members ${DOMAIN}`,
     member_org_ids: [isac.orgId, mine.orgId, theirs.orgId],
   });
-  const collection = await isac.call('POST', '/sharing/collections', {
+  const collection = await isac.ok('POST', '/sharing/collections', {
     title: `早期警戒 ${DOMAIN}`,
     read_group_id: group.id,
     write_group_id: group.id,
@@ -64,53 +31,19 @@ before(async () => {
   });
   collectionId = collection.id;
   theirIndicator = (
-    await theirs.call('POST', `/sharing/collections/${collectionId}/indicators`, {
+    await theirs.ok('POST', `/sharing/collections/${collectionId}/indicators`, {
       name: 'フィッシング C2',
       pattern: `[domain-name:value = '${DOMAIN}']`,
       labels: ['phishing'],
       tlp: 'green',
     })
   ).id;
-  await mine.call('POST', `/sharing/collections/${collectionId}/indicators`, {
+  await mine.ok('POST', `/sharing/collections/${collectionId}/indicators`, {
     name: 'Our sighting of the C2',
     pattern: `[domain-name:value = '${DOMAIN.toUpperCase()}']`,
     tlp: 'amber',
   });
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  assert.deepEqual(pageErrors, [], 'the pages logged errors');
-});
-
-async function loggedIn(username) {
-  const context = await browser.newContext({
-    locale: 'ja-JP',
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
-      pageErrors.push(message.text());
-    }
-  });
-  await page.goto(`${server.url}/`);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', server.password);
-  await page.click('.login-card button[type=submit]');
-  await page.locator('.topbar').waitFor();
-  return page;
-}
 
 async function searchHub(page, text) {
   await page.locator('nav.sidenav a', { hasText: /^共有ハブ$|^Sharing hub$/ }).click();
@@ -166,7 +99,7 @@ describe('sharing hub', () => {
 
   it('checks the pattern while typing, then creates an indicator only the group sees', async () => {
     const page = await loggedIn('mb01.member');
-    await page.goto(`${server.url}/#/hub/new`);
+    await page.goto(`${session.server.url}/#/hub/new`);
     await page.locator('#ind-name').fill('グループ限定の指標');
     await page.locator('#ind-pattern').fill(`[domain-name:value = '${GROUP_ONLY}'`);
     await page.getByTestId('pattern-marked').waitFor();
@@ -192,14 +125,14 @@ describe('sharing hub', () => {
       /^0\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
     );
     assert.match(await total.textContent(), /0/);
-    await outsider.goto(`${server.url}/#/hub/objects/${theirIndicator}`);
+    await outsider.goto(`${session.server.url}/#/hub/objects/${theirIndicator}`);
     await outsider.locator('.alert-error').waitFor();
     await outsider.context().close();
   });
 
   it('shows the hub in English after switching language', async () => {
     const page = await loggedIn('mb02.member');
-    await page.goto(`${server.url}/#/hub/objects/${theirIndicator}`);
+    await page.goto(`${session.server.url}/#/hub/objects/${theirIndicator}`);
     await page.getByTestId('shared-by').waitFor();
     await page.click('.user-menu-button');
     await page.locator('#user-menu-panel').waitFor();

@@ -5,48 +5,12 @@
 // reminder days and edits, then publishes, a draft bank; an institution is reminded of
 // a campaign whose deadline is near and sets its contact address.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { launchBrowser, startServer } from './harness.mjs';
+import { before, describe, it } from 'node:test';
+import { useBrowserSession } from './harness.mjs';
 
-let server;
-let browser;
-let pageErrors = [];
+const session = useBrowserSession();
+const { apiUser, loggedIn } = session;
 const state = {};
-
-/** An API session from Node that can also write (cookie plus CSRF token). */
-async function apiUser(username) {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: server.password }),
-  });
-  assert.equal(login.status, 200, `API login as ${username}`);
-  const session = await login.json();
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const call = async (method, path, body) => {
-    const r = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: {
-        Cookie: cookie,
-        'X-CSRF-Token': session.csrf_token,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const ok = async (method, path, body) => {
-    const r = await call(method, path, body);
-    if (r.status >= 300)
-      throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  return { orgId: session.org.id, call, ok };
-}
 
 /** YYYY-MM-DD `days` from today (UTC, as the server checks due dates). */
 function dayFromNow(days) {
@@ -55,8 +19,6 @@ function dayFromNow(days) {
 }
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   const coord = await apiUser('coord');
   state.coord = coord;
   const { items: campaigns } = await coord.ok('GET', '/survey/campaigns');
@@ -112,45 +74,10 @@ before(async () => {
   assert.notEqual(state.other.orgId, state.orgId);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  assert.deepEqual(pageErrors, [], 'the pages logged errors');
-});
-
-async function loggedIn(username) {
-  const context = await browser.newContext({
-    locale: 'ja-JP',
-    timezoneId: 'Europe/London',
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
-      pageErrors.push(message.text());
-    }
-  });
-  await page.goto(`${server.url}/`);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', server.password);
-  await page.click('.login-card button[type=submit]');
-  await page.locator('.topbar').waitFor();
-  return page;
-}
-
 describe('survey self-inspection, reminders and question banks', () => {
   it('an institution turns a gap into a remediation item, changes its status and reads its history', async () => {
     const page = await loggedIn(state.username);
-    await page.goto(`${server.url}/#/survey/${state.closed.id}/results`);
+    await page.goto(`${session.server.url}/#/survey/${state.closed.id}/results`);
     const section = page.getByTestId('survey-remediation');
     const gap = section.locator(`[data-testid="survey-rem-gaps"] [data-gap="${state.gap}"]`);
     await gap.getByRole('button', { name: '改善項目を作成' }).click();
@@ -193,7 +120,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     assert.deepEqual(stored.item_ids, [state.gap]);
 
     // This year's questionnaire lists last year's items while they are being answered.
-    await page.goto(`${server.url}/#/survey/${state.open.id}/answer`);
+    await page.goto(`${session.server.url}/#/survey/${state.open.id}/answer`);
     const earlier = page.getByTestId('survey-rem-while-answering');
     await earlier.locator('summary').click();
     await earlier.locator(`[data-rem="${state.remId}"] [data-rem-status="in_progress"]`).waitFor();
@@ -204,12 +131,12 @@ describe('survey self-inspection, reminders and question banks', () => {
     const listed = await state.other.ok('GET', '/survey/remediation');
     assert.ok(listed.items.every((i) => i.id !== state.remId));
     const other = await loggedIn('mb01.admin');
-    await other.goto(`${server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);
+    await other.goto(`${session.server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);
     await other.getByTestId('survey-not-found').waitFor();
     assert.ok(!(await other.locator('main').textContent()).includes(state.remTitle));
 
     const regulator = await loggedIn('coord');
-    await regulator.goto(`${server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);
+    await regulator.goto(`${session.server.url}/#/survey/${state.closed.id}/org/${state.orgId}`);
     const section = regulator.getByTestId('survey-remediation');
     const row = section.locator(`[data-rem="${state.remId}"]`);
     await row.locator('[data-rem-status="in_progress"]').waitFor();
@@ -223,7 +150,7 @@ describe('survey self-inspection, reminders and question banks', () => {
 
   it('the coordination office sets reminder days, with bad input named before saving', async () => {
     const page = state.regulator;
-    await page.goto(`${server.url}/#/survey/${state.open.id}`);
+    await page.goto(`${session.server.url}/#/survey/${state.open.id}`);
     const panel = page.getByTestId('survey-reminder-days');
     await panel.locator('[data-reminder-days]', { hasText: '14、7、1' }).waitFor();
     // The deadline is shown in Japan time whatever the browser's zone.
@@ -242,7 +169,7 @@ describe('survey self-inspection, reminders and question banks', () => {
 
   it('the coordination office saves an invalid draft bank, sees the problems, fixes it and publishes', async () => {
     const page = state.regulator;
-    await page.goto(`${server.url}/#/survey`);
+    await page.goto(`${session.server.url}/#/survey`);
     await page.getByRole('link', { name: '設問集の管理' }).click();
     await page.getByTestId('survey-banks').waitFor();
     await page.getByRole('button', { name: '下書きを取り込む' }).click();
@@ -309,7 +236,7 @@ describe('survey self-inspection, reminders and question banks', () => {
 
   it('an institution admin sets the contact address and a member reads it', async () => {
     const admin = await loggedIn(state.username);
-    await admin.goto(`${server.url}/#/survey`);
+    await admin.goto(`${session.server.url}/#/survey`);
     const contact = admin.getByTestId('survey-contact');
     const input = contact.getByLabel('メールアドレス');
     await input.fill('not-an-address');
@@ -320,7 +247,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     await contact.locator('.alert-success').waitFor();
 
     const member = await loggedIn(state.member);
-    await member.goto(`${server.url}/#/survey`);
+    await member.goto(`${session.server.url}/#/survey`);
     await member
       .getByTestId('survey-contact')
       .locator('[data-contact-email]', { hasText: 'survey@rb.example.jp' })
@@ -333,7 +260,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     const { username, item } = state.answering;
     const page = await loggedIn(username);
     await page.goto(
-      `${server.url}/#/survey/${state.open.id}/answer?section=${state.answering.section}`,
+      `${session.server.url}/#/survey/${state.open.id}/answer?section=${state.answering.section}`,
     );
     const evidence = page.locator(`[data-evidence="${item.id}"]`);
     await evidence.locator('summary').click();
@@ -361,7 +288,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     await listed.waitFor();
     assert.equal(await problem.count(), 0);
     const download = await page.request.get(
-      new URL(await listed.locator('a').getAttribute('href'), server.url).href,
+      new URL(await listed.locator('a').getAttribute('href'), session.server.url).href,
     );
     assert.equal(download.status(), 200);
     assert.deepEqual(await download.body(), pdf);
@@ -384,7 +311,7 @@ describe('survey self-inspection, reminders and question banks', () => {
 
     // The regulator's drill-down lists it for download, without a delete button.
     await state.regulator.goto(
-      `${server.url}/#/survey/${state.open.id}/org/${state.answering.user.orgId}`,
+      `${session.server.url}/#/survey/${state.open.id}/org/${state.answering.user.orgId}`,
     );
     const seen = state.regulator.locator(
       `[data-evidence="${item.id}"] [data-evidence-file="規程 2026.pdf"]`,
@@ -404,7 +331,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     await panel.locator('summary').click();
     const exportNow = async () => {
       const response = await page.request.get(
-        new URL(await panel.locator('[data-workbook="ja"]').getAttribute('href'), server.url).href,
+        new URL(await panel.locator('[data-workbook="ja"]').getAttribute('href'), session.server.url).href,
       );
       assert.equal(response.status(), 200);
       const bytes = await response.body();
@@ -454,7 +381,7 @@ describe('survey self-inspection, reminders and question banks', () => {
       'the scheduler reminded the institution',
     );
     const page = state.memberPage;
-    await page.goto(`${server.url}/#/`);
+    await page.goto(`${session.server.url}/#/`);
     const notice = page
       .getByTestId('survey-reminders')
       .locator(`[data-reminder="${state.soon.id}"]`);
@@ -462,14 +389,14 @@ describe('survey self-inspection, reminders and question banks', () => {
     assert.match(await notice.textContent(), /臨時調査/);
     assert.match(await notice.locator('[data-days-left]').textContent(), /あと [23] 日/);
     assert.match(await notice.textContent(), /（日本時間）/);
-    await page.goto(`${server.url}/#/survey`);
+    await page.goto(`${session.server.url}/#/survey`);
     await page
       .getByTestId('survey-reminders')
       .locator(`[data-reminder="${state.soon.id}"]`)
       .waitFor();
 
     // The coordination office follows the reminders up per institution.
-    await state.regulator.goto(`${server.url}/#/survey/${state.soon.id}`);
+    await state.regulator.goto(`${session.server.url}/#/survey/${state.soon.id}`);
     const sent = state.regulator.getByTestId('survey-reminders-sent');
     await sent.locator('summary').click();
     const row = sent.locator(`[data-sent-org="${state.orgId}"]`);
@@ -487,7 +414,7 @@ describe('survey self-inspection, reminders and question banks', () => {
     const met = results.own.items.find((i) => i.item_id === state.gap)?.met === true;
 
     const page = await loggedIn(state.username);
-    await page.goto(`${server.url}/#/survey/${state.open.id}/results`);
+    await page.goto(`${session.server.url}/#/survey/${state.open.id}/results`);
     const earlier = page.getByTestId('survey-rem-earlier');
     const list = earlier.getByTestId(met ? 'survey-rem-closed' : 'survey-rem-still-open');
     await list.locator(`[data-rem="${state.remId}"]`).waitFor();

@@ -3,42 +3,11 @@
 // this year is brought close to complete through the API; the browser answers the rest,
 // submits, asks to reopen, and the coordination office grants it.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { launchBrowser, startServer } from './harness.mjs';
+import { before, describe, it } from 'node:test';
+import { useBrowserSession } from './harness.mjs';
 
-let server;
-let browser;
-let pageErrors = [];
-
-/** An API session from Node that can also write (cookie plus CSRF token). */
-async function apiUser(username) {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: server.password }),
-  });
-  assert.equal(login.status, 200, `API login as ${username}`);
-  const session = await login.json();
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const call = async (method, path, body) => {
-    const r = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: {
-        Cookie: cookie,
-        'X-CSRF-Token': session.csrf_token,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-  return { orgId: session.org.id, call };
-}
+const session = useBrowserSession();
+const { apiUser, loggedIn } = session;
 
 const shownItems = (q) => q.sections.flatMap((s) => s.items.filter((i) => i.shown));
 const isScored = (i) =>
@@ -66,10 +35,8 @@ function validValue(item) {
 const state = {};
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   const coord = await apiUser('coord');
-  const { items: campaigns } = await coord.call('GET', '/survey/campaigns');
+  const { items: campaigns } = await coord.ok('GET', '/survey/campaigns');
   state.open = campaigns.find((c) => c.status === 'open');
   state.closed = campaigns.find((c) => c.status === 'closed');
   assert.ok(state.open && state.closed, 'the demo has an open and a closed campaign');
@@ -77,7 +44,7 @@ before(async () => {
   // A regional bank still answering this year.
   for (const code of ['rb01', 'rb02', 'rb03', 'rb04']) {
     const user = await apiUser(`${code}.admin`);
-    const q = await user.call('GET', `/survey/campaigns/${state.open.id}/my`);
+    const q = await user.ok('GET', `/survey/campaigns/${state.open.id}/my`);
     if (q.assignment.status === 'in_progress') {
       state.username = `${code}.admin`;
       state.orgId = user.orgId;
@@ -89,7 +56,7 @@ before(async () => {
 
   // Two items the browser answers: a yes/no or maturity item and a scored number item,
   // neither of which another item's condition reads.
-  let q = await state.user.call('GET', `/survey/campaigns/${state.open.id}/my`);
+  let q = await state.user.ok('GET', `/survey/campaigns/${state.open.id}/my`);
   const conditions = q.sections.flatMap((s) => s.items.map((i) => i.condition ?? '')).join(' ');
   const free = shownItems(q).filter((i) => !conditions.includes(`answer(${i.id})`));
   const pick = (test) => free.find((i) => test(i) && i.answer === null) ?? free.find(test);
@@ -107,60 +74,26 @@ before(async () => {
     const todo = shownItems(q).filter((i) => isScored(i) && i.answer === null && !skip.has(i.id));
     if (todo.length === 0) break;
     for (const item of todo) {
-      await state.user.call('PUT', `/survey/campaigns/${state.open.id}/my/answers/${item.id}`, {
+      await state.user.ok('PUT', `/survey/campaigns/${state.open.id}/my/answers/${item.id}`, {
         value: validValue(item),
       });
     }
-    q = await state.user.call('GET', `/survey/campaigns/${state.open.id}/my`);
+    q = await state.user.ok('GET', `/survey/campaigns/${state.open.id}/my`);
   }
   // Clear the two so the browser gives them.
   for (const id of skip) {
-    await state.user.call('PUT', `/survey/campaigns/${state.open.id}/my/answers/${id}`, {
+    await state.user.ok('PUT', `/survey/campaigns/${state.open.id}/my/answers/${id}`, {
       value: null,
     });
   }
 
   // Another institution's submitted assignment, for the isolation check.
-  const { items: others } = await coord.call(
+  const { items: others } = await coord.ok(
     'GET',
     `/survey/campaigns/${state.closed.id}/assignments`,
   );
   state.other = others.find((a) => a.org_id !== state.orgId && a.status === 'submitted');
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  assert.deepEqual(pageErrors, [], 'the pages logged errors');
-});
-
-async function loggedIn(username) {
-  const context = await browser.newContext({
-    locale: 'ja-JP',
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
-      pageErrors.push(message.text());
-    }
-  });
-  await page.goto(`${server.url}/`);
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', server.password);
-  await page.click('.login-card button[type=submit]');
-  await page.locator('.topbar').waitFor();
-  return page;
-}
 
 const item = (page, id) => page.locator(`[data-item="${id}"]`);
 const saved = (page, id) => item(page, id).locator('[data-save-state="saved"]').waitFor();
@@ -269,7 +202,7 @@ describe('sector survey', () => {
 
   it('the coordination office sees the submission and grants a reopen request', async () => {
     regulator = await loggedIn('coord');
-    await regulator.goto(`${server.url}/#/survey/${state.open.id}`);
+    await regulator.goto(`${session.server.url}/#/survey/${state.open.id}`);
     const row = regulator.locator(`[data-testid="survey-assignments"] [data-org="${state.orgId}"]`);
     await row.locator('[data-status="submitted"]').waitFor();
     assert.match(await row.textContent(), /山田 太郎/);
@@ -311,7 +244,7 @@ describe('sector survey', () => {
     await row.getByRole('button', { name: '期限を延長' }).click();
     await confirmDialog(regulator);
     await row.locator('.badge', { hasText: '延長' }).waitFor();
-    const extended = await state.user.call('GET', `/survey/campaigns/${state.open.id}/assignments`);
+    const extended = await state.user.ok('GET', `/survey/campaigns/${state.open.id}/assignments`);
     assert.equal(extended.items[0].deadline.slice(0, 10), day);
   });
 
@@ -343,7 +276,7 @@ describe('sector survey', () => {
   });
 
   it('the regulator sees the sector view of the closed campaign and downloads the sector report', async () => {
-    await regulator.goto(`${server.url}/#/survey/${state.closed.id}/sector?category=regional_bank`);
+    await regulator.goto(`${session.server.url}/#/survey/${state.closed.id}/sector?category=regional_bank`);
     const category = regulator.locator(
       '[data-testid="survey-category"][data-category="regional_bank"]',
     );
@@ -357,7 +290,7 @@ describe('sector survey', () => {
 
     const link = regulator.getByTestId('survey-sector-downloads').locator('[data-report="pdf-en"]');
     const response = await regulator.request.get(
-      new URL(await link.getAttribute('href'), server.url).href,
+      new URL(await link.getAttribute('href'), session.server.url).href,
     );
     assert.equal(response.status(), 200);
     assert.equal((await response.body()).subarray(0, 4).toString('latin1'), '%PDF');
@@ -365,7 +298,7 @@ describe('sector survey', () => {
 
   it("a bureau rates a supervised institution's item beside its self-assessment", async () => {
     const bureau = await loggedIn('supervisor');
-    await bureau.goto(`${server.url}/#/survey/${state.open.id}`);
+    await bureau.goto(`${session.server.url}/#/survey/${state.open.id}`);
     const first = bureau.locator('[data-testid="survey-assignments"] tbody tr th a').first();
     await first.waitFor();
     // Bureaus neither close campaigns nor extend deadlines.
@@ -385,7 +318,7 @@ describe('sector survey', () => {
   });
 
   it("shows last year's results with the heatmap and downloads the PDF report", async () => {
-    await institution.goto(`${server.url}/#/survey`);
+    await institution.goto(`${session.server.url}/#/survey`);
     const row = institution.locator(
       `[data-testid="survey-past"] [data-campaign="${state.closed.id}"]`,
     );
@@ -400,7 +333,7 @@ describe('sector survey', () => {
 
     const link = institution.locator('[data-report="pdf-ja"]');
     const response = await institution.request.get(
-      new URL(await link.getAttribute('href'), server.url).href,
+      new URL(await link.getAttribute('href'), session.server.url).href,
     );
     assert.equal(response.status(), 200);
     const body = await response.body();
@@ -409,7 +342,7 @@ describe('sector survey', () => {
 
   it("does not show another institution's assignment", async () => {
     assert.ok(state.other, 'another institution submitted last year');
-    await institution.goto(`${server.url}/#/survey/${state.closed.id}/org/${state.other.org_id}`);
+    await institution.goto(`${session.server.url}/#/survey/${state.closed.id}/org/${state.other.org_id}`);
     await institution.getByTestId('survey-not-found').waitFor();
     const text = await institution.locator('main').textContent();
     assert.doesNotMatch(text, new RegExp(state.other.org_name.ja));
@@ -418,7 +351,7 @@ describe('sector survey', () => {
   });
 
   it('renders in English and offers the menu entry only to roles that use it', async () => {
-    await institution.goto(`${server.url}/#/survey/${state.closed.id}/results`);
+    await institution.goto(`${session.server.url}/#/survey/${state.closed.id}/results`);
     await institution.getByTestId('survey-heatmap').waitFor();
     await institution.click('.user-menu-button');
     await institution.getByRole('button', { name: 'English' }).click();
