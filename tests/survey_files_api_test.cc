@@ -482,8 +482,15 @@ TEST_P(SurveyFilesApiTest, EvidenceIsStoredCheckedAndDownloadedAsAnAttachment) {
   EXPECT_EQ(Upload("A.member", "gv.policy", "bad%G1.pdf", kPdf).status, 400);
   EXPECT_EQ(Upload("A.member", "no.such.item", "a.pdf", kPdf).status, 404);
   // Over the file limit, then over the institution's total.
+  // The upload route's body limit is the file limit: refused while read, as 413.
   HttpResult large = Upload("A.member", "gv.maturity", "big.txt", std::string(kFileLimit + 1, 'x'));
-  EXPECT_EQ(large.status, 429) << large.body;
+  EXPECT_EQ(large.status, 413) << large.body;
+  // A JSON route keeps the server's 1 MiB, however large uploads may be.
+  EXPECT_EQ(env_.As("A.member")
+                .Send("PUT", Campaign("/my/answers/gv.policy"),
+                      Json{{"value", "yes"}, {"comment", std::string(2 << 20, 'c')}}.dump())
+                .status,
+            413);
   EXPECT_EQ(Upload("A.member", "gv.maturity", "1.txt", std::string(kFileLimit - 10, 'x')).status,
             201);
   EXPECT_EQ(Upload("A.member", "gv.maturity", "2.txt", std::string(kFileLimit - 10, 'x')).status,

@@ -134,10 +134,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
     options.tls = http::TlsFiles{config.tls_certificate, config.tls_private_key};
   }
   if (options.static_dir.empty()) log::warn("no web UI found; serving the API only");
-  // The HTTP parser rejects a larger body before any route sees it.
-  options.max_body_bytes =
-      std::max({options.max_body_bytes, config.taxii_max_content_length,
-                config.evidence_max_file_bytes, survey::kMaxAnswerWorkbookBytes});
+  // JSON routes keep the server's default body limit; evidence uploads, workbook imports
+  // and TAXII envelopes declare their own on their routes.
 
   http::Router router;
   accounts::AddRoutes(router, *accounts_, *db_, {.secure_cookies = options.tls.has_value()});

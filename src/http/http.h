@@ -88,6 +88,9 @@ struct Route {
   Auth auth = Auth::kRequired;
   Handler handler;
   std::string summary;  // one line for the OpenAPI document
+  // Largest request body this route accepts; 0 takes the server's max_body_bytes. A
+  // larger body is refused with 413 while it is read, before the handler runs.
+  std::size_t max_body_bytes = 0;
 };
 
 class Router {
@@ -142,7 +145,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
   int threads = 2;            // I/O threads, which also run the handlers
-  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_body_bytes = 1 << 20;  // for routes that declare no limit of their own
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds read_timeout{15000};   // whole request, slow clients cut off
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive between requests

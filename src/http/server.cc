@@ -83,7 +83,11 @@ class ServerState {
   const ServerOptions& options() const { return options_; }
   // Precondition: set by Start() before the first connection.
   const internal::Pipeline& pipeline() const { return *pipeline_; }
-  void SetPipeline(internal::Pipeline pipeline) { pipeline_.emplace(std::move(pipeline)); }
+  void SetPipeline(internal::Pipeline pipeline) {
+    pipeline_.emplace(std::move(pipeline));
+    largest_body_bytes_ = pipeline_->LargestBodyLimit(options_.max_body_bytes);
+  }
+  std::size_t largest_body_bytes() const { return largest_body_bytes_; }
   bool stopping() const { return stopping_.load(); }
   void SetStopping() { stopping_ = true; }
 
@@ -114,6 +118,7 @@ class ServerState {
 
  private:
   const ServerOptions options_;
+  std::size_t largest_body_bytes_ = 0;  // set with the pipeline
   std::optional<internal::Pipeline> pipeline_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
@@ -190,7 +195,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Tcp().expires_at(started_ + options_.read_timeout);
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(options_.max_body_bytes);
+    // Until the route is known, the largest any route accepts; OnHeader narrows it.
+    parser_->body_limit(server_.largest_body_bytes());
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                if (ec) return self->OnReadError(ec);
@@ -199,6 +205,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void OnHeader() {
+    const auto& header = parser_->get();
+    const std::size_t limit = server_.pipeline().BodyLimit(
+        ToString(header.method_string()), ToString(header.target()), options_.max_body_bytes);
+    const auto declared = parser_->content_length();
+    if (declared && *declared > limit) return Reject(internal::BodyTooLarge());
+    parser_->body_limit(limit);  // counts chunked bodies as they arrive
     const bool expects_continue =
         beast::iequals(parser_->get()[bhttp::field::expect], "100-continue");
     if (!expects_continue || parser_->is_done()) return ReadBody();

@@ -108,7 +108,8 @@ void AddFileRoutes(http::Router& router, SurveyService& service) {
                                                                InfoOf(req)));
                 return Response::MakeJson(ToJson(summary));
               },
-              "Import a filled answer workbook (body: the XLSX bytes); all rows or none"});
+              "Import a filled answer workbook (body: the XLSX bytes); all rows or none",
+              kMaxAnswerWorkbookBytes});
 
   router.Add({Method::kGet, Path("campaigns/{id}/my/evidence"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
@@ -134,7 +135,8 @@ void AddFileRoutes(http::Router& router, SurveyService& service) {
                                            req.PathParam("item"), filename, req.body, InfoOf(req)));
                 return Response::MakeJson(ToJson(file), 201);
               },
-              "Attach an evidence file to one item (body: the file; X-Filename: its name)"});
+              "Attach an evidence file to one item (body: the file; X-Filename: its name)",
+              service.evidence_limits().max_file_bytes});
   router.Add({Method::kGet, Path("campaigns/{id}/my/answers/{item}/evidence/{evidence}"),
               http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {

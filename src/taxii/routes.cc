@@ -140,7 +140,8 @@ void AddRoutes(http::Router& router, sharing::SharingService& service, ServerOpt
          response.status = 202;
          return response;
        }),
-       "TAXII add objects (an envelope); answered with a status resource"});
+       "TAXII add objects (an envelope); answered with a status resource",
+       options.max_content_length});
 
   router.Add({Method::kGet, Path("collections/{collection}/objects/{object}/"), auth,
               Taxii([&service](http::Request& request,

@@ -22,8 +22,9 @@ inline constexpr std::string_view kApiRootPath = "/taxii2/api1/";
 struct ServerOptions {
   std::string title = "fincyber sharing hub";
   std::string description = "STIX 2.1 indicators, reports and sightings shared in the sector";
-  // The API root's max_content_length: the largest POST body accepted. Must not exceed
-  // the HTTP server's max_body_bytes, which rejects larger bodies first.
+  // The API root's max_content_length: the largest POST body accepted, declared as the
+  // add-objects route's body limit so that the server refuses a larger body while
+  // reading it.
   std::size_t max_content_length = 1 << 20;
 };
 

@@ -161,6 +161,23 @@ Response Pipeline::Reject(const Error& error, const Incoming& incoming) const {
   return response;
 }
 
+std::size_t Pipeline::BodyLimit(std::string_view method_name, std::string_view target,
+                                std::size_t default_limit) const {
+  auto parsed = ParseTarget(target);
+  const std::optional<Method> method = ParseMethod(method_name);
+  if (!parsed.ok() || !method) return default_limit;
+  std::map<std::string, std::string> path_params;
+  auto route = router_.Match(*method, parsed->path, path_params);
+  if (!route.ok() || (*route)->max_body_bytes == 0) return default_limit;
+  return (*route)->max_body_bytes;
+}
+
+std::size_t Pipeline::LargestBodyLimit(std::size_t default_limit) const {
+  std::size_t largest = default_limit;
+  for (const Route& route : router_.routes()) largest = std::max(largest, route.max_body_bytes);
+  return largest;
+}
+
 Result<Response> Pipeline::Dispatch(std::string_view method_name, std::string_view target,
                                     Request& request) const {
   FC_ASSIGN_OR_RETURN(Target parsed, ParseTarget(target));

@@ -42,6 +42,13 @@ class Pipeline {
   // large, malformed HTTP): `incoming` holds whatever was read. Logs like Handle.
   Response Reject(const Error& error, const Incoming& incoming) const;
 
+  // The largest body the request's route accepts (Route::max_body_bytes), or
+  // `default_limit` when the route declares none or no route matches.
+  std::size_t BodyLimit(std::string_view method, std::string_view target,
+                        std::size_t default_limit) const;
+  // The largest of every route's limit and `default_limit`.
+  std::size_t LargestBodyLimit(std::size_t default_limit) const;
+
  private:
   Result<Response> Dispatch(std::string_view method, std::string_view target,
                             Request& request) const;
