@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/command_options.h"
 #include "app/config.h"
 #include "app/demo_seed.h"
 #include "app/demo_sharing_seed.h"
@@ -21,43 +22,6 @@
 
 namespace fincyber::app {
 namespace {
-
-// Settings shared by every command: where the configuration and database are.
-struct CommonOptions {
-  std::string config_file;
-  std::string database;
-  std::string format = "table";
-};
-
-Result<Config> ResolveConfig(const CommonOptions& common) {
-  Config config;
-  if (!common.config_file.empty()) {
-    FC_ASSIGN_OR_RETURN(config, LoadConfigFile(common.config_file));
-  }
-  if (!common.database.empty()) config.database = common.database;
-  return config;
-}
-
-Result<std::unique_ptr<Platform>> OpenPlatform(const CommonOptions& common) {
-  FC_ASSIGN_OR_RETURN(auto config, ResolveConfig(common));
-  return Platform::Open(config);
-}
-
-OutputFormat FormatOf(const CommonOptions& common) {
-  return common.format == "json" ? OutputFormat::kJson : OutputFormat::kTable;
-}
-
-
-void AddCommon(CLI::App* cmd, CommonOptions& common, bool with_format = false) {
-  cmd->add_option("--config", common.config_file, "TOML configuration file")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--database", common.database,
-                  "SQLite file or postgresql:// URL (default fincyber.db)");
-  if (with_format) {
-    cmd->add_option("--format", common.format, "table or json")
-        ->check(CLI::IsMember({"table", "json"}));
-  }
-}
 
 const accounts::RequestInfo kCli{"cli", ""};
 const identity::Principal kOperator = identity::OperatorPrincipal();
@@ -150,7 +114,7 @@ int Main(int argc, char** argv) {
   Config serve_flags;
   serve_flags.threads = 0;
   auto* serve = cli.add_subcommand("serve", "Serve the REST API, TAXII API and web UI");
-  AddCommon(serve, common);
+  AddCommonOptions(serve, common);
   auto* listen_opt = serve->add_option("--listen", serve_flags.listen, "HOST:PORT to listen on");
   serve->add_option("--static-dir", serve_flags.static_dir, "web UI folder (default web/dist)");
   serve->add_option("--tls-cert", serve_flags.tls_certificate, "PEM certificate chain file");
@@ -176,7 +140,7 @@ int Main(int argc, char** argv) {
 
   // migrate
   auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database schema");
-  AddCommon(migrate, common);
+  AddCommonOptions(migrate, common);
   migrate->callback([&] {
     auto config = ResolveConfig(common);
     if (!config.ok()) return void(exit_code = Fail(config.error()));
@@ -194,7 +158,7 @@ int Main(int argc, char** argv) {
   identity::NewOrg new_org;
   std::string org_kind = "institution", org_sector, org_parent;
   auto* org_add = org->add_subcommand("add", "Add an organisation");
-  AddCommon(org_add, common);
+  AddCommonOptions(org_add, common);
   org_add->add_option("--kind", org_kind, "regulator, bureau, isac or institution")
       ->check(CLI::IsMember({"regulator", "bureau", "isac", "institution"}))
       ->capture_default_str();
@@ -217,7 +181,7 @@ int Main(int argc, char** argv) {
   std::string org_list_kind;
   std::string org_list_sector;
   auto* org_list = org->add_subcommand("list", "List organisations");
-  AddCommon(org_list, common, true);
+  AddCommonOptions(org_list, common, true);
   org_list->add_option("--kind", org_list_kind, "filter by kind");
   org_list->add_option("--sector", org_list_sector, "filter by business category");
   org_list->add_option("--search", org_query.text, "text in either name");
@@ -241,7 +205,7 @@ int Main(int argc, char** argv) {
   group->require_subcommand(1);
   identity::NewTrustGroup new_group;
   auto* group_add = group->add_subcommand("add", "Add a trust group; prints its id");
-  AddCommon(group_add, common);
+  AddCommonOptions(group_add, common);
   group_add->add_option("--name-ja", new_group.name_ja, "Japanese name")->required();
   group_add->add_option("--name-en", new_group.name_en, "English name")->required();
   group_add->add_option("--description", new_group.description, "what the group is for");
@@ -254,7 +218,7 @@ int Main(int argc, char** argv) {
     std::cout << created->id << "\n";
   });
   auto* group_list = group->add_subcommand("list", "List trust groups with their member count");
-  AddCommon(group_list, common, true);
+  AddCommonOptions(group_list, common, true);
   group_list->callback([&] {
     auto platform = OpenPlatform(common);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
@@ -273,7 +237,7 @@ int Main(int argc, char** argv) {
     auto* change = group->add_subcommand(
         adding ? "member-add" : "member-remove",
         adding ? "Add an organisation to a trust group" : "Remove an organisation from a trust group");
-    AddCommon(change, common);
+    AddCommonOptions(change, common);
     change->add_option("--group", member_group, "trust group id")->required();
     change->add_option("--org", member_org, "organisation id")->required();
     change->callback([&, adding] {
@@ -295,7 +259,7 @@ int Main(int argc, char** argv) {
   bool password_stdin = false;
   auto* user_add = user->add_subcommand("add", "Add a user (prints a generated password "
                                                 "unless --password-stdin)");
-  AddCommon(user_add, common);
+  AddCommonOptions(user_add, common);
   user_add->add_option("--org", new_user.org_id, "organisation id")->required();
   user_add->add_option("--username", new_user.username, "login name")->required();
   user_add->add_option("--display-name", new_user.display_name, "name shown")->required();
@@ -322,7 +286,7 @@ int Main(int argc, char** argv) {
   });
   std::string user_list_org;
   auto* user_list = user->add_subcommand("list", "List the users of an organisation");
-  AddCommon(user_list, common, true);
+  AddCommonOptions(user_list, common, true);
   user_list->add_option("--org", user_list_org, "organisation id")->required();
   user_list->callback([&] {
     auto platform = OpenPlatform(common);
@@ -336,7 +300,7 @@ int Main(int argc, char** argv) {
   });
   std::string disable_username;
   auto* user_disable = user->add_subcommand("disable", "Disable a user and end their access");
-  AddCommon(user_disable, common);
+  AddCommonOptions(user_disable, common);
   user_disable->add_option("username", disable_username, "login name")->required();
   user_disable->callback([&] {
     auto platform = OpenPlatform(common);
@@ -356,7 +320,7 @@ int Main(int argc, char** argv) {
   std::string token_user, token_name, token_expires, token_id;
   auto* token_create = token->add_subcommand(
       "create", "Create an API token; the token is printed once, on the last line");
-  AddCommon(token_create, common);
+  AddCommonOptions(token_create, common);
   token_create->add_option("--user", token_user, "username the token acts as")->required();
   token_create->add_option("--name", token_name, "what the token is for")->required();
   token_create->add_option("--expires", token_expires, "RFC 3339 expiry time");
@@ -380,7 +344,7 @@ int Main(int argc, char** argv) {
     std::cout << "token id: " << created->first.id << "\n" << created->second << "\n";
   });
   auto* token_revoke = token->add_subcommand("revoke", "Revoke an API token");
-  AddCommon(token_revoke, common);
+  AddCommonOptions(token_revoke, common);
   token_revoke->add_option("id", token_id, "token id")->required();
   token_revoke->callback([&] {
     auto platform = OpenPlatform(common);
@@ -395,7 +359,7 @@ int Main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* verify = audit_cmd->add_subcommand(
       "verify", "Check the audit log's hash chain; exit 1 and name each broken entry");
-  AddCommon(verify, common);
+  AddCommonOptions(verify, common);
   verify->callback([&] {
     auto platform = OpenPlatform(common);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));

@@ -11,6 +11,7 @@
 #include <memory>
 #include <tuple>
 
+#include "app/command_options.h"
 #include "app/config.h"
 #include "app/output.h"
 #include "app/platform.h"
@@ -36,27 +37,6 @@ constexpr std::size_t kBatchObjects = 500;
 constexpr std::size_t kBatchBytes = 16 << 20;
 
 const sharing::RequestInfo kCliRequest{"cli", ""};
-
-struct Location {
-  std::string config_file;
-  std::string database;
-};
-
-void AddLocation(CLI::App* cmd, Location& location) {
-  cmd->add_option("--config", location.config_file, "TOML configuration file")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--database", location.database,
-                  "SQLite file or postgresql:// URL (default fincyber.db)");
-}
-
-Result<std::unique_ptr<Platform>> OpenAt(const Location& location) {
-  Config config;
-  if (!location.config_file.empty()) {
-    FC_ASSIGN_OR_RETURN(config, LoadConfigFile(location.config_file));
-  }
-  if (!location.database.empty()) config.database = location.database;
-  return Platform::Open(config);
-}
 
 // The principal a command acts as: the named, enabled user of its organisation, so that
 // authorship, rights and visibility are that organisation's.
@@ -212,7 +192,7 @@ class BatchImporter {
 };
 
 struct ImportFlags {
-  Location location;
+  CommonOptions location;
   std::string collection;
   std::string as_user;
   std::string bundle;
@@ -302,7 +282,7 @@ int RunImport(const ImportFlags& flags) {
   if (sources != 1) {
     return Fail(InvalidArgument("give exactly one of --bundle, --misp and --csv"));
   }
-  auto platform = OpenAt(flags.location);
+  auto platform = OpenPlatform(flags.location);
   if (!platform.ok()) return Fail(platform.error());
   auto& hub = (*platform)->sharing();
   auto principal = PrincipalOfUser(**platform, flags.as_user);
@@ -332,7 +312,7 @@ int RunImport(const ImportFlags& flags) {
 }
 
 struct ExportFlags {
-  Location location;
+  CommonOptions location;
   std::string collection;
   std::string as_user;
   std::string format = "bundle";
@@ -416,7 +396,7 @@ class IndicatorExport final : public ExportWriter {
 };
 
 int RunExport(const ExportFlags& flags) {
-  auto platform = OpenAt(flags.location);
+  auto platform = OpenPlatform(flags.location);
   if (!platform.ok()) return Fail(platform.error());
   auto& hub = (*platform)->sharing();
   auto principal = PrincipalOfUser(**platform, flags.as_user);
@@ -497,7 +477,7 @@ int RunExport(const ExportFlags& flags) {
 }
 
 struct SyncFlags {
-  Location location;
+  CommonOptions location;
   std::string from;
   std::string remote_collection;
   std::string token;
@@ -535,7 +515,7 @@ int RunSync(const SyncFlags& flags) {
   if (flags.retry_for_seconds < 0 || flags.retry_for_seconds > 86400) {
     return Fail(InvalidArgument("--retry-for must be between 0 and 86400 seconds"));
   }
-  auto platform = OpenAt(flags.location);
+  auto platform = OpenPlatform(flags.location);
   if (!platform.ok()) return Fail(platform.error());
   auto& hub = (*platform)->sharing();
   auto principal = PrincipalOfUser(**platform, flags.as_user);
@@ -601,7 +581,7 @@ int RunSync(const SyncFlags& flags) {
 }
 
 struct CollectionFlags {
-  Location location;
+  CommonOptions location;
   std::string as_user;
   sharing::NewCollection collection;
   std::string default_tlp = "green";
@@ -619,7 +599,7 @@ void AddSharingCommands(CLI::App& cli, int& exit_code) {
   auto* collection = cli.add_subcommand("collection", "Manage sharing-hub collections");
   collection->require_subcommand(1);
   auto* add = collection->add_subcommand("add", "Add a collection; prints its id");
-  AddLocation(add, collection_flags->location);
+  AddCommonOptions(add, collection_flags->location);
   CollectionFlags& c = *collection_flags;
   add->add_option("--title", c.collection.title, "title, unique")->required();
   add->add_option("--description", c.collection.description, "what is shared in it");
@@ -634,7 +614,7 @@ void AddSharingCommands(CLI::App& cli, int& exit_code) {
   add->add_option("--as", c.as_user, "create as this curator (default: the operator)");
   add->callback([&exit_code, collection_flags] {
     CollectionFlags& c = *collection_flags;
-    auto platform = OpenAt(c.location);
+    auto platform = OpenPlatform(c.location);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     identity::Principal principal = identity::OperatorPrincipal();
     if (!c.as_user.empty()) {
@@ -649,12 +629,12 @@ void AddSharingCommands(CLI::App& cli, int& exit_code) {
   });
   auto* list = collection->add_subcommand(
       "list", "List the collections a user's organisation may read or write");
-  AddLocation(list, c.location);
+  AddCommonOptions(list, c.location);
   list->add_option("--as", c.as_user, "username")->required();
   list->add_option("--format", c.format, "table or json")->check(CLI::IsMember({"table", "json"}));
   list->callback([&exit_code, collection_flags] {
     CollectionFlags& c = *collection_flags;
-    auto platform = OpenAt(c.location);
+    auto platform = OpenPlatform(c.location);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto principal = PrincipalOfUser(**platform, c.as_user);
     if (!principal.ok()) return void(exit_code = Fail(principal.error()));
@@ -671,7 +651,7 @@ void AddSharingCommands(CLI::App& cli, int& exit_code) {
       cli.add_subcommand("import",
                          "Import a STIX bundle, a MISP feed folder or a CSV of indicators into a "
                          "collection as a user; prints each refused object and the counts");
-  AddLocation(import, i.location);
+  AddCommonOptions(import, i.location);
   import->add_option("--collection", i.collection, "collection id or alias")->required();
   import->add_option("--as", i.as_user, "username whose organisation shares the objects")
       ->required();
@@ -686,7 +666,7 @@ auto* exporter =
     cli.add_subcommand("export",
                        "Export a collection as a user sees it: a STIX bundle, CSV of indicators, "
                        "Suricata rules or a Zeek Intel file");
-AddLocation(exporter, e.location);
+AddCommonOptions(exporter, e.location);
 exporter->add_option("--collection", e.collection, "collection id or alias")->required();
 exporter->add_option("--as", e.as_user, "username whose organisation's view is exported")
     ->required();
@@ -709,7 +689,7 @@ auto* sync = hub_command->add_subcommand(
     "sync",
     "Pull what a remote TAXII collection gained since the last pull into a local "
     "collection as a user (every version: updates and revocations; no deletions)");
-AddLocation(sync, y.location);
+AddCommonOptions(sync, y.location);
 sync->add_option("--from", y.from, "the remote's TAXII discovery URL (https://host/taxii2/)")
     ->required();
 sync->add_option("--collection", y.remote_collection, "remote collection id")->required();

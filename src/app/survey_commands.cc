@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/command_options.h"
 #include "app/config.h"
 #include "app/output.h"
 #include "app/platform.h"
@@ -21,37 +22,6 @@ namespace fincyber::app {
 namespace {
 
 const survey::RequestInfo kCliRequest{"cli", ""};
-
-struct SurveyOptions {
-  std::string config_file;
-  std::string database;
-  std::string format = "table";
-};
-
-void AddLocation(CLI::App* cmd, SurveyOptions& options, bool with_format = false) {
-  cmd->add_option("--config", options.config_file, "TOML configuration file")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--database", options.database,
-                  "SQLite file or postgresql:// URL (default fincyber.db)");
-  if (with_format) {
-    cmd->add_option("--format", options.format, "table or json")
-        ->check(CLI::IsMember({"table", "json"}));
-  }
-}
-
-Result<std::unique_ptr<Platform>> OpenAt(const SurveyOptions& options) {
-  Config config;
-  if (!options.config_file.empty()) {
-    FC_ASSIGN_OR_RETURN(config, LoadConfigFile(options.config_file));
-  }
-  if (!options.database.empty()) config.database = options.database;
-  return Platform::Open(config);
-}
-
-OutputFormat FormatOf(const SurveyOptions& options) {
-  return options.format == "json" ? OutputFormat::kJson : OutputFormat::kTable;
-}
-
 
 // OSCAL catalogs are the largest sources the service accepts.
 constexpr std::uintmax_t kMaxBankFileBytes = std::uintmax_t{16} << 20;
@@ -95,7 +65,7 @@ void PrintBank(const survey::StoredBankInfo& bank) {
 }  // namespace
 
 void AddSurveyCommands(CLI::App& cli, int& exit_code) {
-  static SurveyOptions options;
+  static CommonOptions options;
   const identity::Principal op = identity::OperatorPrincipal();
   auto* survey = cli.add_subcommand("survey", "The sector survey: question banks and campaigns");
   survey->require_subcommand(1);
@@ -106,7 +76,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   static bool mission = false;
   auto* bank_import = bank->add_subcommand(
       "import", "Store a bank as a draft from YAML, JSON or an OSCAL catalog; prints its id");
-  AddLocation(bank_import, options);
+  AddCommonOptions(bank_import, options);
   auto* file_opt = bank_import->add_option("file", bank_file, "bank or catalog file");
   bank_import->add_option("--format", bank_format, "yaml, json, oscal_xml or oscal_json");
   bank_import->add_option("--bank-id", oscal_bank_id, "bank id for an OSCAL catalog");
@@ -114,7 +84,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   bank_import->add_flag("--mission", mission, "store and publish the mission's own bank")
       ->excludes(file_opt);
   bank_import->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     if (mission) {
       auto stored = (*platform)->survey().LoadMissionBank(op, kCliRequest);
@@ -134,19 +104,19 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   });
   static std::string publish_id;
   auto* bank_publish = bank->add_subcommand("publish", "Publish a draft bank");
-  AddLocation(bank_publish, options);
+  AddCommonOptions(bank_publish, options);
   bank_publish->add_option("id", publish_id, "bank id (from import or list)")->required();
   bank_publish->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto published = (*platform)->survey().PublishBank(op, publish_id, kCliRequest);
     if (!published.ok()) return void(exit_code = Fail(published.error()));
     PrintBank(*published);
   });
   auto* bank_list = bank->add_subcommand("list", "List stored banks");
-  AddLocation(bank_list, options, true);
+  AddCommonOptions(bank_list, options, true);
   bank_list->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto banks = (*platform)->survey().ListBanks(op);
     if (!banks.ok()) return void(exit_code = Fail(banks.error()));
@@ -161,7 +131,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   static std::string deadline, opens_at;
   auto* open = campaign->add_subcommand(
       "open", "Open a campaign: every institution of the categories is assigned; prints its id");
-  AddLocation(open, options);
+  AddCommonOptions(open, options);
   open->add_option("--bank", new_campaign.bank_storage_id, "published bank id")->required();
   open->add_option("--year", new_campaign.year, "survey year")->required();
   open->add_option("--title-ja", new_campaign.title.ja, "Japanese title")->required();
@@ -181,7 +151,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
         return void(exit_code = Fail(InvalidArgument("--opens-at must be RFC 3339")));
       }
     }
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto opened = (*platform)->survey().OpenCampaign(op, new_campaign, kCliRequest);
     if (!opened.ok()) return void(exit_code = Fail(opened.error()));
@@ -190,10 +160,10 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   });
   static std::string close_id;
   auto* close = campaign->add_subcommand("close", "Close a campaign and freeze its results");
-  AddLocation(close, options);
+  AddCommonOptions(close, options);
   close->add_option("id", close_id, "campaign id")->required();
   close->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto closed = (*platform)->survey().CloseCampaign(op, close_id, kCliRequest);
     if (!closed.ok()) return void(exit_code = Fail(closed.error()));
@@ -201,9 +171,9 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
               << closed->assignments << " institutions submitted\n";
   });
   auto* campaign_list = campaign->add_subcommand("list", "List campaigns");
-  AddLocation(campaign_list, options, true);
+  AddCommonOptions(campaign_list, options, true);
   campaign_list->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto campaigns = (*platform)->survey().ListCampaigns(op);
     if (!campaigns.ok()) return void(exit_code = Fail(campaigns.error()));
@@ -219,10 +189,10 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
 
   static std::string status_campaign;
   auto* status = survey->add_subcommand("status", "Progress of every institution in a campaign");
-  AddLocation(status, options, true);
+  AddCommonOptions(status, options, true);
   status->add_option("--campaign", status_campaign, "campaign id")->required();
   status->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto assignments = (*platform)->survey().ListAssignments(op, status_campaign);
     if (!assignments.ok()) return void(exit_code = Fail(assignments.error()));
@@ -242,7 +212,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   static survey::CampaignReportsOptions reports;
   auto* reports_cmd = survey->add_subcommand(
       "reports", "Write every institution's feedback report of a closed campaign");
-  AddLocation(reports_cmd, options);
+  AddCommonOptions(reports_cmd, options);
   reports_cmd->add_option("--campaign", reports_campaign, "campaign id")->required();
   reports_cmd->add_option("--lang", reports_lang, "ja or en")->check(CLI::IsMember({"ja", "en"}));
   reports_cmd->add_option("--format", reports_format, "pdf or xlsx")
@@ -257,7 +227,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     reports.report.format = *survey::ParseReportFormat(reports_format);
     reports.report.typeface =
         reports_font == "sans" ? documents::Typeface::kSans : documents::Typeface::kCompact;
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     const bool terminal = isatty(STDERR_FILENO) == 1;
     const auto start = std::chrono::steady_clock::now();
@@ -287,14 +257,14 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   static std::string sector_campaign, sector_lang = "ja", sector_format = "pdf", sector_out;
   auto* sector_cmd = survey->add_subcommand(
       "sector-report", "Write the regulator's sector report of a closed campaign");
-  AddLocation(sector_cmd, options);
+  AddCommonOptions(sector_cmd, options);
   sector_cmd->add_option("--campaign", sector_campaign, "campaign id")->required();
   sector_cmd->add_option("--lang", sector_lang, "ja or en")->check(CLI::IsMember({"ja", "en"}));
   sector_cmd->add_option("--format", sector_format, "pdf or xlsx")
       ->check(CLI::IsMember({"pdf", "xlsx"}));
   sector_cmd->add_option("--out", sector_out, "file to write")->required();
   sector_cmd->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto input = survey::LoadSectorReportInput((*platform)->survey(), op, sector_campaign);
     if (!input.ok()) return void(exit_code = Fail(input.error()));
@@ -316,14 +286,14 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   static std::string answers_campaign, answers_org, answers_lang = "ja", answers_file;
   auto* answers_export = answers->add_subcommand(
       "export", "Write an institution's questionnaire and answers as an XLSX workbook");
-  AddLocation(answers_export, options);
+  AddCommonOptions(answers_export, options);
   answers_export->add_option("--campaign", answers_campaign, "campaign id")->required();
   answers_export->add_option("--org", answers_org, "institution id")->required();
   answers_export->add_option("--lang", answers_lang, "ja or en")
       ->check(CLI::IsMember({"ja", "en"}));
   answers_export->add_option("--out", answers_file, "workbook to write")->required();
   answers_export->callback([&exit_code, op] {
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto q = (*platform)->survey().GetQuestionnaire(op, answers_campaign, answers_org);
     if (!q.ok()) return void(exit_code = Fail(q.error()));
@@ -339,7 +309,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   });
   auto* answers_import = answers->add_subcommand(
       "import", "Import a filled answer workbook for an institution: every row or none");
-  AddLocation(answers_import, options);
+  AddCommonOptions(answers_import, options);
   answers_import->add_option("--campaign", answers_campaign, "campaign id")->required();
   answers_import->add_option("--org", answers_org, "institution id")->required();
   answers_import->add_option("file", answers_file, "the workbook")->required();
@@ -355,7 +325,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     bytes << in.rdbuf();
     auto rows = survey::ReadAnswerWorkbook(bytes.str());
     if (!rows.ok()) return void(exit_code = Fail(rows.error()));
-    auto platform = OpenAt(options);
+    auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto summary =
         (*platform)->survey().ImportAnswers(op, answers_campaign, answers_org, *rows, kCliRequest);
