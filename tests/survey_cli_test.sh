@@ -3,8 +3,8 @@
 # YAML, JSON and OSCAL (XML and JSON) and the mission bank, publishing, campaigns opened
 # for business categories, progress per institution, closing, feedback reports, the
 # regulator's sector report, an institution's answers exported and imported as a
-# workbook, and the exit codes (0 done, 1 refused, 2 bad input, 3 not found, 4
-# unavailable; 105 for flags the parser refuses).
+# workbook, and the exit codes (0 done, 1 refused, 2 bad input, flags the parser refuses
+# included, 3 not found, 4 unavailable).
 # Usage: survey_cli_test.sh path/to/fincyber
 set -euo pipefail
 bin=$1
