@@ -1,7 +1,6 @@
 // The XLSX reader on packages made here part by part: each case starts from a minimal
 // valid workbook and replaces or adds parts, then names the value or error expected.
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <fstream>
 #include <functional>
@@ -11,6 +10,7 @@
 #include <tuple>
 
 #include "documents/xlsx_reader.h"
+#include "testing/zip_parts.h"
 
 namespace fincyber::documents {
 namespace {
@@ -18,35 +18,8 @@ namespace {
 using namespace std::chrono_literals;
 using std::chrono::sys_days;
 using std::chrono::year;
-using Parts = std::map<std::string, std::string>;
-
-// A ZIP archive of `parts`, deflated, built in memory with libzip; the parts named in
-// `encrypted` are encrypted with AES-256.
-std::string Zip(const Parts& parts, const std::set<std::string>& encrypted = {}) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(buffer);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  for (const auto& [name, content] : parts) {
-    zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
-    const zip_int64_t index = zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE);
-    if (encrypted.contains(name)) {
-      zip_file_set_encryption(archive, static_cast<zip_uint64_t>(index), ZIP_EM_AES_256, "secret");
-    }
-  }
-  zip_close(archive);
-  zip_source_open(buffer);
-  zip_source_seek(buffer, 0, SEEK_END);
-  const zip_int64_t size = zip_source_tell(buffer);
-  zip_source_seek(buffer, 0, SEEK_SET);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  zip_source_read(buffer, bytes.data(), static_cast<zip_uint64_t>(size));
-  zip_source_close(buffer);
-  zip_source_free(buffer);
-  zip_error_fini(&error);
-  return bytes;
-}
+using Parts = testing::ZipParts;
+using testing::Zip;
 
 const char kSheetNs[] = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const char kRelNs[] = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";

@@ -2,7 +2,6 @@
 // languages, every way a cell may give an answer, and hostile workbooks (formulas,
 // foreign sheets, a ZIP bomb, oversized files).
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <map>
 #include <regex>
@@ -12,12 +11,15 @@
 #include "survey/bank_format.h"
 #include "survey/scoring.h"
 #include "survey/service.h"
+#include "testing/zip_parts.h"
 
 namespace fincyber::survey {
 namespace {
 
 using documents::CellValue;
-using Parts = std::map<std::string, std::string>;
+using Parts = testing::ZipParts;
+using testing::Unzip;
+using testing::Zip;
 
 constexpr std::string_view kBankYaml = R"(id: wb-bank
 version: "1"
@@ -98,49 +100,6 @@ Questionnaire MakeQuestionnaire() {
   for (const auto& [id, answer] : q.answers) values[id] = answer.value;
   q.shown = ShownItems(*q.bank, {"regional_bank", SizeTier::kMedium}, values);
   return q;
-}
-
-Parts Unzip(const std::string& bytes) {
-  Parts parts;
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
-  for (zip_int64_t i = 0; i < zip_get_num_entries(archive, 0); ++i) {
-    zip_stat_t stat;
-    zip_stat_index(archive, static_cast<zip_uint64_t>(i), 0, &stat);
-    zip_file_t* file = zip_fopen_index(archive, static_cast<zip_uint64_t>(i), 0);
-    std::string content(stat.size, '\0');
-    zip_fread(file, content.data(), stat.size);
-    zip_fclose(file);
-    parts[stat.name] = content;
-  }
-  zip_close(archive);
-  zip_error_fini(&error);
-  return parts;
-}
-
-std::string Zip(const Parts& parts) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(buffer);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  for (const auto& [name, content] : parts) {
-    zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
-    zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE);
-  }
-  zip_close(archive);
-  zip_source_open(buffer);
-  zip_source_seek(buffer, 0, SEEK_END);
-  const zip_int64_t size = zip_source_tell(buffer);
-  zip_source_seek(buffer, 0, SEEK_SET);
-  std::string out(static_cast<std::size_t>(size), '\0');
-  zip_source_read(buffer, out.data(), static_cast<zip_uint64_t>(size));
-  zip_source_close(buffer);
-  zip_source_free(buffer);
-  zip_error_fini(&error);
-  return out;
 }
 
 TEST(AnswerWorkbookTest, RoundTripInBothLanguages) {

@@ -3,41 +3,18 @@
 // executable renamed .pdf, path traversal, bidirectional overrides, macro-enabled
 // Office files, text with NUL bytes or invalid UTF-8.
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <map>
 
 #include "documents/xlsx_writer.h"
 #include "survey/evidence.h"
+#include "testing/zip_parts.h"
 
 namespace fincyber::survey {
 namespace {
 
-using Parts = std::map<std::string, std::string>;
-
-// A ZIP archive of `parts` built in memory with libzip.
-std::string Zip(const Parts& parts) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(buffer);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  for (const auto& [name, content] : parts) {
-    zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
-    zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE);
-  }
-  zip_close(archive);
-  zip_source_open(buffer);
-  zip_source_seek(buffer, 0, SEEK_END);
-  const zip_int64_t size = zip_source_tell(buffer);
-  zip_source_seek(buffer, 0, SEEK_SET);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  zip_source_read(buffer, bytes.data(), static_cast<zip_uint64_t>(size));
-  zip_source_close(buffer);
-  zip_source_free(buffer);
-  zip_error_fini(&error);
-  return bytes;
-}
+using Parts = testing::ZipParts;
+using testing::Zip;
 
 std::string OfficePackage(const std::string& main_content_type) {
   return Zip({{"[Content_Types].xml",
