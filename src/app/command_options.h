@@ -2,10 +2,9 @@
 // database are, and for list commands how to print.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "app/config.h"
 #include "app/output.h"

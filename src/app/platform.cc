@@ -48,7 +48,8 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
                                         .max_assignment_bytes = config.evidence_max_total_bytes});
   platform->remediation_ =
       std::make_unique<survey::RemediationService>(*platform->db_, platform->clock_);
-  platform->reminders_ = std::make_unique<survey::ReminderService>(*platform->db_, platform->clock_);
+  platform->reminders_ =
+      std::make_unique<survey::ReminderService>(*platform->db_, platform->clock_);
   platform->warning_lists_ = sharing::WarningLists::Defaults();
   for (const auto& file : config.warninglists) {
     auto loaded = platform->warning_lists_.AddFile(file);

@@ -268,10 +268,10 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     auto input = survey::LoadSectorReportInput((*platform)->survey(), op, sector_campaign);
     if (!input.ok()) return void(exit_code = Fail(input.error()));
-    auto bytes = survey::RenderSectorReport(
-        *input, {.language = *survey::ParseReportLanguage(sector_lang),
-                 .format = *survey::ParseReportFormat(sector_format),
-                 .typeface = documents::Typeface::kCompact});
+    auto bytes =
+        survey::RenderSectorReport(*input, {.language = *survey::ParseReportLanguage(sector_lang),
+                                            .format = *survey::ParseReportFormat(sector_format),
+                                            .typeface = documents::Typeface::kCompact});
     if (!bytes.ok()) return void(exit_code = Fail(bytes.error()));
     std::ofstream out(sector_out, std::ios::binary | std::ios::trunc);
     out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));

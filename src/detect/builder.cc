@@ -689,18 +689,15 @@ std::string_view Matcher::ObservableValue(std::uint32_t observable) const {
 
 std::size_t Matcher::MemoryBytes() const {
   const Compiled& c = *compiled_;
-  std::size_t bytes = c.arena.MemoryBytes() +
-                      c.indicators.capacity() * sizeof(internal::Indicator) +
-                      c.observables.capacity() * sizeof(internal::ObservableEntry) +
-                      c.ref_begin.capacity() * 4 + c.refs.capacity() * 4 +
-                      c.host_bloom.MemoryBytes() + c.last_label_filter.MemoryBytes() +
-                      c.host_index.MemoryBytes() + c.ipv4_block_bits.capacity() * 8 +
-                      c.hosts.capacity() * sizeof(internal::HostEntry) +
-                      c.url_index.MemoryBytes() + c.email_index.MemoryBytes() +
-                      c.hash_index.MemoryBytes() + c.ipv4_index.MemoryBytes() +
-                      c.ipv4.capacity() * sizeof(internal::Ipv4Entry) +
-                      c.ipv4_prefixes_by_block.capacity() * 4 + c.ipv6_index.MemoryBytes() +
-                      c.ipv6.capacity() * sizeof(internal::Ipv6Entry);
+  std::size_t bytes =
+      c.arena.MemoryBytes() + c.indicators.capacity() * sizeof(internal::Indicator) +
+      c.observables.capacity() * sizeof(internal::ObservableEntry) + c.ref_begin.capacity() * 4 +
+      c.refs.capacity() * 4 + c.host_bloom.MemoryBytes() + c.last_label_filter.MemoryBytes() +
+      c.host_index.MemoryBytes() + c.ipv4_block_bits.capacity() * 8 +
+      c.hosts.capacity() * sizeof(internal::HostEntry) + c.url_index.MemoryBytes() +
+      c.email_index.MemoryBytes() + c.hash_index.MemoryBytes() + c.ipv4_index.MemoryBytes() +
+      c.ipv4.capacity() * sizeof(internal::Ipv4Entry) + c.ipv4_prefixes_by_block.capacity() * 4 +
+      c.ipv6_index.MemoryBytes() + c.ipv6.capacity() * sizeof(internal::Ipv6Entry);
   for (const ExprNode& node : c.exprs) bytes += sizeof(ExprNode) + node.operands.capacity() * 4;
   return bytes;
 }

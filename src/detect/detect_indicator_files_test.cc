@@ -159,10 +159,10 @@ TEST_F(IndicatorFilesTest, CsvLargerThanTheReadBuffer) {
   std::string csv = "type,value,id\n";
   std::size_t rows = 0;
   while (csv.size() < (std::size_t{5} << 19)) {
-    csv += rows % 7 == 0 ? "domain,\"q" + std::to_string(rows) + ".example\",\"id," +
-                               std::to_string(rows) + "\"\r\n"
-                         : "domain,d" + std::to_string(rows) + ".example,id" +
-                               std::to_string(rows) + "\r\n";
+    csv += rows % 7 == 0
+               ? "domain,\"q" + std::to_string(rows) + ".example\",\"id," + std::to_string(rows) +
+                     "\"\r\n"
+               : "domain,d" + std::to_string(rows) + ".example,id" + std::to_string(rows) + "\r\n";
     ++rows;
   }
   csv += "domain,last.example";  // no newline at the end
@@ -177,8 +177,8 @@ TEST_F(IndicatorFilesTest, CsvLargerThanTheReadBuffer) {
   EXPECT_EQ((*matcher)->IndicatorId(rows), "domain:last.example");
   RecordMatcher scanner(**matcher);
   const std::size_t quoted_row = (rows - 1) / 7 * 7;
-  scanner.AddText("q" + std::to_string(quoted_row) + ".example d" +
-                  std::to_string(quoted_row - 1) + ".example");
+  scanner.AddText("q" + std::to_string(quoted_row) + ".example d" + std::to_string(quoted_row - 1) +
+                  ".example");
   EXPECT_EQ(scanner.Resolve().size(), 2u);
 }
 

@@ -132,7 +132,8 @@ class BundleSplitter {
 
   // Keeps the bytes of the object being read, up to max_object_bytes.
   void Capture(const char* bytes, std::size_t length) {
-    const std::size_t room = options_.max_object_bytes - std::min(options_.max_object_bytes, object_.size());
+    const std::size_t room =
+        options_.max_object_bytes - std::min(options_.max_object_bytes, object_.size());
     if (length > room) oversized_ = true;
     object_.append(bytes, std::min(length, room));
   }
@@ -153,7 +154,7 @@ class BundleSplitter {
 
   const IndicatorFileOptions& options_;
   MatcherBuilder& builder_;
-  std::uint64_t fed_ = 0;      // bytes of the earlier calls to Feed
+  std::uint64_t fed_ = 0;       // bytes of the earlier calls to Feed
   std::uint64_t position_ = 0;  // bytes up to the one being looked at, for messages
   int depth_ = 0;
   bool in_string_ = false;
@@ -249,12 +250,15 @@ class CsvReader {
   bool SplitPlainLine(std::vector<std::string>* fields) {
     const char* begin = buffer_.data() + position_ - 1;
     const char* end = buffer_.data() + filled_;
-    const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
-    if (newline == nullptr || std::memchr(begin, '"', static_cast<std::size_t>(newline - begin)) != nullptr) {
+    const auto* newline =
+        static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
+    if (newline == nullptr ||
+        std::memchr(begin, '"', static_cast<std::size_t>(newline - begin)) != nullptr) {
       return false;
     }
     for (const char* field = begin;;) {
-      const auto* comma = static_cast<const char*>(std::memchr(field, ',', static_cast<std::size_t>(newline - field)));
+      const auto* comma = static_cast<const char*>(
+          std::memchr(field, ',', static_cast<std::size_t>(newline - field)));
       const char* field_end = comma != nullptr ? comma : newline;
       std::string& text = fields->emplace_back(field, field_end);
       if (text.find('\r') != std::string::npos) std::erase(text, '\r');
@@ -406,8 +410,7 @@ Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& op
   // guess from the file's bytes left either rehashes or spare capacity in the matcher.
   const long after_first = std::ftell(file.get());
   if (after_first >= 0 && std::fseek(file.get(), 0, SEEK_SET) == 0) {
-    const std::size_t count =
-        CountOccurrences(file.get(), first == '{' ? "\"pattern\"" : "\n") + 1;
+    const std::size_t count = CountOccurrences(file.get(), first == '{' ? "\"pattern\"" : "\n") + 1;
     builder.Reserve(std::min(count, kMaxReservedIndicators));
     std::fseek(file.get(), after_first, SEEK_SET);
   }

@@ -96,10 +96,10 @@ TEST(XlsxReaderTest, CellReferences) {
 
 TEST(XlsxReaderTest, FormulaCellsAreMarkedWithTheirCachedResult) {
   Parts parts = Minimal();
-  parts["xl/worksheets/sheet1.xml"] =
-      Sheet("<row r=\"1\"><c r=\"A1\"><f>1+1</f><v>2</v></c><c r=\"B1\"><f>NOW()</f></c>"
-            "<c r=\"C1\" t=\"str\"><f>\"a\"&amp;\"b\"</f><v>ab</v></c>"
-            "<c r=\"D1\" t=\"s\"><v>0</v></c><c r=\"E1\" s=\"1\"/></row>");
+  parts["xl/worksheets/sheet1.xml"] = Sheet(
+      "<row r=\"1\"><c r=\"A1\"><f>1+1</f><v>2</v></c><c r=\"B1\"><f>NOW()</f></c>"
+      "<c r=\"C1\" t=\"str\"><f>\"a\"&amp;\"b\"</f><v>ab</v></c>"
+      "<c r=\"D1\" t=\"s\"><v>0</v></c><c r=\"E1\" s=\"1\"/></row>");
   auto contents = ReadParts(parts);
   ASSERT_TRUE(contents.ok()) << contents.error().internal_message();
   const auto& cells = contents->sheets.at(0).cells();

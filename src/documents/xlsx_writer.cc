@@ -111,7 +111,7 @@ Status CheckSheet(const XlsxSheet& sheet, std::set<std::string>& seen) {
          !sheet.columns[list.column].allowed_values.empty())) {
       return InvalidArgument(
           field + ": a drop-down list is empty, outside the sheet or over the column's list",
-                             {{field, "cell_lists"}});
+          {{field, "cell_lists"}});
     }
     for (const auto& value : list.allowed_values) {
       FC_RETURN_IF_ERROR(CheckCellText(field + " allowed value", value));
@@ -219,8 +219,8 @@ class ListSheet {
 };
 
 // A drop-down list over a range: inline when it fits Excel's limit, else on the list sheet.
-Status AddDropDown(lxw_worksheet* worksheet, lxw_row_t first_row, lxw_col_t col,
-                   lxw_row_t last_row, const std::vector<std::string>& values, ListSheet& lists,
+Status AddDropDown(lxw_worksheet* worksheet, lxw_row_t first_row, lxw_col_t col, lxw_row_t last_row,
+                   const std::vector<std::string>& values, ListSheet& lists,
                    const std::string& where) {
   std::size_t inline_bytes = 0;
   bool has_comma = false;
@@ -284,10 +284,9 @@ Status WriteSheet(lxw_worksheet* worksheet, const XlsxSheet& sheet, Formats& for
     }
   }
   for (const auto& cell_list : sheet.cell_lists) {
-    FC_RETURN_IF_ERROR(AddDropDown(worksheet, cell_list.row,
-                                   static_cast<lxw_col_t>(cell_list.column), cell_list.row,
-                                   cell_list.allowed_values, lists,
-                                   CellName(sheet.name, cell_list.row, cell_list.column)));
+    FC_RETURN_IF_ERROR(AddDropDown(
+        worksheet, cell_list.row, static_cast<lxw_col_t>(cell_list.column), cell_list.row,
+        cell_list.allowed_values, lists, CellName(sheet.name, cell_list.row, cell_list.column)));
   }
 
   for (std::size_t r = 0; r < sheet.rows.size(); ++r) {

@@ -329,8 +329,7 @@ TEST_F(ServerTest, EachRouteHasItsOwnBodyLimit) {
   EXPECT_EQ(uploaded.status, 200);
   EXPECT_EQ(Json::parse(uploaded.body)["bytes"], 6000);
   const std::string json = "{\"a\":\"" + mid + "\"}";
-  EXPECT_EQ(client.Send("POST", "/api/echo", json, {"Content-Type: application/json"}).status,
-            413);
+  EXPECT_EQ(client.Send("POST", "/api/echo", json, {"Content-Type: application/json"}).status, 413);
   EXPECT_EQ(client.Send("POST", "/api/upload", std::string(kUploadLimit, 'u')).status, 200);
   EXPECT_EQ(client.Send("POST", "/api/upload", std::string(kUploadLimit + 1, 'u')).status, 413);
   // A chunked body has no length up front: it is counted against the route's limit as it
@@ -340,8 +339,7 @@ TEST_F(ServerTest, EachRouteHasItsOwnBodyLimit) {
                       {"Content-Type: application/json", "Transfer-Encoding: chunked"})
                 .status,
             413);
-  EXPECT_EQ(
-      client.Send("POST", "/api/upload", mid, {"Transfer-Encoding: chunked"}).status, 200);
+  EXPECT_EQ(client.Send("POST", "/api/upload", mid, {"Transfer-Encoding: chunked"}).status, 200);
   EXPECT_EQ(client
                 .Send("POST", "/api/upload", std::string(kUploadLimit + 100, 'u'),
                       {"Transfer-Encoding: chunked"})

@@ -550,11 +550,14 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
                                                          const AnswerWorkbookRows& workbook,
                                                          const RequestInfo& info) {
   auto result = [&]() -> Result<AnswerImportSummary> {
-    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    auto compiled = [this](store::Connection& c, std::string_view id) {
+      return LoadCompiled(c, id);
+    };
     return db_.TransactValue<AnswerImportSummary>([&](store::Connection& conn)
                                                       -> Result<AnswerImportSummary> {
-      FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
-                          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
+      FC_ASSIGN_OR_RETURN(
+          internal::AssignmentState state,
+          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
       if (!internal::IsInstitutionUser(principal, state.assignment.org_id) &&
           !IsCommandLineOperator(principal)) {
         return PermissionDenied("only the institution's own users answer its questionnaire");
@@ -575,8 +578,9 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
       std::size_t rejected = 0;
       auto reject = [&](const AnswerWorkbookRow& row, std::string reason) {
         if (++rejected <= kMaxReportedRows) {
-          problems.push_back({fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)),
-                              std::move(reason)});
+          problems.push_back(
+              {fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)),
+               std::move(reason)});
         }
       };
       AnswerImportSummary summary;
@@ -692,22 +696,23 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
     });
   }();
   if (!result.ok()) {
-    internal::AuditRefusal(db_, clock_, principal, {"survey.answers_import", campaign_id, org_id, "", Json{{"rows", workbook.rows.size()}}}, result.error(), info);
+    internal::AuditRefusal(
+        db_, clock_, principal,
+        {"survey.answers_import", campaign_id, org_id, "", Json{{"rows", workbook.rows.size()}}},
+        result.error(), info);
   }
   return result;
 }
 
-Result<AnswerImportSummary> SurveyService::ImportAnswerWorkbook(const identity::Principal& principal,
-                                                                std::string_view campaign_id,
-                                                                std::string_view org_id,
-                                                                std::string_view xlsx,
-                                                                const RequestInfo& info) {
+Result<AnswerImportSummary> SurveyService::ImportAnswerWorkbook(
+    const identity::Principal& principal, std::string_view campaign_id, std::string_view org_id,
+    std::string_view xlsx, const RequestInfo& info) {
   auto rows = ReadAnswerWorkbook(xlsx);
   if (!rows.ok()) {
-    internal::AuditRefusal(db_, clock_, principal,
-                           {"survey.answers_import", campaign_id, org_id, "",
-                            Json{{"bytes", xlsx.size()}}},
-                           rows.error(), info);
+    internal::AuditRefusal(
+        db_, clock_, principal,
+        {"survey.answers_import", campaign_id, org_id, "", Json{{"bytes", xlsx.size()}}},
+        rows.error(), info);
     return rows.error();
   }
   return ImportAnswers(principal, campaign_id, org_id, *rows, info);

@@ -2,7 +2,6 @@
 // with their history, submission under a management attestation, reopening on request,
 // and the supervisor's own ratings.
 #include "survey/internal/answering.h"
-#include "survey/internal/refusals.h"
 
 #include <fmt/format.h>
 
@@ -11,6 +10,7 @@
 #include "audit/audit.h"
 #include "base/utf8.h"
 #include "events/events.h"
+#include "survey/internal/refusals.h"
 #include "survey/internal/service_common.h"
 #include "survey/scoring.h"
 #include "survey/service.h"
@@ -237,7 +237,9 @@ Result<std::optional<StoredAnswer>> SurveyService::PutAnswer(
     const identity::Principal& principal, std::string_view campaign_id, std::string_view org_id,
     std::string_view item_id, const AnswerInput& input, const RequestInfo& info) {
   auto result = [&]() -> Result<std::optional<StoredAnswer>> {
-    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    auto compiled = [this](store::Connection& c, std::string_view id) {
+      return LoadCompiled(c, id);
+    };
     return db_.TransactValue<std::optional<StoredAnswer>>(
         [&](store::Connection& conn) -> Result<std::optional<StoredAnswer>> {
           FC_ASSIGN_OR_RETURN(AssignmentState state,
@@ -266,7 +268,10 @@ Result<std::optional<StoredAnswer>> SurveyService::PutAnswer(
         });
   }();
   if (!result.ok()) {
-    internal::AuditRefusal(db_, clock_, principal, {"survey.answer_save", campaign_id, org_id, item_id, Json{{"clear", input.value.is_null()}}}, result.error(), info);
+    internal::AuditRefusal(db_, clock_, principal,
+                           {"survey.answer_save", campaign_id, org_id, item_id,
+                            Json{{"clear", input.value.is_null()}}},
+                           result.error(), info);
   }
   return result;
 }
@@ -286,7 +291,9 @@ Result<Assignment> SurveyService::Submit(const identity::Principal& principal,
       return InvalidArgument("the attestation names the executive and their title",
                              std::move(problems));
     }
-    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    auto compiled = [this](store::Connection& c, std::string_view id) {
+      return LoadCompiled(c, id);
+    };
     return db_.TransactValue<Assignment>([&](store::Connection& conn) -> Result<Assignment> {
       FC_ASSIGN_OR_RETURN(AssignmentState state,
                           LoadState(conn, principal, campaign_id, org_id, true, compiled));
@@ -336,7 +343,9 @@ Result<Assignment> SurveyService::Submit(const identity::Principal& principal,
     });
   }();
   if (!result.ok()) {
-    internal::AuditRefusal(db_, clock_, principal, {"survey.submit", campaign_id, org_id, "", Json::object()}, result.error(), info);
+    internal::AuditRefusal(db_, clock_, principal,
+                           {"survey.submit", campaign_id, org_id, "", Json::object()},
+                           result.error(), info);
   }
   return result;
 }

@@ -318,10 +318,13 @@ Result<EvidenceFile> SurveyService::UploadEvidence(
     FC_ASSIGN_OR_RETURN(std::string content_type, SniffEvidenceContentType(name, content));
     const std::string sha256 = Sha256Hex(content);
     const std::string encoded = Base64(content);
-    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    auto compiled = [this](store::Connection& c, std::string_view id) {
+      return LoadCompiled(c, id);
+    };
     return db_.TransactValue<EvidenceFile>([&](store::Connection& conn) -> Result<EvidenceFile> {
-      FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
-                          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
+      FC_ASSIGN_OR_RETURN(
+          internal::AssignmentState state,
+          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
       if (!internal::IsInstitutionUser(principal, state.assignment.org_id)) {
         return PermissionDenied("only the institution's own users attach its evidence");
       }
@@ -342,7 +345,8 @@ Result<EvidenceFile> SurveyService::UploadEvidence(
         return ResourceExhausted(
             fmt::format("item {} already has {} files", item_id, limits.max_files_per_item));
       }
-      if (static_cast<std::size_t>(totals.GetInt(0)) + content.size() > limits.max_assignment_bytes) {
+      if (static_cast<std::size_t>(totals.GetInt(0)) + content.size() >
+          limits.max_assignment_bytes) {
         return ResourceExhausted(fmt::format("the institution's evidence would exceed {} bytes",
                                              limits.max_assignment_bytes));
       }
@@ -378,7 +382,11 @@ Result<EvidenceFile> SurveyService::UploadEvidence(
     });
   }();
   if (!result.ok()) {
-    internal::AuditRefusal(db_, clock_, principal, {"survey.evidence_upload", campaign_id, org_id, item_id, Json{{"filename", internal::BoundedText(filename)}, {"size", content.size()}}}, result.error(), info);
+    internal::AuditRefusal(
+        db_, clock_, principal,
+        {"survey.evidence_upload", campaign_id, org_id, item_id,
+         Json{{"filename", internal::BoundedText(filename)}, {"size", content.size()}}},
+        result.error(), info);
   }
   return result;
 }
@@ -426,10 +434,13 @@ Status SurveyService::DeleteEvidence(const identity::Principal& principal,
                                      std::string_view item_id, std::string_view evidence_id,
                                      const RequestInfo& info) {
   auto result = [&]() -> Status {
-    auto compiled = [this](store::Connection& c, std::string_view id) { return LoadCompiled(c, id); };
+    auto compiled = [this](store::Connection& c, std::string_view id) {
+      return LoadCompiled(c, id);
+    };
     return db_.Transact([&](store::Connection& conn) -> Status {
-      FC_ASSIGN_OR_RETURN(internal::AssignmentState state,
-                          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
+      FC_ASSIGN_OR_RETURN(
+          internal::AssignmentState state,
+          internal::LoadState(conn, principal, campaign_id, org_id, true, compiled));
       FC_ASSIGN_OR_RETURN(auto files, QueryFiles(conn, principal, state.campaign.id,
                                                  state.assignment.org_id, item_id, evidence_id));
       if (item_id.empty() || evidence_id.empty() || files.size() != 1) {
@@ -454,7 +465,10 @@ Status SurveyService::DeleteEvidence(const identity::Principal& principal,
     });
   }();
   if (!result.ok()) {
-    internal::AuditRefusal(db_, clock_, principal, {"survey.evidence_delete", campaign_id, org_id, item_id, Json{{"evidence_id", internal::BoundedText(evidence_id, 64)}}}, result.error(), info);
+    internal::AuditRefusal(db_, clock_, principal,
+                           {"survey.evidence_delete", campaign_id, org_id, item_id,
+                            Json{{"evidence_id", internal::BoundedText(evidence_id, 64)}}},
+                           result.error(), info);
   }
   return result;
 }

@@ -102,10 +102,9 @@ void AddFileRoutes(http::Router& router, SurveyService& service) {
   router.Add({Method::kPost, Path("campaigns/{id}/my/workbook"), http::Auth::kRequired,
               [&service](Request& req) -> Result<Response> {
                 FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
-                FC_ASSIGN_OR_RETURN(
-                    auto summary, service.ImportAnswerWorkbook(*principal, req.PathParam("id"),
-                                                               principal->org_id, req.body,
-                                                               InfoOf(req)));
+                FC_ASSIGN_OR_RETURN(auto summary, service.ImportAnswerWorkbook(
+                                                      *principal, req.PathParam("id"),
+                                                      principal->org_id, req.body, InfoOf(req)));
                 return Response::MakeJson(ToJson(summary));
               },
               "Import a filled answer workbook (body: the XLSX bytes); all rows or none",

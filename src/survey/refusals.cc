@@ -31,10 +31,10 @@ void AuditRefusal(store::Database& db, const Clock& clock, const identity::Princ
     // Only an assignment the caller may see names its institution as the entry's owner.
     auto visible = LoadAssignment(conn, principal, write.campaign_id, write.org_id);
     const std::string owner = visible.ok() ? visible->org_id : principal.org_id;
-    return audit::Append(conn, clock,
-                         {principal.user_id, owner, fmt::format("{}_refused", write.action),
-                          "survey_assignment", BoundedText(write.campaign_id, 64), details,
-                          info.remote_address, info.request_id});
+    return audit::Append(
+        conn, clock,
+        {principal.user_id, owner, fmt::format("{}_refused", write.action), "survey_assignment",
+         BoundedText(write.campaign_id, 64), details, info.remote_address, info.request_id});
   });
   if (!recorded.ok()) {
     log::warn("survey: refused {} not recorded in the audit log: {}", write.action,

@@ -311,8 +311,7 @@ class SurveyService {
   // a workbook that cannot be read is refused and audited like a rejected one.
   Result<AnswerImportSummary> ImportAnswerWorkbook(const identity::Principal& principal,
                                                    std::string_view campaign_id,
-                                                   std::string_view org_id,
-                                                   std::string_view xlsx,
+                                                   std::string_view org_id, std::string_view xlsx,
                                                    const RequestInfo& info);
 
   // Evidence files per item (evidence.h). Upload and delete follow PutAnswer's rules

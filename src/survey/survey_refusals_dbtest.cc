@@ -80,7 +80,8 @@ TEST_P(SurveyRefusalTest, RefusedAnswerSavesAreAuditedOnceEachAndNothingIsStored
   EXPECT_EQ(r.details.value("campaign_id", ""), campaign.id);
   EXPECT_EQ(r.details.value("org_id", ""), a);
   EXPECT_EQ(r.details.value("item_id", ""), "op.coverage");
-  EXPECT_FALSE(t_.service.GetAnswer(t_.P(s().a_member), campaign.id, a, "op.coverage")->has_value());
+  EXPECT_FALSE(
+      t_.service.GetAnswer(t_.P(s().a_member), campaign.id, a, "op.coverage")->has_value());
 
   // The refused comment is not copied into the log.
   const std::string secret = "confidential network diagram " + std::string(5000, 'x');
@@ -109,9 +110,7 @@ TEST_P(SurveyRefusalTest, RefusedAnswerSavesAreAuditedOnceEachAndNothingIsStored
             ErrorCode::kFailedPrecondition);
   r = OnlyNewRefusal(4, s().a_member, a, "survey.answer_save_refused", "failed_precondition");
   EXPECT_NE(r.details.value("reason", "").find("deadline"), std::string::npos);
-  EXPECT_EQ(t_.service.GetAnswer(t_.P(s().a_member), campaign.id, a, "gv.policy")
-                .value()
-                ->value,
+  EXPECT_EQ(t_.service.GetAnswer(t_.P(s().a_member), campaign.id, a, "gv.policy").value()->value,
             AnswerValue(YesNo::kYes));
 }
 
@@ -160,19 +159,18 @@ TEST_P(SurveyRefusalTest, AFloodOfRejectedRowsIsOneEntryWithTheirCount) {
   EXPECT_LT(r.details.dump().size(), 1000u);
 
   // A workbook that cannot be read at all.
-  EXPECT_EQ(t_.service
-                .ImportAnswerWorkbook(t_.P(s().a_admin), campaign.id, a, "not a workbook", t_.info)
-                .error()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      t_.service.ImportAnswerWorkbook(t_.P(s().a_admin), campaign.id, a, "not a workbook", t_.info)
+          .error()
+          .code(),
+      ErrorCode::kInvalidArgument);
   r = OnlyNewRefusal(1, s().a_admin, a, "survey.answers_import_refused", "invalid_argument");
   EXPECT_EQ(r.details.value("bytes", 0), 14);
 
   // Another institution's workbook.
-  EXPECT_EQ(t_.service.ImportAnswers(t_.P(s().b_admin), campaign.id, a, workbook, t_.info)
-                .error()
-                .code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      t_.service.ImportAnswers(t_.P(s().b_admin), campaign.id, a, workbook, t_.info).error().code(),
+      ErrorCode::kNotFound);
   OnlyNewRefusal(2, s().b_admin, s().bank_b.id, "survey.answers_import_refused", "not_found");
   EXPECT_TRUE(t_.AuditActions("survey.answer_save").empty());
 }
@@ -185,8 +183,8 @@ TEST_P(SurveyRefusalTest, RefusedEvidenceUploadsAndRemovalsAreAuditedWithABounde
   t_.service.SetEvidenceLimits(limits);
 
   EXPECT_EQ(t_.service
-                .UploadEvidence(t_.P(s().a_member), campaign.id, a, "gv.policy", "policy.pdf",
-                                kExe, t_.info)
+                .UploadEvidence(t_.P(s().a_member), campaign.id, a, "gv.policy", "policy.pdf", kExe,
+                                t_.info)
                 .error()
                 .code(),
             ErrorCode::kInvalidArgument);
@@ -208,8 +206,8 @@ TEST_P(SurveyRefusalTest, RefusedEvidenceUploadsAndRemovalsAreAuditedWithABounde
   EXPECT_LE(r.details.value("filename", "").size(), 200u);
 
   EXPECT_EQ(t_.service
-                .UploadEvidence(t_.P(s().b_admin), campaign.id, a, "gv.policy", "policy.pdf",
-                                kPdf, t_.info)
+                .UploadEvidence(t_.P(s().b_admin), campaign.id, a, "gv.policy", "policy.pdf", kPdf,
+                                t_.info)
                 .error()
                 .code(),
             ErrorCode::kNotFound);
@@ -218,21 +216,19 @@ TEST_P(SurveyRefusalTest, RefusedEvidenceUploadsAndRemovalsAreAuditedWithABounde
   auto stored = t_.service.UploadEvidence(t_.P(s().a_member), campaign.id, a, "gv.policy",
                                           "policy.pdf", kPdf, t_.info);
   ASSERT_TRUE(stored.ok()) << stored.error().internal_message();
-  EXPECT_EQ(t_.service
-                .DeleteEvidence(t_.P(s().b_admin), campaign.id, a, "gv.policy", stored->id,
-                                t_.info)
-                .error()
-                .code(),
-            ErrorCode::kNotFound);
-  r = OnlyNewRefusal(3, s().b_admin, s().bank_b.id, "survey.evidence_delete_refused",
-                     "not_found");
+  EXPECT_EQ(
+      t_.service.DeleteEvidence(t_.P(s().b_admin), campaign.id, a, "gv.policy", stored->id, t_.info)
+          .error()
+          .code(),
+      ErrorCode::kNotFound);
+  r = OnlyNewRefusal(3, s().b_admin, s().bank_b.id, "survey.evidence_delete_refused", "not_found");
   EXPECT_EQ(r.details.value("evidence_id", ""), stored->id);
-  EXPECT_EQ(t_.service
-                .DeleteEvidence(t_.P(s().a_member), campaign.id, a, "gv.maturity", stored->id,
-                                t_.info)
-                .error()
-                .code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      t_.service
+          .DeleteEvidence(t_.P(s().a_member), campaign.id, a, "gv.maturity", stored->id, t_.info)
+          .error()
+          .code(),
+      ErrorCode::kNotFound);
   OnlyNewRefusal(4, s().a_member, a, "survey.evidence_delete_refused", "not_found");
   EXPECT_EQ(t_.service.ListEvidence(t_.P(s().a_member), campaign.id, a, "")->size(), 1u);
 }

@@ -22,8 +22,8 @@ inline constexpr std::size_t kMaxRefusalTextBytes = 200;
 struct RefusedWrite {
   std::string_view action;  // the write's own audit action, e.g. "survey.answer_save"
   std::string_view campaign_id;
-  std::string_view org_id;   // as requested
-  std::string_view item_id;  // "" when the write is not about one item
+  std::string_view org_id;        // as requested
+  std::string_view item_id;       // "" when the write is not about one item
   Json summary = Json::object();  // bounded facts about the payload (file size, row count)
 };
 
