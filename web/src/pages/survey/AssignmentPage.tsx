@@ -1,10 +1,8 @@
 import { ApiError } from '../../api';
 import { canRateSurvey } from '../../access';
 import { useAsync } from '../../components/async';
-import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n, useSession } from '../../context';
 import { formatDateTime, sectorLabel } from '../../labels';
-import { href } from '../../router';
 import type { PageProps } from '../../routes';
 import { answerText, formatJapanTime, isScoredType, itemIndex, localText } from '../../survey';
 import {
@@ -15,7 +13,7 @@ import {
 } from '../../surveyApi';
 import { EvidenceFiles } from './Files';
 import { History, ItemEditor } from './ItemEditor';
-import { AssignmentStatusBadge, Progress } from './parts';
+import { AssignmentStatusBadge, BackToCampaign, LoadFailure, Progress } from './parts';
 import { ResultsError } from './ResultsPage';
 import { RemediationSection } from './RemediationSection';
 import { ResultsView } from './ResultsView';
@@ -53,27 +51,14 @@ export function AssignmentPage({ params }: PageProps) {
     }
   }, [campaignId, org]);
 
-  const back = (
-    <p class="breadcrumb">
-      <a href={href(`/survey/${encodeURIComponent(campaignId)}`)}>
-        {t('survey.drill.backToCampaign')}
-      </a>
-    </p>
-  );
+  const back = <BackToCampaign campaignId={campaignId} />;
   if (loaded.error) {
     return (
-      <section>
-        {loaded.error.code === 'not_found' ? (
-          <p class="alert alert-error" role="alert" data-testid="survey-not-found">
-            {t('survey.drill.notFound')}
-          </p>
-        ) : (
-          <ErrorMessage error={loaded.error} />
-        )}
-        <p>
-          <a href={href('/survey')}>{t('survey.backToList')}</a>
-        </p>
-      </section>
+      <LoadFailure
+        error={loaded.error}
+        notFound={t('survey.drill.notFound')}
+        testId="survey-not-found"
+      />
     );
   }
   if (!loaded.data) return <p class="muted">{t('app.loading')}</p>;

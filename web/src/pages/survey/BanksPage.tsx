@@ -22,7 +22,7 @@ import {
   type BankStatus,
   type StoredBank,
 } from '../../surveyApi';
-import { ConfirmDialog, functionLabel, threatLabel } from './parts';
+import { BackToList, ConfirmDialog, FormActions, functionLabel, threatLabel } from './parts';
 
 const FORMATS: BankSourceFormat[] = ['yaml', 'json', 'oscal_xml', 'oscal_json'];
 
@@ -97,9 +97,7 @@ export function BanksPage() {
   const [importing, setImporting] = useState(false);
   return (
     <section>
-      <p class="breadcrumb">
-        <a href={href('/survey')}>{t('survey.backToList')}</a>
-      </p>
+      <BackToList />
       <div class="page-head">
         <h1>{t('survey.bank.title')}</h1>
         {manage && !importing && (
@@ -235,14 +233,11 @@ function ImportForm({
         />
       </Field>
       {error && <BankProblems error={error} />}
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy || !text.trim()}>
-          {t('survey.bank.importSubmit')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('survey.confirm.cancel')}
-        </button>
-      </div>
+      <FormActions
+        submitLabel={t('survey.bank.importSubmit')}
+        disabled={busy || !text.trim()}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -2,7 +2,6 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../../api';
 import { canManageCampaigns, isSurveyRegulator } from '../../access';
 import { useAsync } from '../../components/async';
-import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n, useSession } from '../../context';
 import { formatDateTime, sectorLabel } from '../../labels';
 import { href } from '../../router';
@@ -12,8 +11,10 @@ import { surveyApi, type Assignment, type AssignmentStatus, type Campaign } from
 import {
   ActionError,
   AssignmentStatusBadge,
+  BackToList,
   CampaignStatusBadge,
   ConfirmDialog,
+  LoadFailure,
   Progress,
 } from './parts';
 import { ReminderDays, SentReminders } from './Reminders';
@@ -42,20 +43,7 @@ export function CampaignPage({ params, query }: PageProps) {
   const [notice, setNotice] = useState<string>();
 
   if (loaded.error) {
-    return (
-      <section>
-        {loaded.error.code === 'not_found' ? (
-          <p class="alert alert-error" role="alert">
-            {t('survey.notFound')}
-          </p>
-        ) : (
-          <ErrorMessage error={loaded.error} />
-        )}
-        <p>
-          <a href={href('/survey')}>{t('survey.backToList')}</a>
-        </p>
-      </section>
-    );
+    return <LoadFailure error={loaded.error} notFound={t('survey.notFound')} />;
   }
   if (!loaded.data) return <p class="muted">{t('app.loading')}</p>;
   const { campaign, assignments } = loaded.data;
@@ -74,9 +62,7 @@ export function CampaignPage({ params, query }: PageProps) {
 
   return (
     <section>
-      <p class="breadcrumb">
-        <a href={href('/survey')}>{t('survey.backToList')}</a>
-      </p>
+      <BackToList />
       <div class="page-head">
         <h1>{localText(campaign.title, locale)}</h1>
         <CampaignStatusBadge status={campaign.status} />

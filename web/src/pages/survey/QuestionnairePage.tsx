@@ -27,7 +27,7 @@ import {
 import { EvidenceFiles, WorkbookPanel } from './Files';
 import { ItemEditor } from './ItemEditor';
 import { EarlierItemsWhileAnswering } from './RemediationSection';
-import { AssignmentStatusBadge, ConfirmDialog, Progress } from './parts';
+import { AssignmentStatusBadge, BackToList, ConfirmDialog, LoadFailure, Progress } from './parts';
 
 function asApiError(err: unknown): ApiError {
   return err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
@@ -84,20 +84,7 @@ export function QuestionnairePage({ params, query }: PageProps) {
   };
 
   if (loadError) {
-    return (
-      <section>
-        {loadError.code === 'not_found' ? (
-          <p class="alert alert-error" role="alert">
-            {t('survey.notFound')}
-          </p>
-        ) : (
-          <ErrorMessage error={loadError} />
-        )}
-        <p>
-          <a href={href('/survey')}>{t('survey.backToList')}</a>
-        </p>
-      </section>
-    );
+    return <LoadFailure error={loadError} notFound={t('survey.notFound')} />;
   }
   if (!q) return <p class="muted">{t('app.loading')}</p>;
 
@@ -114,9 +101,7 @@ export function QuestionnairePage({ params, query }: PageProps) {
 
   return (
     <section>
-      <p class="breadcrumb">
-        <a href={href('/survey')}>{t('survey.backToList')}</a>
-      </p>
+      <BackToList />
       <div class="page-head">
         <h1>{localText(q.campaign.title, locale)}</h1>
         <AssignmentStatusBadge status={a.status} />

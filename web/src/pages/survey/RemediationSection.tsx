@@ -30,7 +30,7 @@ import {
   type RemediationOwner,
   type RemediationStatus,
 } from '../../surveyApi';
-import { ActionError } from './parts';
+import { ActionError, FormActions } from './parts';
 
 const TITLE_BYTES = 200;
 const NOTE_BYTES = 4000;
@@ -375,14 +375,7 @@ function CreateForm({
         )}
       </div>
       {error && <ActionError error={error} />}
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {t('survey.rem.createSubmit')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('survey.confirm.cancel')}
-        </button>
-      </div>
+      <FormActions submitLabel={t('survey.rem.createSubmit')} disabled={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -619,14 +612,7 @@ function EditForm({
         </Field>
       </div>
       {error && <ActionError error={error} />}
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {t('survey.rem.save')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('survey.confirm.cancel')}
-        </button>
-      </div>
+      <FormActions submitLabel={t('survey.rem.save')} disabled={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -3,10 +3,10 @@ import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { canAnswerSurvey } from '../../access';
 import { useI18n, useSession } from '../../context';
-import { href } from '../../router';
 import type { PageProps } from '../../routes';
 import { itemIndex, localText } from '../../survey';
 import { surveyApi } from '../../surveyApi';
+import { BackToList } from './parts';
 import { RemediationSection } from './RemediationSection';
 import { ResultsView } from './ResultsView';
 
@@ -24,9 +24,7 @@ export function ResultsPage({ params }: PageProps) {
   }, [campaignId]);
   return (
     <section>
-      <p class="breadcrumb">
-        <a href={href('/survey')}>{t('survey.backToList')}</a>
-      </p>
+      <BackToList />
       <h1>
         {loaded.data
           ? `${localText(loaded.data.questionnaire.campaign.title, locale)} — ${t('survey.results.title')}`

@@ -15,6 +15,7 @@ import {
   type Aggregate,
   type InstitutionResults,
   type ItemChange,
+  type ItemShare,
   type ScoreCard,
   type LocalText,
   type Suppressed,
@@ -176,26 +177,12 @@ export function ResultsView({
       <OwnHeatmap own={own} results={results} />
 
       <h2>{t('survey.results.missed')}</h2>
-      {results.missed_where_peers_meet.length === 0 ? (
-        <p class="empty">{t('survey.results.missedEmpty')}</p>
-      ) : (
-        <ul data-testid="survey-results-missed">
-          {results.missed_where_peers_meet.map((m) => (
-            <li key={m.item_id}>
-              {itemText(m.item_id)}{' '}
-              <span class="small muted">
-                (
-                {isSuppressed(m.share) ? (
-                  <Withheld figure={m.share} />
-                ) : (
-                  t('survey.results.peerShare', { share: formatShare(m.share.value) })
-                )}
-                )
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <MissedItems
+        missed={results.missed_where_peers_meet}
+        itemText={itemText}
+        shareText={(share) => t('survey.results.peerShare', { share })}
+        testId="survey-results-missed"
+      />
 
       <h2>{t('survey.results.yoy')}</h2>
       <ChangesTable changes={results.peer_year_over_year} itemText={itemText} />
@@ -248,6 +235,46 @@ function OwnHeatmap({ own, results }: { own: ScoreCard; results: InstitutionResu
         )}
       />
     </>
+  );
+}
+
+/**
+ * Items left unmet, each with a share of institutions (or why it is withheld);
+ * `ranked` numbers them when the order is the ranking.
+ */
+export function MissedItems({
+  missed,
+  itemText,
+  shareText,
+  testId,
+  ranked,
+}: {
+  missed: ItemShare[];
+  itemText: (id: string) => string;
+  shareText: (share: string) => string;
+  testId: string;
+  ranked?: boolean;
+}) {
+  const { t } = useI18n();
+  if (missed.length === 0) return <p class="empty">{t('survey.results.missedEmpty')}</p>;
+  const List = ranked ? 'ol' : 'ul';
+  return (
+    <List data-testid={testId}>
+      {missed.map((m) => (
+        <li key={m.item_id}>
+          {itemText(m.item_id)}{' '}
+          <span class="small muted">
+            (
+            {isSuppressed(m.share) ? (
+              <Withheld figure={m.share} />
+            ) : (
+              shareText(formatShare(m.share.value))
+            )}
+            )
+          </span>
+        </li>
+      ))}
+    </List>
   );
 }
 

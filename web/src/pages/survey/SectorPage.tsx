@@ -8,7 +8,6 @@ import type { PageProps } from '../../routes';
 import {
   bandLabel,
   formatScore,
-  formatShare,
   isDistribution,
   isFigure,
   isSuppressed,
@@ -24,8 +23,8 @@ import {
   type Distribution,
   type Suppressed,
 } from '../../surveyApi';
-import { functionLabel, Heatmap, threatLabel, Withheld } from './parts';
-import { ChangesTable } from './ResultsView';
+import { BackToCampaign, functionLabel, Heatmap, threatLabel, Withheld } from './parts';
+import { ChangesTable, MissedItems } from './ResultsView';
 
 /** The regulator's sector view of a closed campaign, one business category at a time. */
 export function SectorPage({ params, query }: PageProps) {
@@ -43,13 +42,7 @@ export function SectorPage({ params, query }: PageProps) {
     async () => (category ? surveyApi.category(campaignId, category) : null),
     [campaignId, category],
   );
-  const back = (
-    <p class="breadcrumb">
-      <a href={href(`/survey/${encodeURIComponent(campaignId)}`)}>
-        {t('survey.drill.backToCampaign')}
-      </a>
-    </p>
-  );
+  const back = <BackToCampaign campaignId={campaignId} />;
   if (overview.error) {
     return (
       <section>
@@ -260,26 +253,13 @@ function CategoryView({
       />
 
       <h3>{t('survey.sector.mostMissed')}</h3>
-      {report.most_missed.length === 0 ? (
-        <p class="empty">{t('survey.results.missedEmpty')}</p>
-      ) : (
-        <ol data-testid="survey-most-missed">
-          {report.most_missed.map((m) => (
-            <li key={m.item_id}>
-              {itemText(m.item_id)}{' '}
-              <span class="small muted">
-                (
-                {isSuppressed(m.share) ? (
-                  <Withheld figure={m.share} />
-                ) : (
-                  t('survey.sector.missedShare', { share: formatShare(m.share.value) })
-                )}
-                )
-              </span>
-            </li>
-          ))}
-        </ol>
-      )}
+      <MissedItems
+        missed={report.most_missed}
+        itemText={itemText}
+        shareText={(share) => t('survey.sector.missedShare', { share })}
+        testId="survey-most-missed"
+        ranked
+      />
 
       <h3>{t('survey.results.yoy')}</h3>
       <ChangesTable changes={report.year_over_year} itemText={itemText} />

@@ -15,7 +15,13 @@ import {
   localText,
 } from '../../survey';
 import { surveyApi, type Assignment, type BankInfo, type Campaign } from '../../surveyApi';
-import { AssignmentStatusBadge, CampaignStatusBadge, ConfirmDialog, Progress } from './parts';
+import {
+  AssignmentStatusBadge,
+  CampaignStatusBadge,
+  ConfirmDialog,
+  FormActions,
+  Progress,
+} from './parts';
 import { ContactSettings, ReminderNotice } from './Reminders';
 
 /** The survey's entry: an institution's own surveys, or the regulator's campaigns. */
@@ -352,14 +358,7 @@ function OpenCampaignForm({ onCancel }: { onCancel: () => void }) {
         )}
       </fieldset>
       {error && <ErrorMessage error={error} />}
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={sending}>
-          {t('survey.new.submit')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('survey.confirm.cancel')}
-        </button>
-      </div>
+      <FormActions submitLabel={t('survey.new.submit')} disabled={sending} onCancel={onCancel} />
       {confirming && (
         <ConfirmDialog
           message={t('survey.new.confirm')}

@@ -6,6 +6,7 @@ import type { ApiError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n } from '../../context';
 import type { MessageKey } from '../../i18n';
+import { href } from '../../router';
 import {
   answerProblemText,
   formatScore,
@@ -252,6 +253,81 @@ export function functionLabel(t: (key: MessageKey) => string, fn: string): strin
   return (FUNCTIONS as readonly string[]).includes(fn)
     ? t(`survey.function.${fn}` as MessageKey)
     : fn;
+}
+
+/** The way back to the list of surveys, above a survey page. */
+export function BackToList() {
+  const { t } = useI18n();
+  return (
+    <p class="breadcrumb">
+      <a href={href('/survey')}>{t('survey.backToList')}</a>
+    </p>
+  );
+}
+
+/** The way back to a campaign, above the pages drilled down from it. */
+export function BackToCampaign({ campaignId }: { campaignId: string }) {
+  const { t } = useI18n();
+  return (
+    <p class="breadcrumb">
+      <a href={href(`/survey/${encodeURIComponent(campaignId)}`)}>
+        {t('survey.drill.backToCampaign')}
+      </a>
+    </p>
+  );
+}
+
+/**
+ * A survey page that could not load: `notFound` when it does not exist (or is not
+ * this institution's to see), the error otherwise, then the way back to the list.
+ */
+export function LoadFailure({
+  error,
+  notFound,
+  testId,
+}: {
+  error: ApiError;
+  notFound: string;
+  testId?: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <section>
+      {error.code === 'not_found' ? (
+        <p class="alert alert-error" role="alert" data-testid={testId}>
+          {notFound}
+        </p>
+      ) : (
+        <ErrorMessage error={error} />
+      )}
+      <p>
+        <a href={href('/survey')}>{t('survey.backToList')}</a>
+      </p>
+    </section>
+  );
+}
+
+/** A form's submit button, with the cancel button beside it. */
+export function FormActions({
+  submitLabel,
+  disabled,
+  onCancel,
+}: {
+  submitLabel: string;
+  disabled: boolean;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div class="form-actions">
+      <button type="submit" class="button button-primary" disabled={disabled}>
+        {submitLabel}
+      </button>
+      <button type="button" class="button" onClick={onCancel}>
+        {t('survey.confirm.cancel')}
+      </button>
+    </div>
+  );
 }
 
 /** A failed action: the error, then each field's problem in the UI language. */
