@@ -331,7 +331,10 @@ describe('survey self-inspection, reminders and question banks', () => {
     await panel.locator('summary').click();
     const exportNow = async () => {
       const response = await page.request.get(
-        new URL(await panel.locator('[data-workbook="ja"]').getAttribute('href'), session.server.url).href,
+        new URL(
+          await panel.locator('[data-workbook="ja"]').getAttribute('href'),
+          session.server.url,
+        ).href,
       );
       assert.equal(response.status(), 200);
       const bytes = await response.body();

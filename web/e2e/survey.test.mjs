@@ -276,7 +276,9 @@ describe('sector survey', () => {
   });
 
   it('the regulator sees the sector view of the closed campaign and downloads the sector report', async () => {
-    await regulator.goto(`${session.server.url}/#/survey/${state.closed.id}/sector?category=regional_bank`);
+    await regulator.goto(
+      `${session.server.url}/#/survey/${state.closed.id}/sector?category=regional_bank`,
+    );
     const category = regulator.locator(
       '[data-testid="survey-category"][data-category="regional_bank"]',
     );
@@ -342,7 +344,9 @@ describe('sector survey', () => {
 
   it("does not show another institution's assignment", async () => {
     assert.ok(state.other, 'another institution submitted last year');
-    await institution.goto(`${session.server.url}/#/survey/${state.closed.id}/org/${state.other.org_id}`);
+    await institution.goto(
+      `${session.server.url}/#/survey/${state.closed.id}/org/${state.other.org_id}`,
+    );
     await institution.getByTestId('survey-not-found').waitFor();
     const text = await institution.locator('main').textContent();
     assert.doesNotMatch(text, new RegExp(state.other.org_name.ja));
