@@ -5,16 +5,20 @@
 //   `bank`: a published bank (kBankYaml); `closed`: its 2025 campaign for regional banks,
 //   answered with a spread by every regional bank and closed, A with a supervisor rating;
 //   `campaign`: its open 2026 campaign for regional banks, 30 days to the deadline.
-// One sector per backend, made on first use; register StopSurveyServers in each program.
+// One sector per backend and SurveyEnvOptions, made on first use; register StopSurveyServers
+// in each program.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <chrono>
+#include <compare>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/platform.h"
@@ -58,6 +62,13 @@ sections:
 
 inline const std::vector<std::string> kRegional = {"A", "B", "R3", "R4", "R5", "R6", "R7"};
 
+// The server settings a test program needs other than the defaults.
+struct SurveyEnvOptions {
+  std::size_t evidence_max_file_bytes = app::Config{}.evidence_max_file_bytes;
+  std::size_t evidence_max_total_bytes = app::Config{}.evidence_max_total_bytes;
+  auto operator<=>(const SurveyEnvOptions&) const = default;
+};
+
 struct SurveyEnv {
   std::unique_ptr<TestDatabase> database;
   std::unique_ptr<app::Platform> platform;
@@ -68,13 +79,14 @@ struct SurveyEnv {
   std::string campaign;                      // open campaign for regional banks
   std::string closed;                        // closed campaign with results
 
-  static std::map<std::string, std::unique_ptr<SurveyEnv>>& All() {
-    static std::map<std::string, std::unique_ptr<SurveyEnv>> envs;
+  using Key = std::pair<std::string, SurveyEnvOptions>;  // backend, options
+  static std::map<Key, std::unique_ptr<SurveyEnv>>& All() {
+    static std::map<Key, std::unique_ptr<SurveyEnv>> envs;
     return envs;
   }
-  static SurveyEnv& For(const std::string& backend) {
-    auto& env = All()[backend];
-    if (!env) env = Make(backend);
+  static SurveyEnv& For(const std::string& backend, const SurveyEnvOptions& options = {}) {
+    auto& env = All()[{backend, options}];
+    if (!env) env = Make(backend, options);
     return *env;
   }
 
@@ -84,12 +96,15 @@ struct SurveyEnv {
     return client;
   }
 
-  static std::unique_ptr<SurveyEnv> Make(const std::string& backend) {
+  static std::unique_ptr<SurveyEnv> Make(const std::string& backend,
+                                         const SurveyEnvOptions& options) {
     auto env = std::make_unique<SurveyEnv>();
     env->database = TestDatabase::Create(backend);
     app::Config config;
     config.database = env->database->target();
     config.listen = "127.0.0.1:0";
+    config.evidence_max_file_bytes = options.evidence_max_file_bytes;
+    config.evidence_max_total_bytes = options.evidence_max_total_bytes;
     auto platform = app::Platform::Open(config);
     EXPECT_TRUE(platform.ok()) << platform.error().internal_message();
     env->platform = std::move(*platform);
@@ -188,14 +203,14 @@ struct SurveyEnv {
     return env;
   }
 
-  std::string OpenCampaign(int year) {
-    HttpResult opened = As("coord").Post(
-        "/api/v1/survey/campaigns",
-        {{"bank", bank},
-         {"title", {{"ja", std::to_string(year) + "年度調査"}, {"en", "Survey"}}},
-         {"year", year},
-         {"categories", {"regional_bank"}},
-         {"deadline", FormatRfc3339(platform->clock().Now() + std::chrono::hours(24 * 30))}});
+  std::string OpenCampaign(int year, std::chrono::seconds due_in = std::chrono::hours(24 * 30)) {
+    HttpResult opened =
+        As("coord").Post("/api/v1/survey/campaigns",
+                         {{"bank", bank},
+                          {"title", {{"ja", std::to_string(year) + "年度調査"}, {"en", "Survey"}}},
+                          {"year", year},
+                          {"categories", {"regional_bank"}},
+                          {"deadline", FormatRfc3339(platform->clock().Now() + due_in)}});
     EXPECT_EQ(opened.status, 201) << opened.body;
     return opened.json().value("id", "");
   }
