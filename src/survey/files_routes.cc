@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "survey/routes.h"
+#include "survey/internal/route_paths.h"
 
 namespace fincyber::survey {
 namespace {
@@ -11,9 +12,8 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-RequestInfo InfoOf(const Request& req) { return {req.remote_address, req.request_id}; }
-
-std::string Path(std::string_view tail) { return "/api/v1/survey/" + std::string(tail); }
+using internal::InfoOf;
+using internal::Path;
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "survey/remediation.h"
+#include "survey/internal/route_paths.h"
 
 namespace fincyber::survey {
 namespace {
@@ -11,9 +12,8 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-std::string Path(std::string_view tail) { return "/api/v1/survey/" + std::string(tail); }
-
-RequestInfo InfoOf(const Request& req) { return {req.remote_address, req.request_id}; }
+using internal::InfoOf;
+using internal::Path;
 
 Result<RemediationOwner> ParseOwner(const Json& body) {
   const auto owner = body.find("owner");

@@ -1,6 +1,7 @@
 // HTTP face of reminders and contact addresses (reminders.h lists the routes). Handlers
 // parse and serialise; ReminderService enforces access.
 #include "survey/reminders.h"
+#include "survey/internal/route_paths.h"
 
 namespace fincyber::survey {
 namespace {
@@ -9,9 +10,8 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-std::string Path(std::string_view tail) { return "/api/v1/survey/" + std::string(tail); }
-
-RequestInfo InfoOf(const Request& req) { return {req.remote_address, req.request_id}; }
+using internal::InfoOf;
+using internal::Path;
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include "survey/bank_format.h"
 #include "survey/feedback_report.h"
+#include "survey/internal/route_paths.h"
 
 namespace fincyber::survey {
 namespace {
@@ -12,11 +13,8 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-constexpr const char* kPrefix = "/api/v1/survey/";
-
-RequestInfo InfoOf(const Request& req) { return {req.remote_address, req.request_id}; }
-
-std::string Path(std::string_view tail) { return std::string(kPrefix) + std::string(tail); }
+using internal::InfoOf;
+using internal::Path;
 
 Result<BankSource> ParseBankSource(const Json& body) {
   FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"format", "text", "bank_id", "version"}));
