@@ -481,6 +481,7 @@ struct Classified {
   Target target = Target::kOther;
   const HashAlgorithm* algorithm = nullptr;  // kHash
   ObjectPath path;  // the path the observable reports (hash keys in canonical spelling)
+  std::string property_path;  // PropertyPathToString(path)
 };
 
 bool IsKey(const PathStep& step, std::string_view key) {
@@ -488,7 +489,7 @@ bool IsKey(const PathStep& step, std::string_view key) {
 }
 bool IsAnyIndex(const PathStep& step) { return step.kind != PathStep::Kind::kKey; }
 
-Classified Classify(const ObjectPath& path) {
+Classified ClassifyTarget(const ObjectPath& path) {
   Classified out;
   out.path = path;
   const std::string& type = path.object_type;
@@ -530,6 +531,12 @@ Classified Classify(const ObjectPath& path) {
   return out;
 }
 
+Classified Classify(const ObjectPath& path) {
+  Classified out = ClassifyTarget(path);
+  out.property_path = PropertyPathToString(out.path);
+  return out;
+}
+
 bool IsMac(std::string_view value) {
   if (value.size() != 17) return false;
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -556,7 +563,7 @@ void SetValuePath(std::string_view type, Observable* observable) {
 Result<Observable> NormaliseClassified(const Classified& classified, std::string_view value) {
   Observable out;
   out.type = classified.path.object_type;
-  out.path = PropertyPathToString(classified.path);
+  out.path = classified.property_path;
   switch (classified.target) {
     case Target::kDomain: {
       out.kind = ObservableKind::kDomain;
@@ -742,6 +749,17 @@ Result<Observable> NormaliseObservable(std::string_view type, std::string_view p
   full_path.append(path);
   FC_ASSIGN_OR_RETURN(ObjectPath parsed, ParseObjectPath(full_path));
   return NormaliseClassified(Classify(parsed), value);
+}
+
+struct ObservablePath::Classification {
+  Classified classified;
+};
+
+ObservablePath::ObservablePath(const ObjectPath& path)
+    : classification_(std::make_shared<const Classification>(Classification{Classify(path)})) {}
+
+Result<Observable> ObservablePath::Normalise(std::string_view value) const {
+  return NormaliseClassified(classification_->classified, value);
 }
 
 PatternObservables ObservablesOf(const Pattern& pattern) {

@@ -44,6 +44,7 @@
 //   in canonical pattern form ("extensions.'ntfs-ext'.sid").
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,7 @@ struct Observable {
 };
 
 struct Pattern;
+struct ObjectPath;
 
 // A value a pattern compares with an observable path but that does not normalise, e.g.
 // {"ipv4-addr", "value", "999.1.1.1", "'999.1.1.1' is not a valid IPv4 address: ..."}.
@@ -99,6 +101,20 @@ struct PatternObservables {
 // value and why when it is not a valid value of that kind (e.g. "999.1.1.1").
 Result<Observable> NormaliseObservable(std::string_view type, std::string_view path,
                                        std::string_view value);
+
+// A STIX type and property path classified once, so that many values of it (a CSV column,
+// the path of many patterns) are normalised without parsing the path again:
+// ObservablePath(ParseObjectPath("type:path")).Normalise(v) is NormaliseObservable("type",
+// "path", v). Immutable; copies share the classification; thread-safe.
+class ObservablePath {
+ public:
+  explicit ObservablePath(const ObjectPath& path);
+  Result<Observable> Normalise(std::string_view value) const;
+
+ private:
+  struct Classification;
+  std::shared_ptr<const Classification> classification_;
+};
 
 // The observables of a pattern's equality comparisons (`=` and `IN`) on any object
 // path, whatever the surrounding AND/OR/FOLLOWEDBY and qualifiers. InvalidArgument with

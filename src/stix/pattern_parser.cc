@@ -827,4 +827,61 @@ Result<Pattern> ParsePattern(std::string_view text) { return Parser(text).ParseW
 
 Result<ObjectPath> ParseObjectPath(std::string_view text) { return Parser(text).ParseWholePath(); }
 
+std::optional<SimpleEquality> MatchSimpleEquality(std::string_view text) {
+  if (text.size() > kMaxPatternBytes) return std::nullopt;
+  std::size_t at = 0;
+  const auto skip_space = [&] {
+    while (at < text.size() &&
+           (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' || text[at] == '\n')) {
+      ++at;
+    }
+  };
+  skip_space();
+  if (at == text.size() || text[at] != '[') return std::nullopt;
+  ++at;
+  skip_space();
+  // The path's characters: words, '.', ':' and quoted keys without spaces or escapes.
+  // Whatever else a path may hold (spaces, indexes, escapes) goes to the full parser.
+  const std::size_t path_start = at;
+  if (at == text.size() || !IsWordStart(text[at])) return std::nullopt;
+  while (at < text.size() &&
+         (IsWordChar(text[at]) || text[at] == '.' || text[at] == ':' || text[at] == '\'')) {
+    ++at;
+  }
+  SimpleEquality result;
+  result.path = text.substr(path_start, at - path_start);
+  skip_space();
+  if (at == text.size() || text[at] != '=') return std::nullopt;
+  ++at;
+  if (at < text.size() && text[at] == '=') return std::nullopt;
+  skip_space();
+  if (at == text.size() || text[at] != '\'') return std::nullopt;
+  ++at;
+  for (;;) {
+    const std::size_t stop = text.find_first_of("'\\", at);
+    if (stop == std::string_view::npos) return std::nullopt;
+    result.value.append(text.substr(at, stop - at));
+    if (text[stop] == '\'') {
+      at = stop + 1;
+      break;
+    }
+    if (stop + 1 == text.size() || (text[stop + 1] != '\'' && text[stop + 1] != '\\')) {
+      return std::nullopt;
+    }
+    result.value.push_back(text[stop + 1]);
+    at = stop + 2;
+  }
+  skip_space();
+  if (at == text.size() || text[at] != ']') return std::nullopt;
+  ++at;
+  skip_space();
+  if (at != text.size()) return std::nullopt;
+  // The checks ParsePattern makes of the whole text; only the value may hold other bytes.
+  if (FindInvalidUtf8(result.value) ||
+      result.value.find('\0') != std::string::npos) {
+    return std::nullopt;
+  }
+  return result;
+}
+
 }  // namespace fincyber::stix
