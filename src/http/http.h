@@ -53,13 +53,44 @@ class Request {
   Result<Json> JsonBody() const;
 };
 
+// A response body produced over time (Server-Sent Events). After a route answers with
+// one, the server writes the headers (HTTP/1.1: chunked; 1.0: until close), then what
+// Next() returns, until the client goes away or is too slow to read, Next() fails, the
+// stream's lifetime (ServerOptions::stream_max_duration) is over or the server stops.
+// No thread waits for a stream: between calls it is an Asio timer, so idle streams cost a
+// socket and this object. The stream is destroyed on the server's thread that ends it.
+class BodyStream {
+ public:
+  enum class Reason {
+    kStart,      // the headers are written
+    kWritten,    // the previous bytes are written
+    kWake,       // the wake function given to Attach() was called
+    kHeartbeat,  // nothing was written for ServerOptions::stream_heartbeat
+  };
+  virtual ~BodyStream() = default;
+  // Called once, before the first Next(), with a function that makes the server call
+  // Next() soon. `wake` may be called from any thread, any number of times, until the
+  // stream is destroyed (so it must stop calling it in its destructor).
+  virtual void Attach(std::function<void()> wake) = 0;
+  // The bytes to send now, "" when there is nothing new. Never called concurrently for
+  // one stream. For kHeartbeat it should return something (an SSE comment), so that
+  // proxies keep the connection and a client that went away is found. An error ends
+  // the stream by closing the connection (the status line is already sent). Should
+  // return a bounded amount: the server asks again once it is written.
+  virtual Result<std::string> Next(Reason reason) = 0;
+};
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set for a streamed response; `body` is then unused.
+  std::shared_ptr<BodyStream> stream;
 
   static Response MakeJson(const Json& value, int status = 200);
   static Response NoContent();
+  // A 200 whose body is `stream`, e.g. content type "text/event-stream".
+  static Response MakeStream(std::string content_type, std::shared_ptr<BodyStream> stream);
   void SetHeader(std::string name, std::string value);
 };
 
@@ -150,6 +181,14 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{15000};   // whole request, slow clients cut off
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive between requests
   std::chrono::milliseconds shutdown_grace{5000};  // in-flight requests on Stop()
+  // Streamed responses (BodyStream). Streams end at Stop() without waiting for the grace.
+  std::chrono::milliseconds stream_heartbeat{15000};      // Next(kHeartbeat) after this quiet
+  std::chrono::milliseconds stream_write_timeout{30000};  // a client reading slower is dropped
+  // Then the stream ends and the client reconnects, which authenticates it again: a
+  // revoked session or token stops receiving within this time.
+  std::chrono::milliseconds stream_max_duration{600000};
+  int max_streams = 1000;         // open at once in this server; 503 beyond
+  int max_streams_per_user = 8;   // per user (per address for public routes); 429 beyond
   std::optional<TlsFiles> tls;
   std::string static_dir;  // web UI; "" serves none. Unknown paths serve index.html
 };
@@ -169,8 +208,8 @@ class Server {
   Status Start();
   // The bound port once Start() succeeded, else 0.
   std::uint16_t port() const;
-  // Stops accepting, lets in-flight requests finish within the grace period, closes
-  // idle keep-alive connections, and joins the threads. Idempotent; any thread but a
+  // Stops accepting, ends streams, lets in-flight requests finish within the grace
+  // period, closes idle keep-alive connections, and joins the threads. Idempotent; any thread but a
   // request handler's (it joins the handler threads).
   void Stop();
 

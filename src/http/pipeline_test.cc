@@ -241,6 +241,71 @@ TEST_F(PipelineTest, BasicCarriesUserNameAndToken) {
             403);
 }
 
+class NoEvents final : public BodyStream {
+ public:
+  void Attach(std::function<void()>) override {}
+  Result<std::string> Next(Reason) override { return std::string(); }
+};
+
+TEST(PipelineStreamTest, StreamsTakeASlotPerUserAndInAll) {
+  FakeAuthenticator authenticator;
+  Router router;
+  router.Add({Method::kGet, "/api/stream", Auth::kRequired,
+              [](Request&) -> Result<Response> {
+                return Response::MakeStream("text/event-stream", std::make_shared<NoEvents>());
+              },
+              ""});
+  auto slots = std::make_shared<internal::StreamSlots>(2, 1);
+  internal::Pipeline pipeline(std::move(router), authenticator, std::nullopt, false, slots);
+  const std::vector<std::pair<std::string, std::string>> token{{"authorization", "Bearer good-token"}};
+  const std::vector<std::pair<std::string, std::string>> cookie{{"cookie", "fc_session=good-session"}};
+
+  Response first = pipeline.Handle(Make("GET", "/api/stream", token));
+  ASSERT_TRUE(first.stream);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(HeaderOf(first, "Content-Type"), "text/event-stream");
+  EXPECT_EQ(HeaderOf(first, "Content-Length"), "");
+  EXPECT_EQ(HeaderOf(first, "X-Accel-Buffering"), "no");
+  EXPECT_EQ(HeaderOf(first, "Cache-Control"), "no-store");
+
+  Response same_user = pipeline.Handle(Make("GET", "/api/stream", token));
+  EXPECT_FALSE(same_user.stream);
+  EXPECT_EQ(same_user.status, 429);
+  EXPECT_EQ(BodyOf(same_user)["error"]["code"], "resource_exhausted");
+
+  Response other_user = pipeline.Handle(Make("GET", "/api/stream", cookie));
+  ASSERT_TRUE(other_user.stream);
+  EXPECT_EQ(slots->open(), 2);
+  EXPECT_EQ(pipeline.Handle(Make("GET", "/api/stream", {})).status, 401);
+
+  // HEAD answers the headers and holds no slot.
+  first.stream.reset();
+  Response head = pipeline.Handle(Make("HEAD", "/api/stream", token));
+  EXPECT_EQ(head.status, 200);
+  EXPECT_FALSE(head.stream);
+  EXPECT_EQ(slots->open(), 1);
+
+  Response again = pipeline.Handle(Make("GET", "/api/stream", token));
+  EXPECT_TRUE(again.stream);
+  // Both slots in use: the server is full before the user is.
+  EXPECT_EQ(pipeline.Handle(Make("GET", "/api/stream", token)).status, 503);
+  other_user.stream.reset();
+  EXPECT_EQ(pipeline.Handle(Make("GET", "/api/stream", token)).status, 429);
+  again.stream.reset();
+  EXPECT_EQ(slots->open(), 0);
+}
+
+TEST(PipelineStreamTest, AFullServerAnswers503) {
+  internal::StreamSlots slots(1, 5);
+  auto held = slots.Acquire("user:a");
+  ASSERT_TRUE(held.ok());
+  auto refused = slots.Acquire("user:b");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(HttpStatusFor(refused.error()), 503);
+  held->reset();
+  EXPECT_TRUE(slots.Acquire("user:b").ok());
+}
+
 TEST(PipelineErrorRendererTest, PrefixGetsItsOwnErrorsBeforeAndAfterRouting) {
   FakeAuthenticator authenticator;
   Router router = TestRouter();

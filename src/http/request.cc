@@ -123,6 +123,13 @@ Response Response::NoContent() {
   return response;
 }
 
+Response Response::MakeStream(std::string content_type, std::shared_ptr<BodyStream> stream) {
+  Response response;
+  response.SetHeader("Content-Type", std::move(content_type));
+  response.stream = std::move(stream);
+  return response;
+}
+
 void Response::SetHeader(std::string name, std::string value) {
   for (auto& [key, existing] : headers) {
     if (EqualsIgnoreCase(key, name)) {

@@ -161,6 +161,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->shutting_down_ = true;
       if (self->state_ == State::kIdle) self->Close();
+      // A waiting stream wakes, sees the flag and ends; a writing one ends after the write.
+      if (self->state_ == State::kStreaming && self->stream_waiting_) self->stream_timer_.cancel();
     });
   }
 
@@ -169,7 +171,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
  private:
-  enum class State { kIdle, kReading, kBusy, kClosed };
+  enum class State { kIdle, kReading, kBusy, kStreaming, kClosed };
 
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
 
@@ -278,7 +280,111 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     incoming.body = std::move(parser_->get().body());
     parser_.reset();
     Response response = server_.pipeline().Handle(std::move(incoming));
+    if (response.stream) return StartStream(std::move(response), version);
     Write(std::move(response), version, keep_alive && !shutting_down_ && !server_.stopping());
+  }
+
+  // A streamed response: the headers, then BodyStream::Next() whenever it may have
+  // something, with one write in flight at a time, so a slow reader holds at most one
+  // chunk here (and the kernel's socket buffer) until the write timeout drops it.
+  void StartStream(Response response, unsigned version) {
+    state_ = State::kStreaming;
+    body_stream_ = std::move(response.stream);
+    chunked_ = version >= 11;
+    stream_started_ = Clock::now();
+    stream_deadline_ = stream_started_ + options_.stream_max_duration;
+    last_stream_write_ = stream_started_;
+    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    header->version(version);
+    header->result(static_cast<unsigned>(response.status));
+    for (auto& [name, value] : response.headers) {
+      header->set(name, value);
+      if (beast::iequals(name, "X-Request-Id")) stream_request_id_ = value;
+    }
+    header->keep_alive(false);
+    if (chunked_) header->chunked(true);
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
+    Tcp().expires_after(options_.stream_write_timeout);
+    bhttp::async_write_header(
+        stream_, *serializer,
+        [self = this->shared_from_this(), header, serializer](beast::error_code ec, std::size_t) {
+          if (ec || self->state_ != State::kStreaming) return self->Close();
+          std::weak_ptr<Session> weak = self;
+          auto executor = self->stream_.get_executor();
+          self->body_stream_->Attach([weak, executor] {
+            asio::post(executor, [weak] {
+              if (auto session = weak.lock()) session->OnStreamWake();
+            });
+          });
+          self->NextChunk(BodyStream::Reason::kStart);
+        });
+  }
+
+  void NextChunk(BodyStream::Reason reason) {
+    if (state_ != State::kStreaming) return;
+    if (shutting_down_ || server_.stopping() || Clock::now() >= stream_deadline_) {
+      return EndStream();
+    }
+    Result<std::string> next = Internal("stream not polled");
+    try {
+      next = body_stream_->Next(reason);
+    } catch (const std::exception& e) {
+      next = Internal(std::string("stream threw: ") + e.what());
+    } catch (...) {
+      next = Internal("stream threw a non-standard exception");
+    }
+    if (!next.ok()) {
+      log::error("http stream {} failed: {}", stream_request_id_, next.error().internal_message());
+      return Close();
+    }
+    if (next->empty()) return WaitForChunk();
+    auto bytes = std::make_shared<std::string>(std::move(*next));
+    stream_bytes_ += bytes->size();
+    Tcp().expires_after(options_.stream_write_timeout);
+    auto written = [self = this->shared_from_this(), bytes](beast::error_code ec, std::size_t) {
+      if (ec) {
+        if (ec == beast::error::timeout) {
+          log::info("http stream {} dropped: the client reads too slowly",
+                    self->stream_request_id_);
+        }
+        return self->Close();
+      }
+      self->last_stream_write_ = Clock::now();
+      self->NextChunk(BodyStream::Reason::kWritten);
+    };
+    if (chunked_) {
+      asio::async_write(stream_, bhttp::make_chunk(asio::buffer(*bytes)), std::move(written));
+    } else {
+      asio::async_write(stream_, asio::buffer(*bytes), std::move(written));
+    }
+  }
+
+  // Until a wake-up, the heartbeat or the end of the stream's lifetime.
+  void WaitForChunk() {
+    const Clock::time_point heartbeat_at = last_stream_write_ + options_.stream_heartbeat;
+    stream_waiting_ = true;
+    stream_timer_.expires_at(std::min(heartbeat_at, stream_deadline_));
+    stream_timer_.async_wait([self = this->shared_from_this(), heartbeat_at](beast::error_code) {
+      self->stream_waiting_ = false;
+      self->NextChunk(Clock::now() >= heartbeat_at ? BodyStream::Reason::kHeartbeat
+                                                   : BodyStream::Reason::kWake);
+    });
+  }
+
+  void OnStreamWake() {
+    // While a write is in flight, its completion asks for more anyway.
+    if (state_ == State::kStreaming && stream_waiting_) stream_timer_.cancel();
+  }
+
+  // The last chunk, then close: the client sees a clean end and reconnects.
+  void EndStream() {
+    if (!chunked_) return Close();
+    state_ = State::kBusy;
+    Tcp().expires_after(options_.stream_write_timeout);
+    asio::async_write(stream_, bhttp::make_chunk_last(),
+                      [self = this->shared_from_this()](beast::error_code, std::size_t) {
+                        self->Close();
+                      });
   }
 
   void Write(Response response, unsigned version, bool keep_alive) {
@@ -329,6 +435,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     beast::error_code ec;
     Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
     Tcp().close();
+    if (body_stream_) {
+      stream_timer_.cancel();
+      // Destroyed here, on the session's strand, so that it stops waking a session that
+      // is going away (and the server, once stopped, holds no stream).
+      body_stream_.reset();
+      const auto seconds = std::chrono::duration<double>(Clock::now() - stream_started_).count();
+      log::info("http stream {} ended after {:.1f}s, {} bytes", stream_request_id_, seconds,
+                stream_bytes_);
+    }
   }
 
   ServerState& server_;
@@ -343,6 +458,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Clock::time_point started_;
   Clock::time_point linger_deadline_;
   std::size_t lingered_bytes_ = 0;
+  // A streamed response, once StartStream() ran.
+  std::shared_ptr<BodyStream> body_stream_;
+  asio::steady_timer stream_timer_{stream_.get_executor()};
+  bool stream_waiting_ = false;
+  bool chunked_ = true;
+  std::string stream_request_id_;
+  std::size_t stream_bytes_ = 0;
+  Clock::time_point stream_started_;
+  Clock::time_point stream_deadline_;
+  Clock::time_point last_stream_write_;
 };
 
 }  // namespace
@@ -391,8 +516,10 @@ Status Server::Impl::Start() {
   if (!options_.static_dir.empty()) {
     FC_ASSIGN_OR_RETURN(static_files, internal::StaticFiles::Open(options_.static_dir));
   }
-  state_.SetPipeline(internal::Pipeline(std::move(router_), authenticator_, std::move(static_files),
-                                        options_.tls.has_value()));
+  state_.SetPipeline(internal::Pipeline(
+      std::move(router_), authenticator_, std::move(static_files), options_.tls.has_value(),
+      std::make_shared<internal::StreamSlots>(options_.max_streams,
+                                              options_.max_streams_per_user)));
 
   const std::string where = options_.host + ":" + std::to_string(options_.port);
   beast::error_code ec;

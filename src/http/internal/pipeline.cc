@@ -110,7 +110,45 @@ Status CheckCsrf(const Request& request, const identity::Principal& principal) {
   return OkStatus();
 }
 
+// Holds its slot for as long as the server keeps the stream.
+class SlottedStream final : public BodyStream {
+ public:
+  SlottedStream(std::shared_ptr<BodyStream> inner, std::shared_ptr<void> slot)
+      : inner_(std::move(inner)), slot_(std::move(slot)) {}
+  void Attach(std::function<void()> wake) override { inner_->Attach(std::move(wake)); }
+  Result<std::string> Next(Reason reason) override { return inner_->Next(reason); }
+
+ private:
+  std::shared_ptr<BodyStream> inner_;
+  std::shared_ptr<void> slot_;
+};
+
 }  // namespace
+
+Result<std::shared_ptr<void>> StreamSlots::Acquire(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  if (total_ >= max_total_) return Unavailable("too many open streams; try again later");
+  int& mine = open_[key];
+  if (mine >= max_per_key_) {
+    return ResourceExhausted(fmt::format("at most {} open streams per user", max_per_key_));
+  }
+  ++mine;
+  ++total_;
+  // The handle only runs Release; it owns nothing.
+  return std::shared_ptr<void>(static_cast<void*>(this), [this, key](void*) { Release(key); });
+}
+
+void StreamSlots::Release(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  --total_;
+  auto it = open_.find(key);
+  if (it != open_.end() && --it->second <= 0) open_.erase(it);
+}
+
+int StreamSlots::open() const {
+  std::lock_guard lock(mutex_);
+  return total_;
+}
 
 std::string RequestIdFor(std::string_view incoming) {
   const bool valid =
@@ -122,11 +160,13 @@ std::string RequestIdFor(std::string_view incoming) {
 }
 
 Pipeline::Pipeline(Router router, Authenticator& authenticator,
-                   std::optional<StaticFiles> static_files, bool tls)
+                   std::optional<StaticFiles> static_files, bool tls,
+                   std::shared_ptr<StreamSlots> stream_slots)
     : router_(std::move(router)),
       authenticator_(authenticator),
       static_files_(std::move(static_files)),
-      tls_(tls) {}
+      tls_(tls),
+      stream_slots_(std::move(stream_slots)) {}
 
 Response Pipeline::Handle(Incoming incoming) const {
   Request request;
@@ -144,6 +184,15 @@ Response Pipeline::Handle(Incoming incoming) const {
     result = Internal(fmt::format("handler threw: {}", e.what()));
   } catch (...) {
     result = Internal("handler threw a non-standard exception");
+  }
+  if (result.ok() && result->stream && stream_slots_ && incoming.method != "HEAD") {
+    auto slot = stream_slots_->Acquire(request.principal ? "user:" + request.principal->user_id
+                                                         : "address:" + request.remote_address);
+    if (slot.ok()) {
+      result->stream = std::make_shared<SlottedStream>(std::move(result->stream), *slot);
+    } else {
+      result = std::move(slot).error();
+    }
   }
   Response response =
       result.ok() ? std::move(result).value() : ErrorResponse(result.error(), request);
@@ -273,8 +322,12 @@ void Pipeline::Finish(Response& response, const Incoming& incoming, const Reques
   response.SetHeader("Content-Security-Policy", std::string(kContentSecurityPolicy));
   if (tls_) response.SetHeader("Strict-Transport-Security", "max-age=31536000");
   if (IsApiPath(path) || response.status >= 400) response.SetHeader("Cache-Control", "no-store");
-  // 204 and 304 carry no body and, by RFC 9110, no Content-Length.
-  if (response.status != 204 && response.status != 304) {
+  if (response.stream) {
+    // Buffering proxies (nginx) would hold events back.
+    response.SetHeader("X-Accel-Buffering", "no");
+    if (incoming.method == "HEAD") response.stream.reset();
+  } else if (response.status != 204 && response.status != 304) {
+    // 204 and 304 carry no body and, by RFC 9110, no Content-Length.
     response.SetHeader("Content-Length", std::to_string(response.body.size()));
   } else {
     response.body.clear();

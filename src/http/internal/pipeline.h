@@ -6,6 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,14 +29,37 @@ struct Incoming {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
+// How many streamed responses may be open at once. Thread-safe; shared by the copies
+// of a pipeline.
+class StreamSlots {
+ public:
+  StreamSlots(int max_total, int max_per_key) : max_total_(max_total), max_per_key_(max_per_key) {}
+  // A slot for `key` (a user, or an address), released when the returned handle is
+  // destroyed. Unavailable when `max_total` are open, ResourceExhausted when `key` holds
+  // `max_per_key`.
+  Result<std::shared_ptr<void>> Acquire(const std::string& key);
+  int open() const;
+
+ private:
+  void Release(const std::string& key);
+
+  const int max_total_;
+  const int max_per_key_;
+  mutable std::mutex mutex_;
+  int total_ = 0;                    // guarded by mutex_
+  std::map<std::string, int> open_;  // by key; guarded by mutex_
+};
+
 class Pipeline {
  public:
   // `authenticator` must outlive the pipeline. `tls` adds Strict-Transport-Security.
   Pipeline(Router router, Authenticator& authenticator, std::optional<StaticFiles> static_files,
-           bool tls);
+           bool tls, std::shared_ptr<StreamSlots> stream_slots = nullptr);
 
   // The response to a complete request, with every header set; for HEAD the body is
   // dropped but Content-Length stays that of the GET. Writes one access-log line.
+  // A streamed response takes a stream slot for its user (or address); without one it
+  // becomes a 429 or 503. Streams carry no Content-Length, and none for HEAD.
   // Never throws for anything a handler, the authenticator or the client does.
   // Thread-safe (the authenticator and handlers must be too).
   Response Handle(Incoming incoming) const;
@@ -61,6 +87,7 @@ class Pipeline {
   Authenticator& authenticator_;
   std::optional<StaticFiles> static_files_;
   bool tls_;
+  std::shared_ptr<StreamSlots> stream_slots_;  // null: no limit
 };
 
 // An incoming X-Request-Id if it is 1-64 characters of [A-Za-z0-9._-], else a new
