@@ -148,6 +148,22 @@ struct MatcherBuilder::State {
     std::string last;
   };
   std::vector<IpRange> ip_ranges;
+  // Object paths of simple patterns, parsed once per distinct text (a set holds a few);
+  // nullopt for a text that is not a path. Beyond kMaxSimplePaths, patterns take the
+  // full parser.
+  static constexpr std::size_t kMaxSimplePaths = 64;
+  std::vector<std::pair<std::string, std::optional<stix::ObservablePath>>> simple_paths;
+
+  const stix::ObservablePath* SimplePath(std::string_view text) {
+    for (const auto& [known, path] : simple_paths) {
+      if (known == text) return path ? &*path : nullptr;
+    }
+    if (simple_paths.size() >= kMaxSimplePaths) return nullptr;
+    auto parsed = stix::ParseObjectPath(text);
+    auto& added = simple_paths.emplace_back(std::string(text), std::nullopt);
+    if (parsed.ok()) added.second.emplace(*parsed);
+    return added.second ? &*added.second : nullptr;
+  }
 
   std::string_view Id(std::uint32_t indicator) const {
     return compiled->Text(compiled->indicators[indicator].id);
@@ -357,7 +373,29 @@ void MatcherBuilder::AddObservable(std::string_view indicator_id,
   state_->AddLink(indicator, index);
 }
 
+bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::string_view pattern) {
+  auto simple = stix::MatchSimpleEquality(pattern);
+  if (!simple) return false;
+  const stix::ObservablePath* path = state_->SimplePath(simple->path);
+  if (path == nullptr) return false;
+  auto observable = path->Normalise(simple->value);
+  if (!observable.ok()) return false;
+  std::string why;
+  Condition leaf;
+  leaf.observable = state_->InternObservable(*observable, &why);
+  if (leaf.observable == kNone) return false;
+  std::uint32_t indicator = state_->FindIndicator(indicator_id);
+  if (indicator == kNone) {
+    indicator = state_->AddIndicator(indicator_id);
+  } else {
+    ++report_.superseded;
+  }
+  state_->SetCondition(indicator, std::move(leaf));
+  return true;
+}
+
 void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view pattern) {
+  if (AddSimplePattern(indicator_id, pattern)) return;
   auto parsed = stix::ParsePattern(pattern);
   if (!parsed.ok()) {
     ++report_.invalid;
@@ -410,53 +448,64 @@ void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view 
 
 void MatcherBuilder::AddStixObject(const Json& object, std::int64_t now_millis) {
   if (!object.is_object()) return;
-  const auto type = object.find("type");
-  if (type == object.end() || *type != "indicator") return;
-  const auto id = object.find("id");
-  if (id == object.end() || !id->is_string()) {
+  StixObjectFields fields;
+  const auto string_of = [&](const char* key) -> std::optional<std::string_view> {
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    return std::string_view(it->get_ref<const std::string&>());
+  };
+  fields.is_indicator = string_of("type") == "indicator";
+  if (!fields.is_indicator) return;
+  fields.id = string_of("id");
+  const auto revoked = object.find("revoked");
+  fields.revoked = revoked != object.end() && revoked->is_boolean() && revoked->get<bool>();
+  fields.valid_until = string_of("valid_until");
+  fields.has_pattern_type = object.contains("pattern_type");
+  fields.stix_pattern_type = string_of("pattern_type") == "stix";
+  fields.pattern = string_of("pattern");
+  fields.modified = string_of("modified");
+  AddStixObject(fields, now_millis);
+}
+
+void MatcherBuilder::AddStixObject(const StixObjectFields& object, std::int64_t now_millis) {
+  if (!object.is_indicator) return;
+  if (!object.id) {
     ++report_.invalid;
     Warn("", "not used: an indicator without an id");
     return;
   }
-  const std::string& indicator_id = id->get_ref<const std::string&>();
-  const auto revoked = object.find("revoked");
-  if (revoked != object.end() && revoked->is_boolean() && revoked->get<bool>()) {
+  const std::string_view indicator_id = *object.id;
+  if (object.revoked) {
     ++report_.revoked_or_expired;
     return;
   }
-  const auto valid_until = object.find("valid_until");
-  if (valid_until != object.end() && valid_until->is_string()) {
-    const auto until = ParseRfc3339(valid_until->get_ref<const std::string&>());
+  if (object.valid_until) {
+    const auto until = ParseRfc3339(*object.valid_until);
     if (until && ToUnixMillis(*until) <= now_millis) {
       ++report_.revoked_or_expired;
       return;
     }
   }
   // STIX 2.0 indicators have no pattern_type; their patterns are STIX patterns.
-  const auto pattern_type = object.find("pattern_type");
-  if (pattern_type != object.end() && *pattern_type != "stix") {
+  if (object.has_pattern_type && !object.stix_pattern_type) {
     ++report_.not_stix_patterns;
     return;
   }
-  const auto pattern = object.find("pattern");
-  if (pattern == object.end() || !pattern->is_string()) {
+  if (!object.pattern) {
     ++report_.invalid;
     Warn(indicator_id, "not used: no pattern");
     return;
   }
   std::int64_t modified = kUnknownTime;
-  const auto modified_it = object.find("modified");
-  if (modified_it != object.end() && modified_it->is_string()) {
-    if (auto t = ParseRfc3339(modified_it->get_ref<const std::string&>())) {
-      modified = ToUnixMillis(*t);
-    }
+  if (object.modified) {
+    if (auto t = ParseRfc3339(*object.modified)) modified = ToUnixMillis(*t);
   }
   const std::uint32_t existing = state_->FindIndicator(indicator_id);
   if (existing != kNone && state_->modified[existing] >= modified) {
     ++report_.superseded;
     return;
   }
-  AddPattern(indicator_id, pattern->get_ref<const std::string&>());
+  AddPattern(indicator_id, *object.pattern);
   const std::uint32_t added = state_->FindIndicator(indicator_id);
   if (added != kNone) state_->modified[added] = modified;
 }

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,19 @@ struct LoadReport {
   std::uint64_t warnings_dropped = 0;
 };
 
+// What AddStixObject reads of a STIX object: a property is given when it has the type
+// shown (a string, or the boolean true), as if absent otherwise.
+struct StixObjectFields {
+  bool is_indicator = false;                    // "type" is "indicator"
+  std::optional<std::string_view> id;
+  bool revoked = false;                         // "revoked" is true
+  std::optional<std::string_view> valid_until;
+  bool has_pattern_type = false;                // "pattern_type" present, of any type,
+  bool stix_pattern_type = false;               // and it is "stix"
+  std::optional<std::string_view> pattern;
+  std::optional<std::string_view> modified;
+};
+
 // A compiled indicator set. Immutable and thread-safe: share one between threads, each
 // with its own RecordMatcher.
 class Matcher {
@@ -107,6 +121,8 @@ class MatcherBuilder {
   // are counted and left out; when an id repeats, the version with the latest
   // `modified` is used. Other object types are ignored.
   void AddStixObject(const Json& object, std::int64_t now_millis);
+  // The same for an object whose properties a loader has read itself (see below).
+  void AddStixObject(const StixObjectFields& object, std::int64_t now_millis);
   // A STIX pattern of an indicator. Problems go to the report, naming the indicator.
   void AddPattern(std::string_view indicator_id, std::string_view pattern);
   // One observable of an indicator (a CSV row). Several for the same id are alternatives
@@ -123,6 +139,10 @@ class MatcherBuilder {
   Result<std::unique_ptr<const Matcher>> Build();
 
  private:
+  // A pattern of the form [type:path = 'value'] added without building its tree; false
+  // when the pattern has another form or a problem, which AddPattern then reports.
+  bool AddSimplePattern(std::string_view indicator_id, std::string_view pattern);
+
   struct State;
   std::unique_ptr<State> state_;
   LoadReport report_;

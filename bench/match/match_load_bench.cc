@@ -1,0 +1,91 @@
+// Loading and compiling indicator sets, in process (see bench/match/README.md):
+//   cmake --build <build> --target match_load_bench
+//   <build>/src/detect/match_load_bench [--repeat N] FILE...
+// Each round reads every FILE into one MatcherBuilder and builds the Matcher, as
+// `fincyber match --indicators FILE...` does, and prints the CPU time (user + system,
+// getrusage) and wall time of reading and of building, the matcher's size and the
+// process's peak resident memory so far. CPU time is what counts on a shared machine.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "detect/indicator_files.h"
+#include "detect/matcher.h"
+
+namespace {
+
+struct Sample {
+  double cpu_seconds = 0;
+  std::chrono::steady_clock::time_point wall;
+};
+
+Sample Now() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return {seconds(usage.ru_utime) + seconds(usage.ru_stime), std::chrono::steady_clock::now()};
+}
+
+double WallSeconds(const Sample& from, const Sample& to) {
+  return std::chrono::duration<double>(to.wall - from.wall).count();
+}
+
+long PeakRssKib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int repeat = 1;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--repeat" && i + 1 < argc) {
+      repeat = std::atoi(argv[++i]);
+    } else {
+      files.emplace_back(arg);
+    }
+  }
+  if (files.empty() || repeat < 1) {
+    std::fprintf(stderr, "usage: match_load_bench [--repeat N] FILE...\n");
+    return 2;
+  }
+  fincyber::detect::IndicatorFileOptions options;
+  options.now_millis = fincyber::ToUnixMillis(fincyber::SystemClock().Now());
+  for (int round = 0; round < repeat; ++round) {
+    fincyber::detect::MatcherBuilder builder;
+    const Sample start = Now();
+    for (const std::string& file : files) {
+      auto loaded = fincyber::detect::LoadIndicatorFile(file, options, builder);
+      if (!loaded.ok()) {
+        std::fprintf(stderr, "%s\n", loaded.error().internal_message().c_str());
+        return 1;
+      }
+    }
+    const Sample read = Now();
+    auto matcher = builder.Build();
+    const Sample built = Now();
+    if (!matcher.ok()) {
+      std::fprintf(stderr, "%s\n", matcher.error().internal_message().c_str());
+      return 1;
+    }
+    std::printf(
+        "round=%d indicators=%zu read_cpu_s=%.3f build_cpu_s=%.3f total_cpu_s=%.3f "
+        "total_wall_s=%.3f matcher_mb=%.1f peak_rss_mb=%.0f invalid=%llu\n",
+        round + 1, (*matcher)->indicator_count(), read.cpu_seconds - start.cpu_seconds,
+        built.cpu_seconds - read.cpu_seconds, built.cpu_seconds - start.cpu_seconds,
+        WallSeconds(start, built), static_cast<double>((*matcher)->MemoryBytes()) / 1e6,
+        static_cast<double>(PeakRssKib()) / 1024.0,
+        static_cast<unsigned long long>(builder.report().invalid));
+  }
+  return 0;
+}
