@@ -49,18 +49,6 @@ struct SubscriberEntry {
   std::atomic<bool> active{true};
 };
 
-Event EventFromRow(const store::Row& row) {
-  Event event;
-  event.id = row.GetInt(0);
-  event.type = row.GetString(1);
-  event.org_id = row.GetString(2);
-  // Written by Publish with DumpJson, so it parses; a damaged row yields null.
-  event.payload = Json::parse(row.GetString(3), nullptr, /*allow_exceptions=*/false);
-  if (event.payload.is_discarded()) event.payload = nullptr;
-  event.created_at = row.GetString(4);
-  return event;
-}
-
 std::string Truncated(std::string text) {
   if (text.size() > kMaxErrorLength) text.resize(kMaxErrorLength);
   return text;
@@ -193,7 +181,7 @@ class Dispatcher::Impl {
         for (const auto& [id, entry] : subscribers_) entries.push_back(entry);
       }
       for (const store::Row& row : rows) {
-        const Event event = EventFromRow(row);
+        const Event event = internal::EventFromRow(row);
         for (const auto& entry : entries) {
           if (entry->active && event.type.starts_with(entry->prefix)) entry->subscriber(event);
         }
@@ -296,7 +284,7 @@ class Dispatcher::Impl {
         return OkStatus();
       });
     }
-    const Event event = EventFromRow(*row);
+    const Event event = internal::EventFromRow(*row);
     const std::string secret = row->GetString(6);
     OutboundRequest request;
     request.method = "POST";

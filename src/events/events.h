@@ -60,6 +60,16 @@ Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::s
                              std::string_view org_id, const Json& payload,
                              Audience audience = Audience::kOrgAndRegulator);
 
+// Committed events with an id above `after_id` whose type is one of `types`, oldest
+// first, at most `limit` (1..1000): for readers that keep their own cursor, such as
+// live streams, which resume from any id the outbox still holds (it is not pruned).
+// Ids are visible in increasing order (see Publish), so "above the last id read"
+// misses none. Errors: InvalidArgument for a limit out of range or no types; storage.
+Result<std::vector<Event>> ReadEvents(store::Connection& conn, std::int64_t after_id,
+                                      const std::vector<std::string>& types, int limit);
+// The newest event's id, 0 when there is none.
+Result<std::int64_t> NewestEventId(store::Connection& conn);
+
 struct DispatcherOptions {
   std::chrono::milliseconds poll_interval{1000};      // fallback when no notification arrives
   int max_attempts = 8;                               // webhook attempts before "failed"

@@ -95,4 +95,34 @@ Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::s
   return id;
 }
 
+Result<std::vector<Event>> ReadEvents(store::Connection& conn, std::int64_t after_id,
+                                      const std::vector<std::string>& types, int limit) {
+  if (limit < 1 || limit > 1000 || types.empty()) {
+    return InvalidArgument("read 1 to 1000 events of at least one type");
+  }
+  store::Params params{after_id};
+  std::string placeholders;
+  for (const auto& type : types) {
+    placeholders += placeholders.empty() ? "?" : ", ?";
+    params.push_back(type);
+  }
+  params.push_back(static_cast<std::int64_t>(limit));
+  FC_ASSIGN_OR_RETURN(auto rows,
+                      conn.Query(fmt::format("SELECT id, type, org_id, payload, created_at FROM "
+                                             "events_outbox WHERE id > ? AND type IN ({}) "
+                                             "ORDER BY id LIMIT ?",
+                                             placeholders),
+                                 params));
+  std::vector<Event> events;
+  events.reserve(rows.size());
+  for (const auto& row : rows) events.push_back(internal::EventFromRow(row));
+  return events;
+}
+
+Result<std::int64_t> NewestEventId(store::Connection& conn) {
+  FC_ASSIGN_OR_RETURN(auto row,
+                      conn.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events_outbox", {}, "outbox"));
+  return row.GetInt(0);
+}
+
 }  // namespace fincyber::events

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <variant>
 
@@ -727,6 +728,26 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
     }
     if (rows.empty()) return NotFound("object not found");
     FC_RETURN_IF_ERROR(identity::CheckCanWrite(principal));
+    // Who could see the deleted versions, for live streams to decide who may learn of
+    // the deletion once the rows are gone: one entry per distinct TLP and recipients.
+    std::set<std::tuple<std::string, bool, std::vector<std::string>>> access;
+    for (std::int64_t row : rows) {
+      FC_ASSIGN_OR_RETURN(auto facts,
+                          conn.QueryOne("SELECT tlp, named_recipients_only FROM shared_objects "
+                                        "WHERE row_id = ?",
+                                        {row}, "shared object"));
+      FC_ASSIGN_OR_RETURN(auto named, conn.Query("SELECT org_id FROM shared_object_recipients "
+                                                 "WHERE object_row = ? ORDER BY org_id",
+                                                 {row}));
+      std::vector<std::string> recipients;
+      for (const auto& r : named) recipients.push_back(r.GetString(0));
+      const auto tlp = static_cast<stix::Tlp>(std::clamp<std::int64_t>(facts.GetInt(0), 0, 4));
+      access.emplace(std::string(stix::TlpName(tlp)), facts.GetInt(1) != 0, std::move(recipients));
+    }
+    Json access_json = Json::array();
+    for (const auto& [tlp, named_only, recipients] : access) {
+      access_json.push_back({{"tlp", tlp}, {"named_only", named_only}, {"recipients", recipients}});
+    }
     for (std::int64_t row : rows) {
       for (const char* table : {"object_observables", "shared_object_recipients", "sightings",
                                 "shared_object_warnings"}) {
@@ -741,9 +762,10 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
         "shared_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version DESC LIMIT 1)",
         {collection.id, std::string(id)}));
     const auto deleted = static_cast<std::int64_t>(rows.size());
-    FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "sharing.object_deleted", principal.org_id,
-                                       {{"collection_id", collection.id}, {"id", id}},
-                                       events::Audience::kOrgOnly));
+    FC_RETURN_IF_ERROR(events::Publish(
+        conn, clock_, "sharing.object_deleted", principal.org_id,
+        {{"collection_id", collection.id}, {"id", id}, {"access", std::move(access_json)}},
+        events::Audience::kOrgOnly));
     FC_RETURN_IF_ERROR(audit::Append(
         conn, clock_,
         {principal.user_id, principal.org_id, "sharing.object_delete", "shared_object",

@@ -8,6 +8,8 @@
 //   GET  /api/v1/sharing/objects/{id}                   versions, relationships, related objects
 //   POST /api/v1/sharing/patterns/validate              check a pattern, list its observables
 //   POST /api/v1/sharing/collections/{id}/indicators    create an indicator from a form
+//   GET  /api/v1/hub/stream?collection=&type=&tlp=&after=
+//                                                       live feed, Server-Sent Events (live.h)
 // Handlers only translate between HTTP and SharingService, which enforces visibility.
 #pragma once
 
@@ -18,6 +20,9 @@ namespace fincyber::sharing {
 
 // `service` must outlive the router's server.
 void AddRoutes(http::Router& router, SharingService& service);
+
+// The live stream; streams wait for `wakeups`, which must outlive the server.
+void AddLiveRoutes(http::Router& router, SharingService& service, LiveWakeups& wakeups);
 
 Json ToJson(const Correlation& correlation);
 Json ToJson(const SightingSummary& summary);

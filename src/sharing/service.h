@@ -27,6 +27,7 @@
 #include "base/result.h"
 #include "identity/principal.h"
 #include "sharing/envelope.h"
+#include "sharing/live.h"
 #include "stix/object.h"
 #include "stix/observable.h"
 #include "stix/tlp.h"
@@ -342,6 +343,20 @@ class SharingService {
   // Versions, relationships and related objects of `id` as the principal may see them.
   // NotFound when it sees no version of `id`.
   Result<ObjectDetail> GetObjectDetail(const identity::Principal& principal, std::string_view id);
+
+  // Where a live stream starts: after `after`, or after the newest event when none.
+  // NotFound for a filtered collection the principal may not read; InvalidArgument for
+  // more than kMaxLiveFilterValues values in a filter or a position past the newest event
+  // (it cannot come from this hub).
+  Result<LivePosition> StartLive(const identity::Principal& principal, const LiveFilter& filter,
+                                 std::optional<LivePosition> after);
+  // Up to `max_events` (1..1000) events after `after` that the principal may see and
+  // `filter` selects, oldest first: objects added, updated, revoked or deleted in
+  // collections it reads, when it may see them (the visibility rule, with group
+  // membership and recipients as they are now), and sightings of its own objects that
+  // it may see. Reads at most a few hundred outbox events per call. Storage errors.
+  Result<LiveBatch> ReadLive(const identity::Principal& principal, const LiveFilter& filter,
+                             LivePosition after, int max_events);
 
   // Builds an indicator from `indicator` (id, created, modified, TLP marking, recipients)
   // and adds it like any other object. InvalidArgument naming the rule when it is not

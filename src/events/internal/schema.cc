@@ -32,4 +32,16 @@ bool MatchesEventTypes(const std::vector<std::string>& filters, std::string_view
   return false;
 }
 
+Event EventFromRow(const store::Row& row) {
+  Event event;
+  event.id = row.GetInt(0);
+  event.type = row.GetString(1);
+  event.org_id = row.GetString(2);
+  // Written by Publish with DumpJson, so it parses; a damaged row yields null.
+  event.payload = Json::parse(row.GetString(3), nullptr, /*allow_exceptions=*/false);
+  if (event.payload.is_discarded()) event.payload = nullptr;
+  event.created_at = row.GetString(4);
+  return event;
+}
+
 }  // namespace fincyber::events::internal

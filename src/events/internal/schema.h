@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "base/result.h"
+#include "events/events.h"
+#include "store/database.h"
 
 namespace fincyber::events::internal {
 
@@ -20,5 +22,8 @@ Result<std::vector<std::string>> DecodeEventTypes(std::string_view text);
 // True when `type` is selected by `filters`: empty filters select every type; a
 // filter ending in ".*" selects types starting with what precedes the '*'.
 bool MatchesEventTypes(const std::vector<std::string>& filters, std::string_view type);
+
+// An event from `SELECT id, type, org_id, payload, created_at FROM events_outbox`.
+Event EventFromRow(const store::Row& row);
 
 }  // namespace fincyber::events::internal
