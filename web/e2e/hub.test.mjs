@@ -130,6 +130,40 @@ describe('sharing hub', () => {
     await outsider.context().close();
   });
 
+  it("lists a second organisation's share live, and not one kept from us", async () => {
+    const page = await loggedIn('mb01.member');
+    await page.goto(`${session.server.url}/#/hub/live`);
+    await page.locator('[data-testid=live-status][data-connected=yes]').waitFor();
+    const theirs = await apiUser('mb02.member');
+    const share = (name, domain, tlp) =>
+      theirs.ok('POST', `/sharing/collections/${collectionId}/indicators`, {
+        name,
+        pattern: `[domain-name:value = '${domain}']`,
+        tlp,
+      });
+    // TLP:RED naming nobody: only mb02 may see it. Shared first, so that once the GREEN
+    // one is listed the RED one would have been too.
+    const kept = (await share('mb02 only', `red-${DOMAIN}`, 'red')).id;
+    const shared = (await share('ライブで届く指標', `live-${DOMAIN}`, 'green')).id;
+    const item = page.locator(`[data-testid=live-events] li[data-id="${shared}"]`);
+    await item.waitFor();
+    assert.equal(await item.getAttribute('data-kind'), 'added');
+    assert.match(await item.textContent(), /ライブで届く指標/);
+    assert.match(await item.textContent(), /TLP:GREEN/);
+    assert.equal(await page.locator(`[data-testid=live-events] li[data-id="${kept}"]`).count(), 0);
+    assert.equal(await page.locator('[data-testid=live-events] li').count(), 1);
+
+    // A filter reconnects with it: an AMBER-only view does not list the GREEN share.
+    await page.locator('#live-tlp').selectOption('amber');
+    await page.waitForFunction(() => window.location.hash.includes('tlp=amber'));
+    await page.locator('[data-testid=live-status][data-connected=yes]').waitFor();
+    const amber = (await share('アンバー共有', `amber-${DOMAIN}`, 'amber')).id;
+    await share('グリーン共有', `green-${DOMAIN}`, 'green');
+    await page.locator(`[data-testid=live-events] li[data-id="${amber}"]`).waitFor();
+    assert.equal(await page.locator('[data-testid=live-events] li').count(), 1);
+    await page.context().close();
+  });
+
   it('shows the hub in English after switching language', async () => {
     const page = await loggedIn('mb02.member');
     await page.goto(`${session.server.url}/#/hub/objects/${theirIndicator}`);

@@ -55,9 +55,14 @@ export function HubPage({ query }: PageProps) {
     <section>
       <div class="page-head">
         <h1>{t('hub.title')}</h1>
-        <a class="button button-primary" href={href('/hub/new')}>
-          {t('hub.newIndicator')}
-        </a>
+        <div class="page-actions">
+          <a class="button" href={href('/hub/live')}>
+            {t('hub.live.open')}
+          </a>
+          <a class="button button-primary" href={href('/hub/new')}>
+            {t('hub.newIndicator')}
+          </a>
+        </div>
       </div>
       <form
         class="filters"
