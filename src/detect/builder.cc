@@ -36,7 +36,10 @@ std::string_view UrlHost(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return {};
   std::string_view rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
+  // A loop, not find_first_of: that calls memchr once per character.
+  std::size_t end = 0;
+  while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
+  rest = rest.substr(0, end);
   const std::size_t at = rest.rfind('@');
   if (at != std::string_view::npos) rest.remove_prefix(at + 1);
   if (!rest.empty() && rest.front() == '[') return rest.substr(0, rest.find(']') + 1);
@@ -567,10 +570,53 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
   report_.indicators = used;
   if (used == 0) return InvalidArgument("no usable indicator: nothing to match");
 
-  // Host names.
+  // Host names. The indexes are sized once from the counts (growing would hash every
+  // name again), and the slot of the host a few observables ahead is prefetched: with a
+  // million names nearly every lookup misses the cache.
+  auto host_name_of = [&](std::uint32_t o) -> std::string_view {
+    if (c.ref_begin[o] == c.ref_begin[o + 1]) return {};
+    const std::string_view value = c.Text(c.observables[o].value);
+    switch (c.observables[o].kind) {
+      case ObservableKind::kDomain:
+        return value;
+      case ObservableKind::kUrl:
+        return UrlHost(value);
+      case ObservableKind::kEmail:
+        return value.substr(value.rfind('@') + 1);
+      default:
+        return {};
+    }
+  };
+  {
+    std::size_t counts_by_kind[7] = {};
+    for (std::uint32_t o = 0; o < observable_count; ++o) {
+      if (c.ref_begin[o] != c.ref_begin[o + 1]) {
+        ++counts_by_kind[static_cast<int>(c.observables[o].kind)];
+      }
+    }
+    const auto count_of = [&](ObservableKind kind) { return counts_by_kind[static_cast<int>(kind)]; };
+    const std::size_t host_names = count_of(ObservableKind::kDomain) +
+                                   count_of(ObservableKind::kUrl) + count_of(ObservableKind::kEmail);
+    c.hosts.reserve(host_names);
+    c.host_index.Reserve(host_names);
+    c.url_index.Reserve(count_of(ObservableKind::kUrl));
+    c.email_index.Reserve(count_of(ObservableKind::kEmail));
+    c.hash_index.Reserve(count_of(ObservableKind::kHash));
+  }
+  constexpr std::uint32_t kAhead = 8;
+  std::array<std::uint64_t, kAhead> host_hash_ahead{};
+  auto look_ahead = [&](std::uint32_t o) {
+    if (o >= observable_count) return;
+    const std::string_view name = host_name_of(o);
+    const std::uint64_t hash = name.empty() ? 0 : HashFolded(name);
+    host_hash_ahead[o % kAhead] = hash;
+    if (!name.empty()) c.host_index.Prefetch(hash);
+  };
+  for (std::uint32_t o = 0; o < kAhead; ++o) look_ahead(o);
+  std::uint64_t host_hash = 0;  // of the host of the observable being compiled
   auto host_of = [&](StringRef ref) -> internal::HostEntry& {
     const std::string_view name = c.Text(ref);
-    const std::uint64_t hash = HashFolded(name);
+    const std::uint64_t hash = host_hash;
     const std::uint32_t found = c.host_index.Find(
         hash, [&](std::uint32_t h) { return c.Text(c.hosts[h].name) == name; });
     if (found != kNone) return c.hosts[found];
@@ -588,6 +634,8 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
                      static_cast<std::uint32_t>(name.size())};
   };
   for (std::uint32_t o = 0; o < observable_count; ++o) {
+    host_hash = host_hash_ahead[o % kAhead];
+    look_ahead(o + kAhead);
     if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
     const internal::ObservableEntry& entry = c.observables[o];
     const std::string_view value = c.Text(entry.value);
@@ -638,9 +686,18 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
     }
   }
   c.host_bloom.Init(c.hosts.size());
-  for (const internal::HostEntry& host : c.hosts) {
-    const std::string_view name = c.Text(host.name);
-    c.host_bloom.Add(HashFolded(LastTwoLabels(name)));
+  std::array<std::uint64_t, kAhead> bloom_hash_ahead{};
+  auto bloom_ahead = [&](std::size_t h) {
+    if (h >= c.hosts.size()) return;
+    bloom_hash_ahead[h % kAhead] = HashFolded(LastTwoLabels(c.Text(c.hosts[h].name)));
+    c.host_bloom.Prefetch(bloom_hash_ahead[h % kAhead]);
+  };
+  for (std::size_t h = 0; h < kAhead; ++h) bloom_ahead(h);
+  for (std::size_t h = 0; h < c.hosts.size(); ++h) {
+    const std::uint64_t bloom_hash = bloom_hash_ahead[h % kAhead];
+    bloom_ahead(h + kAhead);
+    const std::string_view name = c.Text(c.hosts[h].name);
+    c.host_bloom.Add(bloom_hash);
     c.last_label_filter.Add(HashFolded(name.substr(name.rfind('.') + 1)));
   }
 

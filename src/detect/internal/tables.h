@@ -4,12 +4,17 @@
 // touched per probe, since scanning probes them for nearly every host in a log.
 #pragma once
 
+#include <sys/mman.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace fincyber::detect::internal {
@@ -41,6 +46,57 @@ class Arena {
  private:
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t used_ = 0;
+};
+
+// A zero-filled array of trivially copyable values that never grows. From 2 MiB up it is
+// backed by transparent huge pages where the kernel offers them (madvise mode): the
+// tables below are probed at random, and with 4 KiB pages nearly every probe of a table
+// of a million entries also misses the TLB.
+template <typename T>
+class LargeArray {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  static constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
+
+  LargeArray() = default;
+  explicit LargeArray(std::size_t count) : size_(count) {
+    if (count == 0) return;
+    const std::size_t bytes = count * sizeof(T);
+    if (bytes >= kHugePageBytes) {
+      const std::size_t rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+      void* memory = std::aligned_alloc(kHugePageBytes, rounded);
+      if (memory != nullptr) {
+        ::madvise(memory, rounded, MADV_HUGEPAGE);
+        bytes_ = rounded;
+        data_.reset(static_cast<T*>(memory));
+      }
+    }
+    if (!data_) {
+      data_.reset(static_cast<T*>(std::malloc(bytes)));
+      bytes_ = bytes;
+      if (!data_) throw std::bad_alloc();
+    }
+    std::memset(static_cast<void*>(data_.get()), 0, bytes);
+  }
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  T& operator[](std::size_t i) { return data_.get()[i]; }
+  const T& operator[](std::size_t i) const { return data_.get()[i]; }
+  T* begin() { return data_.get(); }
+  T* end() { return data_.get() + size_; }
+  const T* begin() const { return data_.get(); }
+  const T* end() const { return data_.get() + size_; }
+  std::size_t MemoryBytes() const { return bytes_; }
+
+ private:
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  std::unique_ptr<T, Free> data_;
+  std::size_t size_ = 0;
+  std::size_t bytes_ = 0;
 };
 
 // Upper-case ASCII letters of eight bytes to lower case at once; other bytes unchanged.
@@ -126,8 +182,13 @@ class HashIndex {
     }
   }
 
+  // Starts loading the slot where `hash` is looked up, for a lookup a little later.
+  void Prefetch(std::uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
+  }
+
   std::size_t size() const { return size_; }
-  std::size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+  std::size_t MemoryBytes() const { return slots_.MemoryBytes(); }
 
  private:
   struct Slot {
@@ -144,9 +205,7 @@ class HashIndex {
   }
   template <typename HashOf>
   void Resize(std::size_t capacity, const HashOf& hash_of) {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.assign(capacity, Slot{});
+    LargeArray<Slot> old = std::exchange(slots_, LargeArray<Slot>(capacity));
     mask_ = capacity - 1;
     if constexpr (!std::is_same_v<HashOf, std::nullptr_t>) {
       for (const Slot& slot : old) {
@@ -155,7 +214,7 @@ class HashIndex {
     }
   }
 
-  std::vector<Slot> slots_;
+  LargeArray<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };
@@ -182,23 +241,24 @@ class BlockedBloom {
   void Init(std::size_t keys) {
     std::size_t words = 1024;
     while (words * 64 < keys * 14) words *= 2;
-    words_.assign(words, 0);
+    words_ = LargeArray<std::uint64_t>(words);
     shift_ = 64;
     for (std::size_t w = words; w > 1; w /= 2) --shift_;
   }
   void Add(std::uint64_t hash) { words_[hash >> shift_] |= MaskOf(hash); }
+  void Prefetch(std::uint64_t hash) const { __builtin_prefetch(&words_[hash >> shift_]); }
   bool MayContain(std::uint64_t hash) const {
     const std::uint64_t mask = MaskOf(hash);
     return (words_[hash >> shift_] & mask) == mask;
   }
-  std::size_t MemoryBytes() const { return words_.capacity() * 8; }
+  std::size_t MemoryBytes() const { return words_.MemoryBytes(); }
 
  private:
   static std::uint64_t MaskOf(std::uint64_t hash) {
     return (1ULL << (hash & 63)) | (1ULL << ((hash >> 6) & 63)) | (1ULL << ((hash >> 12) & 63)) |
            (1ULL << ((hash >> 18) & 63));
   }
-  std::vector<std::uint64_t> words_;
+  LargeArray<std::uint64_t> words_;
   int shift_ = 64;
 };
 
