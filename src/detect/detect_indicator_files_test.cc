@@ -142,6 +142,24 @@ TEST_F(IndicatorFilesTest, CsvWithHeaderQuotesAndComments) {
   EXPECT_EQ(scanner.Resolve().size(), 2u);
 }
 
+// A carriage return inside a line is dropped, as at its end; the last row has no newline.
+TEST_F(IndicatorFilesTest, CsvCarriageReturnsInsideLines) {
+  MatcherBuilder builder;
+  ASSERT_TRUE(LoadIndicatorFile(Write("domain,evil\r.example,indicator--1\r\n"
+                                      "domain,\rb.example\r,indicator--2\r\r\n"
+                                      "domain,c.example,indicator--3\r"),
+                                {}, builder)
+                  .ok());
+  EXPECT_TRUE(builder.report().warnings.empty());
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  ASSERT_EQ((*matcher)->observable_count(), 3u);
+  EXPECT_EQ((*matcher)->ObservableValue(0), "evil.example");
+  EXPECT_EQ((*matcher)->ObservableValue(1), "b.example");
+  EXPECT_EQ((*matcher)->IndicatorId(1), "indicator--2");
+  EXPECT_EQ((*matcher)->ObservableValue(2), "c.example");
+}
+
 TEST_F(IndicatorFilesTest, CsvWithoutHeader) {
   MatcherBuilder builder;
   ASSERT_TRUE(LoadIndicatorFile(Write("domain,a.example\nmd5,d41d8cd98f00b204e9800998ecf8427e,h1\n"),

@@ -236,9 +236,11 @@ class CsvReader {
  public:
   explicit CsvReader(std::FILE* file) : file_(file), buffer_(kReadBytes) {}
 
-  // False at the end. `line` is the 1-based line the record starts on.
-  Result<bool> Next(std::vector<std::string>* fields, std::uint64_t* line) {
+  // False at the end. `line` is the 1-based line the record starts on. The fields stay
+  // valid until the next call.
+  Result<bool> Next(std::vector<std::string_view>* fields, std::uint64_t* line) {
     fields->clear();
+    owned_.clear();
     int c = Get();
     while (c == '\r' || c == '\n' || c == '#') {
       if (c == '#') {  // a comment line
@@ -250,7 +252,7 @@ class CsvReader {
     if (c == EOF) return false;
     *line = line_;
     if (SplitPlainLine(fields)) {
-      for (const std::string& field : *fields) {
+      for (const std::string_view field : *fields) {
         if (field.size() > kMaxCsvFieldBytes) return FieldTooLong(*line);
       }
       return true;
@@ -277,12 +279,13 @@ class CsvReader {
       } else if (c == '"' && field.empty() && !was_quoted) {
         quoted = was_quoted = true;
       } else if (c == ',' || c == '\n' || c == EOF) {
-        if (c == EOF && fields->empty() && field.empty()) return false;
-        fields->push_back(std::move(field));
+        if (c == EOF && owned_.empty() && field.empty()) return false;
+        owned_.push_back(std::move(field));
         field.clear();
         was_quoted = false;
         if (c != ',') {
           if (c == '\n') ++line_;
+          fields->assign(owned_.begin(), owned_.end());
           return true;
         }
       } else if (c != '\r') {
@@ -306,21 +309,24 @@ class CsvReader {
   // The record whose first byte Get() just returned, when the rest of its line is in the
   // buffer and holds no quote: its fields as the state machine would cut them (split at
   // commas, '\r' dropped), and the line consumed.
-  bool SplitPlainLine(std::vector<std::string>* fields) {
+  // A '\r' is allowed only as the line's last byte (CRLF); one elsewhere takes the state
+  // machine, which drops it.
+  bool SplitPlainLine(std::vector<std::string_view>* fields) {
     const char* begin = buffer_.data() + position_ - 1;
     const char* end = buffer_.data() + filled_;
     const auto* newline =
         static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
-    if (newline == nullptr ||
-        std::memchr(begin, '"', static_cast<std::size_t>(newline - begin)) != nullptr) {
+    if (newline == nullptr) return false;
+    const char* line_end = newline > begin && newline[-1] == '\r' ? newline - 1 : newline;
+    const auto length = static_cast<std::size_t>(line_end - begin);
+    if (std::memchr(begin, '"', length) != nullptr || std::memchr(begin, '\r', length) != nullptr) {
       return false;
     }
     for (const char* field = begin;;) {
       const auto* comma = static_cast<const char*>(
-          std::memchr(field, ',', static_cast<std::size_t>(newline - field)));
-      const char* field_end = comma != nullptr ? comma : newline;
-      std::string& text = fields->emplace_back(field, field_end);
-      if (text.find('\r') != std::string::npos) std::erase(text, '\r');
+          std::memchr(field, ',', static_cast<std::size_t>(line_end - field)));
+      const char* field_end = comma != nullptr ? comma : line_end;
+      fields->emplace_back(field, static_cast<std::size_t>(field_end - field));
       if (comma == nullptr) break;
       field = comma + 1;
     }
@@ -336,6 +342,7 @@ class CsvReader {
 
   std::FILE* file_;
   std::vector<char> buffer_;
+  std::vector<std::string> owned_;  // fields of a record read by the state machine
   std::size_t position_ = 0;
   std::size_t filled_ = 0;
   std::uint64_t line_ = 1;
@@ -387,7 +394,7 @@ Result<std::size_t> CsvType(std::string_view type, std::string_view value) {
 Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
   CsvReader reader(file);
   const std::vector<stix::ObservablePath> paths = CsvPaths();
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   std::uint64_t line = 0;
   std::size_t type_column = 0, value_column = 1, id_column = 2;
   bool first = true;
@@ -396,9 +403,9 @@ Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
     if (!more) break;
     if (first) {
       first = false;
-      if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].erase(0, 3);
+      if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].remove_prefix(3);
       std::vector<std::string> names;
-      for (const std::string& f : fields) names.push_back(Lower(Trim(f)));
+      for (const std::string_view f : fields) names.push_back(Lower(Trim(f)));
       const auto type_it = std::find(names.begin(), names.end(), "type");
       const auto value_it = std::find(names.begin(), names.end(), "value");
       if (type_it != names.end() || value_it != names.end()) {
@@ -412,22 +419,23 @@ Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
         continue;
       }
     }
-    const std::string where = "line " + std::to_string(line);
+    const auto where = [line] { return "line " + std::to_string(line); };
     if (fields.size() <= std::max(type_column, value_column)) {
-      builder.Warn(where, "not used: expected type,value[,id]");
+      builder.Warn(where(), "not used: expected type,value[,id]");
       continue;
     }
     const std::string_view value = Trim(fields[value_column]);
     const std::string_view id = id_column < fields.size() ? Trim(fields[id_column]) : std::string_view{};
     auto type = CsvType(fields[type_column], value);
     if (!type.ok()) {
-      builder.Warn(id.empty() ? where : id, "not used: " + where + ": " + type.error().safe_message());
+      builder.Warn(id.empty() ? where() : std::string(id),
+                   "not used: " + where() + ": " + type.error().safe_message());
       continue;
     }
     auto observable = paths[*type].Normalise(value);
     if (!observable.ok()) {
-      builder.Warn(id.empty() ? where : id,
-                   "not used: " + where + ": " + observable.error().safe_message());
+      builder.Warn(id.empty() ? where() : std::string(id),
+                   "not used: " + where() + ": " + observable.error().safe_message());
       continue;
     }
     if (id.empty()) {
