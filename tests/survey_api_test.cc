@@ -67,6 +67,14 @@ TEST_P(SurveyApiTest, BankEndpointsRefuseMalformedOversizedAndHostileInput) {
   HttpResult huge = coord.Post("/api/v1/survey/banks",
                                {{"format", "yaml"}, {"text", std::string(11 << 20, 'x')}});
   EXPECT_EQ(huge.status, 413);
+  // Within the body limit but past the YAML reader's 200,000 values: too large, not 429.
+  std::string many_values = "x: [0";
+  for (int i = 0; i < 200'000; ++i) many_values += ",0";
+  HttpResult too_many =
+      coord.Post("/api/v1/survey/banks", {{"format", "yaml"}, {"text", many_values + "]\n"}});
+  EXPECT_EQ(too_many.status, 413) << too_many.body;
+  EXPECT_EQ(too_many.json()["error"]["details"][0],
+            (Json{{"field", "source"}, {"problem", "too_large"}}));
   HttpResult listed = coord.Get("/api/v1/survey/banks");
   ASSERT_EQ(listed.status, 200);
   EXPECT_EQ(listed.json()["items"].size(), 1u);

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/too_large.h"
 #include "http/http.h"
 #include "http/internal/errors.h"
 
@@ -67,6 +68,8 @@ int HttpStatusFor(const Error& error) {
       return special.status;
     }
   }
+  // Input refused for its size is not a rate limit (base/too_large.h).
+  if (IsTooLarge(error)) return 413;
   return HttpStatusFor(error.code());
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "base/too_large.h"
 #include "http/http.h"
 #include "http/internal/errors.h"
 
@@ -22,6 +23,10 @@ TEST(ErrorMappingTest, EveryCodeHasItsStatus) {
       {internal::BodyTooLarge(), 413},
       {internal::UnsupportedMediaType(), 415},
       {internal::HeadersTooLarge(), 431},
+      {TooLarge("the file is larger than 10 bytes", "file"), 413},
+      {AsTooLarge(ResourceExhausted("the workbook has more cells than allowed"), "workbook"), 413},
+      // Only the mark decides: a rate limit with field problems of its own stays 429.
+      {Error(ErrorCode::kResourceExhausted, "slow down", {}, {{"attempts", "too many"}}), 429},
   };
   for (const auto& [error, status] : cases) {
     EXPECT_EQ(HttpStatusFor(error), status) << error.safe_message();
@@ -33,6 +38,15 @@ TEST(ErrorMappingTest, BodyCarriesCodeMessageRequestIdAndDetails) {
   const Json body = ErrorBody(InvalidArgument("bad input", {{"name", "required"}}), "rid-1");
   EXPECT_EQ(body, Json::parse(R"({"error":{"code":"invalid_argument","message":"bad input",
       "request_id":"rid-1","details":[{"field":"name","problem":"required"}]}})"));
+}
+
+TEST(ErrorMappingTest, TooLargeKeepsItsCodeAndNamesWhatWasTooLarge) {
+  const Json body = ErrorBody(TooLarge("the workbook is larger than 8 bytes", "workbook"), "r");
+  EXPECT_EQ(body["error"]["code"], "resource_exhausted");
+  EXPECT_EQ(body["error"]["details"],
+            Json::parse(R"([{"field":"workbook","problem":"too_large"}])"));
+  // Other codes are left as they are.
+  EXPECT_EQ(AsTooLarge(InvalidArgument("x"), "workbook").code(), ErrorCode::kInvalidArgument);
 }
 
 TEST(ErrorMappingTest, BodyOmitsEmptyDetails) {

@@ -1,6 +1,4 @@
 // Answer workbooks (answer_workbook.h): writing, reading, and the all-or-nothing import.
-#include "survey/answer_workbook.h"
-
 #include <fmt/format.h>
 
 #include <cctype>
@@ -10,9 +8,11 @@
 #include <set>
 
 #include "audit/audit.h"
+#include "base/too_large.h"
 #include "base/utf8.h"
 #include "documents/xlsx_reader.h"
 #include "documents/xlsx_writer.h"
+#include "survey/answer_workbook.h"
 #include "survey/internal/answering.h"
 #include "survey/internal/refusals.h"
 #include "survey/internal/service_common.h"
@@ -135,7 +135,7 @@ std::string TypeLabel(const Item& item, WorkbookLanguage language) {
                                  {"単一選択", "One choice"},
                                  {"複数選択", "Several choices"},
                                  {"自由記述", "Free text"},
-                                 {"証跡の参照", "Evidence reference"}};
+                                 {"証跡（ファイル）", "Evidence (files)"}};
   return In(kLabels[static_cast<int>(item.type)], language);
 }
 
@@ -169,9 +169,14 @@ std::string HowToAnswer(const Item& item, const Bank& bank, WorkbookLanguage lan
       }
       break;
     case AnswerType::kText:
-    case AnswerType::kEvidence:
       lines.push_back(ja ? fmt::format("自由記述（{}バイトまで）", kMaxTextAnswerBytes)
                          : fmt::format("Free text (up to {} bytes)", kMaxTextAnswerBytes));
+      break;
+    case AnswerType::kEvidence:
+      lines.push_back(ja ? "画面でファイルをアップロードして回答します。回答欄はアップロード済みの"
+                           "ファイル名で、取り込みでは読みません。"
+                         : "Answered by uploading files on the questionnaire page. The answer "
+                           "cell lists the uploaded files and is not read on import.");
       break;
   }
   if (IsScored(item) && item.allow_not_applicable) lines.push_back(In(kNotApplicable, language));
@@ -201,9 +206,11 @@ CellValue AnswerCell(const Item& item, const AnswerValue& value, WorkbookLanguag
   if (const auto* text = std::get_if<std::string>(&value)) {
     return item.type == AnswerType::kSingleChoice ? label(*text) : *text;
   }
+  // An evidence item's answer is its file names, one per line.
+  const bool files = item.type == AnswerType::kEvidence;
   std::string joined;
   for (const auto& id : std::get<std::vector<std::string>>(value)) {
-    joined += (joined.empty() ? "" : "; ") + label(id);
+    joined += (joined.empty() ? "" : files ? "\n" : "; ") + (files ? id : label(id));
   }
   return joined;
 }
@@ -248,6 +255,8 @@ std::vector<std::string> ReadMeLines(WorkbookLanguage language) {
         "書き出し後に画面などで変更された回答の行は、新しい回答を上書きしないよう拒否されます。もう"
         "一度書き出してください。",
         "提出後と期限後は取り込めません。",
+        "証跡の項目は画面でファイルをアップロードして回答します。その回答欄はファイル名の一覧で、"
+        "取り込みでは読みません。",
     };
   }
   return {
@@ -264,6 +273,8 @@ std::vector<std::string> ReadMeLines(WorkbookLanguage language) {
       "A row whose answer was changed elsewhere since the export is refused rather than "
       "overwriting the newer answer; export again.",
       "Nothing can be imported after submission or after the deadline.",
+      "Evidence items are answered by uploading files on the questionnaire page; their answer "
+      "cell lists the files and is not read on import.",
   };
 }
 
@@ -317,6 +328,8 @@ Result<std::string> WriteAnswerWorkbook(const Questionnaire& q, WorkbookLanguage
     const Section& section = bank.sections[static_cast<std::size_t>(q.bank->section_of(i))];
     const auto answer = q.answers.find(item.id);
     const bool answered = answer != q.answers.end();
+    // An evidence item's files are its answer: no comment or version to send back.
+    const bool saved_value = answered && item.type != AnswerType::kEvidence;
     const bool shown = q.shown[static_cast<std::size_t>(i)];
     answers.rows.push_back({
         item.id,
@@ -326,8 +339,8 @@ Result<std::string> WriteAnswerWorkbook(const Questionnaire& q, WorkbookLanguage
         HowToAnswer(item, bank, language),
         std::string(shown ? (ja ? "対象" : "yes") : (ja ? "対象外" : "no")),
         answered ? AnswerCell(item, answer->second.value, language) : CellValue{},
-        answered ? CellValue{answer->second.comment} : CellValue{},
-        answered ? CellValue{static_cast<double>(answer->second.version)} : CellValue{},
+        saved_value ? CellValue{answer->second.comment} : CellValue{},
+        saved_value ? CellValue{static_cast<double>(answer->second.version)} : CellValue{},
     });
     auto list = DropDown(item, bank, language);
     if (!list.empty()) {
@@ -359,8 +372,8 @@ Result<std::string> WriteAnswerWorkbook(const Questionnaire& q, WorkbookLanguage
 
 Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes) {
   if (bytes.size() > kMaxAnswerWorkbookBytes) {
-    return ResourceExhausted(
-        fmt::format("the workbook is larger than {} bytes", kMaxAnswerWorkbookBytes));
+    return TooLarge(fmt::format("the workbook is larger than {} bytes", kMaxAnswerWorkbookBytes),
+                    "workbook");
   }
   documents::XlsxReadLimits limits;
   limits.max_file_bytes = kMaxAnswerWorkbookBytes;
@@ -369,7 +382,11 @@ Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes) {
   limits.max_sheets = 16;
   limits.max_shared_strings = 100'000;
   limits.max_cells = 200'000;
-  FC_ASSIGN_OR_RETURN(documents::XlsxContents contents, documents::ReadXlsx(bytes, limits));
+  auto read = documents::ReadXlsx(bytes, limits);
+  // Past the reader's caps (parts, unpacked bytes, sheets, strings, cells) the upload is
+  // too large, however small its ZIP.
+  if (!read.ok()) return AsTooLarge(read.error(), "workbook");
+  documents::XlsxContents contents = std::move(*read);
   auto find = [&](const Text& name) {
     const documents::SheetCells* found = contents.Find(name.ja);
     return found ? found : contents.Find(name.en);
@@ -409,8 +426,9 @@ Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes) {
                                                                        : nullptr;
     if (slot) *slot = &cell;
     if (by_row.size() > kMaxWorkbookRows) {
-      return ResourceExhausted(
-          fmt::format("the workbook has more than {} rows of answers", kMaxWorkbookRows));
+      return TooLarge(
+          fmt::format("the workbook has more than {} rows of answers", kMaxWorkbookRows),
+          "workbook");
     }
   }
   for (const auto& [r, cells] : by_row) {
@@ -516,10 +534,11 @@ Result<std::optional<Json>> AnswerCellToJson(const Item& item, const CellValue& 
       return std::optional<Json>(std::move(ids));
     }
     case AnswerType::kText:
-    case AnswerType::kEvidence:
       if (text) return std::optional<Json>(Json(*text));
       if (number) return std::optional<Json>(Json(NumberText(*number)));
       return Bad("expected text");
+    case AnswerType::kEvidence:
+      return Bad("evidence is answered by uploading files on the questionnaire page");
   }
   return Bad("unknown answer type");
 }
@@ -602,6 +621,10 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
           continue;
         }
         const Item& item = state.bank->item(*index);
+        if (item.type == AnswerType::kEvidence) {  // its files are uploaded, never imported
+          ++summary.unchanged;
+          continue;
+        }
         auto value = AnswerCellToJson(item, row.answer);
         if (!value.ok()) {
           reject(row, value.error().safe_message());

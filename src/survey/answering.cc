@@ -254,6 +254,11 @@ Result<std::optional<StoredAnswer>> SurveyService::PutAnswer(
             return FailedPrecondition(
                 fmt::format("item {} is not asked given the earlier answers", item_id));
           }
+          if (state.bank->item(*index).type == AnswerType::kEvidence) {
+            return InvalidArgument(
+                fmt::format("item {} is answered by uploading files, not by a value", item_id),
+                {{std::string(item_id), "answered by uploading files"}});
+          }
           FC_ASSIGN_OR_RETURN(auto stored, StoreValue(conn, clock_, principal, state,
                                                       "survey_answers", *index, input));
           FC_RETURN_IF_ERROR(

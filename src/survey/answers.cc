@@ -16,6 +16,9 @@ Error Bad(const Item& item, std::string problem) {
                          {{item.id, std::move(problem)}});
 }
 
+// Why an evidence item takes no value: its files are its answer.
+constexpr std::string_view kEvidenceByFiles = "answered by uploading files";
+
 bool HasChoice(const Item& item, std::string_view id) {
   return std::any_of(item.choices.begin(), item.choices.end(),
                      [&](const Choice& choice) { return choice.id == id; });
@@ -88,8 +91,12 @@ Status CheckAnswer(const Item& item, const AnswerValue& value) {
       }
       return OkStatus();
     }
-    case AnswerType::kText:
     case AnswerType::kEvidence: {
+      const auto* names = std::get_if<std::vector<std::string>>(&value);
+      if (names == nullptr || names->empty()) return Bad(item, std::string(kEvidenceByFiles));
+      return OkStatus();
+    }
+    case AnswerType::kText: {
       const std::string* text = std::get_if<std::string>(&value);
       if (text == nullptr) return Bad(item, "expected text");
       if (text->size() > kMaxTextAnswerBytes) {
@@ -139,9 +146,10 @@ Result<AnswerValue> AnswerFromJson(const Item& item, const Json& json) {
         if (!json.is_number()) return Bad(item, "expected a number");
         value = json.get<double>();
         break;
+      case AnswerType::kEvidence:
+        return Bad(item, std::string(kEvidenceByFiles));
       case AnswerType::kSingleChoice:
       case AnswerType::kText:
-      case AnswerType::kEvidence:
         if (!json.is_string()) return Bad(item, "expected a string");
         value = json.get<std::string>();
         break;

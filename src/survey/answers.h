@@ -30,8 +30,10 @@ enum class YesNo { kYes, kNo, kCompensating };
 //   int (0..4)                    maturity
 //   YesNo                         yes_no
 //   double                        number
-//   std::string                   single_choice (a choice id), text, evidence (file reference)
-//   std::vector<std::string>      multiple_choice (distinct choice ids)
+//   std::string                   single_choice (a choice id), text
+//   std::vector<std::string>      multiple_choice (distinct choice ids); evidence: the names
+//                                 of the item's uploaded files, never given as a value (an
+//                                 evidence item is answered by uploading files, service.h)
 using AnswerValue =
     std::variant<NotApplicable, int, YesNo, double, std::string, std::vector<std::string>>;
 
@@ -46,14 +48,17 @@ std::optional<YesNo> ParseYesNo(std::string_view name);
 
 // Checks that `value` fits `item`: right alternative, maturity 0..4, number within its
 // range and finite, choice ids known and distinct, text within kMaxTextAnswerBytes,
-// not-applicable only when allowed. InvalidArgument naming the item and the problem.
+// evidence at least one file name, not-applicable only when allowed. InvalidArgument
+// naming the item and the problem.
 Status CheckAnswer(const Item& item, const AnswerValue& value);
 
 // JSON form used by the API and storage: maturity and number as numbers, yes/no as
 // "yes"/"no"/"compensating", not applicable as "not_applicable", choices as a string
-// or an array of strings, text and evidence as strings.
+// or an array of strings, text as a string, evidence as the array of file names.
 Json AnswerToJson(const AnswerValue& value);
-// Reads the JSON form for `item` and checks it (CheckAnswer). InvalidArgument.
+// Reads the JSON form for `item` and checks it (CheckAnswer). InvalidArgument, also for
+// every value of an evidence item, whose answer only uploaded files give (so a reference
+// text stored for one before files answered them reads as no answer).
 Result<AnswerValue> AnswerFromJson(const Item& item, const Json& json);
 
 }  // namespace fincyber::survey

@@ -47,7 +47,7 @@ enum class AnswerType {
   kSingleChoice,
   kMultipleChoice,
   kText,      // free text, never scored
-  kEvidence,  // an uploaded file's reference, never scored
+  kEvidence,  // answered by uploading files (service.h), never scored
 };
 
 // draft: editable; published: answered by institutions, no longer editable;

@@ -4,6 +4,7 @@
 
 #include "audit/audit.h"
 #include "base/crypto.h"
+#include "base/too_large.h"
 #include "survey/bank_format.h"
 #include "survey/internal/service_common.h"
 #include "survey/internal/yaml_json.h"
@@ -121,7 +122,7 @@ Status CheckSourceSize(const BankSource& source) {
           ? std::size_t{16} << 20
           : std::size_t{4} << 20;
   if (source.text.size() > limit) {
-    return ResourceExhausted(fmt::format("bank source larger than {} bytes", limit));
+    return TooLarge(fmt::format("bank source larger than {} bytes", limit), "source");
   }
   if (source.text.empty()) return InvalidArgument("bank source is empty", {{"text", "required"}});
   return OkStatus();
@@ -201,7 +202,10 @@ Result<StoredBankInfo> SurveyService::ImportBank(const identity::Principal& prin
                                                  const RequestInfo& info) {
   FC_RETURN_IF_ERROR(internal::RequireCoordination(principal));
   FC_RETURN_IF_ERROR(CheckSourceSize(source));
-  FC_ASSIGN_OR_RETURN(CompiledBank compiled, CompileSource(source, BankStatus::kDraft));
+  // Past the parser's caps (bytes, depth, values) the source is too large.
+  auto parsed = CompileSource(source, BankStatus::kDraft);
+  if (!parsed.ok()) return AsTooLarge(parsed.error(), "source");
+  CompiledBank compiled = std::move(*parsed);
   return db_.TransactValue<StoredBankInfo>([&](store::Connection& conn) -> Result<StoredBankInfo> {
     const Bank& bank = compiled.bank();
     FC_ASSIGN_OR_RETURN(auto taken,
@@ -239,7 +243,10 @@ Result<StoredBankInfo> SurveyService::UpdateDraft(const identity::Principal& pri
                                                   const RequestInfo& info) {
   FC_RETURN_IF_ERROR(internal::RequireCoordination(principal));
   FC_RETURN_IF_ERROR(CheckSourceSize(source));
-  FC_ASSIGN_OR_RETURN(CompiledBank compiled, CompileSource(source, BankStatus::kDraft));
+  // Past the parser's caps (bytes, depth, values) the source is too large.
+  auto parsed = CompileSource(source, BankStatus::kDraft);
+  if (!parsed.ok()) return AsTooLarge(parsed.error(), "source");
+  CompiledBank compiled = std::move(*parsed);
   return db_.TransactValue<StoredBankInfo>([&](store::Connection& conn) -> Result<StoredBankInfo> {
     FC_ASSIGN_OR_RETURN(StoredBankInfo stored, LoadBankInfo(conn, id));
     if (stored.status != BankStatus::kDraft) {

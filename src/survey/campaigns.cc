@@ -168,6 +168,9 @@ Result<std::unordered_map<std::string, StoredAnswer>> LoadAnswers(store::Connect
     a.updated_by = row.GetString(6);
     out.emplace(a.item_id, std::move(a));
   }
+  if (table == "survey_answers") {
+    FC_RETURN_IF_ERROR(AddEvidenceAnswers(conn, bank, campaign_id, org_id, out));
+  }
   return out;
 }
 

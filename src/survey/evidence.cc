@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "base/crypto.h"
+#include "base/too_large.h"
 #include "base/utf8.h"
 #include "documents/office_package.h"
 #include "identity/access.h"
@@ -165,6 +166,41 @@ Result<std::vector<EvidenceFile>> QueryFiles(store::Connection& conn,
 
 }  // namespace
 
+namespace internal {
+
+Status AddEvidenceAnswers(store::Connection& conn, const CompiledBank& bank,
+                          std::string_view campaign_id, std::string_view org_id,
+                          std::unordered_map<std::string, StoredAnswer>& answers) {
+  bool asks_evidence = false;
+  for (int i = 0; i < bank.item_count() && !asks_evidence; ++i) {
+    asks_evidence = bank.item(i).type == AnswerType::kEvidence;
+  }
+  if (!asks_evidence) return OkStatus();
+  FC_ASSIGN_OR_RETURN(auto rows,
+                      conn.Query("SELECT item_id, filename, uploaded_at, uploaded_by FROM "
+                                 "survey_evidence WHERE campaign_id = ? AND org_id = ? ORDER BY "
+                                 "item_id, uploaded_at, id",
+                                 {std::string(campaign_id), std::string(org_id)}));
+  for (const auto& row : rows) {
+    const std::string item_id = row.GetString(0);
+    const auto index = bank.IndexOf(item_id);
+    if (!index || bank.item(*index).type != AnswerType::kEvidence) continue;
+    auto [it, added] = answers.try_emplace(item_id);
+    StoredAnswer& answer = it->second;
+    if (added) {
+      answer.item_id = item_id;
+      answer.value = std::vector<std::string>();
+    }
+    std::get<std::vector<std::string>>(answer.value).push_back(row.GetString(1));
+    // Rows come oldest first: the answer last changed with the newest file.
+    answer.updated_at = row.GetString(2);
+    answer.updated_by = row.GetString(3);
+  }
+  return OkStatus();
+}
+
+}  // namespace internal
+
 std::vector<store::Migration> EvidenceMigrations() {
   return {{"survey_evidence", 1, "evidence files per answered item", R"sql(
 CREATE TABLE survey_evidence (
@@ -311,8 +347,8 @@ Result<EvidenceFile> SurveyService::UploadEvidence(
   auto result = [&]() -> Result<EvidenceFile> {
     const EvidenceLimits limits = evidence_limits_;
     if (content.size() > limits.max_file_bytes) {
-      return ResourceExhausted(
-          fmt::format("the file is larger than {} bytes", limits.max_file_bytes));
+      return TooLarge(fmt::format("the file is larger than {} bytes", limits.max_file_bytes),
+                      "file");
     }
     FC_ASSIGN_OR_RETURN(std::string name, SanitizeEvidenceFilename(filename));
     FC_ASSIGN_OR_RETURN(std::string content_type, SniffEvidenceContentType(name, content));
@@ -341,14 +377,18 @@ Result<EvidenceFile> SurveyService::UploadEvidence(
                         "ELSE 0 END), 0) FROM survey_evidence WHERE campaign_id = ? AND org_id = ?",
                         {std::string(item_id), state.campaign.id, state.assignment.org_id},
                         "evidence"));
+      // A count, not a size nor a rate: the item's state refuses another file.
       if (totals.GetInt(1) >= limits.max_files_per_item) {
-        return ResourceExhausted(
-            fmt::format("item {} already has {} files", item_id, limits.max_files_per_item));
+        return Error(ErrorCode::kFailedPrecondition,
+                     fmt::format("item {} already has {} files; remove one first", item_id,
+                                 limits.max_files_per_item),
+                     "", {{"file", "too many files"}});
       }
       if (static_cast<std::size_t>(totals.GetInt(0)) + content.size() >
           limits.max_assignment_bytes) {
-        return ResourceExhausted(fmt::format("the institution's evidence would exceed {} bytes",
-                                             limits.max_assignment_bytes));
+        return TooLarge(fmt::format("the institution's evidence would exceed {} bytes",
+                                    limits.max_assignment_bytes),
+                        "file");
       }
       EvidenceFile f;
       f.id = NewUuid();

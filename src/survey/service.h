@@ -161,6 +161,8 @@ struct Assignment {
   int answered = 0;
 };
 
+// An evidence item's answer is not stored but read from its files (answers.h): their
+// names, no comment or reference, version 0, changed with the newest file.
 struct StoredAnswer {
   std::string item_id;
   AnswerValue value;
@@ -214,8 +216,9 @@ class SurveyService {
   // `db` and `clock` must outlive the service.
   SurveyService(store::Database& db, const Clock& clock);
 
-  // Banks. Import/UpdateDraft parse, validate (as a draft) and store; InvalidArgument
-  // listing every problem; AlreadyExists for a bank id and version already stored;
+  // Banks. Import/UpdateDraft parse, validate (as a draft) and store; TooLarge
+  // (base/too_large.h) for a source past the format's caps; InvalidArgument listing
+  // every problem; AlreadyExists for a bank id and version already stored;
   // FailedPrecondition when the bank is not a draft. PublishBank requires both
   // languages everywhere (InvalidArgument listing what is missing).
   Result<StoredBankInfo> ImportBank(const identity::Principal& principal, const BankSource& source,
@@ -267,7 +270,8 @@ class SurveyService {
   // item; PermissionDenied for a role that may not answer; FailedPrecondition when the
   // campaign is closed, the deadline passed, the answers are submitted or the item is
   // not shown; InvalidArgument (field = item id, "comment" or "evidence") for a value
-  // that does not fit; Aborted when expected_version is stale. Returns the stored
+  // that does not fit and for an evidence item, which only uploaded files answer
+  // (UploadEvidence); Aborted when expected_version is stale. Returns the stored
   // answer, or nullopt when cleared.
   Result<std::optional<StoredAnswer>> PutAnswer(const identity::Principal& principal,
                                                 std::string_view campaign_id,
@@ -296,8 +300,10 @@ class SurveyService {
   // Imports the answers of a workbook read by ReadAnswerWorkbook (answer_workbook.h), all
   // or nothing: every row is checked as PutAnswer checks one item, with conditions
   // evaluated over the answers as the workbook leaves them, and nothing is saved unless
-  // every row passes. Rows that change nothing are skipped; each change is saved with
-  // its history and audit entry as PutAnswer's, plus one "survey.answers_import" entry.
+  // every row passes. Rows that change nothing are skipped, and so are evidence items'
+  // rows, which list the item's files and are never read back (UploadEvidence answers
+  // them); each change is saved with its history and audit entry as PutAnswer's, plus
+  // one "survey.answers_import" entry.
   // Who: the institution's own users, or the operator on the command line (no user,
   // coordination office) for a workbook an institution sent in. InvalidArgument whose
   // details name every rejected row ("<sheet>!<row>:<item>", reason); NotFound,
@@ -308,7 +314,8 @@ class SurveyService {
                                             const AnswerWorkbookRows& workbook,
                                             const RequestInfo& info);
   // Reads the workbook's bytes (ReadAnswerWorkbook) and imports them as ImportAnswers;
-  // a workbook that cannot be read is refused and audited like a rejected one.
+  // a workbook that cannot be read is refused and audited like a rejected one (TooLarge
+  // past the reader's caps).
   Result<AnswerImportSummary> ImportAnswerWorkbook(const identity::Principal& principal,
                                                    std::string_view campaign_id,
                                                    std::string_view org_id, std::string_view xlsx,
@@ -316,9 +323,13 @@ class SurveyService {
 
   // Evidence files per item (evidence.h). Upload and delete follow PutAnswer's rules
   // (own users, open, before the deadline, not submitted, item asked); reads follow
-  // GetAnswer's. UploadEvidence: InvalidArgument for a name or content refused by
-  // evidence.h, ResourceExhausted past the limits (file size, files per item, the
-  // institution's total). NotFound for a file of another item or institution.
+  // GetAnswer's. The files of an evidence item are its answer: the first upload answers
+  // it and deleting the last one leaves it unanswered (progress, conditions' answered(),
+  // the workbook); any other item may carry files beside its answer. UploadEvidence:
+  // InvalidArgument for a name or content refused by evidence.h; TooLarge
+  // (base/too_large.h, HTTP 413) past the file size or the institution's total;
+  // FailedPrecondition when the item has its limit of files. NotFound for a file of
+  // another item or institution.
   void SetEvidenceLimits(const EvidenceLimits& limits) { evidence_limits_ = limits; }
   const EvidenceLimits& evidence_limits() const { return evidence_limits_; }
   Result<EvidenceFile> UploadEvidence(const identity::Principal& principal,

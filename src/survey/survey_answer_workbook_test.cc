@@ -6,6 +6,7 @@
 #include <map>
 #include <regex>
 
+#include "base/too_large.h"
 #include "documents/xlsx_reader.h"
 #include "survey/answer_workbook.h"
 #include "survey/bank_format.h"
@@ -282,6 +283,56 @@ TEST(AnswerWorkbookTest, RefusesWhatIsNotAnAnswerWorkbook) {
   ASSERT_LT(bomb_bytes.size(), 1u << 20);
   EXPECT_EQ(code(bomb_bytes), ErrorCode::kResourceExhausted);
   EXPECT_EQ(code(std::string(kMaxAnswerWorkbookBytes + 1, 'P')), ErrorCode::kResourceExhausted);
+  // Each past a size cap, so answered 413 rather than a rate limit's 429.
+  for (const std::string& too_large :
+       {bomb_bytes, Zip(many), std::string(kMaxAnswerWorkbookBytes + 1, 'P')}) {
+    auto read = ReadAnswerWorkbook(too_large);
+    ASSERT_FALSE(read.ok());
+    EXPECT_TRUE(IsTooLarge(read.error())) << read.error().internal_message();
+  }
+}
+
+TEST(AnswerWorkbookTest, AnEvidenceItemListsItsFilesAndIsNeverReadBack) {
+  auto compiled = ParseBankYaml(R"(id: ev-bank
+version: "1"
+title: {ja: 証跡, en: Evidence}
+sections:
+  - id: docs
+    title: {ja: 文書, en: Documents}
+    items:
+      - id: doc.report
+        text: {ja: "報告書を添付してください。", en: "Attach the report."}
+        type: evidence
+        function: identify
+)");
+  ASSERT_TRUE(compiled.ok()) << compiled.error().internal_message();
+  Questionnaire q = MakeQuestionnaire();
+  q.bank = std::make_shared<const CompiledBank>(std::move(*compiled));
+  q.answers = {
+      {"doc.report",
+       Stored("doc.report", std::vector<std::string>{"監査報告.pdf", "annex.xlsx"}, "", 0)}};
+  q.shown = {true};
+  for (auto language : {WorkbookLanguage::kJapanese, WorkbookLanguage::kEnglish}) {
+    auto bytes = WriteAnswerWorkbook(q, language);
+    ASSERT_TRUE(bytes.ok()) << bytes.error().internal_message();
+    auto contents = documents::ReadXlsx(*bytes);
+    ASSERT_TRUE(contents.ok());
+    const documents::SheetCells& sheet = contents->sheets[0];
+    // Files one per line; the how-to column says they are uploaded, not typed.
+    const auto* answer = std::get_if<std::string>(sheet.At(1, 6));
+    ASSERT_NE(answer, nullptr);
+    EXPECT_EQ(*answer, "監査報告.pdf\nannex.xlsx");
+    const auto* how = std::get_if<std::string>(sheet.At(1, 4));
+    ASSERT_NE(how, nullptr);
+    EXPECT_TRUE(how->find("アップロード") != std::string::npos ||
+                how->find("uploading files") != std::string::npos)
+        << *how;
+    EXPECT_EQ(sheet.At(1, 8), nullptr) << "no version to send back";
+  }
+  // Typing a reference into the cell gives no answer.
+  auto typed = AnswerCellToJson(q.bank->item(0), CellValue{std::string("DMS-1234")});
+  ASSERT_FALSE(typed.ok());
+  EXPECT_EQ(typed.error().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Browser tests of the sector survey against the real server and the demo's two
 // campaigns (last year's closed, this year's open). One institution still answering
 // this year is brought close to complete through the API; the browser answers the rest,
-// submits, asks to reopen, and the coordination office grants it.
+// answers an evidence item with a file, submits, asks to reopen, and the coordination
+// office grants it.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { useBrowserSession } from './harness.mjs';
@@ -186,6 +187,50 @@ describe('sector survey', () => {
     await dependent.waitFor({ state: shownBefore ? 'attached' : 'detached' });
   });
 
+  it('answers an evidence item by uploading a file, and unanswers it when the last file goes', async () => {
+    const evidenceItem = 'id.assessment_report';
+    const section = state.sectionOf(evidenceItem);
+    await openSection(institution, section);
+    const progress = institution.locator(
+      `nav.survey-sections [data-section="${section}"] .survey-progress .small`,
+    );
+    const counts = async () => /(\d+) \/ (\d+)/.exec(await progress.textContent()).slice(1, 3);
+    const [answered, shown] = await counts();
+    const answer = item(institution, evidenceItem).locator(`[data-evidence="${evidenceItem}"]`);
+    // The upload control is the item's answer: no text box to type a reference in.
+    await answer.waitFor();
+    assert.equal(await answer.getAttribute('data-evidence-answer'), '0');
+    assert.equal(await item(institution, evidenceItem).locator('textarea').count(), 0);
+
+    const pdf = '%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n';
+    await institution.setInputFiles(`[id="evidence-${evidenceItem}-file"]`, {
+      name: '評価報告書.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(pdf),
+    });
+    await answer.locator('[data-evidence-file="評価報告書.pdf"]').waitFor();
+    await institution
+      .locator(`[data-evidence="${evidenceItem}"][data-evidence-answer="1"]`)
+      .waitFor();
+    await progress.filter({ hasText: `${Number(answered) + 1} / ${shown}` }).waitFor();
+    const q = await state.user.ok('GET', `/survey/campaigns/${state.open.id}/my`);
+    const stored = q.sections.flatMap((s) => s.items).find((i) => i.id === evidenceItem);
+    assert.deepEqual(stored.answer.value, ['評価報告書.pdf']);
+
+    // Deleting the last file leaves the item unanswered again; a new file answers it.
+    await answer.getByRole('button', { name: '削除' }).click();
+    await institution
+      .locator(`[data-evidence="${evidenceItem}"][data-evidence-answer="0"]`)
+      .waitFor();
+    await progress.filter({ hasText: `${answered} / ${shown}` }).waitFor();
+    await institution.setInputFiles(`[id="evidence-${evidenceItem}-file"]`, {
+      name: 'report.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(pdf),
+    });
+    await progress.filter({ hasText: `${Number(answered) + 1} / ${shown}` }).waitFor();
+  });
+
   it('submits under management attestation and is then locked', async () => {
     await openSection(institution, state.radioSection);
     await institution.fill('#survey-exec-name', '山田 太郎');
@@ -198,6 +243,12 @@ describe('sector survey', () => {
     const radios = item(institution, state.radio.id).locator('input[type=radio]');
     assert.equal(await radios.first().isDisabled(), true);
     assert.equal(await institution.getByTestId('survey-submit').count(), 0);
+    // The evidence item's file stays, listed without upload or delete.
+    await openSection(institution, state.sectionOf('id.assessment_report'));
+    const files = item(institution, 'id.assessment_report');
+    await files.locator('[data-evidence-file="report.pdf"]').waitFor();
+    assert.equal(await files.locator('input[type=file]').count(), 0);
+    assert.equal(await files.getByRole('button', { name: '削除' }).count(), 0);
   });
 
   it('the coordination office sees the submission and grants a reopen request', async () => {

@@ -154,6 +154,9 @@ describe('answers', () => {
       'In house, Outsourced, zz',
     );
     expect(answerText(t, 'en', item({ type: 'single_choice', choices }), null)).toBe('(cleared)');
+    expect(answerText(t, 'ja', item({ type: 'evidence' }), ['規程.pdf', 'scan.png'])).toBe(
+      '規程.pdf、scan.png',
+    );
   });
 
   it('knows which items are scored', () => {
@@ -442,9 +445,11 @@ describe('evidence files', () => {
     expect(refused('resource_exhausted', 'the file is larger than 10485760 bytes')).toBe(
       'The file is too large. Attach files of 10 MB or less.',
     );
-    expect(refused('resource_exhausted', 'item a.one already has 20 files')).toBe(
-      'At most 20 files can be attached to one question.',
-    );
+    expect(
+      refused('failed_precondition', 'item a.one already has 20 files; remove one first', [
+        { field: 'file', problem: 'too many files' },
+      ]),
+    ).toBe('At most 20 files can be attached to one question.');
     expect(
       refused('resource_exhausted', "the institution's evidence would exceed 209715200 bytes"),
     ).toContain('200 MB');

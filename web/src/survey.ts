@@ -183,6 +183,9 @@ export function answerText(
       return choice(String(value));
     case 'multiple_choice':
       return Array.isArray(value) ? value.map(choice).join(locale === 'ja' ? '、' : ', ') : '';
+    case 'evidence':
+      // The names of the item's uploaded files.
+      return Array.isArray(value) ? value.join(locale === 'ja' ? '、' : ', ') : String(value);
     default:
       return String(value);
   }
@@ -447,13 +450,15 @@ export function evidenceProblemText(
   if (error.code === 'resource_exhausted') {
     const larger = /larger than (\d+) bytes/.exec(error.message);
     if (larger) return t('survey.evidence.tooLarge', { size: bytes(larger) });
-    const files = /already has (\d+) files/.exec(error.message);
-    if (files) return t('survey.evidence.tooMany', { count: files[1] });
     const total = /would exceed (\d+) bytes/.exec(error.message);
     if (total) return t('survey.evidence.totalTooLarge', { size: bytes(total) });
     return t('survey.evidence.tooLargeRequest');
   }
-  if (error.code === 'failed_precondition') return t('survey.evidence.locked');
+  if (error.code === 'failed_precondition') {
+    const files = /already has (\d+) files/.exec(error.message);
+    if (files) return t('survey.evidence.tooMany', { count: files[1] });
+    return t('survey.evidence.locked');
+  }
   if (error.code !== 'invalid_argument') return null;
   const detail = error.details[0];
   if (detail?.field === 'file') {

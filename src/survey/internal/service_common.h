@@ -42,12 +42,19 @@ Result<Assignment> LoadAssignment(store::Connection& conn, const identity::Princ
                                   std::string_view campaign_id, std::string_view org_id);
 
 // Stored answers (or ratings, from `table`) of one institution, by item id; values that
-// no longer read for their item are left out.
+// no longer read for their item are left out (so is a reference text stored for an
+// evidence item before its files answered it). Answers also hold each evidence item's
+// files (AddEvidenceAnswers); ratings never do.
 Result<std::unordered_map<std::string, StoredAnswer>> LoadAnswers(store::Connection& conn,
                                                                   const CompiledBank& bank,
                                                                   std::string_view table,
                                                                   std::string_view campaign_id,
                                                                   std::string_view org_id);
+// Adds to `answers` the answer of every evidence item with at least one uploaded file:
+// the files' names, oldest first, changed when the newest was uploaded (evidence.cc).
+Status AddEvidenceAnswers(store::Connection& conn, const CompiledBank& bank,
+                          std::string_view campaign_id, std::string_view org_id,
+                          std::unordered_map<std::string, StoredAnswer>& answers);
 Answers ValuesOf(const std::unordered_map<std::string, StoredAnswer>& answers);
 Respondent RespondentOf(const Assignment& assignment);
 

@@ -331,7 +331,6 @@ export const en: Record<MessageKey, string> = {
   'survey.q.range': 'Enter a value from {min} to {max}',
   'survey.q.comment': 'Comment',
   'survey.q.commentNeedsAnswer': 'A comment is saved once the question has an answer.',
-  'survey.q.evidence': 'Evidence',
   'survey.q.history': 'Answer history',
   'survey.q.hideHistory': 'Hide history',
   'survey.q.historyEmpty': 'No history.',
@@ -653,6 +652,10 @@ export const en: Record<MessageKey, string> = {
   'survey.bank.type.multiple_choice': 'Several choices',
   'survey.bank.type.text': 'Free text',
   'survey.bank.type.evidence': 'Evidence file',
+  'survey.evidence.answerHint':
+    'This question is answered by attaching files: it counts as answered once one is attached.',
+  'survey.evidence.answered': 'Answered',
+  'survey.evidence.none': 'No file attached.',
   'survey.evidence.title': 'Evidence files ({count})',
   'survey.evidence.add': 'Attach a file',
   'survey.evidence.kinds': 'PDF, PNG, JPEG, XLSX, DOCX, text or CSV (10 MB per file)',

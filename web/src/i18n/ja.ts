@@ -331,7 +331,6 @@ export const ja = {
   'survey.q.range': '{min}〜{max} の範囲で入力してください',
   'survey.q.comment': 'コメント',
   'survey.q.commentNeedsAnswer': 'コメントは回答を入力すると保存できます。',
-  'survey.q.evidence': '証跡',
   'survey.q.history': '回答履歴',
   'survey.q.hideHistory': '履歴を閉じる',
   'survey.q.historyEmpty': '履歴はありません。',
@@ -651,6 +650,10 @@ export const ja = {
   'survey.bank.type.multiple_choice': '複数選択',
   'survey.bank.type.text': '自由記述',
   'survey.bank.type.evidence': '証跡ファイル',
+  'survey.evidence.answerHint':
+    'この質問にはファイルを添付して回答します。1件以上添付すると回答済みになります。',
+  'survey.evidence.answered': '回答済み',
+  'survey.evidence.none': '添付ファイルはありません。',
   'survey.evidence.title': '証跡ファイル（{count} 件）',
   'survey.evidence.add': 'ファイルを添付',
   'survey.evidence.kinds': 'PDF・PNG・JPEG・XLSX・DOCX・テキスト・CSV（1 ファイル 10 MB まで）',

@@ -18,7 +18,9 @@ const ACCEPT = '.pdf,.png,.jpg,.jpeg,.xlsx,.docx,.txt,.log,.csv';
 
 /**
  * One item's evidence files. `editable`: the institution may still change its answers,
- * so it may upload and delete; otherwise the list and downloads only.
+ * so it may upload and delete; otherwise the list and downloads only. `answer`: the
+ * item is an evidence item, which its files answer, so they show as its answer control
+ * rather than as an attachment beside it.
  */
 export function EvidenceFiles({
   campaignId,
@@ -26,6 +28,7 @@ export function EvidenceFiles({
   files,
   editable,
   open,
+  answer = false,
   onChanged,
   org,
 }: {
@@ -36,6 +39,7 @@ export function EvidenceFiles({
   files: EvidenceFile[];
   editable: boolean;
   open: boolean;
+  answer?: boolean;
   onChanged: () => void;
 }) {
   const { t, locale } = useI18n();
@@ -43,7 +47,9 @@ export function EvidenceFiles({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   const [error, setError] = useState<ApiError>();
-  if (!editable && files.length === 0) return null;
+  if (!editable && files.length === 0) {
+    return answer ? <p class="muted small">{t('survey.evidence.none')}</p> : null;
+  }
 
   const fail = (err: unknown) => {
     const e = asApiError(err);
@@ -85,9 +91,8 @@ export function EvidenceFiles({
   };
 
   const inputId = `evidence-${itemId}-file`;
-  return (
-    <details class="survey-evidence" open={open || files.length > 0} data-evidence={itemId}>
-      <summary>{t('survey.evidence.title', { count: files.length })}</summary>
+  const content = (
+    <>
       {files.length > 0 && (
         <ul class="survey-evidence-list">
           {files.map((file) => (
@@ -135,6 +140,25 @@ export function EvidenceFiles({
         </p>
       )}
       {error && <ErrorMessage error={error} />}
+    </>
+  );
+  if (answer) {
+    return (
+      <div class="survey-evidence" data-evidence={itemId} data-evidence-answer={files.length}>
+        {editable && <p class="hint">{t('survey.evidence.answerHint')}</p>}
+        {files.length > 0 && (
+          <p class="survey-save">
+            <span class="survey-save-saved">✓ {t('survey.evidence.answered')}</span>
+          </p>
+        )}
+        {content}
+      </div>
+    );
+  }
+  return (
+    <details class="survey-evidence" open={open || files.length > 0} data-evidence={itemId}>
+      <summary>{t('survey.evidence.title', { count: files.length })}</summary>
+      {content}
     </details>
   );
 }

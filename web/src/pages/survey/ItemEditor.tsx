@@ -43,7 +43,8 @@ export interface ItemEditorProps {
 /**
  * One item's answer control by answer type, saved as the user goes (choices at once,
  * typing after a pause), with its save state, the server's objection at the item, a
- * comment and the item's history.
+ * comment and the item's history. Not for evidence items: their files answer them
+ * (EvidenceFiles).
  */
 export function ItemEditor(props: ItemEditorProps) {
   const { item, idPrefix, initial, editable, maturityScale } = props;
@@ -262,14 +263,6 @@ export function ItemEditor(props: ItemEditorProps) {
         />
       );
       break;
-    case 'evidence':
-      // Files are attached through the evidence store; here the stored reference only.
-      control = stored.current?.evidence ? (
-        <p class="small">
-          {t('survey.q.evidence')}: <span class="mono">{stored.current.evidence}</span>
-        </p>
-      ) : null;
-      break;
   }
 
   return (
@@ -279,7 +272,7 @@ export function ItemEditor(props: ItemEditorProps) {
         <p class="survey-save" aria-live="polite" data-save-state={state}>
           <SaveLabel state={state} />
         </p>
-        {editable && value !== null && item.type !== 'text' && item.type !== 'evidence' && (
+        {editable && value !== null && item.type !== 'text' && (
           <button
             type="button"
             class="button button-small"
@@ -298,21 +291,19 @@ export function ItemEditor(props: ItemEditorProps) {
           {problem}
         </p>
       )}
-      {item.type !== 'evidence' && (
-        <details open={comment !== ''}>
-          <summary>{t('survey.q.comment')}</summary>
-          <textarea
-            id={`${base}-comment`}
-            aria-label={t('survey.q.comment')}
-            value={comment}
-            maxLength={4000}
-            disabled={disabled || value === null}
-            onInput={(e) => changeComment(e.currentTarget.value)}
-            onBlur={() => void saver.current!.flush()}
-          />
-          {editable && value === null && <p class="hint">{t('survey.q.commentNeedsAnswer')}</p>}
-        </details>
-      )}
+      <details open={comment !== ''}>
+        <summary>{t('survey.q.comment')}</summary>
+        <textarea
+          id={`${base}-comment`}
+          aria-label={t('survey.q.comment')}
+          value={comment}
+          maxLength={4000}
+          disabled={disabled || value === null}
+          onInput={(e) => changeComment(e.currentTarget.value)}
+          onBlur={() => void saver.current!.flush()}
+        />
+        {editable && value === null && <p class="hint">{t('survey.q.commentNeedsAnswer')}</p>}
+      </details>
     </div>
   );
 }

@@ -176,6 +176,7 @@ export function QuestionnairePage({ params, query }: PageProps) {
                 void refresh();
               }}
               onSaveState={onSaveState}
+              onEvidenceChanged={() => void refresh()}
             />
           )}
           {q.editable && a.status === 'in_progress' && isAdmin && (
@@ -241,12 +242,15 @@ function SectionItems({
   numbers,
   onSaved,
   onSaveState,
+  onEvidenceChanged,
 }: {
   q: Questionnaire;
   section: SurveySection;
   numbers: Map<string, number>;
   onSaved: (itemId: string, answer: StoredAnswer | null) => void;
   onSaveState: (itemId: string, state: SaveState) => void;
+  /** A file was uploaded or deleted: an evidence item's answer, and so progress, changed. */
+  onEvidenceChanged: () => void;
 }) {
   const { t, locale } = useI18n();
   const campaignId = q.campaign.id;
@@ -278,25 +282,31 @@ function SectionItems({
             )}
           </div>
           {item.help && <p class="hint">{localText(item.help, locale)}</p>}
-          <ItemEditor
-            item={item}
-            idPrefix="answer"
-            initial={item.answer}
-            editable={q.editable}
-            maturityScale={q.bank.maturity_scale}
-            save={async (body) => (await surveyApi.putAnswer(campaignId, item.id, body)).answer}
-            onSaved={(answer) => onSaved(item.id, answer)}
-            onSaveState={onSaveState}
-            loadHistory={async () => (await surveyApi.myHistory(campaignId, item.id)).versions}
-          />
+          {item.type !== 'evidence' && (
+            <ItemEditor
+              item={item}
+              idPrefix="answer"
+              initial={item.answer}
+              editable={q.editable}
+              maturityScale={q.bank.maturity_scale}
+              save={async (body) => (await surveyApi.putAnswer(campaignId, item.id, body)).answer}
+              onSaved={(answer) => onSaved(item.id, answer)}
+              onSaveState={onSaveState}
+              loadHistory={async () => (await surveyApi.myHistory(campaignId, item.id)).versions}
+            />
+          )}
           {evidence.data && (
             <EvidenceFiles
               campaignId={campaignId}
               itemId={item.id}
               files={evidence.data.get(item.id) ?? []}
               editable={q.editable}
-              open={item.type === 'evidence'}
-              onChanged={evidence.reload}
+              open={false}
+              answer={item.type === 'evidence'}
+              onChanged={() => {
+                evidence.reload();
+                if (item.type === 'evidence') onEvidenceChanged();
+              }}
             />
           )}
         </article>
