@@ -51,8 +51,13 @@ class BundleSplitter {
           continue;
         }
         if (depth_ != 1) {
-          // Inside an object only a quote or a backslash changes anything.
-          while (i < n && data[i] != '"' && data[i] != '\\') ++i;
+          // Inside an object only a quote or a backslash changes anything: the first
+          // quote, then the first backslash before it, each found with memchr.
+          const auto* quote = static_cast<const char*>(std::memchr(data + i, '"', n - i));
+          const std::size_t limit = quote != nullptr ? static_cast<std::size_t>(quote - data) : n;
+          const auto* backslash =
+              static_cast<const char*>(std::memchr(data + i, '\\', limit - i));
+          i = backslash != nullptr ? static_cast<std::size_t>(backslash - data) : limit;
           if (i == n) break;
         }
         const char c = data[i];
