@@ -94,6 +94,48 @@ TEST_F(IndicatorSetTest, InvalidPatternsAreKeptAndReportedByTheBuilder) {
   EXPECT_EQ(builder.report().indicators, 1u);
 }
 
+// The set gives the builder what the objects themselves would: pattern types, validity.
+TEST_F(IndicatorSetTest, AddToCompilesAsTheObjectsDo) {
+  std::vector<Json> objects = {Indicator(1, "2026-01-01T00:00:00.000Z", "a.example"),
+                               Indicator(2, "2026-01-01T00:00:00.000Z", "b.example"),
+                               Indicator(3, "2026-01-01T00:00:00.000Z", "c.example"),
+                               Indicator(4, "2026-01-01T00:00:00.000Z", "d.example"),
+                               Indicator(5, "2026-01-01T00:00:00.000Z", "e.example")};
+  objects[1]["pattern_type"] = "snort";
+  objects[2].erase("pattern_type");
+  objects[3]["valid_until"] = "2000-01-01T00:00:00Z";
+  objects[4]["valid_until"] = "2100-01-01T00:00:00Z";
+  const std::int64_t now = 1'764'000'000'000;
+  IndicatorSet set;
+  MatcherBuilder direct;
+  for (const Json& object : objects) {
+    set.Add(object);
+    direct.AddStixObject(object, now);
+  }
+  MatcherBuilder from_set;
+  set.AddTo(from_set, now);
+  auto built = from_set.Build();
+  auto expected = direct.Build();
+  ASSERT_TRUE(built.ok());
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(from_set.report().indicators, 3u);
+  EXPECT_EQ(from_set.report().not_stix_patterns, direct.report().not_stix_patterns);
+  EXPECT_EQ(from_set.report().revoked_or_expired, direct.report().revoked_or_expired);
+  EXPECT_EQ(from_set.report().not_stix_patterns, 1u);
+  EXPECT_EQ(from_set.report().revoked_or_expired, 1u);
+  std::vector<std::string> got, want;
+  for (std::uint32_t i = 0; i < (*built)->observable_count(); ++i) {
+    got.emplace_back((*built)->ObservableValue(i));
+  }
+  for (std::uint32_t i = 0; i < (*expected)->observable_count(); ++i) {
+    want.emplace_back((*expected)->ObservableValue(i));
+  }
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(got, (std::vector<std::string>{"a.example", "c.example", "e.example"}));
+}
+
 TEST_F(IndicatorSetTest, SavesAndLoadsStateIncludingRevocations) {
   IndicatorSet set;
   set.set_source("http://hub/taxii2/api1/ collection c");

@@ -86,7 +86,17 @@ Json IndicatorSet::ToObject(const std::string& id, const Entry& entry) const {
 void IndicatorSet::AddTo(MatcherBuilder& builder, std::int64_t now_millis) const {
   builder.Reserve(size_);
   for (const auto& [id, entry] : entries_) {
-    if (!entry.revoked) builder.AddStixObject(ToObject(id, entry), now_millis);
+    if (entry.revoked) continue;
+    // The properties ToObject would write, without building the JSON object.
+    StixObjectFields fields;
+    fields.is_indicator = true;
+    fields.id = id;
+    fields.modified = entry.modified;
+    fields.pattern = entry.pattern;
+    fields.has_pattern_type = !entry.pattern_type.empty();
+    fields.stix_pattern_type = entry.pattern_type == "stix";
+    if (!entry.valid_until.empty()) fields.valid_until = entry.valid_until;
+    builder.AddStixObject(fields, now_millis);
   }
 }
 
