@@ -172,19 +172,22 @@ struct MatcherBuilder::State {
     return compiled->Text(compiled->indicators[indicator].id);
   }
 
+  std::uint32_t FindIndicator(std::string_view id, std::uint64_t hash) const {
+    return id_index.Find(hash, [&](std::uint32_t i) { return Id(i) == id; });
+  }
   std::uint32_t FindIndicator(std::string_view id) const {
-    return id_index.Find(internal::Hash(id), [&](std::uint32_t i) { return Id(i) == id; });
+    return FindIndicator(id, internal::Hash(id));
   }
 
-  std::uint32_t AddIndicator(std::string_view id) {
+  // `hash` is internal::Hash(id).
+  std::uint32_t AddIndicator(std::string_view id, std::uint64_t hash) {
     const auto index = static_cast<std::uint32_t>(compiled->indicators.size());
     internal::Indicator indicator;
     indicator.id = StringRef{compiled->arena.Add(id), static_cast<std::uint32_t>(id.size())};
     compiled->indicators.push_back(indicator);
     first_link.push_back(kNone);
     modified.push_back(kUnknownTime);
-    id_index.Insert(internal::Hash(id), index,
-                    [&](std::uint32_t i) { return internal::Hash(Id(i)); });
+    id_index.Insert(hash, index, [&](std::uint32_t i) { return internal::Hash(Id(i)); });
     return index;
   }
 
@@ -364,9 +367,10 @@ void MatcherBuilder::AddObservable(std::string_view indicator_id,
     Warn(indicator_id, "not used: " + why);
     return;
   }
-  std::uint32_t indicator = state_->FindIndicator(indicator_id);
+  const std::uint64_t id_hash = internal::Hash(indicator_id);
+  std::uint32_t indicator = state_->FindIndicator(indicator_id, id_hash);
   if (indicator == kNone) {
-    indicator = state_->AddIndicator(indicator_id);
+    indicator = state_->AddIndicator(indicator_id, id_hash);
   } else if (state_->compiled->indicators[indicator].expr != kNone) {
     ++report_.invalid;
     Warn(indicator_id, "observable " + observable.value +
@@ -376,7 +380,9 @@ void MatcherBuilder::AddObservable(std::string_view indicator_id,
   state_->AddLink(indicator, index);
 }
 
-bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::string_view pattern) {
+bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::uint64_t id_hash,
+                                      std::uint32_t existing, std::string_view pattern,
+                                      std::uint32_t* indicator) {
   auto simple = stix::MatchSimpleEquality(pattern);
   if (!simple) return false;
   const stix::ObservablePath* path = state_->SimplePath(simple->path);
@@ -387,23 +393,30 @@ bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::string
   Condition leaf;
   leaf.observable = state_->InternObservable(*observable, &why);
   if (leaf.observable == kNone) return false;
-  std::uint32_t indicator = state_->FindIndicator(indicator_id);
-  if (indicator == kNone) {
-    indicator = state_->AddIndicator(indicator_id);
+  *indicator = existing;
+  if (*indicator == kNone) {
+    *indicator = state_->AddIndicator(indicator_id, id_hash);
   } else {
     ++report_.superseded;
   }
-  state_->SetCondition(indicator, std::move(leaf));
+  state_->SetCondition(*indicator, std::move(leaf));
   return true;
 }
 
 void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view pattern) {
-  if (AddSimplePattern(indicator_id, pattern)) return;
+  const std::uint64_t id_hash = internal::Hash(indicator_id);
+  AddPatternTo(indicator_id, id_hash, state_->FindIndicator(indicator_id, id_hash), pattern);
+}
+
+std::uint32_t MatcherBuilder::AddPatternTo(std::string_view indicator_id, std::uint64_t id_hash,
+                                           std::uint32_t existing, std::string_view pattern) {
+  std::uint32_t indicator = kNone;
+  if (AddSimplePattern(indicator_id, id_hash, existing, pattern, &indicator)) return indicator;
   auto parsed = stix::ParsePattern(pattern);
   if (!parsed.ok()) {
     ++report_.invalid;
     Warn(indicator_id, "not used: the pattern is invalid: " + parsed.error().safe_message());
-    return;
+    return existing;
   }
   const stix::PatternNeeds needs = stix::NeedsOf(*parsed);
   if (!needs.SingleRecord()) {
@@ -420,7 +433,7 @@ void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view 
     add(needs.start_stop, "START/STOP");
     ++report_.needs_state;
     Warn(indicator_id, "not used: " + what + " cannot be decided on one log record");
-    return;
+    return existing;
   }
   std::vector<std::string> dropped;
   Condition condition = state_->Convert(parsed->root, &dropped);
@@ -429,7 +442,7 @@ void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view 
     std::string message = "not used: no comparison can be decided on a log record";
     if (!dropped.empty()) message += ": " + dropped.front();
     Warn(indicator_id, std::move(message));
-    return;
+    return existing;
   }
   if (!dropped.empty()) {
     ++report_.partly_used;
@@ -440,13 +453,14 @@ void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view 
     if (dropped.size() > 3) message += "; and " + std::to_string(dropped.size() - 3) + " more";
     Warn(indicator_id, std::move(message));
   }
-  std::uint32_t indicator = state_->FindIndicator(indicator_id);
+  indicator = existing;
   if (indicator == kNone) {
-    indicator = state_->AddIndicator(indicator_id);
+    indicator = state_->AddIndicator(indicator_id, id_hash);
   } else {
     ++report_.superseded;
   }
   state_->SetCondition(indicator, std::move(condition));
+  return indicator;
 }
 
 void MatcherBuilder::AddStixObject(const Json& object, std::int64_t now_millis) {
@@ -503,13 +517,13 @@ void MatcherBuilder::AddStixObject(const StixObjectFields& object, std::int64_t 
   if (object.modified) {
     if (auto t = ParseRfc3339(*object.modified)) modified = ToUnixMillis(*t);
   }
-  const std::uint32_t existing = state_->FindIndicator(indicator_id);
+  const std::uint64_t id_hash = internal::Hash(indicator_id);
+  const std::uint32_t existing = state_->FindIndicator(indicator_id, id_hash);
   if (existing != kNone && state_->modified[existing] >= modified) {
     ++report_.superseded;
     return;
   }
-  AddPattern(indicator_id, *object.pattern);
-  const std::uint32_t added = state_->FindIndicator(indicator_id);
+  const std::uint32_t added = AddPatternTo(indicator_id, id_hash, existing, *object.pattern);
   if (added != kNone) state_->modified[added] = modified;
 }
 

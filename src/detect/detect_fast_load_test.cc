@@ -201,6 +201,10 @@ TEST_F(FastLoadFileTest, BundleObjectsReadAsParseJsonReadsThem) {
       R"({"type":"indicator","id":"indicator--21","pattern":"[domain-name:value = 'ünï.example']","x":[1,2,{"a":null,"b":-0.5e-3}]})",
       R"({"type":"indicator","id":"indicator--22","pattern":"[file:hashes.MD5 = 'D41D8CD98F00B204E9800998ECF8427E']"})",
       R"({"type":"indicator","id":"indicator--23","pattern":"[url:value = 'http://a.example/\\'q']"})",
+      // A newer version with an invalid pattern keeps the older one but is the newest seen.
+      R"({"type":"indicator","id":"indicator--24","modified":"2024-01-01T00:00:00Z","pattern":"[domain-name:value = 'first24.example']"})",
+      R"({"type":"indicator","id":"indicator--24","modified":"2024-02-01T00:00:00Z","pattern":"[domain-name:value = "})",
+      R"({"type":"indicator","id":"indicator--24","modified":"2024-01-15T00:00:00Z","pattern":"[domain-name:value = 'third24.example']"})",
   };
   std::string bundle = R"({"type":"bundle","id":"bundle--1","objects":[)";
   for (std::size_t i = 0; i < objects.size(); ++i) bundle += (i == 0 ? "" : ",\n") + objects[i];
@@ -236,6 +240,8 @@ TEST_F(FastLoadFileTest, BundleObjectsReadAsParseJsonReadsThem) {
   EXPECT_EQ(without_messages(Summary(loaded)), expected);
   EXPECT_NE(expected.find("last.example <- indicator--2"), std::string::npos);
   EXPECT_NE(expected.find("xn--bcher-kva.example <- indicator--11"), std::string::npos);
+  EXPECT_NE(expected.find("first24.example <- indicator--24"), std::string::npos);
+  EXPECT_EQ(expected.find("third24.example"), std::string::npos);
 }
 
 }  // namespace

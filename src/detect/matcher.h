@@ -139,9 +139,16 @@ class MatcherBuilder {
   Result<std::unique_ptr<const Matcher>> Build();
 
  private:
-  // A pattern of the form [type:path = 'value'] added without building its tree; false
-  // when the pattern has another form or a problem, which AddPattern then reports.
-  bool AddSimplePattern(std::string_view indicator_id, std::string_view pattern);
+  // AddPattern for an indicator already looked up: `id_hash` is the hash of its id,
+  // `existing` its index or none. Returns its index afterwards (none when not added).
+  std::uint32_t AddPatternTo(std::string_view indicator_id, std::uint64_t id_hash,
+                             std::uint32_t existing, std::string_view pattern);
+  // A pattern of the form [type:path = 'value'] added without building its tree, setting
+  // `indicator`; false when the pattern has another form or a problem, which the full
+  // parser then reports.
+  bool AddSimplePattern(std::string_view indicator_id, std::uint64_t id_hash,
+                        std::uint32_t existing, std::string_view pattern,
+                        std::uint32_t* indicator);
 
   struct State;
   std::unique_ptr<State> state_;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 
@@ -104,10 +105,39 @@ Result<std::string> ToAsciiIdna(std::string_view name, std::string_view original
   return result;
 }
 
+// A name of ASCII letters, digits, '-' and '_' that passes CheckAsciiDomain once lowered
+// and has no A-label, lowered in one pass; nullopt for any other name, which the full
+// path decides (and explains).
+std::optional<std::string> LowerPlainAsciiDomain(std::string_view name) {
+  if (name.empty() || name.size() > kMaxDomainBytes) return std::nullopt;
+  std::string out(name.size(), '\0');
+  std::size_t label_start = 0;
+  bool all_digits = true;
+  for (std::size_t i = 0; i <= name.size(); ++i) {
+    if (i == name.size() || name[i] == '.') {
+      const std::size_t length = i - label_start;
+      if (length == 0 || length > kMaxLabelBytes) return std::nullopt;
+      if (name[label_start] == '-' || name[i - 1] == '-') return std::nullopt;
+      if (length >= 4 && out.compare(label_start, 4, "xn--") == 0) return std::nullopt;
+      if (i == name.size()) return all_digits ? std::nullopt : std::optional(std::move(out));
+      out[i] = '.';
+      label_start = i + 1;
+      all_digits = true;
+      continue;
+    }
+    const char c = ToLower(name[i]);
+    if (!((c >= 'a' && c <= 'z') || IsAsciiDigit(c) || c == '-' || c == '_')) return std::nullopt;
+    all_digits = all_digits && IsAsciiDigit(c);
+    out[i] = c;
+  }
+  return std::nullopt;
+}
+
 Result<std::string> NormaliseDomainName(std::string_view value) {
   std::string_view name = value;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (name.empty()) return Invalid("domain name", value, "empty");
+  if (auto plain = LowerPlainAsciiDomain(name)) return std::move(*plain);
   std::string ascii;
   bool needs_idna = !IsAscii(name);
   if (!needs_idna) {

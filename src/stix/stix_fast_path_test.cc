@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -186,6 +187,57 @@ TEST(StixFastPathTest, ObservablePathNormalisesAsNormaliseObservable) {
     EXPECT_EQ(fast->range_first, full->range_first) << c.value;
     EXPECT_EQ(fast->range_last, full->range_last) << c.value;
   }
+}
+
+// The domain-name rules of observable.h for ASCII names without A-labels, written out
+// plainly, against random names: the one-pass lowering must accept exactly these.
+std::optional<std::string> PlainDomainByTheRules(std::string name) {
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  for (char& c : name) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (name.empty() || name.size() > 253) return std::nullopt;
+  std::vector<std::string> labels(1);
+  for (const char c : name) {
+    if (c == '.') {
+      labels.emplace_back();
+    } else {
+      labels.back().push_back(c);
+    }
+  }
+  for (const std::string& label : labels) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return std::nullopt;
+    }
+    for (const char c : label) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+        return std::nullopt;
+      }
+    }
+  }
+  if (labels.back().find_first_not_of("0123456789") == std::string::npos) return std::nullopt;
+  return name;
+}
+
+TEST(StixFastPathTest, AsciiDomainNamesFollowTheRules) {
+  const std::string alphabet = "abcXYZ019-_..";
+  std::mt19937 random(11);
+  int valid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string name;
+    const std::size_t length = random() % 3 == 0 ? random() % 300 : random() % 24;
+    for (std::size_t i = 0; i < length; ++i) name.push_back(alphabet[random() % alphabet.size()]);
+    if (random() % 50 == 0 && name.size() > 4) name.replace(0, 4, "xN--");
+    std::string lowered = name;
+    for (char& c : lowered) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lowered.rfind("xn--", 0) == 0 || lowered.find(".xn--") != std::string::npos) continue;
+    const auto expected = PlainDomainByTheRules(name);
+    const auto got = NormaliseObservable("domain-name", "value", name);
+    ASSERT_EQ(got.ok(), expected.has_value()) << "'" << name << "'";
+    if (expected) {
+      EXPECT_EQ(got->value, *expected);
+      ++valid;
+    }
+  }
+  EXPECT_GT(valid, 1000);
 }
 
 }  // namespace
