@@ -156,6 +156,7 @@ struct MatcherBuilder::State {
   // full parser.
   static constexpr std::size_t kMaxSimplePaths = 64;
   std::vector<std::pair<std::string, std::optional<stix::ObservablePath>>> simple_paths;
+  stix::Observable simple_observable;  // reused from pattern to pattern
 
   const stix::ObservablePath* SimplePath(std::string_view text) {
     for (const auto& [known, path] : simple_paths) {
@@ -387,11 +388,11 @@ bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::uint64
   if (!simple) return false;
   const stix::ObservablePath* path = state_->SimplePath(simple->path);
   if (path == nullptr) return false;
-  auto observable = path->Normalise(simple->value);
-  if (!observable.ok()) return false;
+  stix::Observable& observable = state_->simple_observable;
+  if (!path->NormaliseInto(simple->value, &observable).ok()) return false;
   std::string why;
   Condition leaf;
-  leaf.observable = state_->InternObservable(*observable, &why);
+  leaf.observable = state_->InternObservable(observable, &why);
   if (leaf.observable == kNone) return false;
   *indicator = existing;
   if (*indicator == kNone) {

@@ -381,7 +381,12 @@ std::vector<stix::ObservablePath> CsvPaths() {
 
 // The index in kCsvPaths of a CSV type name.
 Result<std::size_t> CsvType(std::string_view type, std::string_view value) {
-  const std::string name = Lower(Trim(type));
+  const std::string_view trimmed = Trim(type);
+  // Nearly every row names its type in lower case already: no copy then.
+  const bool lower = std::none_of(trimmed.begin(), trimmed.end(),
+                                  [](char c) { return c >= 'A' && c <= 'Z'; });
+  const std::string lowered = lower ? std::string() : Lower(trimmed);
+  const std::string_view name = lower ? trimmed : std::string_view(lowered);
   const bool v6 = value.find(':') != std::string_view::npos;
   if (name == "domain" || name == "domain-name" || name == "hostname") return 0;
   if (name == "url" || name == "uri") return 1;
@@ -400,6 +405,7 @@ Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
   CsvReader reader(file);
   const std::vector<stix::ObservablePath> paths = CsvPaths();
   std::vector<std::string_view> fields;
+  stix::Observable observable;  // reused from row to row, with its strings' storage
   std::uint64_t line = 0;
   std::size_t type_column = 0, value_column = 1, id_column = 2;
   bool first = true;
@@ -437,17 +443,17 @@ Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
                    "not used: " + where() + ": " + type.error().safe_message());
       continue;
     }
-    auto observable = paths[*type].Normalise(value);
-    if (!observable.ok()) {
+    Status normalised = paths[*type].NormaliseInto(value, &observable);
+    if (!normalised.ok()) {
       builder.Warn(id.empty() ? where() : std::string(id),
-                   "not used: " + where() + ": " + observable.error().safe_message());
+                   "not used: " + where() + ": " + normalised.error().safe_message());
       continue;
     }
     if (id.empty()) {
-      builder.AddObservable(std::string(Lower(Trim(fields[type_column]))) + ":" + observable->value,
-                            *observable);
+      builder.AddObservable(std::string(Lower(Trim(fields[type_column]))) + ":" + observable.value,
+                            observable);
     } else {
-      builder.AddObservable(id, *observable);
+      builder.AddObservable(id, observable);
     }
   }
   return OkStatus();

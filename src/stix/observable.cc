@@ -272,9 +272,24 @@ bool IsUnreserved(unsigned char c) {
 // others. Bytes a URI may not hold (non-ASCII as in IRIs, space, "<>\"{}|\\^`") are
 // escaped, so an IRI and its URI form compare equal. A '%' without two hex digits is
 // kept as it is.
+bool NeedsPercentWork(unsigned char c) {
+  return c == '%' || c >= 0x80 || c == ' ' || c == '"' || c == '<' || c == '>' || c == '{' ||
+         c == '}' || c == '|' || c == '\\' || c == '^' || c == '`';
+}
+
 void AppendPercentNormalised(std::string_view text, std::string* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Runs of bytes kept as they are are copied at once.
+    std::size_t plain = i;
+    while (plain < text.size() && !NeedsPercentWork(static_cast<unsigned char>(text[plain]))) {
+      ++plain;
+    }
+    if (plain > i) {
+      out->append(text.substr(i, plain - i));
+      i = plain;
+      if (i == text.size()) break;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
         HexValue(text[i + 2]) >= 0) {
@@ -595,8 +610,11 @@ void SetValuePath(std::string_view type, Observable* observable) {
 
 // Normalises `value` for a classified path; `type`/`path` of the result are those of
 // the observed object (references resolved).
-Result<Observable> NormaliseClassified(const Classified& classified, std::string_view value) {
-  Observable out;
+Status NormaliseClassifiedInto(const Classified& classified, std::string_view value,
+                                Observable* observable) {
+  Observable& out = *observable;
+  out.range_first.clear();
+  out.range_last.clear();
   out.type = classified.path.object_type;
   out.path = classified.property_path;
   switch (classified.target) {
@@ -604,12 +622,12 @@ Result<Observable> NormaliseClassified(const Classified& classified, std::string
       out.kind = ObservableKind::kDomain;
       FC_ASSIGN_OR_RETURN(out.value, NormaliseDomainName(value));
       SetValuePath("domain-name", &out);
-      return out;
+      return OkStatus();
     }
     case Target::kUrl: {
       out.kind = ObservableKind::kUrl;
       FC_ASSIGN_OR_RETURN(out.value, NormaliseUrl(value));
-      return out;
+      return OkStatus();
     }
     case Target::kIpv4:
     case Target::kIpv6: {
@@ -620,24 +638,24 @@ Result<Observable> NormaliseClassified(const Classified& classified, std::string
       out.value = std::move(range.text);
       out.range_first.assign(range.first.begin(), range.first.end());
       out.range_last.assign(range.last.begin(), range.last.end());
-      return out;
+      return OkStatus();
     }
     case Target::kEmail: {
       out.kind = ObservableKind::kEmail;
       FC_ASSIGN_OR_RETURN(out.value, NormaliseEmail(value));
       SetValuePath("email-addr", &out);
-      return out;
+      return OkStatus();
     }
     case Target::kMac: {
       out.kind = ObservableKind::kOther;
       FC_ASSIGN_OR_RETURN(out.value, NormaliseMac(value));
       SetValuePath("mac-addr", &out);
-      return out;
+      return OkStatus();
     }
     case Target::kHash: {
       out.kind = ObservableKind::kHash;
       FC_ASSIGN_OR_RETURN(out.value, NormaliseHash(*classified.algorithm, value));
-      return out;
+      return OkStatus();
     }
     case Target::kAddress: {
       Classified resolved = classified;
@@ -649,13 +667,19 @@ Result<Observable> NormaliseClassified(const Classified& classified, std::string
         const bool looks_v4 = !address.empty() && IsAsciiDigit(address.back());
         resolved.target = ParseIpv4(address, &octets) || looks_v4 ? Target::kIpv4 : Target::kDomain;
       }
-      return NormaliseClassified(resolved, value);
+      return NormaliseClassifiedInto(resolved, value, observable);
     }
     case Target::kOther:
       out.kind = ObservableKind::kOther;
-      out.value = std::string(value);
-      return out;
+      out.value.assign(value);
+      return OkStatus();
   }
+  return OkStatus();
+}
+
+Result<Observable> NormaliseClassified(const Classified& classified, std::string_view value) {
+  Observable out;
+  FC_RETURN_IF_ERROR(NormaliseClassifiedInto(classified, value, &out));
   return out;
 }
 
@@ -795,6 +819,10 @@ ObservablePath::ObservablePath(const ObjectPath& path)
 
 Result<Observable> ObservablePath::Normalise(std::string_view value) const {
   return NormaliseClassified(classification_->classified, value);
+}
+
+Status ObservablePath::NormaliseInto(std::string_view value, Observable* out) const {
+  return NormaliseClassifiedInto(classification_->classified, value, out);
 }
 
 PatternObservables ObservablesOf(const Pattern& pattern) {

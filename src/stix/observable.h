@@ -110,6 +110,9 @@ class ObservablePath {
  public:
   explicit ObservablePath(const ObjectPath& path);
   Result<Observable> Normalise(std::string_view value) const;
+  // The same into `out`, every field set, so that a loop can reuse one Observable and
+  // its strings' storage. On an error `out` is left partly set.
+  Status NormaliseInto(std::string_view value, Observable* out) const;
 
  private:
   struct Classification;

@@ -169,17 +169,28 @@ TEST(StixFastPathTest, ObservablePathNormalisesAsNormaliseObservable) {
       {"email-message", "to_refs[*].value", "a@b.example"},
       {"mac-addr", "value", "AA-BB-CC-DD-EE-FF"},
   };
+  Observable reused;
   for (const Case& c : cases) {
     const auto parsed = ParseObjectPath(c.type + ":" + c.path);
     ASSERT_TRUE(parsed.ok()) << c.type << ":" << c.path;
     const ObservablePath path(*parsed);
     const auto fast = path.Normalise(c.value);
     const auto full = NormaliseObservable(c.type, c.path, c.value);
+    // One Observable reused across the cases: nothing of an earlier value may remain.
+    const Status into = path.NormaliseInto(c.value, &reused);
     ASSERT_EQ(fast.ok(), full.ok()) << c.value;
+    ASSERT_EQ(into.ok(), full.ok()) << c.value;
     if (!full.ok()) {
       EXPECT_EQ(fast.error().safe_message(), full.error().safe_message());
+      EXPECT_EQ(into.error().safe_message(), full.error().safe_message());
       continue;
     }
+    EXPECT_EQ(reused.kind, full->kind) << c.value;
+    EXPECT_EQ(reused.type, full->type) << c.value;
+    EXPECT_EQ(reused.path, full->path) << c.value;
+    EXPECT_EQ(reused.value, full->value) << c.value;
+    EXPECT_EQ(reused.range_first, full->range_first) << c.value;
+    EXPECT_EQ(reused.range_last, full->range_last) << c.value;
     EXPECT_EQ(fast->kind, full->kind) << c.value;
     EXPECT_EQ(fast->type, full->type) << c.value;
     EXPECT_EQ(fast->path, full->path) << c.value;
