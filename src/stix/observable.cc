@@ -106,38 +106,39 @@ Result<std::string> ToAsciiIdna(std::string_view name, std::string_view original
 }
 
 // A name of ASCII letters, digits, '-' and '_' that passes CheckAsciiDomain once lowered
-// and has no A-label, lowered in one pass; nullopt for any other name, which the full
-// path decides (and explains).
-std::optional<std::string> LowerPlainAsciiDomain(std::string_view name) {
-  if (name.empty() || name.size() > kMaxDomainBytes) return std::nullopt;
-  std::string out(name.size(), '\0');
+// and has no A-label, lowered in one pass into `lowered`; false for any other name (with
+// `lowered` clobbered), which the full path decides and explains.
+bool LowerPlainAsciiDomain(std::string_view name, std::string* lowered) {
+  if (name.empty() || name.size() > kMaxDomainBytes) return false;
+  std::string& out = *lowered;
+  out.resize(name.size());
   std::size_t label_start = 0;
   bool all_digits = true;
   for (std::size_t i = 0; i <= name.size(); ++i) {
     if (i == name.size() || name[i] == '.') {
       const std::size_t length = i - label_start;
-      if (length == 0 || length > kMaxLabelBytes) return std::nullopt;
-      if (name[label_start] == '-' || name[i - 1] == '-') return std::nullopt;
-      if (length >= 4 && out.compare(label_start, 4, "xn--") == 0) return std::nullopt;
-      if (i == name.size()) return all_digits ? std::nullopt : std::optional(std::move(out));
+      if (length == 0 || length > kMaxLabelBytes) return false;
+      if (name[label_start] == '-' || name[i - 1] == '-') return false;
+      if (length >= 4 && out.compare(label_start, 4, "xn--") == 0) return false;
+      if (i == name.size()) return !all_digits;
       out[i] = '.';
       label_start = i + 1;
       all_digits = true;
       continue;
     }
     const char c = ToLower(name[i]);
-    if (!((c >= 'a' && c <= 'z') || IsAsciiDigit(c) || c == '-' || c == '_')) return std::nullopt;
+    if (!((c >= 'a' && c <= 'z') || IsAsciiDigit(c) || c == '-' || c == '_')) return false;
     all_digits = all_digits && IsAsciiDigit(c);
     out[i] = c;
   }
-  return std::nullopt;
+  return false;
 }
 
 Result<std::string> NormaliseDomainName(std::string_view value) {
   std::string_view name = value;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   if (name.empty()) return Invalid("domain name", value, "empty");
-  if (auto plain = LowerPlainAsciiDomain(name)) return std::move(*plain);
+  if (std::string plain; LowerPlainAsciiDomain(name, &plain)) return plain;
   std::string ascii;
   bool needs_idna = !IsAscii(name);
   if (!needs_idna) {
@@ -620,7 +621,12 @@ Status NormaliseClassifiedInto(const Classified& classified, std::string_view va
   switch (classified.target) {
     case Target::kDomain: {
       out.kind = ObservableKind::kDomain;
-      FC_ASSIGN_OR_RETURN(out.value, NormaliseDomainName(value));
+      // Most names take the one-pass path straight into the value's storage.
+      const std::string_view name =
+          !value.empty() && value.back() == '.' ? value.substr(0, value.size() - 1) : value;
+      if (!LowerPlainAsciiDomain(name, &out.value)) {
+        FC_ASSIGN_OR_RETURN(out.value, NormaliseDomainName(value));
+      }
       SetValuePath("domain-name", &out);
       return OkStatus();
     }
