@@ -27,6 +27,31 @@ Status Read(const toml::table& table, std::string_view key, T& out, std::string_
   return OkStatus();
 }
 
+// The [survey] section.
+Status ReadSurvey(const toml::table& table, SurveyConfig& survey, std::string_view source) {
+  const toml::node* node = table.get("survey");
+  if (node == nullptr) return OkStatus();
+  const toml::table* section = node->as_table();
+  if (section == nullptr) {
+    return InvalidArgument(fmt::format("{}:{}: 'survey' must be a section [survey]", source,
+                                       node->source().begin.line));
+  }
+  for (const auto& [key, value] : *section) {
+    if (key.str() != "reminder_interval_seconds") {
+      return InvalidArgument(fmt::format("{}:{}: unknown survey setting '{}'", source,
+                                         value.source().begin.line, key.str()));
+    }
+  }
+  std::int64_t interval = survey.reminder_interval_seconds;
+  FC_RETURN_IF_ERROR(Read(*section, "reminder_interval_seconds", interval, source));
+  if (interval < 1 || interval > 86'400) {
+    return InvalidArgument(
+        fmt::format("{}: survey reminder_interval_seconds must be 1..86400", source));
+  }
+  survey.reminder_interval_seconds = static_cast<int>(interval);
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source) {
@@ -49,7 +74,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                 "warninglists",
                                                 "smtp",
                                                 "evidence_max_file_bytes",
-                                                "evidence_max_total_bytes"};
+                                                "evidence_max_total_bytes",
+                                                "survey"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(
@@ -122,6 +148,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return InvalidArgument(fmt::format("{}:{}: 'smtp' must be a section [smtp]", source,
                                        table.get("smtp")->source().begin.line));
   }
+  FC_RETURN_IF_ERROR(ReadSurvey(table, config.survey, source));
   if (const toml::table* smtp = table["smtp"].as_table()) {
     SmtpConfig& mail = config.smtp;
     for (const auto& [key, node] : *smtp) {

@@ -22,6 +22,8 @@
 //   username = "fincyber"               # optional; the password is never in this file:
 //   password_env = "FINCYBER_SMTP_PASSWORD"  # an environment variable, or
 //   password_file = "/etc/fincyber/smtp-password"
+//   [survey]
+//   reminder_interval_seconds = 60      # how often reminders due are sent (1..86400)
 #pragma once
 
 #include <cstdint>
@@ -48,6 +50,11 @@ struct SmtpConfig {
 // or file (never a value), when the variable is unset or the file cannot be read.
 Result<std::string> ReadSmtpPassword(const SmtpConfig& smtp);
 
+struct SurveyConfig {
+  // Seconds between two rounds of the survey reminder scheduler (survey/reminders.h).
+  int reminder_interval_seconds = 60;
+};
+
 struct Config {
   std::string database = "fincyber.db";
   std::string listen = "127.0.0.1:8080";
@@ -65,6 +72,7 @@ struct Config {
   // Survey evidence files; the file limit raises the HTTP body limit as TAXII's does.
   std::size_t evidence_max_file_bytes = std::size_t{10} << 20;
   std::size_t evidence_max_total_bytes = std::size_t{200} << 20;
+  SurveyConfig survey;
 };
 
 // InvalidArgument naming the file, line and key for unreadable or mistyped settings.

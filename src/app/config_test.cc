@@ -94,6 +94,32 @@ TEST(ConfigTest, EvidenceLimitsAreBounded) {
   }
 }
 
+TEST(ConfigTest, SurveyReminderIntervalIsBounded) {
+  EXPECT_EQ(ParseConfig("", "t.toml")->survey.reminder_interval_seconds, 60);
+  auto config = ParseConfig("[survey]\nreminder_interval_seconds = 2\n", "t.toml");
+  ASSERT_TRUE(config.ok()) << config.error().safe_message();
+  EXPECT_EQ(config->survey.reminder_interval_seconds, 2);
+  EXPECT_EQ(ParseConfig("[survey]\nreminder_interval_seconds = 86400\n", "t.toml")
+                ->survey.reminder_interval_seconds,
+            86400);
+  for (const char* text :
+       {"[survey]\nreminder_interval_seconds = 0\n", "[survey]\nreminder_interval_seconds = -5\n",
+        "[survey]\nreminder_interval_seconds = 86401\n",
+        "[survey]\nreminder_interval_seconds = 1e12\n",
+        "[survey]\nreminder_interval_seconds = \"60s\"\n", "[survey]\nreminder_days = 3\n",
+        "survey = 60\n"}) {
+    auto refused = ParseConfig(text, "t.toml");
+    ASSERT_FALSE(refused.ok()) << text;
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument) << text;
+    EXPECT_NE(refused.error().safe_message().find("t.toml"), std::string::npos) << text;
+  }
+  EXPECT_NE(ParseConfig("[survey]\nreminder_interval_seconds = 0\n", "t.toml")
+                .error()
+                .safe_message()
+                .find("reminder_interval_seconds must be 1..86400"),
+            std::string::npos);
+}
+
 TEST(ConfigTest, ReadsTheSmtpSection) {
   auto config = ParseConfig(R"(
 [smtp]

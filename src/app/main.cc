@@ -136,7 +136,22 @@ int Main(int argc, char** argv) {
   demo->add_option("--demo-password", demo_password,
                    "password of every demo user (default: random, printed)");
   demo->add_flag("--keep", demo_keep, "reuse the database if it exists instead of recreating it");
-  demo->callback([&] { exit_code = RunDemo(demo_config, demo_password, demo_keep); });
+  std::string demo_settings;
+  demo->add_option("--config", demo_settings,
+                   "TOML settings as serve reads them; database, listen and static dir stay the "
+                   "demo's");
+  demo->callback([&] {
+    Config config = demo_config;
+    if (!demo_settings.empty()) {
+      auto loaded = LoadConfigFile(demo_settings);
+      if (!loaded.ok()) return void(exit_code = Fail(loaded.error()));
+      config = *loaded;
+      config.database = demo_config.database;
+      config.listen = demo_config.listen;
+      if (!demo_config.static_dir.empty()) config.static_dir = demo_config.static_dir;
+    }
+    exit_code = RunDemo(config, demo_password, demo_keep);
+  });
 
   // migrate
   auto* migrate = cli.add_subcommand("migrate", "Create or upgrade the database schema");

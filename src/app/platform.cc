@@ -164,7 +164,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   if (!reminder_scheduler_) {
     FC_ASSIGN_OR_RETURN(mail_, MakeMailSender(config.smtp, clock_));
     reminder_scheduler_ = std::make_unique<survey::ReminderScheduler>(
-        *reminders_, mail_.get(), config.smtp.from, std::chrono::seconds(60));
+        *reminders_, mail_.get(), config.smtp.from,
+        std::chrono::seconds(config.survey.reminder_interval_seconds));
     reminder_scheduler_->Start();
   }
   auto authenticator = std::make_unique<accounts::ServiceAuthenticator>(*accounts_);

@@ -2,7 +2,7 @@
 // Chromium (Debian's, driven by playwright-core) for the browser tests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,9 +18,10 @@ const STARTUP_TIMEOUT_MS = 60_000;
 
 /**
  * Runs `fincyber demo` and resolves once it prints its URL. The demo password is
- * random per run so that nothing in the repository is a credential.
+ * random per run so that nothing in the repository is a credential. `config`, when
+ * given, is TOML the server reads with `--config` (e.g. a shorter reminder interval).
  */
-export async function startServer() {
+export async function startServer({ config } = {}) {
   const bin = resolve(WEB_DIR, process.env.FINCYBER_BIN ?? '../build/fincyber');
   const staticDir = join(WEB_DIR, 'dist');
   if (!existsSync(bin)) throw new Error(`server binary not found: ${bin} (set FINCYBER_BIN)`);
@@ -29,6 +30,12 @@ export async function startServer() {
   }
   const workDir = mkdtempSync(join(tmpdir(), 'fincyber-e2e-'));
   const password = `Demo-${randomBytes(12).toString('hex')}`;
+  const settings = [];
+  if (config !== undefined) {
+    const file = join(workDir, 'fincyber.toml');
+    writeFileSync(file, config);
+    settings.push('--config', file);
+  }
   const child = spawn(
     bin,
     [
@@ -41,6 +48,7 @@ export async function startServer() {
       staticDir,
       '--demo-password',
       password,
+      ...settings,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -137,9 +145,9 @@ export async function apiSession(baseUrl, username, password) {
  * The server and browser of one test file, with its hooks registered: every page the
  * session opens records script errors and console errors (refused resources included;
  * HTTP error statuses are expected in some tests and are checked where they matter),
- * and a test fails when its pages logged any.
+ * and a test fails when its pages logged any. `serverOptions` go to startServer.
  */
-export function useBrowserSession() {
+export function useBrowserSession(serverOptions = {}) {
   const session = {
     server: undefined,
     browser: undefined,
@@ -218,7 +226,7 @@ export function useBrowserSession() {
   let starting;
   session.start = () =>
     (starting ??= (async () => {
-      session.server = await startServer();
+      session.server = await startServer(serverOptions);
       session.browser = await launchBrowser();
     })());
   before(() => session.start());

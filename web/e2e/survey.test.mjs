@@ -249,6 +249,7 @@ describe('sector survey', () => {
     await files.locator('[data-evidence-file="report.pdf"]').waitFor();
     assert.equal(await files.locator('input[type=file]').count(), 0);
     assert.equal(await files.getByRole('button', { name: '削除' }).count(), 0);
+    await openSection(institution, state.radioSection);
   });
 
   it('the coordination office sees the submission and grants a reopen request', async () => {
