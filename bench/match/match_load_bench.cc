@@ -1,10 +1,12 @@
 // Loading and compiling indicator sets, in process (see bench/match/README.md):
 //   cmake --build <build> --target match_load_bench
-//   <build>/src/detect/match_load_bench [--repeat N] FILE...
+//   <build>/src/detect/match_load_bench [--repeat N] [--scan LOG] FILE...
 // Each round reads every FILE into one MatcherBuilder and builds the Matcher, as
 // `fincyber match --indicators FILE...` does, and prints the CPU time (user + system,
 // getrusage) and wall time of reading and of building, the matcher's size and the
-// process's peak resident memory so far. CPU time is what counts on a shared machine.
+// process's peak resident memory so far. With --scan, the round then scans LOG on one
+// thread (as `fincyber match --threads 1`, matches counted, not written) and prints that
+// CPU time and the rate it gives. CPU time is what counts on a shared machine.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -17,6 +19,7 @@
 #include "base/clock.h"
 #include "detect/indicator_files.h"
 #include "detect/matcher.h"
+#include "detect/scan.h"
 
 namespace {
 
@@ -36,6 +39,15 @@ double WallSeconds(const Sample& from, const Sample& to) {
   return std::chrono::duration<double>(to.wall - from.wall).count();
 }
 
+// Counts the matches instead of writing them.
+class CountingSink final : public fincyber::detect::MatchSink {
+ public:
+  void Write(const std::vector<fincyber::detect::Match>& matches) override {
+    count += matches.size();
+  }
+  std::size_t count = 0;
+};
+
 long PeakRssKib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -47,16 +59,19 @@ long PeakRssKib() {
 int main(int argc, char** argv) {
   int repeat = 1;
   std::vector<std::string> files;
+  std::string scan_log;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--repeat" && i + 1 < argc) {
+    if (arg == "--scan" && i + 1 < argc) {
+      scan_log = argv[++i];
+    } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
     } else {
       files.emplace_back(arg);
     }
   }
   if (files.empty() || repeat < 1) {
-    std::fprintf(stderr, "usage: match_load_bench [--repeat N] FILE...\n");
+    std::fprintf(stderr, "usage: match_load_bench [--repeat N] [--scan LOG] FILE...\n");
     return 2;
   }
   fincyber::detect::IndicatorFileOptions options;
@@ -86,6 +101,17 @@ int main(int argc, char** argv) {
         WallSeconds(start, built), static_cast<double>((*matcher)->MemoryBytes()) / 1e6,
         static_cast<double>(PeakRssKib()) / 1024.0,
         static_cast<unsigned long long>(builder.report().invalid));
+    if (scan_log.empty()) continue;
+    CountingSink sink;
+    const fincyber::SystemClock clock;
+    const Sample scan_start = Now();
+    const auto summary =
+        fincyber::detect::Scan(**matcher, {scan_log}, fincyber::detect::ScanOptions{}, sink, clock);
+    const Sample scanned = Now();
+    const double cpu = scanned.cpu_seconds - scan_start.cpu_seconds;
+    std::printf("round=%d scan_bytes=%llu scan_cpu_s=%.3f scan_mb_per_cpu_s=%.0f matches=%zu\n",
+                round + 1, static_cast<unsigned long long>(summary.bytes), cpu,
+                static_cast<double>(summary.bytes) / 1e6 / cpu, sink.count);
   }
   return 0;
 }
