@@ -64,7 +64,8 @@ struct AnswerWorkbookRows {
 // Reads a workbook written by WriteAnswerWorkbook and edited by a user, under the XLSX
 // reader's caps (documents/xlsx_reader.h) sized for answer workbooks. Row problems are
 // returned with the rows; InvalidArgument for a file that is not such a workbook (not
-// XLSX, no answers or read-me sheet, other columns); ResourceExhausted past the caps.
+// XLSX, no answers or read-me sheet, other columns); TooLarge (base/too_large.h) past the
+// caps.
 Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes);
 
 // The answer an answer cell gives `item`: nullopt when empty (leave it), null for the
