@@ -148,6 +148,7 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
               },
               "Liveness: the server answers"});
   sharing::AddRoutes(router, *sharing_);
+  sharing::AddLiveRoutes(router, *sharing_, live_wakeups_);
   survey::AddRoutes(router, *survey_);
   survey::AddRemediationRoutes(router, *remediation_);
   survey::AddReminderRoutes(router, *reminders_);
@@ -160,6 +161,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
       *db_, clock_, *outbound,
       events::DispatcherOptions{
           .poll_interval = std::chrono::milliseconds(config.event_poll_interval_ms)});
+  // A wake-up only: streams read what happened from the outbox themselves.
+  dispatcher->Subscribe("sharing.", [this](const events::Event&) { live_wakeups_.WakeAll(); });
   FC_RETURN_IF_ERROR(dispatcher->Start());
   if (!reminder_scheduler_) {
     FC_ASSIGN_OR_RETURN(mail_, MakeMailSender(config.smtp, clock_));

@@ -68,6 +68,8 @@ class Platform {
   std::unique_ptr<MailSender> mail_;
   std::unique_ptr<survey::ReminderScheduler> reminder_scheduler_;
   sharing::WarningLists warning_lists_;  // the shipped lists and the configured files
+  // Live hub streams wait here; the running dispatcher wakes them on sharing events.
+  sharing::LiveWakeups live_wakeups_;
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread and the threads it starts later,

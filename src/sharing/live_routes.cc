@@ -140,7 +140,9 @@ void AddLiveRoutes(http::Router& router, SharingService& service, LiveWakeups& w
                     std::make_shared<LiveStream>(service, wakeups, *principal, std::move(filter),
                                                  start));
               },
-              "Live stream (Server-Sent Events) of shared objects the caller may see"});
+              "Live stream (text/event-stream) of shared objects the caller may see: events "
+              "added, updated, revoked, deleted, sighted; filters collection, type, tlp "
+              "(repeatable); Last-Event-ID or after= resumes"});
 }
 
 }  // namespace fincyber::sharing
