@@ -356,7 +356,10 @@ Result<std::string> NormaliseUrl(std::string_view value) {
     return Invalid("URL", value, "no scheme (RFC 3986 requires one, e.g. \"http:\")");
   }
   const std::string scheme = Lower(value.substr(0, colon));
-  std::string out = scheme + ":";
+  std::string out;
+  out.reserve(value.size() + 8);  // the normal form is about as long: one allocation
+  out += scheme;
+  out += ':';
   std::string_view rest = value.substr(colon + 1);
   // A loop, not find_first_of("?#"): that calls memchr once per character.
   std::size_t end_of_path = 0;
