@@ -620,15 +620,22 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
   }
   constexpr std::uint32_t kAhead = 8;
   std::array<std::uint64_t, kAhead> host_hash_ahead{};
+  std::array<std::uint64_t, kAhead> url_hash_ahead{};
   auto look_ahead = [&](std::uint32_t o) {
     if (o >= observable_count) return;
     const std::string_view name = host_name_of(o);
     const std::uint64_t hash = name.empty() ? 0 : HashFolded(name);
     host_hash_ahead[o % kAhead] = hash;
-    if (!name.empty()) c.host_index.Prefetch(hash);
+    if (name.empty()) return;
+    c.host_index.Prefetch(hash);
+    if (c.observables[o].kind == ObservableKind::kUrl) {
+      url_hash_ahead[o % kAhead] = internal::Hash(c.Text(c.observables[o].value));
+      c.url_index.Prefetch(url_hash_ahead[o % kAhead]);
+    }
   };
   for (std::uint32_t o = 0; o < kAhead; ++o) look_ahead(o);
   std::uint64_t host_hash = 0;  // of the host of the observable being compiled
+  std::uint64_t url_hash = 0;   // of the URL being compiled
   auto host_of = [&](StringRef ref) -> internal::HostEntry& {
     const std::string_view name = c.Text(ref);
     const std::uint64_t hash = host_hash;
@@ -650,6 +657,7 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
   };
   for (std::uint32_t o = 0; o < observable_count; ++o) {
     host_hash = host_hash_ahead[o % kAhead];
+    url_hash = url_hash_ahead[o % kAhead];
     look_ahead(o + kAhead);
     if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
     const internal::ObservableEntry& entry = c.observables[o];
@@ -671,7 +679,7 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
         } else if (host_name.front() == '[' || host_name.find('.') == std::string_view::npos) {
           c.has_unusual_url_hosts = true;
         }
-        c.url_index.Insert(internal::Hash(value), o, [&](std::uint32_t u) {
+        c.url_index.Insert(url_hash, o, [&](std::uint32_t u) {
           return internal::Hash(c.Text(c.observables[u].value));
         });
         ++report_.urls;
