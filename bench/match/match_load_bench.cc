@@ -1,17 +1,20 @@
 // Loading and compiling indicator sets, in process (see bench/match/README.md):
 //   cmake --build <build> --target match_load_bench
-//   <build>/src/detect/match_load_bench [--repeat N] [--scan LOG] FILE...
+//   <build>/src/detect/match_load_bench [--repeat N] [--keep-previous] [--scan LOG] FILE...
 // Each round reads every FILE into one MatcherBuilder and builds the Matcher, as
 // `fincyber match --indicators FILE...` does, and prints the CPU time (user + system,
 // getrusage) and wall time of reading and of building, the matcher's size and the
 // process's peak resident memory so far. With --scan, the round then scans LOG on one
 // thread (as `fincyber match --threads 1`, matches counted, not written) and prints that
-// CPU time and the rate it gives. CPU time is what counts on a shared machine.
+// CPU time and the rate it gives. With --keep-previous, each round's matcher is kept until
+// the next one is built, as a refresh of `fincyber match` keeps the running one: the peak
+// RSS of the second round is then that of a refresh. CPU time is what counts on a shared machine.
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,9 +63,12 @@ int main(int argc, char** argv) {
   int repeat = 1;
   std::vector<std::string> files;
   std::string scan_log;
+  bool keep_previous = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--scan" && i + 1 < argc) {
+    if (arg == "--keep-previous") {
+      keep_previous = true;
+    } else if (arg == "--scan" && i + 1 < argc) {
       scan_log = argv[++i];
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
@@ -71,11 +77,12 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty() || repeat < 1) {
-    std::fprintf(stderr, "usage: match_load_bench [--repeat N] [--scan LOG] FILE...\n");
+    std::fprintf(stderr, "usage: match_load_bench [--repeat N] [--keep-previous] [--scan LOG] FILE...\n");
     return 2;
   }
   fincyber::detect::IndicatorFileOptions options;
   options.now_millis = fincyber::ToUnixMillis(fincyber::SystemClock().Now());
+  std::unique_ptr<const fincyber::detect::Matcher> previous;
   for (int round = 0; round < repeat; ++round) {
     fincyber::detect::MatcherBuilder builder;
     const Sample start = Now();
@@ -101,12 +108,13 @@ int main(int argc, char** argv) {
         WallSeconds(start, built), static_cast<double>((*matcher)->MemoryBytes()) / 1e6,
         static_cast<double>(PeakRssKib()) / 1024.0,
         static_cast<unsigned long long>(builder.report().invalid));
+    if (keep_previous) previous = std::move(*matcher);
     if (scan_log.empty()) continue;
     CountingSink sink;
     const fincyber::SystemClock clock;
     const Sample scan_start = Now();
     const auto summary =
-        fincyber::detect::Scan(**matcher, {scan_log}, fincyber::detect::ScanOptions{}, sink, clock);
+        fincyber::detect::Scan(keep_previous ? *previous : **matcher, {scan_log}, fincyber::detect::ScanOptions{}, sink, clock);
     const Sample scanned = Now();
     const double cpu = scanned.cpu_seconds - scan_start.cpu_seconds;
     std::printf("round=%d scan_bytes=%llu scan_cpu_s=%.3f scan_mb_per_cpu_s=%.0f matches=%zu\n",
