@@ -319,6 +319,77 @@ TEST_P(ApiTest, ReadOnlyAndNonAdminRolesCannotChangeAnything) {
   EXPECT_EQ(member.Post("/api/v1/webhooks", {{"url", "https://hooks.example/x"}}).status, 403);
 }
 
+TEST_P(ApiTest, DemoInstitutionsHaveVariedSizeTiers) {
+  std::map<std::string, int> tiers;
+  const Json regional = As("coord").Get("/api/v1/orgs?sector=regional_bank").json();
+  for (const auto& org : regional["items"]) {
+    tiers[org["size_tier"].is_null() ? "default" : org["size_tier"].get<std::string>()]++;
+  }
+  EXPECT_EQ(tiers, (std::map<std::string, int>{{"large", 4}, {"medium", 15}, {"small", 6}}));
+  const Json cooperatives =
+      As("coord").Get("/api/v1/orgs?sector=credit_cooperative&limit=1").json();
+  EXPECT_TRUE(cooperatives["items"][0]["size_tier"].is_null()) << "some keep the default";
+  bool defaults_listed = false;
+  const Json sectors = As("mb01.member").Get("/api/v1/sectors").json();
+  for (const auto& sector : sectors["items"]) {
+    if (sector["code"] == "credit_cooperative") {
+      defaults_listed = sector["default_size_tier"] == "small";
+    }
+  }
+  EXPECT_TRUE(defaults_listed);
+}
+
+TEST_P(ApiTest, OnlyTheCoordinationOfficeSetsASizeTierAndItIsAudited) {
+  const std::string path = "/api/v1/orgs/" + Org(kRegionalA);
+  TestClient coord = As("coord");
+  ASSERT_EQ(coord.Get(path).json()["size_tier"], "large");
+
+  HttpResult unknown = coord.Send("PATCH", path, R"({"size_tier":"enormous"})");
+  ASSERT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.json()["error"]["details"],
+            Json::parse(R"([{"field":"size_tier","problem":"unknown size tier"}])"));
+  for (const char* body : {R"({"size_tier":3})", R"({"tier":"small"})", "{}", "[]",
+                           R"({"size_tier":"small","name_en":"Renamed"})"}) {
+    EXPECT_EQ(coord.Send("PATCH", path, body).status, 400) << body;
+  }
+  EXPECT_EQ(
+      coord.Send("PATCH", "/api/v1/orgs/" + Org("Supervision Bureau"), R"({"size_tier":"small"})")
+          .status,
+      400);
+  EXPECT_EQ(coord.Send("PATCH", "/api/v1/orgs/no-such-org", R"({"size_tier":"small"})").status,
+            404);
+  HttpResult created = coord.Post("/api/v1/orgs", {{"kind", "institution"},
+                                                   {"sector", "regional_bank"},
+                                                   {"name_ja", "巨大銀行"},
+                                                   {"name_en", "Giant Bank"},
+                                                   {"size_tier", "giant"}});
+  ASSERT_EQ(created.status, 400);
+  EXPECT_EQ(created.json()["error"]["details"][0]["field"], "size_tier");
+
+  // The institution itself may not change its tier; another institution does not exist.
+  TestClient own_admin = As("rb01.admin");
+  EXPECT_EQ(own_admin.Send("PATCH", path, R"({"size_tier":"small"})").status, 403);
+  EXPECT_EQ(As("rb01.member").Send("PATCH", path, R"({"size_tier":"small"})").status, 403);
+  EXPECT_EQ(As("mb01.admin").Send("PATCH", path, R"({"size_tier":"small"})").status, 404);
+  EXPECT_EQ(As("supervisor").Send("PATCH", path, R"({"size_tier":"small"})").status, 403);
+  EXPECT_EQ(As("auditor").Send("PATCH", path, R"({"size_tier":"small"})").status, 403);
+  EXPECT_EQ(coord.Get(path).json()["size_tier"], "large") << "refusals change nothing";
+
+  HttpResult small = coord.Send("PATCH", path, R"({"size_tier":"small"})");
+  ASSERT_EQ(small.status, 200) << small.body;
+  EXPECT_EQ(small.json()["size_tier"], "small");
+  EXPECT_EQ(own_admin.Get(path).json()["size_tier"], "small");
+  HttpResult cleared = coord.Send("PATCH", path, R"({"size_tier":null})");
+  ASSERT_EQ(cleared.status, 200);
+  EXPECT_TRUE(cleared.json()["size_tier"].is_null());
+  const Json audit = coord.Get("/api/v1/audit?action=org.updated&limit=2").json()["items"];
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0]["target_id"], Org(kRegionalA));
+  EXPECT_EQ(audit[0]["details"]["size_tier"], Json::parse(R"({"before":"small","after":null})"));
+  EXPECT_EQ(audit[1]["details"]["size_tier"], Json::parse(R"({"before":"large","after":"small"})"));
+  ASSERT_EQ(coord.Send("PATCH", path, R"({"size_tier":"large"})").status, 200);
+}
+
 TEST_P(ApiTest, AdminManagesUsersOfItsOwnInstitution) {
   TestClient a = As("mb02.admin");
   const std::string org = Org("Akatsuki Financial Bank");

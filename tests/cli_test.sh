@@ -39,6 +39,22 @@ check "org list json" 0 "$bin" org list --database "$db" --format json
 [ "$(grep -c '"id"' "$work/out")" -eq 2 ]
 check "org list table" 0 "$bin" org list --database "$db"
 grep -q "Bank Ko" "$work/out"
+check "org add with a size tier" 0 "$bin" org add --database "$db" --kind institution \
+  --sector shinkin_bank --name-ja 丙信用金庫 --name-en "Hei Shinkin" --size-tier medium
+hei=$(cat "$work/out")
+check "org add rejects an unknown size tier" 2 "$bin" org add --database "$db" --kind institution \
+  --sector shinkin_bank --name-ja 丁信用金庫 --name-en "Tei Shinkin" --size-tier huge
+check "org update sets a size tier" 0 "$bin" org update "$bank" --database "$db" --size-tier large
+grep -q "$bank large" "$work/out"
+check "org update returns to the category default" 0 "$bin" org update "$hei" --database "$db" \
+  --size-tier default
+grep -q "$hei small" "$work/out"
+check "org update refuses a size tier for a regulator" 2 "$bin" org update "$regulator" \
+  --database "$db" --size-tier large
+check "org update of an unknown organisation" 3 "$bin" org update nope --database "$db" \
+  --size-tier large
+check "org list shows size tiers" 0 "$bin" org list --database "$db" --format json
+grep -q '"size_tier": "large"' "$work/out"
 
 check "group add" 0 "$bin" group add --database "$db" --name-ja 地銀CEPTOAR \
   --name-en "Regional CEPTOAR" --member "$bank"

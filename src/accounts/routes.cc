@@ -150,8 +150,10 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
               [](Request&) -> Result<Response> {
                 Json items = Json::array();
                 for (const auto& s : identity::Sectors()) {
-                  items.push_back({{"code", s.code}, {"name_ja", s.name_ja},
-                                   {"name_en", s.name_en}});
+                  items.push_back({{"code", s.code},
+                                   {"name_ja", s.name_ja},
+                                   {"name_en", s.name_en},
+                                   {"default_size_tier", s.default_size_tier}});
                 }
                 return Response::MakeJson({{"items", items}});
               },
@@ -189,7 +191,7 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
                 FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
                 FC_ASSIGN_OR_RETURN(auto body, req.JsonBody());
                 FC_RETURN_IF_ERROR(RejectUnknownFields(
-                    body, {"kind", "sector", "name_ja", "name_en", "parent_id"}));
+                    body, {"kind", "sector", "name_ja", "name_en", "parent_id", "size_tier"}));
                 identity::NewOrg org;
                 FC_ASSIGN_OR_RETURN(auto kind, RequireString(body, "kind", 32));
                 auto parsed = identity::ParseOrgKind(kind);
@@ -199,6 +201,7 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
                 FC_ASSIGN_OR_RETURN(org.name_ja, RequireString(body, "name_ja", 200));
                 FC_ASSIGN_OR_RETURN(org.name_en, RequireString(body, "name_en", 200));
                 FC_ASSIGN_OR_RETURN(org.parent_id, OptionalString(body, "parent_id", 64));
+                FC_ASSIGN_OR_RETURN(org.size_tier, OptionalString(body, "size_tier", 32));
                 FC_ASSIGN_OR_RETURN(auto created, svc->CreateOrg(*p, org, InfoOf(req)));
                 return Response::MakeJson(identity::ToJson(created), 201);
               },
@@ -211,6 +214,22 @@ void AddRoutes(http::Router& router, AccountsService& service, store::Database& 
                 return Response::MakeJson(identity::ToJson(org));
               },
               "One organisation"});
+
+  router.Add({Method::kPatch, "/api/v1/orgs/{id}", Auth::kRequired,
+              [svc](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const Principal* p, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(auto body, req.JsonBody());
+                FC_RETURN_IF_ERROR(RejectUnknownFields(body, {"size_tier"}));
+                if (!body.contains("size_tier")) {
+                  return InvalidArgument("nothing to change", {{"size_tier", "required"}});
+                }
+                FC_ASSIGN_OR_RETURN(auto size_tier, OptionalString(body, "size_tier", 32));
+                FC_ASSIGN_OR_RETURN(auto org, svc->SetOrgSizeTier(*p, req.PathParam("id"),
+                                                                  size_tier, InfoOf(req)));
+                return Response::MakeJson(identity::ToJson(org));
+              },
+              "Change an institution's size tier; null returns it to its category's default "
+              "(coordination office)"});
 
   router.Add({Method::kGet, "/api/v1/orgs/{id}/supervised", Auth::kRequired,
               [svc](Request& req) -> Result<Response> {

@@ -151,6 +151,24 @@ Result<identity::Org> AccountsService::CreateOrg(const Principal& principal,
   });
 }
 
+Result<identity::Org> AccountsService::SetOrgSizeTier(const Principal& principal,
+                                                      std::string_view org_id,
+                                                      const std::optional<std::string>& size_tier,
+                                                      const RequestInfo& info) {
+  return db_.TransactValue<identity::Org>([&](store::Connection& conn) -> Result<identity::Org> {
+    FC_ASSIGN_OR_RETURN(auto before, identity::GetOrg(conn, principal, org_id));
+    FC_ASSIGN_OR_RETURN(auto org, identity::SetOrgSizeTier(conn, principal, org_id, size_tier));
+    const auto tier_json = [](const std::optional<std::string>& tier) {
+      return tier ? Json(*tier) : Json(nullptr);
+    };
+    FC_RETURN_IF_ERROR(Record(conn, clock_, principal, "org.updated", "org", org.id, org.id,
+                              {{"size_tier", {{"before", tier_json(before.size_tier)},
+                                              {"after", tier_json(org.size_tier)}}}},
+                              info, true));
+    return org;
+  });
+}
+
 Status AccountsService::AddSupervision(const Principal& principal, std::string_view bureau_id,
                                        std::string_view institution_id,
                                        const RequestInfo& info) {

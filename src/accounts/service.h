@@ -54,6 +54,11 @@ class AccountsService {
                                                        std::string_view bureau_id);
   Result<identity::Org> CreateOrg(const identity::Principal& principal,
                                   const identity::NewOrg& org, const RequestInfo& info);
+  // Audited as org.updated with the tier before and after.
+  Result<identity::Org> SetOrgSizeTier(const identity::Principal& principal,
+                                       std::string_view org_id,
+                                       const std::optional<std::string>& size_tier,
+                                       const RequestInfo& info);
   Status AddSupervision(const identity::Principal& principal, std::string_view bureau_id,
                         std::string_view institution_id, const RequestInfo& info);
 

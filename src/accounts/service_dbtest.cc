@@ -101,6 +101,29 @@ TEST_P(AccountsServiceTest, TokensAuthenticateUntilRevoked) {
   EXPECT_FALSE(service_.AuthenticateToken(created->second).ok());
 }
 
+TEST_P(AccountsServiceTest, SizeTierChangesAreAuditedAndRefusalsLeaveNone) {
+  auto org = service_.SetOrgSizeTier(s_.P(s_.coord), s_.bank_b.id, "small", info_);
+  ASSERT_TRUE(org.ok()) << org.error().internal_message();
+  auto cleared = service_.SetOrgSizeTier(s_.P(s_.coord), s_.bank_b.id, std::nullopt, info_);
+  ASSERT_TRUE(cleared.ok()) << cleared.error().internal_message();
+  EXPECT_EQ(service_.SetOrgSizeTier(s_.P(s_.b_admin), s_.bank_b.id, "large", info_).error().code(),
+            ErrorCode::kPermissionDenied);
+
+  auto entries = audit::List(s_.db(), s_.P(s_.coord), {});
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  const auto& last = entries->at(0).entry;
+  EXPECT_EQ(last.action, "org.updated");
+  EXPECT_EQ(last.target_id, s_.bank_b.id);
+  EXPECT_EQ(last.details["size_tier"]["before"], "small");
+  EXPECT_TRUE(last.details["size_tier"]["after"].is_null());
+  EXPECT_EQ(entries->at(1).entry.details["size_tier"]["after"], "small");
+  EXPECT_TRUE(entries->at(1).entry.details["size_tier"]["before"].is_null());
+  auto own = audit::List(s_.db(), s_.P(s_.b_admin), {});
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->size(), 2u) << "the institution's admin sees changes to its organisation";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AccountsServiceTest,
                          ::testing::ValuesIn(fincyber::testing::DbBackends()));
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
+#include <string>
 
 namespace fincyber::app {
 namespace {
@@ -30,21 +32,34 @@ struct SectorPlan {
   int count;
   const char* suffix_ja;
   const char* suffix_en;
+  // Own size tiers, in numbering order: the first `large` institutions are large, the
+  // next `medium` medium, the next `small` small; any left take their category's default.
+  int large;
+  int medium;
+  int small;
 };
 
 constexpr SectorPlan kPlan[] = {
-    {"major_bank", "mb", 5, "フィナンシャル銀行", "Financial Bank"},
-    {"regional_bank", "rb", 25, "銀行", "Bank"},
-    {"second_regional_bank", "sr", 12, "第二銀行", "Second Bank"},
-    {"shinkin_bank", "sk", 20, "信用金庫", "Shinkin Bank"},
-    {"credit_cooperative", "cc", 10, "信用組合", "Credit Cooperative"},
-    {"securities", "sec", 15, "証券", "Securities"},
-    {"life_insurance", "li", 8, "生命保険", "Life Insurance"},
-    {"nonlife_insurance", "nl", 8, "損害保険", "Fire & Marine Insurance"},
-    {"market_infrastructure", "mi", 6, "", ""},
-    {"funds_transfer", "ft", 6, "ペイメント", "Payments"},
-    {"crypto_asset", "ca", 5, "デジタルアセット取引所", "Digital Asset Exchange"},
+    {"major_bank", "mb", 5, "フィナンシャル銀行", "Financial Bank", 5, 0, 0},
+    {"regional_bank", "rb", 25, "銀行", "Bank", 4, 15, 6},
+    {"second_regional_bank", "sr", 12, "第二銀行", "Second Bank", 0, 4, 8},
+    {"shinkin_bank", "sk", 20, "信用金庫", "Shinkin Bank", 0, 3, 17},
+    {"credit_cooperative", "cc", 10, "信用組合", "Credit Cooperative", 0, 0, 0},
+    {"securities", "sec", 15, "証券", "Securities", 3, 6, 6},
+    {"life_insurance", "li", 8, "生命保険", "Life Insurance", 3, 5, 0},
+    {"nonlife_insurance", "nl", 8, "損害保険", "Fire & Marine Insurance", 3, 3, 2},
+    {"market_infrastructure", "mi", 6, "", "", 4, 2, 0},
+    {"funds_transfer", "ft", 6, "ペイメント", "Payments", 0, 2, 4},
+    {"crypto_asset", "ca", 5, "デジタルアセット取引所", "Digital Asset Exchange", 0, 1, 4},
 };
+
+// The own size tier of the plan's `number`th institution (from 1), if it has one.
+std::optional<std::string> PlannedSizeTier(const SectorPlan& plan, int number) {
+  if (number <= plan.large) return "large";
+  if (number <= plan.large + plan.medium) return "medium";
+  if (number <= plan.large + plan.medium + plan.small) return "small";
+  return std::nullopt;
+}
 
 // Market infrastructures have names of their own.
 constexpr std::pair<const char*, const char*> kInfrastructures[] = {
@@ -119,7 +134,8 @@ Result<std::vector<DemoLogin>> SeedDemoSector(accounts::AccountsService& service
   std::size_t name_index = 0;
   for (const auto& plan : kPlan) {
     for (int i = 1; i <= plan.count; ++i) {
-      identity::NewOrg org{OrgKind::kInstitution, std::string(plan.code), "", "", {}};
+      identity::NewOrg org{OrgKind::kInstitution, std::string(plan.code), "", "", {},
+                           PlannedSizeTier(plan, i)};
       if (std::string_view(plan.code) == "market_infrastructure") {
         org.name_ja = kInfrastructures[i - 1].first;
         org.name_en = kInfrastructures[i - 1].second;

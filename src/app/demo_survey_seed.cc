@@ -105,8 +105,7 @@ Result<std::int64_t> Answer(survey::SurveyService& service, const survey::Campai
   const double own = base + 0.9 * Offset(institution.admin.username) + improvement;
   const auto last = static_cast<int>(std::lround(share_of_items * bank.item_count()));
   survey::Answers given;
-  const survey::Respondent respondent{institution.category,
-                                      survey::DefaultSizeTier(institution.category)};
+  const survey::Respondent respondent{institution.category, questionnaire.assignment.size};
   std::int64_t saved = 0;
   for (int index = 0; index < last; ++index) {
     const Item& item = bank.item(index);

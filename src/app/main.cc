@@ -167,7 +167,7 @@ int Main(int argc, char** argv) {
               << " already applied\n";
   });
 
-  // org add | list
+  // org add | update | list
   auto* org = cli.add_subcommand("org", "Manage organisations");
   org->require_subcommand(1);
   identity::NewOrg new_org;
@@ -181,15 +181,38 @@ int Main(int argc, char** argv) {
   org_add->add_option("--name-ja", new_org.name_ja, "Japanese name")->required();
   org_add->add_option("--name-en", new_org.name_en, "English name")->required();
   org_add->add_option("--parent", org_parent, "parent organisation id (bureaus)");
+  std::string org_size_tier;
+  org_add->add_option("--size-tier", org_size_tier,
+                      "institutions: small, medium or large (default: the category's)")
+      ->check(CLI::IsMember({"small", "medium", "large"}));
   org_add->callback([&] {
     auto platform = OpenPlatform(common);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     new_org.kind = *identity::ParseOrgKind(org_kind);
     if (!org_sector.empty()) new_org.sector = org_sector;
     if (!org_parent.empty()) new_org.parent_id = org_parent;
+    if (!org_size_tier.empty()) new_org.size_tier = org_size_tier;
     auto created = (*platform)->accounts().CreateOrg(kOperator, new_org, kCli);
     if (!created.ok()) return void(exit_code = Fail(created.error()));
     std::cout << created->id << "\n";
+  });
+  std::string org_update_id, org_update_tier;
+  auto* org_update = org->add_subcommand("update", "Change an institution's size tier");
+  AddCommonOptions(org_update, common);
+  org_update->add_option("ID", org_update_id, "organisation id")->required();
+  org_update->add_option("--size-tier", org_update_tier,
+                         "small, medium, large, or default (the category's)")
+      ->check(CLI::IsMember({"small", "medium", "large", "default"}))
+      ->required();
+  org_update->callback([&] {
+    auto platform = OpenPlatform(common);
+    if (!platform.ok()) return void(exit_code = Fail(platform.error()));
+    std::optional<std::string> tier;
+    if (org_update_tier != "default") tier = org_update_tier;
+    auto updated = (*platform)->accounts().SetOrgSizeTier(kOperator, org_update_id, tier, kCli);
+    if (!updated.ok()) return void(exit_code = Fail(updated.error()));
+    std::cout << updated->id << " "
+              << identity::EffectiveSizeTier(updated->size_tier, updated->sector) << "\n";
   });
   identity::OrgQuery org_query;
   org_query.limit = 1000;
@@ -212,7 +235,8 @@ int Main(int argc, char** argv) {
     if (!page.ok()) return void(exit_code = Fail(page.error()));
     Json rows = Json::array();
     for (const auto& o : page->items) rows.push_back(identity::ToJson(o));
-    PrintRows(std::cout, {"id", "kind", "sector", "name_ja", "name_en"}, rows, FormatOf(common));
+    PrintRows(std::cout, {"id", "kind", "sector", "size_tier", "name_ja", "name_en"}, rows,
+              FormatOf(common));
   });
 
   // group add | list | member-add | member-remove

@@ -16,7 +16,7 @@ using internal::Invalid;
 using internal::ValidateName;
 
 constexpr std::string_view kOrgColumns =
-    "id, kind, sector, name_ja, name_en, parent_id, created_at";
+    "id, kind, sector, name_ja, name_en, parent_id, created_at, size_tier";
 constexpr std::string_view kUserColumns =
     "id, org_id, username, display_name, role, locale, disabled, last_login_at, created_at";
 
@@ -29,6 +29,7 @@ Org OrgFromRow(const store::Row& r) {
   org.name_en = r.GetString(4);
   org.parent_id = r.GetOptionalString(5);
   org.created_at = r.GetString(6);
+  org.size_tier = r.GetOptionalString(7);
   return org;
 }
 
@@ -48,6 +49,10 @@ User UserFromRow(const store::Row& r) {
 
 Json OptionalJson(const std::optional<std::string>& value) {
   return value ? Json(*value) : Json(nullptr);
+}
+
+store::Value OptionalValue(const std::optional<std::string>& value) {
+  return value ? store::Value(*value) : store::Value(nullptr);
 }
 
 std::string LikeEscape(std::string_view text) {
@@ -96,19 +101,40 @@ Result<User> LoadUser(store::Connection& conn, std::string_view id) {
 
 const std::vector<Sector>& Sectors() {
   static const std::vector<Sector> kSectors = {
-      {"major_bank", "主要行", "Major bank"},
-      {"regional_bank", "地方銀行", "Regional bank"},
-      {"second_regional_bank", "第二地方銀行", "Second-tier regional bank"},
-      {"shinkin_bank", "信用金庫", "Shinkin bank"},
-      {"credit_cooperative", "信用組合", "Credit cooperative"},
-      {"securities", "証券会社", "Securities firm"},
-      {"life_insurance", "生命保険会社", "Life insurer"},
-      {"nonlife_insurance", "損害保険会社", "Non-life insurer"},
-      {"market_infrastructure", "金融市場インフラ", "Market infrastructure"},
-      {"funds_transfer", "資金移動業者", "Funds-transfer operator"},
-      {"crypto_asset", "暗号資産交換業者", "Crypto-asset exchange"},
+      {"major_bank", "主要行", "Major bank", "large"},
+      {"regional_bank", "地方銀行", "Regional bank", "medium"},
+      {"second_regional_bank", "第二地方銀行", "Second-tier regional bank", "medium"},
+      {"shinkin_bank", "信用金庫", "Shinkin bank", "small"},
+      {"credit_cooperative", "信用組合", "Credit cooperative", "small"},
+      {"securities", "証券会社", "Securities firm", "medium"},
+      {"life_insurance", "生命保険会社", "Life insurer", "medium"},
+      {"nonlife_insurance", "損害保険会社", "Non-life insurer", "medium"},
+      {"market_infrastructure", "金融市場インフラ", "Market infrastructure", "large"},
+      {"funds_transfer", "資金移動業者", "Funds-transfer operator", "small"},
+      {"crypto_asset", "暗号資産交換業者", "Crypto-asset exchange", "small"},
   };
   return kSectors;
+}
+
+const std::vector<std::string>& SizeTiers() {
+  static const std::vector<std::string> kTiers = {"small", "medium", "large"};
+  return kTiers;
+}
+
+bool IsKnownSizeTier(std::string_view tier) {
+  const auto& tiers = SizeTiers();
+  return std::find(tiers.begin(), tiers.end(), tier) != tiers.end();
+}
+
+std::string EffectiveSizeTier(const std::optional<std::string>& size_tier,
+                              const std::optional<std::string>& sector) {
+  if (size_tier) return *size_tier;
+  if (sector) {
+    for (const auto& s : Sectors()) {
+      if (s.code == *sector) return s.default_size_tier;
+    }
+  }
+  return "medium";
 }
 
 bool IsKnownSector(std::string_view code) {
@@ -124,6 +150,7 @@ Json ToJson(const Org& org) {
           {"name_ja", org.name_ja},
           {"name_en", org.name_en},
           {"parent_id", OptionalJson(org.parent_id)},
+          {"size_tier", OptionalJson(org.size_tier)},
           {"created_at", org.created_at}};
 }
 
@@ -193,11 +220,13 @@ Result<Page<Org>> ListSupervised(store::Connection& conn, const Principal& princ
   params.insert(params.end(), filter.params.begin(), filter.params.end());
   FC_ASSIGN_OR_RETURN(
       auto rows,
-      conn.Query(fmt::format("SELECT o.id, o.kind, o.sector, o.name_ja, o.name_en, o.parent_id, "
-                             "o.created_at FROM orgs o JOIN supervision s ON s.institution_id = "
-                             "o.id WHERE s.bureau_id = ? AND {} ORDER BY o.sector, o.name_en",
-                             filter.sql),
-                 params));
+      conn.Query(
+          fmt::format(
+              "SELECT o.id, o.kind, o.sector, o.name_ja, o.name_en, o.parent_id, "
+              "o.created_at, o.size_tier FROM orgs o JOIN supervision s ON s.institution_id = "
+              "o.id WHERE s.bureau_id = ? AND {} ORDER BY o.sector, o.name_en",
+              filter.sql),
+          params));
   Page<Org> page;
   for (const auto& row : rows) page.items.push_back(OrgFromRow(row));
   page.total = static_cast<std::int64_t>(page.items.size());
@@ -250,6 +279,13 @@ Result<Org> CreateOrg(store::Connection& conn, const Clock& clock, const Princip
   } else if (input.sector) {
     problems.push_back({"sector", "only institutions have a business category"});
   }
+  if (input.size_tier) {
+    if (input.kind != OrgKind::kInstitution) {
+      problems.push_back({"size_tier", "only institutions have a size tier"});
+    } else if (!IsKnownSizeTier(*input.size_tier)) {
+      problems.push_back({"size_tier", "unknown size tier"});
+    }
+  }
   if (input.kind == OrgKind::kBureau && !input.parent_id) {
     problems.push_back({"parent_id", "a bureau belongs to the regulator"});
   }
@@ -267,18 +303,35 @@ Result<Org> CreateOrg(store::Connection& conn, const Clock& clock, const Princip
   org.name_en = input.name_en;
   org.parent_id = input.parent_id;
   org.created_at = FormatRfc3339(clock.Now());
+  org.size_tier = input.size_tier;
   auto inserted = conn.Execute(
-      "INSERT INTO orgs (id, kind, sector, name_ja, name_en, parent_id, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {org.id, std::string(OrgKindName(org.kind)),
-       org.sector ? store::Value(*org.sector) : store::Value(nullptr), org.name_ja, org.name_en,
-       org.parent_id ? store::Value(*org.parent_id) : store::Value(nullptr), org.created_at});
+      "INSERT INTO orgs (id, kind, sector, name_ja, name_en, parent_id, created_at, size_tier) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {org.id, std::string(OrgKindName(org.kind)), OptionalValue(org.sector), org.name_ja,
+       org.name_en, OptionalValue(org.parent_id), org.created_at, OptionalValue(org.size_tier)});
   if (!inserted.ok()) {
     if (inserted.error().code() == ErrorCode::kAlreadyExists) {
       return AlreadyExists("an organisation with this name already exists");
     }
     return std::move(inserted).error();
   }
+  return org;
+}
+
+Result<Org> SetOrgSizeTier(store::Connection& conn, const Principal& principal,
+                           std::string_view org_id, const std::optional<std::string>& size_tier) {
+  FC_ASSIGN_OR_RETURN(auto org, GetOrg(conn, principal, org_id));
+  FC_RETURN_IF_ERROR(CheckCanManageOrgs(principal));
+  if (org.kind != OrgKind::kInstitution) {
+    return InvalidArgument("only institutions have a size tier",
+                           {{"size_tier", "only institutions have a size tier"}});
+  }
+  if (size_tier && !IsKnownSizeTier(*size_tier)) {
+    return InvalidArgument("unknown size tier", {{"size_tier", "unknown size tier"}});
+  }
+  FC_RETURN_IF_ERROR(conn.Execute("UPDATE orgs SET size_tier = ? WHERE id = ?",
+                                  {OptionalValue(size_tier), org.id}));
+  org.size_tier = size_tier;
   return org;
 }
 

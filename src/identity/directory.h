@@ -26,10 +26,20 @@ struct Sector {
   std::string code;  // "major_bank", ...
   std::string name_ja;
   std::string name_en;
+  // The size tier of an institution of this category that has none of its own.
+  std::string default_size_tier;
 };
 // The business categories, in display order.
 const std::vector<Sector>& Sectors();
 bool IsKnownSector(std::string_view code);
+
+// An institution's size tier, which survey questions may depend on: "small", "medium"
+// or "large", smallest first.
+const std::vector<std::string>& SizeTiers();
+bool IsKnownSizeTier(std::string_view tier);
+// The institution's own tier, else its category's default ("medium" for an unknown one).
+std::string EffectiveSizeTier(const std::optional<std::string>& size_tier,
+                              const std::optional<std::string>& sector);
 
 struct Org {
   std::string id;
@@ -39,6 +49,7 @@ struct Org {
   std::string name_en;
   std::optional<std::string> parent_id;  // bureaus: the regulator
   std::string created_at;
+  std::optional<std::string> size_tier;  // institutions only; none: the category's default
 };
 
 struct User {
@@ -76,6 +87,7 @@ struct NewOrg {
   std::string name_ja;
   std::string name_en;
   std::optional<std::string> parent_id;
+  std::optional<std::string> size_tier = std::nullopt;  // institutions only
 };
 
 struct NewUser {
@@ -105,6 +117,11 @@ Result<User> FindUserByUsername(store::Connection& conn, const Principal& princi
 // `password_hash_fast` lowers the Argon2id cost for tests and demo seeding only.
 Result<Org> CreateOrg(store::Connection& conn, const Clock& clock, const Principal& principal,
                       const NewOrg& org);
+// Sets or, with nullopt, clears an institution's own size tier. NotFound when the org
+// is not visible to the principal, PermissionDenied unless it may manage organisations,
+// InvalidArgument for an unknown tier or an organisation that is not an institution.
+Result<Org> SetOrgSizeTier(store::Connection& conn, const Principal& principal,
+                           std::string_view org_id, const std::optional<std::string>& size_tier);
 Status AddSupervision(store::Connection& conn, const Principal& principal,
                       std::string_view bureau_id, std::string_view institution_id);
 Result<User> CreateUser(store::Connection& conn, const Clock& clock, const Principal& principal,

@@ -179,6 +179,80 @@ TEST_P(DirectoryTest, OrganisationCreationIsValidated) {
   EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
 }
 
+TEST_P(DirectoryTest, InstitutionsHaveTheirOwnSizeTierOrTheirCategorysDefault) {
+  Status st = s_.db().Transact([&](store::Connection& c) -> Status {
+    const Principal op = OperatorPrincipal();
+    FC_ASSIGN_OR_RETURN(
+        auto small,
+        CreateOrg(c, s_.clock, op,
+                  {OrgKind::kInstitution, "major_bank", "小銀行", "Small Bank", {}, "small"}));
+    EXPECT_EQ(small.size_tier, "small");
+    FC_ASSIGN_OR_RETURN(auto read, GetOrg(c, s_.P(s_.coord), small.id));
+    EXPECT_EQ(read.size_tier, "small");
+    EXPECT_EQ(ToJson(read)["size_tier"], "small");
+    EXPECT_EQ(EffectiveSizeTier(read.size_tier, read.sector), "small");
+
+    EXPECT_FALSE(s_.bank_a.size_tier.has_value());
+    EXPECT_TRUE(ToJson(s_.bank_a)["size_tier"].is_null());
+    EXPECT_EQ(EffectiveSizeTier(s_.bank_a.size_tier, s_.bank_a.sector), "large");
+    EXPECT_EQ(EffectiveSizeTier(s_.bank_b.size_tier, s_.bank_b.sector), "medium");
+    EXPECT_EQ(EffectiveSizeTier(std::nullopt, "shinkin_bank"), "small");
+    for (const auto& sector : Sectors()) EXPECT_TRUE(IsKnownSizeTier(sector.default_size_tier));
+
+    FC_ASSIGN_OR_RETURN(auto raised, SetOrgSizeTier(c, s_.P(s_.coord), s_.bank_b.id, "large"));
+    EXPECT_EQ(raised.size_tier, "large");
+    FC_ASSIGN_OR_RETURN(auto reread, GetOrg(c, s_.P(s_.b_admin), s_.bank_b.id));
+    EXPECT_EQ(reread.size_tier, "large") << "the institution sees the tier it was given";
+    FC_ASSIGN_OR_RETURN(auto cleared,
+                        SetOrgSizeTier(c, s_.P(s_.coord), s_.bank_b.id, std::nullopt));
+    EXPECT_FALSE(cleared.size_tier.has_value());
+    FC_ASSIGN_OR_RETURN(auto listed, ListSupervised(c, s_.P(s_.coord), s_.bureau.id));
+    EXPECT_EQ(listed.items.at(0).id, s_.bank_a.id);
+    EXPECT_FALSE(listed.items.at(0).size_tier.has_value());
+    return OkStatus();
+  });
+  EXPECT_TRUE(st.ok()) << st.error().internal_message();
+}
+
+TEST_P(DirectoryTest, SizeTierIsValidatedAndOnlyTheDirectoryManagerSetsIt) {
+  Status st = s_.db().Transact([&](store::Connection& c) -> Status {
+    const Principal op = OperatorPrincipal();
+    auto unknown =
+        CreateOrg(c, s_.clock, op, {OrgKind::kInstitution, "major_bank", "X", "X", {}, "huge"});
+    EXPECT_EQ(unknown.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(unknown.error().details(),
+              (std::vector<FieldProblem>{{"size_tier", "unknown size tier"}}));
+    auto isac = CreateOrg(c, s_.clock, op, {OrgKind::kIsac, {}, "Y", "Y", {}, "large"});
+    EXPECT_EQ(isac.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.coord), s_.bank_a.id, "").error().code(),
+              ErrorCode::kInvalidArgument);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.coord), s_.bank_a.id, "LARGE").error().code(),
+              ErrorCode::kInvalidArgument);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.coord), s_.isac.id, "large").error().code(),
+              ErrorCode::kInvalidArgument);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.coord), "no-such-org", "large").error().code(),
+              ErrorCode::kNotFound);
+
+    // An institution may not size itself, and another institution does not exist for it.
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.a_admin), s_.bank_a.id, "small").error().code(),
+              ErrorCode::kPermissionDenied);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.a_member), s_.bank_a.id, "small").error().code(),
+              ErrorCode::kPermissionDenied);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.a_admin), s_.bank_b.id, "small").error().code(),
+              ErrorCode::kNotFound);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.bureau_staff), s_.bank_a.id, "small").error().code(),
+              ErrorCode::kPermissionDenied);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.isac_analyst), s_.bank_b.id, "small").error().code(),
+              ErrorCode::kPermissionDenied);
+    EXPECT_EQ(SetOrgSizeTier(c, s_.P(s_.auditor), s_.bank_b.id, "small").error().code(),
+              ErrorCode::kPermissionDenied);
+    FC_ASSIGN_OR_RETURN(auto unchanged, GetOrg(c, s_.P(s_.coord), s_.bank_a.id));
+    EXPECT_FALSE(unchanged.size_tier.has_value());
+    return OkStatus();
+  });
+  EXPECT_TRUE(st.ok()) << st.error().internal_message();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DirectoryTest,
                          ::testing::ValuesIn(fincyber::testing::DbBackends()));
 

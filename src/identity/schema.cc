@@ -71,6 +71,8 @@ CREATE TABLE trust_group_members (
 );
 CREATE INDEX trust_group_members_org ON trust_group_members(org_id, group_id)
 )sql"},
+      // NULL: the institution takes its business category's default tier.
+      {"identity", 3, "institution size tier", "ALTER TABLE orgs ADD COLUMN size_tier TEXT"},
   };
 }
 

@@ -5,6 +5,7 @@
 #include "audit/audit.h"
 #include "base/crypto.h"
 #include "base/too_large.h"
+#include "identity/directory.h"
 #include "survey/bank_format.h"
 #include "survey/internal/service_common.h"
 #include "survey/internal/yaml_json.h"
@@ -153,12 +154,13 @@ std::optional<BankSourceFormat> ParseBankSourceFormat(std::string_view name) {
 }
 
 SizeTier DefaultSizeTier(std::string_view category) {
-  if (category == "major_bank" || category == "market_infrastructure") return SizeTier::kLarge;
-  if (category == "shinkin_bank" || category == "credit_cooperative" ||
-      category == "funds_transfer" || category == "crypto_asset") {
-    return SizeTier::kSmall;
-  }
-  return SizeTier::kMedium;
+  return InstitutionSizeTier(std::nullopt, std::string(category));
+}
+
+SizeTier InstitutionSizeTier(const std::optional<std::string>& size_tier,
+                             const std::optional<std::string>& category) {
+  return ParseSizeTier(identity::EffectiveSizeTier(size_tier, category))
+      .value_or(SizeTier::kMedium);
 }
 
 Json ToJson(const StoredBankInfo& b) {

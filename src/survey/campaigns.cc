@@ -342,7 +342,8 @@ Result<Campaign> SurveyService::OpenCampaign(const identity::Principal& principa
               "category, size_tier, deadline, status) VALUES (?, ?, ?, ?, ?, ?, ?, "
               "'in_progress')",
               {c.id, org.id, org.name_ja, org.name_en, category,
-               std::string(SizeTierName(DefaultSizeTier(category))), c.deadline}));
+               std::string(SizeTierName(InstitutionSizeTier(org.size_tier, org.sector))),
+               c.deadline}));
           ++assigned;
         }
         if (page.items.size() < static_cast<std::size_t>(query.limit)) break;

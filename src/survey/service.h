@@ -367,10 +367,15 @@ class SurveyService {
                                                            std::string_view storage_id);
 };
 
-// The size tier an institution of a business category is given when assigned:
-// large for major banks and market infrastructures, small for shinkin banks, credit
-// cooperatives, funds-transfer operators and crypto-asset exchanges, medium otherwise.
+// The size tier an institution of a business category has when it has none of its own
+// (identity::Sectors(): large for major banks and market infrastructures, small for
+// shinkin banks, credit cooperatives, funds-transfer operators and crypto-asset
+// exchanges, medium otherwise).
 SizeTier DefaultSizeTier(std::string_view category);
+// The tier an assignment takes when a campaign opens: the institution's own, else its
+// category's default.
+SizeTier InstitutionSizeTier(const std::optional<std::string>& size_tier,
+                             const std::optional<std::string>& category);
 
 Json ToJson(const StoredBankInfo& bank);
 Json ToJson(const Campaign& campaign);
