@@ -11,7 +11,12 @@ Json StringSchema() { return Json{{"type", "string"}}; }
 Json ErrorSchema() {
   Json detail = Json::object();
   detail["type"] = "object";
-  detail["properties"] = {{"field", StringSchema()}, {"problem", StringSchema()}};
+  // `code` and `params`, when present, name the problem for clients that translate it.
+  detail["properties"] = {{"field", StringSchema()},
+                          {"problem", StringSchema()},
+                          {"code", StringSchema()},
+                          {"params", Json{{"type", "object"},
+                                          {"additionalProperties", StringSchema()}}}};
   Json body = Json::object();
   body["type"] = "object";
   body["required"] = Json::array({"code", "message", "request_id"});

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fincyber {
@@ -25,9 +26,14 @@ enum class ErrorCode {
 // snake_case name used in API error bodies and logs, e.g. "invalid_argument".
 std::string_view ErrorCodeName(ErrorCode code);
 
+// What is wrong with one field. `problem` is English, shown as is by the command line
+// and API clients; `code`, when set, is a stable name for it (e.g. "workbook.formula")
+// with the values its text names in `params`, so a client can say it in its own language.
 struct FieldProblem {
   std::string field;
   std::string problem;
+  std::string code = {};
+  std::vector<std::pair<std::string, std::string>> params = {};
   bool operator==(const FieldProblem&) const = default;
 };
 

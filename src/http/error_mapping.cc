@@ -84,7 +84,14 @@ Json ErrorBody(const Error& error, std::string_view request_id) {
   if (!internal && !error.details().empty()) {
     Json details = Json::array();
     for (const auto& problem : error.details()) {
-      details.push_back({{"field", problem.field}, {"problem", problem.problem}});
+      Json detail = {{"field", problem.field}, {"problem", problem.problem}};
+      if (!problem.code.empty()) {
+        detail["code"] = problem.code;
+        Json params = Json::object();
+        for (const auto& [name, value] : problem.params) params[name] = value;
+        detail["params"] = std::move(params);
+      }
+      details.push_back(std::move(detail));
     }
     body["details"] = std::move(details);
   }

@@ -40,6 +40,16 @@ TEST(ErrorMappingTest, BodyCarriesCodeMessageRequestIdAndDetails) {
       "request_id":"rid-1","details":[{"field":"name","problem":"required"}]}})"));
 }
 
+TEST(ErrorMappingTest, ACodedProblemCarriesItsCodeAndParameters) {
+  const Json body = ErrorBody(
+      InvalidArgument("rejected", {{"Answers!3:x", "the answer was changed (version 2)",
+                                    "workbook.changed_since_export", {{"version", "2"}}}}),
+      "rid-2");
+  EXPECT_EQ(body["error"]["details"], Json::parse(R"json([{"field":"Answers!3:x",
+      "problem":"the answer was changed (version 2)","code":"workbook.changed_since_export",
+      "params":{"version":"2"}}])json"));
+}
+
 TEST(ErrorMappingTest, TooLargeKeepsItsCodeAndNamesWhatWasTooLarge) {
   const Json body = ErrorBody(TooLarge("the workbook is larger than 8 bytes", "workbook"), "r");
   EXPECT_EQ(body["error"]["code"], "resource_exhausted");

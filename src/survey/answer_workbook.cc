@@ -16,6 +16,7 @@
 #include "survey/internal/answering.h"
 #include "survey/internal/refusals.h"
 #include "survey/internal/service_common.h"
+#include "survey/problems.h"
 #include "survey/scoring.h"
 #include "survey/service.h"
 
@@ -91,7 +92,12 @@ bool IsClearMarker(std::string_view normalized) {
   return Names(kClear, normalized) || normalized == "(消去)";
 }
 
-Error Bad(std::string problem) { return InvalidArgument(std::move(problem)); }
+// A cell that is no answer; its one detail names the problem for translation.
+Error Bad(std::string_view code, ProblemParams params = {}) {
+  FieldProblem problem = Problem("", code, std::move(params));
+  std::string message = problem.problem;
+  return InvalidArgument(std::move(message), {std::move(problem)});
+}
 
 std::string NumberText(double number) { return fmt::format("{}", number); }
 
@@ -99,7 +105,7 @@ Result<const Choice*> FindChoice(const Item& item, std::string_view normalized) 
   for (const auto& choice : item.choices) {
     if (Normalize(choice.id) == normalized || Names(choice.label, normalized)) return &choice;
   }
-  return Bad(fmt::format("\"{}\" is not one of the choices", normalized.substr(0, 80)));
+  return Bad("workbook.not_a_choice", {{"value", std::string(normalized.substr(0, 80))}});
 }
 
 std::vector<std::string> SplitChoices(std::string_view text) {
@@ -444,19 +450,20 @@ Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes) {
                        std::holds_alternative<std::monostate>(row.comment);
     if (cells.id == nullptr && empty) continue;  // only other columns were touched
     for (const auto* cell : {cells.id, cells.answer, cells.comment, cells.version}) {
-      if (cell && cell->formula && row.problem.empty()) {
-        row.problem = "a cell holds a formula; type the value instead";
+      if (cell && cell->formula && row.problem_code.empty()) {
+        row.problem_code = "workbook.formula";
       }
     }
-    if (row.problem.empty() && row.item_id.empty()) row.problem = "the row has no item id";
-    if (cells.version && row.problem.empty()) {
+    if (row.problem_code.empty() && row.item_id.empty()) row.problem_code = "workbook.no_item_id";
+    if (cells.version && row.problem_code.empty()) {
       const double* number = std::get_if<double>(&cells.version->value);
       if (number == nullptr || *number < 0 || *number > 1e15 || std::floor(*number) != *number) {
-        row.problem = "the version column was changed";
+        row.problem_code = "workbook.version_changed";
       } else {
         row.version = static_cast<std::int64_t>(*number);
       }
     }
+    if (!row.problem_code.empty()) row.problem = ProblemText(row.problem_code);
     out.rows.push_back(std::move(row));
   }
   return out;
@@ -465,10 +472,10 @@ Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes) {
 Result<std::optional<Json>> AnswerCellToJson(const Item& item, const CellValue& cell) {
   if (std::holds_alternative<std::monostate>(cell)) return std::optional<Json>();
   if (const auto* error = std::get_if<documents::CellError>(&cell)) {
-    return Bad(fmt::format("the cell shows the error {}", error->code.substr(0, 20)));
+    return Bad("workbook.cell_error", {{"error", error->code.substr(0, 20)}});
   }
   if (std::holds_alternative<std::chrono::sys_seconds>(cell)) {
-    return Bad("a date is not an answer to this item");
+    return Bad("workbook.date");
   }
   const std::string* text = std::get_if<std::string>(&cell);
   const std::string normalized = text ? Normalize(*text) : "";
@@ -491,7 +498,7 @@ Result<std::optional<Json>> AnswerCellToJson(const Item& item, const CellValue& 
         if (ec != std::errc() || end != normalized.data() + normalized.size()) level = -1;
       }
       if (level < 0 || level > kMaxMaturityLevel || std::floor(level) != level) {
-        return Bad("expected a maturity level 0-4");
+        return Bad("workbook.expected_maturity");
       }
       return std::optional<Json>(Json(static_cast<int>(level)));
     }
@@ -504,7 +511,7 @@ Result<std::optional<Json>> AnswerCellToJson(const Item& item, const CellValue& 
           return std::optional<Json>("compensating");
         }
       }
-      return Bad("expected yes, no, a compensating control or not applicable");
+      return Bad("workbook.expected_yes_no");
     case AnswerType::kNumber: {
       if (number) return std::optional<Json>(Json(*number));
       double parsed = 0;
@@ -516,16 +523,16 @@ Result<std::optional<Json>> AnswerCellToJson(const Item& item, const CellValue& 
           return std::optional<Json>(Json(parsed));
         }
       }
-      return Bad("expected a number");
+      return Bad("workbook.expected_number");
     }
     case AnswerType::kSingleChoice: {
       const std::string key = text ? normalized : number ? NumberText(*number) : "";
-      if (key.empty()) return Bad("expected one of the choices");
+      if (key.empty()) return Bad("workbook.expected_choice");
       FC_ASSIGN_OR_RETURN(const Choice* choice, FindChoice(item, key));
       return std::optional<Json>(Json(choice->id));
     }
     case AnswerType::kMultipleChoice: {
-      if (!text) return Bad("expected choices separated by ;");
+      if (!text) return Bad("workbook.expected_choices");
       Json ids = Json::array();
       for (const auto& part : SplitChoices(*text)) {
         FC_ASSIGN_OR_RETURN(const Choice* choice, FindChoice(item, Normalize(part)));
@@ -536,11 +543,11 @@ Result<std::optional<Json>> AnswerCellToJson(const Item& item, const CellValue& 
     case AnswerType::kText:
       if (text) return std::optional<Json>(Json(*text));
       if (number) return std::optional<Json>(Json(NumberText(*number)));
-      return Bad("expected text");
+      return Bad("workbook.expected_text");
     case AnswerType::kEvidence:
-      return Bad("evidence is answered by uploading files on the questionnaire page");
+      return Bad("workbook.evidence_by_upload");
   }
-  return Bad("unknown answer type");
+  return Bad("workbook.unknown_type");
 }
 
 Result<std::optional<std::string>> CommentCellToText(const CellValue& cell) {
@@ -549,12 +556,12 @@ Result<std::optional<std::string>> CommentCellToText(const CellValue& cell) {
     return std::optional<std::string>(NumberText(*number));
   }
   const std::string* text = std::get_if<std::string>(&cell);
-  if (text == nullptr) return Bad("a comment is text");
+  if (text == nullptr) return Bad("workbook.comment_not_text");
   const std::string normalized = Normalize(*text);
   if (normalized.empty()) return std::optional<std::string>();
   if (IsClearMarker(normalized)) return std::optional<std::string>(std::string());
   if (text->size() > kMaxCommentBytes) {
-    return Bad(fmt::format("the comment is longer than {} bytes", kMaxCommentBytes));
+    return Bad("workbook.comment_too_long", {{"max", std::to_string(kMaxCommentBytes)}});
   }
   return std::optional<std::string>(*text);
 }
@@ -595,11 +602,23 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
       std::vector<Change> changes;
       std::vector<FieldProblem> problems;
       std::size_t rejected = 0;
-      auto reject = [&](const AnswerWorkbookRow& row, std::string reason) {
+      auto reject = [&](const AnswerWorkbookRow& row, std::string_view code,
+                        ProblemParams params = {}) {
         if (++rejected <= kMaxReportedRows) {
           problems.push_back(
-              {fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)),
-               std::move(reason)});
+              Problem(fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)),
+                      code, std::move(params)));
+        }
+      };
+      // A cell's own problem (Bad above), or an answer that does not fit its item
+      // (answers.h), whose English phrase is passed on.
+      auto reject_error = [&](const AnswerWorkbookRow& row, const Error& error) {
+        const auto& details = error.details();
+        if (!details.empty() && !details.front().code.empty()) {
+          reject(row, details.front().code, details.front().params);
+        } else {
+          reject(row, "workbook.invalid_answer",
+                 {{"detail", details.empty() ? error.safe_message() : details.front().problem}});
         }
       };
       AnswerImportSummary summary;
@@ -607,17 +626,17 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
       std::set<std::string> seen;
       for (const auto& row : workbook.rows) {
         ++summary.rows;
-        if (!row.problem.empty()) {
-          reject(row, row.problem);
+        if (!row.problem_code.empty()) {
+          reject(row, row.problem_code);
           continue;
         }
         const auto index = state.bank->IndexOf(row.item_id);
         if (!index) {
-          reject(row, "no such item in this questionnaire");
+          reject(row, "workbook.unknown_item");
           continue;
         }
         if (!seen.insert(row.item_id).second) {
-          reject(row, "the item appears on an earlier row too");
+          reject(row, "workbook.duplicate_item");
           continue;
         }
         const Item& item = state.bank->item(*index);
@@ -627,12 +646,12 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
         }
         auto value = AnswerCellToJson(item, row.answer);
         if (!value.ok()) {
-          reject(row, value.error().safe_message());
+          reject_error(row, value.error());
           continue;
         }
         auto comment = CommentCellToText(row.comment);
         if (!comment.ok()) {
-          reject(row, comment.error().safe_message());
+          reject_error(row, comment.error());
           continue;
         }
         const auto stored = state.answers.find(item.id);
@@ -647,14 +666,14 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
         if (!change.input.value.is_null()) {
           auto checked = AnswerFromJson(item, change.input.value);
           if (!checked.ok()) {
-            reject(row, checked.error().safe_message());
+            reject_error(row, checked.error());
             continue;
           }
           after[item.id] = *checked;
         } else {
           // Clearing an answer takes its comment with it; a comment alone has no row to live in.
           if (current == nullptr && comment->has_value() && !comment->value().empty()) {
-            reject(row, "a comment needs an answer");
+            reject(row, "workbook.comment_needs_answer");
             continue;
           }
           after.erase(item.id);
@@ -669,9 +688,9 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
         }
         const std::int64_t stored_version = current ? current->version : 0;
         if (row.version != stored_version) {
-          reject(row, fmt::format("the answer was changed since the export (now version {} by "
-                                  "{}); export again",
-                                  stored_version, current ? current->updated_by : "-"));
+          reject(row, "workbook.changed_since_export",
+                 {{"version", std::to_string(stored_version)},
+                  {"user", current ? current->updated_by : "-"}});
           continue;
         }
         changes.push_back(std::move(change));
@@ -683,8 +702,8 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
         if (shown[static_cast<std::size_t>(change.index)] || change.input.value.is_null()) continue;
         const std::string& id = state.bank->item(change.index).id;
         for (const auto& row : workbook.rows) {
-          if (row.item_id == id && row.problem.empty()) {
-            reject(row, "not asked given the other answers");
+          if (row.item_id == id && row.problem_code.empty()) {
+            reject(row, "workbook.not_asked");
             break;
           }
         }

@@ -52,7 +52,8 @@ struct AnswerWorkbookRow {
   documents::CellValue answer;   // empty: leave the stored answer
   documents::CellValue comment;  // empty: leave the stored comment
   std::int64_t version = 0;      // of the answer when exported; 0: none then
-  std::string problem;           // why the row cannot be read; empty when it can
+  std::string problem;           // why the row cannot be read (English); empty when it can
+  std::string problem_code;      // the same as a code (problems.h)
 };
 
 struct AnswerWorkbookRows {

@@ -5,6 +5,7 @@
 #include <initializer_list>
 
 #include "survey/internal/yaml_json.h"
+#include "survey/problems.h"
 
 namespace fincyber::survey {
 namespace {
@@ -40,13 +41,16 @@ class Reader {
   }
 
  private:
-  void Problem(const std::string& where, std::string rule, std::string message) {
-    problems_.push_back({where, std::move(rule), std::move(message)});
+  void Problem(const std::string& where, std::string rule, std::string_view code,
+               ProblemParams params = {}) {
+    std::string message = ProblemText(code, params);
+    problems_.push_back(
+        {where, std::move(rule), std::move(message), std::string(code), std::move(params)});
   }
 
   bool Object(const Json& json, const std::string& where, std::string_view what) {
     if (json.is_object()) return true;
-    Problem(where, "wrong_type", fmt::format("{} must be a mapping", what));
+    Problem(where, "wrong_type", "bank.not_mapping", {{"what", std::string(what)}});
     return false;
   }
 
@@ -54,7 +58,7 @@ class Reader {
               std::initializer_list<std::string_view> allowed) {
     for (const auto& [key, value] : json.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        Problem(where, "unknown_field", fmt::format("unknown field '{}'", key.substr(0, 64)));
+        Problem(where, "unknown_field", "bank.unknown_field", {{"field", key.substr(0, 64)}});
       }
     }
   }
@@ -63,11 +67,12 @@ class Reader {
                      bool required) {
     auto found = json.find(key);
     if (found == json.end() || found->is_null()) {
-      if (required) Problem(where, "required", fmt::format("'{}' is required", key));
+      if (required)
+        Problem(where, "required", "bank.field_required", {{"field", std::string(key)}});
       return {};
     }
     if (!found->is_string()) {
-      Problem(where, "wrong_type", fmt::format("'{}' must be a string", key));
+      Problem(where, "wrong_type", "bank.not_string", {{"field", std::string(key)}});
       return {};
     }
     return found->get<std::string>();
@@ -77,7 +82,7 @@ class Reader {
     auto found = json.find(key);
     if (found == json.end() || found->is_null()) return std::nullopt;
     if (!found->is_number()) {
-      Problem(where, "wrong_type", fmt::format("'{}' must be a number", key));
+      Problem(where, "wrong_type", "bank.not_number", {{"field", std::string(key)}});
       return std::nullopt;
     }
     return found->get<double>();
@@ -88,7 +93,7 @@ class Reader {
     if (found == json.end() || found->is_null()) return fallback;
     if (!found->is_number_integer() || found->get<std::int64_t>() < -1000000 ||
         found->get<std::int64_t>() > 1000000) {
-      Problem(where, "wrong_type", fmt::format("'{}' must be a small integer", key));
+      Problem(where, "wrong_type", "bank.not_small_integer", {{"field", std::string(key)}});
       return fallback;
     }
     return found->get<int>();
@@ -98,7 +103,7 @@ class Reader {
     auto found = json.find(key);
     if (found == json.end() || found->is_null()) return fallback;
     if (!found->is_boolean()) {
-      Problem(where, "wrong_type", fmt::format("'{}' must be true or false", key));
+      Problem(where, "wrong_type", "bank.not_boolean", {{"field", std::string(key)}});
       return fallback;
     }
     return found->get<bool>();
@@ -109,11 +114,12 @@ class Reader {
     static const Json kEmpty = Json::array();
     auto found = json.find(key);
     if (found == json.end() || found->is_null()) {
-      if (required) Problem(where, "required", fmt::format("'{}' is required", key));
+      if (required)
+        Problem(where, "required", "bank.field_required", {{"field", std::string(key)}});
       return kEmpty;
     }
     if (!found->is_array()) {
-      Problem(where, "wrong_type", fmt::format("'{}' must be a list", key));
+      Problem(where, "wrong_type", "bank.not_list", {{"field", std::string(key)}});
       return kEmpty;
     }
     return *found;
@@ -123,14 +129,14 @@ class Reader {
   auto Tag(const Json& value, const std::string& where, std::string_view key, Parse parse)
       -> decltype(parse(std::string_view())) {
     if (!value.is_string()) {
-      Problem(where, "wrong_type", fmt::format("'{}' must be a name", key));
+      Problem(where, "wrong_type", "bank.not_name", {{"field", std::string(key)}});
       return std::nullopt;
     }
     auto parsed = parse(value.get_ref<const std::string&>());
     if (!parsed) {
-      Problem(where, "unknown_tag",
-              fmt::format("'{}' is not a known {}",
-                          value.get_ref<const std::string&>().substr(0, 64), key));
+      Problem(where, "unknown_tag", "bank.unknown_name",
+              {{"value", value.get_ref<const std::string&>().substr(0, 64)},
+               {"field", std::string(key)}});
     }
     return parsed;
   }
@@ -138,15 +144,16 @@ class Reader {
   Text TextOf(const Json& value, const std::string& where, std::string_view key) {
     Text text;
     if (!value.is_object()) {
-      Problem(where, "wrong_type", fmt::format("'{}' must be a mapping with ja and en", key));
+      Problem(where, "wrong_type", "bank.not_text", {{"field", std::string(key)}});
       return text;
     }
     for (const auto& [language, member] : value.items()) {
       if (language != "ja" && language != "en") {
-        Problem(where, "unknown_field",
-                fmt::format("'{}' has unknown language '{}'", key, language.substr(0, 16)));
+        Problem(where, "unknown_field", "bank.unknown_language",
+                {{"field", std::string(key)}, {"language", language.substr(0, 16)}});
       } else if (!member.is_string()) {
-        Problem(where, "wrong_type", fmt::format("'{}.{}' must be a string", key, language));
+        Problem(where, "wrong_type", "bank.text_not_string",
+                {{"field", std::string(key)}, {"language", language}});
       } else {
         (language == "ja" ? text.ja : text.en) = member.get<std::string>();
       }
@@ -192,7 +199,7 @@ class Reader {
     item.text = ReadText(json, "text", where);
     item.help = ReadText(json, "help", where);
     if (auto type = json.find("type"); type == json.end()) {
-      Problem(where, "required", "'type' is required");
+      Problem(where, "required", "bank.field_required", {{"field", "type"}});
     } else if (auto parsed = Tag(*type, where, "type", ParseAnswerType)) {
       item.type = *parsed;
     }
@@ -209,7 +216,7 @@ class Reader {
       NumberSpec spec;
       auto min = Number(*number, "min", where);
       auto max = Number(*number, "max", where);
-      if (!min || !max) Problem(where, "missing_range", "number needs min and max");
+      if (!min || !max) Problem(where, "missing_range", "bank.number_needs_range");
       spec.min = min.value_or(0);
       spec.max = max.value_or(0);
       spec.unit = ReadText(*number, "unit", where);
@@ -224,7 +231,7 @@ class Reader {
       if (auto parsed = Tag(threat, where, "threat", ParseThreat)) item.threats.push_back(*parsed);
     }
     if (auto function = json.find("function"); function == json.end()) {
-      Problem(where, "required", "'function' is required");
+      Problem(where, "required", "bank.field_required", {{"field", "function"}});
     } else if (auto parsed = Tag(*function, where, "function", ParseFunction)) {
       item.function = *parsed;
     }
@@ -233,7 +240,7 @@ class Reader {
     }
     for (const auto& ref : Array(json, "csf", where, false)) {
       if (!ref.is_string()) {
-        Problem(where, "wrong_type", "'csf' must list subcategory ids");
+        Problem(where, "wrong_type", "bank.csf_not_list");
       } else {
         item.csf.push_back(ref.get<std::string>());
       }

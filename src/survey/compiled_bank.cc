@@ -33,20 +33,19 @@ class Checker {
     std::unordered_map<std::string, ReferencedItem> earlier;
     int index = 0;
     if (static_cast<int>(bank_.sections.size()) > kMaxSections) {
-      Add("bank", "too_many", fmt::format("more than {} sections", kMaxSections));
+      Add("bank", "too_many", "bank.too_many_sections", {{"max", std::to_string(kMaxSections)}});
       return std::move(problems_);
     }
     for (const auto& section : bank_.sections) {
       const std::string where = fmt::format("section {}", section.id);
-      if (!IsValidId(section.id))
-        Add(where, "bad_id", "section id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+      if (!IsValidId(section.id)) Add(where, "bad_id", "bank.bad_section_id");
       if (!section_ids.insert(section.id).second)
-        Add(where, "duplicate_id", "section id used twice");
+        Add(where, "duplicate_id", "bank.duplicate_section_id");
       CheckText(where, "title", section.title, true);
-      if (section.items.empty()) Add(where, "required", "a section needs at least one item");
+      if (section.items.empty()) Add(where, "required", "bank.empty_section");
       for (const auto& item : section.items) {
         if (index >= kMaxItems) {
-          Add("bank", "too_many", fmt::format("more than {} items", kMaxItems));
+          Add("bank", "too_many", "bank.too_many_items", {{"max", std::to_string(kMaxItems)}});
           return std::move(problems_);
         }
         const std::string item_where = fmt::format("item {}", item.id);
@@ -55,7 +54,14 @@ class Checker {
         if (!item.condition.empty()) {
           auto parsed = Condition::Parse(item.condition);
           if (!parsed.ok()) {
-            Add(item_where, "bad_condition", parsed.error().safe_message());
+            // Condition::Parse names its problem in its one detail.
+            const auto& details = parsed.error().details();
+            if (details.empty()) {
+              Add(item_where, "bad_condition", "condition.syntax",
+                  {{"position", "0"}, {"expected", parsed.error().safe_message()}});
+            } else {
+              Add(item_where, "bad_condition", details.front().code, details.front().params);
+            }
           } else {
             condition = std::move(parsed).value();
             const auto resolve = [&](std::string_view id) -> std::optional<ReferencedItem> {
@@ -66,7 +72,7 @@ class Checker {
               return std::nullopt;
             };
             for (auto& problem : condition->Bind(index, resolve, options_.known_categories)) {
-              Add(item_where, problem.rule, problem.message);
+              Add(item_where, problem.rule, problem.code, problem.params);
             }
           }
         }
@@ -76,7 +82,7 @@ class Checker {
           for (const auto& choice : item.choices) referenced.choice_ids.push_back(choice.id);
           earlier.emplace(item.id, std::move(referenced));
         } else {
-          Add(item_where, "duplicate_id", "item id used twice");
+          Add(item_where, "duplicate_id", "bank.duplicate_item_id");
         }
         ++index;
       }
@@ -85,8 +91,11 @@ class Checker {
   }
 
  private:
-  void Add(const std::string& where, std::string rule, std::string message) {
-    problems_.push_back({where, std::move(rule), std::move(message)});
+  void Add(const std::string& where, std::string rule, std::string_view code,
+           ProblemParams params = {}) {
+    std::string message = ProblemText(code, params);
+    problems_.push_back(
+        {where, std::move(rule), std::move(message), std::string(code), std::move(params)});
   }
 
   bool ItemExists(std::string_view id) const {
@@ -100,13 +109,16 @@ class Checker {
 
   void CheckOneText(const std::string& where, std::string_view field, std::string_view language,
                     const std::string& text, bool required) {
+    const bool ja = language == "Japanese";
     if (text.size() > kMaxTextBytes) {
-      Add(where, "out_of_range",
-          fmt::format("{} ({}) longer than {} bytes", field, language, kMaxTextBytes));
+      Add(where, "out_of_range", ja ? "bank.text_too_long_ja" : "bank.text_too_long_en",
+          {{"field", std::string(field)}, {"max", std::to_string(kMaxTextBytes)}});
     } else if (FindInvalidUtf8(text)) {
-      Add(where, "wrong_type", fmt::format("{} ({}) is not valid UTF-8", field, language));
+      Add(where, "wrong_type", ja ? "bank.text_bad_utf8_ja" : "bank.text_bad_utf8_en",
+          {{"field", std::string(field)}});
     } else if (required && text.empty()) {
-      Add(where, "missing_text", fmt::format("{} needs its {} text", field, language));
+      Add(where, "missing_text", ja ? "bank.text_missing_ja" : "bank.text_missing_en",
+          {{"field", std::string(field)}});
     }
   }
 
@@ -117,13 +129,13 @@ class Checker {
     CheckOneText(where, field, "Japanese", text.ja, need_both);
     CheckOneText(where, field, "English", text.en, need_both);
     if (required && draft_ && text.empty()) {
-      Add(where, "missing_text", fmt::format("{} needs a Japanese or English text", field));
+      Add(where, "missing_text", "bank.text_missing", {{"field", std::string(field)}});
     }
   }
 
   void CheckLevels(const std::string& where, const std::vector<Text>& levels) {
     if (levels.size() != kMaxMaturityLevel + 1) {
-      Add(where, "bad_levels", "maturity levels need exactly 5 descriptions (0-4)");
+      Add(where, "bad_levels", "bank.level_count");
       return;
     }
     for (std::size_t level = 0; level < levels.size(); ++level) {
@@ -132,30 +144,28 @@ class Checker {
   }
 
   void CheckBank() {
-    if (!IsValidId(bank_.id))
-      Add("bank", "bad_id", "bank id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    if (!IsValidId(bank_.id)) Add("bank", "bad_id", "bank.bad_bank_id");
     if (bank_.version.empty() || bank_.version.size() > 64) {
-      Add("bank", "required", "version must be 1-64 characters");
+      Add("bank", "required", "bank.version");
     }
     CheckText("bank", "title", bank_.title, true);
     CheckText("bank", "description", bank_.description, false);
     if (bank_.target_level < 1 || bank_.target_level > kMaxMaturityLevel) {
-      Add("bank", "out_of_range", "target_level must be 1-4");
+      Add("bank", "out_of_range", "bank.target_level");
     }
     if (!bank_.maturity_scale.empty()) CheckLevels("bank", bank_.maturity_scale);
-    if (bank_.sections.empty()) Add("bank", "required", "a bank needs at least one section");
+    if (bank_.sections.empty()) Add("bank", "required", "bank.no_sections");
   }
 
   void CheckItem(const std::string& where, const Item& item) {
-    if (!IsValidId(item.id))
-      Add(where, "bad_id", "item id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    if (!IsValidId(item.id)) Add(where, "bad_id", "bank.bad_item_id");
     CheckText(where, "text", item.text, true);
     CheckText(where, "help", item.help, false);
     if (!(item.weight > 0 && item.weight <= kMaxWeight)) {
-      Add(where, "out_of_range", fmt::format("weight must be above 0 and at most {}", kMaxWeight));
+      Add(where, "out_of_range", "bank.weight", {{"max", fmt::format("{}", kMaxWeight)}});
     }
     if (item.level < 1 || item.level > kMaxMaturityLevel) {
-      Add(where, "out_of_range", "level must be 1-4");
+      Add(where, "out_of_range", "bank.item_level");
     }
     CheckTags(where, item);
     switch (item.type) {
@@ -163,8 +173,7 @@ class Checker {
         if (!item.levels.empty()) {
           CheckLevels(where, item.levels);
         } else if (bank_.maturity_scale.empty()) {
-          Add(where, "bad_levels",
-              "maturity item without levels in a bank without a maturity_scale");
+          Add(where, "bad_levels", "bank.no_levels");
         }
         break;
       case AnswerType::kSingleChoice:
@@ -178,77 +187,74 @@ class Checker {
         break;
     }
     if (item.type != AnswerType::kMaturity && !item.levels.empty()) {
-      Add(where, "bad_levels", "only maturity items have levels");
+      Add(where, "bad_levels", "bank.levels_not_maturity");
     }
     if (item.type != AnswerType::kSingleChoice && item.type != AnswerType::kMultipleChoice &&
         !item.choices.empty()) {
-      Add(where, "bad_choice", "only choice items have choices");
+      Add(where, "bad_choice", "bank.choices_not_choice");
     }
     if (item.type != AnswerType::kNumber && item.number) {
-      Add(where, "missing_range", "only number items have a range");
+      Add(where, "missing_range", "bank.range_not_number");
     }
   }
 
   void CheckTags(const std::string& where, const Item& item) {
     std::set<Threat> threats(item.threats.begin(), item.threats.end());
-    if (threats.size() != item.threats.size())
-      Add(where, "duplicate_tag", "a threat is listed twice");
+    if (threats.size() != item.threats.size()) Add(where, "duplicate_tag", "bank.threat_twice");
     if (static_cast<int>(item.csf.size()) > kMaxCsfRefs) {
-      Add(where, "too_many", fmt::format("more than {} CSF references", kMaxCsfRefs));
+      Add(where, "too_many", "bank.too_many_csf", {{"max", std::to_string(kMaxCsfRefs)}});
       return;
     }
     std::set<std::string> csf;
     for (const auto& ref : item.csf) {
       if (!IsCsf2Subcategory(ref)) {
-        Add(where, "unknown_csf",
-            fmt::format("'{}' is not a NIST CSF 2.0 subcategory", ref.substr(0, 32)));
+        Add(where, "unknown_csf", "bank.unknown_csf", {{"ref", ref.substr(0, 32)}});
       } else if (!csf.insert(ref).second) {
-        Add(where, "duplicate_tag", fmt::format("CSF reference {} is listed twice", ref));
+        Add(where, "duplicate_tag", "bank.csf_twice", {{"ref", ref}});
       }
     }
   }
 
   void CheckChoices(const std::string& where, const Item& item) {
     if (item.choices.size() < 2) {
-      Add(where, "missing_choices", "a choice item needs at least two choices");
+      Add(where, "missing_choices", "bank.too_few_choices");
       return;
     }
     if (static_cast<int>(item.choices.size()) > kMaxChoices) {
-      Add(where, "too_many", fmt::format("more than {} choices", kMaxChoices));
+      Add(where, "too_many", "bank.too_many_choices", {{"max", std::to_string(kMaxChoices)}});
       return;
     }
     std::set<std::string> ids;
     for (const auto& choice : item.choices) {
       if (!IsValidId(choice.id) || choice.id == "not_applicable") {
-        Add(where, "bad_choice",
-            fmt::format("choice id '{}' is not allowed", choice.id.substr(0, 64)));
+        Add(where, "bad_choice", "bank.bad_choice_id", {{"choice", choice.id.substr(0, 64)}});
       } else if (!ids.insert(choice.id).second) {
-        Add(where, "duplicate_id", fmt::format("choice id '{}' used twice", choice.id));
+        Add(where, "duplicate_id", "bank.duplicate_choice_id", {{"choice", choice.id}});
       }
       CheckText(where, fmt::format("choice {}", choice.id.substr(0, 64)), choice.label, true);
       if (choice.credit && !(*choice.credit >= 0 && *choice.credit <= 1)) {
-        Add(where, "out_of_range", fmt::format("credit of choice '{}' must be 0-1", choice.id));
+        Add(where, "out_of_range", "bank.choice_credit", {{"choice", choice.id}});
       }
     }
   }
 
   void CheckNumber(const std::string& where, const Item& item) {
     if (!item.number) {
-      Add(where, "missing_range", "a number item needs min and max");
+      Add(where, "missing_range", "bank.no_range");
       return;
     }
     const NumberSpec& spec = *item.number;
     if (!std::isfinite(spec.min) || !std::isfinite(spec.max) || spec.min > spec.max) {
-      Add(where, "missing_range", "min must not exceed max");
+      Add(where, "missing_range", "bank.min_above_max");
     }
     CheckText(where, "unit", spec.unit, false);
     for (const auto& bound : {spec.met_min, spec.met_max}) {
       if (bound && !(*bound >= spec.min && *bound <= spec.max)) {
-        Add(where, "out_of_range", "met_min and met_max must lie within min and max");
+        Add(where, "out_of_range", "bank.met_outside_range");
       }
     }
     if (spec.met_min && spec.met_max && *spec.met_min > *spec.met_max) {
-      Add(where, "out_of_range", "met_min must not exceed met_max");
+      Add(where, "out_of_range", "bank.met_min_above_max");
     }
   }
 
@@ -271,7 +277,8 @@ std::vector<BankProblem> ValidateBank(const Bank& bank, const BankValidationOpti
 Error BankProblemsError(const std::vector<BankProblem>& problems) {
   std::vector<FieldProblem> details;
   for (const auto& problem : problems) {
-    details.push_back({problem.where, fmt::format("{}: {}", problem.rule, problem.message)});
+    details.push_back({problem.where, fmt::format("{}: {}", problem.rule, problem.message),
+                       problem.code, problem.params});
   }
   return InvalidArgument(
       fmt::format("question bank has {} problem{}: {}", problems.size(),

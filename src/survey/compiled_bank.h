@@ -9,6 +9,7 @@
 #include "base/result.h"
 #include "survey/bank.h"
 #include "survey/condition.h"
+#include "survey/problems.h"
 
 namespace fincyber::survey {
 
@@ -24,10 +25,14 @@ inline constexpr std::size_t kMaxTextBytes = 4000;
 // bad_levels, missing_choices, bad_choice, missing_range, unknown_csf, duplicate_tag,
 // too_many, bad_condition, unknown_item, later_item, type_mismatch, unknown_value
 // (and, from bank_format.h, unknown_tag, unknown_field, wrong_type).
+// `code` and `params` name the problem for translation (problems.h); `message` is its
+// English text.
 struct BankProblem {
   std::string where;
   std::string rule;
   std::string message;
+  std::string code = {};
+  ProblemParams params = {};
   std::string ToString() const;  // "item id.assets: missing_text: Japanese text required"
   bool operator==(const BankProblem&) const = default;
 };
@@ -41,7 +46,8 @@ struct BankValidationOptions {
 // bank is a draft (then one language suffices, so imports can be translated later).
 std::vector<BankProblem> ValidateBank(const Bank& bank, const BankValidationOptions& options = {});
 
-// The InvalidArgument that lists `problems` (details: where -> "rule: message").
+// The InvalidArgument that lists `problems` (details: where -> "rule: message", with the
+// problem's code and parameters).
 Error BankProblemsError(const std::vector<BankProblem>& problems);
 
 // A bank that passed validation, with its items in document order, conditions parsed

@@ -45,8 +45,16 @@ bool IsWordChar(char c) {
          c == '.' || c == '-';
 }
 
+// A condition refused as written; its detail names the problem for translation.
+Error ConditionError(std::string_view code, ProblemParams params) {
+  FieldProblem problem = Problem("condition", code, std::move(params));
+  std::string message = problem.problem;
+  return InvalidArgument(std::move(message), {std::move(problem)});
+}
+
 Error SyntaxError(std::size_t position, std::string_view what) {
-  return InvalidArgument(fmt::format("condition: position {}: {}", position, what));
+  return ConditionError("condition.syntax",
+                        {{"position", std::to_string(position)}, {"expected", std::string(what)}});
 }
 
 Result<std::vector<Token>> Tokenize(std::string_view text) {
@@ -139,8 +147,7 @@ class Parser {
   }
   Status Deeper(int depth) const {
     if (depth > kMaxConditionDepth) {
-      return InvalidArgument(
-          fmt::format("condition nested deeper than {} levels", kMaxConditionDepth));
+      return ConditionError("condition.too_deep", {{"max", std::to_string(kMaxConditionDepth)}});
     }
     return OkStatus();
   }
@@ -236,7 +243,8 @@ class Parser {
 
   Result<int> ParseTest() {
     if (++tests_ > kMaxConditionTests) {
-      return InvalidArgument(fmt::format("condition has more than {} tests", kMaxConditionTests));
+      return ConditionError("condition.too_many_tests",
+                            {{"max", std::to_string(kMaxConditionTests)}});
     }
     Node node;
     node.position = Peek().position;
@@ -398,7 +406,7 @@ bool IsOrdering(std::string_view op) { return op != "==" && op != "!="; }
 
 Result<Condition> Condition::Parse(std::string_view text) {
   if (text.size() > kMaxConditionBytes) {
-    return InvalidArgument(fmt::format("condition longer than {} bytes", kMaxConditionBytes));
+    return ConditionError("condition.too_long", {{"max", std::to_string(kMaxConditionBytes)}});
   }
   FC_ASSIGN_OR_RETURN(auto tokens, Tokenize(text));
   if (tokens.size() == 1) return SyntaxError(0, "empty condition");
@@ -414,9 +422,11 @@ std::vector<ConditionProblem> Condition::Bind(
     const std::vector<std::string>& known_categories) {
   std::vector<ConditionProblem> problems;
   auto nodes = *nodes_;
-  const auto problem = [&](const Node& node, std::string rule, std::string message) {
-    problems.push_back(
-        {std::move(rule), fmt::format("condition position {}: {}", node.position, message)});
+  const auto problem = [&](const Node& node, std::string rule, std::string_view code,
+                           ProblemParams params = {}) {
+    params.insert(params.begin(), {"position", std::to_string(node.position)});
+    std::string message = ProblemText(code, params);
+    problems.push_back({std::move(rule), std::move(message), std::string(code), std::move(params)});
   };
   for (auto& node : nodes) {
     using Kind = Node::Kind;
@@ -424,35 +434,33 @@ std::vector<ConditionProblem> Condition::Bind(
     const bool is_answer = node.kind == Kind::kAnswered || node.operand == Node::Operand::kAnswer;
     if (!is_answer) {
       if (node.kind == Kind::kContains) {
-        problem(node, "type_mismatch", "contains applies only to answer(...)");
+        problem(node, "type_mismatch", "condition.contains_needs_answer");
         continue;
       }
       for (const auto& literal : node.literals) {
         if (literal.is_number) {
-          problem(node, "type_mismatch", "category and size compare with quoted names");
+          problem(node, "type_mismatch", "condition.quoted_names");
         } else if (node.operand == Node::Operand::kSize && SizeRank(literal.text) < 0) {
-          problem(node, "unknown_value",
-                  fmt::format("'{}' is not a size tier (small, medium, large)", literal.text));
+          problem(node, "unknown_value", "condition.unknown_size", {{"value", literal.text}});
         } else if (node.operand == Node::Operand::kCategory && !known_categories.empty() &&
                    std::find(known_categories.begin(), known_categories.end(), literal.text) ==
                        known_categories.end()) {
-          problem(node, "unknown_value",
-                  fmt::format("'{}' is not a business category", literal.text));
+          problem(node, "unknown_value", "condition.unknown_category", {{"value", literal.text}});
         }
       }
       if (node.operand == Node::Operand::kCategory && node.kind == Kind::kCompare &&
           IsOrdering(node.op)) {
-        problem(node, "type_mismatch", "category takes only ==, != and in");
+        problem(node, "type_mismatch", "condition.category_operators");
       }
       continue;
     }
     const auto referenced = resolve(node.item_id);
     if (!referenced) {
-      problem(node, "unknown_item", fmt::format("no item '{}'", node.item_id));
+      problem(node, "unknown_item", "condition.unknown_item", {{"item", node.item_id}});
       continue;
     }
     if (referenced->index >= own_index) {
-      problem(node, "later_item", fmt::format("item '{}' is not before this item", node.item_id));
+      problem(node, "later_item", "condition.later_item", {{"item", node.item_id}});
       continue;
     }
     node.item_index = referenced->index;
@@ -461,47 +469,46 @@ std::vector<ConditionProblem> Condition::Bind(
     const AnswerType type = referenced->type;
     if (node.kind == Kind::kContains) {
       if (type != AnswerType::kMultipleChoice) {
-        problem(node, "type_mismatch", "contains applies only to multiple-choice items");
+        problem(node, "type_mismatch", "condition.contains_needs_multiple");
       } else if (node.literals.front().is_number ||
                  std::find(referenced->choice_ids.begin(), referenced->choice_ids.end(),
                            node.literals.front().text) == referenced->choice_ids.end()) {
-        problem(node, "unknown_value", fmt::format("item '{}' has no such choice", node.item_id));
+        problem(node, "unknown_value", "condition.no_such_choice", {{"item", node.item_id}});
       }
       continue;
     }
     const bool numeric = type == AnswerType::kMaturity || type == AnswerType::kNumber;
     if (type == AnswerType::kMultipleChoice || type == AnswerType::kText ||
         type == AnswerType::kEvidence) {
-      problem(node, "type_mismatch",
-              fmt::format("item '{}' is {}: use {}", node.item_id, AnswerTypeName(type),
-                          type == AnswerType::kMultipleChoice ? "contains" : "answered()"));
+      problem(
+          node, "type_mismatch",
+          type == AnswerType::kMultipleChoice ? "condition.use_contains" : "condition.use_answered",
+          {{"item", node.item_id}, {"type", std::string(AnswerTypeName(type))}});
       continue;
     }
     if (!numeric && node.kind == Kind::kCompare && IsOrdering(node.op)) {
-      problem(
-          node, "type_mismatch",
-          fmt::format("item '{}' is {}: only ==, != and in", node.item_id, AnswerTypeName(type)));
+      problem(node, "type_mismatch", "condition.equality_only",
+              {{"item", node.item_id}, {"type", std::string(AnswerTypeName(type))}});
       continue;
     }
     for (const auto& literal : node.literals) {
       if (numeric != literal.is_number) {
         problem(node, "type_mismatch",
-                fmt::format("item '{}' is {}: compare with {}", node.item_id, AnswerTypeName(type),
-                            numeric ? "a number" : "a quoted value"));
+                numeric ? "condition.compare_number" : "condition.compare_quoted",
+                {{"item", node.item_id}, {"type", std::string(AnswerTypeName(type))}});
         break;
       }
       if (type == AnswerType::kMaturity &&
           (literal.number < 0 || literal.number > kMaxMaturityLevel)) {
-        problem(node, "unknown_value", "maturity levels are 0-4");
+        problem(node, "unknown_value", "condition.maturity_range");
       } else if (type == AnswerType::kYesNo && literal.text != "not_applicable" &&
                  !ParseYesNo(literal.text)) {
-        problem(node, "unknown_value",
-                fmt::format("'{}' is not yes, no, compensating or not_applicable", literal.text));
+        problem(node, "unknown_value", "condition.unknown_yes_no", {{"value", literal.text}});
       } else if (type == AnswerType::kSingleChoice && literal.text != "not_applicable" &&
                  std::find(referenced->choice_ids.begin(), referenced->choice_ids.end(),
                            literal.text) == referenced->choice_ids.end()) {
-        problem(node, "unknown_value",
-                fmt::format("item '{}' has no choice '{}'", node.item_id, literal.text));
+        problem(node, "unknown_value", "condition.unknown_choice",
+                {{"item", node.item_id}, {"value", literal.text}});
       }
     }
   }

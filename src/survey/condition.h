@@ -37,6 +37,7 @@
 #include "base/result.h"
 #include "survey/answers.h"
 #include "survey/bank.h"
+#include "survey/problems.h"
 
 namespace fincyber::survey {
 
@@ -52,16 +53,20 @@ struct ReferencedItem {
 };
 
 // One problem found while binding: `rule` is stable ("unknown_item", "later_item",
-// "type_mismatch", "unknown_value"), `message` says what and where.
+// "type_mismatch", "unknown_value"), `message` says what and where, and `code` with
+// `params` name it for translation (problems.h).
 struct ConditionProblem {
   std::string rule;
   std::string message;
+  std::string code;
+  ProblemParams params;
 };
 
 class Condition {
  public:
   // Syntax only. InvalidArgument "condition: position N: expected ..." (N counts bytes
-  // from 0), or naming the limit exceeded.
+  // from 0), or naming the limit exceeded; its one detail (field "condition") carries
+  // the problem's code and parameters (problems.h).
   static Result<Condition> Parse(std::string_view text);
 
   // Resolves item references through `resolve` (nullopt: no such item) and checks types

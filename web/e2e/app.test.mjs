@@ -210,6 +210,67 @@ describe('fincyber web', () => {
     await page.context().close();
   });
 
+  it("lets the coordination office set an institution's size tier, and the institution only read it", async () => {
+    const get = await apiSession(session.server.url, 'coord', session.server.password);
+    const bank = (await get('/orgs?q=Suzaku%20Bank')).items[0];
+    assert.equal(bank.size_tier, 'large', 'the demo makes rb01 a large regional bank');
+
+    const page = await newPage();
+    await login(page, 'coord');
+    await page.goto(`${session.server.url}/#/orgs/${encodeURIComponent(bank.id)}`);
+    const shown = page.getByTestId('org-size-tier');
+    await shown.filter({ hasText: '大規模' }).waitFor();
+    const save = page.getByRole('button', { name: '規模区分を保存' });
+
+    await page.selectOption('#org-size-tier', 'small');
+    await save.click();
+    await page.locator('.alert-success', { hasText: '規模区分を保存しました。' }).waitFor();
+    await shown.filter({ hasText: '小規模' }).waitFor();
+
+    await page.selectOption('#org-size-tier', '');
+    await save.click();
+    await shown.filter({ hasText: '業態の既定（中規模）' }).waitFor();
+    assert.equal((await get(`/orgs/${bank.id}`)).size_tier, null);
+
+    // The server's field problem appears under the control, in Japanese.
+    await page.route('**/api/v1/orgs/*', (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({
+            status: 400,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              error: {
+                code: 'invalid_argument',
+                message: 'unknown size tier',
+                request_id: 'e2e',
+                details: [{ field: 'size_tier', problem: 'unknown size tier' }],
+              },
+            }),
+          })
+        : route.continue(),
+    );
+    await page.selectOption('#org-size-tier', 'large');
+    await save.click();
+    await page.locator('#org-size-tier-error', { hasText: '指定できない値です。' }).waitFor();
+    await page.unroute('**/api/v1/orgs/*');
+
+    await save.click();
+    await shown.filter({ hasText: '大規模' }).waitFor();
+    assert.equal((await get(`/orgs/${bank.id}`)).size_tier, 'large');
+
+    await page.goto(`${session.server.url}/#/orgs?sector=credit_cooperative`);
+    await page.getByTestId('orgs-table').waitFor();
+    assert.match(await page.getByTestId('orgs-table').textContent(), /業態の既定（小規模）/);
+    await page.context().close();
+
+    const own = await newPage();
+    await login(own, 'rb01.admin');
+    await own.goto(`${session.server.url}/#/orgs/${encodeURIComponent(bank.id)}`);
+    await own.getByTestId('org-size-tier').filter({ hasText: '大規模' }).waitFor();
+    assert.equal(await own.getByTestId('size-tier-form').count(), 0);
+    await own.context().close();
+  });
+
   it('logs in by keyboard, logs out to the login page and ends the session', async () => {
     const page = await newPage();
     // By keyboard alone: the username field has focus, Tab moves on, Enter submits.

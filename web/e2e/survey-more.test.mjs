@@ -209,6 +209,9 @@ describe('survey self-inspection, reminders and question banks', () => {
     const problem = problems.locator('[data-rule="unknown_item"]');
     await problem.waitFor();
     assert.match(await problem.textContent(), /a\.two/);
+    // The problem is said in the UI language from its code, not in the server's English.
+    assert.match(await problem.textContent(), /項目「a\.zero」はありません/);
+    assert.doesNotMatch(await problem.textContent(), /no item/);
 
     await page.locator('#survey-bank-source').fill(yaml('answer(a.one) == "yes"'));
     await editor.getByRole('button', { name: '保存する' }).click();
@@ -358,7 +361,11 @@ describe('survey self-inspection, reminders and question banks', () => {
     await problems.waitFor();
     assert.match(await problems.textContent(), /取り込みませんでした/);
     const row = problems.locator('tr', { hasText: item.id });
-    assert.match(await row.textContent(), /changed since the export/);
+    assert.match(
+      await row.textContent(),
+      /書き出し後に回答が変更されています（現在は版 \d+、更新者 /,
+    );
+    assert.doesNotMatch(await row.textContent(), /changed since the export/);
 
     await input.setInputFiles({ name: 'notes.xlsx', mimeType: xlsx, buffer: Buffer.from('hello') });
     await problems.filter({ hasText: 'このファイルは取り込めません' }).waitFor();

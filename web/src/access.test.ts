@@ -6,6 +6,7 @@ import {
   canDownloadSectorReport,
   canManageBanks,
   canManageCampaigns,
+  canManageOrgs,
   canManageUsers,
   canRateSurvey,
   canSeeUsers,
@@ -21,6 +22,7 @@ const org = (id: string, kind: Org['kind']): Org => ({
   name_en: id,
   sector: null,
   parent_id: null,
+  size_tier: null,
   created_at: '',
 });
 const user = (role: Role, orgId: string): User => ({
@@ -88,5 +90,12 @@ describe('access', () => {
     expect(canManageBanks(user('coordination_office', 'fsa'))).toBe(true);
     expect(canManageBanks(user('bureau_staff', 'sb'))).toBe(false);
     expect(canManageBanks(user('institution_admin', 'mb01'))).toBe(false);
+  });
+
+  it('lets only the coordination office change organisations such as a size tier', () => {
+    expect(canManageOrgs(user('coordination_office', 'fsa'))).toBe(true);
+    for (const role of ['auditor', 'bureau_staff', 'isac_analyst', 'institution_admin'] as Role[]) {
+      expect(canManageOrgs(user(role, 'mb01')), role).toBe(false);
+    }
   });
 });

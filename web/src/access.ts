@@ -7,6 +7,11 @@ export function canSeeUsers(me: User, org: Org): boolean {
   return me.role === 'coordination_office' || me.role === 'auditor' || me.org_id === org.id;
 }
 
+/** Changing the directory's organisations (an institution's size tier): the coordination office. */
+export function canManageOrgs(me: User): boolean {
+  return me.role === 'coordination_office';
+}
+
 /** Coordination office: any organisation; institution admin: its own. */
 export function canManageUsers(me: User, org: Org): boolean {
   return (

@@ -35,6 +35,35 @@ describe('errorFromBody', () => {
     expect(e.details).toEqual([{ field: 'username', problem: 'required' }]);
   });
 
+  it("keeps a detail's problem code and only its string parameters", () => {
+    const e = errorFromBody(400, {
+      error: {
+        code: 'invalid_argument',
+        message: 'rejected',
+        details: [
+          {
+            field: 'Answers!3:x',
+            problem: 'the cell shows the error #DIV/0!',
+            code: 'workbook.cell_error',
+            params: { error: '#DIV/0!', nested: { evil: true }, count: 3 },
+          },
+          { field: 'y', problem: 'odd', code: 42, params: 'x' },
+          { field: 'z', problem: 'odd', code: 'bank.version', params: ['a'] },
+        ],
+      },
+    });
+    expect(e.details).toEqual([
+      {
+        field: 'Answers!3:x',
+        problem: 'the cell shows the error #DIV/0!',
+        code: 'workbook.cell_error',
+        params: { error: '#DIV/0!' },
+      },
+      { field: 'y', problem: 'odd' },
+      { field: 'z', problem: 'odd', code: 'bank.version', params: {} },
+    ]);
+  });
+
   it('falls back to a code for the status when the body is not an API error', () => {
     expect(errorFromBody(429, undefined).code).toBe('resource_exhausted');
     expect(errorFromBody(502, 'Bad gateway').code).toBe('internal');

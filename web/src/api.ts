@@ -16,6 +16,9 @@ export type Role =
   | 'evaluator'
   | 'auditor';
 
+export type SizeTier = 'small' | 'medium' | 'large';
+export const SIZE_TIERS: readonly SizeTier[] = ['small', 'medium', 'large'];
+
 export interface Org {
   id: string;
   name_ja: string;
@@ -23,6 +26,8 @@ export interface Org {
   kind: OrgKind;
   sector: string | null;
   parent_id: string | null;
+  /** Institutions only; null: the business category's default applies. */
+  size_tier: SizeTier | null;
   created_at: string;
 }
 
@@ -48,6 +53,7 @@ export interface Sector {
   code: string;
   name_ja: string;
   name_en: string;
+  default_size_tier: SizeTier;
 }
 
 export interface Page<T> {
@@ -207,7 +213,11 @@ export interface GroupForm {
 
 export interface FieldProblem {
   field: string;
+  /** English, as the server words it. */
   problem: string;
+  /** A stable name for the problem with the values its message names (src/survey/problems.h). */
+  code?: string;
+  params?: Record<string, string>;
 }
 
 /** `code` is the server's canonical code, or "network" when no response arrived. */
@@ -235,13 +245,15 @@ export function errorFromBody(status: number, body: unknown): ApiError {
   }
   const e = error as Record<string, unknown>;
   const details = Array.isArray(e.details)
-    ? e.details.filter(
-        (d): d is FieldProblem =>
-          typeof d === 'object' &&
-          d !== null &&
-          typeof d.field === 'string' &&
-          typeof d.problem === 'string',
-      )
+    ? e.details
+        .filter(
+          (d): d is FieldProblem =>
+            typeof d === 'object' &&
+            d !== null &&
+            typeof d.field === 'string' &&
+            typeof d.problem === 'string',
+        )
+        .map(fieldProblem)
     : [];
   return new ApiError(
     status,
@@ -250,6 +262,22 @@ export function errorFromBody(status: number, body: unknown): ApiError {
     details,
     typeof e.request_id === 'string' ? e.request_id : undefined,
   );
+}
+
+// A detail as the UI may trust it: a code only when a string, parameters only with string values.
+function fieldProblem(d: FieldProblem): FieldProblem {
+  const out: FieldProblem = { field: d.field, problem: d.problem };
+  if (typeof d.code === 'string') {
+    out.code = d.code;
+    const params: Record<string, string> = {};
+    if (typeof d.params === 'object' && d.params !== null && !Array.isArray(d.params)) {
+      for (const [name, value] of Object.entries(d.params)) {
+        if (typeof value === 'string') params[name] = value;
+      }
+    }
+    out.params = params;
+  }
+  return out;
 }
 
 // Used only when a proxy or crash returns a body that is not the API's error shape.
@@ -399,6 +427,11 @@ export class ApiClient {
 
   org(id: string): Promise<Org> {
     return this.request('GET', `/orgs/${encodeURIComponent(id)}`);
+  }
+
+  /** Sets an institution's own size tier, or with null returns it to its category's default. */
+  setOrgSizeTier(id: string, sizeTier: SizeTier | null): Promise<Org> {
+    return this.request('PATCH', `/orgs/${encodeURIComponent(id)}`, { size_tier: sizeTier });
   }
 
   orgUsers(id: string): Promise<Page<User>> {

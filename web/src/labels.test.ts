@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { translate, type MessageKey, type Params } from './i18n';
-import { kindLabel, orgName, roleLabel, sectorLabel } from './labels';
+import { kindLabel, orgName, orgSizeTierText, roleLabel, sectorLabel } from './labels';
 
 const ja = (key: MessageKey, params?: Params) => translate('ja', key, params);
 const en = (key: MessageKey, params?: Params) => translate('en', key, params);
 
 describe('labels', () => {
   it('prefer the server sector labels and fall back to the built-in ones', () => {
-    const sectors = [{ code: 'major_bank', name_ja: 'メガバンク', name_en: 'Megabank' }];
+    const sectors = [
+      {
+        code: 'major_bank',
+        name_ja: 'メガバンク',
+        name_en: 'Megabank',
+        default_size_tier: 'large' as const,
+      },
+    ];
     expect(sectorLabel(ja, 'ja', sectors, 'major_bank')).toBe('メガバンク');
     expect(sectorLabel(en, 'en', sectors, 'major_bank')).toBe('Megabank');
     expect(sectorLabel(ja, 'ja', sectors, 'shinkin_bank')).toBe('信用金庫');
@@ -23,5 +30,20 @@ describe('labels', () => {
     const org = { name_ja: '監督局', name_en: 'Supervision Bureau' };
     expect(orgName(org, 'en')).toBe('Supervision Bureau');
     expect(orgName({ ...org, name_en: '' }, 'en')).toBe('監督局');
+  });
+
+  it("give an institution's own size tier or its category's default, said as such", () => {
+    const sectors = [
+      { code: 'shinkin_bank', name_ja: '', name_en: '', default_size_tier: 'small' as const },
+    ];
+    const bank = { kind: 'institution' as const, sector: 'shinkin_bank', size_tier: null };
+    expect(orgSizeTierText(ja, sectors, { ...bank, size_tier: 'large' })).toBe('大規模');
+    expect(orgSizeTierText(en, sectors, { ...bank, size_tier: 'medium' })).toBe('Medium');
+    expect(orgSizeTierText(ja, sectors, bank)).toBe('業態の既定（小規模）');
+    expect(orgSizeTierText(en, sectors, bank)).toBe('Category default (Small)');
+    expect(orgSizeTierText(en, [], bank)).toBe('Category default (—)');
+    expect(orgSizeTierText(ja, sectors, { kind: 'bureau', sector: null, size_tier: null })).toBe(
+      '—',
+    );
   });
 });

@@ -1,6 +1,6 @@
 // Display text for codes the server sends (roles, kinds, sectors, dates) in the
 // current language.
-import type { Org, OrgKind, Role, Sector } from './api';
+import type { Org, OrgKind, Role, Sector, SizeTier } from './api';
 import { hasMessage, intlLocale, type Locale, type Translate } from './i18n';
 
 export function orgName(org: Pick<Org, 'name_ja' | 'name_en'>, locale: Locale): string {
@@ -39,4 +39,24 @@ export function formatDateTime(iso: string, locale: Locale): string {
     dateStyle: 'medium',
     timeStyle: 'short',
   }).format(date);
+}
+
+export function sizeTierLabel(t: Translate, tier: SizeTier | string): string {
+  const key = `sizeTier.${tier}`;
+  return hasMessage(key) ? t(key) : tier;
+}
+
+/**
+ * An institution's size tier as the survey uses it: its own, or its business category's
+ * default, said as such. A dash for other kinds of organisation.
+ */
+export function orgSizeTierText(
+  t: Translate,
+  sectors: readonly Sector[],
+  org: Pick<Org, 'kind' | 'sector' | 'size_tier'>,
+): string {
+  if (org.kind !== 'institution') return t('common.none');
+  if (org.size_tier) return sizeTierLabel(t, org.size_tier);
+  const fallback = sectors.find((s) => s.code === org.sector)?.default_size_tier;
+  return t('org.sizeTierDefault', { tier: fallback ? sizeTierLabel(t, fallback) : '—' });
 }

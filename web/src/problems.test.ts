@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { translate, type MessageKey, type Params } from './i18n';
-import { problemText } from './problems';
+import { hasMessage, translate, type MessageKey, type Params } from './i18n';
+import { en as enMessages } from './i18n/en';
+import { ja as jaMessages } from './i18n/ja';
+import { PROBLEM_CODES } from './problemCodes';
+import { codedProblemText, problemText } from './problems';
+import { bankProblems, bankProblemText, workbookProblems, workbookReasonText } from './survey';
 
 const ja = (key: MessageKey, params?: Params) => translate('ja', key, params);
 const en = (key: MessageKey, params?: Params) => translate('en', key, params);
@@ -20,5 +24,100 @@ describe('problemText', () => {
 
   it('shows an unknown phrase as it came', () => {
     expect(problemText(en, 'must rhyme')).toBe('Invalid value (must rhyme).');
+  });
+});
+
+describe('problem codes', () => {
+  it('every code the server can send has a message in both languages', () => {
+    expect(PROBLEM_CODES.length).toBeGreaterThan(50);
+    for (const code of PROBLEM_CODES) {
+      const key = `problem.${code}`;
+      expect(hasMessage(key), key).toBe(true);
+      expect(Object.prototype.hasOwnProperty.call(enMessages, key), key).toBe(true);
+      expect((jaMessages as Record<string, string>)[key], key).not.toBe(
+        (enMessages as Record<string, string>)[key],
+      );
+    }
+  });
+
+  it('no message is kept for a code the server no longer sends', () => {
+    const codes = new Set<string>(PROBLEM_CODES);
+    const coded = Object.keys(jaMessages).filter((k) =>
+      /^problem\.(workbook|bank|condition)\./.test(k),
+    );
+    for (const key of coded) expect(codes.has(key.slice('problem.'.length)), key).toBe(true);
+  });
+
+  it('words a coded problem from its code and parameters, in the UI language', () => {
+    const stale = {
+      problem: 'the answer was changed since the export (now version 3 by b.admin); export again',
+      code: 'workbook.changed_since_export',
+      params: { version: '3', user: 'b.admin' },
+    };
+    expect(codedProblemText(ja, stale)).toBe(
+      '書き出し後に回答が変更されています（現在は版 3、更新者 b.admin）。もう一度書き出してください。',
+    );
+    expect(codedProblemText(en, stale)).toBe(
+      'The answer was changed since the export (now version 3 by b.admin); export again.',
+    );
+  });
+
+  it('falls back to the English phrase for an unknown code or none', () => {
+    expect(codedProblemText(ja, { problem: 'required' })).toBe('入力してください。');
+    expect(codedProblemText(en, { problem: 'odd', code: 'workbook.from_the_future' })).toBe(
+      'Invalid value (odd).',
+    );
+  });
+
+  it('words a parameter that is itself an English phrase with the given rules', () => {
+    const answer = {
+      problem: 'the answer does not fit the item: required',
+      code: 'workbook.invalid_answer',
+      params: { detail: 'required' },
+    };
+    expect(codedProblemText(ja, answer)).toBe('回答が項目に合いません：入力してください。');
+  });
+});
+
+describe('survey problems from the server', () => {
+  it('word a rejected workbook row, and an answer phrase inside one, in Japanese', () => {
+    const [formula, outside] = workbookProblems([
+      {
+        field: 'Answers!3:gv.policy',
+        problem: 'a cell holds a formula; type the value instead',
+        code: 'workbook.formula',
+        params: {},
+      },
+      {
+        field: 'Answers!4:op.count',
+        problem: 'the answer does not fit the item: 12 is outside 0-10',
+        code: 'workbook.invalid_answer',
+        params: { detail: '12 is outside 0-10' },
+      },
+    ]);
+    expect(formula.row).toBe(3);
+    expect(workbookReasonText(ja, formula)).toBe(
+      'セルに数式があります。値を直接入力してください。',
+    );
+    expect(workbookReasonText(ja, outside)).toBe(
+      `回答が項目に合いません：${ja('survey.problem.outside', { min: '0', max: '10' })}`,
+    );
+    const [old] = workbookProblems([{ field: 'Answers!5:x', problem: 'must rhyme' }]);
+    expect(workbookReasonText(en, old)).toBe('Invalid value (must rhyme).');
+  });
+
+  it('word a bank problem from its code, keeping where and the rule', () => {
+    const [problem] = bankProblems([
+      {
+        field: 'item op.count',
+        problem: 'missing_text: text needs its English text',
+        code: 'bank.text_missing_en',
+        params: { field: 'text' },
+      },
+    ]);
+    expect(problem.where).toBe('item op.count');
+    expect(problem.rule).toBe('missing_text');
+    expect(bankProblemText(ja, problem)).toBe('text の英語が必要です。');
+    expect(bankProblemText(en, problem)).toBe('text needs its English text.');
   });
 });

@@ -1,7 +1,8 @@
 // Field problems arrive as short English phrases ("required", "at least 12
 // characters"); this turns the known ones into the UI language and keeps the
 // phrase itself, marked as such, for any other.
-import type { Translate } from './i18n';
+import type { FieldProblem } from './api';
+import { hasMessage, type Translate } from './i18n';
 
 type Rule = [RegExp, (t: Translate, match: RegExpExecArray) => string];
 
@@ -18,6 +19,8 @@ const RULES: Rule[] = [
   [/^not available in this kind of organi[sz]ation$/, (t) => t('problem.roleNotForKind')],
   [/^only the coordination office may grant this role$/, (t) => t('problem.roleReserved')],
   [/^unknown( \w+)?$/, (t) => t('problem.unknown')],
+  [/^unknown size tier$/, (t) => t('problem.unknown')],
+  [/^only institutions have a size tier$/, (t) => t('problem.sizeTierInstitutionsOnly')],
 ];
 
 export function problemText(t: Translate, problem: string): string {
@@ -26,4 +29,21 @@ export function problemText(t: Translate, problem: string): string {
     if (match) return text(t, match);
   }
   return t('problem.other', { problem });
+}
+
+/**
+ * A field problem in the UI language: from its code when the server named one (every
+ * code has a message, problems.test.ts checks), else from its English phrase as above.
+ * `inner` words an English phrase carried as a parameter ("detail"), e.g. an answer's.
+ */
+export function codedProblemText(
+  t: Translate,
+  problem: Pick<FieldProblem, 'problem' | 'code' | 'params'>,
+  inner: (t: Translate, phrase: string) => string = problemText,
+): string {
+  const key = `problem.${problem.code}`;
+  if (!problem.code || !hasMessage(key)) return problemText(t, problem.problem);
+  const params: Record<string, string> = { ...problem.params };
+  if (params.detail !== undefined) params.detail = inner(t, params.detail);
+  return t(key, params);
 }

@@ -2,7 +2,8 @@
 // figures that may be withheld, the server's answer problems in the UI language, and
 // the per-item autosave that coalesces keystrokes into one save at a time.
 import type { MessageKey, Translate } from './i18n';
-import { problemText } from './problems';
+import type { FieldProblem } from './api';
+import { codedProblemText, problemText } from './problems';
 import type {
   AnswerValue,
   Distribution,
@@ -378,6 +379,9 @@ export interface BankProblem {
   where: string;
   rule: string;
   message: string;
+  /** The message's code and values, to word it in the UI language (problems.ts). */
+  code?: string;
+  params?: Record<string, string>;
 }
 
 /**
@@ -385,14 +389,24 @@ export interface BankProblem {
  * message"}; a detail without a rule (a malformed document, a wrong id) keeps its text
  * as the message.
  */
-export function bankProblems(
-  details: readonly { field: string; problem: string }[],
-): BankProblem[] {
-  return details.map(({ field, problem }) => {
+export function bankProblems(details: readonly FieldProblem[]): BankProblem[] {
+  return details.map(({ field, problem, code, params }) => {
     const match = /^([a-z][a-z0-9_]*): (.*)$/s.exec(problem);
-    return match
-      ? { where: field, rule: match[1], message: match[2] }
-      : { where: field, rule: '', message: problem };
+    return {
+      ...(match
+        ? { where: field, rule: match[1], message: match[2] }
+        : { where: field, rule: '', message: problem }),
+      ...(code ? { code, params } : {}),
+    };
+  });
+}
+
+/** A bank problem's message in the UI language. */
+export function bankProblemText(t: Translate, problem: BankProblem): string {
+  return codedProblemText(t, {
+    problem: problem.message,
+    code: problem.code,
+    params: problem.params,
   });
 }
 
@@ -479,17 +493,30 @@ export interface WorkbookProblem {
   row: number | null;
   item: string;
   reason: string;
+  /** The reason's code and values, to word it in the UI language (problems.ts). */
+  code?: string;
+  params?: Record<string, string>;
 }
 
-export function workbookProblems(
-  details: readonly { field: string; problem: string }[],
-): WorkbookProblem[] {
-  return details.map(({ field, problem }) => {
+export function workbookProblems(details: readonly FieldProblem[]): WorkbookProblem[] {
+  return details.map(({ field, problem, code, params }) => {
     const match = /^(.*)!(\d+):(.*)$/s.exec(field);
-    return match
-      ? { sheet: match[1], row: Number(match[2]), item: match[3], reason: problem }
-      : { sheet: '', row: null, item: field, reason: problem };
+    return {
+      ...(match
+        ? { sheet: match[1], row: Number(match[2]), item: match[3], reason: problem }
+        : { sheet: '', row: null, item: field, reason: problem }),
+      ...(code ? { code, params } : {}),
+    };
   });
+}
+
+/** A workbook row's reason in the UI language; an answer's own phrase as the answer form words it. */
+export function workbookReasonText(t: Translate, problem: WorkbookProblem): string {
+  return codedProblemText(
+    t,
+    { problem: problem.reason, code: problem.code, params: problem.params },
+    answerProblemText,
+  );
 }
 
 /** Bytes of `text` in UTF-8, as the server counts its limits. */

@@ -1,6 +1,6 @@
 import type { Org } from '../api';
 import { useI18n, useSession } from '../context';
-import { kindLabel, orgName, sectorLabel } from '../labels';
+import { kindLabel, orgName, orgSizeTierText, sectorLabel } from '../labels';
 import { href } from '../router';
 
 interface OrgTableProps {
@@ -23,6 +23,7 @@ export function OrgTable({ orgs, parents, caption, testId }: OrgTableProps) {
             <th scope="col">{t('orgs.name')}</th>
             <th scope="col">{t('orgs.kind')}</th>
             <th scope="col">{t('orgs.sector')}</th>
+            <th scope="col">{t('org.sizeTier')}</th>
             <th scope="col">{t('orgs.parent')}</th>
           </tr>
         </thead>
@@ -36,6 +37,7 @@ export function OrgTable({ orgs, parents, caption, testId }: OrgTableProps) {
                 </th>
                 <td>{kindLabel(t, org.kind)}</td>
                 <td>{sectorLabel(t, locale, sectors, org.sector)}</td>
+                <td>{orgSizeTierText(t, sectors, org)}</td>
                 <td>
                   {parent ? (
                     <a href={href(`/orgs/${parent.id}`)}>{orgName(parent, locale)}</a>

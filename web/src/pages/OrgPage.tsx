@@ -1,13 +1,23 @@
-import { api, type Org } from '../api';
-import { canSeeUsers } from '../access';
+import { useState } from 'preact/hooks';
+import { api, ApiError, SIZE_TIERS, type Org, type SizeTier } from '../api';
+import { canManageOrgs, canSeeUsers } from '../access';
 import { useAsync } from '../components/async';
-import { ErrorMessage } from '../components/ErrorMessage';
+import { ErrorMessage, errorText } from '../components/ErrorMessage';
+import { Field, fieldAria } from '../components/Field';
 import { OrgTable } from '../components/OrgTable';
 import { UsersPanel } from '../components/UsersPanel';
 import { useI18n, useSession } from '../context';
-import { formatDateTime, kindLabel, orgName, sectorLabel } from '../labels';
+import {
+  formatDateTime,
+  kindLabel,
+  orgName,
+  orgSizeTierText,
+  sectorLabel,
+  sizeTierLabel,
+} from '../labels';
 import { lookupOrg, lookupOrgs, rememberOrgs } from '../orgCache';
 import { href } from '../router';
+import { problemText } from '../problems';
 import type { PageProps } from '../routes';
 
 /** One organisation: details, users (when visible) and, for a bureau, whom it supervises. */
@@ -15,6 +25,8 @@ export function OrgPage({ params }: PageProps) {
   const { t, locale } = useI18n();
   const { session, sectors } = useSession();
   const id = params.id;
+  // A saved change shows at once; it holds until the organisation is loaded again.
+  const [saved, setSaved] = useState<{ loaded: unknown; org: Org } | null>(null);
 
   const org = useAsync(async () => {
     const found = await api.org(id);
@@ -42,7 +54,13 @@ export function OrgPage({ params }: PageProps) {
   }
   if (!org.data || org.data.org.id !== id) return <p class="muted">{t('app.loading')}</p>;
 
-  const { org: current, parent } = org.data;
+  const { parent } = org.data;
+  const loaded = org.data;
+  const current = saved?.loaded === loaded ? saved.org : loaded.org;
+  const onSaved = (changed: Org) => {
+    rememberOrgs([changed]);
+    setSaved({ loaded, org: changed });
+  };
   return (
     <section>
       <p class="breadcrumb">
@@ -60,6 +78,12 @@ export function OrgPage({ params }: PageProps) {
           <dd>{kindLabel(t, current.kind)}</dd>
           <dt>{t('org.sector')}</dt>
           <dd>{sectorLabel(t, locale, sectors, current.sector)}</dd>
+          {current.kind === 'institution' && (
+            <>
+              <dt>{t('org.sizeTier')}</dt>
+              <dd data-testid="org-size-tier">{orgSizeTierText(t, sectors, current)}</dd>
+            </>
+          )}
           <dt>{t('org.parent')}</dt>
           <dd>
             {parent ? (
@@ -71,6 +95,9 @@ export function OrgPage({ params }: PageProps) {
           <dt>{t('org.createdAt')}</dt>
           <dd>{formatDateTime(current.created_at, locale)}</dd>
         </dl>
+        {current.kind === 'institution' && canManageOrgs(session.user) && (
+          <SizeTierForm key={current.id} org={current} onSaved={onSaved} />
+        )}
       </div>
       {canSeeUsers(session.user, current) && (
         <div class="panel">
@@ -80,6 +107,76 @@ export function OrgPage({ params }: PageProps) {
       )}
       {current.kind === 'bureau' && <Supervised org={current} />}
     </section>
+  );
+}
+
+const DEFAULT_TIER = '';
+
+/** The coordination office sets an institution's own size tier or returns it to the default. */
+function SizeTierForm({ org, onSaved }: { org: Org; onSaved: (org: Org) => void }) {
+  const { t } = useI18n();
+  const [value, setValue] = useState<string>(org.size_tier ?? DEFAULT_TIER);
+  const [problem, setProblem] = useState<string | undefined>();
+  const [failure, setFailure] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    setFailure(null);
+    setSaved(false);
+    try {
+      const tier = value === DEFAULT_TIER ? null : (value as SizeTier);
+      onSaved(await api.setOrgSizeTier(org.id, tier));
+      setSaved(true);
+    } catch (err) {
+      const error = err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
+      const detail = error.details.find((d) => d.field === 'size_tier');
+      if (detail) setProblem(problemText(t, detail.problem));
+      else setFailure(errorText(t, error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="inline-form" onSubmit={submit} noValidate data-testid="size-tier-form">
+      {failure && (
+        <div class="alert alert-error" role="alert">
+          {failure}
+        </div>
+      )}
+      {saved && (
+        <div class="alert alert-success" role="status">
+          {t('org.sizeTierSaved')}
+        </div>
+      )}
+      <Field
+        id="org-size-tier"
+        label={t('org.sizeTier')}
+        error={problem}
+        hint={t('org.sizeTierHint')}
+      >
+        <select
+          {...fieldAria('org-size-tier', problem, t('org.sizeTierHint'))}
+          name="size_tier"
+          value={value}
+          onChange={(e) => setValue(e.currentTarget.value)}
+        >
+          <option value={DEFAULT_TIER}>{t('org.sizeTierUseDefault')}</option>
+          {SIZE_TIERS.map((tier) => (
+            <option key={tier} value={tier}>
+              {sizeTierLabel(t, tier)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <button type="submit" class="button button-primary" disabled={busy}>
+        {t('org.sizeTierSave')}
+      </button>
+    </form>
   );
 }
 

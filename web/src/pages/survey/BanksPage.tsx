@@ -13,7 +13,7 @@ import type { MessageKey } from '../../i18n';
 import { formatDateTime } from '../../labels';
 import { href, navigate } from '../../router';
 import type { PageProps } from '../../routes';
-import { bankProblems, localText } from '../../survey';
+import { bankProblems, bankProblemText, localText } from '../../survey';
 import {
   surveyApi,
   type BankInfo,
@@ -77,7 +77,7 @@ function BankProblems({ error }: { error: ApiError }) {
                     <code>{p.where}</code>
                   </td>
                   <td>{p.rule ? <code>{p.rule}</code> : t('common.none')}</td>
-                  <td>{p.message}</td>
+                  <td>{bankProblemText(t, p)}</td>
                 </tr>
               ))
             )}

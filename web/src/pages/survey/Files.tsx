@@ -6,7 +6,12 @@ import { ApiError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n } from '../../context';
 import { formatDateTime } from '../../labels';
-import { evidenceProblemText, formatBytes, workbookProblems } from '../../survey';
+import {
+  evidenceProblemText,
+  formatBytes,
+  workbookProblems,
+  workbookReasonText,
+} from '../../survey';
 import { evidenceUrl, surveyApi, workbookUrl, type EvidenceFile } from '../../surveyApi';
 
 function asApiError(err: unknown): ApiError {
@@ -261,7 +266,7 @@ export function WorkbookPanel({
                         <td>
                           <code>{p.item}</code>
                         </td>
-                        <td>{p.reason}</td>
+                        <td>{workbookReasonText(t, p)}</td>
                       </tr>
                     ))}
                   </tbody>
