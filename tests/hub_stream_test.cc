@@ -169,12 +169,12 @@ class StreamClient {
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  int status_ = 0;           // guarded by mutex_
-  bool done_ = false;        // guarded by mutex_
-  std::string buffer_;       // guarded by mutex_
-  std::size_t parsed_ = 0;   // guarded by mutex_
+  int status_ = 0;                // guarded by mutex_
+  bool done_ = false;             // guarded by mutex_
+  std::string buffer_;            // guarded by mutex_
+  std::size_t parsed_ = 0;        // guarded by mutex_
   std::vector<SseEvent> events_;  // guarded by mutex_
-  std::string last_id_;      // guarded by mutex_
+  std::string last_id_;           // guarded by mutex_
 };
 
 std::vector<std::string> KindsAndIds(const std::vector<SseEvent>& events) {
@@ -197,7 +197,8 @@ class HubStreamTest : public ::testing::TestWithParam<std::string> {
  protected:
   HubStreamTest() : env_(HubEnv::For(GetParam())) {}
 
-  void Post(const std::string& user, const std::string& collection, const std::vector<Json>& objects) {
+  void Post(const std::string& user, const std::string& collection,
+            const std::vector<Json>& objects) {
     auto client = env_.As(user);
     auto posted = PostEnvelope(client, collection, objects);
     ASSERT_EQ(posted.status, 202) << posted.body;
@@ -248,8 +249,9 @@ TEST_P(HubStreamTest, ASharedObjectAppearsLiveOnlyWhereTheRuleAllows) {
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   Post("a", env_.indicators, {Indicator(sentinel, "live-sentinel.example")});
 
-  ASSERT_TRUE(b->WaitUntil([&](const auto& events, const auto&) { return HasId(events, sentinel); }))
-      << b->Body();
+  ASSERT_TRUE(b->WaitUntil([&](const auto& events, const auto&) {
+    return HasId(events, sentinel);
+  })) << b->Body();
   EXPECT_EQ(KindsAndIds(b->Events()),
             (std::vector<std::string>{"added " + green, "added " + sentinel}));
   const SseEvent first = b->Events()[0];
@@ -258,9 +260,9 @@ TEST_P(HubStreamTest, ASharedObjectAppearsLiveOnlyWhereTheRuleAllows) {
 
   // D is in no group: nothing, though its position moves past what it may not see.
   const std::int64_t sentinel_event = EventOf(b->Events().back().id);
-  EXPECT_TRUE(d->WaitUntil(
-      [&](const auto&, const std::string& last) { return EventOf(last) >= sentinel_event; }))
-      << d->Body();
+  EXPECT_TRUE(d->WaitUntil([&](const auto&, const std::string& last) {
+    return EventOf(last) >= sentinel_event;
+  })) << d->Body();
   EXPECT_TRUE(d->Events().empty()) << d->Body();
 
   // The regulator reads only "to the regulator".
@@ -270,7 +272,8 @@ TEST_P(HubStreamTest, ASharedObjectAppearsLiveOnlyWhereTheRuleAllows) {
             (std::vector<std::string>{"added " + strict_to_regulator}));
 
   // A sees its own objects, the sighting of its RED one (it is named), and the deletion.
-  ASSERT_TRUE(a->WaitUntil([&](const auto& events, const auto&) { return HasId(events, sentinel); }));
+  ASSERT_TRUE(
+      a->WaitUntil([&](const auto& events, const auto&) { return HasId(events, sentinel); }));
   const auto for_a = KindsAndIds(a->Events());
   const std::string sighting_id = sighting["id"];
   for (const std::string& expected :
@@ -298,19 +301,22 @@ TEST_P(HubStreamTest, AReconnectResumesWithoutLossOrDuplicates) {
   auto again = Open("b", "", last_id);
   const std::string after = NewId("indicator");
   Post("c", env_.indicators, {Indicator(after, "resume-4.example")});
-  ASSERT_TRUE(again->WaitUntil([&](const auto& events, const auto&) { return HasId(events, after); }));
+  ASSERT_TRUE(
+      again->WaitUntil([&](const auto& events, const auto&) { return HasId(events, after); }));
   EXPECT_EQ(KindsAndIds(again->Events()),
             (std::vector<std::string>{"added " + while_away_1, "added " + while_away_2,
                                       "added " + after}));
 
   // ?after= does the same for a first connection; the header wins over it.
   auto by_query = Open("b", "?after=" + last_id);
-  ASSERT_TRUE(by_query->WaitUntil([&](const auto& events, const auto&) { return HasId(events, after); }));
+  ASSERT_TRUE(
+      by_query->WaitUntil([&](const auto& events, const auto&) { return HasId(events, after); }));
   EXPECT_EQ(by_query->Events().size(), 3u);
   auto header_wins = Open("b", "?after=0", again->Events().back().id);
   const std::string last = NewId("indicator");
   Post("a", env_.indicators, {Indicator(last, "resume-5.example")});
-  ASSERT_TRUE(header_wins->WaitUntil([&](const auto& events, const auto&) { return HasId(events, last); }));
+  ASSERT_TRUE(
+      header_wins->WaitUntil([&](const auto& events, const auto&) { return HasId(events, last); }));
   EXPECT_EQ(KindsAndIds(header_wins->Events()), (std::vector<std::string>{"added " + last}));
 }
 
@@ -322,7 +328,8 @@ TEST_P(HubStreamTest, FiltersApplyOnTheStream) {
        {Indicator(green, "f-green.example"),
         Indicator(amber, "f-amber.example", "2024-05-01T00:00:00.000Z",
                   {Marking(stix::Tlp::kAmber)})});
-  ASSERT_TRUE(amber_only->WaitUntil([&](const auto& events, const auto&) { return HasId(events, amber); }));
+  ASSERT_TRUE(
+      amber_only->WaitUntil([&](const auto& events, const auto&) { return HasId(events, amber); }));
   EXPECT_EQ(KindsAndIds(amber_only->Events()), (std::vector<std::string>{"added " + amber}));
 }
 

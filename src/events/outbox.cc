@@ -120,8 +120,8 @@ Result<std::vector<Event>> ReadEvents(store::Connection& conn, std::int64_t afte
 }
 
 Result<std::int64_t> NewestEventId(store::Connection& conn) {
-  FC_ASSIGN_OR_RETURN(auto row,
-                      conn.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events_outbox", {}, "outbox"));
+  FC_ASSIGN_OR_RETURN(
+      auto row, conn.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events_outbox", {}, "outbox"));
   return row.GetInt(0);
 }
 

@@ -174,8 +174,8 @@ struct TlsFiles {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
-  int threads = 2;            // I/O threads, which also run the handlers
+  std::uint16_t port = 8080;             // 0 picks a free port; see Server::port()
+  int threads = 2;                       // I/O threads, which also run the handlers
   std::size_t max_body_bytes = 1 << 20;  // for routes that declare no limit of their own
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds read_timeout{15000};   // whole request, slow clients cut off
@@ -187,8 +187,8 @@ struct ServerOptions {
   // Then the stream ends and the client reconnects, which authenticates it again: a
   // revoked session or token stops receiving within this time.
   std::chrono::milliseconds stream_max_duration{600000};
-  int max_streams = 1000;         // open at once in this server; 503 beyond
-  int max_streams_per_user = 8;   // per user (per address for public routes); 429 beyond
+  int max_streams = 1000;        // open at once in this server; 503 beyond
+  int max_streams_per_user = 8;  // per user (per address for public routes); 429 beyond
   std::optional<TlsFiles> tls;
   std::string static_dir;  // web UI; "" serves none. Unknown paths serve index.html
 };

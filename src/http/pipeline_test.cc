@@ -257,8 +257,10 @@ TEST(PipelineStreamTest, StreamsTakeASlotPerUserAndInAll) {
               ""});
   auto slots = std::make_shared<internal::StreamSlots>(2, 1);
   internal::Pipeline pipeline(std::move(router), authenticator, std::nullopt, false, slots);
-  const std::vector<std::pair<std::string, std::string>> token{{"authorization", "Bearer good-token"}};
-  const std::vector<std::pair<std::string, std::string>> cookie{{"cookie", "fc_session=good-session"}};
+  const std::vector<std::pair<std::string, std::string>> token{
+      {"authorization", "Bearer good-token"}};
+  const std::vector<std::pair<std::string, std::string>> cookie{
+      {"cookie", "fc_session=good-session"}};
 
   Response first = pipeline.Handle(Make("GET", "/api/stream", token));
   ASSERT_TRUE(first.stream);

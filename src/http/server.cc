@@ -381,10 +381,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (!chunked_) return Close();
     state_ = State::kBusy;
     Tcp().expires_after(options_.stream_write_timeout);
-    asio::async_write(stream_, bhttp::make_chunk_last(),
-                      [self = this->shared_from_this()](beast::error_code, std::size_t) {
-                        self->Close();
-                      });
+    asio::async_write(
+        stream_, bhttp::make_chunk_last(),
+        [self = this->shared_from_this()](beast::error_code, std::size_t) { self->Close(); });
   }
 
   void Write(Response response, unsigned version, bool keep_alive) {
@@ -516,10 +515,10 @@ Status Server::Impl::Start() {
   if (!options_.static_dir.empty()) {
     FC_ASSIGN_OR_RETURN(static_files, internal::StaticFiles::Open(options_.static_dir));
   }
-  state_.SetPipeline(internal::Pipeline(
-      std::move(router_), authenticator_, std::move(static_files), options_.tls.has_value(),
-      std::make_shared<internal::StreamSlots>(options_.max_streams,
-                                              options_.max_streams_per_user)));
+  state_.SetPipeline(internal::Pipeline(std::move(router_), authenticator_, std::move(static_files),
+                                        options_.tls.has_value(),
+                                        std::make_shared<internal::StreamSlots>(
+                                            options_.max_streams, options_.max_streams_per_user)));
 
   const std::string where = options_.host + ":" + std::to_string(options_.port);
   beast::error_code ec;

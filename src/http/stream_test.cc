@@ -133,7 +133,8 @@ class RawClient {
  private:
   void ReadSome(Clock::time_point deadline) {
     pollfd p{fd_, POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (poll(&p, 1, static_cast<int>(std::max<long>(left.count(), 1))) <= 0) return;
     char buffer[8192];
     const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
@@ -199,9 +200,9 @@ TEST_F(StreamTest, HeadersThenChunksAsTheyArriveThenHeartbeats) {
   const std::string& head = client.received();
   EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
   for (const char* header :
-       {"Content-Type: text/event-stream", "Transfer-Encoding: chunked", "X-Request-Id: ",
-        "X-Content-Type-Options: nosniff", "Content-Security-Policy: ", "Cache-Control: no-store",
-        "X-Accel-Buffering: no"}) {
+       {"Content-Type: text/event-stream", "Transfer-Encoding: chunked",
+        "X-Request-Id: ", "X-Content-Type-Options: nosniff",
+        "Content-Security-Policy: ", "Cache-Control: no-store", "X-Accel-Buffering: no"}) {
     EXPECT_NE(head.find(header), std::string::npos) << header << " missing in " << head;
   }
   EXPECT_EQ(head.find("Content-Length"), std::string::npos);

@@ -116,13 +116,13 @@ class LiveReader {
     LiveBatch batch;
     batch.next = after;
     // The event the position is inside of is read again, from the object after it.
-    const std::int64_t from = after.index == LivePosition::kWholeEvent ? after.event_id
-                                                                       : after.event_id - 1;
-    FC_ASSIGN_OR_RETURN(std::vector<events::Event> events,
-                        events::ReadEvents(conn_,
-                                           from, {std::string(kAdded), std::string(kDeleted),
-                                                  std::string(kSighted)},
-                                           kEventsPerRead));
+    const std::int64_t from =
+        after.index == LivePosition::kWholeEvent ? after.event_id : after.event_id - 1;
+    FC_ASSIGN_OR_RETURN(
+        std::vector<events::Event> events,
+        events::ReadEvents(conn_, from,
+                           {std::string(kAdded), std::string(kDeleted), std::string(kSighted)},
+                           kEventsPerRead));
     for (const events::Event& event : events) {
       const std::int64_t first =
           event.id == after.event_id && after.index != LivePosition::kWholeEvent ? after.index + 1
@@ -158,8 +158,7 @@ class LiveReader {
     const auto count = static_cast<std::int64_t>(objects.size());
     for (std::int64_t start = first; start < count;
          start += static_cast<std::int64_t>(kObjectsPerQuery)) {
-      const std::int64_t end =
-          std::min(count, start + static_cast<std::int64_t>(kObjectsPerQuery));
+      const std::int64_t end = std::min(count, start + static_cast<std::int64_t>(kObjectsPerQuery));
       ObjectQuery query;
       query.limit = kMaxPageSize;
       query.types = filter_.types;
@@ -224,8 +223,8 @@ class LiveReader {
       if (!version.is_object()) continue;
       const auto tlp = stix::ParseTlpName(version.value("tlp", ""));
       if (!tlp || !Selects(filter_.tlps, *tlp)) continue;
-      identity::SharedObjectAccess facts{event.org_id, collection->read_group_id,
-                                         version.value("named_only", true), {}};
+      identity::SharedObjectAccess facts{
+          event.org_id, collection->read_group_id, version.value("named_only", true), {}};
       const Json& recipients = version.value("recipients", Json::array());
       for (const Json& r : recipients) {
         if (r.is_string()) facts.named_recipients.push_back(r.get<std::string>());
@@ -321,8 +320,7 @@ Result<LivePosition> SharingService::StartLive(const identity::Principal& princi
                                                std::optional<LivePosition> after) {
   for (std::size_t size : {filter.collection_ids.size(), filter.types.size(), filter.tlps.size()}) {
     if (size > kMaxLiveFilterValues) {
-      return InvalidArgument(
-          fmt::format("at most {} values per filter", kMaxLiveFilterValues));
+      return InvalidArgument(fmt::format("at most {} values per filter", kMaxLiveFilterValues));
     }
   }
   return db_.ReadValue<LivePosition>([&](store::Connection& conn) -> Result<LivePosition> {

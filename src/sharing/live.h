@@ -72,7 +72,7 @@ class LiveWakeups {
  private:
   std::mutex mutex_;
   std::map<std::int64_t, std::function<void()>> wakes_;  // guarded by mutex_
-  std::int64_t next_id_ = 1;                              // guarded by mutex_
+  std::int64_t next_id_ = 1;                             // guarded by mutex_
 };
 
 }  // namespace fincyber::sharing

@@ -57,7 +57,7 @@ class SharingLiveTest : public ::testing::TestWithParam<std::string> {
   }
 
   TestHub hub_;
-  Json last_data_;               // of the last event Seen() returned
+  Json last_data_;              // of the last event Seen() returned
   std::vector<Json> all_data_;  // of every event it returned
 };
 
@@ -84,8 +84,8 @@ TEST_P(SharingLiveTest, EachViewerSeesExactlyWhatItMayRead) {
   EXPECT_EQ(last_data_["object"]["pattern"], "[domain-name:value = 'green.example']");
   EXPECT_FALSE(last_data_.contains("author_org"));
   EXPECT_EQ(Seen(hub_.c_member), Kinds("added", {green, red_for_c}));
-  EXPECT_EQ(Seen(hub_.s.a_member), Kinds("added", {green, red_for_c, red_for_nobody,
-                                                   strict_a_only}));
+  EXPECT_EQ(Seen(hub_.s.a_member),
+            Kinds("added", {green, red_for_c, red_for_nobody, strict_a_only}));
   for (const auto* outsider : {&hub_.d_member, &hub_.s.coord, &hub_.s.auditor}) {
     EXPECT_TRUE(Seen(*outsider).empty()) << outsider->username;
   }
@@ -214,11 +214,10 @@ TEST_P(SharingLiveTest, FiltersSelectCollectionTypeAndTlp) {
                         {"modified", "2024-05-01T00:00:00.000Z"},
                         {"name", "Bad"},
                         {"is_family", true}};
-  hub_.AddOk(hub_.s.a_member,
-             {TestHub::Indicator(green, "g.example"),
-              TestHub::Indicator(amber, "a.example", "2024-05-01T00:00:00.000Z",
-                                 {TestHub::Marking(stix::Tlp::kAmber)}),
-              malware});
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(green, "g.example"),
+                               TestHub::Indicator(amber, "a.example", "2024-05-01T00:00:00.000Z",
+                                                  {TestHub::Marking(stix::Tlp::kAmber)}),
+                               malware});
   hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(in_a_only, "x.example")}, a_only.id);
 
   LiveFilter amber_only;
@@ -249,8 +248,8 @@ TEST_P(SharingLiveTest, StartRefusesOversizedFiltersAndForeignPositions) {
   ASSERT_TRUE(batch.ok());
   EXPECT_TRUE(batch->events.empty());
   EXPECT_TRUE(batch->caught_up);
-  auto ahead = hub_.service.StartLive(hub_.P(hub_.s.b_admin), {},
-                                      LivePosition{now->event_id + 1000, 0});
+  auto ahead =
+      hub_.service.StartLive(hub_.P(hub_.s.b_admin), {}, LivePosition{now->event_id + 1000, 0});
   EXPECT_EQ(ahead.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(hub_.service.ReadLive(hub_.P(hub_.s.b_admin), {}, *now, 0).error().code(),
             ErrorCode::kInvalidArgument);
