@@ -136,6 +136,47 @@ TEST_F(FollowTest, ReadsGrowthRotationAndTruncation) {
   EXPECT_EQ(summary_.sightings[0].count, 5u);
 }
 
+// Looks at the tally as each batch of matches arrives: it must already count them.
+class TallyCheckingSink final : public MatchSink {
+ public:
+  explicit TallyCheckingSink(const SightingTally& tally) : tally_(tally) {}
+  void Write(const std::vector<Match>& matches) override {
+    written_ += matches.size();
+    std::uint64_t counted = 0;
+    for (const IndicatorSighting& sighting : tally_.Snapshot()) counted += sighting.count;
+    if (counted < written_) ++batches_counted_late_;
+    ++batches_;
+  }
+  std::uint64_t written_ = 0;
+  int batches_ = 0;
+  int batches_counted_late_ = 0;
+
+ private:
+  const SightingTally& tally_;
+};
+
+TEST_F(FollowTest, MatchesAreCountedBeforeTheyAreWritten) {
+  TallyCheckingSink checking(control_.sightings);
+  Append("app.log", "evil.example\n");
+  std::thread scan([&] { summary_ = Scan(slot_, {Path("app.log")}, options_, checking, clock_, &control_); });
+  // A batch written before waiting for more data, then many batches while reading a
+  // large file, then one at the end.
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += "evil.example " + std::to_string(i) + "\n";
+  std::this_thread::sleep_for(100ms);
+  Append("app.log", many);
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         (control_.sightings.Snapshot().empty() || control_.sightings.Snapshot()[0].count < 1001)) {
+    std::this_thread::sleep_for(10ms);
+  }
+  control_.stop = true;
+  scan.join();
+  EXPECT_EQ(checking.written_, 1001u);
+  EXPECT_GE(checking.batches_, 2);
+  EXPECT_EQ(checking.batches_counted_late_, 0);
+}
+
 TEST_F(FollowTest, WaitsForAFileThatDoesNotExistYet) {
   Start({Path("later.log")});
   std::this_thread::sleep_for(100ms);

@@ -409,7 +409,6 @@ class Scanner {
       }
       ScanItem(items_[index], worker);
     }
-    MergeSightings(worker);
   }
 
   const std::atomic<bool>* StopFlag() const { return control_ != nullptr ? &control_->stop : nullptr; }
@@ -483,12 +482,12 @@ class Scanner {
       }
     }
     if (followed != nullptr) {
-      // Before waiting for more data, what was found so far is written out and counted.
+      // Before waiting for more data, what was found so far is counted and written out.
       followed->set_on_wait([&] {
         std::lock_guard lock(mutex_);
+        MergeSightings(worker);
         if (!matches.empty()) sink_.Write(matches);
         matches.clear();
-        MergeSightings(worker);
       });
     }
     auto on_line = [&](std::string_view line, std::uint64_t offset) {
@@ -525,6 +524,7 @@ class Scanner {
       }
       if (item.whole && matches.size() >= kFlushMatches) {
         std::lock_guard lock(mutex_);
+        MergeSightings(worker);
         sink_.Write(matches);
         matches.clear();
       }
@@ -544,6 +544,7 @@ class Scanner {
     summary.over_long_lines += stats.over_long;
     summary.matches += match_count;
     if (!read.ok() && !summary.error) summary.error = read.error();
+    MergeSightings(worker);
     if (item.whole) {
       if (!matches.empty()) sink_.Write(matches);
       return read;

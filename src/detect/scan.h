@@ -89,8 +89,8 @@ struct IndicatorSighting {
 };
 
 // Sightings by indicator id, merged from the scanning threads while a scan runs: when a
-// thread swaps matcher, when a followed input waits for more data, and at the end.
-// Thread-safe.
+// thread swaps matcher, and before its matches reach the MatchSink (so a reader that has
+// seen a match finds it counted, never the reverse). Thread-safe.
 class SightingTally {
  public:
   void Merge(const IndicatorSighting& sighting);
