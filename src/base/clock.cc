@@ -41,9 +41,14 @@ bool ReadInt(std::string_view text, std::size_t pos, std::size_t width, int& out
   return true;
 }
 
-}  // namespace
+// Seconds since the epoch in 64 bits and the fraction: years 0000-9999 fit, whatever
+// the precision of TimePoint.
+struct ParsedTime {
+  std::chrono::sys_seconds seconds;
+  std::int64_t nanos = 0;
+};
 
-std::optional<TimePoint> ParseRfc3339(std::string_view text) {
+std::optional<ParsedTime> ParseRfc3339Parts(std::string_view text) {
   int year, month, day, hour, minute, second;
   if (!ReadInt(text, 0, 4, year) || text.size() < 20 || text[4] != '-' ||
       !ReadInt(text, 5, 2, month) || text[7] != '-' || !ReadInt(text, 8, 2, day) ||
@@ -88,9 +93,30 @@ std::optional<TimePoint> ParseRfc3339(std::string_view text) {
   const year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
                            std::chrono::day(day)};
   if (!ymd.ok()) return std::nullopt;
-  const auto time = sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second) -
-                    minutes(offset_minutes);
-  return time_point_cast<system_clock::duration>(time + nanoseconds(nanos));
+  const sys_seconds time = sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second) -
+                           minutes(offset_minutes);
+  return ParsedTime{time, nanos};
+}
+
+}  // namespace
+
+std::optional<TimePoint> ParseRfc3339(std::string_view text) {
+  using namespace std::chrono;
+  const auto parsed = ParseRfc3339Parts(text);
+  if (!parsed) return std::nullopt;
+  // Whole seconds of TimePoint's range, leaving room for the fraction.
+  constexpr auto kEarliest = duration_cast<seconds>(system_clock::duration::min()) + seconds(1);
+  constexpr auto kLatest = duration_cast<seconds>(system_clock::duration::max()) - seconds(1);
+  const seconds since_epoch = parsed->seconds.time_since_epoch();
+  if (since_epoch < kEarliest || since_epoch > kLatest) return std::nullopt;
+  return TimePoint(duration_cast<system_clock::duration>(since_epoch) +
+                   duration_cast<system_clock::duration>(nanoseconds(parsed->nanos)));
+}
+
+std::optional<std::int64_t> ParseRfc3339Millis(std::string_view text) {
+  const auto parsed = ParseRfc3339Parts(text);
+  if (!parsed) return std::nullopt;
+  return parsed->seconds.time_since_epoch().count() * 1000 + parsed->nanos / 1'000'000;
 }
 
 }  // namespace fincyber

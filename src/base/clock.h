@@ -45,8 +45,14 @@ class FakeClock final : public Clock {
 
 // "2026-11-26T19:31:43.123Z"
 std::string FormatRfc3339(TimePoint t);
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)"; nullopt otherwise.
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)"; nullopt otherwise. A
+// TimePoint counts nanoseconds in 64 bits, so only instants from 1677-09-21 to 2262-04-11
+// fit: a valid timestamp outside that range is nullopt too (use ParseRfc3339Millis for
+// timestamps that may lie far ahead, such as a STIX valid_until).
 std::optional<TimePoint> ParseRfc3339(std::string_view text);
+// The same syntax over the whole RFC 3339 range (years 0000 to 9999), as Unix
+// milliseconds; a finer fraction is rounded towards the past.
+std::optional<std::int64_t> ParseRfc3339Millis(std::string_view text);
 
 std::int64_t ToUnixMillis(TimePoint t);
 TimePoint FromUnixMillis(std::int64_t millis);

@@ -498,8 +498,8 @@ void MatcherBuilder::AddStixObject(const StixObjectFields& object, std::int64_t 
     return;
   }
   if (object.valid_until) {
-    const auto until = ParseRfc3339(*object.valid_until);
-    if (until && ToUnixMillis(*until) <= now_millis) {
+    const auto until = ParseRfc3339Millis(*object.valid_until);
+    if (until && *until <= now_millis) {
       ++report_.revoked_or_expired;
       return;
     }
@@ -516,7 +516,7 @@ void MatcherBuilder::AddStixObject(const StixObjectFields& object, std::int64_t 
   }
   std::int64_t modified = kUnknownTime;
   if (object.modified) {
-    if (auto t = ParseRfc3339(*object.modified)) modified = ToUnixMillis(*t);
+    if (auto t = ParseRfc3339Millis(*object.modified)) modified = *t;
   }
   const std::uint64_t id_hash = internal::Hash(indicator_id);
   const std::uint32_t existing = state_->FindIndicator(indicator_id, id_hash);

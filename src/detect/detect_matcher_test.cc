@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "detect/matcher.h"
@@ -254,6 +255,43 @@ TEST(MatcherBuilderTest, LaterVersionsReplaceEarlierOnes) {
   scanner.Reset();
   scanner.AddText("new.example");
   ASSERT_EQ(scanner.Resolve().size(), 1u);
+}
+
+// Validity far ahead (past what a nanosecond clock holds) keeps an indicator in use; a
+// valid_until that is not an RFC 3339 timestamp (year 10000) is ignored, as before.
+TEST(MatcherBuilderTest, ValidUntilAcrossTheRfc3339Range) {
+  MatcherBuilder builder;
+  const std::int64_t now = 1735689600000;  // 2025-01-01
+  const std::pair<const char*, const char*> valid_until[] = {
+      {"0001-01-01T00:00:00Z", "year1.example"},   {"1969-12-31T23:59:59Z", "y1969.example"},
+      {"2038-01-19T03:14:08Z", "y2038.example"},   {"2262-12-31T00:00:00Z", "y2262.example"},
+      {"2999-12-31T23:59:59Z", "y2999.example"},   {"9999-12-31T23:59:59Z", "y9999.example"},
+      {"10000-01-01T00:00:00Z", "y10000.example"},
+  };
+  int n = 0;
+  for (const auto& [until, domain] : valid_until) {
+    builder.AddStixObject(Json{{"type", "indicator"},
+                               {"id", "indicator--" + std::to_string(++n)},
+                               {"pattern_type", "stix"},
+                               {"valid_until", until},
+                               {"pattern", std::string("[domain-name:value = '") + domain + "']"}},
+                          now);
+  }
+  EXPECT_EQ(builder.report().revoked_or_expired, 2u) << "years 1 and 1969";
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  RecordMatcher scanner(**matcher);
+  for (const char* domain : {"y2038.example", "y2262.example", "y2999.example", "y9999.example",
+                             "y10000.example"}) {
+    scanner.Reset();
+    scanner.AddText(domain);
+    EXPECT_EQ(scanner.Resolve().size(), 1u) << domain << " is in use";
+  }
+  for (const char* domain : {"year1.example", "y1969.example"}) {
+    scanner.Reset();
+    scanner.AddText(domain);
+    EXPECT_TRUE(scanner.Resolve().empty()) << domain << " has expired";
+  }
 }
 
 TEST(MatcherBuilderTest, CsvRowsOfOneIdAreAlternatives) {

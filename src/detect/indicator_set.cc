@@ -26,8 +26,7 @@ std::string StringMember(const Json& object, const char* name) {
 }
 
 std::int64_t Millis(const std::string& time) {
-  const auto parsed = ParseRfc3339(time);
-  return parsed ? ToUnixMillis(*parsed) : kUnknownTime;
+  return ParseRfc3339Millis(time).value_or(kUnknownTime);
 }
 
 }  // namespace

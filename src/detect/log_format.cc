@@ -111,7 +111,7 @@ std::optional<std::int64_t> JsonTimeMillis(const Json& value) {
     seconds = value.get<double>();
   } else if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
-    if (auto t = ParseRfc3339(text)) return ToUnixMillis(*t);
+    if (auto t = ParseRfc3339Millis(text)) return t;
     char* end = nullptr;
     seconds = std::strtod(text.c_str(), &end);
     if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
