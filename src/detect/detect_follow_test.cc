@@ -158,7 +158,8 @@ class TallyCheckingSink final : public MatchSink {
 TEST_F(FollowTest, MatchesAreCountedBeforeTheyAreWritten) {
   TallyCheckingSink checking(control_.sightings);
   Append("app.log", "evil.example\n");
-  std::thread scan([&] { summary_ = Scan(slot_, {Path("app.log")}, options_, checking, clock_, &control_); });
+  std::thread scan(
+      [&] { summary_ = Scan(slot_, {Path("app.log")}, options_, checking, clock_, &control_); });
   // A batch written before waiting for more data, then many batches while reading a
   // large file, then one at the end.
   std::string many;
