@@ -334,10 +334,7 @@ void RefreshLoop(IndicatorSources& sources, detect::MatcherSlot& slot,
                  std::set<std::string>& shown, Stopper& stopper) {
   std::chrono::milliseconds wait = interval;
   int failures = 0;
-  // Replaced matchers, freed here once no scanning thread or match holds them any more.
-  std::vector<std::shared_ptr<const detect::Matcher>> retired;
   while (stopper.WaitFor(wait)) {
-    std::erase_if(retired, [](const auto& matcher) { return matcher.use_count() == 1; });
     wait = interval;
     bool changed = sources.FilesChanged();
     std::string what;
@@ -370,7 +367,7 @@ void RefreshLoop(IndicatorSources& sources, detect::MatcherSlot& slot,
     }
     const auto swap_start = std::chrono::steady_clock::now();
     const std::size_t count = (*matcher)->indicator_count();
-    retired.push_back(slot.Swap(std::move(matcher).value()));
+    slot.Swap(std::move(matcher).value());
     const auto swapped = std::chrono::steady_clock::now();
     char line[200];
     std::snprintf(line, sizeof line,

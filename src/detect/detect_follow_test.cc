@@ -235,8 +235,7 @@ TEST_F(FollowTest, ANewMatcherIsUsedForRecordsReadAfterTheSwap) {
   Start({Path("app.log")});
   ASSERT_TRUE(sink_.WaitFor(1));
   const std::uint64_t generation = slot_.generation();
-  std::shared_ptr<const Matcher> old = slot_.Swap(Compile({{kBad, "bad.example"}, {kEvil, "evil.example"}}));
-  EXPECT_GE(old.use_count(), 2) << "the scanning thread and its match still hold it";
+  slot_.Swap(Compile({{kBad, "bad.example"}, {kEvil, "evil.example"}}));
   EXPECT_EQ(slot_.generation(), generation + 1);
   Append("app.log", "evil.example and bad.example\n");
   ASSERT_TRUE(sink_.WaitFor(3));
@@ -255,6 +254,87 @@ TEST_F(FollowTest, ANewMatcherIsUsedForRecordsReadAfterTheSwap) {
   EXPECT_EQ(summary_.sightings[0].count, 2u);
   EXPECT_EQ(summary_.sightings[1].indicator_id, kBad);
   EXPECT_EQ(summary_.sightings[1].count, 1u);
+}
+
+// Counts matches and keeps none, so that they hold no matcher.
+class CountingSink final : public MatchSink {
+ public:
+  void Write(const std::vector<Match>& matches) override {
+    std::lock_guard lock(mutex_);
+    count_ += matches.size();
+    changed_.notify_all();
+  }
+  bool WaitFor(std::size_t count) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 10s, [&] { return count_ >= count; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t count_ = 0;
+};
+
+bool FreedWithin(const std::weak_ptr<const Matcher>& matcher, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!matcher.expired()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+TEST(MatcherSlotTest, AReplacedMatcherIsFreedWhenItsLastReaderLetsGo) {
+  std::shared_ptr<const Matcher> first = Compile({{kEvil, "evil.example"}});
+  const std::weak_ptr<const Matcher> first_alive = first;
+  MatcherSlot slot(std::move(first));
+  std::shared_ptr<const Matcher> reader = slot.Current();
+  std::shared_ptr<const Matcher> second = Compile({{kBad, "bad.example"}});
+  const std::weak_ptr<const Matcher> second_alive = second;
+  slot.Swap(std::move(second));
+  EXPECT_EQ(slot.Current()->IndicatorId(0), kBad);
+  EXPECT_FALSE(first_alive.expired()) << "a reader still holds it";
+  reader.reset();
+  EXPECT_TRUE(FreedWithin(first_alive, 10s));
+  // A matcher replaced while nobody reads it is freed at once too.
+  slot.Swap(Compile({{kEvil, "evil.example"}}));
+  EXPECT_TRUE(FreedWithin(second_alive, 10s));
+}
+
+TEST(MatcherSlotTest, AMatcherHeldPastTheSlotIsFreedByItsLastHolder) {
+  std::shared_ptr<const Matcher> matcher = Compile({{kEvil, "evil.example"}});
+  const std::weak_ptr<const Matcher> alive = matcher;
+  std::shared_ptr<const Matcher> held;
+  {
+    MatcherSlot slot(std::move(matcher));
+    slot.Swap(Compile({{kBad, "bad.example"}}));
+    held = slot.Current();
+  }
+  EXPECT_TRUE(FreedWithin(alive, 10s)) << "replaced and not held";
+  EXPECT_EQ(held->IndicatorId(0), kBad);
+  const std::weak_ptr<const Matcher> held_alive = held;
+  held.reset();
+  EXPECT_TRUE(held_alive.expired());
+}
+
+TEST_F(FollowTest, TheOldMatcherIsFreedAtTheScanningThreadsNextRecord) {
+  std::shared_ptr<const Matcher> before = Compile({{kEvil, "evil.example"}});
+  const std::weak_ptr<const Matcher> before_alive = before;
+  slot_.Swap(std::move(before));
+  CountingSink counting;
+  Append("app.log", "evil.example\n");
+  std::thread scan(
+      [&] { summary_ = Scan(slot_, {Path("app.log")}, options_, counting, clock_, &control_); });
+  ASSERT_TRUE(counting.WaitFor(1));
+  slot_.Swap(Compile({{kEvil, "evil.example"}}));
+  // The scanning thread, waiting for more of the file, still holds the old matcher.
+  EXPECT_FALSE(before_alive.expired());
+  Append("app.log", "evil.example again\n");
+  ASSERT_TRUE(counting.WaitFor(2));
+  EXPECT_TRUE(FreedWithin(before_alive, 10s));
+  control_.stop = true;
+  scan.join();
+  EXPECT_EQ(summary_.matches, 2u);
 }
 
 TEST_F(FollowTest, StoppingAScanThatDoesNotFollowLeavesItIncomplete) {
