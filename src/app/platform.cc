@@ -28,7 +28,7 @@ namespace fincyber::app {
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
   for (auto list : {identity::Migrations(), audit::Migrations(), events::Migrations(),
-                    sharing::Migrations(), survey::Migrations(), survey::EvidenceMigrations()}) {
+                    sharing::Migrations(), survey::Migrations()}) {
     all.insert(all.end(), list.begin(), list.end());
   }
   return all;

@@ -1,3 +1,4 @@
+#include "survey/evidence.h"
 #include "survey/remediation.h"
 #include "survey/reminders.h"
 #include "survey/service.h"
@@ -137,7 +138,7 @@ ALTER TABLE survey_reopen_requests ADD COLUMN declined_by TEXT;
 ALTER TABLE survey_reopen_requests ADD COLUMN decline_reason TEXT
 )sql"},
   };
-  for (auto list : {RemediationMigrations(), ReminderMigrations()})
+  for (auto list : {RemediationMigrations(), ReminderMigrations(), EvidenceMigrations()})
     all.insert(all.end(), list.begin(), list.end());
   return all;
 }

@@ -53,7 +53,8 @@
 namespace fincyber::survey {
 
 // Module "survey": banks, campaigns, assignments, answers with their history,
-// submissions, reopen requests, supervisor ratings and frozen results.
+// submissions, reopen requests, supervisor ratings and frozen results; followed by the
+// remediation, reminder and evidence modules' migrations, which answers and reports read.
 std::vector<store::Migration> Migrations();
 
 inline constexpr std::size_t kMaxCommentBytes = 4000;

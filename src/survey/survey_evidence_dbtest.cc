@@ -48,8 +48,6 @@ const std::string kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 class SurveyEvidenceAnswerTest : public ::testing::TestWithParam<std::string> {
  protected:
   SurveyEvidenceAnswerTest() : t_(GetParam()) {
-    auto migrated = store::Migrate(s().db(), EvidenceMigrations());
-    EXPECT_TRUE(migrated.ok()) << migrated.error().internal_message();
     auto imported = t_.service.ImportBank(
         t_.P(s().coord), {BankSourceFormat::kYaml, std::string(kEvidenceBankYaml)}, t_.info);
     EXPECT_TRUE(imported.ok()) << imported.error().internal_message();

@@ -25,10 +25,7 @@ const std::string kExe = std::string("MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0",
 
 class SurveyRefusalTest : public ::testing::TestWithParam<std::string> {
  protected:
-  SurveyRefusalTest() : t_(GetParam()) {
-    auto migrated = store::Migrate(s().db(), EvidenceMigrations());
-    EXPECT_TRUE(migrated.ok()) << migrated.error().internal_message();
-  }
+  SurveyRefusalTest() : t_(GetParam()) {}
   TestSurvey t_;
   identity::TestSector& s() { return t_.s; }
 

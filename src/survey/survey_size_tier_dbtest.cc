@@ -20,11 +20,7 @@ constexpr std::string_view kLargeOnlyItem = "de.round_the_clock";
 
 class SurveySizeTierTest : public ::testing::TestWithParam<std::string> {
  protected:
-  SurveySizeTierTest() : t_(GetParam()) {
-    // The mission bank's evidence items are answered from the evidence tables.
-    auto migrated = store::Migrate(t_.s.db(), EvidenceMigrations());
-    EXPECT_TRUE(migrated.ok()) << migrated.error().internal_message();
-  }
+  SurveySizeTierTest() : t_(GetParam()) {}
 
   void SetTier(const identity::Org& org, std::optional<std::string> tier) {
     Status st = t_.s.db().Transact([&](store::Connection& c) -> Status {
