@@ -168,7 +168,14 @@ TEST_P(SurveyApiTest, AnsweringRefusesBadValuesAndOtherInstitutionsNeverReachEac
     HttpResult refused = a.Send("PUT", answers + "gv.policy", body);
     EXPECT_EQ(refused.status, 400) << body.substr(0, 60) << " " << refused.body;
   }
-  EXPECT_EQ(a.Send("PUT", answers + "gv.maturity", R"({"value": 9})").status, 400);
+  // An answer's problem names its code and values, for the UI to word in Japanese.
+  HttpResult outside = a.Send("PUT", answers + "gv.maturity", R"({"value": 9})");
+  EXPECT_EQ(outside.status, 400);
+  EXPECT_EQ(outside.json()["error"]["details"][0],
+            (Json{{"field", "gv.maturity"},
+                  {"problem", "maturity level 9 is outside 0-4"},
+                  {"code", "answer.maturity_outside"},
+                  {"params", {{"level", "9"}}}}));
   EXPECT_EQ(a.Send("PUT", answers + "gv.maturity", R"({"value": 2.5})").status, 400);
   EXPECT_EQ(a.Send("PUT", answers + "op.coverage", R"({"value": 50})").status, 409);  // hidden
   EXPECT_EQ(a.Send("PUT", answers + "no.such", R"({"value": 1})").status, 404);

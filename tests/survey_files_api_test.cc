@@ -269,6 +269,7 @@ TEST_P(SurveyFilesApiTest, ImportRefusesMalformedOversizedAndHostileWorkbooks) {
   HttpResult foreign = Import("B.member", Workbook(env_.campaign, env_.org.at("A"),
                                                    {{"gv.policy", std::string("はい"), {}, {}}}));
   EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_EQ(foreign.json()["error"]["details"][0]["code"], "workbook.other_campaign");
   EXPECT_EQ(Answers("B.member"), before) << "nothing saved";
   EXPECT_EQ(Answers("A.member"), before_a) << "nothing reaches A";
   // Roles that do not answer, and an institution that is not surveyed.

@@ -1,4 +1,6 @@
 // Answer workbooks (answer_workbook.h): writing, reading, and the all-or-nothing import.
+#include "survey/answer_workbook.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -12,7 +14,6 @@
 #include "base/utf8.h"
 #include "documents/xlsx_reader.h"
 #include "documents/xlsx_writer.h"
-#include "survey/answer_workbook.h"
 #include "survey/internal/answering.h"
 #include "survey/internal/refusals.h"
 #include "survey/internal/service_common.h"
@@ -95,6 +96,13 @@ bool IsClearMarker(std::string_view normalized) {
 // A cell that is no answer; its one detail names the problem for translation.
 Error Bad(std::string_view code, ProblemParams params = {}) {
   FieldProblem problem = Problem("", code, std::move(params));
+  std::string message = problem.problem;
+  return InvalidArgument(std::move(message), {std::move(problem)});
+}
+
+// A problem of the whole workbook, under the field "workbook" (no row).
+Error NotAWorkbook(std::string_view code, ProblemParams params = {}) {
+  FieldProblem problem = Problem("workbook", code, std::move(params));
   std::string message = problem.problem;
   return InvalidArgument(std::move(message), {std::move(problem)});
 }
@@ -400,26 +408,19 @@ Result<AnswerWorkbookRows> ReadAnswerWorkbook(std::string_view bytes) {
   const documents::SheetCells* sheet = find(kAnswersSheet);
   const documents::SheetCells* read_me = find(kReadMeSheet);
   if (sheet == nullptr || read_me == nullptr) {
-    return InvalidArgument(
-        "not an answer workbook: it needs the sheets 回答 (Answers) and 説明 "
-        "(Read me) as exported");
+    return NotAWorkbook("workbook.no_sheets");
   }
   const std::string item_header = CellText(*sheet, 0, kItemColumn);
   const std::string answer_header = CellText(*sheet, 0, kAnswerColumn);
   if (!Names(kItemHeader, Normalize(item_header)) ||
       !Names(kAnswerHeader, Normalize(answer_header))) {
-    return InvalidArgument(fmt::format(
-        "not an answer workbook: sheet {} must keep the exported columns (item id in A, answer "
-        "in G)",
-        sheet->name()));
+    return NotAWorkbook("workbook.columns_changed", {{"sheet", sheet->name()}});
   }
   AnswerWorkbookRows out;
   out.campaign_id = CellText(*read_me, 1, 1);
   out.org_id = CellText(*read_me, 2, 1);
   if (out.campaign_id.empty() || out.org_id.empty()) {
-    return InvalidArgument(fmt::format(
-        "not an answer workbook: sheet {} must name the campaign (B2) and institution (B3)",
-        read_me->name()));
+    return NotAWorkbook("workbook.no_campaign", {{"sheet", read_me->name()}});
   }
   // One pass over the cells (in row order), so a sparse sheet costs what it holds.
   std::map<std::uint32_t, RowCells> by_row;
@@ -590,9 +591,7 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
       }
       FC_RETURN_IF_ERROR(internal::CheckAnswerable(state.campaign, state.assignment, clock_.Now()));
       if (workbook.campaign_id != state.campaign.id || workbook.org_id != state.assignment.org_id) {
-        return InvalidArgument(
-            "this workbook was exported for another campaign or institution; export yours",
-            {{"workbook", "exported for this campaign and institution"}});
+        return NotAWorkbook("workbook.other_campaign");
       }
 
       struct Change {
@@ -606,19 +605,15 @@ Result<AnswerImportSummary> SurveyService::ImportAnswers(const identity::Princip
                         ProblemParams params = {}) {
         if (++rejected <= kMaxReportedRows) {
           problems.push_back(
-              Problem(fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)),
-                      code, std::move(params)));
+              Problem(fmt::format("{}!{}:{}", row.sheet, row.row, row.item_id.substr(0, 64)), code,
+                      std::move(params)));
         }
       };
-      // A cell's own problem (Bad above), or an answer that does not fit its item
-      // (answers.h), whose English phrase is passed on.
+      // A cell's own problem (Bad above) or an answer that does not fit its item
+      // (answers.h): each comes with one coded detail.
       auto reject_error = [&](const AnswerWorkbookRow& row, const Error& error) {
-        const auto& details = error.details();
-        if (!details.empty() && !details.front().code.empty()) {
-          reject(row, details.front().code, details.front().params);
-        } else {
-          reject(row, "workbook.invalid_answer",
-                 {{"detail", details.empty() ? error.safe_message() : details.front().problem}});
+        if (!error.details().empty()) {
+          reject(row, error.details().front().code, error.details().front().params);
         }
       };
       AnswerImportSummary summary;

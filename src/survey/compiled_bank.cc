@@ -55,12 +55,8 @@ class Checker {
           auto parsed = Condition::Parse(item.condition);
           if (!parsed.ok()) {
             // Condition::Parse names its problem in its one detail.
-            const auto& details = parsed.error().details();
-            if (details.empty()) {
-              Add(item_where, "bad_condition", "condition.syntax",
-                  {{"position", "0"}, {"expected", parsed.error().safe_message()}});
-            } else {
-              Add(item_where, "bad_condition", details.front().code, details.front().params);
+            for (const auto& detail : parsed.error().details()) {
+              Add(item_where, "bad_condition", detail.code, detail.params);
             }
           } else {
             condition = std::move(parsed).value();

@@ -1,7 +1,5 @@
 #include "survey/condition.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -52,9 +50,10 @@ Error ConditionError(std::string_view code, ProblemParams params) {
   return InvalidArgument(std::move(message), {std::move(problem)});
 }
 
-Error SyntaxError(std::size_t position, std::string_view what) {
-  return ConditionError("condition.syntax",
-                        {{"position", std::to_string(position)}, {"expected", std::string(what)}});
+// `code` is one of the condition.syntax_... codes (problems.cc).
+Error SyntaxError(std::size_t position, std::string_view code, ProblemParams params = {}) {
+  params.insert(params.begin(), {"position", std::to_string(position)});
+  return ConditionError(code, std::move(params));
 }
 
 Result<std::vector<Token>> Tokenize(std::string_view text) {
@@ -78,7 +77,7 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
       while (i < text.size()) {
         if (text[i] == '\\') {
           if (i + 1 >= text.size() || (text[i + 1] != '"' && text[i + 1] != '\\')) {
-            return SyntaxError(i, "only \\\" and \\\\ escapes are allowed");
+            return SyntaxError(i, "condition.syntax_escape");
           }
           token.text += text[i + 1];
           i += 2;
@@ -90,7 +89,7 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
           token.text += text[i++];
         }
       }
-      if (!closed) return SyntaxError(token.position, "unterminated string");
+      if (!closed) return SyntaxError(token.position, "condition.syntax_unterminated");
     } else {
       token.kind = TokenKind::kSymbol;
       const std::string_view rest = text.substr(i);
@@ -100,7 +99,7 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
           break;
         }
       }
-      if (token.text.empty()) return SyntaxError(i, fmt::format("unexpected character"));
+      if (token.text.empty()) return SyntaxError(i, "condition.syntax_character");
       i += token.text.size();
     }
     tokens.push_back(std::move(token));
@@ -124,7 +123,8 @@ class Parser {
 
   Result<std::vector<Node>> Run() {
     FC_ASSIGN_OR_RETURN(int root, ParseOr(0));
-    if (Peek().kind != TokenKind::kEnd) return SyntaxError(Peek().position, "expected end");
+    if (Peek().kind != TokenKind::kEnd)
+      return SyntaxError(Peek().position, "condition.syntax_expected_end");
     // Evaluate() starts from the last node: make sure the root is last.
     if (root != static_cast<int>(nodes_.size()) - 1) return Internal("condition root misplaced");
     return std::move(nodes_);
@@ -140,7 +140,8 @@ class Parser {
   }
   Status Expect(std::string_view symbol) {
     if (!IsSymbol(symbol)) {
-      return SyntaxError(Peek().position, fmt::format("expected '{}'", symbol));
+      return SyntaxError(Peek().position, "condition.syntax_expected_symbol",
+                         {{"symbol", std::string(symbol)}});
     }
     ++next_;
     return OkStatus();
@@ -219,7 +220,8 @@ class Parser {
 
   Result<std::string> ParseItemReference() {
     FC_RETURN_IF_ERROR(Expect("("));
-    if (Peek().kind != TokenKind::kWord) return SyntaxError(Peek().position, "expected an item id");
+    if (Peek().kind != TokenKind::kWord)
+      return SyntaxError(Peek().position, "condition.syntax_expected_item");
     std::string id = Peek().text;
     ++next_;
     FC_RETURN_IF_ERROR(Expect(")"));
@@ -235,7 +237,7 @@ class Parser {
       literal.is_number = true;
       literal.number = *ParseNumber(token.text);
     } else {
-      return SyntaxError(token.position, "expected a quoted string or a number");
+      return SyntaxError(token.position, "condition.syntax_expected_value");
     }
     ++next_;
     return literal;
@@ -265,7 +267,7 @@ class Parser {
       ++next_;
       node.operand = Node::Operand::kSize;
     } else {
-      return SyntaxError(Peek().position, "expected answer(...), answered(...), category or size");
+      return SyntaxError(Peek().position, "condition.syntax_expected_test");
     }
     if (IsWord("contains")) {
       ++next_;
@@ -280,7 +282,7 @@ class Parser {
       FC_RETURN_IF_ERROR(Expect("["));
       while (true) {
         if (node.literals.size() >= kMaxConditionBytes / 2) {
-          return SyntaxError(Peek().position, "list too long");
+          return SyntaxError(Peek().position, "condition.syntax_list_too_long");
         }
         FC_ASSIGN_OR_RETURN(auto literal, ParseLiteral());
         node.literals.push_back(std::move(literal));
@@ -300,7 +302,7 @@ class Parser {
       node.literals.push_back(std::move(literal));
       return Add(std::move(node));
     }
-    return SyntaxError(Peek().position, "expected a comparison, 'in' or 'contains'");
+    return SyntaxError(Peek().position, "condition.syntax_expected_comparison");
   }
 
   std::vector<Token> tokens_;
@@ -409,7 +411,7 @@ Result<Condition> Condition::Parse(std::string_view text) {
     return ConditionError("condition.too_long", {{"max", std::to_string(kMaxConditionBytes)}});
   }
   FC_ASSIGN_OR_RETURN(auto tokens, Tokenize(text));
-  if (tokens.size() == 1) return SyntaxError(0, "empty condition");
+  if (tokens.size() == 1) return SyntaxError(0, "condition.syntax_empty");
   Parser parser(std::move(tokens));
   FC_ASSIGN_OR_RETURN(auto nodes, parser.Run());
   Condition condition;

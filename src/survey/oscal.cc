@@ -8,6 +8,7 @@
 #include "base/utf8.h"
 #include "survey/csf.h"
 #include "survey/mission_bank.h"
+#include "survey/problems.h"
 
 namespace fincyber::survey {
 namespace {
@@ -51,8 +52,15 @@ std::string CollapseSpaces(std::string_view text) {
   return out;
 }
 
+// A catalog refused whole; its detail under "source" names the problem for translation.
+Error NotACatalog(std::string_view code, ProblemParams params = {}) {
+  FieldProblem problem = Problem("source", code, std::move(params));
+  std::string message = problem.problem;
+  return InvalidArgument(std::move(message), {std::move(problem)});
+}
+
 Error TooDeep(int max_depth) {
-  return InvalidArgument(fmt::format("OSCAL catalog nested deeper than {} levels", max_depth));
+  return NotACatalog("oscal.too_deep", {{"max", std::to_string(max_depth)}});
 }
 
 // ---- XML ----
@@ -118,17 +126,17 @@ Result<OscalCatalog> ReadXml(std::string_view xml, const OscalImportOptions& opt
   const auto parsed = document.load_buffer(
       xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
   if (!parsed) {
-    return InvalidArgument(
-        fmt::format("malformed XML at byte {}: {}", parsed.offset, parsed.description()));
+    return NotACatalog("oscal.malformed_xml",
+                       {{"byte", std::to_string(parsed.offset)}, {"reason", parsed.description()}});
   }
   for (auto node : document.children()) {
     if (node.type() == pugi::node_doctype) {
-      return InvalidArgument("XML with a document type declaration is not accepted");
+      return NotACatalog("oscal.doctype");
     }
   }
   const auto root = document.document_element();
   if (std::string_view(root.name()) != "catalog") {
-    return InvalidArgument("not an OSCAL catalog: the root element is not <catalog>");
+    return NotACatalog("oscal.root_not_catalog");
   }
   OscalCatalog catalog;
   catalog.title = CollapseSpaces(root.child("metadata").child("title").text().get());
@@ -167,7 +175,7 @@ std::string JsonPartText(const Json& part) {
 
 Result<OscalControl> JsonControl(const Json& json, int depth, int max_depth) {
   if (depth > max_depth) return TooDeep(max_depth);
-  if (!json.is_object()) return InvalidArgument("OSCAL control must be an object");
+  if (!json.is_object()) return NotACatalog("oscal.control_not_object");
   OscalControl control;
   control.id = JsonString(json, "id");
   control.control_class = JsonString(json, "class");
@@ -193,7 +201,7 @@ Result<OscalControl> JsonControl(const Json& json, int depth, int max_depth) {
 
 Result<OscalGroup> JsonGroup(const Json& json, int depth, int max_depth) {
   if (depth > max_depth) return TooDeep(max_depth);
-  if (!json.is_object()) return InvalidArgument("OSCAL group must be an object");
+  if (!json.is_object()) return NotACatalog("oscal.group_not_object");
   OscalGroup group;
   group.id = JsonString(json, "id");
   group.title = JsonString(json, "title");
@@ -212,7 +220,7 @@ Result<OscalCatalog> ReadJson(std::string_view text, const OscalImportOptions& o
   // Nesting of an OSCAL document is about three JSON levels per catalog level.
   FC_ASSIGN_OR_RETURN(auto json, ParseJson(text, {options.max_bytes, 3 * options.max_depth + 8}));
   if (!json.is_object() || !json.contains("catalog") || !json["catalog"].is_object()) {
-    return InvalidArgument("not an OSCAL catalog: no \"catalog\" object");
+    return NotACatalog("oscal.no_catalog_object");
   }
   const Json& root = json["catalog"];
   OscalCatalog catalog;
@@ -258,7 +266,7 @@ class BankBuilder {
       for (const auto& control : catalog.controls) AddControl(control, std::nullopt, section);
       if (!section.items.empty()) bank.sections.push_back(std::move(section));
     }
-    if (bank.sections.empty()) return InvalidArgument("OSCAL catalog has no assessable control");
+    if (bank.sections.empty()) return NotACatalog("oscal.no_controls");
     result.withdrawn = withdrawn_;
     return result;
   }
@@ -310,7 +318,7 @@ Result<OscalImport> ImportOscalCatalogXml(std::string_view xml, const OscalImpor
                                          xml.size(), options.max_bytes));
   }
   if (auto bad = FindInvalidUtf8(xml)) {
-    return InvalidArgument(fmt::format("invalid UTF-8 at byte {}", *bad));
+    return NotACatalog("oscal.bad_utf8", {{"byte", std::to_string(*bad)}});
   }
   FC_ASSIGN_OR_RETURN(auto catalog, ReadXml(xml, options));
   return BankBuilder(options).Build(catalog);

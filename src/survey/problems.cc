@@ -31,7 +31,36 @@ const std::vector<ProblemCode>& ProblemCodes() {
       {"workbook.not_a_choice", "\"{value}\" is not one of the choices"},
       {"workbook.comment_not_text", "a comment is text"},
       {"workbook.comment_too_long", "the comment is longer than {max} bytes"},
-      {"workbook.invalid_answer", "the answer does not fit the item: {detail}"},
+      // The whole answer workbook (answer_workbook.cc), under the field "workbook".
+      {"workbook.no_sheets",
+       "not an answer workbook: it needs the sheets 回答 (Answers) and 説明 (Read me) as "
+       "exported"},
+      {"workbook.columns_changed",
+       "not an answer workbook: sheet {sheet} must keep the exported columns (item id in A, "
+       "answer in G)"},
+      {"workbook.no_campaign",
+       "not an answer workbook: sheet {sheet} must name the campaign (B2) and institution (B3)"},
+      {"workbook.other_campaign",
+       "this workbook was exported for another campaign or institution; export yours"},
+
+      // An answer's value (answers.cc), saved alone or on a workbook row.
+      {"answer.not_applicable_not_allowed", "not applicable is not allowed for this item"},
+      {"answer.expected_maturity", "expected a maturity level 0-4"},
+      {"answer.maturity_outside", "maturity level {level} is outside 0-4"},
+      {"answer.expected_yes_no", "expected yes, no or compensating"},
+      {"answer.expected_yes_no_name", "expected yes, no, compensating or not_applicable"},
+      {"answer.expected_number", "expected a number"},
+      {"answer.number_outside", "{value} is outside {min}-{max}"},
+      {"answer.expected_choice", "expected one choice id"},
+      {"answer.unknown_choice", "unknown choice"},
+      {"answer.expected_choice_list", "expected a list of choice ids"},
+      {"answer.choice_twice", "choice listed twice"},
+      {"answer.evidence_by_upload", "answered by uploading files"},
+      {"answer.expected_string", "expected a string"},
+      {"answer.expected_text", "expected text"},
+      {"answer.text_too_long", "text longer than {max} bytes"},
+      {"answer.text_bad_utf8", "text is not valid UTF-8"},
+      {"answer.unknown_type", "unknown answer type"},
 
       // Question bank structure (bank_format.cc).
       {"bank.not_mapping", "{what} must be a mapping"},
@@ -49,6 +78,17 @@ const std::vector<ProblemCode>& ProblemCodes() {
       {"bank.unknown_language", "'{field}' has unknown language '{language}'"},
       {"bank.number_needs_range", "number needs min and max"},
       {"bank.csf_not_list", "'csf' must list subcategory ids"},
+
+      // OSCAL catalogs imported as a bank (oscal.cc), under the field "source".
+      {"oscal.malformed_xml", "malformed XML at byte {byte}: {reason}"},
+      {"oscal.doctype", "XML with a document type declaration is not accepted"},
+      {"oscal.root_not_catalog", "not an OSCAL catalog: the root element is not <catalog>"},
+      {"oscal.no_catalog_object", "not an OSCAL catalog: no \"catalog\" object"},
+      {"oscal.control_not_object", "OSCAL control must be an object"},
+      {"oscal.group_not_object", "OSCAL group must be an object"},
+      {"oscal.too_deep", "OSCAL catalog nested deeper than {max} levels"},
+      {"oscal.no_controls", "OSCAL catalog has no assessable control"},
+      {"oscal.bad_utf8", "invalid UTF-8 at byte {byte}"},
 
       // Question bank content (compiled_bank.cc).
       {"bank.too_many_sections", "more than {max} sections"},
@@ -91,7 +131,21 @@ const std::vector<ProblemCode>& ProblemCodes() {
       {"bank.met_min_above_max", "met_min must not exceed met_max"},
 
       // Conditions (condition.cc): syntax, then what they refer to.
-      {"condition.syntax", "condition: position {position}: {expected}"},
+      {"condition.syntax_empty", "condition: position {position}: empty condition"},
+      {"condition.syntax_escape",
+       "condition: position {position}: only \\\" and \\\\ escapes are allowed"},
+      {"condition.syntax_unterminated", "condition: position {position}: unterminated string"},
+      {"condition.syntax_character", "condition: position {position}: unexpected character"},
+      {"condition.syntax_expected_end", "condition: position {position}: expected end"},
+      {"condition.syntax_expected_symbol", "condition: position {position}: expected '{symbol}'"},
+      {"condition.syntax_expected_item", "condition: position {position}: expected an item id"},
+      {"condition.syntax_expected_value",
+       "condition: position {position}: expected a quoted string or a number"},
+      {"condition.syntax_expected_test",
+       "condition: position {position}: expected answer(...), answered(...), category or size"},
+      {"condition.syntax_expected_comparison",
+       "condition: position {position}: expected a comparison, 'in' or 'contains'"},
+      {"condition.syntax_list_too_long", "condition: position {position}: list too long"},
       {"condition.too_long", "condition longer than {max} bytes"},
       {"condition.too_deep", "condition nested deeper than {max} levels"},
       {"condition.too_many_tests", "condition has more than {max} tests"},

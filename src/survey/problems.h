@@ -21,7 +21,7 @@ struct ProblemCode {
   std::string_view english;  // with {name} where a parameter goes
 };
 
-// Every code, grouped by where it arises (workbook., bank., condition.).
+// Every code, grouped by where it arises (workbook., answer., bank., oscal., condition.).
 const std::vector<ProblemCode>& ProblemCodes();
 
 using ProblemParams = std::vector<std::pair<std::string, std::string>>;

@@ -2,8 +2,6 @@
 // bank checks, conditions and workbook cells report carry listed codes, and the web UI
 // lists the same codes (web/src/problemCodes.ts) with a message for each in Japanese
 // and English that names the same parameters (web/src/i18n).
-#include "survey/problems.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,10 +9,14 @@
 #include <set>
 #include <sstream>
 
+#include "documents/xlsx_writer.h"
 #include "survey/answer_workbook.h"
+#include "survey/answers.h"
 #include "survey/bank_format.h"
 #include "survey/compiled_bank.h"
 #include "survey/condition.h"
+#include "survey/oscal.h"
+#include "survey/problems.h"
 
 namespace fincyber::survey {
 namespace {
@@ -61,7 +63,7 @@ std::optional<std::string> CatalogueText(const std::string& catalogue, const std
 
 TEST(SurveyProblemsTest, EveryCodeIsListedOnceWithItsText) {
   std::set<std::string_view> seen;
-  static const std::regex kCode(R"((workbook|bank|condition)\.[a-z0-9_]+)");
+  static const std::regex kCode(R"((workbook|answer|bank|oscal|condition)\.[a-z0-9_]+)");
   for (const auto& code : ProblemCodes()) {
     EXPECT_TRUE(seen.insert(code.code).second) << code.code;
     EXPECT_TRUE(std::regex_match(std::string(code.code), kCode)) << code.code;
@@ -72,7 +74,8 @@ TEST(SurveyProblemsTest, EveryCodeIsListedOnceWithItsText) {
   EXPECT_EQ(ProblemText("bank.bad_item_id"), "item id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}")
       << "braces that name no parameter stay";
   EXPECT_EQ(ProblemText("workbook.cell_error"), "the cell shows the error {error}");
-  const FieldProblem problem = Problem("Answers!3:x", "workbook.not_a_choice", {{"value", "maybe"}});
+  const FieldProblem problem =
+      Problem("Answers!3:x", "workbook.not_a_choice", {{"value", "maybe"}});
   EXPECT_EQ(problem.problem, "\"maybe\" is not one of the choices");
   EXPECT_EQ(problem.code, "workbook.not_a_choice");
 }
@@ -80,7 +83,7 @@ TEST(SurveyProblemsTest, EveryCodeIsListedOnceWithItsText) {
 TEST(SurveyProblemsTest, TheWebUiListsTheSameCodesWithBothLanguages) {
   const std::string list = ReadFile(std::string(WEB_SRC_DIR) + "/problemCodes.ts");
   std::vector<std::string> web_codes;
-  static const std::regex kQuoted(R"('((?:workbook|bank|condition)\.[a-z0-9_]+)')");
+  static const std::regex kQuoted(R"('((?:workbook|answer|bank|oscal|condition)\.[a-z0-9_]+)')");
   for (auto it = std::sregex_iterator(list.begin(), list.end(), kQuoted);
        it != std::sregex_iterator(); ++it) {
     web_codes.push_back((*it)[1]);
@@ -90,8 +93,7 @@ TEST(SurveyProblemsTest, TheWebUiListsTheSameCodesWithBothLanguages) {
   EXPECT_EQ(web_codes, server_codes) << "web/src/problemCodes.ts repeats ProblemCodes()";
 
   for (const char* language : {"ja", "en"}) {
-    const std::string catalogue =
-        ReadFile(std::string(WEB_SRC_DIR) + "/i18n/" + language + ".ts");
+    const std::string catalogue = ReadFile(std::string(WEB_SRC_DIR) + "/i18n/" + language + ".ts");
     for (const auto& code : ProblemCodes()) {
       const std::string key = "problem." + std::string(code.code);
       const auto text = CatalogueText(catalogue, key);
@@ -160,11 +162,30 @@ sections:
         << "the English text is the code's";
     codes.insert(detail.code);
   }
-  for (const char* expected :
-       {"bank.bad_bank_id", "bank.target_level", "bank.too_few_choices", "bank.unknown_csf",
-        "condition.later_item", "condition.unknown_size", "condition.syntax", "bank.no_range"}) {
+  for (const char* expected : {"bank.bad_bank_id", "bank.target_level", "bank.too_few_choices",
+                               "bank.unknown_csf", "condition.later_item", "condition.unknown_size",
+                               "condition.syntax_expected_value", "bank.no_range"}) {
     EXPECT_TRUE(codes.contains(expected)) << expected;
   }
+
+  // Each kind of syntax error has its own code; a missing symbol names it.
+  std::set<std::string> syntax;
+  for (const char* text : {"", "category ==", "answer(level >= 1", "category = \"x\"",
+                           "size == \"large", "category == \"a\" category", "answer(level) like 1",
+                           "category == \"a\\n\"", "frobnicate == 1", "answered(\"x\")"}) {
+    auto refused = Condition::Parse(text);
+    ASSERT_FALSE(refused.ok()) << text;
+    ASSERT_EQ(refused.error().details().size(), 1u) << text;
+    const FieldProblem& problem = refused.error().details()[0];
+    EXPECT_TRUE(listed.contains(problem.code)) << text << ": " << problem.problem;
+    EXPECT_EQ(problem.problem, ProblemText(problem.code, problem.params)) << text;
+    syntax.insert(problem.code);
+  }
+  EXPECT_EQ(syntax.size(), 10u) << "one code per kind of syntax error";
+  auto unclosed = Condition::Parse("(answer(level) == 1");
+  ASSERT_FALSE(unclosed.ok());
+  EXPECT_EQ(unclosed.error().details()[0].params,
+            (ProblemParams{{"position", "19"}, {"symbol", ")"}}));
 
   auto too_long = Condition::Parse(std::string(5000, 'x'));
   ASSERT_FALSE(too_long.ok());
@@ -197,6 +218,121 @@ TEST(SurveyProblemsTest, WorkbookCellProblemsCarryListedCodes) {
   auto comment = CommentCellToText(std::string(9000, 'x'));
   ASSERT_FALSE(comment.ok());
   EXPECT_EQ(comment.error().details().at(0).code, "workbook.comment_too_long");
+}
+
+TEST(SurveyProblemsTest, AnswerValueProblemsCarryListedCodesUnderTheItem) {
+  const std::set<std::string> listed = Listed();
+  Item maturity;
+  maturity.id = "m";
+  maturity.type = AnswerType::kMaturity;
+  Item number;
+  number.id = "n";
+  number.type = AnswerType::kNumber;
+  number.number.emplace();
+  number.number->max = 10;
+  Item multiple;
+  multiple.id = "mc";
+  multiple.type = AnswerType::kMultipleChoice;
+  multiple.choices = {{"p", {"ぴ", "P"}, {}}, {"q", {"きゅ", "Q"}, {}}};
+  Item text;
+  text.id = "t";
+  text.type = AnswerType::kText;
+  Item evidence;
+  evidence.id = "e";
+  evidence.type = AnswerType::kEvidence;
+  struct Case {
+    const Item* item;
+    Json value;
+    std::string_view code;
+  };
+  const std::vector<Case> cases = {
+      {&maturity, 7, "answer.maturity_outside"},
+      {&maturity, "high", "answer.expected_maturity"},
+      {&number, 12, "answer.number_outside"},
+      {&number, "12", "answer.expected_number"},
+      {&multiple, Json::array({"p", "p"}), "answer.choice_twice"},
+      {&multiple, Json::array({"z"}), "answer.unknown_choice"},
+      {&multiple, Json::array({1}), "answer.expected_choice_list"},
+      {&text, 3, "answer.expected_string"},
+      {&text, std::string(kMaxTextAnswerBytes + 1, 'x'), "answer.text_too_long"},
+      {&text, "\xff", "answer.text_bad_utf8"},
+      {&evidence, Json::array({"a.pdf"}), "answer.evidence_by_upload"},
+  };
+  for (const auto& c : cases) {
+    auto read = AnswerFromJson(*c.item, c.value);
+    ASSERT_FALSE(read.ok()) << c.code;
+    ASSERT_EQ(read.error().details().size(), 1u) << c.code;
+    const FieldProblem& problem = read.error().details()[0];
+    EXPECT_EQ(problem.code, c.code);
+    EXPECT_TRUE(listed.contains(problem.code)) << problem.code;
+    EXPECT_EQ(problem.field, c.item->id);
+    EXPECT_EQ(problem.problem, ProblemText(problem.code, problem.params));
+  }
+  auto outside = AnswerFromJson(number, 12);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.error().details()[0].problem, "12 is outside 0-10");
+  EXPECT_EQ(outside.error().details()[0].params,
+            (ProblemParams{{"value", "12"}, {"min", "0"}, {"max", "10"}}));
+  auto level = AnswerFromJson(maturity, 1LL << 40);
+  ASSERT_FALSE(level.ok());
+  EXPECT_EQ(level.error().details()[0].params, (ProblemParams{{"level", "1099511627776"}}));
+  EXPECT_EQ(CheckAnswer(maturity, 5).error().details()[0].code, "answer.maturity_outside");
+}
+
+std::string WorkbookOf(std::vector<documents::XlsxSheet> sheets) {
+  auto bytes = documents::WriteXlsx({std::move(sheets)});
+  EXPECT_TRUE(bytes.ok());
+  return bytes.ok() ? *bytes : std::string();
+}
+
+TEST(SurveyProblemsTest, WorkbookLevelProblemsCarryListedCodes) {
+  const std::set<std::string> listed = Listed();
+  documents::XlsxSheet answers{.name = "回答", .columns = {{.header = "what"}}};
+  documents::XlsxSheet read_me{.name = "説明", .columns = {{.header = "x"}}};
+  documents::XlsxSheet other{.name = "Other", .columns = {{.header = "x"}}};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {WorkbookOf({other}), "workbook.no_sheets"},
+      {WorkbookOf({answers, read_me}), "workbook.columns_changed"},
+  };
+  for (const auto& [bytes, code] : cases) {
+    auto read = ReadAnswerWorkbook(bytes);
+    ASSERT_FALSE(read.ok()) << code;
+    ASSERT_EQ(read.error().details().size(), 1u) << read.error().safe_message();
+    const FieldProblem& problem = read.error().details()[0];
+    EXPECT_EQ(problem.code, code) << problem.problem;
+    EXPECT_TRUE(listed.contains(problem.code));
+    EXPECT_EQ(problem.field, "workbook");
+    EXPECT_EQ(read.error().safe_message(), problem.problem);
+  }
+}
+
+TEST(SurveyProblemsTest, OscalCatalogProblemsCarryListedCodes) {
+  const std::set<std::string> listed = Listed();
+  const std::vector<std::pair<Result<OscalImport>, std::string_view>> cases = {
+      {ImportOscalCatalogXml("<catalog><group>"), "oscal.malformed_xml"},
+      {ImportOscalCatalogXml("<!DOCTYPE catalog><catalog/>"), "oscal.doctype"},
+      {ImportOscalCatalogXml("<profile/>"), "oscal.root_not_catalog"},
+      {ImportOscalCatalogXml("<catalog/>"), "oscal.no_controls"},
+      {ImportOscalCatalogXml("<catalog>\xff</catalog>"), "oscal.bad_utf8"},
+      {ImportOscalCatalogJson(R"({"profile": {}})"), "oscal.no_catalog_object"},
+      {ImportOscalCatalogJson(R"({"catalog": {"groups": [1]}})"), "oscal.group_not_object"},
+      {ImportOscalCatalogJson(R"({"catalog": {"controls": ["x"]}})"), "oscal.control_not_object"},
+  };
+  for (const auto& [imported, code] : cases) {
+    ASSERT_FALSE(imported.ok()) << code;
+    ASSERT_EQ(imported.error().details().size(), 1u) << imported.error().safe_message();
+    const FieldProblem& problem = imported.error().details()[0];
+    EXPECT_EQ(problem.code, code) << problem.problem;
+    EXPECT_TRUE(listed.contains(problem.code));
+    EXPECT_EQ(problem.field, "source");
+    EXPECT_EQ(imported.error().safe_message(), problem.problem);
+  }
+  std::string deep = "<catalog>";
+  for (int i = 0; i < 100; ++i) deep += "<group>";
+  for (int i = 0; i < 100; ++i) deep += "</group>";
+  auto too_deep = ImportOscalCatalogXml(deep + "</catalog>");
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_EQ(too_deep.error().details().at(0).code, "oscal.too_deep");
 }
 
 }  // namespace

@@ -370,6 +370,18 @@ describe('survey self-inspection, reminders and question banks', () => {
     await input.setInputFiles({ name: 'notes.xlsx', mimeType: xlsx, buffer: Buffer.from('hello') });
     await problems.filter({ hasText: 'このファイルは取り込めません' }).waitFor();
 
+    // Another institution's workbook is refused whole, and said so in Japanese.
+    const otherPage = await loggedIn(state.username);
+    const foreign = await otherPage.request.get(
+      `${session.server.url}/api/v1/survey/campaigns/${state.open.id}/my/workbook?lang=ja`,
+    );
+    assert.equal(foreign.status(), 200);
+    const foreignBytes = await foreign.body();
+    await otherPage.context().close();
+    await input.setInputFiles({ name: 'theirs.xlsx', mimeType: xlsx, buffer: foreignBytes });
+    await problems.filter({ hasText: '別の調査または別の金融機関のために書き出された' }).waitFor();
+    assert.doesNotMatch(await problems.textContent(), /another campaign/);
+
     const fresh = await exportNow();
     await input.setInputFiles({ name: 'answers.xlsx', mimeType: xlsx, buffer: fresh });
     await panel.locator('.alert-success', { hasText: '行を読み込みました' }).waitFor();

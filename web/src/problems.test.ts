@@ -4,7 +4,13 @@ import { en as enMessages } from './i18n/en';
 import { ja as jaMessages } from './i18n/ja';
 import { PROBLEM_CODES } from './problemCodes';
 import { codedProblemText, problemText } from './problems';
-import { bankProblems, bankProblemText, workbookProblems, workbookReasonText } from './survey';
+import {
+  bankProblems,
+  bankProblemText,
+  fieldProblemText,
+  workbookProblems,
+  workbookReasonText,
+} from './survey';
 
 const ja = (key: MessageKey, params?: Params) => translate('ja', key, params);
 const en = (key: MessageKey, params?: Params) => translate('en', key, params);
@@ -69,18 +75,17 @@ describe('problem codes', () => {
     );
   });
 
-  it('words a parameter that is itself an English phrase with the given rules', () => {
-    const answer = {
-      problem: 'the answer does not fit the item: required',
-      code: 'workbook.invalid_answer',
-      params: { detail: 'required' },
-    };
-    expect(codedProblemText(ja, answer)).toBe('回答が項目に合いません：入力してください。');
+  it('words a phrase without a code with the given rules', () => {
+    const rules = (_t: unknown, phrase: string) => `<${phrase}>`;
+    expect(codedProblemText(ja, { problem: 'odd' }, rules)).toBe('<odd>');
+    expect(codedProblemText(ja, { problem: 'x', code: 'answer.expected_number' }, rules)).toBe(
+      '数値を入力してください。',
+    );
   });
 });
 
 describe('survey problems from the server', () => {
-  it('word a rejected workbook row, and an answer phrase inside one, in Japanese', () => {
+  it('word a rejected workbook row, an answer value problem and the whole file in Japanese', () => {
     const [formula, outside] = workbookProblems([
       {
         field: 'Answers!3:gv.policy',
@@ -90,9 +95,9 @@ describe('survey problems from the server', () => {
       },
       {
         field: 'Answers!4:op.count',
-        problem: 'the answer does not fit the item: 12 is outside 0-10',
-        code: 'workbook.invalid_answer',
-        params: { detail: '12 is outside 0-10' },
+        problem: '12 is outside 0-10',
+        code: 'answer.number_outside',
+        params: { value: '12', min: '0', max: '10' },
       },
     ]);
     expect(formula.row).toBe(3);
@@ -100,10 +105,36 @@ describe('survey problems from the server', () => {
       'セルに数式があります。値を直接入力してください。',
     );
     expect(workbookReasonText(ja, outside)).toBe(
-      `回答が項目に合いません：${ja('survey.problem.outside', { min: '0', max: '10' })}`,
+      '12 は範囲外です。0〜10 の範囲で入力してください。',
+    );
+    const [file] = workbookProblems([
+      {
+        field: 'workbook',
+        problem: 'this workbook was exported for another campaign or institution; export yours',
+        code: 'workbook.other_campaign',
+        params: {},
+      },
+    ]);
+    expect(file.row).toBeNull();
+    expect(workbookReasonText(ja, file)).toBe(
+      'このワークブックは別の調査または別の金融機関のために書き出されたものです。自機関の調査票から書き出してください。',
     );
     const [old] = workbookProblems([{ field: 'Answers!5:x', problem: 'must rhyme' }]);
     expect(workbookReasonText(en, old)).toBe('Invalid value (must rhyme).');
+  });
+
+  it('word an answer save problem from its code, a form phrase without one by its rules', () => {
+    const level = {
+      field: 'id.asset_inventory',
+      problem: 'maturity level 7 is outside 0-4',
+      code: 'answer.maturity_outside',
+      params: { level: '7' },
+    };
+    expect(fieldProblemText(ja, level)).toBe('成熟度 7 は 0〜4 の範囲外です。');
+    expect(fieldProblemText(en, level)).toBe('Maturity level 7 is outside 0-4.');
+    expect(fieldProblemText(en, { field: 'deadline', problem: 'today or later' })).toBe(
+      'Choose today or a later date.',
+    );
   });
 
   it('word a bank problem from its code, keeping where and the rule', () => {

@@ -33,17 +33,15 @@ export function problemText(t: Translate, problem: string): string {
 
 /**
  * A field problem in the UI language: from its code when the server named one (every
- * code has a message, problems.test.ts checks), else from its English phrase as above.
- * `inner` words an English phrase carried as a parameter ("detail"), e.g. an answer's.
+ * code has a message, problems.test.ts checks), else from its English phrase with
+ * `phraseText` (the rules above, or a form's own, e.g. the answer form's).
  */
 export function codedProblemText(
   t: Translate,
   problem: Pick<FieldProblem, 'problem' | 'code' | 'params'>,
-  inner: (t: Translate, phrase: string) => string = problemText,
+  phraseText: (t: Translate, phrase: string) => string = problemText,
 ): string {
   const key = `problem.${problem.code}`;
-  if (!problem.code || !hasMessage(key)) return problemText(t, problem.problem);
-  const params: Record<string, string> = { ...problem.params };
-  if (params.detail !== undefined) params.detail = inner(t, params.detail);
-  return t(key, params);
+  if (!problem.code || !hasMessage(key)) return phraseText(t, problem.problem);
+  return t(key, { ...problem.params });
 }

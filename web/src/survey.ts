@@ -192,7 +192,8 @@ export function answerText(
   }
 }
 
-// The server's answer problems are short English phrases (src/survey/answers.cc).
+// Phrases of the server's problems that carry no code (answer values carry one,
+// src/survey/problems.cc; campaign and remediation forms do not).
 const ANSWER_RULES: [RegExp, (t: Translate, m: RegExpExecArray) => string][] = [
   [
     /^(-?[\d.e+]+) is outside (-?[\d.e+]+)-(-?[\d.e+]+)$/,
@@ -401,15 +402,6 @@ export function bankProblems(details: readonly FieldProblem[]): BankProblem[] {
   });
 }
 
-/** A bank problem's message in the UI language. */
-export function bankProblemText(t: Translate, problem: BankProblem): string {
-  return codedProblemText(t, {
-    problem: problem.message,
-    code: problem.code,
-    params: problem.params,
-  });
-}
-
 /**
  * The gaps of frozen results that remediation items can address: scored items neither
  * met nor not applicable, in the results' order (the bank's), as the server counts them.
@@ -510,13 +502,27 @@ export function workbookProblems(details: readonly FieldProblem[]): WorkbookProb
   });
 }
 
-/** A workbook row's reason in the UI language; an answer's own phrase as the answer form words it. */
+/** A field problem of a survey form (an answer's, a campaign's) in the UI language. */
+export function fieldProblemText(t: Translate, problem: FieldProblem): string {
+  return codedProblemText(t, problem, answerProblemText);
+}
+
+/** A workbook row's reason in the UI language; a phrase without a code as the answer form words it. */
 export function workbookReasonText(t: Translate, problem: WorkbookProblem): string {
   return codedProblemText(
     t,
     { problem: problem.reason, code: problem.code, params: problem.params },
     answerProblemText,
   );
+}
+
+/** A bank problem's message in the UI language. */
+export function bankProblemText(t: Translate, problem: BankProblem): string {
+  return codedProblemText(t, {
+    problem: problem.message,
+    code: problem.code,
+    params: problem.params,
+  });
 }
 
 /** Bytes of `text` in UTF-8, as the server counts its limits. */

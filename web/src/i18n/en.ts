@@ -151,7 +151,34 @@ export const en: Record<MessageKey, string> = {
   'problem.workbook.not_a_choice': '"{value}" is not one of the choices.',
   'problem.workbook.comment_not_text': 'A comment is text.',
   'problem.workbook.comment_too_long': 'The comment is longer than {max} bytes.',
-  'problem.workbook.invalid_answer': 'The answer does not fit the item: {detail}.',
+  'problem.workbook.no_sheets':
+    'Not an answer workbook: it needs the sheets 回答 (Answers) and 説明 (Read me) as exported.',
+  'problem.workbook.columns_changed':
+    'Not an answer workbook: sheet {sheet} must keep the exported columns (item id in A, answer in G).',
+  'problem.workbook.no_campaign':
+    'Not an answer workbook: sheet {sheet} must name the campaign (B2) and institution (B3).',
+  'problem.workbook.other_campaign':
+    'This workbook was exported for another campaign or institution; export yours.',
+  'problem.answer.not_applicable_not_allowed': '“Not applicable” is not allowed for this question.',
+  'problem.answer.expected_maturity': 'Expected a maturity level 0-4.',
+  'problem.answer.maturity_outside': 'Maturity level {level} is outside 0-4.',
+  'problem.answer.expected_yes_no': 'Expected yes, no or a compensating control.',
+  'problem.answer.expected_yes_no_name':
+    'Expected yes, no, a compensating control or not applicable.',
+  'problem.answer.expected_number': 'Enter a number.',
+  'problem.answer.number_outside':
+    '{value} is outside the range: enter a value from {min} to {max}.',
+  'problem.answer.expected_choice': 'Choose one of the choices.',
+  'problem.answer.unknown_choice': 'Not one of the choices.',
+  'problem.answer.expected_choice_list': 'Expected a list of choices.',
+  'problem.answer.choice_twice': 'A choice is listed twice.',
+  'problem.answer.evidence_by_upload': 'Evidence is answered by uploading files.',
+  'problem.answer.expected_string': 'Expected text.',
+  'problem.answer.expected_text': 'Expected text.',
+  'problem.answer.text_too_long':
+    'The answer is longer than {max} bytes (a Japanese character takes 3).',
+  'problem.answer.text_bad_utf8': 'The answer holds characters that are not valid UTF-8.',
+  'problem.answer.unknown_type': 'Unknown answer type.',
   'problem.bank.not_mapping': '{what} must be a mapping.',
   'problem.bank.unknown_field': "Unknown field '{field}'.",
   'problem.bank.field_required': "'{field}' is required.",
@@ -167,6 +194,15 @@ export const en: Record<MessageKey, string> = {
   'problem.bank.unknown_language': "'{field}' has unknown language '{language}'.",
   'problem.bank.number_needs_range': 'Number needs min and max.',
   'problem.bank.csf_not_list': "'csf' must list subcategory ids.",
+  'problem.oscal.malformed_xml': 'Malformed XML at byte {byte}: {reason}.',
+  'problem.oscal.doctype': 'XML with a document type declaration is not accepted.',
+  'problem.oscal.root_not_catalog': 'Not an OSCAL catalog: the root element is not <catalog>.',
+  'problem.oscal.no_catalog_object': 'Not an OSCAL catalog: no "catalog" object.',
+  'problem.oscal.control_not_object': 'An OSCAL control must be an object.',
+  'problem.oscal.group_not_object': 'An OSCAL group must be an object.',
+  'problem.oscal.too_deep': 'The OSCAL catalog is nested deeper than {max} levels.',
+  'problem.oscal.no_controls': 'The OSCAL catalog has no assessable control.',
+  'problem.oscal.bad_utf8': 'Invalid UTF-8 at byte {byte}.',
   'problem.bank.too_many_sections': 'More than {max} sections.',
   'problem.bank.too_many_items': 'More than {max} items.',
   'problem.bank.bad_bank_id': 'Bank id must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}.',
@@ -205,7 +241,22 @@ export const en: Record<MessageKey, string> = {
   'problem.bank.min_above_max': 'Min must not exceed max.',
   'problem.bank.met_outside_range': 'Met_min and met_max must lie within min and max.',
   'problem.bank.met_min_above_max': 'Met_min must not exceed met_max.',
-  'problem.condition.syntax': 'Condition: position {position}: {expected}.',
+  'problem.condition.syntax_empty': 'Condition: position {position}: the condition is empty.',
+  'problem.condition.syntax_escape':
+    'Condition: position {position}: only \\" and \\\\ escapes are allowed.',
+  'problem.condition.syntax_unterminated': 'Condition: position {position}: unterminated string.',
+  'problem.condition.syntax_character': 'Condition: position {position}: unexpected character.',
+  'problem.condition.syntax_expected_end': 'Condition: position {position}: expected the end.',
+  'problem.condition.syntax_expected_symbol':
+    "Condition: position {position}: expected '{symbol}'.",
+  'problem.condition.syntax_expected_item': 'Condition: position {position}: expected an item id.',
+  'problem.condition.syntax_expected_value':
+    'Condition: position {position}: expected a quoted string or a number.',
+  'problem.condition.syntax_expected_test':
+    'Condition: position {position}: expected answer(...), answered(...), category or size.',
+  'problem.condition.syntax_expected_comparison':
+    "Condition: position {position}: expected a comparison, 'in' or 'contains'.",
+  'problem.condition.syntax_list_too_long': 'Condition: position {position}: the list is too long.',
   'problem.condition.too_long': 'Condition longer than {max} bytes.',
   'problem.condition.too_deep': 'Condition nested deeper than {max} levels.',
   'problem.condition.too_many_tests': 'Condition has more than {max} tests.',

@@ -153,7 +153,33 @@ export const ja = {
   'problem.workbook.not_a_choice': '「{value}」は選択肢にありません。',
   'problem.workbook.comment_not_text': 'コメントは文字で入力してください。',
   'problem.workbook.comment_too_long': 'コメントが {max} バイトを超えています。',
-  'problem.workbook.invalid_answer': '回答が項目に合いません：{detail}',
+  'problem.workbook.no_sheets':
+    '回答ワークブックではありません。書き出したときのシート「回答」と「説明」が必要です。',
+  'problem.workbook.columns_changed':
+    '回答ワークブックではありません。シート {sheet} の列は書き出したときのままにしてください（A 列に項目ID、G 列に回答）。',
+  'problem.workbook.no_campaign':
+    '回答ワークブックではありません。シート {sheet} に調査（B2）と金融機関（B3）が必要です。',
+  'problem.workbook.other_campaign':
+    'このワークブックは別の調査または別の金融機関のために書き出されたものです。自機関の調査票から書き出してください。',
+  'problem.answer.not_applicable_not_allowed': 'この設問では「該当なし」を選べません。',
+  'problem.answer.expected_maturity': '成熟度 0〜4 を入力してください。',
+  'problem.answer.maturity_outside': '成熟度 {level} は 0〜4 の範囲外です。',
+  'problem.answer.expected_yes_no': 'はい、いいえ、代替策ありのいずれかを選んでください。',
+  'problem.answer.expected_yes_no_name':
+    'はい、いいえ、代替策あり、対象外のいずれかを選んでください。',
+  'problem.answer.expected_number': '数値を入力してください。',
+  'problem.answer.number_outside': '{value} は範囲外です。{min}〜{max} の範囲で入力してください。',
+  'problem.answer.expected_choice': '選択肢を一つ選んでください。',
+  'problem.answer.unknown_choice': '選択肢にない値です。',
+  'problem.answer.expected_choice_list': '選択肢の一覧を指定してください。',
+  'problem.answer.choice_twice': '同じ選択肢が二度指定されています。',
+  'problem.answer.evidence_by_upload': '証跡の項目はファイルをアップロードして回答します。',
+  'problem.answer.expected_string': '文字列で入力してください。',
+  'problem.answer.expected_text': '文字で入力してください。',
+  'problem.answer.text_too_long':
+    '回答が {max} バイトを超えています（日本語は 1 文字 3 バイトです）。',
+  'problem.answer.text_bad_utf8': '回答に正しくない文字（UTF-8 でないもの）が含まれています。',
+  'problem.answer.unknown_type': '不明な回答形式です。',
   'problem.bank.not_mapping': '{what} はマッピングで記述してください。',
   'problem.bank.unknown_field': '不明なフィールド「{field}」があります。',
   'problem.bank.field_required': '「{field}」は必須です。',
@@ -169,6 +195,17 @@ export const ja = {
   'problem.bank.unknown_language': '「{field}」に不明な言語「{language}」があります。',
   'problem.bank.number_needs_range': '数値には min と max が必要です。',
   'problem.bank.csf_not_list': '「csf」はサブカテゴリIDのリストで記述してください。',
+  'problem.oscal.malformed_xml': 'XML の形式が正しくありません（{byte} バイト目：{reason}）。',
+  'problem.oscal.doctype': '文書型宣言（DOCTYPE）を含む XML は受け付けません。',
+  'problem.oscal.root_not_catalog':
+    'OSCAL カタログではありません。ルート要素が <catalog> ではありません。',
+  'problem.oscal.no_catalog_object':
+    'OSCAL カタログではありません。"catalog" オブジェクトがありません。',
+  'problem.oscal.control_not_object': 'OSCAL の control はオブジェクトで記述してください。',
+  'problem.oscal.group_not_object': 'OSCAL の group はオブジェクトで記述してください。',
+  'problem.oscal.too_deep': 'OSCAL カタログの入れ子が {max} 段を超えています。',
+  'problem.oscal.no_controls': 'OSCAL カタログに評価できる control がありません。',
+  'problem.oscal.bad_utf8': '{byte} バイト目に UTF-8 でない文字があります。',
   'problem.bank.too_many_sections': '区分が {max} を超えています。',
   'problem.bank.too_many_items': '項目が {max} を超えています。',
   'problem.bank.bad_bank_id':
@@ -210,7 +247,23 @@ export const ja = {
   'problem.bank.min_above_max': 'min は max 以下にしてください。',
   'problem.bank.met_outside_range': 'met_min と met_max は min と max の範囲内にしてください。',
   'problem.bank.met_min_above_max': 'met_min は met_max 以下にしてください。',
-  'problem.condition.syntax': '条件式の {position} バイト目に誤りがあります（{expected}）。',
+  'problem.condition.syntax_empty': '条件式が空です（{position} バイト目）。',
+  'problem.condition.syntax_escape':
+    '条件式の {position} バイト目：エスケープは \\" と \\\\ だけが使えます。',
+  'problem.condition.syntax_unterminated':
+    '条件式の {position} バイト目から始まる文字列が閉じられていません。',
+  'problem.condition.syntax_character': '条件式の {position} バイト目に使えない文字があります。',
+  'problem.condition.syntax_expected_end': '条件式の {position} バイト目以降が余分です。',
+  'problem.condition.syntax_expected_symbol':
+    '条件式の {position} バイト目に「{symbol}」が必要です。',
+  'problem.condition.syntax_expected_item': '条件式の {position} バイト目に項目IDが必要です。',
+  'problem.condition.syntax_expected_value':
+    '条件式の {position} バイト目に引用符で囲んだ値か数値が必要です。',
+  'problem.condition.syntax_expected_test':
+    '条件式の {position} バイト目に answer(...)、answered(...)、category、size のいずれかが必要です。',
+  'problem.condition.syntax_expected_comparison':
+    '条件式の {position} バイト目に比較演算子、in、contains のいずれかが必要です。',
+  'problem.condition.syntax_list_too_long': '条件式の {position} バイト目：一覧の値が多すぎます。',
   'problem.condition.too_long': '条件式が {max} バイトを超えています。',
   'problem.condition.too_deep': '条件式の入れ子が {max} 段を超えています。',
   'problem.condition.too_many_tests': '条件式の判定が {max} を超えています。',

@@ -203,7 +203,10 @@ export function WorkbookPanel({
   };
 
   // Rows the server rejected; a file it could not read at all names no row.
-  const problems = error ? workbookProblems(error.details).filter((p) => p.row !== null) : [];
+  const rows = error ? workbookProblems(error.details) : [];
+  const problems = rows.filter((p) => p.row !== null);
+  // A problem of the whole file (field "workbook"), coded like a row's.
+  const fileProblem = rows.find((p) => p.row === null && p.code);
   return (
     <details class="panel" data-testid="survey-workbook">
       <summary>{t('survey.workbook.title')}</summary>
@@ -245,7 +248,9 @@ export function WorkbookPanel({
             <p>
               {problems.length > 0
                 ? t('survey.workbook.rejected', { count: problems.length })
-                : t('survey.workbook.unreadable', { message: error.message })}
+                : t('survey.workbook.unreadable', {
+                    message: fileProblem ? workbookReasonText(t, fileProblem) : error.message,
+                  })}
             </p>
             {problems.length > 0 && (
               <div class="table-wrap">

@@ -5,9 +5,9 @@ import { useI18n } from '../../context';
 import { formatDateTime } from '../../labels';
 import {
   allowsNotApplicable,
-  answerProblemText,
   answerText,
   Autosaver,
+  fieldProblemText,
   localText,
   parseNumberInput,
   type SaveState,
@@ -92,7 +92,7 @@ export function ItemEditor(props: ItemEditorProps) {
     if (!(error instanceof ApiError)) return t('survey.save.error');
     if (error.code === 'aborted') return t('survey.save.conflict');
     const detail = error.details.find((d) => d.field === item.id) ?? error.details[0];
-    if (detail) return answerProblemText(t, detail.problem);
+    if (detail) return fieldProblemText(t, detail);
     return errorText(t, error);
   };
 

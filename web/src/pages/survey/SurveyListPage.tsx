@@ -8,7 +8,7 @@ import { useI18n, useSession } from '../../context';
 import { sectorLabel } from '../../labels';
 import { href, navigate } from '../../router';
 import {
-  answerProblemText,
+  fieldProblemText,
   daysLeft,
   deadlineFromDate,
   formatJapanTime,
@@ -243,7 +243,7 @@ function OpenCampaignForm({ onCancel }: { onCancel: () => void }) {
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
       const fields: Record<string, string> = {};
-      for (const d of e.details) fields[d.field] = answerProblemText(t, d.problem);
+      for (const d of e.details) fields[d.field] = fieldProblemText(t, d);
       setProblems(fields);
       setError(e);
       setConfirming(false);

@@ -8,7 +8,7 @@ import { useI18n } from '../../context';
 import type { MessageKey } from '../../i18n';
 import { href } from '../../router';
 import {
-  answerProblemText,
+  fieldProblemText,
   formatScore,
   HEAT_STEPS,
   heatRange,
@@ -339,7 +339,7 @@ export function ActionError({ error }: { error: ApiError }) {
       {error.details.length > 0 && (
         <ul class="field-error">
           {error.details.map((d) => (
-            <li key={`${d.field}:${d.problem}`}>{answerProblemText(t, d.problem)}</li>
+            <li key={`${d.field}:${d.problem}`}>{fieldProblemText(t, d)}</li>
           ))}
         </ul>
       )}
