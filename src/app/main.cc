@@ -182,8 +182,9 @@ int Main(int argc, char** argv) {
   org_add->add_option("--name-en", new_org.name_en, "English name")->required();
   org_add->add_option("--parent", org_parent, "parent organisation id (bureaus)");
   std::string org_size_tier;
-  org_add->add_option("--size-tier", org_size_tier,
-                      "institutions: small, medium or large (default: the category's)")
+  org_add
+      ->add_option("--size-tier", org_size_tier,
+                   "institutions: small, medium or large (default: the category's)")
       ->check(CLI::IsMember({"small", "medium", "large"}));
   org_add->callback([&] {
     auto platform = OpenPlatform(common);
@@ -200,8 +201,9 @@ int Main(int argc, char** argv) {
   auto* org_update = org->add_subcommand("update", "Change an institution's size tier");
   AddCommonOptions(org_update, common);
   org_update->add_option("ID", org_update_id, "organisation id")->required();
-  org_update->add_option("--size-tier", org_update_tier,
-                         "small, medium, large, or default (the category's)")
+  org_update
+      ->add_option("--size-tier", org_update_tier,
+                   "small, medium, large, or default (the category's)")
       ->check(CLI::IsMember({"small", "medium", "large", "default"}))
       ->required();
   org_update->callback([&] {

@@ -41,10 +41,11 @@ TEST(ErrorMappingTest, BodyCarriesCodeMessageRequestIdAndDetails) {
 }
 
 TEST(ErrorMappingTest, ACodedProblemCarriesItsCodeAndParameters) {
-  const Json body = ErrorBody(
-      InvalidArgument("rejected", {{"Answers!3:x", "the answer was changed (version 2)",
-                                    "workbook.changed_since_export", {{"version", "2"}}}}),
-      "rid-2");
+  const Json body = ErrorBody(InvalidArgument("rejected", {{"Answers!3:x",
+                                                            "the answer was changed (version 2)",
+                                                            "workbook.changed_since_export",
+                                                            {{"version", "2"}}}}),
+                              "rid-2");
   EXPECT_EQ(body["error"]["details"], Json::parse(R"json([{"field":"Answers!3:x",
       "problem":"the answer was changed (version 2)","code":"workbook.changed_since_export",
       "params":{"version":"2"}}])json"));
