@@ -111,7 +111,9 @@ describe('answers', () => {
   });
 
   it('translates the server problems of an answer', () => {
-    expect(answerProblemText(t, '100 is outside 0-60')).toBe('Enter a value from 0 to 60.');
+    expect(answerProblemText(t, '1-200 bytes of UTF-8')).toBe(
+      translate('en', 'survey.problem.length', { max: '200' }),
+    );
     expect(answerProblemText(t, 'not answered')).toBe('This question needs an answer.');
     expect(answerProblemText(t, 'required')).toBe(translate('en', 'problem.required'));
     expect(answerProblemText(t, 'later than 2027-01-08T07:58:19.121Z')).toBe(

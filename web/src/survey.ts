@@ -195,17 +195,8 @@ export function answerText(
 // Phrases of the server's problems that carry no code (answer values carry one,
 // src/survey/problems.cc; campaign and remediation forms do not).
 const ANSWER_RULES: [RegExp, (t: Translate, m: RegExpExecArray) => string][] = [
-  [
-    /^(-?[\d.e+]+) is outside (-?[\d.e+]+)-(-?[\d.e+]+)$/,
-    (t, m) => t('survey.problem.outside', { min: m[2], max: m[3] }),
-  ],
-  [/^maturity level .*outside 0-4$/, (t) => t('survey.problem.outside', { min: 0, max: 4 })],
-  [/^expected a number$/, (t) => t('survey.problem.number')],
   [/^not answered$/, (t) => t('survey.problem.notAnswered')],
-  [/^not applicable is not allowed/, (t) => t('survey.problem.noNotApplicable')],
-  [/^text longer than (\d+) bytes$/, (t) => t('problem.tooLong')],
   [/^1-(\d+) bytes of UTF-8$/, (t, m) => t('survey.problem.length', { max: m[1] })],
-  [/^unknown choice$/, (t) => t('problem.unknown')],
   [/^after the opening and in the future$/, (t) => t('survey.problem.deadlineFuture')],
   [/^later than (\S+)$/, (t, m) => t('survey.problem.laterThan', { date: japanDate(m[1]) })],
   [/^2000-2100$/, (t) => t('survey.problem.year')],

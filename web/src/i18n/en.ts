@@ -615,10 +615,7 @@ export const en: Record<MessageKey, string> = {
   'survey.function.respond': 'Respond',
   'survey.function.recover': 'Recover',
 
-  'survey.problem.outside': 'Enter a value from {min} to {max}.',
-  'survey.problem.number': 'Enter a number.',
   'survey.problem.notAnswered': 'This question needs an answer.',
-  'survey.problem.noNotApplicable': '“Not applicable” is not allowed for this question.',
   'survey.problem.length': 'Enter 1 to {max} bytes.',
 
   'survey.problem.deadlineFuture': 'Choose a date in the future, after the opening.',

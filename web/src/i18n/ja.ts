@@ -619,10 +619,7 @@ export const ja = {
   'survey.function.respond': '対応',
   'survey.function.recover': '復旧',
 
-  'survey.problem.outside': '{min}〜{max} の範囲で入力してください。',
-  'survey.problem.number': '数値を入力してください。',
   'survey.problem.notAnswered': 'この設問に回答してください。',
-  'survey.problem.noNotApplicable': 'この設問では「該当なし」を選べません。',
   'survey.problem.length': '1〜{max} バイトで入力してください。',
 
   'survey.problem.deadlineFuture': '開始日時より後の、将来の日付を指定してください。',
