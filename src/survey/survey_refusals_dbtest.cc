@@ -145,7 +145,7 @@ TEST_P(SurveyRefusalTest, AFloodOfRejectedRowsIsOneEntryWithTheirCount) {
   AnswerWorkbookRows workbook{campaign.id, a, {}};
   for (std::uint32_t i = 0; i < 5000; ++i) {
     workbook.rows.push_back({"answers", i + 2, "no.such.item." + std::to_string(i),
-                             documents::CellValue{}, documents::CellValue{}, 0, ""});
+                             documents::CellValue{}, documents::CellValue{}, 0, "", ""});
   }
   auto refused = t_.service.ImportAnswers(t_.P(s().a_admin), campaign.id, a, workbook, t_.info);
   ASSERT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
