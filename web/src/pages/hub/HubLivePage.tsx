@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, TLP_LEVELS, type Collection, type TlpLevel } from '../../api';
+import { api, type Collection, type TlpLevel } from '../../api';
 import { TlpBadge } from '../../components/TlpBadge';
 import { useI18n } from '../../context';
-import { OBJECT_TYPES, tlpBadge } from '../../hub';
 import type { MessageKey } from '../../i18n';
 import { href, navigate } from '../../router';
 import type { PageProps } from '../../routes';
+import { HubSelectFilters } from './HubSelectFilters';
 
 /** What the server's live stream sends (GET /api/v1/hub/stream). */
 export const LIVE_KINDS = ['added', 'updated', 'revoked', 'deleted', 'sighted'] as const;
@@ -110,53 +110,7 @@ export function HubLivePage({ query }: PageProps) {
         </a>
       </div>
       <form class="filters" role="search" aria-label={t('hub.filters')}>
-        <div class="field">
-          <label for="live-type">{t('hub.type')}</label>
-          <select
-            id="live-type"
-            value={filter.type}
-            onChange={(e) => go({ type: e.currentTarget.value })}
-          >
-            <option value="">{t('hub.all')}</option>
-            {OBJECT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="live-tlp">{t('hub.tlp')}</label>
-          <select
-            id="live-tlp"
-            value={filter.tlp}
-            onChange={(e) => go({ tlp: e.currentTarget.value })}
-          >
-            <option value="">{t('hub.all')}</option>
-            {TLP_LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {tlpBadge(level).text}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="live-collection">{t('hub.collection')}</label>
-          <select
-            id="live-collection"
-            value={filter.collection}
-            onChange={(e) => go({ collection: e.currentTarget.value })}
-          >
-            <option value="">{t('hub.all')}</option>
-            {collections
-              .filter((c) => c.can_read)
-              .map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.title}
-                </option>
-              ))}
-          </select>
-        </div>
+        <HubSelectFilters idPrefix="live" values={filter} collections={collections} onChange={go} />
       </form>
       <p
         class="muted"

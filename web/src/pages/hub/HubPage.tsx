@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, TLP_LEVELS, type Collection, type ObjectSearchResult } from '../../api';
+import { api, type Collection, type ObjectSearchResult } from '../../api';
 import { useAsync } from '../../components/async';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { TlpBadge } from '../../components/TlpBadge';
 import { useI18n } from '../../context';
-import { cursorTrailText, formatTime, OBJECT_TYPES, parseCursorTrail, tlpBadge } from '../../hub';
+import { cursorTrailText, formatTime, parseCursorTrail } from '../../hub';
 import { intlLocale } from '../../i18n';
 import { href, navigate } from '../../router';
 import type { PageProps } from '../../routes';
+import { HubSelectFilters } from './HubSelectFilters';
 
 const PAGE_SIZE = 50;
 
@@ -88,53 +89,7 @@ export function HubPage({ query }: PageProps) {
             onInput={(e) => setText(e.currentTarget.value)}
           />
         </div>
-        <div class="field">
-          <label for="hub-type">{t('hub.type')}</label>
-          <select
-            id="hub-type"
-            value={filter.type}
-            onChange={(e) => go({ type: e.currentTarget.value })}
-          >
-            <option value="">{t('hub.all')}</option>
-            {OBJECT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="hub-tlp">{t('hub.tlp')}</label>
-          <select
-            id="hub-tlp"
-            value={filter.tlp}
-            onChange={(e) => go({ tlp: e.currentTarget.value })}
-          >
-            <option value="">{t('hub.all')}</option>
-            {TLP_LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {tlpBadge(level).text}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="hub-collection">{t('hub.collection')}</label>
-          <select
-            id="hub-collection"
-            value={filter.collection}
-            onChange={(e) => go({ collection: e.currentTarget.value })}
-          >
-            <option value="">{t('hub.all')}</option>
-            {collections
-              .filter((c) => c.can_read)
-              .map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.title}
-                </option>
-              ))}
-          </select>
-        </div>
+        <HubSelectFilters idPrefix="hub" values={filter} collections={collections} onChange={go} />
         <div class="field">
           <label for="hub-label">{t('hub.label')}</label>
           <input
