@@ -2,11 +2,8 @@
 // simdjson) give the same matcher and report as the full paths: the pattern parser and
 // ParseJson with AddStixObject(const Json&).
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +11,7 @@
 #include "detect/indicator_files.h"
 #include "detect/internal/compiled.h"
 #include "detect/matcher.h"
+#include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
@@ -148,19 +146,8 @@ TEST(FastLoadTest, SimplePatternsCompileAsTheParserDoes) {
 
 class FastLoadFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/detect_fast_load_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Write(const std::string& content) {
-    const std::string path = dir_ + "/f" + std::to_string(files_++);
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  std::string dir_;
-  int files_ = 0;
+  std::string Write(const std::string& content) { return scratch_.WriteFile(content); }
+  fincyber::testing::ScratchDir scratch_{"detect_fast_load_test"};
 };
 
 std::string Nested(int depth) {

@@ -1,34 +1,21 @@
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "detect/indicator_files.h"
+#include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
 
 class IndicatorFilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/detect_indicator_files_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Write(const std::string& content) {
-    const std::string path = dir_ + "/f" + std::to_string(files_++);
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
+  std::string Write(const std::string& content) { return scratch_.WriteFile(content); }
   static std::string Indicator(const std::string& id, const std::string& pattern) {
     return R"({"type":"indicator","id":")" + id + R"(","pattern_type":"stix","pattern":")" +
            pattern + "\"}";
   }
-  std::string dir_;
-  int files_ = 0;
+  fincyber::testing::ScratchDir scratch_{"detect_indicator_files_test"};
 };
 
 TEST_F(IndicatorFilesTest, BundlesAreStreamedObjectByObject) {
@@ -65,7 +52,7 @@ TEST_F(IndicatorFilesTest, NotABundle) {
   EXPECT_NE(loaded.error().safe_message().find("no \"objects\""), std::string::npos);
   loaded = LoadIndicatorFile(Write("{} {}"), {}, builder);
   EXPECT_FALSE(loaded.ok());
-  loaded = LoadIndicatorFile(dir_ + "/missing", {}, builder);
+  loaded = LoadIndicatorFile(scratch_.path() + "/missing", {}, builder);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().code(), ErrorCode::kNotFound);
 }
