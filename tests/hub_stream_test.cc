@@ -243,6 +243,13 @@ TEST_P(HubStreamTest, ASharedObjectAppearsLiveOnlyWhereTheRuleAllows) {
                    {"object_marking_refs", {Marking(stix::Tlp::kRed)}},
                    {"x_fincyber_recipients", {env_.org.at("A")}}};
   Post("c", env_.indicators, {sighting});
+  // The feed re-reads objects when it sends them: A's stream must have sent the RED
+  // object and its sighting before the deletion, or it rightly leaves them out.
+  const std::string sighting_id = sighting["id"];
+  ASSERT_TRUE(a->WaitUntil([&](const auto& events, const auto&) {
+    const auto seen = KindsAndIds(events);
+    return std::find(seen.begin(), seen.end(), "sighted " + sighting_id) != seen.end();
+  })) << a->Body();
   auto a_client = env_.As("a");
   auto deleted = a_client.Send("DELETE", std::string(testing::kTaxiiRoot) + "collections/" +
                                              env_.indicators + "/objects/" + red_for_c + "/");
@@ -275,7 +282,6 @@ TEST_P(HubStreamTest, ASharedObjectAppearsLiveOnlyWhereTheRuleAllows) {
   ASSERT_TRUE(
       a->WaitUntil([&](const auto& events, const auto&) { return HasId(events, sentinel); }));
   const auto for_a = KindsAndIds(a->Events());
-  const std::string sighting_id = sighting["id"];
   for (const std::string& expected :
        {"added " + green, "added " + red_for_c, "sighted " + sighting_id, "added " + sighting_id,
         "deleted " + red_for_c, "added " + sentinel}) {
