@@ -181,6 +181,13 @@ class RecordMatcher {
   // text finds in it, the whole value is normalised and looked up as that kind.
   void AddValue(ValueKind kind, std::string_view value, std::uint32_t offset = 0,
                 bool located = true);
+  // Many records at once, for logs whose record is a line read as free text (AddText of the
+  // line): `lines` holds whole lines, each ended by '\n'. Replaces `candidates` with
+  // offsets within `lines`, ascending: AddText of a line finds something only when one of
+  // them lies inside that line, so a caller reads again, record by record, only the lines
+  // holding one (few in most logs) and skips the rest, which costs much less than a
+  // record at a time. Leaves the current record alone. Texts up to 4 GiB.
+  void FindCandidates(std::string_view lines, std::vector<std::uint32_t>* candidates);
   // True when no observable was found since Reset (most records).
   bool empty() const { return found_.empty(); }
   // The indicators the record satisfies, each once, in the order first found.
@@ -206,6 +213,14 @@ class RecordMatcher {
   std::vector<std::uint32_t> observable_seen_;
   std::uint32_t record_ = 1;
   std::vector<std::uint64_t> bits_;  // TextScan's bitmaps, kept to avoid reallocating
+  // FindCandidates: host names whose Bloom filter probes are still to be made.
+  struct PendingHost {
+    std::uint64_t two_labels_hash;
+    std::uint64_t last_label_hash;  // when single_label
+    std::uint32_t offset;
+    bool single_label;
+  };
+  std::vector<PendingHost> pending_hosts_;
 };
 
 }  // namespace fincyber::detect

@@ -13,7 +13,7 @@
 #include <cstring>
 
 #ifdef __SSE2__
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "detect/internal/compiled.h"
@@ -94,14 +94,20 @@ bool ParseDottedQuad(const unsigned char* p, std::size_t n, std::uint32_t* out) 
   return true;
 }
 
-struct BlockMasks {
-  std::uint32_t host = 0;  // kHostChar bytes
-  std::uint32_t dots = 0;
-  std::uint32_t high = 0;  // bytes >= 0x80
-  std::uint32_t digits = 0;
-  std::uint32_t colons = 0;
-  bool all_hex = false;
+// Bitmaps of 64 bytes of text, bit i for byte i.
+struct WordMasks {
+  std::uint64_t host = 0;  // kHostChar bytes
+  std::uint64_t dots = 0;
+  std::uint64_t high = 0;  // bytes >= 0x80
+  std::uint64_t digits = 0;
+  std::uint64_t colons = 0;
+  std::uint64_t hex = 0;
 };
+
+// Classifies `blocks` blocks of 64 bytes from `p`, writing word i of each bitmap.
+using ClassifyFn = void (*)(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
+                            std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
+                            std::uint64_t* colons, std::uint64_t* hex);
 
 #ifdef __SSE2__
 // Unsigned range test of every byte: lo <= x <= lo + span.
@@ -110,47 +116,122 @@ inline __m128i InRange(__m128i v, char lo, char span) {
   return _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(span)), offset);
 }
 
-inline BlockMasks MasksOf(const unsigned char* block, bool want_colons, bool want_hex) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
-  const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-  const __m128i letter = InRange(folded, 'a', 25);
-  const __m128i digit = InRange(v, '0', 9);
-  const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
-  const __m128i dash_or_underscore =
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-  BlockMasks masks;
-  masks.high = static_cast<std::uint32_t>(_mm_movemask_epi8(v));
-  masks.dots = static_cast<std::uint32_t>(_mm_movemask_epi8(dot));
-  masks.digits = static_cast<std::uint32_t>(_mm_movemask_epi8(digit));
-  masks.host = static_cast<std::uint32_t>(_mm_movemask_epi8(
-                   _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(dot, dash_or_underscore)))) |
-               masks.high;
-  if (want_colons) {
-    masks.colons =
-        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+void ClassifySse2(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
+                  std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
+                  std::uint64_t* colons, std::uint64_t* hex) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    WordMasks m;
+    for (int part = 0; part < 4; ++part) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
+      const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+      const __m128i letter = InRange(folded, 'a', 25);
+      const __m128i digit = InRange(v, '0', 9);
+      const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+      const __m128i dash_or_underscore = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+      const auto bits = [&](__m128i x) {
+        return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(x)))
+               << (16 * part);
+      };
+      const std::uint64_t high_bits = bits(v);
+      m.high |= high_bits;
+      m.dots |= bits(dot);
+      m.digits |= bits(digit);
+      m.host |= bits(_mm_or_si128(_mm_or_si128(letter, digit),
+                                  _mm_or_si128(dot, dash_or_underscore))) |
+                high_bits;
+      m.colons |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+      m.hex |= bits(_mm_or_si128(digit, InRange(folded, 'a', 5)));
+    }
+    host[b] = m.host;
+    dots[b] = m.dots;
+    high[b] = m.high;
+    digits[b] = m.digits;
+    colons[b] = m.colons;
+    hex[b] = m.hex;
   }
-  if (want_hex) {
-    masks.all_hex = _mm_movemask_epi8(_mm_or_si128(digit, InRange(folded, 'a', 5))) == 0xFFFF;
+}
+
+// The same with 32-byte vectors, on CPUs that have AVX2 (chosen at run time: the build
+// targets baseline x86-64).
+__attribute__((target("avx2"))) inline __m256i InRange256(__m256i v, char lo, char span) {
+  const __m256i offset = _mm256_sub_epi8(v, _mm256_set1_epi8(lo));
+  return _mm256_cmpeq_epi8(_mm256_min_epu8(offset, _mm256_set1_epi8(span)), offset);
+}
+
+// The top bits of the 32 bytes of `v`, as bits [shift, shift + 32).
+__attribute__((target("avx2"))) inline std::uint64_t Bits256(__m256i v, int shift) {
+  return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(v))) << shift;
+}
+
+__attribute__((target("avx2"))) void ClassifyAvx2(const unsigned char* p, std::size_t blocks,
+                                                  std::uint64_t* host, std::uint64_t* dots,
+                                                  std::uint64_t* high, std::uint64_t* digits,
+                                                  std::uint64_t* colons, std::uint64_t* hex) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    WordMasks m;
+    for (int part = 0; part < 2; ++part) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * part));
+      const __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+      const __m256i letter = InRange256(folded, 'a', 25);
+      const __m256i digit = InRange256(v, '0', 9);
+      const __m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
+      const __m256i dash_or_underscore = _mm256_or_si256(
+          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+      const int shift = 32 * part;
+      const std::uint64_t high_bits = Bits256(v, shift);
+      m.high |= high_bits;
+      m.dots |= Bits256(dot, shift);
+      m.digits |= Bits256(digit, shift);
+      m.host |= Bits256(_mm256_or_si256(_mm256_or_si256(letter, digit),
+                                        _mm256_or_si256(dot, dash_or_underscore)),
+                        shift) |
+                high_bits;
+      m.colons |= Bits256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), shift);
+      m.hex |= Bits256(_mm256_or_si256(digit, InRange256(folded, 'a', 5)), shift);
+    }
+    host[b] = m.host;
+    dots[b] = m.dots;
+    high[b] = m.high;
+    digits[b] = m.digits;
+    colons[b] = m.colons;
+    hex[b] = m.hex;
   }
-  return masks;
+}
+
+ClassifyFn ChooseClassify() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") ? ClassifyAvx2 : ClassifySse2;
 }
 #else
-inline BlockMasks MasksOf(const unsigned char* block, bool want_colons, bool want_hex) {
-  BlockMasks masks;
-  bool all_hex = true;
-  for (std::uint32_t i = 0; i < 16; ++i) {
-    const std::uint8_t k = ClassOf(block[i]);
-    if (k & kHostChar) masks.host |= 1u << i;
-    if (k & kHighByte) masks.high |= 1u << i;
-    if (block[i] == '.') masks.dots |= 1u << i;
-    if (k & kDigit) masks.digits |= 1u << i;
-    if (want_colons && block[i] == ':') masks.colons |= 1u << i;
-    all_hex = all_hex && (k & kHexChar);
+void ClassifyPortable(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
+                      std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
+                      std::uint64_t* colons, std::uint64_t* hex) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    WordMasks m;
+    for (std::uint32_t i = 0; i < 64; ++i) {
+      const std::uint8_t k = ClassOf(p[i]);
+      const std::uint64_t bit = std::uint64_t{1} << i;
+      if (k & kHostChar) m.host |= bit;
+      if (k & kHighByte) m.high |= bit;
+      if (p[i] == '.') m.dots |= bit;
+      if (k & kDigit) m.digits |= bit;
+      if (p[i] == ':') m.colons |= bit;
+      if (k & kHexChar) m.hex |= bit;
+    }
+    host[b] = m.host;
+    dots[b] = m.dots;
+    high[b] = m.high;
+    digits[b] = m.digits;
+    colons[b] = m.colons;
+    hex[b] = m.hex;
   }
-  masks.all_hex = want_hex && all_hex;
-  return masks;
 }
+
+ClassifyFn ChooseClassify() { return ClassifyPortable; }
 #endif
+
+const ClassifyFn kClassify = ChooseClassify();
 
 // Bits [begin, end) of word `w` of a bitmap.
 inline std::uint64_t RangeMask(std::size_t w, std::size_t begin, std::size_t end) {
@@ -166,18 +247,21 @@ inline std::uint64_t RangeMask(std::size_t w, std::size_t begin, std::size_t end
 // One pass over one text, reporting observables to a RecordMatcher.
 class TextScan {
  public:
+  // With `candidates`, what is found is not reported to `out` but its offset (plus `base`)
+  // appended there.
   TextScan(const Compiled& compiled, RecordMatcher& out, std::string_view text,
-           std::uint32_t base, bool located)
+           std::uint32_t base, bool located, std::vector<std::uint32_t>* candidates = nullptr)
       : c_(compiled),
         out_(out),
         p_(reinterpret_cast<const unsigned char*>(text.data())),
         n_(text.size()),
         base_(base),
-        located_(located) {}
+        located_(located),
+        candidates_(candidates) {}
 
-  // Two passes: bitmaps of host-name bytes, dots, non-ASCII bytes and colons for the
-  // whole text (16 bytes at a time), then the tokens around the dots and colons, whose
-  // ends are found by scanning the bitmaps rather than the bytes.
+  // Two passes: bitmaps of host-name bytes, dots, non-ASCII bytes, colons and hex digits
+  // for the whole text (64 bytes at a time), then the tokens around the dots and colons,
+  // whose ends are found by scanning the bitmaps rather than the bytes.
   void Run() {
     const bool want_colons = c_.has_ipv6;
     const bool want_hex = c_.has_hashes;
@@ -185,29 +269,36 @@ class TextScan {
     std::vector<std::uint64_t>& bits = out_.bits_;
     // One spare word per bitmap, so that a 64-bit window may start in the last word.
     const std::size_t stride = words_ + 1;
-    bits.assign(stride * 5, 0);
+    if (bits.size() < stride * 6) bits.resize(stride * 6);
     host_ = bits.data();
     dots_ = host_ + stride;
     high_ = dots_ + stride;
     digits_ = high_ + stride;
     colons_ = digits_ + stride;
-    std::size_t i = 0;
-    for (; i + 16 <= n_; i += 16) {
-      const BlockMasks masks = MasksOf(p_ + i, want_colons, want_hex);
-      Store(i, masks);
-      if (masks.all_hex && i >= covered_hex_) HashAround(i);
+    std::uint64_t* const hex = colons_ + stride;
+    const std::size_t whole = n_ / 64;
+    kClassify(p_, whole, host_, dots_, high_, digits_, colons_, hex);
+    for (std::uint64_t* bitmap : {host_, dots_, high_, digits_, colons_, hex}) {
+      bitmap[words_] = 0;
     }
-    if (i < n_) {
-      unsigned char tail[16] = {};
-      std::memcpy(tail, p_ + i, n_ - i);
-      BlockMasks masks = MasksOf(tail, want_colons, false);
-      const std::uint32_t valid = (1u << (n_ - i)) - 1;
-      masks.host &= valid;
-      masks.dots &= valid;
-      masks.high &= valid;
-      masks.digits &= valid;
-      masks.colons &= valid;
-      Store(i, masks);
+    if (const std::size_t rest = n_ - whole * 64; rest != 0) {
+      unsigned char tail[64] = {};
+      std::memcpy(tail, p_ + whole * 64, rest);
+      kClassify(tail, 1, host_ + whole, dots_ + whole, high_ + whole, digits_ + whole,
+                colons_ + whole, hex + whole);
+      const std::uint64_t valid = LowBits(rest);
+      for (std::uint64_t* bitmap : {host_, dots_, high_, digits_, colons_, hex}) {
+        bitmap[whole] &= valid;
+      }
+    }
+    if (want_hex) {
+      // Any run of 32 or more hex digits holds a whole 16-byte block of the text.
+      for (std::size_t w = 0; w < words_; ++w) {
+        for (std::size_t lane = 0; lane < 64; lane += 16) {
+          const std::size_t at = w * 64 + lane;
+          if (((hex[w] >> lane) & 0xFFFF) == 0xFFFF && at >= covered_hex_) HashAround(at);
+        }
+      }
     }
     for (std::size_t w = 0; w < words_; ++w) {
       for (std::uint64_t dots = dots_[w]; dots != 0; dots &= dots - 1) {
@@ -224,6 +315,15 @@ class TextScan {
       }
     }
     if (c_.has_unusual_url_hosts) FindUnusualUrls();
+    if (candidates_ != nullptr) {
+      for (const RecordMatcher::PendingHost& host : out_.pending_hosts_) {
+        if (c_.host_bloom.MayContain(host.two_labels_hash) ||
+            (host.single_label && c_.host_bloom.MayContain(host.last_label_hash))) {
+          candidates_->push_back(host.offset);
+        }
+      }
+      out_.pending_hosts_.clear();
+    }
   }
 
   // The whole text is one value of a kind.
@@ -284,22 +384,16 @@ class TextScan {
 
  private:
   void Emit(std::uint32_t observable, std::size_t begin, std::size_t end) {
+    if (candidates_ != nullptr) {
+      candidates_->push_back(base_ + static_cast<std::uint32_t>(begin));
+      return;
+    }
     if (!located_) {
       out_.Emit(observable, base_, 0);
       return;
     }
     out_.Emit(observable, base_ + static_cast<std::uint32_t>(begin),
               static_cast<std::uint32_t>(end - begin));
-  }
-
-  void Store(std::size_t at, const BlockMasks& masks) {
-    const std::size_t w = at / 64;
-    const std::size_t shift = at % 64;
-    host_[w] |= std::uint64_t{masks.host} << shift;
-    dots_[w] |= std::uint64_t{masks.dots} << shift;
-    high_[w] |= std::uint64_t{masks.high} << shift;
-    digits_[w] |= std::uint64_t{masks.digits} << shift;
-    colons_[w] |= std::uint64_t{masks.colons} << shift;
   }
 
   // The first byte of the run of host-name bytes holding `pos`.
@@ -490,6 +584,18 @@ class TextScan {
       return internal::HashBytes<true>(from, length, length + readable_after);
     };
     if (!c_.last_label_filter.MayContain(suffix_hash(last_label))) return;
+    if (candidates_ != nullptr) {
+      // The line will be read again record by record if it holds a candidate, so passing
+      // the Bloom filter is enough here; the probes of the whole text are made at its end,
+      // their cache misses overlapping instead of one after another.
+      RecordMatcher::PendingHost pending{suffix_hash(two_labels), 0,
+                                         base_ + static_cast<std::uint32_t>(begin),
+                                         c_.has_single_label_domains && last_label != two_labels};
+      if (pending.single_label) pending.last_label_hash = suffix_hash(last_label);
+      c_.host_bloom.Prefetch(pending.two_labels_hash);
+      out_.pending_hosts_.push_back(pending);
+      return;
+    }
     bool maybe = c_.host_bloom.MayContain(suffix_hash(two_labels));
     if (!maybe && c_.has_single_label_domains && last_label != two_labels) {
       maybe = c_.host_bloom.MayContain(suffix_hash(last_label));
@@ -581,7 +687,9 @@ class TextScan {
     if (trimmed != end) LookupUrl(begin, trimmed);
   }
 
-  std::size_t found_count() const { return out_.found_.size(); }
+  std::size_t found_count() const {
+    return candidates_ != nullptr ? candidates_->size() : out_.found_.size();
+  }
 
   void EmailAround(std::size_t domain_begin, std::size_t domain_end, std::string_view domain) {
     if (domain_begin < 2 || p_[domain_begin - 1] != '@') return;
@@ -691,6 +799,7 @@ class TextScan {
   std::size_t n_;
   std::uint32_t base_;
   bool located_;
+  std::vector<std::uint32_t>* candidates_;
   std::size_t words_ = 0;
   std::uint64_t* host_ = nullptr;  // bitmaps over the text, in RecordMatcher's scratch
   std::uint64_t* dots_ = nullptr;
@@ -726,6 +835,31 @@ void RecordMatcher::Emit(std::uint32_t observable, std::uint32_t offset, std::ui
 
 void RecordMatcher::AddText(std::string_view text, std::uint32_t offset, bool located) {
   TextScan(compiled_, *this, text, offset, located).Run();
+}
+
+void RecordMatcher::FindCandidates(std::string_view lines, std::vector<std::uint32_t>* candidates) {
+  candidates->clear();
+  // Pieces of whole lines small enough for their bitmaps to stay in the first-level cache,
+  // and large enough that setting up a pass costs little per line. No token crosses a
+  // line break, so a piece finds what its lines would find one by one.
+  constexpr std::size_t kPieceBytes = 8 * 1024;
+  std::size_t begin = 0;
+  while (begin < lines.size()) {
+    std::size_t end = lines.size();
+    if (end - begin > kPieceBytes) {
+      std::size_t newline = lines.rfind('\n', begin + kPieceBytes - 1);
+      if (newline == std::string_view::npos || newline < begin) {
+        newline = lines.find('\n', begin + kPieceBytes);
+      }
+      if (newline != std::string_view::npos) end = newline + 1;
+    }
+    TextScan(compiled_, *this, lines.substr(begin, end - begin), static_cast<std::uint32_t>(begin),
+             true, candidates)
+        .Run();
+    begin = end;
+  }
+  // The passes over dots, colons and hex digits report out of order.
+  std::sort(candidates->begin(), candidates->end());
 }
 
 void RecordMatcher::AddValue(ValueKind kind, std::string_view value, std::uint32_t offset,

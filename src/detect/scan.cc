@@ -16,6 +16,10 @@
 #include <thread>
 #include <unordered_map>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "detect/internal/followed_file.h"
 
 namespace fincyber::detect {
@@ -176,20 +180,50 @@ struct LineStats {
   std::uint64_t over_long = 0;
 };
 
+// The '\n' bytes of p[0, n), 16 bytes at a time.
+std::uint64_t CountNewlines(const char* p, std::size_t n) {
+  std::uint64_t count = 0;
+  std::size_t i = 0;
+#ifdef __SSE2__
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (i + 16 <= n) {
+    // Per-byte counters, summed before they can reach 255.
+    __m128i counters = _mm_setzero_si128();
+    for (int round = 0; round < 255 && i + 16 <= n; ++round, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
+             static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n';
+  return count;
+}
+
 // Calls on_line(line, offset) for each line of `source` (without '\n' and a '\r' before
 // it), `first_offset` being the offset of the first byte read. With `skip_partial`, the
 // bytes up to the first '\n' belong to the previous chunk. Lines starting at or after
 // `stop_at` are not read. Lines longer than max_line are counted, not passed.
-template <typename OnLine>
+// Before the lines of each read are passed, on_lines(lines) sees them together (whole
+// lines, each with its '\n') and returns either nullptr, when every line is to be passed,
+// or offsets within `lines`, ascending: a line then is passed only when one lies in it,
+// and counted otherwise.
+template <typename OnLine, typename OnLines>
 Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t max_line,
                    std::uint64_t first_offset, bool skip_partial, std::uint64_t stop_at,
-                   LineStats* stats, const OnLine& on_line) {
+                   LineStats* stats, const OnLine& on_line, const OnLines& on_lines) {
   char* data = buffer.data();
   const std::size_t capacity = buffer.size();
   std::size_t filled = 0;
   std::uint64_t buffer_offset = first_offset;
   bool discarding = skip_partial;  // inside a line that is not ours or too long
-  auto emit = [&](std::size_t begin, std::size_t end) -> bool {  // false: past stop_at
+  auto index_of = [&](const void* byte) {
+    return static_cast<std::size_t>(static_cast<const char*>(byte) - data);
+  };
+  // false: past stop_at
+  auto emit = [&](std::size_t begin, std::size_t end, bool pass) -> bool {
     const std::uint64_t offset = buffer_offset + begin;
     if (offset >= stop_at) return false;
     ++stats->lines;
@@ -198,6 +232,7 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
       ++stats->over_long;
       return true;
     }
+    if (!pass) return true;
     std::size_t content_end = end;
     if (content_end > begin && data[content_end - 1] == '\r') --content_end;
     on_line(std::string_view(data + begin, content_end - begin), offset);
@@ -208,26 +243,79 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
     filled += n;
     const bool at_end = n == 0;
     std::size_t position = 0;
+    if (discarding) {
+      const void* newline = std::memchr(data, '\n', filled);
+      if (newline != nullptr) {
+        discarding = false;
+        position = index_of(newline) + 1;
+      }
+    }
+    // The whole lines read, up to the last one that starts before stop_at.
+    const std::size_t lines_begin = position;
+    std::size_t lines_end = position;
+    if (!discarding && position < filled) {
+      const void* last = memrchr(data + position, '\n', filled - position);
+      if (last != nullptr) lines_end = index_of(last) + 1;
+      if (stop_at <= buffer_offset + lines_begin) {
+        lines_end = lines_begin;
+      } else if (stop_at - buffer_offset < lines_end) {
+        const std::size_t last_start = static_cast<std::size_t>(stop_at - buffer_offset) - 1;
+        lines_end = index_of(std::memchr(data + last_start, '\n', lines_end - last_start)) + 1;
+      }
+    }
+    const std::vector<std::uint32_t>* candidates = nullptr;
+    if (lines_end > lines_begin) {
+      candidates = on_lines(std::string_view(data + lines_begin, lines_end - lines_begin));
+    }
+    std::size_t next_candidate = 0;
     while (position < filled) {
+      if (candidates != nullptr && position < lines_end) {
+        // Lines up to the one holding the next candidate are only counted, many at once.
+        while (next_candidate < candidates->size() &&
+               (*candidates)[next_candidate] + lines_begin < position) {
+          ++next_candidate;
+        }
+        std::size_t quiet_end = lines_end;
+        if (next_candidate < candidates->size()) {
+          const std::size_t candidate = (*candidates)[next_candidate] + lines_begin;
+          const void* before = memrchr(data + position, '\n', candidate - position);
+          quiet_end = before == nullptr ? position : index_of(before) + 1;
+        }
+        if (quiet_end - position > max_line + 1) {  // in steps that no line can outgrow
+          const void* newline = memrchr(data + position, '\n', max_line + 1);
+          quiet_end = newline == nullptr ? position : index_of(newline) + 1;
+        }
+        if (quiet_end > position) {
+          stats->lines += CountNewlines(data + position, quiet_end - position);
+          stats->bytes += quiet_end - position;
+          position = quiet_end;
+          continue;
+        }
+      }
       const void* newline = std::memchr(data + position, '\n', filled - position);
       if (newline == nullptr) break;
       const auto end = static_cast<std::size_t>(static_cast<const char*>(newline) - data);
-      if (discarding) {
-        discarding = false;
-      } else if (!emit(position, end)) {
-        return OkStatus();
+      bool pass = true;
+      if (candidates != nullptr && end < lines_end) {
+        while (next_candidate < candidates->size() &&
+               (*candidates)[next_candidate] + lines_begin < position) {
+          ++next_candidate;
+        }
+        pass = next_candidate < candidates->size() &&
+               (*candidates)[next_candidate] + lines_begin < end;
       }
+      if (!emit(position, end, pass)) return OkStatus();
       position = end + 1;
     }
     if (at_end) {
-      if (position < filled && !discarding) emit(position, filled);
+      if (position < filled && !discarding) emit(position, filled, true);
       return OkStatus();
     }
     if (discarding) {
       position = filled;
     } else if (filled - position > max_line) {
       // Too long to keep: count it now, then skip to its end.
-      if (!emit(position, filled)) return OkStatus();
+      if (!emit(position, filled, true)) return OkStatus();
       discarding = true;
       position = filled;
     }
@@ -235,6 +323,12 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
     filled -= position;
     buffer_offset += position;
   }
+}
+
+// A record of these formats is the whole line, read as free text (RecordReader::Read).
+bool IsFreeTextFormat(LogFormat format) {
+  return format == LogFormat::kText || format == LogFormat::kSquid || format == LogFormat::kClf ||
+         format == LogFormat::kBind;
 }
 
 bool IsGzipMagic(const unsigned char* bytes, std::size_t n) {
@@ -490,15 +584,36 @@ class Scanner {
         matches.clear();
       });
     }
-    auto on_line = [&](std::string_view line, std::uint64_t offset) {
+    auto start_reader = [&](std::string_view first_line) {
+      if (format == LogFormat::kAuto) format = DetectLogFormat(first_line);
+      reader.emplace(format, options_.json_fields, options_.max_line_bytes);
+    };
+    auto take_new_matcher = [&] {
+      if (matchers_.generation() == worker.generation) return;
+      MergeSightings(worker);
+      worker.Take(matchers_);
+    };
+    // Formats whose record is the line as free text are filtered many lines at once (see
+    // RecordMatcher::FindCandidates); the matcher then changes between two reads, so that
+    // all lines of a read are matched by the same one.
+    bool filtered = false;
+    std::vector<std::uint32_t> candidates;
+    auto on_lines = [&](std::string_view lines) -> const std::vector<std::uint32_t>* {
       if (!reader) {
-        if (format == LogFormat::kAuto) format = DetectLogFormat(line);
-        reader.emplace(format, options_.json_fields, options_.max_line_bytes);
+        std::string_view first_line = lines.substr(0, lines.find('\n'));
+        if (first_line.size() > options_.max_line_bytes) return nullptr;  // not passed
+        if (!first_line.empty() && first_line.back() == '\r') first_line.remove_suffix(1);
+        start_reader(first_line);
       }
-      if (matchers_.generation() != worker.generation) {
-        MergeSightings(worker);
-        worker.Take(matchers_);
-      }
+      filtered = IsFreeTextFormat(reader->format());
+      if (!filtered) return nullptr;
+      take_new_matcher();
+      worker.record_matcher->FindCandidates(lines, &candidates);
+      return &candidates;
+    };
+    auto on_line = [&](std::string_view line, std::uint64_t offset) {
+      if (!reader) start_reader(line);
+      if (!filtered) take_new_matcher();
       RecordMatcher& rm = *worker.record_matcher;
       if (!reader->Read(line, rm) || rm.empty()) return;
       const std::vector<IndicatorHit>& hits = rm.Resolve();
@@ -532,7 +647,7 @@ class Scanner {
     if (read.ok()) {
       const std::uint64_t stop_at = item.whole ? UINT64_MAX : item.end;
       read = ForEachLine(*source, worker.buffer, options_.max_line_bytes, first, skip_partial,
-                         stop_at, &stats, on_line);
+                         stop_at, &stats, on_line, on_lines);
     }
     if (followed != nullptr) followed->set_on_wait(nullptr);
     if (followed == nullptr && !state.is_stdin) ::close(fd);
