@@ -476,6 +476,49 @@ TEST(TaxiiClientTest, OversizedPagesAreRefused) {
             "TAXII envelope: 'objects' must hold JSON objects");
 }
 
+// Envelopes are read with a faster parser than ParseJson: the same objects come out,
+// and what it refuses is answered as ParseJson answers it.
+TEST(TaxiiClientTest, EnvelopesReadAsParseJsonReadsThem) {
+  auto page_of = [](const std::string& body) {
+    Fixture f;
+    f.peer.Reply(200, body);
+    TaxiiClient client(f.peer, f.Options());
+    return client.GetObjects(kRoot, kCollection, {});
+  };
+  const std::string tricky =
+      R"({"more":false,"objects":[{"type":"x","id":"x--1","dup":1,"dup":2,)"
+      R"("text":"\u65e5\u672c \"q\" \\ \n \ud83d\ude00 日本","big":18446744073709551615,)"
+      R"("neg":-9223372036854775808,"real":1.5e-3,"zero":-0.0,"t":true,"f":false,"n":null,)"
+      R"("list":[[],{},[1,[2,[3]]],{"a":{"b":"c"}}],"empty":""}]})";
+  auto page = page_of(tricky);
+  ASSERT_TRUE(page.ok()) << page.error().safe_message();
+  auto expected = ParseJson(tricky);
+  ASSERT_TRUE(expected.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0], (*expected)["objects"][0]);
+  EXPECT_EQ(page->objects[0]["dup"], 2);
+
+  const std::string refused[] = {
+      R"({"objects":[{"type":"x"})",                             // truncated
+      R"({"objects":[{"type":"x",}]})",                          // trailing comma
+      "{\"objects\":[{\"type\":\"\xff\xfe\"}]}",                 // bad UTF-8
+      R"({"objects":[{"v":1e999999}]})",                         // number out of range
+      R"({"objects":[)" + std::string(80, '[') + std::string(80, ']') + "]}",  // too deep
+      "",
+  };
+  for (const std::string& body : refused) {
+    auto got = page_of(body);
+    auto direct = ParseJson(body, {.max_bytes = 1 << 20, .max_depth = 64});
+    if (direct.ok()) {
+      ASSERT_TRUE(got.ok()) << body;
+      continue;
+    }
+    ASSERT_FALSE(got.ok()) << body;
+    EXPECT_EQ(got.error().safe_message(), "TAXII envelope: " + direct.error().safe_message())
+        << body;
+  }
+}
+
 TEST(TaxiiClientTest, AddObjectsPostsAnEnvelopeAndPollsItsStatus) {
   Fixture f;
   f.peer.Reply(202, std::string(kStatusExample));
