@@ -316,7 +316,25 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
               if (auto session = weak.lock()) session->OnStreamWake();
             });
           });
+          self->WatchForHangUp();
           self->NextChunk(BodyStream::Reason::kStart);
+        });
+  }
+
+  // A client that goes away closes its socket, which the kernel reports as readable with
+  // nothing to read: the stream ends then instead of at its next write or heartbeat. A
+  // stream's client has nothing more to send, so bytes that do arrive (a TLS alert, a
+  // stray request) end the watch, and the next write notices a gone client as before.
+  void WatchForHangUp() {
+    Tcp().socket().async_wait(
+        tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+          if (ec || self->state_ != State::kStreaming) return;
+          beast::error_code available_ec;
+          const std::size_t available = self->Tcp().socket().available(available_ec);
+          if (available_ec || available == 0) {
+            log::info("http stream {}: the client has gone", self->stream_request_id_);
+            self->Close();
+          }
         });
   }
 

@@ -115,6 +115,9 @@ class RawClient {
     return connected_ && send(fd_, request.data(), request.size(), MSG_NOSIGNAL) ==
                              static_cast<ssize_t>(request.size());
   }
+  bool Send(const std::string& bytes) {
+    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
   // Reads until `text` has arrived, the peer closed or `timeout` passed; true if seen.
   bool WaitFor(std::string_view text, std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
@@ -256,21 +259,40 @@ TEST_F(StreamTest, StreamsBeyondTheCapsAre429PerUserAnd503PerServer) {
   EXPECT_EQ(connect("user-3"), "HTTP/1.1 200");
   EXPECT_EQ(connect("user-4"), "HTTP/1.1 503");
   EXPECT_TRUE(feed_.WaitAlive(4, 1000ms));
-  // A closed stream gives its slot back (noticed at the next write or heartbeat).
+  // A closed stream gives its slot back.
   open[0].reset();
   ASSERT_TRUE(feed_.WaitAlive(3, 2000ms));
   EXPECT_EQ(connect("user-1"), "HTTP/1.1 200");
 }
 
-TEST_F(StreamTest, AClientThatGoesAwayIsFoundByTheHeartbeat) {
-  StartServer(FastOptions());
+TEST_F(StreamTest, AClientThatGoesAwayIsNoticedWithoutWaitingForAWrite) {
+  ServerOptions options = FastOptions();
+  options.stream_heartbeat = 60s;
+  options.stream_write_timeout = 60s;
+  StartServer(std::move(options));
   {
     RawClient client(server_->port());
     ASSERT_TRUE(client.Get("/api/stream", "user-1"));
     ASSERT_TRUE(client.WaitFor("\r\n\r\n", 2000ms));
     ASSERT_TRUE(feed_.WaitAlive(1, 1000ms));
   }
+  // No heartbeat or event is due for a minute: the closed socket alone ends the stream.
   EXPECT_TRUE(feed_.WaitAlive(0, 2000ms));
+}
+
+TEST_F(StreamTest, BytesFromTheClientDoNotEndItsStream) {
+  ServerOptions options = FastOptions();
+  options.stream_heartbeat = 60s;
+  StartServer(std::move(options));
+  RawClient client(server_->port());
+  ASSERT_TRUE(client.Get("/api/stream", "user-1"));
+  ASSERT_TRUE(client.WaitFor("\r\n\r\n", 2000ms));
+  ASSERT_TRUE(feed_.WaitAlive(1, 1000ms));
+  ASSERT_TRUE(client.Send("GET /api/stream HTTP/1.1\r\n\r\n"));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(feed_.alive(), 1);
+  feed_.Publish("data: still\n\n");
+  EXPECT_TRUE(client.WaitFor("data: still", 1000ms));
 }
 
 TEST_F(StreamTest, ASlowReaderIsDroppedInsteadOfBuffered) {

@@ -8,6 +8,7 @@
 #include "base/crypto.h"
 #include "identity/groups.h"
 #include "sharing/internal/common.h"
+#include "sharing/internal/live_cache.h"
 #include "sharing/service.h"
 
 namespace fincyber::sharing {
@@ -152,7 +153,12 @@ Json ToJson(const Collection& c) {
   return out;
 }
 
-SharingService::SharingService(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+SharingService::SharingService(store::Database& db, const Clock& clock)
+    : db_(db),
+      clock_(clock),
+      live_cache_(std::make_unique<internal::LiveCache>(internal::kLiveCacheObjects)) {}
+
+SharingService::~SharingService() = default;
 
 Result<Collection> SharingService::CreateCollection(const identity::Principal& principal,
                                                     const NewCollection& nc,

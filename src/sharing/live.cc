@@ -1,6 +1,8 @@
-// The live feed: the sharing events of the outbox, each object re-read through the one
-// object query (so the visibility rule decides), deletions checked with the same rule
-// in memory (the rows are gone) from the access facts the deletion event records.
+// The live feed: the sharing events of the outbox. An addition's objects are read once for
+// every viewer (internal::LiveCache) with the facts of the visibility rule, which each
+// viewer then applies in memory (identity::MaySeeSharedObject, the rule SharedObjectFilter
+// writes in SQL); deletions are checked with the same rule from the access facts the
+// deletion event records (the rows are gone).
 #include "sharing/live.h"
 
 #include <fmt/format.h>
@@ -12,6 +14,7 @@
 #include "events/events.h"
 #include "identity/groups.h"
 #include "sharing/internal/common.h"
+#include "sharing/internal/live_cache.h"
 #include "sharing/service.h"
 
 namespace fincyber::sharing {
@@ -22,7 +25,7 @@ constexpr std::string_view kDeleted = "sharing.object_deleted";
 constexpr std::string_view kSighted = "sharing.sighted";
 // Outbox events examined per ReadLive call, visible or not.
 constexpr int kEventsPerRead = 200;
-// Objects of one addition event looked up per query (QueryObjects takes 100 ids).
+// Objects of one addition event looked up per query.
 constexpr std::size_t kObjectsPerQuery = 100;
 
 bool AllDigits(std::string_view text, std::size_t max_digits) {
@@ -81,20 +84,36 @@ class Viewer {
   std::optional<std::vector<std::string>> groups_;
 };
 
-Json ObjectData(const StoredObject& o) {
-  Json object = Json::parse(o.body, nullptr, /*allow_exceptions=*/false);
-  return {{"collection_id", o.collection_id},
-          {"id", o.id},
-          {"type", o.type},
-          {"version", stix::FormatTimestamp(o.version)},
-          {"tlp", stix::TlpName(o.tlp)},
-          {"revoked", o.revoked},
-          {"object", object.is_discarded() ? Json() : std::move(object)}};
+// The event data of one object version: its stored JSON (`object`, parsed from `body`)
+// spliced in as received when it is on one line, as SSE needs, else re-serialised.
+std::string ObjectDataText(const std::string& collection_id, const std::string& id,
+                           const std::string& type, stix::Timestamp version, stix::Tlp tlp,
+                           bool revoked, const std::string& body, const Json& object,
+                           const Json* extra = nullptr) {
+  Json head = {{"collection_id", collection_id},
+               {"id", id},
+               {"type", type},
+               {"version", stix::FormatTimestamp(version)},
+               {"tlp", stix::TlpName(tlp)},
+               {"revoked", revoked}};
+  if (extra != nullptr) head.update(*extra);
+  std::string text = DumpJson(head);
+  text.pop_back();  // the closing brace
+  text += ",\"object\":";
+  if (object.is_discarded()) {
+    text += "null";
+  } else if (body.find_first_of("\r\n") == std::string::npos) {
+    text += body;
+  } else {
+    text += DumpJson(object);
+  }
+  text += '}';
+  return text;
 }
 
 // A later version carries a modified time past its created time (STIX 2.1, 3.2).
-std::string KindOf(const StoredObject& o, const Json& object) {
-  if (o.revoked) return "revoked";
+std::string KindOf(bool revoked, const Json& object) {
+  if (revoked) return "revoked";
   if (object.is_object() && object.contains("modified") && object.contains("created") &&
       object["modified"] != object["created"]) {
     return "updated";
@@ -102,11 +121,83 @@ std::string KindOf(const StoredObject& o, const Json& object) {
   return "added";
 }
 
+// Reads an addition event's objects for every viewer: each version it names, whoever may
+// see it, with the facts the visibility rule needs. Ids are looked up kObjectsPerQuery
+// at a time.
+Result<std::shared_ptr<const internal::LiveAddition>> ReadAddition(
+    store::Connection& conn, const std::string& collection_id, const Json& objects) {
+  auto addition = std::make_shared<internal::LiveAddition>(objects.size());
+  for (std::size_t start = 0; start < objects.size(); start += kObjectsPerQuery) {
+    const std::size_t end = std::min(objects.size(), start + kObjectsPerQuery);
+    std::map<std::pair<std::string, stix::Timestamp>, std::size_t> wanted;
+    std::set<std::string> ids;
+    std::set<stix::Timestamp> versions;
+    for (std::size_t i = start; i < end; ++i) {
+      const Json& item = objects[i];
+      if (!item.is_object()) continue;
+      auto version = stix::ParseTimestamp(item.value("version", ""));
+      if (!version.ok()) continue;
+      const std::string id = item.value("id", "");
+      wanted.emplace(std::make_pair(id, *version), i);
+      ids.insert(id);
+      versions.insert(*version);
+    }
+    if (wanted.empty()) continue;
+    store::Params params{collection_id};
+    params.insert(params.end(), ids.begin(), ids.end());
+    for (stix::Timestamp v : versions) params.push_back(v);
+    FC_ASSIGN_OR_RETURN(
+        auto rows,
+        conn.Query(fmt::format("SELECT o.row_id, o.stix_id, o.type, o.version, o.tlp, o.revoked, "
+                               "o.author_org, o.named_recipients_only, o.body "
+                               "FROM shared_objects o WHERE o.collection_id = ? AND "
+                               "o.stix_id IN ({}) AND o.version IN ({})",
+                               internal::Placeholders(ids.size()),
+                               internal::Placeholders(versions.size())),
+                   params));
+    std::map<std::int64_t, std::size_t> named_rows;  // row_id -> index in the event
+    for (const auto& row : rows) {
+      const std::string id = row.GetString(1);
+      const stix::Timestamp version = row.GetInt(3);
+      auto it = wanted.find({id, version});
+      if (it == wanted.end()) continue;  // another pairing of the ids and versions asked
+      internal::LiveObject o;
+      o.type = row.GetString(2);
+      o.tlp = static_cast<stix::Tlp>(std::clamp<std::int64_t>(row.GetInt(4), 0, 4));
+      const bool revoked = row.GetInt(5) != 0;
+      o.author_org = row.GetString(6);
+      o.named_recipients_only = row.GetInt(7) != 0;
+      const std::string body = row.GetString(8);
+      const Json object = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+      o.kind = KindOf(revoked, object);
+      o.data = std::make_shared<const std::string>(
+          ObjectDataText(collection_id, id, o.type, version, o.tlp, revoked, body, object));
+      if (o.named_recipients_only) named_rows.emplace(row.GetInt(0), it->second);
+      (*addition)[it->second] = std::move(o);
+    }
+    if (named_rows.empty()) continue;
+    store::Params rows_named;
+    for (const auto& [row_id, index] : named_rows) rows_named.push_back(row_id);
+    FC_ASSIGN_OR_RETURN(
+        auto recipients,
+        conn.Query(fmt::format("SELECT object_row, org_id FROM shared_object_recipients "
+                               "WHERE object_row IN ({})",
+                               internal::Placeholders(rows_named.size())),
+                   rows_named));
+    for (const auto& row : recipients) {
+      auto& o = (*addition)[named_rows.at(row.GetInt(0))];
+      o->named_recipients.push_back(row.GetString(1));
+    }
+  }
+  return std::shared_ptr<const internal::LiveAddition>(std::move(addition));
+}
+
 class LiveReader {
  public:
-  LiveReader(store::Connection& conn, const identity::Principal& principal,
-             const LiveFilter& filter, int max_events)
+  LiveReader(store::Connection& conn, internal::LiveCache& cache,
+             const identity::Principal& principal, const LiveFilter& filter, int max_events)
       : conn_(conn),
+        cache_(cache),
         principal_(principal),
         filter_(filter),
         viewer_(conn, principal),
@@ -150,57 +241,30 @@ class LiveReader {
     return true;
   }
 
+  // The event's objects come from the shared read; the viewer's rights (the collection
+  // as it reads it now, its organisation's groups now) decide which it gets.
   Result<bool> VisitAdded(const events::Event& event, const std::string& collection_id,
                           std::int64_t first, LiveBatch& batch) {
     FC_ASSIGN_OR_RETURN(const Collection* collection, viewer_.Readable(collection_id));
     const Json& objects = event.payload.value("objects", Json::array());
     if (collection == nullptr || !objects.is_array()) return true;
-    const auto count = static_cast<std::int64_t>(objects.size());
-    for (std::int64_t start = first; start < count;
-         start += static_cast<std::int64_t>(kObjectsPerQuery)) {
-      const std::int64_t end = std::min(count, start + static_cast<std::int64_t>(kObjectsPerQuery));
-      ObjectQuery query;
-      query.limit = kMaxPageSize;
-      query.types = filter_.types;
-      std::set<std::string> ids;
-      std::set<stix::Timestamp> versions;
-      for (std::int64_t i = start; i < end; ++i) {
-        const Json& item = objects[static_cast<std::size_t>(i)];
-        if (!item.is_object()) continue;
-        auto version = stix::ParseTimestamp(item.value("version", ""));
-        if (!version.ok()) continue;
-        ids.insert(item.value("id", ""));
-        versions.insert(*version);
-      }
-      query.ids.assign(ids.begin(), ids.end());
-      query.versions.at.assign(versions.begin(), versions.end());
-      std::map<std::pair<std::string, stix::Timestamp>, StoredObject> found;
-      if (!query.ids.empty()) {
-        bool more = true;
-        while (more) {
-          FC_ASSIGN_OR_RETURN(ObjectPage page,
-                              internal::QueryObjects(conn_, principal_, *collection, query));
-          for (auto& o : page.objects) {
-            found.emplace(std::make_pair(o.id, o.version), std::move(o));
-          }
-          more = page.more;
-          query.after = page.next;
-        }
-      }
-      for (std::int64_t i = start; i < end; ++i) {
-        const Json& item = objects[static_cast<std::size_t>(i)];
-        batch.next = {event.id, i};
-        if (!item.is_object()) continue;
-        auto version = stix::ParseTimestamp(item.value("version", ""));
-        if (!version.ok()) continue;
-        // Absent: deleted since, another type, or not visible to this viewer.
-        auto it = found.find({item.value("id", ""), *version});
-        if (it == found.end() || !Selects(filter_.tlps, it->second.tlp)) continue;
-        Json data = ObjectData(it->second);
-        std::string kind = KindOf(it->second, data["object"]);
-        batch.events.push_back({batch.next, std::move(kind), std::move(data)});
-        if (batch.events.size() >= max_events_ && i + 1 < count) return false;
-      }
+    std::shared_ptr<const internal::LiveAddition> addition = cache_.Find(event.id);
+    if (addition == nullptr) {
+      FC_ASSIGN_OR_RETURN(addition, ReadAddition(conn_, collection_id, objects));
+      cache_.Keep(event.id, addition);
+    }
+    FC_ASSIGN_OR_RETURN(const std::vector<std::string>* groups, viewer_.Groups());
+    const auto count = static_cast<std::int64_t>(addition->size());
+    for (std::int64_t i = first; i < count; ++i) {
+      batch.next = {event.id, i};
+      // Absent: deleted since, or named wrongly in the event.
+      const std::optional<internal::LiveObject>& o = (*addition)[static_cast<std::size_t>(i)];
+      if (!o || !Selects(filter_.types, o->type) || !Selects(filter_.tlps, o->tlp)) continue;
+      const identity::SharedObjectAccess access{o->author_org, collection->read_group_id,
+                                                o->named_recipients_only, o->named_recipients};
+      if (!identity::MaySeeSharedObject(principal_, *groups, access)) continue;
+      batch.events.push_back({batch.next, o->kind, o->data});
+      if (batch.events.size() >= max_events_ && i + 1 < count) return false;
     }
     return true;
   }
@@ -236,17 +300,18 @@ class LiveReader {
     }
     if (!seen_tlp) return OkStatus();
     batch.next = {event.id, 0};
-    batch.events.push_back({batch.next,
-                            "deleted",
-                            {{"collection_id", collection_id},
-                             {"id", id},
-                             {"type", type},
-                             {"tlp", stix::TlpName(*seen_tlp)}}});
+    batch.events.push_back(
+        {batch.next, "deleted",
+         std::make_shared<const std::string>(DumpJson({{"collection_id", collection_id},
+                                                       {"id", id},
+                                                       {"type", type},
+                                                       {"tlp", stix::TlpName(*seen_tlp)}}))});
     return OkStatus();
   }
 
   // Published for each author of the sighted object that may see the sighting; shown to
-  // that organisation while the sighting is still visible to it.
+  // that organisation while the sighting is still visible to it. Read for that viewer
+  // alone, as only its organisation gets it.
   Status VisitSighted(const events::Event& event, const std::string& collection_id,
                       LiveBatch& batch) {
     if (event.org_id != principal_.org_id || principal_.org_id.empty()) return OkStatus();
@@ -262,14 +327,19 @@ class LiveReader {
     FC_ASSIGN_OR_RETURN(ObjectPage page,
                         internal::QueryObjects(conn_, principal_, *collection, query));
     if (page.objects.empty() || !Selects(filter_.tlps, page.objects[0].tlp)) return OkStatus();
-    Json data = ObjectData(page.objects[0]);
-    data["sighting_of_ref"] = event.payload.value("sighting_of_ref", "");
+    const StoredObject& o = page.objects[0];
+    const Json object = Json::parse(o.body, nullptr, /*allow_exceptions=*/false);
+    const Json extra = {{"sighting_of_ref", event.payload.value("sighting_of_ref", "")}};
     batch.next = {event.id, 0};
-    batch.events.push_back({batch.next, "sighted", std::move(data)});
+    batch.events.push_back(
+        {batch.next, "sighted",
+         std::make_shared<const std::string>(ObjectDataText(
+             o.collection_id, o.id, o.type, o.version, o.tlp, o.revoked, o.body, object, &extra))});
     return OkStatus();
   }
 
   store::Connection& conn_;
+  internal::LiveCache& cache_;
   const identity::Principal& principal_;
   const LiveFilter& filter_;
   Viewer viewer_;
@@ -291,6 +361,24 @@ Result<LivePosition> ParseLivePosition(std::string_view text) {
   position.event_id = ToInt(event);
   if (dot != std::string_view::npos) position.index = ToInt(index);
   return position;
+}
+
+std::shared_ptr<const internal::LiveAddition> internal::LiveCache::Find(std::int64_t event_id) {
+  std::lock_guard lock(mutex_);
+  auto it = additions_.find(event_id);
+  return it == additions_.end() ? nullptr : it->second;
+}
+
+void internal::LiveCache::Keep(std::int64_t event_id,
+                               std::shared_ptr<const LiveAddition> addition) {
+  std::lock_guard lock(mutex_);
+  const std::size_t size = addition->size();
+  if (!additions_.emplace(event_id, std::move(addition)).second) return;
+  objects_ += size;
+  while (objects_ > max_objects_ && additions_.size() > 1) {
+    objects_ -= additions_.begin()->second->size();
+    additions_.erase(additions_.begin());
+  }
 }
 
 std::string FormatLivePosition(const LivePosition& position) {
@@ -345,7 +433,7 @@ Result<LiveBatch> SharingService::ReadLive(const identity::Principal& principal,
     return InvalidArgument(fmt::format("max_events must be between 1 and {}", kMaxPageSize));
   }
   return db_.ReadValue<LiveBatch>([&](store::Connection& conn) -> Result<LiveBatch> {
-    return LiveReader(conn, principal, filter, max_events).Read(after);
+    return LiveReader(conn, *live_cache_, principal, filter, max_events).Read(after);
   });
 }
 

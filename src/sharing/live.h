@@ -12,13 +12,13 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "base/json.h"
 #include "base/result.h"
 #include "stix/tlp.h"
 
@@ -49,7 +49,9 @@ struct LiveEvent {
   // the viewer could see was deleted: every version of it matching the deletion), or
   // "sighted" (a sighting of one of the viewer's own objects).
   std::string kind;
-  Json data;  // collection_id, id, type, tlp; object (the STIX JSON) except for deletions
+  // JSON text on one line: collection_id, id, type, tlp; version, revoked and object (the
+  // STIX JSON) except for deletions. Shared by every viewer of the same object.
+  std::shared_ptr<const std::string> data;
 };
 
 struct LiveBatch {

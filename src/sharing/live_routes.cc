@@ -13,8 +13,6 @@ namespace {
 
 using http::BodyStream;
 
-// Events written per call of Next(); the server asks again once they are sent.
-constexpr int kEventsPerWrite = 100;
 // Feed reads per call of Next() while the viewer sees nothing, so that one call stays
 // short; the position still moves on (an id-only message) and the server calls again.
 constexpr int kReadsPerWrite = 5;
@@ -25,10 +23,11 @@ constexpr std::string_view kRetry = "retry: 3000\n\n";
 
 class LiveStream final : public BodyStream {
  public:
-  LiveStream(SharingService& service, LiveWakeups& wakeups, identity::Principal principal,
-             LiveFilter filter, LivePosition position)
+  LiveStream(SharingService& service, LiveWakeups& wakeups, int events_per_write,
+             identity::Principal principal, LiveFilter filter, LivePosition position)
       : service_(service),
         wakeups_(wakeups),
+        events_per_write_(events_per_write),
         principal_(std::move(principal)),
         filter_(std::move(filter)),
         position_(position),
@@ -45,10 +44,10 @@ class LiveStream final : public BodyStream {
     std::string out = reason == Reason::kStart ? std::string(kRetry) : std::string();
     for (int read = 0; read < kReadsPerWrite; ++read) {
       FC_ASSIGN_OR_RETURN(LiveBatch batch,
-                          service_.ReadLive(principal_, filter_, position_, kEventsPerWrite));
+                          service_.ReadLive(principal_, filter_, position_, events_per_write_));
       for (const LiveEvent& event : batch.events) {
         out += fmt::format("id: {}\nevent: {}\ndata: {}\n\n", FormatLivePosition(event.position),
-                           event.kind, DumpJson(event.data));
+                           event.kind, *event.data);
         sent_position_ = event.position;
       }
       position_ = batch.next;
@@ -69,6 +68,7 @@ class LiveStream final : public BodyStream {
  private:
   SharingService& service_;
   LiveWakeups& wakeups_;
+  const int events_per_write_;  // per call of Next(); the server asks again once sent
   const identity::Principal principal_;
   const LiveFilter filter_;
   LivePosition position_;       // read up to here
@@ -127,17 +127,19 @@ Result<std::optional<LivePosition>> ParseStart(const http::Request& req) {
 
 }  // namespace
 
-void AddLiveRoutes(http::Router& router, SharingService& service, LiveWakeups& wakeups) {
+void AddLiveRoutes(http::Router& router, SharingService& service, LiveWakeups& wakeups,
+                   LiveStreamOptions options) {
   router.Add(
       {http::Method::kGet, "/api/v1/hub/stream", http::Auth::kRequired,
-       [&service, &wakeups](http::Request& req) -> Result<http::Response> {
+       [&service, &wakeups, options](http::Request& req) -> Result<http::Response> {
          FC_ASSIGN_OR_RETURN(const identity::Principal* principal, req.RequirePrincipal());
          FC_ASSIGN_OR_RETURN(LiveFilter filter, ParseLiveFilter(req));
          FC_ASSIGN_OR_RETURN(std::optional<LivePosition> after, ParseStart(req));
          FC_ASSIGN_OR_RETURN(LivePosition start, service.StartLive(*principal, filter, after));
          return http::Response::MakeStream(
              "text/event-stream; charset=utf-8",
-             std::make_shared<LiveStream>(service, wakeups, *principal, std::move(filter), start));
+             std::make_shared<LiveStream>(service, wakeups, options.events_per_write, *principal,
+                                         std::move(filter), start));
        },
        "Live stream (text/event-stream) of shared objects the caller may see: events "
        "added, updated, revoked, deleted, sighted; filters collection, type, tlp "

@@ -21,8 +21,15 @@ namespace fincyber::sharing {
 // `service` must outlive the router's server.
 void AddRoutes(http::Router& router, SharingService& service);
 
+struct LiveStreamOptions {
+  // Events one stream reads and writes at a time (1..1000): what it holds in memory
+  // beyond the socket's buffer, and how long it keeps a server thread.
+  int events_per_write = 100;
+};
+
 // The live stream; streams wait for `wakeups`, which must outlive the server.
-void AddLiveRoutes(http::Router& router, SharingService& service, LiveWakeups& wakeups);
+void AddLiveRoutes(http::Router& router, SharingService& service, LiveWakeups& wakeups,
+                   LiveStreamOptions options = {});
 
 Json ToJson(const Correlation& correlation);
 Json ToJson(const SightingSummary& summary);

@@ -249,6 +249,7 @@ PatternCheck CheckPattern(std::string_view pattern);
 
 namespace internal {
 struct Validation;
+class LiveCache;
 }  // namespace internal
 
 // A batch of objects validated for AddValidated: everything about them that needs no
@@ -273,6 +274,7 @@ class SharingService {
  public:
   // `db` and `clock` must outlive the service.
   SharingService(store::Database& db, const Clock& clock);
+  ~SharingService();
 
   // From now on, indicators added whose observables hit one of `lists` are stored as
   // usual (as MISP does) but flagged: the hits are kept with the object and reported in
@@ -374,6 +376,8 @@ class SharingService {
   store::Database& db_;
   const Clock& clock_;
   const WarningLists* warning_lists_ = nullptr;
+  // The live feed's objects, read once for every stream (ReadLive).
+  std::unique_ptr<internal::LiveCache> live_cache_;
 };
 
 }  // namespace fincyber::sharing

@@ -25,9 +25,10 @@ class SharingLiveTest : public ::testing::TestWithParam<std::string> {
       auto batch = hub_.service.ReadLive(hub_.P(user), filter, position, 3);
       if (!batch.ok()) return {"error: " + batch.error().safe_message()};
       for (const auto& e : batch->events) {
-        seen.push_back(e.kind + " " + e.data.value("id", ""));
-        last_data_ = e.data;
-        all_data_.push_back(e.data);
+        const Json data = Json::parse(*e.data);
+        seen.push_back(e.kind + " " + data.value("id", ""));
+        last_data_ = data;
+        all_data_.push_back(data);
       }
       position = batch->next;
       if (batch->caught_up && batch->events.empty()) break;
@@ -89,6 +90,64 @@ TEST_P(SharingLiveTest, EachViewerSeesExactlyWhatItMayRead) {
   for (const auto* outsider : {&hub_.d_member, &hub_.s.coord, &hub_.s.auditor}) {
     EXPECT_TRUE(Seen(*outsider).empty()) << outsider->username;
   }
+}
+
+// The envelope's objects are read once, by whichever viewer comes first (here the author,
+// who sees all of them), and every other viewer is served from that read, batch by
+// batch in turn: each still gets exactly its own share, and a viewer whose organisation
+// has left the collection's group since gets nothing more.
+TEST_P(SharingLiveTest, ViewersOfSeveralOrganisationsShareOneReadAndSeeOnlyTheirOwnShare) {
+  const std::string green = TestHub::NewIndicatorId();
+  const std::string red_for_c = TestHub::NewIndicatorId();
+  const std::string red_for_b = TestHub::NewIndicatorId();
+  const std::string amber = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(green, "green.example"),
+              TestHub::Indicator(red_for_c, "c.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kRed)}, {hub_.bank_c.id}),
+              TestHub::Indicator(red_for_b, "b.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kRed)}, {hub_.s.bank_b.id}),
+              TestHub::Indicator(amber, "amber.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kAmber)})});
+  const std::vector<const identity::User*> viewers = {&hub_.s.a_member, &hub_.s.b_admin,
+                                                      &hub_.c_member,   &hub_.d_member,
+                                                      &hub_.s.coord,    &hub_.s.isac_analyst};
+  std::vector<LivePosition> positions(viewers.size(), LivePosition{0});
+  std::vector<std::vector<std::string>> seen(viewers.size());
+  auto read_in_turn = [&] {
+    for (int round = 0; round < 10; ++round) {
+      for (std::size_t v = 0; v < viewers.size(); ++v) {
+        auto batch = hub_.service.ReadLive(hub_.P(*viewers[v]), {}, positions[v], 1);
+        ASSERT_TRUE(batch.ok()) << batch.error().internal_message();
+        for (const auto& e : batch->events) seen[v].push_back(Json::parse(*e.data)["id"]);
+        positions[v] = batch->next;
+      }
+    }
+  };
+  read_in_turn();
+  EXPECT_EQ(seen[0], (std::vector<std::string>{green, red_for_c, red_for_b, amber}));
+  EXPECT_EQ(seen[1], (std::vector<std::string>{green, red_for_b, amber}));
+  EXPECT_EQ(seen[2], (std::vector<std::string>{green, red_for_c, amber}));
+  EXPECT_TRUE(seen[3].empty()) << "D is not in the collection's group";
+  EXPECT_TRUE(seen[4].empty()) << "the coordination office is not in it either";
+  EXPECT_EQ(seen[5], (std::vector<std::string>{green, amber}));
+
+  // C leaves the group; the next envelope is read once again, by A first.
+  Status left = hub_.s.db().Transact([&](store::Connection& c) -> Status {
+    return identity::RemoveGroupMember(c, hub_.s.P(hub_.s.coord), hub_.members.id,
+                                       hub_.bank_c.id);
+  });
+  ASSERT_TRUE(left.ok()) << left.error().internal_message();
+  const std::string later = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(later, "later.example")});
+  for (auto& ids : seen) ids.clear();
+  read_in_turn();
+  EXPECT_EQ(seen[0], (std::vector<std::string>{later}));
+  EXPECT_EQ(seen[1], (std::vector<std::string>{later}));
+  EXPECT_TRUE(seen[2].empty()) << "C has left the group";
+  EXPECT_TRUE(seen[3].empty());
+  EXPECT_TRUE(seen[4].empty());
+  EXPECT_EQ(seen[5], (std::vector<std::string>{later}));
 }
 
 TEST_P(SharingLiveTest, DeletionsReachOnlyThoseWhoCouldSeeTheObject) {
@@ -187,7 +246,7 @@ TEST_P(SharingLiveTest, APositionResumesInsideAnEnvelopeWithoutLossOrDuplicates)
   for (int reads = 0; reads < 10; ++reads) {
     auto batch = hub_.service.ReadLive(hub_.P(hub_.s.b_admin), {}, position, 2);
     ASSERT_TRUE(batch.ok());
-    for (const auto& e : batch->events) rest.push_back(e.data["id"]);
+    for (const auto& e : batch->events) rest.push_back(Json::parse(*e.data)["id"]);
     position = batch->next;
     if (batch->caught_up) break;
   }
@@ -199,7 +258,7 @@ TEST_P(SharingLiveTest, APositionResumesInsideAnEnvelopeWithoutLossOrDuplicates)
   auto after = hub_.service.ReadLive(hub_.P(hub_.s.b_admin), {}, position, 10);
   ASSERT_TRUE(after.ok());
   ASSERT_EQ(after->events.size(), 1u);
-  EXPECT_EQ(after->events[0].data["id"], later);
+  EXPECT_EQ(Json::parse(*after->events[0].data)["id"], later);
 }
 
 TEST_P(SharingLiveTest, FiltersSelectCollectionTypeAndTlp) {
