@@ -4,10 +4,11 @@
 #include "app/match_hub.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <functional>
+
+#include "testing/scratch_dir.h"
 
 namespace fincyber::app {
 namespace {
@@ -53,13 +54,6 @@ HubEndpoint Hub() { return HubEndpoint{kDiscovery, "coll-1", "fct_token", 1}; }
 
 class MatchHubTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/match_hub_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // Discovery and a status for posts; `objects` answers GET objects.
   void ServeHub(std::function<Result<OutboundResponse>(const OutboundRequest&)> objects) {
     hub_.handler = [this, objects](const OutboundRequest& r) -> Result<OutboundResponse> {
@@ -73,7 +67,8 @@ class MatchHubTest : public ::testing::Test {
     };
   }
 
-  std::string dir_;
+  testing::ScratchDir scratch_{"match_hub_test"};
+  const std::string dir_ = scratch_.path();
   FakeHub hub_;
   Result<OutboundResponse> me_ = Plain(200, DumpJson(Json{{"user", {{"id", "u"}}}, {"org", {{"id", kOrg}}}}));
   Result<OutboundResponse> post_status_ =
