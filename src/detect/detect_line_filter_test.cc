@@ -211,7 +211,7 @@ class CollectingSink final : public MatchSink {
 // lines, offsets and indicators, the same line and byte counts, with long lines skipped.
 TEST_F(LineFilterTest, ScanMatchesLineByLine) {
   std::mt19937 random(11);
-  std::string log = RandomLines(random, 3 << 20);
+  std::string log = RandomLines(random, 5 << 20);  // more than one read of 4 MiB
   log += "last line without a newline evil.example";
   fincyber::testing::ScratchDir scratch("detect_line_filter_test");
   const std::string path = scratch.WriteFile(log);

@@ -1,5 +1,6 @@
-// Finding observables in a record. The text is read 16 bytes at a time (SSE2, part of
-// every x86-64 CPU) for the few bytes that can start a candidate: '.' (host names, IPv4),
+// Finding observables in a record. The text is read 64 bytes at a time (AVX2 where the CPU
+// has it, else SSE2, part of every x86-64 CPU) into bitmaps of whole 64-bit words, for
+// the few bytes that can start a candidate: '.' (host names, IPv4),
 // ':' (IPv6, only when IPv6 indicators exist) and blocks of 16 hex digits (hashes, only
 // when hash indicators exist: any run of 32 or more hex digits holds a whole block). Only
 // the token around such a byte is looked at, and a host name costs one probe of a Bloom
@@ -12,11 +13,8 @@
 #include <array>
 #include <cstring>
 
-#ifdef __SSE2__
-#include <immintrin.h>
-#endif
-
 #include "detect/internal/compiled.h"
+#include "detect/internal/text_classes.h"
 #include "detect/matcher.h"
 
 namespace fincyber::detect {
@@ -94,144 +92,7 @@ bool ParseDottedQuad(const unsigned char* p, std::size_t n, std::uint32_t* out) 
   return true;
 }
 
-// Bitmaps of 64 bytes of text, bit i for byte i.
-struct WordMasks {
-  std::uint64_t host = 0;  // kHostChar bytes
-  std::uint64_t dots = 0;
-  std::uint64_t high = 0;  // bytes >= 0x80
-  std::uint64_t digits = 0;
-  std::uint64_t colons = 0;
-  std::uint64_t hex = 0;
-};
-
-// Classifies `blocks` blocks of 64 bytes from `p`, writing word i of each bitmap.
-using ClassifyFn = void (*)(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
-                            std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
-                            std::uint64_t* colons, std::uint64_t* hex);
-
-#ifdef __SSE2__
-// Unsigned range test of every byte: lo <= x <= lo + span.
-inline __m128i InRange(__m128i v, char lo, char span) {
-  const __m128i offset = _mm_sub_epi8(v, _mm_set1_epi8(lo));
-  return _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(span)), offset);
-}
-
-void ClassifySse2(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
-                  std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
-                  std::uint64_t* colons, std::uint64_t* hex) {
-  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
-    WordMasks m;
-    for (int part = 0; part < 4; ++part) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
-      const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-      const __m128i letter = InRange(folded, 'a', 25);
-      const __m128i digit = InRange(v, '0', 9);
-      const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
-      const __m128i dash_or_underscore = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
-                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-      const auto bits = [&](__m128i x) {
-        return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(x)))
-               << (16 * part);
-      };
-      const std::uint64_t high_bits = bits(v);
-      m.high |= high_bits;
-      m.dots |= bits(dot);
-      m.digits |= bits(digit);
-      m.host |= bits(_mm_or_si128(_mm_or_si128(letter, digit),
-                                  _mm_or_si128(dot, dash_or_underscore))) |
-                high_bits;
-      m.colons |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
-      m.hex |= bits(_mm_or_si128(digit, InRange(folded, 'a', 5)));
-    }
-    host[b] = m.host;
-    dots[b] = m.dots;
-    high[b] = m.high;
-    digits[b] = m.digits;
-    colons[b] = m.colons;
-    hex[b] = m.hex;
-  }
-}
-
-// The same with 32-byte vectors, on CPUs that have AVX2 (chosen at run time: the build
-// targets baseline x86-64).
-__attribute__((target("avx2"))) inline __m256i InRange256(__m256i v, char lo, char span) {
-  const __m256i offset = _mm256_sub_epi8(v, _mm256_set1_epi8(lo));
-  return _mm256_cmpeq_epi8(_mm256_min_epu8(offset, _mm256_set1_epi8(span)), offset);
-}
-
-// The top bits of the 32 bytes of `v`, as bits [shift, shift + 32).
-__attribute__((target("avx2"))) inline std::uint64_t Bits256(__m256i v, int shift) {
-  return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(v))) << shift;
-}
-
-__attribute__((target("avx2"))) void ClassifyAvx2(const unsigned char* p, std::size_t blocks,
-                                                  std::uint64_t* host, std::uint64_t* dots,
-                                                  std::uint64_t* high, std::uint64_t* digits,
-                                                  std::uint64_t* colons, std::uint64_t* hex) {
-  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
-    WordMasks m;
-    for (int part = 0; part < 2; ++part) {
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * part));
-      const __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-      const __m256i letter = InRange256(folded, 'a', 25);
-      const __m256i digit = InRange256(v, '0', 9);
-      const __m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
-      const __m256i dash_or_underscore = _mm256_or_si256(
-          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
-      const int shift = 32 * part;
-      const std::uint64_t high_bits = Bits256(v, shift);
-      m.high |= high_bits;
-      m.dots |= Bits256(dot, shift);
-      m.digits |= Bits256(digit, shift);
-      m.host |= Bits256(_mm256_or_si256(_mm256_or_si256(letter, digit),
-                                        _mm256_or_si256(dot, dash_or_underscore)),
-                        shift) |
-                high_bits;
-      m.colons |= Bits256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), shift);
-      m.hex |= Bits256(_mm256_or_si256(digit, InRange256(folded, 'a', 5)), shift);
-    }
-    host[b] = m.host;
-    dots[b] = m.dots;
-    high[b] = m.high;
-    digits[b] = m.digits;
-    colons[b] = m.colons;
-    hex[b] = m.hex;
-  }
-}
-
-ClassifyFn ChooseClassify() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") ? ClassifyAvx2 : ClassifySse2;
-}
-#else
-void ClassifyPortable(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
-                      std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
-                      std::uint64_t* colons, std::uint64_t* hex) {
-  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
-    WordMasks m;
-    for (std::uint32_t i = 0; i < 64; ++i) {
-      const std::uint8_t k = ClassOf(p[i]);
-      const std::uint64_t bit = std::uint64_t{1} << i;
-      if (k & kHostChar) m.host |= bit;
-      if (k & kHighByte) m.high |= bit;
-      if (p[i] == '.') m.dots |= bit;
-      if (k & kDigit) m.digits |= bit;
-      if (p[i] == ':') m.colons |= bit;
-      if (k & kHexChar) m.hex |= bit;
-    }
-    host[b] = m.host;
-    dots[b] = m.dots;
-    high[b] = m.high;
-    digits[b] = m.digits;
-    colons[b] = m.colons;
-    hex[b] = m.hex;
-  }
-}
-
-ClassifyFn ChooseClassify() { return ClassifyPortable; }
-#endif
-
-const ClassifyFn kClassify = ChooseClassify();
+const internal::ClassifyFn kClassify = internal::BestClassify();
 
 // Bits [begin, end) of word `w` of a bitmap.
 inline std::uint64_t RangeMask(std::size_t w, std::size_t begin, std::size_t end) {
@@ -510,9 +371,40 @@ class TextScan {
       if (length <= 15 && three_dots) Ipv4Token(begin, end, dots);
     } else if (high) {
       InternationalName(begin, end);
+    } else if (candidates_ != nullptr) {
+      CandidateHostName(begin, end, last_dot, dots);
     } else {
       DomainName(reinterpret_cast<const char*>(p_) + begin, length, begin, end);
     }
+  }
+
+  // What DomainName does for FindCandidates, for an ASCII host name of at most 64 bytes in
+  // the text whose dots are known (`dots`, bit 0 = `begin`; `last_dot` absolute): its last
+  // two labels are found from the bitmap instead of byte by byte.
+  void CandidateHostName(std::size_t begin, std::size_t end, std::size_t last_dot,
+                         std::uint64_t dots) {
+    const std::uint64_t before_last = dots & ~(std::uint64_t{1} << (last_dot - begin));
+    const std::size_t last_label = last_dot + 1;
+    const std::size_t two_labels =
+        before_last == 0 ? begin
+                         : begin + 64 - static_cast<std::size_t>(__builtin_clzll(before_last));
+    const auto suffix_hash = [&](std::size_t from) {
+      return internal::HashBytes<true>(reinterpret_cast<const char*>(p_) + from, end - from,
+                                       n_ - from);
+    };
+    const std::uint64_t last_label_hash = suffix_hash(last_label);
+    if (!c_.last_label_filter.MayContain(last_label_hash)) return;
+    DeferHostProbe(begin, suffix_hash(two_labels),
+                   c_.has_single_label_domains && last_label != two_labels, last_label_hash);
+  }
+
+  // FindCandidates: the Bloom filter probes of a host name at `begin`, made at the end of
+  // the text so that their cache misses overlap instead of coming one after another.
+  void DeferHostProbe(std::size_t begin, std::uint64_t two_labels_hash, bool single_label,
+                      std::uint64_t last_label_hash) {
+    c_.host_bloom.Prefetch(two_labels_hash);
+    out_.pending_hosts_.push_back(RecordMatcher::PendingHost{
+        two_labels_hash, last_label_hash, base_ + static_cast<std::uint32_t>(begin), single_label});
   }
 
   // Tokens longer than 64 bytes, byte by byte.
@@ -586,14 +478,10 @@ class TextScan {
     if (!c_.last_label_filter.MayContain(suffix_hash(last_label))) return;
     if (candidates_ != nullptr) {
       // The line will be read again record by record if it holds a candidate, so passing
-      // the Bloom filter is enough here; the probes of the whole text are made at its end,
-      // their cache misses overlapping instead of one after another.
-      RecordMatcher::PendingHost pending{suffix_hash(two_labels), 0,
-                                         base_ + static_cast<std::uint32_t>(begin),
-                                         c_.has_single_label_domains && last_label != two_labels};
-      if (pending.single_label) pending.last_label_hash = suffix_hash(last_label);
-      c_.host_bloom.Prefetch(pending.two_labels_hash);
-      out_.pending_hosts_.push_back(pending);
+      // the Bloom filter is enough here.
+      DeferHostProbe(begin, suffix_hash(two_labels),
+                     c_.has_single_label_domains && last_label != two_labels,
+                     suffix_hash(last_label));
       return;
     }
     bool maybe = c_.host_bloom.MayContain(suffix_hash(two_labels));

@@ -219,6 +219,7 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
   std::size_t filled = 0;
   std::uint64_t buffer_offset = first_offset;
   bool discarding = skip_partial;  // inside a line that is not ours or too long
+  bool rest_of_long_line = false;  // discarding the rest of a line counted as too long
   auto index_of = [&](const void* byte) {
     return static_cast<std::size_t>(static_cast<const char*>(byte) - data);
   };
@@ -245,9 +246,12 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
     std::size_t position = 0;
     if (discarding) {
       const void* newline = std::memchr(data, '\n', filled);
+      const std::size_t skipped = newline != nullptr ? index_of(newline) : filled;
+      if (rest_of_long_line) stats->bytes += skipped;
       if (newline != nullptr) {
         discarding = false;
-        position = index_of(newline) + 1;
+        rest_of_long_line = false;
+        position = skipped + 1;
       }
     }
     // The whole lines read, up to the last one that starts before stop_at.
@@ -317,6 +321,7 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
       // Too long to keep: count it now, then skip to its end.
       if (!emit(position, filled, true)) return OkStatus();
       discarding = true;
+      rest_of_long_line = true;
       position = filled;
     }
     std::memmove(data, data + position, filled - position);

@@ -16,7 +16,9 @@
 //   truncated gzip stream rotated away) is reported through on_input_error and followed
 //   on from its next file. stdin is read to its end.
 // - The matcher may be replaced while the scan runs (MatcherSlot): each thread takes the
-//   new one between two records.
+//   new one between two records, or for free-text logs (text, Squid, CLF, BIND), whose
+//   lines are filtered many at once, between two reads (at most 4 MiB apart; in follow
+//   mode a read ends where the file does).
 #pragma once
 
 #include <atomic>

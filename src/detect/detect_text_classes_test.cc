@@ -1,0 +1,70 @@
+// The vector classifiers of log text give the byte-by-byte classifier's bitmaps, for
+// every byte value at every position of a block.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "detect/internal/text_classes.h"
+
+namespace fincyber::detect::internal {
+namespace {
+
+struct Bitmaps {
+  explicit Bitmaps(std::size_t blocks) : words(6 * blocks) {}
+  void Fill(ClassifyFn classify, const std::vector<unsigned char>& text) {
+    const std::size_t blocks = text.size() / 64;
+    std::uint64_t* w = words.data();
+    classify(text.data(), blocks, w, w + blocks, w + 2 * blocks, w + 3 * blocks, w + 4 * blocks,
+             w + 5 * blocks);
+  }
+  std::vector<std::uint64_t> words;
+};
+
+std::vector<unsigned char> TestText() {
+  std::vector<unsigned char> text;
+  // Every byte value at every position of a block, then random bytes.
+  for (int shift = 0; shift < 64; ++shift) {
+    for (int c = 0; c < 256; ++c) text.push_back(static_cast<unsigned char>((c + shift) % 256));
+  }
+  std::mt19937 random(3);
+  while (text.size() % 64 != 0 || text.size() < 64 * 1024) {
+    text.push_back(static_cast<unsigned char>(random()));
+  }
+  return text;
+}
+
+TEST(TextClassesTest, PortableClassesOfSomeBytes) {
+  std::array<unsigned char, 64> block{};
+  const std::string sample = "aZ09-_.:\x80\xff g/Fx";
+  std::copy(sample.begin(), sample.end(), block.begin());
+  std::array<std::uint64_t, 6> w{};
+  ClassifyPortable(block.data(), 1, &w[0], &w[1], &w[2], &w[3], &w[4], &w[5]);
+  // Positions: a0 Z1 02 93 -4 _5 .6 :7 \x80 8 \xff 9, ' ' 10, g11 /12 F13 x14.
+  EXPECT_EQ(w[0], 0x6B7Fu);  // host: all but ':', ' ' and '/'
+  EXPECT_EQ(w[1], 0x40u);    // '.'
+  EXPECT_EQ(w[2], 0x300u);   // 0x80, 0xff
+  EXPECT_EQ(w[3], 0xCu);     // '0', '9'
+  EXPECT_EQ(w[4], 0x80u);    // ':'
+  EXPECT_EQ(w[5], 0x200Du);  // 'a', '0', '9', 'F'
+}
+
+TEST(TextClassesTest, VectorClassifiersAgreeWithPortable) {
+  const std::vector<unsigned char> text = TestText();
+  Bitmaps expected(text.size() / 64);
+  expected.Fill(ClassifyPortable, text);
+  int checked = 0;
+  for (const ClassifyFn classify : {ClassifySse2(), ClassifyAvx2(), BestClassify()}) {
+    if (classify == nullptr) continue;  // not built for this CPU
+    Bitmaps got(text.size() / 64);
+    got.Fill(classify, text);
+    EXPECT_EQ(got.words, expected.words);
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
+}
+
+}  // namespace
+}  // namespace fincyber::detect::internal

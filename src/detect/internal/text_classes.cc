@@ -1,0 +1,157 @@
+#include "detect/internal/text_classes.h"
+
+#ifdef __SSE2__
+#include <immintrin.h>
+#endif
+
+namespace fincyber::detect::internal {
+namespace {
+
+// Bitmaps of 64 bytes of text, bit i for byte i.
+struct WordMasks {
+  std::uint64_t host = 0;
+  std::uint64_t dots = 0;
+  std::uint64_t high = 0;  // bytes >= 0x80
+  std::uint64_t digits = 0;
+  std::uint64_t colons = 0;
+  std::uint64_t hex = 0;
+};
+
+#ifdef __SSE2__
+// Unsigned range test of every byte: lo <= x <= lo + span.
+inline __m128i InRange(__m128i v, char lo, char span) {
+  const __m128i offset = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(span)), offset);
+}
+
+void ClassifyWithSse2(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
+                      std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
+                      std::uint64_t* colons, std::uint64_t* hex) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    WordMasks m;
+    for (int part = 0; part < 4; ++part) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
+      const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+      const __m128i letter = InRange(folded, 'a', 25);
+      const __m128i digit = InRange(v, '0', 9);
+      const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+      const __m128i dash_or_underscore = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+      const auto bits = [&](__m128i x) {
+        return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(x)))
+               << (16 * part);
+      };
+      const std::uint64_t high_bits = bits(v);
+      m.high |= high_bits;
+      m.dots |= bits(dot);
+      m.digits |= bits(digit);
+      m.host |=
+          bits(_mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(dot, dash_or_underscore))) |
+          high_bits;
+      m.colons |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+      m.hex |= bits(_mm_or_si128(digit, InRange(folded, 'a', 5)));
+    }
+    host[b] = m.host;
+    dots[b] = m.dots;
+    high[b] = m.high;
+    digits[b] = m.digits;
+    colons[b] = m.colons;
+    hex[b] = m.hex;
+  }
+}
+
+// The same with 32-byte vectors, on CPUs that have AVX2 (chosen at run time: the build
+// targets baseline x86-64).
+__attribute__((target("avx2"))) inline __m256i InRange256(__m256i v, char lo, char span) {
+  const __m256i offset = _mm256_sub_epi8(v, _mm256_set1_epi8(lo));
+  return _mm256_cmpeq_epi8(_mm256_min_epu8(offset, _mm256_set1_epi8(span)), offset);
+}
+
+// The top bits of the 32 bytes of `v`, as bits [shift, shift + 32).
+__attribute__((target("avx2"))) inline std::uint64_t Bits256(__m256i v, int shift) {
+  return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(v))) << shift;
+}
+
+__attribute__((target("avx2"))) void ClassifyWithAvx2(const unsigned char* p, std::size_t blocks,
+                                                      std::uint64_t* host, std::uint64_t* dots,
+                                                      std::uint64_t* high, std::uint64_t* digits,
+                                                      std::uint64_t* colons, std::uint64_t* hex) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    WordMasks m;
+    for (int part = 0; part < 2; ++part) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * part));
+      const __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+      const __m256i letter = InRange256(folded, 'a', 25);
+      const __m256i digit = InRange256(v, '0', 9);
+      const __m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
+      const __m256i dash_or_underscore = _mm256_or_si256(
+          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')));
+      const int shift = 32 * part;
+      const std::uint64_t high_bits = Bits256(v, shift);
+      m.high |= high_bits;
+      m.dots |= Bits256(dot, shift);
+      m.digits |= Bits256(digit, shift);
+      m.host |= Bits256(_mm256_or_si256(_mm256_or_si256(letter, digit),
+                                        _mm256_or_si256(dot, dash_or_underscore)),
+                        shift) |
+                high_bits;
+      m.colons |= Bits256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), shift);
+      m.hex |= Bits256(_mm256_or_si256(digit, InRange256(folded, 'a', 5)), shift);
+    }
+    host[b] = m.host;
+    dots[b] = m.dots;
+    high[b] = m.high;
+    digits[b] = m.digits;
+    colons[b] = m.colons;
+    hex[b] = m.hex;
+  }
+}
+
+#endif
+
+}  // namespace
+
+void ClassifyPortable(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
+                      std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
+                      std::uint64_t* colons, std::uint64_t* hex) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    WordMasks m;
+    for (std::uint32_t i = 0; i < 64; ++i) {
+      const unsigned char c = p[i];
+      const bool digit = c >= '0' && c <= '9';
+      const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      const std::uint64_t bit = std::uint64_t{1} << i;
+      if (digit || letter || c == '-' || c == '_' || c == '.' || c >= 0x80) m.host |= bit;
+      if (c >= 0x80) m.high |= bit;
+      if (c == '.') m.dots |= bit;
+      if (digit) m.digits |= bit;
+      if (c == ':') m.colons |= bit;
+      if (digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) m.hex |= bit;
+    }
+    host[b] = m.host;
+    dots[b] = m.dots;
+    high[b] = m.high;
+    digits[b] = m.digits;
+    colons[b] = m.colons;
+    hex[b] = m.hex;
+  }
+}
+
+#ifdef __SSE2__
+ClassifyFn ClassifySse2() { return ClassifyWithSse2; }
+ClassifyFn ClassifyAvx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") ? ClassifyWithAvx2 : nullptr;
+}
+#else
+ClassifyFn ClassifySse2() { return nullptr; }
+ClassifyFn ClassifyAvx2() { return nullptr; }
+#endif
+
+ClassifyFn BestClassify() {
+  if (const ClassifyFn avx2 = ClassifyAvx2()) return avx2;
+  if (const ClassifyFn sse2 = ClassifySse2()) return sse2;
+  return ClassifyPortable;
+}
+
+}  // namespace fincyber::detect::internal
