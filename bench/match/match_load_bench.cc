@@ -1,12 +1,14 @@
 // Loading and compiling indicator sets, in process (see bench/match/README.md):
 //   cmake --build <build> --target match_load_bench
-//   <build>/src/detect/match_load_bench [--repeat N] [--keep-previous] [--scan LOG] FILE...
+//   <build>/src/detect/match_load_bench [--repeat N] [--keep-previous] [--scan LOG]
+//                                       [--threads N] FILE...
 // Each round reads every FILE into one MatcherBuilder and builds the Matcher, as
 // `fincyber match --indicators FILE...` does, and prints the CPU time (user + system,
 // getrusage) and wall time of reading and of building, the matcher's size and the
 // process's peak resident memory so far. With --scan, the round then scans LOG on one
-// thread (as `fincyber match --threads 1`, matches counted, not written) and prints that
-// CPU time and the rate it gives. With --keep-previous, each round's matcher is kept until
+// thread, or N with --threads (as `fincyber match --threads N`, matches counted, not
+// written), and prints that CPU time (of all threads), the wall time and the rates they
+// give. With --keep-previous, each round's matcher is kept until
 // the next one is built, as a refresh of `fincyber match` keeps the running one: the peak
 // RSS of the second round is then that of a refresh. CPU time is what counts on a shared machine.
 #include <sys/resource.h>
@@ -64,20 +66,25 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   std::string scan_log;
   bool keep_previous = false;
+  int threads = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--keep-previous") {
       keep_previous = true;
     } else if (arg == "--scan" && i + 1 < argc) {
       scan_log = argv[++i];
+    } else if (arg == "--threads" && i + 1 < argc) {
+      threads = std::atoi(argv[++i]);
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
     } else {
       files.emplace_back(arg);
     }
   }
-  if (files.empty() || repeat < 1) {
-    std::fprintf(stderr, "usage: match_load_bench [--repeat N] [--keep-previous] [--scan LOG] FILE...\n");
+  if (files.empty() || repeat < 1 || threads < 1) {
+    std::fprintf(stderr,
+                 "usage: match_load_bench [--repeat N] [--keep-previous] [--scan LOG] "
+                 "[--threads N] FILE...\n");
     return 2;
   }
   fincyber::detect::IndicatorFileOptions options;
@@ -113,13 +120,19 @@ int main(int argc, char** argv) {
     CountingSink sink;
     const fincyber::SystemClock clock;
     const Sample scan_start = Now();
-    const auto summary =
-        fincyber::detect::Scan(keep_previous ? *previous : **matcher, {scan_log}, fincyber::detect::ScanOptions{}, sink, clock);
+    fincyber::detect::ScanOptions scan_options;
+    scan_options.threads = threads;
+    const auto summary = fincyber::detect::Scan(keep_previous ? *previous : **matcher, {scan_log},
+                                                scan_options, sink, clock);
     const Sample scanned = Now();
     const double cpu = scanned.cpu_seconds - scan_start.cpu_seconds;
-    std::printf("round=%d scan_bytes=%llu scan_cpu_s=%.3f scan_mb_per_cpu_s=%.0f matches=%zu\n",
-                round + 1, static_cast<unsigned long long>(summary.bytes), cpu,
-                static_cast<double>(summary.bytes) / 1e6 / cpu, sink.count);
+    const double wall = WallSeconds(scan_start, scanned);
+    const double megabytes = static_cast<double>(summary.bytes) / 1e6;
+    std::printf(
+        "round=%d threads=%d scan_bytes=%llu scan_cpu_s=%.3f scan_mb_per_cpu_s=%.0f "
+        "scan_wall_s=%.3f scan_mb_per_wall_s=%.0f matches=%zu\n",
+        round + 1, threads, static_cast<unsigned long long>(summary.bytes), cpu, megabytes / cpu,
+        wall, megabytes / wall, sink.count);
   }
   return 0;
 }
