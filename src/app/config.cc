@@ -52,6 +52,47 @@ Status ReadSurvey(const toml::table& table, SurveyConfig& survey, std::string_vi
   return OkStatus();
 }
 
+// The [hub] section.
+Status ReadHub(const toml::table& table, HubConfig& hub, std::string_view source) {
+  const toml::node* node = table.get("hub");
+  if (node == nullptr) return OkStatus();
+  const toml::table* section = node->as_table();
+  if (section == nullptr) {
+    return InvalidArgument(fmt::format("{}:{}: 'hub' must be a section [hub]", source,
+                                       node->source().begin.line));
+  }
+  struct Setting {
+    std::string_view key;
+    int& value;
+    std::int64_t min;
+    std::int64_t max;
+  };
+  const Setting settings[] = {
+      {"stream_max_viewers", hub.stream_max_viewers, 1, 100'000},
+      {"stream_max_per_user", hub.stream_max_per_user, 1, 1'000},
+      {"stream_heartbeat_seconds", hub.stream_heartbeat_seconds, 1, 3'600},
+      {"stream_events_per_write", hub.stream_events_per_write, 1, 1'000},
+  };
+  for (const auto& [key, value] : *section) {
+    const bool known = std::any_of(std::begin(settings), std::end(settings),
+                                   [&](const Setting& s) { return s.key == key.str(); });
+    if (!known) {
+      return InvalidArgument(fmt::format("{}:{}: unknown hub setting '{}'", source,
+                                         value.source().begin.line, key.str()));
+    }
+  }
+  for (const Setting& setting : settings) {
+    std::int64_t value = setting.value;
+    FC_RETURN_IF_ERROR(Read(*section, setting.key, value, source));
+    if (value < setting.min || value > setting.max) {
+      return InvalidArgument(fmt::format("{}: hub {} must be {}..{}", source, setting.key,
+                                         setting.min, setting.max));
+    }
+    setting.value = static_cast<int>(value);
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source) {
@@ -75,7 +116,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                 "smtp",
                                                 "evidence_max_file_bytes",
                                                 "evidence_max_total_bytes",
-                                                "survey"};
+                                                "survey",
+                                                "hub"};
   for (const auto& [key, node] : table) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument(
@@ -149,6 +191,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                        table.get("smtp")->source().begin.line));
   }
   FC_RETURN_IF_ERROR(ReadSurvey(table, config.survey, source));
+  FC_RETURN_IF_ERROR(ReadHub(table, config.hub, source));
   if (const toml::table* smtp = table["smtp"].as_table()) {
     SmtpConfig& mail = config.smtp;
     for (const auto& [key, node] : *smtp) {

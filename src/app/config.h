@@ -55,6 +55,14 @@ struct SurveyConfig {
   int reminder_interval_seconds = 60;
 };
 
+// The [hub] section: the sharing hub's live streams (GET /api/v1/hub/stream).
+struct HubConfig {
+  int stream_max_viewers = 1000;      // streams open at once in one server; 503 beyond
+  int stream_max_per_user = 8;        // streams of one user; 429 beyond
+  int stream_heartbeat_seconds = 15;  // a comment after this long without an event
+  int stream_events_per_write = 100;  // events a stream reads and writes at a time
+};
+
 struct Config {
   std::string database = "fincyber.db";
   std::string listen = "127.0.0.1:8080";
@@ -73,6 +81,7 @@ struct Config {
   std::size_t evidence_max_file_bytes = std::size_t{10} << 20;
   std::size_t evidence_max_total_bytes = std::size_t{200} << 20;
   SurveyConfig survey;
+  HubConfig hub;
 };
 
 // InvalidArgument naming the file, line and key for unreadable or mistyped settings.

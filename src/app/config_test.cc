@@ -94,6 +94,47 @@ TEST(ConfigTest, EvidenceLimitsAreBounded) {
   }
 }
 
+TEST(ConfigTest, HubStreamLimitsAreSettingsWithBounds) {
+  const Result<Config> defaults = ParseConfig("", "t.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->hub.stream_max_viewers, 1000);
+  EXPECT_EQ(defaults->hub.stream_max_per_user, 8);
+  EXPECT_EQ(defaults->hub.stream_heartbeat_seconds, 15);
+  EXPECT_EQ(defaults->hub.stream_events_per_write, 100);
+  auto config = ParseConfig(
+      "[hub]\nstream_max_viewers = 5000\nstream_max_per_user = 2\n"
+      "stream_heartbeat_seconds = 3600\nstream_events_per_write = 1\n",
+      "t.toml");
+  ASSERT_TRUE(config.ok()) << config.error().safe_message();
+  EXPECT_EQ(config->hub.stream_max_viewers, 5000);
+  EXPECT_EQ(config->hub.stream_max_per_user, 2);
+  EXPECT_EQ(config->hub.stream_heartbeat_seconds, 3600);
+  EXPECT_EQ(config->hub.stream_events_per_write, 1);
+  for (const char* text : {"[hub]\nstream_max_viewers = 0\n",
+                           "[hub]\nstream_max_viewers = 100001\n",
+                           "[hub]\nstream_max_per_user = -1\n",
+                           "[hub]\nstream_max_per_user = 1001\n",
+                           "[hub]\nstream_heartbeat_seconds = 0\n",
+                           "[hub]\nstream_heartbeat_seconds = 3601\n",
+                           "[hub]\nstream_events_per_write = 0\n",
+                           "[hub]\nstream_events_per_write = 1001\n",
+                           "[hub]\nstream_events_per_write = 99999999999999999\n",
+                           "[hub]\nstream_heartbeat_seconds = 1.5\n",
+                           "[hub]\nstream_max_viewers = \"many\"\n",
+                           "[hub]\nstream_queue = 10\n",
+                           "hub = 10\n"}) {
+    auto refused = ParseConfig(text, "t.toml");
+    ASSERT_FALSE(refused.ok()) << text;
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument) << text;
+    EXPECT_NE(refused.error().safe_message().find("t.toml"), std::string::npos) << text;
+  }
+  EXPECT_NE(ParseConfig("[hub]\nstream_events_per_write = 0\n", "t.toml")
+                .error()
+                .safe_message()
+                .find("stream_events_per_write must be 1..1000"),
+            std::string::npos);
+}
+
 TEST(ConfigTest, SurveyReminderIntervalIsBounded) {
   EXPECT_EQ(ParseConfig("", "t.toml")->survey.reminder_interval_seconds, 60);
   auto config = ParseConfig("[survey]\nreminder_interval_seconds = 2\n", "t.toml");

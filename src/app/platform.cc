@@ -134,6 +134,9 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   if (!config.tls_certificate.empty() || !config.tls_private_key.empty()) {
     options.tls = http::TlsFiles{config.tls_certificate, config.tls_private_key};
   }
+  options.max_streams = config.hub.stream_max_viewers;
+  options.max_streams_per_user = config.hub.stream_max_per_user;
+  options.stream_heartbeat = std::chrono::seconds(config.hub.stream_heartbeat_seconds);
   if (options.static_dir.empty()) log::warn("no web UI found; serving the API only");
   // JSON routes keep the server's default body limit; evidence uploads, workbook imports
   // and TAXII envelopes declare their own on their routes.
@@ -148,7 +151,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
               },
               "Liveness: the server answers"});
   sharing::AddRoutes(router, *sharing_);
-  sharing::AddLiveRoutes(router, *sharing_, live_wakeups_);
+  sharing::AddLiveRoutes(router, *sharing_, live_wakeups_,
+                         {.events_per_write = config.hub.stream_events_per_write});
   survey::AddRoutes(router, *survey_);
   survey::AddRemediationRoutes(router, *remediation_);
   survey::AddReminderRoutes(router, *reminders_);
