@@ -23,8 +23,9 @@ namespace {
 constexpr std::string_view kAdded = "sharing.objects_added";
 constexpr std::string_view kDeleted = "sharing.object_deleted";
 constexpr std::string_view kSighted = "sharing.sighted";
-// Outbox events examined per ReadLive call, visible or not.
+// Outbox events examined per ReadLive call, visible or not, and in its first read.
 constexpr int kEventsPerRead = 200;
+constexpr int kFirstEventsRead = 4;
 // Objects of one addition event looked up per query.
 constexpr std::size_t kObjectsPerQuery = 100;
 
@@ -203,27 +204,41 @@ class LiveReader {
         viewer_(conn, principal),
         max_events_(static_cast<std::size_t>(max_events)) {}
 
+  // Outbox events are read a few at first, then twice as many each time, up to
+  // kEventsPerRead: a stream behind a burst of large envelopes reads (and parses) about
+  // as many as it sends, not kEventsPerRead per call, which made a burst's cost grow with
+  // its square.
   Result<LiveBatch> Read(LivePosition after) {
     LiveBatch batch;
     batch.next = after;
     // The event the position is inside of is read again, from the object after it.
-    const std::int64_t from =
+    std::int64_t from =
         after.index == LivePosition::kWholeEvent ? after.event_id : after.event_id - 1;
-    FC_ASSIGN_OR_RETURN(
-        std::vector<events::Event> events,
-        events::ReadEvents(conn_, from,
-                           {std::string(kAdded), std::string(kDeleted), std::string(kSighted)},
-                           kEventsPerRead));
-    for (const events::Event& event : events) {
-      const std::int64_t first =
-          event.id == after.event_id && after.index != LivePosition::kWholeEvent ? after.index + 1
-                                                                                 : 0;
-      FC_ASSIGN_OR_RETURN(bool whole, Visit(event, first, batch));
-      if (!whole) return batch;  // full within this event; batch.next is inside it
-      batch.next = {event.id, LivePosition::kWholeEvent};
-      if (batch.events.size() >= max_events_) return batch;
+    int examined = 0;
+    for (int chunk = kFirstEventsRead; examined < kEventsPerRead; chunk *= 2) {
+      const int limit = std::min(chunk, kEventsPerRead - examined);
+      FC_ASSIGN_OR_RETURN(
+          std::vector<events::Event> events,
+          events::ReadEvents(conn_, from,
+                             {std::string(kAdded), std::string(kDeleted), std::string(kSighted)},
+                             limit));
+      for (const events::Event& event : events) {
+        const std::int64_t first =
+            event.id == after.event_id && after.index != LivePosition::kWholeEvent
+                ? after.index + 1
+                : 0;
+        FC_ASSIGN_OR_RETURN(bool whole, Visit(event, first, batch));
+        if (!whole) return batch;  // full within this event; batch.next is inside it
+        batch.next = {event.id, LivePosition::kWholeEvent};
+        if (batch.events.size() >= max_events_) return batch;
+      }
+      if (events.size() < static_cast<std::size_t>(limit)) {
+        batch.caught_up = true;
+        return batch;
+      }
+      examined += limit;
+      from = events.back().id;
     }
-    batch.caught_up = events.size() < static_cast<std::size_t>(kEventsPerRead);
     return batch;
   }
 

@@ -1,6 +1,7 @@
 // The live feed (ReadLive): each viewer gets exactly what the visibility rule lets it
 // see, deletions and sightings included, and a position resumes without loss or
 // duplicates, also inside one envelope.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "identity/groups.h"
@@ -148,6 +149,36 @@ TEST_P(SharingLiveTest, ViewersOfSeveralOrganisationsShareOneReadAndSeeOnlyTheir
   EXPECT_TRUE(seen[3].empty());
   EXPECT_TRUE(seen[4].empty());
   EXPECT_EQ(seen[5], (std::vector<std::string>{later}));
+}
+
+// The outbox is read a few events at first, then more: one read still passes many events
+// the viewer may not see, and stops where the batch is full.
+TEST_P(SharingLiveTest, OneReadPassesManyInvisibleEventsAndStopsWhenFull) {
+  const Collection a_only = AOnlyCollection();
+  for (int i = 0; i < 40; ++i) {
+    hub_.AddOk(hub_.s.a_member,
+               {TestHub::Indicator(TestHub::NewIndicatorId(), fmt::format("a{}.example", i))},
+               a_only.id);
+  }
+  std::vector<std::string> visible;
+  for (int i = 0; i < 3; ++i) {
+    visible.push_back(TestHub::NewIndicatorId());
+    hub_.AddOk(hub_.s.a_member,
+               {TestHub::Indicator(visible.back(), fmt::format("v{}.example", i))});
+  }
+  auto first = hub_.service.ReadLive(hub_.P(hub_.s.b_admin), {}, LivePosition{0}, 2);
+  ASSERT_TRUE(first.ok()) << first.error().internal_message();
+  ASSERT_EQ(first->events.size(), 2u);
+  EXPECT_EQ(Json::parse(*first->events[0].data)["id"], visible[0]);
+  EXPECT_EQ(Json::parse(*first->events[1].data)["id"], visible[1]);
+  EXPECT_FALSE(first->caught_up);
+  auto rest = hub_.service.ReadLive(hub_.P(hub_.s.b_admin), {}, first->next, 2);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->events.size(), 1u);
+  EXPECT_EQ(Json::parse(*rest->events[0].data)["id"], visible[2]);
+  EXPECT_TRUE(rest->caught_up);
+  // A's own view: all 43, in order, over several reads.
+  EXPECT_EQ(Seen(hub_.s.a_member).size(), 43u);
 }
 
 TEST_P(SharingLiveTest, DeletionsReachOnlyThoseWhoCouldSeeTheObject) {
