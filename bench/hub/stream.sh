@@ -46,8 +46,9 @@ echo
 echo "| backend | streams | envelopes x objects | pacing | events received | events/s | commit to receipt p50 / p99 / max ms |"
 echo "|---|---:|---:|---|---:|---:|---|"
 for backend in $backends; do
-  # Latency: envelopes of 10 every 20 ms. Throughput: envelopes of 100 back to back.
-  for spec in "100 50 10 20" "100 10 100 0" "400 20 10 20"; do
+  # Latency: envelopes of 10 every 20 ms. Throughput: envelopes of 100 back to back, and a
+  # burst of 1,000,000 events (100 envelopes of 100 to 100 streams).
+  for spec in "100 50 10 20" "100 10 100 0" "400 20 10 20" "100 100 100 0"; do
     read -r streams envelopes objects interval <<<"$spec"
     out=$work/out
     new_database "$backend"
