@@ -58,8 +58,8 @@ Status ReadHub(const toml::table& table, HubConfig& hub, std::string_view source
   if (node == nullptr) return OkStatus();
   const toml::table* section = node->as_table();
   if (section == nullptr) {
-    return InvalidArgument(fmt::format("{}:{}: 'hub' must be a section [hub]", source,
-                                       node->source().begin.line));
+    return InvalidArgument(
+        fmt::format("{}:{}: 'hub' must be a section [hub]", source, node->source().begin.line));
   }
   struct Setting {
     std::string_view key;
@@ -85,8 +85,8 @@ Status ReadHub(const toml::table& table, HubConfig& hub, std::string_view source
     std::int64_t value = setting.value;
     FC_RETURN_IF_ERROR(Read(*section, setting.key, value, source));
     if (value < setting.min || value > setting.max) {
-      return InvalidArgument(fmt::format("{}: hub {} must be {}..{}", source, setting.key,
-                                         setting.min, setting.max));
+      return InvalidArgument(
+          fmt::format("{}: hub {} must be {}..{}", source, setting.key, setting.min, setting.max));
     }
     setting.value = static_cast<int>(value);
   }

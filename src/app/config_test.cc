@@ -110,19 +110,14 @@ TEST(ConfigTest, HubStreamLimitsAreSettingsWithBounds) {
   EXPECT_EQ(config->hub.stream_max_per_user, 2);
   EXPECT_EQ(config->hub.stream_heartbeat_seconds, 3600);
   EXPECT_EQ(config->hub.stream_events_per_write, 1);
-  for (const char* text : {"[hub]\nstream_max_viewers = 0\n",
-                           "[hub]\nstream_max_viewers = 100001\n",
-                           "[hub]\nstream_max_per_user = -1\n",
-                           "[hub]\nstream_max_per_user = 1001\n",
-                           "[hub]\nstream_heartbeat_seconds = 0\n",
-                           "[hub]\nstream_heartbeat_seconds = 3601\n",
-                           "[hub]\nstream_events_per_write = 0\n",
-                           "[hub]\nstream_events_per_write = 1001\n",
-                           "[hub]\nstream_events_per_write = 99999999999999999\n",
-                           "[hub]\nstream_heartbeat_seconds = 1.5\n",
-                           "[hub]\nstream_max_viewers = \"many\"\n",
-                           "[hub]\nstream_queue = 10\n",
-                           "hub = 10\n"}) {
+  for (const char* text :
+       {"[hub]\nstream_max_viewers = 0\n", "[hub]\nstream_max_viewers = 100001\n",
+        "[hub]\nstream_max_per_user = -1\n", "[hub]\nstream_max_per_user = 1001\n",
+        "[hub]\nstream_heartbeat_seconds = 0\n", "[hub]\nstream_heartbeat_seconds = 3601\n",
+        "[hub]\nstream_events_per_write = 0\n", "[hub]\nstream_events_per_write = 1001\n",
+        "[hub]\nstream_events_per_write = 99999999999999999\n",
+        "[hub]\nstream_heartbeat_seconds = 1.5\n", "[hub]\nstream_max_viewers = \"many\"\n",
+        "[hub]\nstream_queue = 10\n", "hub = 10\n"}) {
     auto refused = ParseConfig(text, "t.toml");
     ASSERT_FALSE(refused.ok()) << text;
     EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument) << text;

@@ -116,7 +116,8 @@ class RawClient {
                              static_cast<ssize_t>(request.size());
   }
   bool Send(const std::string& bytes) {
-    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
   }
   // Reads until `text` has arrived, the peer closed or `timeout` passed; true if seen.
   bool WaitFor(std::string_view text, std::chrono::milliseconds timeout) {

@@ -125,8 +125,9 @@ std::string KindOf(bool revoked, const Json& object) {
 // Reads an addition event's objects for every viewer: each version it names, whoever may
 // see it, with the facts the visibility rule needs. Ids are looked up kObjectsPerQuery
 // at a time.
-Result<std::shared_ptr<const internal::LiveAddition>> ReadAddition(
-    store::Connection& conn, const std::string& collection_id, const Json& objects) {
+Result<std::shared_ptr<const internal::LiveAddition>> ReadAddition(store::Connection& conn,
+                                                                   const std::string& collection_id,
+                                                                   const Json& objects) {
   auto addition = std::make_shared<internal::LiveAddition>(objects.size());
   for (std::size_t start = 0; start < objects.size(); start += kObjectsPerQuery) {
     const std::size_t end = std::min(objects.size(), start + kObjectsPerQuery);
@@ -224,9 +225,8 @@ class LiveReader {
                              limit));
       for (const events::Event& event : events) {
         const std::int64_t first =
-            event.id == after.event_id && after.index != LivePosition::kWholeEvent
-                ? after.index + 1
-                : 0;
+            event.id == after.event_id && after.index != LivePosition::kWholeEvent ? after.index + 1
+                                                                                   : 0;
         FC_ASSIGN_OR_RETURN(bool whole, Visit(event, first, batch));
         if (!whole) return batch;  // full within this event; batch.next is inside it
         batch.next = {event.id, LivePosition::kWholeEvent};

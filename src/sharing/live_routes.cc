@@ -129,21 +129,21 @@ Result<std::optional<LivePosition>> ParseStart(const http::Request& req) {
 
 void AddLiveRoutes(http::Router& router, SharingService& service, LiveWakeups& wakeups,
                    LiveStreamOptions options) {
-  router.Add(
-      {http::Method::kGet, "/api/v1/hub/stream", http::Auth::kRequired,
-       [&service, &wakeups, options](http::Request& req) -> Result<http::Response> {
-         FC_ASSIGN_OR_RETURN(const identity::Principal* principal, req.RequirePrincipal());
-         FC_ASSIGN_OR_RETURN(LiveFilter filter, ParseLiveFilter(req));
-         FC_ASSIGN_OR_RETURN(std::optional<LivePosition> after, ParseStart(req));
-         FC_ASSIGN_OR_RETURN(LivePosition start, service.StartLive(*principal, filter, after));
-         return http::Response::MakeStream(
-             "text/event-stream; charset=utf-8",
-             std::make_shared<LiveStream>(service, wakeups, options.events_per_write, *principal,
-                                         std::move(filter), start));
-       },
-       "Live stream (text/event-stream) of shared objects the caller may see: events "
-       "added, updated, revoked, deleted, sighted; filters collection, type, tlp "
-       "(repeatable); Last-Event-ID or after= resumes"});
+  router.Add({http::Method::kGet, "/api/v1/hub/stream", http::Auth::kRequired,
+              [&service, &wakeups, options](http::Request& req) -> Result<http::Response> {
+                FC_ASSIGN_OR_RETURN(const identity::Principal* principal, req.RequirePrincipal());
+                FC_ASSIGN_OR_RETURN(LiveFilter filter, ParseLiveFilter(req));
+                FC_ASSIGN_OR_RETURN(std::optional<LivePosition> after, ParseStart(req));
+                FC_ASSIGN_OR_RETURN(LivePosition start,
+                                    service.StartLive(*principal, filter, after));
+                return http::Response::MakeStream(
+                    "text/event-stream; charset=utf-8",
+                    std::make_shared<LiveStream>(service, wakeups, options.events_per_write,
+                                                 *principal, std::move(filter), start));
+              },
+              "Live stream (text/event-stream) of shared objects the caller may see: events "
+              "added, updated, revoked, deleted, sighted; filters collection, type, tlp "
+              "(repeatable); Last-Event-ID or after= resumes"});
 }
 
 }  // namespace fincyber::sharing

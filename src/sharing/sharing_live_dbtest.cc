@@ -135,8 +135,7 @@ TEST_P(SharingLiveTest, ViewersOfSeveralOrganisationsShareOneReadAndSeeOnlyTheir
 
   // C leaves the group; the next envelope is read once again, by A first.
   Status left = hub_.s.db().Transact([&](store::Connection& c) -> Status {
-    return identity::RemoveGroupMember(c, hub_.s.P(hub_.s.coord), hub_.members.id,
-                                       hub_.bank_c.id);
+    return identity::RemoveGroupMember(c, hub_.s.P(hub_.s.coord), hub_.members.id, hub_.bank_c.id);
   });
   ASSERT_TRUE(left.ok()) << left.error().internal_message();
   const std::string later = TestHub::NewIndicatorId();

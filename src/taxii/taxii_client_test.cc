@@ -499,10 +499,10 @@ TEST(TaxiiClientTest, EnvelopesReadAsParseJsonReadsThem) {
   EXPECT_EQ(page->objects[0]["dup"], 2);
 
   const std::string refused[] = {
-      R"({"objects":[{"type":"x"})",                             // truncated
-      R"({"objects":[{"type":"x",}]})",                          // trailing comma
-      "{\"objects\":[{\"type\":\"\xff\xfe\"}]}",                 // bad UTF-8
-      R"({"objects":[{"v":1e999999}]})",                         // number out of range
+      R"({"objects":[{"type":"x"})",              // truncated
+      R"({"objects":[{"type":"x",}]})",           // trailing comma
+      "{\"objects\":[{\"type\":\"\xff\xfe\"}]}",  // bad UTF-8
+      R"({"objects":[{"v":1e999999}]})",          // number out of range
       R"({"objects":[)" + std::string(80, '[') + std::string(80, ']') + "]}",  // too deep
       "",
   };
