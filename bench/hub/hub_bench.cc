@@ -130,7 +130,8 @@ Result<std::uint64_t> InBatches(
 // batch before is stored on another (sharing::ImportPipeline); `one_thread` stores each
 // batch with AddObjects before reading on, as ingest did before the pipeline.
 int Import(const std::string& database, const std::string& username, const std::string& collection,
-           const std::string& bundle, std::size_t batch, bool one_thread) {
+           const std::string& bundle, std::size_t batch, bool one_thread,
+           std::size_t objects_per_transaction) {
   auto platform = OpenDatabase(database);
   if (!platform.ok()) return Fail(platform.error());
   auto principal = PrincipalOf((*platform)->db(), username);
@@ -148,13 +149,17 @@ int Import(const std::string& database, const std::string& username, const std::
         });
   } else {
     std::uint64_t failed = 0;
-    sharing::ImportPipeline pipeline(
-        (*platform)->sharing(), *principal, collection, kInfo,
-        {.max_objects = batch, .max_bytes = std::size_t{16} << 20, .queued_batches = 1},
-        [&](const sharing::AddReport& report) {
-          if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
-          failed += report.failures.size();
-        });
+    sharing::ImportPipeline pipeline((*platform)->sharing(), *principal, collection, kInfo,
+                                     {.max_objects = batch,
+                                      .max_bytes = std::size_t{16} << 20,
+                                      .queued_batches = 1,
+                                      .max_objects_per_transaction = objects_per_transaction,
+                                      .max_transaction_time = std::chrono::milliseconds(1000)},
+                                     [&](const sharing::AddReport& report) {
+                                       if (!report.failures.empty())
+                                         std::cerr << report.failures[0].message << "\n";
+                                       failed += report.failures.size();
+                                     });
     auto summary = sharing::ReadBundleFile(bundle, {}, [&](sharing::BundleObject& o) -> Status {
       if (!o.json.ok()) return o.json.error();
       return pipeline.Add(std::move(*o.json), std::string(o.raw));
@@ -283,8 +288,14 @@ int main(int argc, char** argv) {
   import->add_option("--batch", batch)->capture_default_str();
   bool one_thread = false;
   import->add_flag("--one-thread", one_thread, "Store each batch before reading on");
+  std::size_t objects_per_transaction = 20000;
+  import
+      ->add_option("--objects-per-transaction", objects_per_transaction,
+                   "Batches stored together in one transaction up to this many objects")
+      ->capture_default_str();
   import->callback(
-      [&] { exit_code = Import(database, username, collection, bundle, batch, one_thread);
+      [&] { exit_code = Import(database, username, collection, bundle, batch, one_thread,
+                         objects_per_transaction);
 });
 
 auto* post = cli.add_subcommand("post", "POST a bundle over TAXII, one envelope per batch");

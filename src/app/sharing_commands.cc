@@ -35,6 +35,9 @@ constexpr int kExitSomeObjectsLeftOut = 5;
 // that memory stays bounded whatever the size of the input.
 constexpr std::size_t kBatchObjects = 500;
 constexpr std::size_t kBatchBytes = 16 << 20;
+// Batches stored together: fewer, larger commits rewrite far fewer index pages.
+constexpr std::size_t kObjectsPerTransaction = 20000;
+constexpr std::chrono::milliseconds kTransactionTime{1000};
 
 const sharing::RequestInfo kCliRequest{"cli", ""};
 
@@ -138,7 +141,11 @@ class BatchImporter {
   BatchImporter(sharing::SharingService& hub, const identity::Principal& principal,
                 std::string collection_id)
       : pipeline_(hub, principal, std::move(collection_id), kCliRequest,
-                  {.max_objects = kBatchObjects, .max_bytes = kBatchBytes, .queued_batches = 1},
+                  {.max_objects = kBatchObjects,
+                   .max_bytes = kBatchBytes,
+                   .queued_batches = 1,
+                   .max_objects_per_transaction = kObjectsPerTransaction,
+                   .max_transaction_time = kTransactionTime},
                   [this](const sharing::AddReport& report) { Count(report); }) {}
 
   Status Add(Json object, std::string raw) {

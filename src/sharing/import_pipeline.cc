@@ -62,7 +62,10 @@ Status ImportPipeline::Flush() {
 Status ImportPipeline::Settle() {
   {
     std::unique_lock lock(mutex_);
+    settling_ = true;
+    changed_.notify_all();  // a writer waiting for more batches commits what it has
     changed_.wait(lock, [&] { return queue_.empty() && !writing_; });
+    settling_ = false;
   }
   DeliverReports();
   std::lock_guard lock(mutex_);
@@ -74,21 +77,42 @@ void ImportPipeline::Write() {
   while (true) {
     changed_.wait(lock, [&] { return !queue_.empty() || closed_; });
     if (queue_.empty()) return;
-    ValidatedObjects batch = std::move(queue_.front());
-    queue_.pop_front();
     writing_ = true;
     lock.unlock();
-    changed_.notify_all();  // a place in the queue is free
-    Result<AddReport> report = hub_.AddValidated(principal_, collection_id_, batch, info_);
+    const auto deadline = std::chrono::steady_clock::now() + batching_.max_transaction_time;
+    std::size_t objects = 0;
+    std::optional<ValidatedObjects> current;
+    // The transaction's next batch: the queued one, or one the reader is about to
+    // queue, until the transaction is full or old, or the caller settles.
+    auto next = [&]() -> const ValidatedObjects* {
+      std::unique_lock next_lock(mutex_);
+      // Freed by the reading thread: the writer is the slower stage, and the objects'
+      // memory came from the reader's allocations.
+      if (current) stored_.push_back(std::move(*current));
+      current.reset();
+      if (objects > 0 && (objects >= batching_.max_objects_per_transaction ||
+                          std::chrono::steady_clock::now() >= deadline)) {
+        return nullptr;
+      }
+      changed_.wait_until(next_lock, deadline,
+                          [&] { return !queue_.empty() || closed_ || settling_; });
+      if (queue_.empty()) return nullptr;
+      current.emplace(std::move(queue_.front()));
+      queue_.pop_front();
+      objects += current->size();
+      next_lock.unlock();
+      changed_.notify_all();  // a place in the queue is free
+      return &*current;
+    };
+    Result<std::vector<AddReport>> reports =
+        hub_.AddValidatedTogether(principal_, collection_id_, next, info_);
     lock.lock();
     writing_ = false;
-    // Freed by the reading thread: the writer is the slower stage, and the objects'
-    // memory came from the reader's allocations.
-    stored_.push_back(std::move(batch));
-    if (report.ok()) {
-      reports_.push_back(std::move(*report));
+    if (current) stored_.push_back(std::move(*current));
+    if (reports.ok()) {
+      for (AddReport& report : *reports) reports_.push_back(std::move(report));
     } else {
-      error_ = report.error();
+      error_ = reports.error();
       queue_.clear();
     }
     changed_.notify_all();

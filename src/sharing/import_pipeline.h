@@ -1,11 +1,13 @@
 // Large imports in two stages: the caller's thread reads, parses and validates batch n+1
-// while a writer thread stores batch n, each batch one SharingService::AddValidated
-// transaction. Batches are stored in the order given, so date_added follows the input;
-// at most `queued_batches` validated batches wait for the writer, so memory stays
-// bounded by the batch size whatever the size of the input, and a slow database slows
-// the reader down (backpressure) instead of growing the queue.
+// while a writer thread stores batch n, consecutive batches in one transaction
+// (SharingService::AddValidatedTogether). Batches are stored in the order given, so
+// date_added follows the input; at most `queued_batches` validated batches wait for the
+// writer and a stored batch is freed before the next is taken, so memory stays bounded
+// by the batch size whatever the size of the input, and a slow database slows the
+// reader down (backpressure) instead of growing the queue.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -28,6 +30,11 @@ struct ImportBatching {
   std::size_t max_objects = 500;
   std::size_t max_bytes = 16 << 20;
   std::size_t queued_batches = 1;  // validated, waiting for the writer (at least 1)
+  // The writer stores consecutive batches in one transaction (AddValidatedTogether)
+  // until it holds this many objects or has been open this long, or no batch is
+  // queued when the caller settles. 1 stores each batch in its own transaction.
+  std::size_t max_objects_per_transaction = 20000;
+  std::chrono::milliseconds max_transaction_time{1000};
 };
 
 // Not thread-safe: one thread calls Add and Flush. Reports reach `on_report` on that
@@ -80,6 +87,7 @@ class ImportPipeline {
   std::optional<Error> error_;           // guarded by mutex_
   bool writing_ = false;                 // guarded by mutex_: a batch is being stored
   bool closed_ = false;                  // guarded by mutex_: no more batches will come
+  bool settling_ = false;                // guarded by mutex_: a caller waits for the queue
   std::thread writer_;
 };
 

@@ -464,6 +464,33 @@ Result<AddReport> SharingService::Store(const identity::Principal& principal,
                                         const internal::Validation& validation,
                                         const RequestInfo& info) {
   AddReport report;
+  FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
+    return StoreIn(conn, principal, collection_id, objects, validation, info, report);
+  }));
+  return report;
+}
+
+Result<std::vector<AddReport>> SharingService::AddValidatedTogether(
+    const identity::Principal& principal, std::string_view collection_id, const NextBatch& next,
+    const RequestInfo& info) {
+  std::vector<AddReport> reports;
+  FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
+    reports.clear();
+    while (const ValidatedObjects* batch = next()) {
+      FC_RETURN_IF_ERROR(StoreIn(conn, principal, collection_id, batch->state_->objects,
+                                 batch->state_->validation, info, reports.emplace_back()));
+    }
+    return OkStatus();
+  }));
+  return reports;
+}
+
+Status SharingService::StoreIn(store::Connection& conn, const identity::Principal& principal,
+                               std::string_view collection_id,
+                               const std::vector<IncomingObject>& objects,
+                               const internal::Validation& validation, const RequestInfo& info,
+                               AddReport& report) {
+  report = AddReport{};
   report.id = NewUuid();
   report.collection_id = std::string(collection_id);
   report.requested_at = NowMicros(clock_);
@@ -471,203 +498,194 @@ Result<AddReport> SharingService::Store(const identity::Principal& principal,
   const std::vector<Prepared>& prepared = validation.prepared;
   const auto& early_failures = validation.early_failures;
 
-  FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
-    report.successes.clear();
-    report.failures.clear();
-    report.warnings.clear();
-    FC_ASSIGN_OR_RETURN(Collection collection,
-                        internal::LoadCollection(conn, principal, collection_id));
-    FC_RETURN_IF_ERROR(identity::CheckCanWrite(principal));
-    if (!collection.can_write) return PermissionDenied("you may not add to this collection");
-    // Locks the collection's row until commit: date_added is assigned in commit order,
-    // so a reader paging by date_added never misses an object committed later.
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "UPDATE sharing_collections SET last_date_added = last_date_added WHERE id = ?",
-        {collection.id}));
-    FC_ASSIGN_OR_RETURN(
-        auto clock_row,
-        conn.QueryOne("SELECT last_date_added FROM sharing_collections WHERE id = ?",
-                      {collection.id}, "collection"));
-    stix::Timestamp last_date_added = clock_row.GetInt(0);
+  FC_ASSIGN_OR_RETURN(Collection collection,
+                      internal::LoadCollection(conn, principal, collection_id));
+  FC_RETURN_IF_ERROR(identity::CheckCanWrite(principal));
+  if (!collection.can_write) return PermissionDenied("you may not add to this collection");
+  // Locks the collection's row until commit: date_added is assigned in commit order,
+  // so a reader paging by date_added never misses an object committed later.
+  FC_RETURN_IF_ERROR(
+      conn.Execute("UPDATE sharing_collections SET last_date_added = last_date_added WHERE id = ?",
+                   {collection.id}));
+  FC_ASSIGN_OR_RETURN(auto clock_row,
+                      conn.QueryOne("SELECT last_date_added FROM sharing_collections WHERE id = ?",
+                                    {collection.id}, "collection"));
+  stix::Timestamp last_date_added = clock_row.GetInt(0);
 
-    std::vector<std::pair<std::size_t, AddOutcome>> successes;
-    std::vector<std::pair<std::size_t, AddOutcome>> failures = early_failures;
-    auto index_of = [&](const Prepared& p) {
-      return static_cast<std::size_t>(p.incoming - objects.data());
+  std::vector<std::pair<std::size_t, AddOutcome>> successes;
+  std::vector<std::pair<std::size_t, AddOutcome>> failures = early_failures;
+  auto index_of = [&](const Prepared& p) {
+    return static_cast<std::size_t>(p.incoming - objects.data());
+  };
+  // Decided in envelope order against what is stored, then written with a few
+  // statements for the whole envelope.
+  FC_ASSIGN_OR_RETURN(auto known, LoadKnown(conn, collection.id, prepared));
+  std::set<std::string> known_orgs;
+  std::vector<NewObject> to_store;
+  std::vector<std::int64_t> no_longer_latest;
+  for (const Prepared& p : prepared) {
+    const std::size_t index = index_of(p);
+    const std::optional<stix::Timestamp> stated_version =
+        p.facts.modified ? p.facts.modified : p.facts.created;
+    const std::string version_text =
+        stated_version ? stix::FormatTimestamp(*stated_version) : std::string();
+    auto fail = [&](std::string message) {
+      failures.push_back({index, {p.facts.id, version_text, std::move(message)}});
     };
-    // Decided in envelope order against what is stored, then written with a few
-    // statements for the whole envelope.
-    FC_ASSIGN_OR_RETURN(auto known, LoadKnown(conn, collection.id, prepared));
-    std::set<std::string> known_orgs;
-    std::vector<NewObject> to_store;
-    std::vector<std::int64_t> no_longer_latest;
-    for (const Prepared& p : prepared) {
-      const std::size_t index = index_of(p);
-      const std::optional<stix::Timestamp> stated_version =
-          p.facts.modified ? p.facts.modified : p.facts.created;
-      const std::string version_text =
-          stated_version ? stix::FormatTimestamp(*stated_version) : std::string();
-      auto fail = [&](std::string message) {
-        failures.push_back({index, {p.facts.id, version_text, std::move(message)}});
-      };
 
-      // Recipients must be organisations of the platform.
-      if (!p.recipients.empty()) {
-        std::vector<std::string> unknown;
-        for (const auto& org_id : p.recipients) {
-          if (known_orgs.contains(org_id)) continue;
-          if (identity::GetOrg(conn, identity::OperatorPrincipal(), org_id).ok()) {
-            known_orgs.insert(org_id);
-          } else {
-            unknown.push_back(org_id);
-          }
-        }
-        if (!unknown.empty()) {
-          fail(fmt::format("{}: unknown-recipient: no organisation with id {}", kRecipientsProperty,
-                           fmt::join(unknown, ", ")));
-          continue;
+    // Recipients must be organisations of the platform.
+    if (!p.recipients.empty()) {
+      std::vector<std::string> unknown;
+      for (const auto& org_id : p.recipients) {
+        if (known_orgs.contains(org_id)) continue;
+        if (identity::GetOrg(conn, identity::OperatorPrincipal(), org_id).ok()) {
+          known_orgs.insert(org_id);
+        } else {
+          unknown.push_back(org_id);
         }
       }
-
-      auto existing = known.find(p.facts.id);
-      Known* stored = existing == known.end() ? nullptr : &existing->second;
-      if (stored && stored->author_org != principal.org_id) {
-        fail(
-            "id: version-author: only the organisation that shared this id in the collection "
-            "may add versions of it");
+      if (!unknown.empty()) {
+        fail(fmt::format("{}: unknown-recipient: no organisation with id {}", kRecipientsProperty,
+                         fmt::join(unknown, ", ")));
         continue;
       }
-      const bool duplicate = stored && (stated_version ? stored->versions.contains(*stated_version)
-                                                       : Json::parse(stored->latest_body, nullptr,
-                                                                     false) == p.incoming->object);
-      if (duplicate) {
-        const std::string version =
-            stated_version ? version_text : stix::FormatTimestamp(stored->latest_version);
-        successes.push_back({index, {p.facts.id, version, "already present; unchanged"}});
-        continue;
-      }
-
-      NewObject o;
-      o.prepared = &p;
-      o.index = index;
-      o.date_added = std::max(NowMicros(clock_), last_date_added + 1);
-      last_date_added = o.date_added;
-      o.version = stated_version.value_or(o.date_added);
-      o.tlp = p.marked_tlp.value_or(collection.default_tlp);
-      o.is_latest = !stored || o.version > stored->latest_version;
-      o.was_latest_when_added = o.is_latest;
-      o.new_version = stored != nullptr;
-      if (o.is_latest && stored) {
-        if (stored->latest_row) no_longer_latest.push_back(*stored->latest_row);
-        if (stored->latest_new) to_store[*stored->latest_new].is_latest = false;
-      }
-      Known& now = stored ? *stored : known[p.facts.id];
-      now.author_org = principal.org_id;
-      now.versions.insert(o.version);
-      if (o.is_latest) {
-        now.latest_version = o.version;
-        now.latest_body = p.incoming->raw;
-        now.latest_row.reset();
-        now.latest_new = to_store.size();
-      }
-      to_store.push_back(std::move(o));
     }
 
-    FC_RETURN_IF_ERROR(internal::RunInChunks(
-        conn, {}, 1, store::Params(no_longer_latest.begin(), no_longer_latest.end()),
-        [](std::size_t n) {
-          return fmt::format("UPDATE shared_objects SET is_latest = 0 WHERE row_id IN ({})",
-                             internal::Placeholders(n));
-        }));
-    FC_RETURN_IF_ERROR(InsertObjects(conn, collection, principal, to_store));
-    FC_RETURN_IF_ERROR(LinkObservables(conn, to_store));
-    store::Params recipients, warnings, sightings;
-    auto optional_ts = [](const std::optional<stix::Timestamp>& t) {
-      return t ? store::Value(*t) : store::Value(nullptr);
-    };
-    // One event for the envelope, not one per object: a large import would otherwise
-    // cost an outbox row and a notification per object.
-    Json added = Json::array();
-    for (const NewObject& o : to_store) {
-      const Prepared& p = *o.prepared;
-      const std::string version = stix::FormatTimestamp(o.version);
-      for (const auto& org_id : p.recipients) recipients.insert(recipients.end(), {o.row, org_id});
-      std::string stored_message = o.new_version ? "stored as a new version" : "stored";
-      for (const auto& hit : p.warnings) {
-        warnings.insert(warnings.end(), {o.row, hit.list, hit.entry});
-        report.warnings.push_back({p.facts.id, version, hit.list, hit.entry});
-        stored_message += fmt::format("; on warning list '{}' ({})", hit.list, hit.entry);
-      }
-      if (p.facts.type == "sighting") {
-        sightings.insert(sightings.end(), {o.row, p.sighting_of_ref, p.sighting_count,
-                                           optional_ts(p.first_seen), optional_ts(p.last_seen)});
-      }
-      added.push_back({{"id", p.facts.id}, {"version", version}, {"tlp", stix::TlpName(o.tlp)}});
-      successes.push_back({o.index, {p.facts.id, version, std::move(stored_message)}});
+    auto existing = known.find(p.facts.id);
+    Known* stored = existing == known.end() ? nullptr : &existing->second;
+    if (stored && stored->author_org != principal.org_id) {
+      fail(
+          "id: version-author: only the organisation that shared this id in the collection "
+          "may add versions of it");
+      continue;
     }
-    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, recipients, [](std::size_t n) {
-      return fmt::format("INSERT INTO shared_object_recipients (object_row, org_id) VALUES {}",
-                         internal::ValuesRows(n, 2));
-    }));
-    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 3, warnings, [](std::size_t n) {
-      return fmt::format(
-          "INSERT INTO shared_object_warnings (object_row, list_name, entry) VALUES {}",
-          internal::ValuesRows(n, 3));
-    }));
-    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 5, sightings, [](std::size_t n) {
-      return fmt::format(
-          "INSERT INTO sightings (object_row, sighting_of_ref, count, first_seen, last_seen) "
-          "VALUES {}",
-          internal::ValuesRows(n, 5));
-    }));
-    // Once the whole envelope is stored, so that a sighting of an object sent in the
-    // same envelope reaches that object's authors too.
-    for (const NewObject& o : to_store) {
-      if (o.prepared->facts.type != "sighting" || !o.was_latest_when_added) continue;
-      FC_RETURN_IF_ERROR(NotifySighted(conn, clock_, collection, *o.prepared, o.tlp,
-                                       principal.org_id, o.tlp == stix::Tlp::kRed));
-    }
-    FC_RETURN_IF_ERROR(
-        conn.Execute("UPDATE sharing_collections SET last_date_added = ? WHERE id = ?",
-                     {last_date_added, collection.id}));
-    if (!added.empty()) {
-      FC_RETURN_IF_ERROR(events::Publish(conn, clock_, "sharing.objects_added", principal.org_id,
-                                         {{"collection_id", collection.id},
-                                          {"report_id", report.id},
-                                          {"objects", std::move(added)}},
-                                         events::Audience::kOrgOnly));
+    const bool duplicate = stored && (stated_version ? stored->versions.contains(*stated_version)
+                                                     : Json::parse(stored->latest_body, nullptr,
+                                                                   false) == p.incoming->object);
+    if (duplicate) {
+      const std::string version =
+          stated_version ? version_text : stix::FormatTimestamp(stored->latest_version);
+      successes.push_back({index, {p.facts.id, version, "already present; unchanged"}});
+      continue;
     }
 
-    // Reported in envelope order.
-    auto in_order = [](auto& list) {
-      std::sort(list.begin(), list.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-      std::vector<AddOutcome> out;
-      for (auto& [index, outcome] : list) out.push_back(std::move(outcome));
-      return out;
-    };
-    report.successes = in_order(successes);
-    report.failures = in_order(failures);
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "INSERT INTO sharing_add_reports (id, collection_id, org_id, user_id, requested_at, "
-        "total_count, success_count, failure_count, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {report.id, report.collection_id, principal.org_id, principal.user_id, report.requested_at,
-         report.total_count, static_cast<std::int64_t>(report.successes.size()),
-         static_cast<std::int64_t>(report.failures.size()),
-         DumpJson({{"successes", OutcomesToJson(report.successes)},
-                   {"failures", OutcomesToJson(report.failures)},
-                   {"warnings", WarningsToJson(report.warnings)}})}));
-    return audit::Append(
-        conn, clock_,
-        {principal.user_id, principal.org_id, "sharing.objects_add", "collection", collection.id,
-         Json{{"report_id", report.id},
-              {"total", report.total_count},
-              {"succeeded", report.successes.size()},
-              {"failed", report.failures.size()},
-              {"warning_list_hits", report.warnings.size()}},
-         info.remote_address, info.request_id});
+    NewObject o;
+    o.prepared = &p;
+    o.index = index;
+    o.date_added = std::max(NowMicros(clock_), last_date_added + 1);
+    last_date_added = o.date_added;
+    o.version = stated_version.value_or(o.date_added);
+    o.tlp = p.marked_tlp.value_or(collection.default_tlp);
+    o.is_latest = !stored || o.version > stored->latest_version;
+    o.was_latest_when_added = o.is_latest;
+    o.new_version = stored != nullptr;
+    if (o.is_latest && stored) {
+      if (stored->latest_row) no_longer_latest.push_back(*stored->latest_row);
+      if (stored->latest_new) to_store[*stored->latest_new].is_latest = false;
+    }
+    Known& now = stored ? *stored : known[p.facts.id];
+    now.author_org = principal.org_id;
+    now.versions.insert(o.version);
+    if (o.is_latest) {
+      now.latest_version = o.version;
+      now.latest_body = p.incoming->raw;
+      now.latest_row.reset();
+      now.latest_new = to_store.size();
+    }
+    to_store.push_back(std::move(o));
+  }
+
+  FC_RETURN_IF_ERROR(internal::RunInChunks(
+      conn, {}, 1, store::Params(no_longer_latest.begin(), no_longer_latest.end()),
+      [](std::size_t n) {
+        return fmt::format("UPDATE shared_objects SET is_latest = 0 WHERE row_id IN ({})",
+                           internal::Placeholders(n));
+      }));
+  FC_RETURN_IF_ERROR(InsertObjects(conn, collection, principal, to_store));
+  FC_RETURN_IF_ERROR(LinkObservables(conn, to_store));
+  store::Params recipients, warnings, sightings;
+  auto optional_ts = [](const std::optional<stix::Timestamp>& t) {
+    return t ? store::Value(*t) : store::Value(nullptr);
+  };
+  // One event for the envelope, not one per object: a large import would otherwise
+  // cost an outbox row and a notification per object.
+  Json added = Json::array();
+  for (const NewObject& o : to_store) {
+    const Prepared& p = *o.prepared;
+    const std::string version = stix::FormatTimestamp(o.version);
+    for (const auto& org_id : p.recipients) recipients.insert(recipients.end(), {o.row, org_id});
+    std::string stored_message = o.new_version ? "stored as a new version" : "stored";
+    for (const auto& hit : p.warnings) {
+      warnings.insert(warnings.end(), {o.row, hit.list, hit.entry});
+      report.warnings.push_back({p.facts.id, version, hit.list, hit.entry});
+      stored_message += fmt::format("; on warning list '{}' ({})", hit.list, hit.entry);
+    }
+    if (p.facts.type == "sighting") {
+      sightings.insert(sightings.end(), {o.row, p.sighting_of_ref, p.sighting_count,
+                                         optional_ts(p.first_seen), optional_ts(p.last_seen)});
+    }
+    added.push_back({{"id", p.facts.id}, {"version", version}, {"tlp", stix::TlpName(o.tlp)}});
+    successes.push_back({o.index, {p.facts.id, version, std::move(stored_message)}});
+  }
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, recipients, [](std::size_t n) {
+    return fmt::format("INSERT INTO shared_object_recipients (object_row, org_id) VALUES {}",
+                       internal::ValuesRows(n, 2));
   }));
-  return report;
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 3, warnings, [](std::size_t n) {
+    return fmt::format(
+        "INSERT INTO shared_object_warnings (object_row, list_name, entry) VALUES {}",
+        internal::ValuesRows(n, 3));
+  }));
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 5, sightings, [](std::size_t n) {
+    return fmt::format(
+        "INSERT INTO sightings (object_row, sighting_of_ref, count, first_seen, last_seen) "
+        "VALUES {}",
+        internal::ValuesRows(n, 5));
+  }));
+  // Once the whole envelope is stored, so that a sighting of an object sent in the
+  // same envelope reaches that object's authors too.
+  for (const NewObject& o : to_store) {
+    if (o.prepared->facts.type != "sighting" || !o.was_latest_when_added) continue;
+    FC_RETURN_IF_ERROR(NotifySighted(conn, clock_, collection, *o.prepared, o.tlp, principal.org_id,
+                                     o.tlp == stix::Tlp::kRed));
+  }
+  FC_RETURN_IF_ERROR(conn.Execute("UPDATE sharing_collections SET last_date_added = ? WHERE id = ?",
+                                  {last_date_added, collection.id}));
+  if (!added.empty()) {
+    FC_RETURN_IF_ERROR(events::Publish(
+        conn, clock_, "sharing.objects_added", principal.org_id,
+        {{"collection_id", collection.id}, {"report_id", report.id}, {"objects", std::move(added)}},
+        events::Audience::kOrgOnly));
+  }
+
+  // Reported in envelope order.
+  auto in_order = [](auto& list) {
+    std::sort(list.begin(), list.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<AddOutcome> out;
+    for (auto& [index, outcome] : list) out.push_back(std::move(outcome));
+    return out;
+  };
+  report.successes = in_order(successes);
+  report.failures = in_order(failures);
+  FC_RETURN_IF_ERROR(conn.Execute(
+      "INSERT INTO sharing_add_reports (id, collection_id, org_id, user_id, requested_at, "
+      "total_count, success_count, failure_count, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {report.id, report.collection_id, principal.org_id, principal.user_id, report.requested_at,
+       report.total_count, static_cast<std::int64_t>(report.successes.size()),
+       static_cast<std::int64_t>(report.failures.size()),
+       DumpJson({{"successes", OutcomesToJson(report.successes)},
+                 {"failures", OutcomesToJson(report.failures)},
+                 {"warnings", WarningsToJson(report.warnings)}})}));
+  return audit::Append(
+      conn, clock_,
+      {principal.user_id, principal.org_id, "sharing.objects_add", "collection", collection.id,
+       Json{{"report_id", report.id},
+            {"total", report.total_count},
+            {"succeeded", report.successes.size()},
+            {"failed", report.failures.size()},
+            {"warning_list_hits", report.warnings.size()}},
+       info.remote_address, info.request_id});
 }
 
 Result<AddReport> SharingService::GetAddReport(const identity::Principal& principal,

@@ -2,7 +2,9 @@
 // objects reported as AddObjects reports them, a storage error stopping the import.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <set>
 
 #include "sharing/import_pipeline.h"
 #include "sharing/test_hub.h"
@@ -14,11 +16,18 @@ class ImportPipelineTest : public ::testing::TestWithParam<std::string> {
  protected:
   ImportPipelineTest() : hub_(GetParam()) {}
 
+  // Batches go together in transactions of up to `per_transaction` objects; the long
+  // time bound leaves the object count and settling to end them.
   std::unique_ptr<ImportPipeline> Pipeline(const identity::User& user, std::size_t batch,
-                                           std::vector<AddReport>& reports) {
+                                           std::vector<AddReport>& reports,
+                                           std::size_t per_transaction = 20000) {
     return std::make_unique<ImportPipeline>(
         hub_.service, hub_.P(user), hub_.indicators.id, hub_.info,
-        ImportBatching{.max_objects = batch, .max_bytes = 16 << 20, .queued_batches = 1},
+        ImportBatching{.max_objects = batch,
+                       .max_bytes = 16 << 20,
+                       .queued_batches = 1,
+                       .max_objects_per_transaction = per_transaction,
+                       .max_transaction_time = std::chrono::seconds(60)},
         [&reports](const AddReport& report) { reports.push_back(report); });
   }
 
@@ -121,6 +130,66 @@ TEST_P(ImportPipelineTest, AnImportStoppedHalfWayStoresItsWholeBatchesOnly) {
     EXPECT_EQ(reports.size(), 3u);
   }
   EXPECT_EQ(hub_.VisibleIds(hub_.s.a_member).size(), 9u);
+}
+
+TEST_P(ImportPipelineTest, BatchesSharingATransactionKeepTheirOwnReports) {
+  std::vector<Json> objects;
+  for (int i = 0; i < 10; ++i) {
+    objects.push_back(TestHub::Indicator(TestHub::NewIndicatorId(), fmt::format("t{}.example", i)));
+  }
+  // The same objects stored a batch per transaction and many batches per transaction.
+  for (std::size_t per_transaction : {std::size_t{1}, std::size_t{20000}}) {
+    SCOPED_TRACE(per_transaction);
+    std::vector<AddReport> reports;
+    {
+      auto pipeline = Pipeline(hub_.s.a_member, 3, reports, per_transaction);
+      for (const Json& o : objects) ASSERT_TRUE(pipeline->Add(o, o.dump()).ok());
+      ASSERT_TRUE(pipeline->Flush().ok());
+    }
+    ASSERT_EQ(reports.size(), 4u);
+    std::set<std::string> report_ids;
+    std::vector<std::string> reported;
+    for (const AddReport& report : reports) {
+      report_ids.insert(report.id);
+      // Each batch's report is its own, as the TAXII status endpoint reads it back.
+      auto stored = hub_.service.GetAddReport(hub_.P(hub_.s.a_member), report.id);
+      ASSERT_TRUE(stored.ok());
+      EXPECT_EQ(stored->successes.size(), report.successes.size());
+      for (const auto& s : report.successes) reported.push_back(s.id + " " + s.message);
+    }
+    EXPECT_EQ(report_ids.size(), 4u);
+    std::vector<std::string> expected;
+    const std::string message = per_transaction == 1 ? "stored" : "already present; unchanged";
+    for (const Json& o : objects) expected.push_back(o["id"].get<std::string>() + " " + message);
+    // The second import finds every object of the first already stored.
+    EXPECT_EQ(reported, expected);
+  }
+}
+
+TEST_P(ImportPipelineTest, ALaterBatchOfTheSameTransactionSeesTheEarlierOnes) {
+  const std::string id = TestHub::NewIndicatorId();
+  std::vector<AddReport> reports;
+  {
+    auto pipeline = Pipeline(hub_.s.a_member, 1, reports);
+    for (const char* modified : {"2024-05-01T00:00:00.000Z", "2024-06-01T00:00:00.000Z",
+                                 "2024-06-01T00:00:00.000Z", "2024-05-15T00:00:00.000Z"}) {
+      Json o = TestHub::Indicator(id, "versions.example", modified);
+      ASSERT_TRUE(pipeline->Add(o, o.dump()).ok());
+    }
+    ASSERT_TRUE(pipeline->Flush().ok());
+  }
+  ASSERT_EQ(reports.size(), 4u);
+  EXPECT_EQ(reports[1].successes.at(0).message, "stored as a new version");
+  EXPECT_EQ(reports[2].successes.at(0).message, "already present; unchanged");
+  EXPECT_EQ(reports[3].successes.at(0).message, "stored as a new version");
+  // Three versions kept; the newest, not the last stored, is the latest.
+  EXPECT_EQ(hub_.VisibleIds(hub_.s.a_member).size(), 3u);
+  ObjectQuery latest;
+  latest.ids = {id};
+  auto page = hub_.service.ListObjects(hub_.P(hub_.s.a_member), hub_.indicators.id, latest);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(stix::FormatTimestamp(page->objects[0].version), "2024-06-01T00:00:00.000000Z");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportPipelineTest,

@@ -86,8 +86,8 @@ class Connection {
 };
 
 struct OpenOptions {
-  // Connections in the pool. SQLite uses them for concurrent readers; writers are
-  // serialised by the database itself.
+  // Connections in the pool. SQLite uses them for concurrent readers and keeps one more
+  // for its writers, which are serialised by the database itself.
   int pool_size = 8;
   // How long Transact/Read waits for a free connection or a lock before Unavailable.
   int busy_timeout_ms = 5000;

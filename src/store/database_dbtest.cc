@@ -461,7 +461,7 @@ TEST_P(DatabaseTest, ExhaustedPoolIsUnavailable) {
   bool holding = false;
   bool release = false;
   std::thread holder([&] {
-    Status held = (*small)->Transact([&](Connection&) -> Status {
+    Status held = (*small)->Read([&](Connection&) -> Status {
       std::unique_lock lock(mutex);
       holding = true;
       cv.notify_all();

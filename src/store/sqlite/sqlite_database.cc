@@ -282,6 +282,10 @@ class SqliteDatabase final : public Database {
   }
 
   Pool& pool() { return pool_; }
+  // Used only under the file's writer lock, so by one transaction at a time.
+  void SetWriterConnection(std::unique_ptr<SqliteConnection> connection) {
+    writer_connection_ = std::move(connection);
+  }
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   Status Transact(const std::function<Status(Connection&)>& body) override {
@@ -290,12 +294,11 @@ class SqliteDatabase final : public Database {
     if (!writer.try_lock_until(deadline)) {
       return Unavailable("database busy", "timed out waiting for the sqlite writer lock");
     }
-    FC_ASSIGN_OR_RETURN(Pool::Lease lease, pool_.Acquire(deadline));
-    FC_RETURN_IF_ERROR(internal::RunTransaction(*lease, "BEGIN IMMEDIATE", false, body));
-    std::vector<Notification> notifications = (*lease).TakeNotifications();
+    FC_RETURN_IF_ERROR(
+        internal::RunTransaction(*writer_connection_, "BEGIN IMMEDIATE", false, body));
+    std::vector<Notification> notifications = writer_connection_->TakeNotifications();
     // Listeners run only after the commit, with neither the connection nor the
     // writer lock held, on each handle's dispatcher thread.
-    lease.Release();
     writer.unlock();
     if (!notifications.empty()) hub_->Publish(notifications);
     return OkStatus();
@@ -325,6 +328,10 @@ class SqliteDatabase final : public Database {
   // the destructor body, then joined, then the connections close.
   std::shared_ptr<FileHub> hub_;
   Pool pool_;
+  // Every write transaction of this handle runs here, so the pages it caches stay valid
+  // from one transaction to the next (SQLite drops a connection's cache when another
+  // connection has written since).
+  std::unique_ptr<SqliteConnection> writer_connection_;
   std::mutex dispatcher_mutex_;
   std::unique_ptr<Dispatcher> dispatcher_;  // guarded by dispatcher_mutex_
 };
@@ -334,8 +341,15 @@ Error OpenError(std::string_view path, std::string_view detail) {
                fmt::format("sqlite open {}: {}", path, detail));
 }
 
+// The writer connection's page cache. A large write (an import's transaction) dirties a
+// page per object in each index keyed by random STIX ids or observables; with SQLite's
+// default 2 MB those pages were spilled to the WAL before the commit wrote them again,
+// and read back from the file by every transaction. Bounded whatever the database size.
+constexpr int kWriterCacheKib = 64 * 1024;
+
+// `cache_kib` 0 keeps SQLite's default page cache.
 Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path,
-                                                         int busy_timeout_ms) {
+                                                         int busy_timeout_ms, int cache_kib = 0) {
   sqlite3* handle = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &handle,
@@ -369,6 +383,10 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path
                      "PRAGMA wal_autocheckpoint=16384",
                      nullptr, nullptr, &message);
   }
+  if (rc == SQLITE_OK && cache_kib > 0) {
+    const std::string cache = fmt::format("PRAGMA cache_size=-{}", cache_kib);
+    rc = sqlite3_exec(handle, cache.c_str(), nullptr, nullptr, &message);
+  }
   if (rc != SQLITE_OK) {
     std::string detail = message != nullptr ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
@@ -393,6 +411,8 @@ Result<std::unique_ptr<Database>> OpenSqlite(std::string_view target, const Open
   if (ec) return OpenError(path, ec.message());
   auto db = std::make_unique<SqliteDatabase>(options, FileHub::ForFile(canonical.string()));
   db->pool().Add(std::move(first));
+  FC_ASSIGN_OR_RETURN(auto writer, OpenConnection(path, options.busy_timeout_ms, kWriterCacheKib));
+  db->SetWriterConnection(std::move(writer));
   for (int i = 1; i < options.pool_size; ++i) {
     FC_ASSIGN_OR_RETURN(auto connection, OpenConnection(path, options.busy_timeout_ms));
     db->pool().Add(std::move(connection));
