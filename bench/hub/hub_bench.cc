@@ -149,17 +149,20 @@ int Import(const std::string& database, const std::string& username, const std::
         });
   } else {
     std::uint64_t failed = 0;
-    sharing::ImportPipeline pipeline((*platform)->sharing(), *principal, collection, kInfo,
-                                     {.max_objects = batch,
-                                      .max_bytes = std::size_t{16} << 20,
-                                      .queued_batches = 1,
-                                      .max_objects_per_transaction = objects_per_transaction,
-                                      .max_transaction_time = std::chrono::milliseconds(1000)},
-                                     [&](const sharing::AddReport& report) {
-                                       if (!report.failures.empty())
-                                         std::cerr << report.failures[0].message << "\n";
-                                       failed += report.failures.size();
-                                     });
+    sharing::ImportPipeline pipeline(
+        (*platform)->sharing(), *principal, collection, kInfo,
+        {.max_objects = batch,
+         .max_bytes = std::size_t{16} << 20,
+         .queued_batches = 1,
+         .max_objects_per_transaction =
+             objects_per_transaction > 0
+                 ? objects_per_transaction
+                 : sharing::ObjectsPerTransactionFor((*platform)->db().dialect()),
+         .max_transaction_time = std::chrono::milliseconds(1000)},
+        [&](const sharing::AddReport& report) {
+          if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
+          failed += report.failures.size();
+        });
     auto summary = sharing::ReadBundleFile(bundle, {}, [&](sharing::BundleObject& o) -> Status {
       if (!o.json.ok()) return o.json.error();
       return pipeline.Add(std::move(*o.json), std::string(o.raw));
@@ -288,11 +291,10 @@ int main(int argc, char** argv) {
   import->add_option("--batch", batch)->capture_default_str();
   bool one_thread = false;
   import->add_flag("--one-thread", one_thread, "Store each batch before reading on");
-  std::size_t objects_per_transaction = 20000;
-  import
-      ->add_option("--objects-per-transaction", objects_per_transaction,
-                   "Batches stored together in one transaction up to this many objects")
-      ->capture_default_str();
+  std::size_t objects_per_transaction = 0;
+  import->add_option("--objects-per-transaction", objects_per_transaction,
+                     "Batches stored together in one transaction up to this many objects "
+                     "(default: as fincyber import does on the backend)");
   import->callback(
       [&] { exit_code = Import(database, username, collection, bundle, batch, one_thread,
                          objects_per_transaction);

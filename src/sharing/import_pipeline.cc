@@ -5,6 +5,10 @@
 
 namespace fincyber::sharing {
 
+std::size_t ObjectsPerTransactionFor(store::Dialect dialect) {
+  return dialect == store::Dialect::kSqlite ? 20000 : 1;
+}
+
 ImportPipeline::ImportPipeline(SharingService& hub, identity::Principal principal,
                                std::string collection_id, RequestInfo info, ImportBatching batching,
                                ReportHandler on_report)

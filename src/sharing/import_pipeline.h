@@ -22,6 +22,7 @@
 #include "base/result.h"
 #include "identity/principal.h"
 #include "sharing/service.h"
+#include "store/database.h"
 
 namespace fincyber::sharing {
 
@@ -36,6 +37,12 @@ struct ImportBatching {
   std::size_t max_objects_per_transaction = 20000;
   std::chrono::milliseconds max_transaction_time{1000};
 };
+
+// What imports use for ImportBatching::max_objects_per_transaction: many batches per
+// commit on SQLite, which writes every index page a commit touched again (1.4 times
+// the objects per second for 100,000 objects, bench/hub/README.md); one on PostgreSQL,
+// whose log holds changes rather than pages and which measured slower with them.
+std::size_t ObjectsPerTransactionFor(store::Dialect dialect);
 
 // Not thread-safe: one thread calls Add and Flush. Reports reach `on_report` on that
 // thread, inside Add or Flush, one per batch in input order, exactly as AddObjects
