@@ -1,16 +1,19 @@
 // Loading and compiling indicator sets, in process (see bench/match/README.md):
 //   cmake --build <build> --target match_load_bench
-//   <build>/src/detect/match_load_bench [--repeat N] [--keep-previous] [--scan LOG]
-//                                       [--threads N] FILE...
+//   <build>/src/detect/match_load_bench [--repeat N] [--keep-previous] [--load-threads N]
+//                                       [--scan LOG] [--threads N] FILE...
 // Each round reads every FILE into one MatcherBuilder and builds the Matcher, as
-// `fincyber match --indicators FILE...` does, and prints the CPU time (user + system,
-// getrusage) and wall time of reading and of building, the matcher's size and the
-// process's peak resident memory so far. With --scan, the round then scans LOG on one
-// thread, or N with --threads (as `fincyber match --threads N`, matches counted, not
-// written), and prints that CPU time (of all threads), the wall time and the rates they
-// give. With --keep-previous, each round's matcher is kept until
-// the next one is built, as a refresh of `fincyber match` keeps the running one: the peak
-// RSS of the second round is then that of a refresh. CPU time is what counts on a shared machine.
+// `fincyber match --indicators FILE...` does (CSV rows normalised on a second thread, or
+// on the calling thread with --load-threads 1), and prints the CPU time (user + system,
+// getrusage) and wall time of reading and of building, the CPU time of reading on the
+// calling thread alone (about the wall time of reading when the second thread has a core
+// of its own), the matcher's size and the process's peak resident memory so far. With
+// --scan, the round then scans LOG on one thread, or N with --threads (as `fincyber match
+// --threads N`, matches counted, not written), and prints that CPU time (of all threads),
+// the wall time and the rates they give. With --keep-previous, each round's matcher is
+// kept until the next one is built, as a refresh of `fincyber match` keeps the running
+// one: the peak RSS of the second round is then that of a refresh. CPU time is what counts
+// on a shared machine.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -29,15 +32,20 @@
 namespace {
 
 struct Sample {
-  double cpu_seconds = 0;
+  double cpu_seconds = 0;         // of the process
+  double main_cpu_seconds = 0;    // of the calling thread alone
   std::chrono::steady_clock::time_point wall;
 };
 
 Sample Now() {
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return {seconds(usage.ru_utime) + seconds(usage.ru_stime), std::chrono::steady_clock::now()};
+  rusage thread_usage{};
+  getrusage(RUSAGE_THREAD, &thread_usage);
+  return {seconds(usage.ru_utime) + seconds(usage.ru_stime),
+          seconds(thread_usage.ru_utime) + seconds(thread_usage.ru_stime),
+          std::chrono::steady_clock::now()};
 }
 
 double WallSeconds(const Sample& from, const Sample& to) {
@@ -67,6 +75,7 @@ int main(int argc, char** argv) {
   std::string scan_log;
   bool keep_previous = false;
   int threads = 1;
+  int load_threads = 2;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--keep-previous") {
@@ -75,20 +84,23 @@ int main(int argc, char** argv) {
       scan_log = argv[++i];
     } else if (arg == "--threads" && i + 1 < argc) {
       threads = std::atoi(argv[++i]);
+    } else if (arg == "--load-threads" && i + 1 < argc) {
+      load_threads = std::atoi(argv[++i]);
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
     } else {
       files.emplace_back(arg);
     }
   }
-  if (files.empty() || repeat < 1 || threads < 1) {
+  if (files.empty() || repeat < 1 || threads < 1 || load_threads < 1) {
     std::fprintf(stderr,
-                 "usage: match_load_bench [--repeat N] [--keep-previous] [--scan LOG] "
-                 "[--threads N] FILE...\n");
+                 "usage: match_load_bench [--repeat N] [--keep-previous] [--load-threads N] "
+                 "[--scan LOG] [--threads N] FILE...\n");
     return 2;
   }
   fincyber::detect::IndicatorFileOptions options;
   options.now_millis = fincyber::ToUnixMillis(fincyber::SystemClock().Now());
+  options.threads = load_threads;
   std::unique_ptr<const fincyber::detect::Matcher> previous;
   for (int round = 0; round < repeat; ++round) {
     fincyber::detect::MatcherBuilder builder;
@@ -108,9 +120,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf(
-        "round=%d indicators=%zu read_cpu_s=%.3f build_cpu_s=%.3f total_cpu_s=%.3f "
-        "total_wall_s=%.3f matcher_mb=%.1f peak_rss_mb=%.0f invalid=%llu\n",
+        "round=%d indicators=%zu read_cpu_s=%.3f read_main_thread_cpu_s=%.3f build_cpu_s=%.3f "
+        "total_cpu_s=%.3f total_wall_s=%.3f matcher_mb=%.1f peak_rss_mb=%.0f invalid=%llu\n",
         round + 1, (*matcher)->indicator_count(), read.cpu_seconds - start.cpu_seconds,
+        read.main_cpu_seconds - start.main_cpu_seconds,
         built.cpu_seconds - read.cpu_seconds, built.cpu_seconds - start.cpu_seconds,
         WallSeconds(start, built), static_cast<double>((*matcher)->MemoryBytes()) / 1e6,
         static_cast<double>(PeakRssKib()) / 1024.0,

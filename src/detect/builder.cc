@@ -198,6 +198,11 @@ struct MatcherBuilder::State {
 
   // The index of a distinct observable, or kNone with `why` when logs cannot show it.
   std::uint32_t InternObservable(const stix::Observable& observable, std::string* why) {
+    return InternObservable(observable, ObservableHash(observable.kind, observable.value), why);
+  }
+  // The same, `hash` being ObservableHash(observable.kind, observable.value).
+  std::uint32_t InternObservable(const stix::Observable& observable, std::uint64_t hash,
+                                 std::string* why) {
     switch (observable.kind) {
       case ObservableKind::kDomain:
       case ObservableKind::kIpv4:
@@ -222,7 +227,6 @@ struct MatcherBuilder::State {
         *why = observable.type + ":" + observable.path + " is not found in log records";
         return kNone;
     }
-    const std::uint64_t hash = ObservableHash(observable.kind, observable.value);
     const std::uint32_t found = observable_index.Find(hash, [&](std::uint32_t o) {
       const internal::ObservableEntry& entry = compiled->observables[o];
       return entry.kind == observable.kind && compiled->Text(entry.value) == observable.value;
@@ -361,14 +365,31 @@ void MatcherBuilder::Reserve(std::size_t indicators) {
 
 void MatcherBuilder::AddObservable(std::string_view indicator_id,
                                    const stix::Observable& observable) {
+  AddObservable(indicator_id, observable, Prepare(indicator_id, observable));
+}
+
+MatcherBuilder::Prepared MatcherBuilder::Prepare(std::string_view indicator_id,
+                                                 const stix::Observable& observable) {
+  return Prepared{internal::Hash(indicator_id),
+                  State::ObservableHash(observable.kind, observable.value)};
+}
+
+void MatcherBuilder::Prefetch(const Prepared& prepared) const {
+  state_->id_index.Prefetch(prepared.id_hash);
+  state_->observable_index.Prefetch(prepared.observable_hash);
+}
+
+void MatcherBuilder::AddObservable(std::string_view indicator_id,
+                                   const stix::Observable& observable, const Prepared& prepared) {
   std::string why;
-  const std::uint32_t index = state_->InternObservable(observable, &why);
+  const std::uint32_t index =
+      state_->InternObservable(observable, prepared.observable_hash, &why);
   if (index == kNone) {
     ++report_.invalid;
     Warn(indicator_id, "not used: " + why);
     return;
   }
-  const std::uint64_t id_hash = internal::Hash(indicator_id);
+  const std::uint64_t id_hash = prepared.id_hash;
   std::uint32_t indicator = state_->FindIndicator(indicator_id, id_hash);
   if (indicator == kNone) {
     indicator = state_->AddIndicator(indicator_id, id_hash);

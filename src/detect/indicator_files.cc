@@ -5,9 +5,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <simdjson.h>
@@ -21,6 +23,8 @@ namespace {
 
 constexpr std::size_t kReadBytes = 1 << 20;
 constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
+// A batch of CSV rows ends at this many bytes of fields, whatever its row count.
+constexpr std::size_t kMaxCsvBatchBytes = std::size_t{4} << 20;
 // Tables are sized ahead for at most this many indicators (about 150 MB), so that a file
 // of empty lines does not reserve memory for rows it does not have; beyond it they grow.
 constexpr std::size_t kMaxReservedIndicators = std::size_t{1} << 21;
@@ -401,62 +405,217 @@ Result<std::size_t> CsvType(std::string_view type, std::string_view value) {
   return InvalidArgument("unknown type '" + std::string(type.substr(0, 40)) + "'");
 }
 
-Status LoadCsv(std::FILE* file, MatcherBuilder& builder) {
-  CsvReader reader(file);
-  const std::vector<stix::ObservablePath> paths = CsvPaths();
-  std::vector<std::string_view> fields;
-  stix::Observable observable;  // reused from row to row, with its strings' storage
-  std::uint64_t line = 0;
-  std::size_t type_column = 0, value_column = 1, id_column = 2;
-  bool first = true;
-  while (true) {
-    FC_ASSIGN_OR_RETURN(const bool more, reader.Next(&fields, &line));
-    if (!more) break;
-    if (first) {
-      first = false;
-      if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].remove_prefix(3);
-      std::vector<std::string> names;
-      for (const std::string_view f : fields) names.push_back(Lower(Trim(f)));
-      const auto type_it = std::find(names.begin(), names.end(), "type");
-      const auto value_it = std::find(names.begin(), names.end(), "value");
-      if (type_it != names.end() || value_it != names.end()) {
-        if (type_it == names.end() || value_it == names.end()) {
-          return InvalidArgument("line 1: the header must name both 'type' and 'value'");
-        }
-        type_column = static_cast<std::size_t>(type_it - names.begin());
-        value_column = static_cast<std::size_t>(value_it - names.begin());
-        const auto id_it = std::find(names.begin(), names.end(), "id");
-        id_column = id_it == names.end() ? SIZE_MAX : static_cast<std::size_t>(id_it - names.begin());
+// Where a CSV list's columns are: from its header row, or type,value,id without one.
+struct CsvColumns {
+  std::size_t type = 0;
+  std::size_t value = 1;
+  std::size_t id = 2;  // SIZE_MAX: no id column
+};
+
+// CSV rows read on the loading thread, normalised as a whole (on a second thread while
+// the loading thread reads the next batch and adds the one before), then added to the
+// builder in file order. Every row's outcome depends on the row alone, so the builder
+// receives the same calls in the same order whichever thread normalised it. Reused from
+// batch to batch: its strings and Observables keep their storage.
+class CsvBatch {
+ public:
+  std::size_t size() const { return rows_.size(); }
+  std::size_t bytes() const { return bytes_.size(); }
+
+  void Clear() {
+    bytes_.clear();
+    rows_.clear();
+  }
+
+  void Add(std::uint64_t line, const std::vector<std::string_view>& fields,
+           const CsvColumns& columns) {
+    Row& row = rows_.emplace_back();
+    row.line = line;
+    if (fields.size() <= std::max(columns.type, columns.value)) {
+      row.short_row = true;
+      return;
+    }
+    row.type = Keep(fields[columns.type]);
+    row.value = Keep(Trim(fields[columns.value]));
+    if (columns.id < fields.size()) row.id = Keep(Trim(fields[columns.id]));
+  }
+
+  // Normalises every row; reads only the batch and `paths`.
+  void Normalise(const std::vector<stix::ObservablePath>& paths) {
+    if (observables_.size() < rows_.size()) observables_.resize(rows_.size());
+    if (outcomes_.size() < rows_.size()) outcomes_.resize(rows_.size());
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      const Row& row = rows_[i];
+      Outcome& outcome = outcomes_[i];
+      outcome.used = false;
+      outcome.text.clear();
+      if (row.short_row) continue;
+      const std::string_view value = Text(row.value);
+      auto type = CsvType(Text(row.type), value);
+      if (!type.ok()) {
+        outcome.text = NotUsed(row.line, type.error().safe_message());
         continue;
       }
-    }
-    const auto where = [line] { return "line " + std::to_string(line); };
-    if (fields.size() <= std::max(type_column, value_column)) {
-      builder.Warn(where(), "not used: expected type,value[,id]");
-      continue;
-    }
-    const std::string_view value = Trim(fields[value_column]);
-    const std::string_view id = id_column < fields.size() ? Trim(fields[id_column]) : std::string_view{};
-    auto type = CsvType(fields[type_column], value);
-    if (!type.ok()) {
-      builder.Warn(id.empty() ? where() : std::string(id),
-                   "not used: " + where() + ": " + type.error().safe_message());
-      continue;
-    }
-    Status normalised = paths[*type].NormaliseInto(value, &observable);
-    if (!normalised.ok()) {
-      builder.Warn(id.empty() ? where() : std::string(id),
-                   "not used: " + where() + ": " + normalised.error().safe_message());
-      continue;
-    }
-    if (id.empty()) {
-      builder.AddObservable(std::string(Lower(Trim(fields[type_column]))) + ":" + observable.value,
-                            observable);
-    } else {
-      builder.AddObservable(id, observable);
+      stix::Observable& observable = observables_[i];
+      const Status normalised = paths[*type].NormaliseInto(value, &observable);
+      if (!normalised.ok()) {
+        outcome.text = NotUsed(row.line, normalised.error().safe_message());
+        continue;
+      }
+      outcome.used = true;
+      if (row.id.length != 0) {
+        outcome.prepared = MatcherBuilder::Prepare(Text(row.id), observable);
+      } else {
+        // A row without an id is its own indicator, named by its type and value.
+        const std::string_view type_name = Trim(Text(row.type));
+        outcome.text.reserve(type_name.size() + 1 + observable.value.size());
+        for (const char c : type_name) {
+          outcome.text.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+        }
+        outcome.text += ':';
+        outcome.text += observable.value;
+        outcome.prepared = MatcherBuilder::Prepare(outcome.text, observable);
+      }
     }
   }
-  return OkStatus();
+
+  // The rows, in order, as warnings or observables of the builder. After Normalise.
+  void AddTo(MatcherBuilder& builder) const {
+    // The table slots of a row a few ahead are fetched while this one is added: with a
+    // million indicators nearly every probe misses the cache.
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t i = 0; i < rows_.size() && i < kAhead; ++i) {
+      if (outcomes_[i].used) builder.Prefetch(outcomes_[i].prepared);
+    }
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (i + kAhead < rows_.size() && outcomes_[i + kAhead].used) {
+        builder.Prefetch(outcomes_[i + kAhead].prepared);
+      }
+      const Row& row = rows_[i];
+      const std::string_view id = Text(row.id);
+      if (row.short_row) {
+        builder.Warn(Where(row.line), "not used: expected type,value[,id]");
+      } else if (!outcomes_[i].used) {
+        builder.Warn(id.empty() ? Where(row.line) : std::string(id), outcomes_[i].text);
+      } else {
+        builder.AddObservable(id.empty() ? std::string_view(outcomes_[i].text) : id,
+                              observables_[i], outcomes_[i].prepared);
+      }
+    }
+  }
+
+ private:
+  // A field of a row: its bytes in bytes_.
+  struct Span {
+    std::uint32_t begin = 0;
+    std::uint32_t length = 0;
+  };
+  struct Row {
+    std::uint64_t line = 0;
+    bool short_row = false;  // fewer fields than the columns named
+    Span type;
+    Span value;
+    Span id;
+  };
+  // A row used: `text` is the indicator name of a row without an id ("type:value"),
+  // empty otherwise. A row not used: `text` says why.
+  struct Outcome {
+    bool used = false;
+    std::string text;
+    MatcherBuilder::Prepared prepared;  // when used
+  };
+
+  Span Keep(std::string_view field) {
+    const Span span{static_cast<std::uint32_t>(bytes_.size()),
+                    static_cast<std::uint32_t>(field.size())};
+    bytes_.append(field);
+    return span;
+  }
+  std::string_view Text(Span span) const {
+    return std::string_view(bytes_).substr(span.begin, span.length);
+  }
+  static std::string Where(std::uint64_t line) { return "line " + std::to_string(line); }
+  static std::string NotUsed(std::uint64_t line, const std::string& why) {
+    return "not used: " + Where(line) + ": " + why;
+  }
+
+  std::string bytes_;
+  std::vector<Row> rows_;
+  // Per row after Normalise.
+  std::vector<stix::Observable> observables_;
+  std::vector<Outcome> outcomes_;
+};
+
+// A header row names `type` and `value`; false for a data row. InvalidArgument for a
+// header naming only one of them.
+Result<bool> ReadCsvHeader(std::vector<std::string_view>& fields, CsvColumns* columns) {
+  if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].remove_prefix(3);
+  std::vector<std::string> names;
+  for (const std::string_view f : fields) names.push_back(Lower(Trim(f)));
+  const auto type_it = std::find(names.begin(), names.end(), "type");
+  const auto value_it = std::find(names.begin(), names.end(), "value");
+  if (type_it == names.end() && value_it == names.end()) return false;
+  if (type_it == names.end() || value_it == names.end()) {
+    return InvalidArgument("line 1: the header must name both 'type' and 'value'");
+  }
+  columns->type = static_cast<std::size_t>(type_it - names.begin());
+  columns->value = static_cast<std::size_t>(value_it - names.begin());
+  const auto id_it = std::find(names.begin(), names.end(), "id");
+  columns->id = id_it == names.end() ? SIZE_MAX : static_cast<std::size_t>(id_it - names.begin());
+  return true;
+}
+
+// Reads rows in batches; with two threads a batch is normalised on a second thread while
+// the next one is read and the one before is added. A read error (an unterminated quote,
+// a field too long) ends the load after the rows before it are added, as with one thread.
+Status LoadCsv(std::FILE* file, const IndicatorFileOptions& options, MatcherBuilder& builder) {
+  CsvReader reader(file);
+  const std::vector<stix::ObservablePath> paths = CsvPaths();
+  const std::size_t batch_rows = std::max<std::size_t>(1, options.csv_batch_rows);
+  std::vector<std::string_view> fields;
+  std::uint64_t line = 0;
+  CsvColumns columns;
+  std::array<CsvBatch, 2> batches;
+  CsvBatch* reading = &batches[0];
+  CsvBatch* normalising = nullptr;  // the batch before, normalised or being normalised
+  std::future<void> normalised;
+
+  FC_ASSIGN_OR_RETURN(bool more, reader.Next(&fields, &line));
+  if (!more) return OkStatus();
+  FC_ASSIGN_OR_RETURN(const bool header, ReadCsvHeader(fields, &columns));
+  if (!header) reading->Add(line, fields, columns);
+  Status read_status = OkStatus();
+  while (more) {
+    while (reading->size() < batch_rows && reading->bytes() < kMaxCsvBatchBytes) {
+      auto next = reader.Next(&fields, &line);
+      if (!next.ok()) read_status = std::move(next).error();
+      more = next.ok() && *next;
+      if (!more) break;
+      reading->Add(line, fields, columns);
+    }
+    if (normalised.valid()) normalised.get();
+    CsvBatch* read = reading;
+    bool on_second_thread = false;
+    if (options.threads > 1 && more) {
+      try {
+        normalised = std::async(std::launch::async, [read, &paths] { read->Normalise(paths); });
+        on_second_thread = true;
+      } catch (const std::system_error&) {  // no thread to be had: normalise here
+      }
+    }
+    if (!on_second_thread) read->Normalise(paths);
+    if (normalising != nullptr) {
+      normalising->AddTo(builder);
+      normalising->Clear();
+      reading = normalising;
+    } else {
+      reading = read == &batches[0] ? &batches[1] : &batches[0];
+    }
+    normalising = read;
+  }
+  if (normalised.valid()) normalised.get();
+  if (normalising != nullptr) normalising->AddTo(builder);
+  return read_status;
 }
 
 // How often `needle` occurs in the rest of `file` (occurrences do not overlap).
@@ -504,7 +663,7 @@ Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& op
   }
   if (first != '{') {
     std::rewind(file.get());
-    Status loaded = LoadCsv(file.get(), builder);
+    Status loaded = LoadCsv(file.get(), options, builder);
     if (!loaded.ok()) return loaded.error().WithContext(path);
     return OkStatus();
   }

@@ -128,6 +128,18 @@ class MatcherBuilder {
   // One observable of an indicator (a CSV row). Several for the same id are alternatives
   // (OR), as in a CSV export with one row per observable.
   void AddObservable(std::string_view indicator_id, const stix::Observable& observable);
+  // AddObservable in steps, for a loader that prepares rows on another thread: Prepare
+  // (thread-safe) hashes the id and the observable, Prefetch brings their table slots
+  // into the cache a few rows ahead, and AddObservable with them adds the row exactly as
+  // without them.
+  struct Prepared {
+    std::uint64_t id_hash = 0;
+    std::uint64_t observable_hash = 0;
+  };
+  static Prepared Prepare(std::string_view indicator_id, const stix::Observable& observable);
+  void Prefetch(const Prepared& prepared) const;
+  void AddObservable(std::string_view indicator_id, const stix::Observable& observable,
+                     const Prepared& prepared);
   // A problem a loader found with an indicator (e.g. a CSV row), reported with the rest.
   void Warn(std::string_view indicator_id, std::string message);
   // Sizes the tables for about `indicators` more indicators, so they do not grow in steps.
