@@ -10,46 +10,12 @@
 #include <vector>
 
 #include "detect/indicator_files.h"
-#include "detect/internal/compiled.h"
 #include "detect/matcher.h"
+#include "detect/test_builder_summary.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
-
-// Everything a builder produced, in order: the report's counts and warnings, and the
-// compiled indicators and observables with the indicators each observable belongs to.
-std::string Summary(MatcherBuilder& builder) {
-  auto built = builder.Build();
-  const LoadReport& report = builder.report();
-  std::string out = "indicators=" + std::to_string(report.indicators) +
-                    " domains=" + std::to_string(report.domains) +
-                    " urls=" + std::to_string(report.urls) +
-                    " ip_ranges=" + std::to_string(report.ip_ranges) +
-                    " emails=" + std::to_string(report.emails) +
-                    " hashes=" + std::to_string(report.hashes) +
-                    " invalid=" + std::to_string(report.invalid) +
-                    " warnings=" + std::to_string(report.warnings.size()) +
-                    " dropped=" + std::to_string(report.warnings_dropped) + "\n";
-  for (const LoadWarning& warning : report.warnings) {
-    out += "warning " + warning.indicator_id + ": " + warning.message + "\n";
-  }
-  if (!built.ok()) return out + built.error().safe_message() + "\n";
-  const Matcher& matcher = **built;
-  const internal::Compiled& compiled = matcher.compiled();
-  for (std::uint32_t i = 0; i < matcher.indicator_count(); ++i) {
-    out += "indicator " + std::string(matcher.IndicatorId(i)) + "\n";
-  }
-  for (std::uint32_t o = 0; o < matcher.observable_count(); ++o) {
-    out += "observable " + std::to_string(static_cast<int>(matcher.ObservableKind(o))) + " " +
-           std::string(matcher.ObservableValue(o)) + " <-";
-    for (std::uint32_t r = compiled.ref_begin[o]; r < compiled.ref_begin[o + 1]; ++r) {
-      out += " " + std::to_string(compiled.refs[r]);
-    }
-    out += "\n";
-  }
-  return out + "memory " + std::to_string(matcher.MemoryBytes()) + "\n";
-}
 
 class CsvLoadTest : public ::testing::Test {
  protected:
@@ -61,7 +27,7 @@ class CsvLoadTest : public ::testing::Test {
     options.csv_batch_rows = batch_rows;
     const Status loaded = LoadIndicatorFile(path, options, builder);
     return (loaded.ok() ? std::string("ok") : loaded.error().safe_message()) + "\n" +
-           Summary(builder);
+           BuilderSummary(builder, SummaryOrder::kAsBuilt);
   }
 
   // Loads `content` on one thread in one batch, then with two threads and with one in
@@ -83,30 +49,54 @@ class CsvLoadTest : public ::testing::Test {
 // A row of the list: a valid, malformed or hostile one, chosen at random.
 std::string RandomRow(std::mt19937& random, int n) {
   const std::string id = "indicator--" + std::to_string(random() % 400);  // ids repeat
-  const std::string label = "h" + std::to_string(random() % 300);          // values repeat
+  const std::string label = "h" + std::to_string(random() % 300);         // values repeat
   switch (random() % 22) {
-    case 0: return "domain," + label + ".evil.example," + id;
-    case 1: return " Domain , " + label + ".EVIL.example. ," + id;  // spaces, case
-    case 2: return "domain-name,b\xC3\xBC" "cher" + label + ".example," + id;
-    case 3: return "url,http://" + label + ".example:80/p?q=a%20b," + id;
-    case 4: return "url,\"http://" + label + ".example/a,b\"," + id;  // a comma in quotes
-    case 5: return "url,\"http://" + label + ".example/\"\"q\"\"\"," + id;  // quotes in quotes
-    case 6: return "url,\"http://" + label + ".example/\nnext\"," + id;  // a line break
-    case 7: return "ipv4,198.51." + std::to_string(random() % 256) + ".7," + id;
-    case 8: return "cidr,203.0." + std::to_string(random() % 256) + ".0/24";  // no id
-    case 9: return "ip,2001:db8::" + std::to_string(random() % 999) + "," + id;
-    case 10: return "email,Boss" + std::to_string(n) + "@MAIL.example," + id;
-    case 11: return "md5," + std::string(31, 'a') + std::to_string(random() % 10) + "," + id;
-    case 12: return "sha256," + std::string(64, 'F');  // no id, upper case
-    case 13: return "domain";                            // too few fields
-    case 14: return "foo,bar," + id;                     // unknown type
-    case 15: return "ipv4,999.1.1." + std::to_string(n) + "," + id;  // invalid address
-    case 16: return "url,mailto:a" + std::to_string(n) + "@b.example";  // no host
-    case 17: return "sha1,abc," + id;                                    // not a hash
-    case 18: return "# a comment, \"with a quote";
-    case 19: return "";
-    case 20: return "domain,\xFF\xFE" + label + ".example," + id;  // invalid UTF-8
-    default: return "\"domain\",\"" + label + ".quoted.example\",\"" + id + "\"";
+    case 0:
+      return "domain," + label + ".evil.example," + id;
+    case 1:
+      return " Domain , " + label + ".EVIL.example. ," + id;  // spaces, case
+    case 2:
+      return "domain-name,b\xC3\xBC"
+             "cher" +
+             label + ".example," + id;
+    case 3:
+      return "url,http://" + label + ".example:80/p?q=a%20b," + id;
+    case 4:
+      return "url,\"http://" + label + ".example/a,b\"," + id;  // a comma in quotes
+    case 5:
+      return "url,\"http://" + label + ".example/\"\"q\"\"\"," + id;  // quotes in quotes
+    case 6:
+      return "url,\"http://" + label + ".example/\nnext\"," + id;  // a line break
+    case 7:
+      return "ipv4,198.51." + std::to_string(random() % 256) + ".7," + id;
+    case 8:
+      return "cidr,203.0." + std::to_string(random() % 256) + ".0/24";  // no id
+    case 9:
+      return "ip,2001:db8::" + std::to_string(random() % 999) + "," + id;
+    case 10:
+      return "email,Boss" + std::to_string(n) + "@MAIL.example," + id;
+    case 11:
+      return "md5," + std::string(31, 'a') + std::to_string(random() % 10) + "," + id;
+    case 12:
+      return "sha256," + std::string(64, 'F');  // no id, upper case
+    case 13:
+      return "domain";  // too few fields
+    case 14:
+      return "foo,bar," + id;  // unknown type
+    case 15:
+      return "ipv4,999.1.1." + std::to_string(n) + "," + id;  // invalid address
+    case 16:
+      return "url,mailto:a" + std::to_string(n) + "@b.example";  // no host
+    case 17:
+      return "sha1,abc," + id;  // not a hash
+    case 18:
+      return "# a comment, \"with a quote";
+    case 19:
+      return "";
+    case 20:
+      return "domain,\xFF\xFE" + label + ".example," + id;  // invalid UTF-8
+    default:
+      return "\"domain\",\"" + label + ".quoted.example\",\"" + id + "\"";
   }
 }
 
@@ -134,12 +124,13 @@ TEST_F(CsvLoadTest, GeneratedListsGiveTheSameMatcherAndReportOnAnyThreadCount) {
 
   // A header naming the columns in another order, after a byte order mark, and many
   // malformed rows: more warnings than the report keeps.
-  const std::string header = "\xEF\xBB\xBF" "Id,extra,VALUE,type\r\n";
+  const std::string header =
+      "\xEF\xBB\xBF"
+      "Id,extra,VALUE,type\r\n";
   std::string reordered = header;
   for (int n = 0; n < 1500; ++n) {
-    reordered += "indicator--r" + std::to_string(n % 700) + ",x," + "r" +
-                 std::to_string(n % 900) + (n % 3 == 0 ? ".bad..example" : ".example") +
-                 ",domain\n";
+    reordered += "indicator--r" + std::to_string(n % 700) + ",x," + "r" + std::to_string(n % 900) +
+                 (n % 3 == 0 ? ".bad..example" : ".example") + ",domain\n";
     if (n % 2 == 0) reordered += "indicator--s" + std::to_string(n) + ",x\n";
   }
   const std::string from_header = ExpectSameEveryWay(reordered);

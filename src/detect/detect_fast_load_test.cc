@@ -3,59 +3,17 @@
 // ParseJson with AddStixObject(const Json&).
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "detect/indicator_files.h"
-#include "detect/internal/compiled.h"
 #include "detect/matcher.h"
+#include "detect/test_builder_summary.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
-
-// Everything a builder produced, as text: the report's counts and warnings (without
-// parser error positions, which depend on the text around a pattern) and, per
-// observable, its kind, value and the indicators that use it.
-std::string Summary(MatcherBuilder& builder) {
-  auto built = builder.Build();
-  const LoadReport& report = builder.report();
-  std::string out = "indicators=" + std::to_string(report.indicators) +
-                    " domains=" + std::to_string(report.domains) +
-                    " urls=" + std::to_string(report.urls) +
-                    " ip_ranges=" + std::to_string(report.ip_ranges) +
-                    " emails=" + std::to_string(report.emails) +
-                    " hashes=" + std::to_string(report.hashes) +
-                    " invalid=" + std::to_string(report.invalid) +
-                    " needs_state=" + std::to_string(report.needs_state) +
-                    " partly_used=" + std::to_string(report.partly_used) +
-                    " not_stix=" + std::to_string(report.not_stix_patterns) +
-                    " revoked_or_expired=" + std::to_string(report.revoked_or_expired) +
-                    " superseded=" + std::to_string(report.superseded) +
-                    " warnings=" + std::to_string(report.warnings.size()) + "\n";
-  for (const LoadWarning& warning : report.warnings) {
-    const bool parse_error = warning.message.find("the pattern is invalid") != std::string::npos;
-    out += warning.indicator_id + ": " + (parse_error ? "invalid pattern" : warning.message) + "\n";
-  }
-  if (!built.ok()) return out + built.error().safe_message();
-  const Matcher& matcher = **built;
-  const internal::Compiled& compiled = matcher.compiled();
-  std::vector<std::string> lines;
-  for (std::uint32_t o = 0; o < matcher.observable_count(); ++o) {
-    std::string line = std::to_string(static_cast<int>(matcher.ObservableKind(o))) + " " +
-                       std::string(matcher.ObservableValue(o)) + " <-";
-    for (std::uint32_t r = compiled.ref_begin[o]; r < compiled.ref_begin[o + 1]; ++r) {
-      line += " " + std::string(matcher.IndicatorId(compiled.refs[r] >> 1)) +
-              ((compiled.refs[r] & 1) ? "(compound)" : "");
-    }
-    lines.push_back(line);
-  }
-  std::sort(lines.begin(), lines.end());
-  for (const std::string& line : lines) out += line + "\n";
-  return out;
-}
 
 std::vector<std::string> GeneratedPatterns() {
   const std::vector<std::string> values = {
@@ -138,9 +96,10 @@ TEST(FastLoadTest, SimplePatternsCompileAsTheParserDoes) {
     shortcut.AddPattern(id, pattern);
     full.AddPattern(id, pattern + " /* off the shortcut */");
   }
-  const std::string expected = Summary(full);
-  EXPECT_EQ(Summary(shortcut), expected);
-  EXPECT_NE(expected.find("\n0 a.evil.example <- indicator--0 indicator--again-1"), std::string::npos)
+  const std::string expected = BuilderSummary(full, SummaryOrder::kSorted);
+  EXPECT_EQ(BuilderSummary(shortcut, SummaryOrder::kSorted), expected);
+  EXPECT_NE(expected.find("\nobservable 0 a.evil.example <- indicator--0 indicator--again-1"),
+            std::string::npos)
       << expected;
 }
 
@@ -177,8 +136,8 @@ TEST_F(FastLoadFileTest, BundleObjectsReadAsParseJsonReadsThem) {
           "}",
       R"({"type":"indicator","id":"indicator--15","x":)" + Nested(40) + "," + simple + "}",
       R"({"type":"indicator","id":"indicator--16","x":)" + Nested(70) + "," + simple + "}",
-      R"({"type":"indicator","id":"indicator--17","valid_until":"2000-01-01T00:00:00Z",)" +
-          simple + "}",
+      R"({"type":"indicator","id":"indicator--17","valid_until":"2000-01-01T00:00:00Z",)" + simple +
+          "}",
       R"({"type":"indicator","id":"indicator--18","modified":"2024-01-02T00:00:00Z",)" + simple +
           "}",
       R"({"type":"indicator","id":"indicator--18","modified":"2024-01-01T00:00:00Z","pattern":"[domain-name:value = 'older.example']"})",
@@ -216,15 +175,15 @@ TEST_F(FastLoadFileTest, BundleObjectsReadAsParseJsonReadsThem) {
     while (at < summary.size()) {
       const std::size_t end = summary.find('\n', at);
       const std::string line = summary.substr(at, end - at);
-      out += line.rfind(": ", 0) == 0 ? std::string(": skipped") : line;
+      out += line.rfind("warning : ", 0) == 0 ? std::string("warning : skipped") : line;
       out += "\n";
       if (end == std::string::npos) break;
       at = end + 1;
     }
     return out;
   };
-  const std::string expected = without_messages(Summary(full));
-  EXPECT_EQ(without_messages(Summary(loaded)), expected);
+  const std::string expected = without_messages(BuilderSummary(full, SummaryOrder::kSorted));
+  EXPECT_EQ(without_messages(BuilderSummary(loaded, SummaryOrder::kSorted)), expected);
   EXPECT_NE(expected.find("last.example <- indicator--2"), std::string::npos);
   EXPECT_NE(expected.find("xn--bcher-kva.example <- indicator--11"), std::string::npos);
   EXPECT_NE(expected.find("first24.example <- indicator--24"), std::string::npos);
