@@ -159,6 +159,12 @@ CREATE INDEX shared_objects_target_ref ON shared_objects(target_ref)
   WHERE target_ref IS NOT NULL
 )sql",
        BackfillRelationshipEnds},
+      {"sharing", 5, "one index by STIX id instead of two",
+       R"sql(
+DROP INDEX shared_objects_version;
+DROP INDEX shared_objects_stix_id;
+CREATE UNIQUE INDEX shared_objects_id_version ON shared_objects(stix_id, collection_id, version)
+)sql"},
   };
 }
 
