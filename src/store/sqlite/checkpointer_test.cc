@@ -1,0 +1,79 @@
+#include "store/sqlite/checkpointer.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "testing/scratch_dir.h"
+
+namespace fincyber::store::sqlite {
+namespace {
+
+class CheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &writer_), SQLITE_OK);
+    Exec("PRAGMA journal_mode=WAL");
+    Exec("CREATE TABLE t (payload BLOB)");
+  }
+  // The writer's hook points at a checkpointer that is gone by now.
+  void TearDown() override {
+    sqlite3_wal_hook(writer_, nullptr, nullptr);
+    sqlite3_close(writer_);
+  }
+
+  void Exec(const std::string& sql) {
+    char* message = nullptr;
+    ASSERT_EQ(sqlite3_exec(writer_, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+        << (message != nullptr ? message : "");
+  }
+  // Each commit adds about two 4 KiB pages to the log.
+  void Commit(int times) {
+    for (int i = 0; i < times; ++i) Exec("INSERT INTO t VALUES (randomblob(6000))");
+  }
+  std::uintmax_t FileSize() const { return std::filesystem::file_size(path_); }
+
+  testing::ScratchDir dir_{"checkpointer"};
+  std::string path_ = dir_.path() + "/db.sqlite";
+  sqlite3* writer_ = nullptr;
+};
+
+bool WaitFor(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+TEST_F(CheckpointerTest, CopiesTheLogIntoTheFileOnItsOwnThread) {
+  auto checkpointer = Checkpointer::Start(path_, 50);
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.error().internal_message();
+  (*checkpointer)->Attach(writer_);
+  const std::uintmax_t before = FileSize();
+  // Under SQLite's own threshold of 1,000 pages, so only the checkpointer copies.
+  Commit(40);
+  ASSERT_TRUE(WaitFor([&] { return (*checkpointer)->completed() >= 1; }));
+  EXPECT_GT(FileSize(), before + 50 * 4096);
+}
+
+TEST_F(CheckpointerTest, ShortLogIsLeftAlone) {
+  auto checkpointer = Checkpointer::Start(path_, 500);
+  ASSERT_TRUE(checkpointer.ok());
+  (*checkpointer)->Attach(writer_);
+  const std::uintmax_t before = FileSize();
+  Commit(40);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ((*checkpointer)->completed(), 0);
+  EXPECT_EQ(FileSize(), before);
+}
+
+}  // namespace
+}  // namespace fincyber::store::sqlite
