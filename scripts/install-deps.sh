@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev postgresql
   libsodium-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libjemalloc-dev
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev libre2-dev libidn2-dev libsimdjson-dev
   zlib1g-dev libyaml-cpp-dev libpugixml-dev chromium fonts-noto-cjk wrk nginx-light curl ripgrep time
   libcairo2-dev libpango1.0-dev libxlsxwriter-dev libzip-dev libexpat1-dev libpoppler-cpp-dev
