@@ -1,5 +1,6 @@
 #include "base/json.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace fincyber {
@@ -9,6 +10,39 @@ TEST(JsonTest, ParsesValidObjects) {
   auto v = ParseJson(R"({"name":"金融庁","n":[1,2,3]})");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ((*v)["name"], "金融庁");
+}
+
+// ParseJson reads with simdjson and falls back to nlohmann for what simdjson refuses; both
+// must give the value nlohmann alone gives.
+TEST(JsonTest, GivesWhatNlohmannGives) {
+  const char* texts[] = {
+      R"({"a":1,"b":-2,"c":1.5,"d":1e300,"e":true,"f":null,"g":"\u00e9\n\ud83d\ude00"})",
+      R"({"big":18446744073709551615,"bigger":184467440737095516150,"neg":-9223372036854775808})",
+      R"({"k":1,"k":2})",  // a repeated key keeps its last value
+      R"([{"x":[]},{},[[]],"",0,-0,0.0])",
+      R"("just a string")",
+      "  7  ",
+  };
+  for (const char* text : texts) {
+    auto v = ParseJson(text);
+    ASSERT_TRUE(v.ok()) << text;
+    EXPECT_EQ(*v, Json::parse(text)) << text;
+    EXPECT_EQ(v->dump(), Json::parse(text).dump()) << text;
+  }
+  EXPECT_EQ((*ParseJson(R"({"k":1,"k":2})"))["k"], 2);
+}
+
+TEST(JsonTest, ReadsBodiesLargerThanTheReusedParser) {
+  std::string text = "[";
+  for (int i = 0; i < 200000; ++i) text += fmt::format("{}\"item-{}\"", i == 0 ? "" : ",", i);
+  text += "]";
+  ASSERT_GT(text.size(), std::size_t{1} << 20);
+  auto v = ParseJson(text, {.max_bytes = std::size_t{8} << 20, .max_depth = 4});
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->size(), 200000u);
+  EXPECT_EQ((*v)[199999], "item-199999");
+  // And a small one after it, on the same thread.
+  EXPECT_EQ((*ParseJson(R"(["after"])"))[0], "after");
 }
 
 TEST(JsonTest, MalformedInputNamesTheByte) {

@@ -1,7 +1,6 @@
 #include "taxii/client.h"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <ctime>
@@ -15,53 +14,6 @@ namespace {
 constexpr std::string_view kMediaType = "application/taxii+json;version=2.1";
 constexpr int kMaxResponseDepth = 64;
 
-// simdjson's tree as the code base's Json; depth is bounded by the parser's limit.
-Json ToJson(simdjson::dom::element element) {
-  using Type = simdjson::dom::element_type;
-  switch (element.type()) {
-    case Type::OBJECT: {
-      const simdjson::dom::object fields = element.get_object().value_unsafe();
-      Json object = Json::object();
-      // Assigned, not emplaced: a repeated key keeps its last value, as ParseJson does.
-      for (const auto field : fields) object[std::string(field.key)] = ToJson(field.value);
-      return object;
-    }
-    case Type::ARRAY: {
-      const simdjson::dom::array items = element.get_array().value_unsafe();
-      Json array = Json::array();
-      for (const auto item : items) array.push_back(ToJson(item));
-      return array;
-    }
-    case Type::STRING:
-      return std::string(element.get_string().value_unsafe());
-    case Type::INT64:
-      return element.get_int64().value_unsafe();
-    case Type::UINT64:
-      return element.get_uint64().value_unsafe();
-    case Type::DOUBLE:
-      return element.get_double().value_unsafe();
-    case Type::BOOL:
-      return element.get_bool().value_unsafe();
-    case Type::NULL_VALUE:
-      return nullptr;
-  }
-  return nullptr;
-}
-
-// An envelope of up to a thousand objects: simdjson checks and reads it (UTF-8, depth and
-// syntax) several times faster than ParseJson's own parser, which then only builds the
-// tree. Whatever simdjson refuses goes through ParseJson, so errors read the same.
-Result<Json> ParseEnvelope(const std::string& body, std::size_t max_bytes) {
-  const JsonLimits limits{.max_bytes = max_bytes, .max_depth = kMaxResponseDepth};
-  if (body.size() <= max_bytes) {
-    simdjson::dom::parser parser;
-    if (parser.allocate(body.size(), kMaxResponseDepth) == simdjson::SUCCESS) {
-      simdjson::dom::element root;
-      if (parser.parse(body).get(root) == simdjson::SUCCESS) return ToJson(root);
-    }
-  }
-  return ParseJson(body, limits);
-}
 constexpr std::size_t kMaxTextBytes = 64 * 1024;
 constexpr std::size_t kMaxErrorTextBytes = 300;
 
@@ -484,7 +436,8 @@ Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
       last != response.headers.end()) {
     page.date_added_last = last->second;
   }
-  auto parsed = ParseEnvelope(response.body, options_.max_response_bytes);
+  auto parsed = ParseJson(
+      response.body, {.max_bytes = options_.max_response_bytes, .max_depth = kMaxResponseDepth});
   if (!parsed.ok()) return Malformed(what, parsed.error().safe_message());
   if (!parsed->is_object()) return Malformed(what, "expected a JSON object");
   FC_ASSIGN_OR_RETURN(page.more, BoolMember(*parsed, what, "more", false));
