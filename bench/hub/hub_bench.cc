@@ -8,11 +8,16 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/platform.h"
@@ -155,9 +160,7 @@ int Import(const std::string& database, const std::string& username, const std::
          .max_bytes = std::size_t{16} << 20,
          .queued_batches = 1,
          .max_objects_per_transaction =
-             objects_per_transaction > 0
-                 ? objects_per_transaction
-                 : sharing::ObjectsPerTransactionFor((*platform)->db().dialect()),
+             objects_per_transaction > 0 ? std::optional(objects_per_transaction) : std::nullopt,
          .max_transaction_time = std::chrono::milliseconds(1000)},
         [&](const sharing::AddReport& report) {
           if (!report.failures.empty()) std::cerr << report.failures[0].message << "\n";
@@ -186,23 +189,62 @@ taxii::ClientOptions ClientFor(const std::string& token) {
   return options;
 }
 
+// Envelopes are read from the bundle on this thread and POSTed by `connections` threads,
+// each with its own client, at most one envelope waiting per thread.
 int Post(const std::string& url, const std::string& token, const std::string& collection,
-         const std::string& bundle, std::size_t batch) {
-  auto http = MakeCurlHttp();
-  taxii::TaxiiClient client(*http, ClientFor(token));
+         const std::string& bundle, std::size_t batch, int connections) {
   const std::string api_root = url + "/taxii2/api1/";
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<Json>> queue;
+  bool done = false;
+  std::uint64_t failed = 0;
+  std::optional<Error> error;
+  std::vector<std::thread> posters;
+  for (int i = 0; i < connections; ++i) {
+    posters.emplace_back([&] {
+      auto http = MakeCurlHttp();
+      taxii::TaxiiClient client(*http, ClientFor(token));
+      while (true) {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return !queue.empty() || done; });
+        if (queue.empty()) return;
+        std::vector<Json> envelope = std::move(queue.front());
+        queue.pop_front();
+        changed.notify_all();
+        lock.unlock();
+        auto status = client.AddObjects(api_root, collection, envelope);
+        lock.lock();
+        if (!status.ok()) {
+          if (!error) error = status.error();
+        } else {
+          if (!status->failures.empty()) std::cerr << status->failures[0].message << "\n";
+          failed += static_cast<std::uint64_t>(status->failure_count);
+        }
+      }
+    });
+  }
   const auto start = std::chrono::steady_clock::now();
   auto objects = InBatches(
       bundle, batch, [&](std::vector<sharing::IncomingObject>& objects) -> Result<std::uint64_t> {
         std::vector<Json> envelope;
         envelope.reserve(objects.size());
         for (auto& o : objects) envelope.push_back(std::move(o.object));
-        FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
-                            client.AddObjects(api_root, collection, envelope));
-        if (!status.failures.empty()) std::cerr << status.failures[0].message << "\n";
-        return static_cast<std::uint64_t>(status.failure_count);
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return queue.size() < static_cast<std::size_t>(connections); });
+        queue.push_back(std::move(envelope));
+        changed.notify_all();
+        return std::uint64_t{0};
       });
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  changed.notify_all();
+  for (auto& poster : posters) poster.join();
   if (!objects.ok()) return Fail(objects.error());
+  if (error) return Fail(*error);
+  if (failed > 0) std::printf("failed=%llu\n", static_cast<unsigned long long>(failed));
   PrintRate(*objects, std::chrono::steady_clock::now() - start);
   return 0;
 }
@@ -283,44 +325,47 @@ int main(int argc, char** argv) {
   setup->add_option("--user", username);
   setup->callback([&] { exit_code = Setup(database, username); });
 
-  auto* import = cli.add_subcommand("import", "Store a bundle through SharingService::AddObjects");
-  import->add_option("--database", database)->required();
-  import->add_option("--user", username);
-  import->add_option("--collection", collection)->required();
-  import->add_option("--bundle", bundle)->required();
-  import->add_option("--batch", batch)->capture_default_str();
+  auto* import_command =
+      cli.add_subcommand("import", "Store a bundle through SharingService::AddObjects");
+  import_command->add_option("--database", database)->required();
+  import_command->add_option("--user", username);
+  import_command->add_option("--collection", collection)->required();
+  import_command->add_option("--bundle", bundle)->required();
+  import_command->add_option("--batch", batch)->capture_default_str();
   bool one_thread = false;
-  import->add_flag("--one-thread", one_thread, "Store each batch before reading on");
+  import_command->add_flag("--one-thread", one_thread, "Store each batch before reading on");
   std::size_t objects_per_transaction = 0;
-  import->add_option("--objects-per-transaction", objects_per_transaction,
-                     "Batches stored together in one transaction up to this many objects "
-                     "(default: as fincyber import does on the backend)");
-  import->callback(
-      [&] { exit_code = Import(database, username, collection, bundle, batch, one_thread,
-                         objects_per_transaction);
-});
+  import_command->add_option("--objects-per-transaction", objects_per_transaction,
+                             "Batches stored together in one transaction up to this many objects "
+                             "(default: as fincyber import does on the backend)");
+  import_command->callback([&] {
+    exit_code =
+        Import(database, username, collection, bundle, batch, one_thread, objects_per_transaction);
+  });
 
-auto* post = cli.add_subcommand("post", "POST a bundle over TAXII, one envelope per batch");
-post->add_option("--url", url, "http://HOST:PORT")->required();
-post->add_option("--token", token)->required();
-post->add_option("--collection", collection)->required();
-post->add_option("--bundle", bundle)->required();
-post->add_option("--batch", batch)->capture_default_str();
-post->callback([&] { exit_code = Post(url, token, collection, bundle, batch); });
+  auto* post = cli.add_subcommand("post", "POST a bundle over TAXII, one envelope per batch");
+  post->add_option("--url", url, "http://HOST:PORT")->required();
+  post->add_option("--token", token)->required();
+  post->add_option("--collection", collection)->required();
+  post->add_option("--bundle", bundle)->required();
+  post->add_option("--batch", batch)->capture_default_str();
+  int connections = 1;
+  post->add_option("--connections", connections, "Envelopes POSTed at once")->capture_default_str();
+  post->callback([&] { exit_code = Post(url, token, collection, bundle, batch, connections); });
 
-auto* page = cli.add_subcommand("page", "GET every object of a collection over TAXII");
-page->add_option("--url", url, "http://HOST:PORT")->required();
-page->add_option("--token", token)->required();
-page->add_option("--collection", collection)->required();
-page->add_option("--limit", limit)->capture_default_str();
-page->callback([&] { exit_code = Page(url, token, collection, limit); });
+  auto* page = cli.add_subcommand("page", "GET every object of a collection over TAXII");
+  page->add_option("--url", url, "http://HOST:PORT")->required();
+  page->add_option("--token", token)->required();
+  page->add_option("--collection", collection)->required();
+  page->add_option("--limit", limit)->capture_default_str();
+  page->callback([&] { exit_code = Page(url, token, collection, limit); });
 
-auto* correlate = cli.add_subcommand("correlate", "Correlate sampled indicators: latency");
-correlate->add_option("--database", database)->required();
-correlate->add_option("--user", username);
-correlate->add_option("--samples", samples)->capture_default_str();
-correlate->callback([&] { exit_code = Correlate(database, username, samples); });
+  auto* correlate = cli.add_subcommand("correlate", "Correlate sampled indicators: latency");
+  correlate->add_option("--database", database)->required();
+  correlate->add_option("--user", username);
+  correlate->add_option("--samples", samples)->capture_default_str();
+  correlate->callback([&] { exit_code = Correlate(database, username, samples); });
 
-CLI11_PARSE(cli, argc, argv);
-return exit_code;
+  CLI11_PARSE(cli, argc, argv);
+  return exit_code;
 }

@@ -70,6 +70,31 @@ new_database() {  # backend name
     echo "${test_url/fincyber_test/$db}"
   fi
 }
+# Starts `fincyber serve` on a database under /usr/bin/time (serve-NAME.time); sets $url.
+start_server() {  # database name
+  local port
+  port=$(free_port)
+  cat >"$work/serve.toml" <<EOF
+database = "$1"
+listen = "127.0.0.1:$port"
+log_level = "warn"
+taxii_max_content_length = 67108864
+EOF
+  /usr/bin/time -v "$fincyber" serve --config "$work/serve.toml" >"$work/serve-$2.log" \
+    2>"$work/serve-$2.time" &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
+    sleep 0.1
+  done
+  url=http://127.0.0.1:$port
+}
+# /usr/bin/time passes no signal on: stops the server itself, then collects time's report.
+stop_server() {
+  kill -TERM "$(pgrep -P "$server_pid")"
+  wait "$server_pid" || true
+  server_pid=""
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "generating $objects objects and $((objects / 10)) for the memory comparison" >&2
@@ -123,21 +148,7 @@ for backend in $backends; do
   "$hub_bench" setup --database "$db" >"$work/setup.txt"
   collection=$(value "$work/setup.txt" collection)
   token=$(value "$work/setup.txt" token)
-  port=$(free_port)
-  cat >"$work/serve.toml" <<EOF
-database = "$db"
-listen = "127.0.0.1:$port"
-log_level = "warn"
-taxii_max_content_length = 67108864
-EOF
-  /usr/bin/time -v "$fincyber" serve --config "$work/serve.toml" >"$work/serve-$backend.log" \
-    2>"$work/serve-$backend.time" &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
-    sleep 0.1
-  done
-  url=http://127.0.0.1:$port
+  start_server "$db" "$backend"
   "$hub_bench" post --url "$url" --token "$token" --collection "$collection" \
     --bundle "$work/bundle.json" --batch "$envelope" >"$work/post-$backend.txt"
   row[$backend.post.rate]=$(value "$work/post-$backend.txt" objects_per_second)
@@ -151,11 +162,19 @@ EOF
   row[$backend.wrk.rps]=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/wrk-$backend.txt")
   row[$backend.wrk.p99]=$(awk '$1 == "99%" {print $2}' "$work/wrk-$backend.txt")
   row[$backend.wrk.errors]=$(awk '/Non-2xx|Socket errors/ {print}' "$work/wrk-$backend.txt" | tr '\n' ' ')
-  # /usr/bin/time passes no signal on: stop the server itself, then collect time's report.
-  kill -TERM "$(pgrep -P "$server_pid")"
-  wait "$server_pid" || true
-  server_pid=""
+  stop_server
   row[$backend.serve.mem]=$(peak_mib "$work/serve-$backend.time")
+
+  # The same POST from two clients at once, into a fresh store: one envelope is parsed
+  # and validated while the other is stored.
+  db_parallel=$(new_database "$backend" taxii_parallel)
+  "$hub_bench" setup --database "$db_parallel" >"$work/setup-parallel.txt"
+  start_server "$db_parallel" "$backend-parallel"
+  "$hub_bench" post --url "$url" --token "$(value "$work/setup-parallel.txt" token)" \
+    --collection "$(value "$work/setup-parallel.txt" collection)" --bundle "$work/bundle.json" \
+    --batch "$envelope" --connections 2 >"$work/post-parallel-$backend.txt"
+  row[$backend.post_parallel.rate]=$(value "$work/post-parallel-$backend.txt" objects_per_second)
+  stop_server
 
   "$hub_bench" correlate --database "$db" --samples 1000 >"$work/correlate-$backend.txt"
   row[$backend.corr.p50]=$(value "$work/correlate-$backend.txt" p50_ms)
@@ -195,6 +214,7 @@ report() {
     line "  peak memory" cli.mem " MiB"
   fi
   line "ingest, TAXII POST, objects/s" post.rate ""
+  line "ingest, TAXII POST from two clients at once, objects/s" post_parallel.rate ""
   line "serve, paging limit=1000, objects/s" page.rate ""
   line "  objects read back" page.count ""
   line "serve, wrk one page, requests/s" wrk.rps ""

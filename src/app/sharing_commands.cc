@@ -136,13 +136,13 @@ class ProgressLine {
 // failure once its batch is stored.
 class BatchImporter {
  public:
-  BatchImporter(sharing::SharingService& hub, store::Dialect dialect,
-                const identity::Principal& principal, std::string collection_id)
+  BatchImporter(sharing::SharingService& hub, const identity::Principal& principal,
+                std::string collection_id)
       : pipeline_(hub, principal, std::move(collection_id), kCliRequest,
                   {.max_objects = kBatchObjects,
                    .max_bytes = kBatchBytes,
                    .queued_batches = 1,
-                   .max_objects_per_transaction = sharing::ObjectsPerTransactionFor(dialect),
+                   .max_objects_per_transaction = std::nullopt,  // as suits the backend
                    .max_transaction_time = kTransactionTime},
                   [this](const sharing::AddReport& report) { Count(report); }) {}
 
@@ -298,7 +298,7 @@ int RunImport(const ImportFlags& flags) {
   if (!collection->can_write) {
     return Fail(PermissionDenied(flags.as_user + " may not add to " + collection->title));
   }
-  BatchImporter importer(hub, (*platform)->db().dialect(), *principal, collection->id);
+  BatchImporter importer(hub, *principal, collection->id);
   Status imported = OkStatus();
   {
     ProgressLine progress;
@@ -549,7 +549,7 @@ int RunSync(const SyncFlags& flags) {
   // Every version, so that updates and revocations arrive as the versions they are.
   filter.versions = {"all"};
   filter.limit = sharing::kMaxPageSize;
-  BatchImporter importer(hub, (*platform)->db().dialect(), *principal, collection->id);
+  BatchImporter importer(hub, *principal, collection->id);
   std::uint64_t received = 0, pages = 0;
   auto progress = std::make_unique<ProgressLine>();
   auto pulled = client.PullObjects(

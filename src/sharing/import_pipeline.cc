@@ -5,10 +5,6 @@
 
 namespace fincyber::sharing {
 
-std::size_t ObjectsPerTransactionFor(store::Dialect dialect) {
-  return dialect == store::Dialect::kSqlite ? 20000 : 1;
-}
-
 ImportPipeline::ImportPipeline(SharingService& hub, identity::Principal principal,
                                std::string collection_id, RequestInfo info, ImportBatching batching,
                                ReportHandler on_report)
@@ -17,6 +13,8 @@ ImportPipeline::ImportPipeline(SharingService& hub, identity::Principal principa
       collection_id_(std::move(collection_id)),
       info_(std::move(info)),
       batching_(batching),
+      objects_per_transaction_(batching.max_objects_per_transaction.value_or(
+          hub.dialect() == store::Dialect::kSqlite ? 20000 : 1)),
       on_report_(std::move(on_report)),
       writer_([this] { Write(); }) {}
 
@@ -94,8 +92,8 @@ void ImportPipeline::Write() {
       // memory came from the reader's allocations.
       if (current) stored_.push_back(std::move(*current));
       current.reset();
-      if (objects > 0 && (objects >= batching_.max_objects_per_transaction ||
-                          std::chrono::steady_clock::now() >= deadline)) {
+      if (objects > 0 &&
+          (objects >= objects_per_transaction_ || std::chrono::steady_clock::now() >= deadline)) {
         return nullptr;
       }
       changed_.wait_until(next_lock, deadline,

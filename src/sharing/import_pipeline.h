@@ -34,15 +34,13 @@ struct ImportBatching {
   // The writer stores consecutive batches in one transaction (AddValidatedTogether)
   // until it holds this many objects or has been open this long, or no batch is
   // queued when the caller settles. 1 stores each batch in its own transaction.
-  std::size_t max_objects_per_transaction = 20000;
+  // Unset: what suits the hub's database, 20,000 on SQLite, which writes every index
+  // page a commit touched again (1.4 times the objects per second for 100,000 objects,
+  // bench/hub/README.md), and 1 on PostgreSQL, whose log holds changes rather than
+  // pages and which measured slower with more.
+  std::optional<std::size_t> max_objects_per_transaction;
   std::chrono::milliseconds max_transaction_time{1000};
 };
-
-// What imports use for ImportBatching::max_objects_per_transaction: many batches per
-// commit on SQLite, which writes every index page a commit touched again (1.4 times
-// the objects per second for 100,000 objects, bench/hub/README.md); one on PostgreSQL,
-// whose log holds changes rather than pages and which measured slower with them.
-std::size_t ObjectsPerTransactionFor(store::Dialect dialect);
 
 // Not thread-safe: one thread calls Add and Flush. Reports reach `on_report` on that
 // thread, inside Add or Flush, one per batch in input order, exactly as AddObjects
@@ -81,6 +79,7 @@ class ImportPipeline {
   const std::string collection_id_;
   const RequestInfo info_;
   const ImportBatching batching_;
+  const std::size_t objects_per_transaction_;
   const ReportHandler on_report_;
 
   std::vector<IncomingObject> batch_;  // being filled by the caller

@@ -277,6 +277,8 @@ class SharingService {
   SharingService(store::Database& db, const Clock& clock);
   ~SharingService();
 
+  store::Dialect dialect() const { return db_.dialect(); }
+
   // From now on, indicators added whose observables hit one of `lists` are stored as
   // usual (as MISP does) but flagged: the hits are kept with the object and reported in
   // AddReport::warnings. `lists` must outlive the service; call before concurrent use.
