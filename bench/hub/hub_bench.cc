@@ -204,7 +204,11 @@ int Post(const std::string& url, const std::string& token, const std::string& co
   for (int i = 0; i < connections; ++i) {
     posters.emplace_back([&] {
       auto http = MakeCurlHttp();
-      taxii::TaxiiClient client(*http, ClientFor(token));
+      taxii::ClientOptions options = ClientFor(token);
+      // As a federation peer would: a 503 (a POST that waited too long for another's
+      // lock on the collection) is retried after a pause, which counts in the rate.
+      options.max_attempts = 5;
+      taxii::TaxiiClient client(*http, options);
       while (true) {
         std::unique_lock lock(mutex);
         changed.wait(lock, [&] { return !queue.empty() || done; });

@@ -11,55 +11,70 @@
 namespace fincyber {
 namespace {
 
-// simdjson's tree as a Json; the depth was bounded before parsing.
-Json ToJson(simdjson::dom::element element) {
+// simdjson's tree built as `out`; false when containers nest deeper than `depth` levels.
+bool Build(simdjson::dom::element element, int depth, Json& out) {
   using Type = simdjson::dom::element_type;
   switch (element.type()) {
     case Type::OBJECT: {
+      if (depth == 0) return false;
       // Named, not iterated as temporaries: the iterators point into them.
       const simdjson::dom::object fields = element.get_object().value_unsafe();
-      Json object = Json::object();
+      out = Json::object();
       // Assigned, not emplaced: a repeated key keeps its last value, as nlohmann does.
-      for (const auto field : fields) object[std::string(field.key)] = ToJson(field.value);
-      return object;
+      for (const auto field : fields) {
+        if (!Build(field.value, depth - 1, out[std::string(field.key)])) return false;
+      }
+      return true;
     }
     case Type::ARRAY: {
+      if (depth == 0) return false;
       const simdjson::dom::array items = element.get_array().value_unsafe();
-      Json array = Json::array();
-      for (const auto item : items) array.push_back(ToJson(item));
-      return array;
+      out = Json::array();
+      for (const auto item : items) {
+        if (!Build(item, depth - 1, out.emplace_back())) return false;
+      }
+      return true;
     }
     case Type::STRING:
-      return std::string(element.get_string().value_unsafe());
+      out = std::string(element.get_string().value_unsafe());
+      return true;
     case Type::INT64:
-      return element.get_int64().value_unsafe();
+      out = element.get_int64().value_unsafe();
+      return true;
     case Type::UINT64:
-      return element.get_uint64().value_unsafe();
+      out = element.get_uint64().value_unsafe();
+      return true;
     case Type::DOUBLE:
-      return element.get_double().value_unsafe();
+      out = element.get_double().value_unsafe();
+      return true;
     case Type::BOOL:
-      return element.get_bool().value_unsafe();
+      out = element.get_bool().value_unsafe();
+      return true;
     case Type::NULL_VALUE:
-      return nullptr;
+      out = nullptr;
+      return true;
   }
-  return nullptr;
+  return false;
 }
 
 // Documents up to this size reuse their thread's parser and its buffers, which grow to
 // the largest seen; a larger one gets a parser of its own, so that one large body does
-// not pin its memory to the thread. simdjson's default depth bound (1024) is above every
-// caller's limit, which the pre-scan enforces.
+// not pin its memory to the thread.
 constexpr std::size_t kReusedParserBytes = std::size_t{1} << 20;
 
-// The text read by simdjson, several times faster than nlohmann's parser; nullopt when
-// simdjson refuses it (malformed, or a number beyond 64 bits), for nlohmann to decide.
-std::optional<Json> ParseFast(std::string_view text) {
+// The text read by simdjson, which checks UTF-8 and syntax in one pass several times
+// faster than the checks and parser below; nullopt when simdjson refuses it (malformed,
+// invalid UTF-8, nested past simdjson's 1024 levels, a number beyond 64 bits) or it
+// nests deeper than `max_depth`, for the slower path to accept or name the problem.
+std::optional<Json> ParseFast(std::string_view text, int max_depth) {
   thread_local simdjson::dom::parser reused(kReusedParserBytes);
   std::optional<simdjson::dom::parser> own;
   simdjson::dom::parser& parser = text.size() <= kReusedParserBytes ? reused : own.emplace();
   simdjson::dom::element root;
   if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return std::nullopt;
-  return ToJson(root);
+  Json out;
+  if (!Build(root, max_depth, out)) return std::nullopt;
+  return out;
 }
 
 }  // namespace
@@ -69,6 +84,9 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
     return ResourceExhausted(fmt::format("JSON body of {} bytes exceeds the limit of {} bytes",
                                          text.size(), limits.max_bytes));
   }
+  if (auto fast = ParseFast(text, limits.max_depth)) return std::move(*fast);
+  // What simdjson refused: named precisely, or accepted by nlohmann (numbers beyond 64
+  // bits).
   if (auto bad = FindInvalidUtf8(text)) {
     return InvalidArgument(fmt::format("invalid UTF-8 at byte {}", *bad));
   }
@@ -96,8 +114,6 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
       --depth;
     }
   }
-  if (auto fast = ParseFast(text)) return std::move(*fast);
-  // Also names the byte where malformed text goes wrong.
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
