@@ -35,15 +35,16 @@ done
 
 work=$(mktemp -d /tmp/hubbench.XXXXXX)
 server_pid=""
-pg_databases=()
 cleanup() {
   if [ -n "$server_pid" ]; then
     kill "$(pgrep -P "$server_pid")" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
-  for db in "${pg_databases[@]}"; do
-    psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-  done
+  if [ -f "$work/pg-databases" ]; then
+    while read -r db; do
+      psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    done <"$work/pg-databases"
+  fi
   if [ "${KEEP_WORKDIR:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -66,7 +67,8 @@ new_database() {  # backend name
   else
     local db="fincyber_hubbench_$2_$$"
     psql -q "$pg_admin" -c "CREATE DATABASE $db" >/dev/null
-    pg_databases+=("$db")
+    # Listed in a file: callers run this in a subshell, which a variable would not leave.
+    echo "$db" >>"$work/pg-databases"
     echo "${test_url/fincyber_test/$db}"
   fi
 }
