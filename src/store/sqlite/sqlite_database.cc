@@ -365,8 +365,8 @@ constexpr int kWriterCacheKib = 256 * 1024;
 constexpr int kPageSizeBytes = 8192;
 
 // The log length, in pages, at which a commit asks the checkpointer for a copy: 128 MiB
-// of 8 KiB pages, so that index pages rewritten by consecutive transactions are copied
-// once.
+// of 8 KiB pages (64 MiB in a file made with 4 KiB), so that index pages rewritten by
+// consecutive transactions are copied once.
 constexpr int kCheckpointFrames = 16384;
 
 // `cache_kib` 0 keeps SQLite's default page cache.
