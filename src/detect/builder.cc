@@ -151,23 +151,9 @@ struct MatcherBuilder::State {
     std::string last;
   };
   std::vector<IpRange> ip_ranges;
-  // Object paths of simple patterns, parsed once per distinct text (a set holds a few);
-  // nullopt for a text that is not a path. Beyond kMaxSimplePaths, patterns take the
-  // full parser.
-  static constexpr std::size_t kMaxSimplePaths = 64;
-  std::vector<std::pair<std::string, std::optional<stix::ObservablePath>>> simple_paths;
+  SimplePaths simple_paths;
   stix::Observable simple_observable;  // reused from pattern to pattern
-
-  const stix::ObservablePath* SimplePath(std::string_view text) {
-    for (const auto& [known, path] : simple_paths) {
-      if (known == text) return path ? &*path : nullptr;
-    }
-    if (simple_paths.size() >= kMaxSimplePaths) return nullptr;
-    auto parsed = stix::ParseObjectPath(text);
-    auto& added = simple_paths.emplace_back(std::string(text), std::nullopt);
-    if (parsed.ok()) added.second.emplace(*parsed);
-    return added.second ? &*added.second : nullptr;
-  }
+  PreparedStixObject prepared_object;  // reused from object to object
 
   std::string_view Id(std::uint32_t indicator) const {
     return compiled->Text(compiled->indicators[indicator].id);
@@ -340,6 +326,17 @@ struct MatcherBuilder::State {
   }
 };
 
+const stix::ObservablePath* MatcherBuilder::SimplePaths::Find(std::string_view text) {
+  for (const auto& [known, path] : paths_) {
+    if (known == text) return path ? &*path : nullptr;
+  }
+  if (paths_.size() >= kMax) return nullptr;
+  auto parsed = stix::ParseObjectPath(text);
+  auto& added = paths_.emplace_back(std::string(text), std::nullopt);
+  if (parsed.ok()) added.second.emplace(*parsed);
+  return added.second ? &*added.second : nullptr;
+}
+
 MatcherBuilder::MatcherBuilder() : state_(std::make_unique<State>()) {}
 MatcherBuilder::~MatcherBuilder() = default;
 
@@ -407,13 +404,20 @@ bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::uint64
                                       std::uint32_t* indicator) {
   auto simple = stix::MatchSimpleEquality(pattern);
   if (!simple) return false;
-  const stix::ObservablePath* path = state_->SimplePath(simple->path);
+  const stix::ObservablePath* path = state_->simple_paths.Find(simple->path);
   if (path == nullptr) return false;
   stix::Observable& observable = state_->simple_observable;
   if (!path->NormaliseInto(simple->value, &observable).ok()) return false;
+  return AddNormalisedValue(indicator_id, id_hash, existing, observable,
+                            State::ObservableHash(observable.kind, observable.value), indicator);
+}
+
+bool MatcherBuilder::AddNormalisedValue(std::string_view indicator_id, std::uint64_t id_hash,
+                                        std::uint32_t existing, const stix::Observable& observable,
+                                        std::uint64_t observable_hash, std::uint32_t* indicator) {
   std::string why;
   Condition leaf;
-  leaf.observable = state_->InternObservable(observable, &why);
+  leaf.observable = state_->InternObservable(observable, observable_hash, &why);
   if (leaf.observable == kNone) return false;
   *indicator = existing;
   if (*indicator == kNone) {
@@ -485,16 +489,16 @@ std::uint32_t MatcherBuilder::AddPatternTo(std::string_view indicator_id, std::u
   return indicator;
 }
 
-void MatcherBuilder::AddStixObject(const Json& object, std::int64_t now_millis) {
-  if (!object.is_object()) return;
+StixObjectFields StixObjectFieldsOf(const Json& object) {
   StixObjectFields fields;
+  if (!object.is_object()) return fields;
   const auto string_of = [&](const char* key) -> std::optional<std::string_view> {
     const auto it = object.find(key);
     if (it == object.end() || !it->is_string()) return std::nullopt;
     return std::string_view(it->get_ref<const std::string&>());
   };
   fields.is_indicator = string_of("type") == "indicator";
-  if (!fields.is_indicator) return;
+  if (!fields.is_indicator) return fields;
   fields.id = string_of("id");
   const auto revoked = object.find("revoked");
   fields.revoked = revoked != object.end() && revoked->is_boolean() && revoked->get<bool>();
@@ -503,50 +507,89 @@ void MatcherBuilder::AddStixObject(const Json& object, std::int64_t now_millis) 
   fields.stix_pattern_type = string_of("pattern_type") == "stix";
   fields.pattern = string_of("pattern");
   fields.modified = string_of("modified");
-  AddStixObject(fields, now_millis);
+  return fields;
+}
+
+void MatcherBuilder::AddStixObject(const Json& object, std::int64_t now_millis) {
+  AddStixObject(StixObjectFieldsOf(object), now_millis);
 }
 
 void MatcherBuilder::AddStixObject(const StixObjectFields& object, std::int64_t now_millis) {
+  PreparedStixObject& prepared = state_->prepared_object;
+  PrepareStixObject(object, now_millis, state_->simple_paths, &prepared);
+  AddPrepared(prepared);
+}
+
+void MatcherBuilder::PrepareStixObject(const StixObjectFields& object, std::int64_t now_millis,
+                                       SimplePaths& paths, PreparedStixObject* out) {
+  using Verdict = PreparedStixObject::Verdict;
+  out->simple = false;
+  out->verdict = Verdict::kIgnored;
   if (!object.is_indicator) return;
-  if (!object.id) {
-    ++report_.invalid;
-    Warn("", "not used: an indicator without an id");
-    return;
-  }
-  const std::string_view indicator_id = *object.id;
-  if (object.revoked) {
-    ++report_.revoked_or_expired;
-    return;
-  }
+  out->verdict = Verdict::kNoId;
+  if (!object.id) return;
+  out->verdict = Verdict::kRevokedOrExpired;
+  if (object.revoked) return;
   if (object.valid_until) {
     const auto until = ParseRfc3339Millis(*object.valid_until);
-    if (until && *until <= now_millis) {
-      ++report_.revoked_or_expired;
-      return;
-    }
+    if (until && *until <= now_millis) return;
   }
   // STIX 2.0 indicators have no pattern_type; their patterns are STIX patterns.
-  if (object.has_pattern_type && !object.stix_pattern_type) {
-    ++report_.not_stix_patterns;
-    return;
-  }
-  if (!object.pattern) {
-    ++report_.invalid;
-    Warn(indicator_id, "not used: no pattern");
-    return;
-  }
-  std::int64_t modified = kUnknownTime;
+  out->verdict = Verdict::kNotStix;
+  if (object.has_pattern_type && !object.stix_pattern_type) return;
+  out->id.assign(*object.id);
+  out->prepared.id_hash = internal::Hash(out->id);
+  out->verdict = Verdict::kNoPattern;
+  if (!object.pattern) return;
+  out->verdict = Verdict::kIndicator;
+  out->modified = kUnknownTime;
   if (object.modified) {
-    if (auto t = ParseRfc3339Millis(*object.modified)) modified = *t;
+    if (auto t = ParseRfc3339Millis(*object.modified)) out->modified = *t;
   }
-  const std::uint64_t id_hash = internal::Hash(indicator_id);
-  const std::uint32_t existing = state_->FindIndicator(indicator_id, id_hash);
-  if (existing != kNone && state_->modified[existing] >= modified) {
+  out->pattern.assign(*object.pattern);
+  auto simple = stix::MatchSimpleEquality(out->pattern);
+  if (!simple) return;
+  const stix::ObservablePath* path = paths.Find(simple->path);
+  if (path == nullptr || !path->NormaliseInto(simple->value, &out->observable).ok()) return;
+  out->simple = true;
+  out->prepared.observable_hash =
+      State::ObservableHash(out->observable.kind, out->observable.value);
+}
+
+void MatcherBuilder::AddPrepared(const PreparedStixObject& object) {
+  using Verdict = PreparedStixObject::Verdict;
+  switch (object.verdict) {
+    case Verdict::kIgnored:
+      return;
+    case Verdict::kNoId:
+      ++report_.invalid;
+      Warn("", "not used: an indicator without an id");
+      return;
+    case Verdict::kRevokedOrExpired:
+      ++report_.revoked_or_expired;
+      return;
+    case Verdict::kNotStix:
+      ++report_.not_stix_patterns;
+      return;
+    case Verdict::kNoPattern:
+      ++report_.invalid;
+      Warn(object.id, "not used: no pattern");
+      return;
+    case Verdict::kIndicator:
+      break;
+  }
+  const std::uint64_t id_hash = object.prepared.id_hash;
+  const std::uint32_t existing = state_->FindIndicator(object.id, id_hash);
+  if (existing != kNone && state_->modified[existing] >= object.modified) {
     ++report_.superseded;
     return;
   }
-  const std::uint32_t added = AddPatternTo(indicator_id, id_hash, existing, *object.pattern);
-  if (added != kNone) state_->modified[added] = modified;
+  std::uint32_t added = kNone;
+  if (!object.simple || !AddNormalisedValue(object.id, id_hash, existing, object.observable,
+                                            object.prepared.observable_hash, &added)) {
+    added = AddPatternTo(object.id, id_hash, existing, object.pattern);
+  }
+  if (added != kNone) state_->modified[added] = object.modified;
 }
 
 Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {

@@ -24,7 +24,7 @@ class CsvLoadTest : public ::testing::Test {
     MatcherBuilder builder;
     IndicatorFileOptions options;
     options.threads = threads;
-    options.csv_batch_rows = batch_rows;
+    options.batch_entries = batch_rows;
     const Status loaded = LoadIndicatorFile(path, options, builder);
     return (loaded.ok() ? std::string("ok") : loaded.error().safe_message()) + "\n" +
            BuilderSummary(builder, SummaryOrder::kAsBuilt);

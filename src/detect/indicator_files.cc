@@ -1,18 +1,19 @@
 #include "detect/indicator_files.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "base/json.h"
 #include "stix/observable.h"
@@ -23,8 +24,8 @@ namespace {
 
 constexpr std::size_t kReadBytes = 1 << 20;
 constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
-// A batch of CSV rows ends at this many bytes of fields, whatever its row count.
-constexpr std::size_t kMaxCsvBatchBytes = std::size_t{4} << 20;
+// A batch of CSV rows or bundle objects ends at this many bytes, whatever its count.
+constexpr std::size_t kMaxBatchBytes = std::size_t{4} << 20;
 // Tables are sized ahead for at most this many indicators (about 150 MB), so that a file
 // of empty lines does not reserve memory for rows it does not have; beyond it they grow.
 constexpr std::size_t kMaxReservedIndicators = std::size_t{1} << 21;
@@ -34,15 +35,231 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
-// Cuts the elements of the top-level "objects" array out of a bundle, byte by byte:
-// strings and escapes are followed so that brackets inside them do not count.
-class BundleSplitter {
+// Batches of rows or objects prepared on a second thread while the loading thread fills
+// the next batch and adds the one before to the builder, in file order. Each entry's
+// outcome depends on the entry alone, so the builder receives the same calls in the same
+// order whichever thread prepared it. A Batch has Clear() and AddTo(MatcherBuilder&);
+// the two batches are reused, keeping their storage.
+template <typename Batch>
+class BatchPipeline {
  public:
-  BundleSplitter(const IndicatorFileOptions& options, MatcherBuilder& builder)
-      : options_(options), builder_(builder) {
+  BatchPipeline(int threads, std::function<void(Batch&)> prepare, MatcherBuilder& builder)
+      : threads_(threads), prepare_(std::move(prepare)), builder_(builder) {}
+  BatchPipeline(const BatchPipeline&) = delete;
+  BatchPipeline& operator=(const BatchPipeline&) = delete;
+  ~BatchPipeline() {
+    if (prepared_.valid()) prepared_.wait();
+  }
+
+  Batch& filling() { return *filling_; }
+
+  // Prepares the batch filled (on the second thread, unless it is the last or there is
+  // one thread) and adds the one before it.
+  void Next(bool last) {
+    if (prepared_.valid()) prepared_.get();
+    Batch* filled = filling_;
+    bool on_second_thread = false;
+    if (threads_ > 1 && !last) {
+      try {
+        prepared_ = std::async(std::launch::async, [this, filled] { prepare_(*filled); });
+        on_second_thread = true;
+      } catch (const std::system_error&) {  // no thread to be had: prepare it here
+      }
+    }
+    if (!on_second_thread) prepare_(*filled);
+    if (before_ != nullptr) {
+      before_->AddTo(builder_);
+      before_->Clear();
+      filling_ = before_;
+    } else {
+      filling_ = filled == &batches_[0] ? &batches_[1] : &batches_[0];
+    }
+    before_ = filled;
+  }
+
+  // Prepares and adds the batch being filled, after the one before it.
+  void Finish() {
+    Next(true);
+    before_->AddTo(builder_);
+    before_->Clear();
+    before_ = nullptr;
+  }
+
+ private:
+  const int threads_;
+  const std::function<void(Batch&)> prepare_;
+  MatcherBuilder& builder_;
+  std::array<Batch, 2> batches_;
+  Batch* filling_ = &batches_[0];
+  Batch* before_ = nullptr;  // prepared or being prepared, not yet added
+  std::future<void> prepared_;
+};
+
+// What a STIX bundle's objects come to, read by one thread at a time: simdjson's parser
+// and the object paths of simple patterns, kept from object to object.
+class BundleReader {
+ public:
+  explicit BundleReader(const IndicatorFileOptions& options) : options_(options) {
     // Sized for a typical object; grows (keeping the depth limit) for larger ones.
     fast_reader_ = parser_.allocate(4096, kFastMaxDepth) == simdjson::SUCCESS;
   }
+
+  // `object` must be followed by SIMDJSON_PADDING readable bytes. A non-empty `warning`
+  // is what the builder is to report instead.
+  void Read(std::string_view object, std::uint64_t position,
+            MatcherBuilder::PreparedStixObject* out, std::string* warning) {
+    warning->clear();
+    // simdjson reads a well-formed object several times faster than building a tree.
+    // Whatever it refuses, and any object with a \u escape (a lone surrogate only
+    // ParseJson refuses), goes to ParseJson, whose verdict and messages stand.
+    if (fast_reader_ && object.find("\\u") == std::string_view::npos) {
+      StixObjectFields fields;
+      if (ReadFields(object, &fields)) {
+        MatcherBuilder::PrepareStixObject(fields, options_.now_millis, paths_, out);
+        return;
+      }
+    }
+    auto parsed = ParseJson(object, JsonLimits{options_.max_object_bytes, 64});
+    if (!parsed.ok()) {
+      *warning = "byte " + std::to_string(position) +
+                 ": an object was skipped: " + parsed.error().safe_message();
+      return;
+    }
+    MatcherBuilder::PrepareStixObject(StixObjectFieldsOf(*parsed), options_.now_millis, paths_,
+                                      out);
+  }
+
+ private:
+  // The properties of `object` that the builder reads; false when simdjson refuses it.
+  // A repeated key counts with its last value, as in ParseJson.
+  bool ReadFields(std::string_view object, StixObjectFields* fields) {
+    simdjson::dom::element root;
+    if (parser_.parse(object.data(), object.size(), false).get(root) != simdjson::SUCCESS) {
+      return false;
+    }
+    simdjson::dom::object members;
+    if (root.get_object().get(members) != simdjson::SUCCESS) return false;
+    const auto string_of = [](simdjson::dom::element value) -> std::optional<std::string_view> {
+      std::string_view text;
+      if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+      return text;
+    };
+    for (const simdjson::dom::key_value_pair field : members) {
+      if (field.key == "type") {
+        fields->is_indicator = string_of(field.value) == "indicator";
+      } else if (field.key == "id") {
+        fields->id = string_of(field.value);
+      } else if (field.key == "revoked") {
+        bool revoked = false;
+        fields->revoked = field.value.get_bool().get(revoked) == simdjson::SUCCESS && revoked;
+      } else if (field.key == "valid_until") {
+        fields->valid_until = string_of(field.value);
+      } else if (field.key == "pattern_type") {
+        fields->has_pattern_type = true;
+        fields->stix_pattern_type = string_of(field.value) == "stix";
+      } else if (field.key == "pattern") {
+        fields->pattern = string_of(field.value);
+      } else if (field.key == "modified") {
+        fields->modified = string_of(field.value);
+      }
+    }
+    return true;
+  }
+
+  const IndicatorFileOptions& options_;
+  // Objects nested deeper than this go to ParseJson (64 levels), which decides them.
+  static constexpr std::size_t kFastMaxDepth = 32;
+  simdjson::dom::parser parser_{simdjson::SIMDJSON_MAXSIZE_BYTES};
+  bool fast_reader_ = false;
+  MatcherBuilder::SimplePaths paths_;
+};
+
+// Objects cut out of a bundle, with the byte each ends at (for messages), read as a whole
+// by a BundleReader, then added to the builder in order.
+class BundleBatch {
+ public:
+  std::size_t size() const { return entries_.size(); }
+  std::size_t bytes() const { return bytes_.size(); }
+
+  void Clear() {
+    bytes_.clear();
+    entries_.clear();
+  }
+
+  void AddObject(std::string_view object, std::uint64_t position) {
+    entries_.push_back({static_cast<std::uint32_t>(bytes_.size()),
+                        static_cast<std::uint32_t>(object.size()), position, false});
+    bytes_.append(object);
+  }
+  // What the builder is to report in the place of an object.
+  void AddWarning(std::string_view warning) {
+    entries_.push_back({static_cast<std::uint32_t>(bytes_.size()),
+                        static_cast<std::uint32_t>(warning.size()), 0, true});
+    bytes_.append(warning);
+  }
+
+  void Read(BundleReader& reader) {
+    if (outcomes_.size() < entries_.size()) outcomes_.resize(entries_.size());
+    // simdjson reads up to SIMDJSON_PADDING bytes past an object's end.
+    bytes_.reserve(bytes_.size() + simdjson::SIMDJSON_PADDING);
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      const Entry& entry = entries_[i];
+      if (entry.is_warning) continue;
+      reader.Read(Text(entry), entry.position, &outcomes_[i].object, &outcomes_[i].warning);
+    }
+  }
+
+  void AddTo(MatcherBuilder& builder) const {
+    // The table slots of an indicator a few ahead are fetched while this one is added:
+    // with a million indicators nearly every probe misses the cache.
+    constexpr std::size_t kAhead = 8;
+    const auto prefetch = [&](std::size_t i) {
+      const MatcherBuilder::PreparedStixObject& object = outcomes_[i].object;
+      if (!entries_[i].is_warning && outcomes_[i].warning.empty() && object.simple &&
+          object.verdict == MatcherBuilder::PreparedStixObject::Verdict::kIndicator) {
+        builder.Prefetch(object.prepared);
+      }
+    };
+    for (std::size_t i = 0; i < entries_.size() && i < kAhead; ++i) prefetch(i);
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      if (i + kAhead < entries_.size()) prefetch(i + kAhead);
+      if (entries_[i].is_warning) {
+        builder.Warn("", std::string(Text(entries_[i])));
+      } else if (!outcomes_[i].warning.empty()) {
+        builder.Warn("", outcomes_[i].warning);
+      } else {
+        builder.AddPrepared(outcomes_[i].object);
+      }
+    }
+  }
+
+ private:
+  struct Entry {
+    std::uint32_t begin = 0;  // in bytes_
+    std::uint32_t length = 0;
+    std::uint64_t position = 0;
+    bool is_warning = false;  // the bytes are a warning's text, not an object
+  };
+  struct Outcome {
+    std::string warning;
+    MatcherBuilder::PreparedStixObject object;
+  };
+  std::string_view Text(const Entry& entry) const {
+    return std::string_view(bytes_).substr(entry.begin, entry.length);
+  }
+
+  std::string bytes_;
+  std::vector<Entry> entries_;
+  std::vector<Outcome> outcomes_;  // per entry, after Read
+};
+
+// Cuts the elements of the top-level "objects" array out of a bundle, byte by byte:
+// strings and escapes are followed so that brackets inside them do not count. Each goes
+// to the pipeline's batch, handed over when full.
+class BundleSplitter {
+ public:
+  BundleSplitter(const IndicatorFileOptions& options, BatchPipeline<BundleBatch>& pipeline)
+      : options_(options), pipeline_(pipeline) {}
 
   Status Feed(std::string_view bytes) {
     const char* data = bytes.data();
@@ -156,72 +373,21 @@ class BundleSplitter {
   }
 
   void AddObject() {
+    BundleBatch& batch = pipeline_.filling();
     if (oversized_) {
-      builder_.Warn("", Where() + "an object larger than " +
-                            std::to_string(options_.max_object_bytes) + " bytes was skipped");
-      return;
+      batch.AddWarning(Where() + "an object larger than " +
+                       std::to_string(options_.max_object_bytes) + " bytes was skipped");
+    } else {
+      batch.AddObject(object_, position_);
     }
-    // simdjson reads a well-formed object several times faster than building a tree.
-    // Whatever it refuses, and any object with a \u escape (a lone surrogate only
-    // ParseJson refuses), goes to ParseJson, whose verdict and messages stand.
-    if (fast_reader_ && object_.find("\\u") == std::string::npos) {
-      StixObjectFields fields;
-      if (ReadFields(&fields)) {
-        builder_.AddStixObject(fields, options_.now_millis);
-        return;
-      }
+    if (batch.size() >= std::max<std::size_t>(1, options_.batch_entries) ||
+        batch.bytes() >= kMaxBatchBytes) {
+      pipeline_.Next(false);
     }
-    auto parsed = ParseJson(object_, JsonLimits{options_.max_object_bytes, 64});
-    if (!parsed.ok()) {
-      builder_.Warn("", Where() + "an object was skipped: " + parsed.error().safe_message());
-      return;
-    }
-    builder_.AddStixObject(*parsed, options_.now_millis);
-  }
-
-  // The properties of object_ that the builder reads; false when simdjson refuses it.
-  // A repeated key counts with its last value, as in ParseJson.
-  bool ReadFields(StixObjectFields* fields) {
-    object_.reserve(object_.size() + simdjson::SIMDJSON_PADDING);
-    simdjson::dom::element root;
-    if (parser_.parse(object_.data(), object_.size(), false).get(root) != simdjson::SUCCESS) {
-      return false;
-    }
-    simdjson::dom::object object;
-    if (root.get_object().get(object) != simdjson::SUCCESS) return false;
-    const auto string_of = [](simdjson::dom::element value) -> std::optional<std::string_view> {
-      std::string_view text;
-      if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
-      return text;
-    };
-    for (const simdjson::dom::key_value_pair field : object) {
-      if (field.key == "type") {
-        fields->is_indicator = string_of(field.value) == "indicator";
-      } else if (field.key == "id") {
-        fields->id = string_of(field.value);
-      } else if (field.key == "revoked") {
-        bool revoked = false;
-        fields->revoked = field.value.get_bool().get(revoked) == simdjson::SUCCESS && revoked;
-      } else if (field.key == "valid_until") {
-        fields->valid_until = string_of(field.value);
-      } else if (field.key == "pattern_type") {
-        fields->has_pattern_type = true;
-        fields->stix_pattern_type = string_of(field.value) == "stix";
-      } else if (field.key == "pattern") {
-        fields->pattern = string_of(field.value);
-      } else if (field.key == "modified") {
-        fields->modified = string_of(field.value);
-      }
-    }
-    return true;
   }
 
   const IndicatorFileOptions& options_;
-  MatcherBuilder& builder_;
-  // Objects nested deeper than this go to ParseJson (64 levels), which decides them.
-  static constexpr std::size_t kFastMaxDepth = 32;
-  simdjson::dom::parser parser_{simdjson::SIMDJSON_MAXSIZE_BYTES};
-  bool fast_reader_ = false;
+  BatchPipeline<BundleBatch>& pipeline_;
   std::uint64_t fed_ = 0;       // bytes of the earlier calls to Feed
   std::uint64_t position_ = 0;  // bytes up to the one being looked at, for messages
   int depth_ = 0;
@@ -571,51 +737,57 @@ Result<bool> ReadCsvHeader(std::vector<std::string_view>& fields, CsvColumns* co
 Status LoadCsv(std::FILE* file, const IndicatorFileOptions& options, MatcherBuilder& builder) {
   CsvReader reader(file);
   const std::vector<stix::ObservablePath> paths = CsvPaths();
-  const std::size_t batch_rows = std::max<std::size_t>(1, options.csv_batch_rows);
+  const std::size_t batch_rows = std::max<std::size_t>(1, options.batch_entries);
   std::vector<std::string_view> fields;
   std::uint64_t line = 0;
   CsvColumns columns;
-  std::array<CsvBatch, 2> batches;
-  CsvBatch* reading = &batches[0];
-  CsvBatch* normalising = nullptr;  // the batch before, normalised or being normalised
-  std::future<void> normalised;
+  BatchPipeline<CsvBatch> pipeline(
+      options.threads, [&paths](CsvBatch& batch) { batch.Normalise(paths); }, builder);
 
   FC_ASSIGN_OR_RETURN(bool more, reader.Next(&fields, &line));
   if (!more) return OkStatus();
   FC_ASSIGN_OR_RETURN(const bool header, ReadCsvHeader(fields, &columns));
-  if (!header) reading->Add(line, fields, columns);
+  if (!header) pipeline.filling().Add(line, fields, columns);
   Status read_status = OkStatus();
   while (more) {
-    while (reading->size() < batch_rows && reading->bytes() < kMaxCsvBatchBytes) {
+    CsvBatch& batch = pipeline.filling();
+    while (batch.size() < batch_rows && batch.bytes() < kMaxBatchBytes) {
       auto next = reader.Next(&fields, &line);
       if (!next.ok()) read_status = std::move(next).error();
       more = next.ok() && *next;
       if (!more) break;
-      reading->Add(line, fields, columns);
+      batch.Add(line, fields, columns);
     }
-    if (normalised.valid()) normalised.get();
-    CsvBatch* read = reading;
-    bool on_second_thread = false;
-    if (options.threads > 1 && more) {
-      try {
-        normalised = std::async(std::launch::async, [read, &paths] { read->Normalise(paths); });
-        on_second_thread = true;
-      } catch (const std::system_error&) {  // no thread to be had: normalise here
-      }
-    }
-    if (!on_second_thread) read->Normalise(paths);
-    if (normalising != nullptr) {
-      normalising->AddTo(builder);
-      normalising->Clear();
-      reading = normalising;
-    } else {
-      reading = read == &batches[0] ? &batches[1] : &batches[0];
-    }
-    normalising = read;
+    if (more) pipeline.Next(false);
   }
-  if (normalised.valid()) normalised.get();
-  if (normalising != nullptr) normalising->AddTo(builder);
+  pipeline.Finish();
   return read_status;
+}
+
+// Objects are cut out on the loading thread and read in batches, on a second thread with
+// two; a malformed bundle ends the load after the objects before the problem are added.
+Status LoadBundle(const std::string& path, std::FILE* file, const IndicatorFileOptions& options,
+                  MatcherBuilder& builder) {
+  BundleReader reader(options);
+  BatchPipeline<BundleBatch> pipeline(
+      options.threads, [&reader](BundleBatch& batch) { batch.Read(reader); }, builder);
+  BundleSplitter splitter(options, pipeline);
+  std::string buffer(kReadBytes, '\0');
+  buffer[0] = '{';
+  std::size_t n = 1 + std::fread(buffer.data() + 1, 1, kReadBytes - 1, file);
+  while (n > 0) {
+    Status fed = splitter.Feed(std::string_view(buffer.data(), n));
+    if (!fed.ok()) {
+      pipeline.Finish();
+      return InvalidArgument(path + ": " + fed.error().safe_message());
+    }
+    n = std::fread(buffer.data(), 1, kReadBytes, file);
+  }
+  pipeline.Finish();
+  if (std::ferror(file)) return Unavailable("read failed: " + path);
+  Status finished = splitter.Finish();
+  if (!finished.ok()) return InvalidArgument(path + ": " + finished.error().safe_message());
+  return OkStatus();
 }
 
 // How often `needle` occurs in the rest of `file` (occurrences do not overlap).
@@ -667,19 +839,7 @@ Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& op
     if (!loaded.ok()) return loaded.error().WithContext(path);
     return OkStatus();
   }
-  BundleSplitter splitter(options, builder);
-  std::string buffer(kReadBytes, '\0');
-  buffer[0] = '{';
-  std::size_t n = 1 + std::fread(buffer.data() + 1, 1, kReadBytes - 1, file.get());
-  while (n > 0) {
-    Status fed = splitter.Feed(std::string_view(buffer.data(), n));
-    if (!fed.ok()) return InvalidArgument(path + ": " + fed.error().safe_message());
-    n = std::fread(buffer.data(), 1, kReadBytes, file.get());
-  }
-  if (std::ferror(file.get())) return Unavailable("read failed: " + path);
-  Status finished = splitter.Finish();
-  if (!finished.ok()) return InvalidArgument(path + ": " + finished.error().safe_message());
-  return OkStatus();
+  return LoadBundle(path, file.get(), options, builder);
 }
 
 }  // namespace fincyber::detect

@@ -25,11 +25,11 @@ namespace fincyber::detect {
 struct IndicatorFileOptions {
   std::int64_t now_millis = 0;  // indicators whose valid_until is not later are left out
   std::size_t max_object_bytes = std::size_t{4} << 20;
-  // CSV: with 2 or more, rows are normalised on a second thread, csv_batch_rows at a
-  // time, while the loading thread reads the next rows and adds the ones before; the
-  // matcher and report are the same with any value.
+  // With 2 or more, CSV rows are normalised and bundle objects read on a second thread,
+  // batch_entries at a time, while the loading thread reads the next ones and adds the
+  // ones before; the matcher and report are the same with any value.
   int threads = 2;
-  std::size_t csv_batch_rows = 4096;
+  std::size_t batch_entries = 4096;
 };
 
 // Loads a file by its content: a STIX bundle when it starts with '{', CSV otherwise.

@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/json.h"
@@ -84,6 +85,8 @@ struct StixObjectFields {
   std::optional<std::string_view> pattern;
   std::optional<std::string_view> modified;
 };
+// The fields of a parsed object; they point into it. Nothing is set for a non-object.
+StixObjectFields StixObjectFieldsOf(const Json& object);
 
 // A compiled indicator set. Immutable and thread-safe: share one between threads, each
 // with its own RecordMatcher.
@@ -140,6 +143,25 @@ class MatcherBuilder {
   void Prefetch(const Prepared& prepared) const;
   void AddObservable(std::string_view indicator_id, const stix::Observable& observable,
                      const Prepared& prepared);
+  // AddStixObject in steps, for a loader that reads objects on another thread:
+  // PrepareStixObject (thread-safe, each thread with its own SimplePaths) decides what
+  // needs no builder state: the checks of the fields, the timestamps, and for a pattern
+  // of the form [type:path = 'value'] its value normalised and hashed. AddPrepared then
+  // adds the object exactly as AddStixObject would.
+  class SimplePaths;
+  struct PreparedStixObject {
+    enum class Verdict { kIgnored, kNoId, kRevokedOrExpired, kNotStix, kNoPattern, kIndicator };
+    Verdict verdict = Verdict::kIgnored;
+    std::string id;       // for kNoPattern and kIndicator
+    std::string pattern;  // for kIndicator
+    std::int64_t modified = 0;
+    bool simple = false;  // `observable` and `prepared` hold the pattern's one value
+    stix::Observable observable;
+    Prepared prepared;  // the id's hash, and the observable's when `simple`
+  };
+  static void PrepareStixObject(const StixObjectFields& object, std::int64_t now_millis,
+                                SimplePaths& paths, PreparedStixObject* out);
+  void AddPrepared(const PreparedStixObject& object);
   // A problem a loader found with an indicator (e.g. a CSV row), reported with the rest.
   void Warn(std::string_view indicator_id, std::string message);
   // Sizes the tables for about `indicators` more indicators, so they do not grow in steps.
@@ -161,10 +183,26 @@ class MatcherBuilder {
   bool AddSimplePattern(std::string_view indicator_id, std::uint64_t id_hash,
                         std::uint32_t existing, std::string_view pattern,
                         std::uint32_t* indicator);
+  // The end of AddSimplePattern, for a value already normalised and hashed.
+  bool AddNormalisedValue(std::string_view indicator_id, std::uint64_t id_hash,
+                          std::uint32_t existing, const stix::Observable& observable,
+                          std::uint64_t observable_hash, std::uint32_t* indicator);
 
   struct State;
   std::unique_ptr<State> state_;
   LoadReport report_;
+};
+
+// Object paths of simple patterns, parsed once per distinct text (a set holds a few).
+class MatcherBuilder::SimplePaths {
+ public:
+  // nullptr for a text that is not a path, and beyond kMax distinct texts (patterns then
+  // take the full parser).
+  const stix::ObservablePath* Find(std::string_view text);
+
+ private:
+  static constexpr std::size_t kMax = 64;
+  std::vector<std::pair<std::string, std::optional<stix::ObservablePath>>> paths_;
 };
 
 // One indicator satisfied by a record.

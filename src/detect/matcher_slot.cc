@@ -1,11 +1,14 @@
 #include "detect/matcher_slot.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <utility>
 
 namespace fincyber::detect {
 
 MatcherSlot::MatcherSlot(std::shared_ptr<const Matcher> initial)
-    : current_(Share(std::move(initial))) {}
+    : current_(Share(std::move(initial))), freeing_([this] { FreeReleased(); }) {}
 
 MatcherSlot::~MatcherSlot() {
   std::vector<std::shared_ptr<const Matcher>> left;
@@ -15,7 +18,7 @@ MatcherSlot::~MatcherSlot() {
     left.swap(releases_->pending);
   }
   releases_->ready.notify_all();
-  if (freeing_.joinable()) freeing_.join();
+  freeing_.join();
 }
 
 std::shared_ptr<const Matcher> MatcherSlot::Share(std::shared_ptr<const Matcher> matcher) const {
@@ -44,8 +47,6 @@ void MatcherSlot::Swap(std::shared_ptr<const Matcher> next) {
   std::shared_ptr<const Matcher> old;
   {
     std::lock_guard lock(mutex_);
-    // Only Swap starts the thread; it is under mutex_ so that two swaps start one.
-    if (!freeing_.joinable()) freeing_ = std::thread([this] { FreeReleased(); });
     old = std::exchange(current_, std::move(shared));
     generation_.fetch_add(1, std::memory_order_release);
   }
@@ -54,6 +55,11 @@ void MatcherSlot::Swap(std::shared_ptr<const Matcher> next) {
 }
 
 void MatcherSlot::FreeReleased() {
+  // The process's signals go to its own threads (e.g. one waiting for SIGTERM), never to
+  // this one, which may start before they are blocked.
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
   Releases& releases = *releases_;
   std::unique_lock lock(releases.mutex);
   while (true) {

@@ -1,0 +1,173 @@
+// STIX bundles load into the same matcher and the same report whether their objects are
+// read on the loading thread or on a second one, whatever the size of the batches handed
+// over: generated bundles of indicators and other objects, versions of the same ids in any
+// order, simple, compound, unusable and invalid patterns, revoked and expired indicators,
+// objects that simdjson refuses or leaves to ParseJson, objects over the size limit,
+// objects on either side of every batch edge, and bundles that end badly after good
+// objects.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "detect/indicator_files.h"
+#include "detect/matcher.h"
+#include "detect/test_builder_summary.h"
+#include "testing/scratch_dir.h"
+
+namespace fincyber::detect {
+namespace {
+
+constexpr std::size_t kMaxObjectBytes = 3000;
+
+class BundleLoadTest : public ::testing::Test {
+ protected:
+  // The load's status and the summary of what it built.
+  std::string Load(const std::string& path, int threads, std::size_t batch_entries) {
+    MatcherBuilder builder;
+    IndicatorFileOptions options;
+    options.now_millis = 1'764'000'000'000;  // 2025-11-24
+    options.max_object_bytes = kMaxObjectBytes;
+    options.threads = threads;
+    options.batch_entries = batch_entries;
+    const Status loaded = LoadIndicatorFile(path, options, builder);
+    return (loaded.ok() ? std::string("ok") : loaded.error().safe_message()) + "\n" +
+           BuilderSummary(builder, SummaryOrder::kAsBuilt);
+  }
+
+  // Loads `content` on one thread in one batch, then with two threads and with one in
+  // batches of every size given: each load must give what the first gave, which it
+  // returns.
+  std::string ExpectSameEveryWay(const std::string& content) {
+    const std::string path = scratch_.WriteFile(content);
+    const std::string expected = Load(path, 1, std::size_t{1} << 30);
+    for (const std::size_t batch_entries : {1, 2, 3, 7, 64, 1000, 4096}) {
+      EXPECT_EQ(Load(path, 2, batch_entries), expected)
+          << "two threads, batches of " << batch_entries;
+    }
+    EXPECT_EQ(Load(path, 1, 3), expected) << "one thread, batches of 3";
+    return expected;
+  }
+
+  fincyber::testing::ScratchDir scratch_{"detect_bundle_load_test"};
+};
+
+std::string Pattern(std::mt19937& random) {
+  const std::string label = "h" + std::to_string(random() % 300);  // values repeat
+  switch (random() % 14) {
+    case 0:
+      return "[domain-name:value = '" + label + ".evil.example']";
+    case 1:
+      return "[domain-name:value = '" + label + ".EVIL.example.']";
+    case 2:
+      return "[url:value = 'http://" + label + ".example:80/p?q=a b']";
+    case 3:
+      return "[ipv4-addr:value = '198.51." + std::to_string(random() % 256) + ".0/24']";
+    case 4:
+      return "[ipv6-addr:value = '2001:db8::" + std::to_string(random() % 999) + "']";
+    case 5:
+      return "[email-addr:value = 'Boss@" + label + ".example']";
+    case 6:
+      return "[file:hashes.MD5 = '" + std::string(31, 'A') + std::to_string(random() % 10) + "']";
+    case 7:
+      return "[domain-name:value = '" + label + ".a.example' OR url:value = 'http://" + label +
+             ".b.example/']";
+    case 8:
+      return "[url:value = 'http://" + label + ".c2.example/' AND ipv4-addr:value = '192.0.2.9']";
+    case 9:
+      return "[domain-name:value = 'a.example'] FOLLOWEDBY [domain-name:value = 'b.example']";
+    case 10:
+      return "[file:name = '" + label + ".exe']";
+    case 11:
+      return "[domain-name:value = ";  // invalid
+    case 12:
+      return "[domain-name:value = '" + label + ".example' OR file:name = 'x.exe']";  // partly
+    default:
+      return "[domain-name:value = 'b\\u00fccher" + label + ".example']";  // \u: ParseJson
+  }
+}
+
+// One element of the objects array, chosen at random.
+std::string RandomObject(std::mt19937& random) {
+  const std::string id = "\"id\":\"indicator--" + std::to_string(random() % 300) + "\"";
+  const std::string pattern = "\"pattern\":\"" + Pattern(random) + "\"";
+  static const std::vector<std::string> modified = {
+      "", ",\"modified\":\"2024-01-01T00:00:00Z\"", ",\"modified\":\"2024-02-01T00:00:00.5Z\"",
+      ",\"modified\":\"2024-03-01T00:00:00Z\"", ",\"modified\":\"not a time\""};
+  const std::string version = modified[random() % modified.size()];
+  const std::string head = "{\"type\":\"indicator\"," + id + version;
+  switch (random() % 16) {
+    case 0:
+      return head + ",\"revoked\":true," + pattern + "}";
+    case 1:
+      return head + ",\"revoked\":\"true\"," + pattern + "}";
+    case 2:
+      return head + ",\"valid_until\":\"2020-01-01T00:00:00Z\"," + pattern + "}";
+    case 3:
+      return head + ",\"valid_until\":\"2030-01-01T00:00:00Z\"," + pattern + "}";
+    case 4:
+      return head + ",\"pattern_type\":\"snort\"," + pattern + "}";
+    case 5:
+      return head + ",\"pattern_type\":5," + pattern + "}";
+    case 6:
+      return "{\"type\":\"indicator\"" + version + "," + pattern + "}";  // no id
+    case 7:
+      return head + "}";  // no pattern
+    case 8:
+      return "{\"type\":\"malware\"," + id + ",\"name\":\"x\"," + pattern + "}";
+    case 9:
+      return head + ",\"description\":\"\xFF\xFE\"," + pattern + "}";  // invalid UTF-8
+    case 10:
+      return head + ",\"x\":" + std::string(40, '[') + std::string(40, ']') + "," + pattern + "}";
+    case 11:
+      return head + ",\"description\":\"" + std::string(kMaxObjectBytes, 'd') + "\"," + pattern +
+             "}";  // over the limit
+    case 12:
+      return head + "," + pattern + ",}";  // a trailing comma
+    default:
+      return head + ",\"pattern_type\":\"stix\"," + pattern + "}";
+  }
+}
+
+std::string RandomBundle(std::mt19937& random, int objects) {
+  std::string bundle = "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[";
+  for (int n = 0; n < objects; ++n) {
+    if (n > 0) bundle += random() % 3 == 0 ? ",\n" : ",";
+    bundle += random() % 50 == 0 ? "7" : RandomObject(random);
+  }
+  return bundle;
+}
+
+TEST_F(BundleLoadTest, GeneratedBundlesGiveTheSameMatcherAndReportOnAnyThreadCount) {
+  std::mt19937 random(17);
+  const std::string expected = ExpectSameEveryWay(RandomBundle(random, 3000) + "]}");
+  // What the bundle holds, so that the comparison is not between two empty results.
+  EXPECT_EQ(expected.rfind("ok\n", 0), 0u) << expected.substr(0, 200);
+  EXPECT_NE(expected.find(".evil.example <-"), std::string::npos);
+  EXPECT_NE(expected.find("xn--bcher"), std::string::npos) << "a value read by ParseJson";
+  EXPECT_NE(expected.find("(compound)"), std::string::npos);
+  EXPECT_NE(expected.find("an indicator without an id"), std::string::npos);
+  EXPECT_NE(expected.find("no pattern"), std::string::npos);
+  EXPECT_NE(expected.find("an object was skipped"), std::string::npos);
+  EXPECT_NE(expected.find("bytes was skipped"), std::string::npos);
+  EXPECT_NE(expected.find("cannot be decided on one log record"), std::string::npos);
+  for (const char* count :
+       {" superseded=0", " revoked_or_expired=0", " not_stix=0", " partly_used=0", " invalid=0"}) {
+    EXPECT_EQ(expected.find(count), std::string::npos) << count;
+  }
+}
+
+TEST_F(BundleLoadTest, ABundleThatEndsBadlyKeepsTheObjectsBeforeTheProblem) {
+  std::mt19937 random(5);
+  const std::string objects = RandomBundle(random, 500);
+  for (const std::string& ending : {std::string(""), std::string("]} x"), std::string("]}]"),
+                                    std::string(",{\"type\":\"indicator\",\"id\":\"i")}) {
+    const std::string expected = ExpectSameEveryWay(objects + ending);
+    EXPECT_EQ(expected.rfind("ok\n", 0), std::string::npos) << "ending " << ending;
+    EXPECT_NE(expected.find(".evil.example <-"), std::string::npos) << "ending " << ending;
+  }
+}
+
+}  // namespace
+}  // namespace fincyber::detect
