@@ -2,7 +2,7 @@
 BUILD_DIR      ?= build
 ASAN_BUILD_DIR ?= build-asan
 DEMO_LISTEN    ?= 127.0.0.1:8080
-CMAKE_FLAGS    ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFINCYBER_WERROR=ON
+CMAKE_FLAGS    ?= -G Ninja -DCMAKE_BUILD_TYPE=Release -DFINCYBER_WERROR=ON
 JOBS           ?= $(shell nproc)
 
 .PHONY: all deps build web test test-asan check-layers demo bench clean

@@ -34,7 +34,7 @@ function(fincyber_add_test library test_src label)
   get_filename_component(test_name ${test_src} NAME_WE)
   add_executable(${test_name} ${test_src})
   target_link_libraries(${test_name} PRIVATE ${library} fincyber_testing GTest::gtest GTest::gmock)
-  target_compile_options(${test_name} PRIVATE ${FINCYBER_WARNINGS})
+  target_compile_options(${test_name} PRIVATE ${FINCYBER_WARNINGS} ${FINCYBER_TEST_OPTIONS})
   # Listed when ctest runs, so FINCYBER_TEST_PG decides which backends are tested.
   gtest_discover_tests(${test_name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60
                        DISCOVERY_MODE PRE_TEST)
