@@ -11,9 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "detect/indicator_files.h"
-#include "detect/matcher.h"
-#include "detect/test_builder_summary.h"
+#include "detect/test_load_every_way.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
@@ -23,31 +21,11 @@ constexpr std::size_t kMaxObjectBytes = 3000;
 
 class BundleLoadTest : public ::testing::Test {
  protected:
-  // The load's status and the summary of what it built.
-  std::string Load(const std::string& path, int threads, std::size_t batch_entries) {
-    MatcherBuilder builder;
+  std::string ExpectSameEveryWay(const std::string& content) {
     IndicatorFileOptions options;
     options.now_millis = 1'764'000'000'000;  // 2025-11-24
     options.max_object_bytes = kMaxObjectBytes;
-    options.threads = threads;
-    options.batch_entries = batch_entries;
-    const Status loaded = LoadIndicatorFile(path, options, builder);
-    return (loaded.ok() ? std::string("ok") : loaded.error().safe_message()) + "\n" +
-           BuilderSummary(builder, SummaryOrder::kAsBuilt);
-  }
-
-  // Loads `content` on one thread in one batch, then with two threads and with one in
-  // batches of every size given: each load must give what the first gave, which it
-  // returns.
-  std::string ExpectSameEveryWay(const std::string& content) {
-    const std::string path = scratch_.WriteFile(content);
-    const std::string expected = Load(path, 1, std::size_t{1} << 30);
-    for (const std::size_t batch_entries : {1, 2, 3, 7, 64, 1000, 4096}) {
-      EXPECT_EQ(Load(path, 2, batch_entries), expected)
-          << "two threads, batches of " << batch_entries;
-    }
-    EXPECT_EQ(Load(path, 1, 3), expected) << "one thread, batches of 3";
-    return expected;
+    return detect::ExpectSameEveryWay(scratch_.WriteFile(content), options);
   }
 
   fincyber::testing::ScratchDir scratch_{"detect_bundle_load_test"};

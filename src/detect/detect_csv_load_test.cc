@@ -9,9 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "detect/indicator_files.h"
-#include "detect/matcher.h"
-#include "detect/test_builder_summary.h"
+#include "detect/test_load_every_way.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
@@ -19,28 +17,8 @@ namespace {
 
 class CsvLoadTest : public ::testing::Test {
  protected:
-  // The load's status and the summary of what it built.
-  std::string Load(const std::string& path, int threads, std::size_t batch_rows) {
-    MatcherBuilder builder;
-    IndicatorFileOptions options;
-    options.threads = threads;
-    options.batch_entries = batch_rows;
-    const Status loaded = LoadIndicatorFile(path, options, builder);
-    return (loaded.ok() ? std::string("ok") : loaded.error().safe_message()) + "\n" +
-           BuilderSummary(builder, SummaryOrder::kAsBuilt);
-  }
-
-  // Loads `content` on one thread in one batch, then with two threads and with one in
-  // batches of every size given: each load must give what the first gave, which it
-  // returns.
   std::string ExpectSameEveryWay(const std::string& content) {
-    const std::string path = scratch_.WriteFile(content);
-    const std::string expected = Load(path, 1, std::size_t{1} << 30);
-    for (const std::size_t batch_rows : {1, 2, 3, 7, 64, 1000, 4096}) {
-      EXPECT_EQ(Load(path, 2, batch_rows), expected) << "two threads, batches of " << batch_rows;
-    }
-    EXPECT_EQ(Load(path, 1, 3), expected) << "one thread, batches of 3";
-    return expected;
+    return detect::ExpectSameEveryWay(scratch_.WriteFile(content));
   }
 
   fincyber::testing::ScratchDir scratch_{"detect_csv_load_test"};

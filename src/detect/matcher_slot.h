@@ -56,8 +56,8 @@ class MatcherSlot {
   mutable std::mutex mutex_;
   std::shared_ptr<const Matcher> current_;  // guarded by mutex_
   std::atomic<std::uint64_t> generation_{0};
-  // Started with the slot, not by the first Swap: starting a thread took 60-80 us, and
-  // Swap is meant to take about one.
+  // Started with the slot, not by the first Swap: starting it made that swap take 60-180
+  // us instead of about 1.5 (bench/match/README.md).
   std::thread freeing_;
 };
 
