@@ -495,7 +495,13 @@ Result<AddStatus> TaxiiClient::AddObjects(std::string_view api_root, std::string
   request.method = "POST";
   request.url = ObjectsUrl(api_root, collection_id);
   request.headers["Content-Type"] = std::string(kMediaType);
-  request.body = DumpJson(Json{{"objects", objects}});
+  // Written object by object: wrapping them in one Json first would copy every tree.
+  request.body = "{\"objects\":[";
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (i != 0) request.body += ',';
+    request.body += DumpJson(objects[i]);
+  }
+  request.body += "]}";
   FC_ASSIGN_OR_RETURN(OutboundResponse response, Exchange(std::move(request)));
   if (response.status < 200 || response.status > 299)
     return HttpError(response.status, response.body);
