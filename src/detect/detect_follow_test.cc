@@ -1,7 +1,6 @@
 // Follow mode (rotation, truncation, a truncated gzip file, a file that appears late),
 // stopping, and a matcher swapped in while a scan runs.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 
 #include "detect/report.h"
 #include "detect/scan.h"
+#include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
@@ -66,16 +66,10 @@ class WaitingSink final : public MatchSink {
 class FollowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/detect_follow_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     options_.follow = true;
     options_.follow_poll = 20ms;
   }
-  void TearDown() override {
-    Stop();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { Stop(); }
   std::string Path(const std::string& name) { return dir_ + "/" + name; }
   void Append(const std::string& name, const std::string& text) {
     std::ofstream(Path(name), std::ios::binary | std::ios::app) << text;
@@ -90,7 +84,8 @@ class FollowTest : public ::testing::Test {
     if (scan_.joinable()) scan_.join();
   }
 
-  std::string dir_;
+  fincyber::testing::ScratchDir scratch_{"detect_follow_test"};
+  const std::string dir_ = scratch_.path();
   ScanOptions options_;
   MatcherSlot slot_{Compile({{kEvil, "evil.example"}})};
   WaitingSink sink_;

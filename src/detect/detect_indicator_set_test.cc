@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "detect/indicator_set.h"
+#include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
@@ -39,13 +39,8 @@ std::vector<std::string> Domains(const IndicatorSet& set) {
 
 class IndicatorSetTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/detect_indicator_set_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  fincyber::testing::ScratchDir scratch_{"detect_indicator_set_test"};
+  const std::string dir_ = scratch_.path();
 };
 
 TEST_F(IndicatorSetTest, NewestVersionWinsInAnyOrder) {

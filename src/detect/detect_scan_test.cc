@@ -1,15 +1,14 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "detect/report.h"
 #include "detect/scan.h"
+#include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
@@ -25,17 +24,12 @@ class CollectingSink final : public MatchSink {
 class ScanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/detect_scan_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     MatcherBuilder builder;
     builder.AddPattern("indicator--00000000-0000-4000-8000-00000000000a",
                        "[domain-name:value = 'evil.example']");
     builder.AddPattern("ip", "[ipv4-addr:value = '192.0.2.0/24']");
     matcher_ = std::move(builder.Build()).value();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string Write(const std::string& name, const std::string& content) {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary) << content;
@@ -53,7 +47,8 @@ class ScanTest : public ::testing::Test {
     return Scan(*matcher_, inputs, options, sink_, clock_);
   }
 
-  std::string dir_;
+  fincyber::testing::ScratchDir scratch_{"detect_scan_test"};
+  const std::string dir_ = scratch_.path();
   std::unique_ptr<const Matcher> matcher_;
   CollectingSink sink_;
   FakeClock clock_{FromUnixMillis(1700000000000)};
