@@ -2,18 +2,18 @@
 //   cmake --build <build> --target match_load_bench
 //   <build>/src/detect/match_load_bench [--repeat N] [--keep-previous] [--load-threads N]
 //                                       [--scan LOG] [--threads N] FILE...
-// Each round reads every FILE into one MatcherBuilder and builds the Matcher, as
-// `fincyber match --indicators FILE...` does (CSV rows normalised on a second thread, or
-// on the calling thread with --load-threads 1), and prints the CPU time (user + system,
-// getrusage) and wall time of reading and of building, the CPU time of reading on the
-// calling thread alone (about the wall time of reading when the second thread has a core
-// of its own), the matcher's size and the process's peak resident memory so far. With
+// Each round reads every FILE into one MatcherBuilder and builds the Matcher, as `fincyber
+// match --indicators FILE...` does (CSV rows and bundle objects prepared on a second
+// thread, or on the calling thread with --load-threads 1), and prints the CPU time (user +
+// system, getrusage) and wall time of reading and of building, the CPU time of reading on
+// the calling thread alone (about the wall time of reading when the second thread has a
+// core of its own), the matcher's size and the process's peak resident memory so far. With
 // --scan, the round then scans LOG on one thread, or N with --threads (as `fincyber match
 // --threads N`, matches counted, not written), and prints that CPU time (of all threads),
-// the wall time and the rates they give. With --keep-previous, each round's matcher is
-// kept until the next one is built, as a refresh of `fincyber match` keeps the running
-// one: the peak RSS of the second round is then that of a refresh. CPU time is what counts
-// on a shared machine.
+// the wall time and the rates they give. With --keep-previous, each round's matcher is kept
+// until the next one is built, as a refresh of `fincyber match` keeps the running one: the
+// peak RSS of the second round is then that of a refresh. CPU time is what counts on a
+// shared machine.
 #include <sys/resource.h>
 
 #include <chrono>
