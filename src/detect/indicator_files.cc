@@ -112,9 +112,10 @@ class BatchPipeline {
     std::unique_lock lock(mutex_);
     while (true) {
       changed_.wait(lock, [&] { return stopping_ || job_ != nullptr; });
-      if (job_ == nullptr) return;
+      Batch* const job = job_;
+      if (job == nullptr) return;
       lock.unlock();
-      prepare_(*job_);
+      prepare_(*job);
       lock.lock();
       job_ = nullptr;
       changed_.notify_all();
