@@ -326,6 +326,20 @@ struct MatcherBuilder::State {
   }
 };
 
+namespace {
+
+// The value of a pattern of the form [type:path = 'value'], normalised into `out`; false
+// for a pattern of another form or a value that does not normalise.
+bool NormaliseSimplePattern(std::string_view pattern, MatcherBuilder::SimplePaths& paths,
+                            stix::Observable* out) {
+  auto simple = stix::MatchSimpleEquality(pattern);
+  if (!simple) return false;
+  const stix::ObservablePath* path = paths.Find(simple->path);
+  return path != nullptr && path->NormaliseInto(simple->value, out).ok();
+}
+
+}  // namespace
+
 const stix::ObservablePath* MatcherBuilder::SimplePaths::Find(std::string_view text) {
   for (const auto& [known, path] : paths_) {
     if (known == text) return path ? &*path : nullptr;
@@ -402,12 +416,8 @@ void MatcherBuilder::AddObservable(std::string_view indicator_id,
 bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::uint64_t id_hash,
                                       std::uint32_t existing, std::string_view pattern,
                                       std::uint32_t* indicator) {
-  auto simple = stix::MatchSimpleEquality(pattern);
-  if (!simple) return false;
-  const stix::ObservablePath* path = state_->simple_paths.Find(simple->path);
-  if (path == nullptr) return false;
   stix::Observable& observable = state_->simple_observable;
-  if (!path->NormaliseInto(simple->value, &observable).ok()) return false;
+  if (!NormaliseSimplePattern(pattern, state_->simple_paths, &observable)) return false;
   return AddNormalisedValue(indicator_id, id_hash, existing, observable,
                             State::ObservableHash(observable.kind, observable.value), indicator);
 }
@@ -438,6 +448,12 @@ std::uint32_t MatcherBuilder::AddPatternTo(std::string_view indicator_id, std::u
                                            std::uint32_t existing, std::string_view pattern) {
   std::uint32_t indicator = kNone;
   if (AddSimplePattern(indicator_id, id_hash, existing, pattern, &indicator)) return indicator;
+  return AddParsedPattern(indicator_id, id_hash, existing, pattern);
+}
+
+std::uint32_t MatcherBuilder::AddParsedPattern(std::string_view indicator_id,
+                                               std::uint64_t id_hash, std::uint32_t existing,
+                                               std::string_view pattern) {
   auto parsed = stix::ParsePattern(pattern);
   if (!parsed.ok()) {
     ++report_.invalid;
@@ -479,7 +495,7 @@ std::uint32_t MatcherBuilder::AddPatternTo(std::string_view indicator_id, std::u
     if (dropped.size() > 3) message += "; and " + std::to_string(dropped.size() - 3) + " more";
     Warn(indicator_id, std::move(message));
   }
-  indicator = existing;
+  std::uint32_t indicator = existing;
   if (indicator == kNone) {
     indicator = state_->AddIndicator(indicator_id, id_hash);
   } else {
@@ -547,10 +563,7 @@ void MatcherBuilder::PrepareStixObject(const StixObjectFields& object, std::int6
     if (auto t = ParseRfc3339Millis(*object.modified)) out->modified = *t;
   }
   out->pattern.assign(*object.pattern);
-  auto simple = stix::MatchSimpleEquality(out->pattern);
-  if (!simple) return;
-  const stix::ObservablePath* path = paths.Find(simple->path);
-  if (path == nullptr || !path->NormaliseInto(simple->value, &out->observable).ok()) return;
+  if (!NormaliseSimplePattern(out->pattern, paths, &out->observable)) return;
   out->simple = true;
   out->prepared.observable_hash =
       State::ObservableHash(out->observable.kind, out->observable.value);
@@ -584,10 +597,12 @@ void MatcherBuilder::AddPrepared(const PreparedStixObject& object) {
     ++report_.superseded;
     return;
   }
+  // The simple form was tried when the object was prepared: a pattern without it, or
+  // whose value cannot be matched, goes to the parser, which reports why.
   std::uint32_t added = kNone;
   if (!object.simple || !AddNormalisedValue(object.id, id_hash, existing, object.observable,
                                             object.prepared.observable_hash, &added)) {
-    added = AddPatternTo(object.id, id_hash, existing, object.pattern);
+    added = AddParsedPattern(object.id, id_hash, existing, object.pattern);
   }
   if (added != kNone) state_->modified[added] = object.modified;
 }

@@ -231,16 +231,11 @@ class BundleBatch {
     entries_.clear();
   }
 
-  void AddObject(std::string_view object, std::uint64_t position) {
+  // An object, or with `is_warning` what the builder is to report in the place of one.
+  void Add(std::string_view text, std::uint64_t position, bool is_warning) {
     entries_.push_back({static_cast<std::uint32_t>(bytes_.size()),
-                        static_cast<std::uint32_t>(object.size()), position, false});
-    bytes_.append(object);
-  }
-  // What the builder is to report in the place of an object.
-  void AddWarning(std::string_view warning) {
-    entries_.push_back({static_cast<std::uint32_t>(bytes_.size()),
-                        static_cast<std::uint32_t>(warning.size()), 0, true});
-    bytes_.append(warning);
+                        static_cast<std::uint32_t>(text.size()), position, is_warning});
+    bytes_.append(text);
   }
 
   void Read(BundleReader& reader) {
@@ -249,8 +244,11 @@ class BundleBatch {
     bytes_.reserve(bytes_.size() + simdjson::SIMDJSON_PADDING);
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       const Entry& entry = entries_[i];
-      if (entry.is_warning) continue;
-      reader.Read(Text(entry), entry.position, &outcomes_[i].object, &outcomes_[i].warning);
+      if (entry.is_warning) {
+        outcomes_[i].warning.assign(Text(entry));
+      } else {
+        reader.Read(Text(entry), entry.position, &outcomes_[i].object, &outcomes_[i].warning);
+      }
     }
   }
 
@@ -260,7 +258,7 @@ class BundleBatch {
     constexpr std::size_t kAhead = 8;
     const auto prefetch = [&](std::size_t i) {
       const MatcherBuilder::PreparedStixObject& object = outcomes_[i].object;
-      if (!entries_[i].is_warning && outcomes_[i].warning.empty() && object.simple &&
+      if (outcomes_[i].warning.empty() && object.simple &&
           object.verdict == MatcherBuilder::PreparedStixObject::Verdict::kIndicator) {
         builder.Prefetch(object.prepared);
       }
@@ -268,9 +266,7 @@ class BundleBatch {
     for (std::size_t i = 0; i < entries_.size() && i < kAhead; ++i) prefetch(i);
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       if (i + kAhead < entries_.size()) prefetch(i + kAhead);
-      if (entries_[i].is_warning) {
-        builder.Warn("", std::string(Text(entries_[i])));
-      } else if (!outcomes_[i].warning.empty()) {
+      if (!outcomes_[i].warning.empty()) {
         builder.Warn("", outcomes_[i].warning);
       } else {
         builder.AddPrepared(outcomes_[i].object);
@@ -286,7 +282,7 @@ class BundleBatch {
     bool is_warning = false;  // the bytes are a warning's text, not an object
   };
   struct Outcome {
-    std::string warning;
+    std::string warning;  // reported instead of the object when not empty
     MatcherBuilder::PreparedStixObject object;
   };
   std::string_view Text(const Entry& entry) const {
@@ -420,10 +416,11 @@ class BundleSplitter {
   void AddObject() {
     BundleBatch& batch = pipeline_.filling();
     if (oversized_) {
-      batch.AddWarning(Where() + "an object larger than " +
-                       std::to_string(options_.max_object_bytes) + " bytes was skipped");
+      batch.Add(Where() + "an object larger than " + std::to_string(options_.max_object_bytes) +
+                    " bytes was skipped",
+                0, true);
     } else {
-      batch.AddObject(object_, position_);
+      batch.Add(object_, position_, false);
     }
     if (batch.size() >= std::max<std::size_t>(1, options_.batch_entries) ||
         batch.bytes() >= kMaxBatchBytes) {

@@ -183,6 +183,9 @@ class MatcherBuilder {
   bool AddSimplePattern(std::string_view indicator_id, std::uint64_t id_hash,
                         std::uint32_t existing, std::string_view pattern,
                         std::uint32_t* indicator);
+  // AddPatternTo through the pattern parser, without trying the simple form.
+  std::uint32_t AddParsedPattern(std::string_view indicator_id, std::uint64_t id_hash,
+                                 std::uint32_t existing, std::string_view pattern);
   // The end of AddSimplePattern, for a value already normalised and hashed.
   bool AddNormalisedValue(std::string_view indicator_id, std::uint64_t id_hash,
                           std::uint32_t existing, const stix::Observable& observable,
