@@ -5,24 +5,23 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <memory>
-#include <mutex>
+#include <new>
 #include <optional>
 #include <string_view>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "base/json.h"
+#include "detect/internal/batch_pipeline.h"
 #include "stix/observable.h"
 #include "stix/pattern.h"
 
 namespace fincyber::detect {
 namespace {
+
+using internal::BatchPipeline;
 
 constexpr std::size_t kReadBytes = 1 << 20;
 constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
@@ -38,107 +37,6 @@ struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
-
-// Batches of rows or objects prepared on a second thread while the loading thread fills
-// the next batch and adds the one before to the builder, in file order. Each entry's
-// outcome depends on the entry alone, so the builder receives the same calls in the same
-// order whichever thread prepared it. A Batch has Clear() and AddTo(MatcherBuilder&);
-// the two batches are reused, keeping their storage, and small enough to stay in the
-// cache between the two threads.
-template <typename Batch>
-class BatchPipeline {
- public:
-  BatchPipeline(int threads, std::function<void(Batch&)> prepare, MatcherBuilder& builder)
-      : threads_(threads), prepare_(std::move(prepare)), builder_(builder) {}
-  BatchPipeline(const BatchPipeline&) = delete;
-  BatchPipeline& operator=(const BatchPipeline&) = delete;
-  ~BatchPipeline() {
-    if (!worker_.joinable()) return;
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    changed_.notify_all();
-    worker_.join();
-  }
-
-  Batch& filling() { return *filling_; }
-
-  // Prepares the batch filled (on the second thread, unless it is the last or there is
-  // one thread) and adds the one before it.
-  void Next(bool last) {
-    WaitForWorker();
-    Batch* filled = filling_;
-    if (threads_ > 1 && !last && StartWorker()) {
-      {
-        std::lock_guard lock(mutex_);
-        job_ = filled;
-      }
-      changed_.notify_all();
-    } else {
-      prepare_(*filled);
-    }
-    if (before_ != nullptr) {
-      before_->AddTo(builder_);
-      before_->Clear();
-      filling_ = before_;
-    } else {
-      filling_ = filled == &batches_[0] ? &batches_[1] : &batches_[0];
-    }
-    before_ = filled;
-  }
-
-  // Prepares and adds the batch being filled, after the one before it.
-  void Finish() {
-    Next(true);
-    before_->AddTo(builder_);
-    before_->Clear();
-    before_ = nullptr;
-  }
-
- private:
-  // False when no thread is to be had: batches are then prepared on the loading thread.
-  bool StartWorker() {
-    if (worker_.joinable()) return true;
-    try {
-      worker_ = std::thread([this] { Work(); });
-    } catch (const std::system_error&) {
-      return false;
-    }
-    return true;
-  }
-
-  void Work() {
-    std::unique_lock lock(mutex_);
-    while (true) {
-      changed_.wait(lock, [&] { return stopping_ || job_ != nullptr; });
-      Batch* const job = job_;
-      if (job == nullptr) return;
-      lock.unlock();
-      prepare_(*job);
-      lock.lock();
-      job_ = nullptr;
-      changed_.notify_all();
-    }
-  }
-
-  void WaitForWorker() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return job_ == nullptr; });
-  }
-
-  const int threads_;
-  const std::function<void(Batch&)> prepare_;
-  MatcherBuilder& builder_;
-  std::array<Batch, 2> batches_;
-  Batch* filling_ = &batches_[0];
-  Batch* before_ = nullptr;  // prepared or being prepared, not yet added
-  std::thread worker_;       // started with the first batch handed over
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  Batch* job_ = nullptr;  // guarded by mutex_: the batch the worker is preparing
-  bool stopping_ = false;  // guarded by mutex_
-};
 
 // What a STIX bundle's objects come to, read by one thread at a time: simdjson's parser
 // and the object paths of simple patterns, kept from object to object.
@@ -299,7 +197,8 @@ class BundleBatch {
 // to the pipeline's batch, handed over when full.
 class BundleSplitter {
  public:
-  BundleSplitter(const IndicatorFileOptions& options, BatchPipeline<BundleBatch>& pipeline)
+  BundleSplitter(const IndicatorFileOptions& options,
+                 BatchPipeline<BundleBatch, MatcherBuilder>& pipeline)
       : options_(options), pipeline_(pipeline) {}
 
   Status Feed(std::string_view bytes) {
@@ -429,7 +328,7 @@ class BundleSplitter {
   }
 
   const IndicatorFileOptions& options_;
-  BatchPipeline<BundleBatch>& pipeline_;
+  BatchPipeline<BundleBatch, MatcherBuilder>& pipeline_;
   std::uint64_t fed_ = 0;       // bytes of the earlier calls to Feed
   std::uint64_t position_ = 0;  // bytes up to the one being looked at, for messages
   int depth_ = 0;
@@ -783,7 +682,7 @@ Status LoadCsv(std::FILE* file, const IndicatorFileOptions& options, MatcherBuil
   std::vector<std::string_view> fields;
   std::uint64_t line = 0;
   CsvColumns columns;
-  BatchPipeline<CsvBatch> pipeline(
+  BatchPipeline<CsvBatch, MatcherBuilder> pipeline(
       options.threads, [&paths](CsvBatch& batch) { batch.Normalise(paths); }, builder);
 
   FC_ASSIGN_OR_RETURN(bool more, reader.Next(&fields, &line));
@@ -811,7 +710,7 @@ Status LoadCsv(std::FILE* file, const IndicatorFileOptions& options, MatcherBuil
 Status LoadBundle(const std::string& path, std::FILE* file, const IndicatorFileOptions& options,
                   MatcherBuilder& builder) {
   BundleReader reader(options);
-  BatchPipeline<BundleBatch> pipeline(
+  BatchPipeline<BundleBatch, MatcherBuilder> pipeline(
       options.threads, [&reader](BundleBatch& batch) { batch.Read(reader); }, builder);
   BundleSplitter splitter(options, pipeline);
   std::string buffer(kReadBytes, '\0');
@@ -853,10 +752,8 @@ std::size_t CountOccurrences(std::FILE* file, std::string_view needle) {
   }
 }
 
-}  // namespace
-
-Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
-                         MatcherBuilder& builder) {
+Status LoadFile(const std::string& path, const IndicatorFileOptions& options,
+                MatcherBuilder& builder) {
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) return NotFound("cannot read " + path + ": " + std::strerror(errno));
   int first = std::getc(file.get());
@@ -882,6 +779,17 @@ Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& op
     return OkStatus();
   }
   return LoadBundle(path, file.get(), options, builder);
+}
+
+}  // namespace
+
+Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
+                         MatcherBuilder& builder) {
+  try {
+    return LoadFile(path, options, builder);
+  } catch (const std::bad_alloc&) {
+    return ResourceExhausted(path + ": not enough memory to load the indicators");
+  }
 }
 
 }  // namespace fincyber::detect

@@ -34,7 +34,8 @@ struct IndicatorFileOptions {
 
 // Loads a file by its content: a STIX bundle when it starts with '{', CSV otherwise.
 // NotFound when it cannot be opened; InvalidArgument when a bundle is malformed (the
-// objects before the problem stay added) or a CSV has no usable header/rows.
+// objects before the problem stay added) or a CSV has no usable header/rows;
+// ResourceExhausted when memory ran out, after which `builder` is not to be built.
 Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
                          MatcherBuilder& builder);
 
