@@ -1,10 +1,12 @@
 // The Boost.Beast server: sockets, TLS, timeouts, keep-alive and shutdown. What
 // happens to a request once read is internal::Pipeline's business.
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -325,13 +327,19 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // nothing to read: the stream ends then instead of at its next write or heartbeat. A
   // stream's client has nothing more to send, so bytes that do arrive (a TLS alert, a
   // stray request) end the watch, and the next write notices a gone client as before.
+  // The wait can also end with nothing to read and the connection open (a readiness
+  // report that was already stale, as under load): the watch goes on.
   void WatchForHangUp() {
     Tcp().socket().async_wait(
         tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
           if (ec || self->state_ != State::kStreaming) return;
-          beast::error_code available_ec;
-          const std::size_t available = self->Tcp().socket().available(available_ec);
-          if (available_ec || available == 0) {
+          char first;
+          const ssize_t peeked =
+              ::recv(self->Tcp().socket().native_handle(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            return self->WatchForHangUp();
+          }
+          if (peeked <= 0) {
             log::info("http stream {}: the client has gone", self->stream_request_id_);
             self->Close();
           }
