@@ -111,6 +111,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                 "tls",
                                                 "login_attempts_per_minute",
                                                 "event_poll_interval_ms",
+                                                "event_retention_days",
                                                 "taxii_max_content_length",
                                                 "warninglists",
                                                 "smtp",
@@ -147,6 +148,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return InvalidArgument(fmt::format("{}: event_poll_interval_ms must be 10..3600000", source));
   }
   config.event_poll_interval_ms = static_cast<int>(poll);
+  std::int64_t retention = config.event_retention_days;
+  FC_RETURN_IF_ERROR(Read(table, "event_retention_days", retention, source));
+  if (retention < 0 || retention > 36'500) {
+    return InvalidArgument(fmt::format("{}: event_retention_days must be 0..36500", source));
+  }
+  config.event_retention_days = static_cast<int>(retention);
   auto taxii_body = static_cast<std::int64_t>(config.taxii_max_content_length);
   FC_RETURN_IF_ERROR(Read(table, "taxii_max_content_length", taxii_body, source));
   if (taxii_body < 1024 || taxii_body > (std::int64_t{1} << 30)) {

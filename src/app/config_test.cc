@@ -80,6 +80,16 @@ TEST(ConfigTest, TaxiiBodyLimitIsBounded) {
   }
 }
 
+TEST(ConfigTest, EventRetentionIsBoundedAndZeroKeepsEverything) {
+  EXPECT_EQ(ParseConfig("", "t.toml")->event_retention_days, 90);
+  EXPECT_EQ(ParseConfig("event_retention_days = 0\n", "t.toml")->event_retention_days, 0);
+  EXPECT_EQ(ParseConfig("event_retention_days = 365\n", "t.toml")->event_retention_days, 365);
+  for (const char* text : {"event_retention_days = -1\n", "event_retention_days = 36501\n",
+                           "event_retention_days = \"90d\"\n"}) {
+    EXPECT_EQ(ParseConfig(text, "t.toml").error().code(), ErrorCode::kInvalidArgument) << text;
+  }
+}
+
 TEST(ConfigTest, EvidenceLimitsAreBounded) {
   auto config = ParseConfig(
       "evidence_max_file_bytes = 1048576\nevidence_max_total_bytes = 5242880\n", "t.toml");

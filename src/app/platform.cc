@@ -164,7 +164,8 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   auto dispatcher = std::make_unique<events::Dispatcher>(
       *db_, clock_, *outbound,
       events::DispatcherOptions{
-          .poll_interval = std::chrono::milliseconds(config.event_poll_interval_ms)});
+          .poll_interval = std::chrono::milliseconds(config.event_poll_interval_ms),
+          .retention = std::chrono::hours(24) * config.event_retention_days});
   // A wake-up only: streams read what happened from the outbox themselves.
   dispatcher->Subscribe("sharing.", [this](const events::Event&) { live_wakeups_.WakeAll(); });
   FC_RETURN_IF_ERROR(dispatcher->Start());

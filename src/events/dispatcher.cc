@@ -125,7 +125,8 @@ class Dispatcher::Impl {
     Status subscribers = RunSubscribers();
     Status fan_out = FanOut();
     Status deliveries = DeliverDue();
-    for (Status* status : {&subscribers, &fan_out, &deliveries}) {
+    Status pruned = PruneWhenDue();
+    for (Status* status : {&subscribers, &fan_out, &deliveries, &pruned}) {
       if (!status->ok()) return std::move(*status).error();
     }
     return OkStatus();
@@ -233,6 +234,17 @@ class Dispatcher::Impl {
         return OkStatus();
       }));
     }
+    return OkStatus();
+  }
+
+  // Requires round_mutex_.
+  Status PruneWhenDue() {
+    if (options_.retention.count() == 0) return OkStatus();
+    const TimePoint now = clock_.Now();
+    if (next_prune_ && now < *next_prune_) return OkStatus();
+    next_prune_ = now + std::chrono::hours(1);
+    FC_ASSIGN_OR_RETURN(std::int64_t deleted, PruneEvents(db_, now - options_.retention));
+    if (deleted > 0) log::info("events: pruned {} events older than the retention", deleted);
     return OkStatus();
   }
 
@@ -375,6 +387,7 @@ class Dispatcher::Impl {
 
   std::mutex round_mutex_;              // one round at a time
   std::optional<std::int64_t> cursor_;  // guarded by round_mutex_; last id given to subscribers
+  std::optional<TimePoint> next_prune_;  // guarded by round_mutex_; unset: in the next round
 
   std::mutex thread_mutex_;  // serialises Start and Stop
   std::thread thread_;       // guarded by thread_mutex_

@@ -62,7 +62,7 @@ Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::s
 
 // Committed events with an id above `after_id` whose type is one of `types`, oldest
 // first, at most `limit` (1..1000): for readers that keep their own cursor, such as
-// live streams, which resume from any id the outbox still holds (it is not pruned).
+// live streams, which resume from any id the outbox still holds (see PruneEvents).
 // Ids are visible in increasing order (see Publish), so "above the last id read"
 // misses none. Errors: InvalidArgument for a limit out of range or no types; storage.
 Result<std::vector<Event>> ReadEvents(store::Connection& conn, std::int64_t after_id,
@@ -70,12 +70,22 @@ Result<std::vector<Event>> ReadEvents(store::Connection& conn, std::int64_t afte
 // The newest event's id, 0 when there is none.
 Result<std::int64_t> NewestEventId(store::Connection& conn);
 
+// Deletes the events created before `before` that webhooks are done with (fanned out,
+// with no delivery of them or of an earlier event still pending), oldest first, with
+// their deliveries, in transactions of at most a thousand events. A reader's cursor
+// older than what is left resumes at the oldest event kept. Returns how many events
+// were deleted. Errors: storage errors (the transactions before stay committed).
+Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before);
+
 struct DispatcherOptions {
   std::chrono::milliseconds poll_interval{1000};      // fallback when no notification arrives
   int max_attempts = 8;                               // webhook attempts before "failed"
   std::chrono::milliseconds first_retry{1000};        // back-off doubles from here...
   std::chrono::milliseconds max_retry{300000};        // ...up to here, minus up to half jitter
   std::chrono::milliseconds delivery_timeout{10000};  // per webhook request
+  // Events older than this are pruned (PruneEvents) in the first round and then at most
+  // once an hour; zero keeps every event.
+  std::chrono::hours retention{24 * 90};
 };
 
 // Runs subscribers and webhook deliveries. One per process. Thread-safe; the
@@ -109,8 +119,8 @@ class Dispatcher {
   void Stop();
 
   // Runs one round synchronously: subscribers up to the newest event, webhook fan-out,
-  // then due webhook deliveries. In the first round (here or in Start) subscribers
-  // receive nothing: it fixes their starting point. Errors: storage errors; webhook
+  // due webhook deliveries, then pruning when it is due. In the first round (here or in Start)
+  // subscribers receive nothing: it fixes their starting point. Errors: storage errors; webhook
   // failures are recorded on the delivery, not returned.
   Status RunOnce();
 

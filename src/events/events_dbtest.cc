@@ -645,6 +645,101 @@ TEST_P(EventsTest, WebhookManagementFollowsTheAccessPolicy) {
   ExpectOk(DeleteIn(s_.db(), s_.P(s_.coord), b_hook->first.id));
 }
 
+// Outbox events and webhook deliveries left, in id order.
+std::vector<std::int64_t> EventIds(store::Database& db) {
+  std::vector<std::int64_t> ids;
+  Status st = db.Read([&](store::Connection& c) -> Status {
+    FC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id FROM events_outbox ORDER BY id"));
+    for (const auto& row : rows) ids.push_back(row.GetInt(0));
+    return OkStatus();
+  });
+  EXPECT_TRUE(st.ok()) << st.error().internal_message();
+  return ids;
+}
+std::int64_t DeliveryCount(store::Database& db) {
+  std::int64_t count = -1;
+  Status st = db.Read([&](store::Connection& c) -> Status {
+    FC_ASSIGN_OR_RETURN(auto row,
+                        c.QueryOne("SELECT COUNT(*) FROM events_deliveries", {}, "count"));
+    count = row.GetInt(0);
+    return OkStatus();
+  });
+  EXPECT_TRUE(st.ok()) << st.error().internal_message();
+  return count;
+}
+
+TEST_P(EventsTest, PruningDeletesOldEventsOnlyOnceWebhooksAreDoneWithThem) {
+  // 2,500 events no webhook wants, then one a webhook receives, all fanned out.
+  ExpectOk(s_.db().Transact([&](store::Connection& c) -> Status {
+    for (int i = 0; i < 2500; ++i) {
+      FC_RETURN_IF_ERROR(Publish(c, s_.clock, "case.opened", s_.bank_b.id, {}));
+    }
+    return OkStatus();
+  }));
+  Register(s_.a_admin, s_.bank_a.id, "https://a.example/hook");
+  PublishOne("case.opened", s_.bank_a.id);
+  Dispatcher dispatcher(s_.db(), s_.clock, http_, {.retention = std::chrono::hours(0)});
+  ExpectOk(dispatcher.RunOnce());
+  ASSERT_EQ(DeliveryCount(s_.db()), 1);
+  const std::int64_t not_fanned_out = PublishOne("case.opened", s_.bank_b.id);
+  s_.clock.Advance(2h);
+  const std::int64_t recent = PublishOne("case.opened", s_.bank_b.id);
+
+  auto pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().internal_message();
+  EXPECT_EQ(*pruned, 2501);
+  EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{not_fanned_out, recent}));
+  EXPECT_EQ(DeliveryCount(s_.db()), 0) << "the delivered event's delivery goes with it";
+
+  ExpectOk(dispatcher.RunOnce());  // fans the old one out
+  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 1);
+  EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{recent}));
+
+  // A delivery still being retried keeps its event and every later one.
+  http_.SetStatus(std::nullopt);
+  const std::int64_t retried = PublishOne("case.opened", s_.bank_a.id);
+  const std::int64_t after_it = PublishOne("case.opened", s_.bank_b.id);
+  ExpectOk(dispatcher.RunOnce());
+  s_.clock.Advance(2h);
+  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 1);
+  EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{retried, after_it}));
+  http_.SetStatus(204);
+  ExpectOk(dispatcher.RunOnce());  // the retry, due by now, is delivered
+  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 2);
+  EXPECT_TRUE(EventIds(s_.db()).empty());
+  // A reader's cursor older than every event left resumes at the oldest one.
+  const std::int64_t next = PublishOne("case.opened", s_.bank_b.id);
+  Status st = s_.db().Read([&](store::Connection& c) -> Status {
+    FC_ASSIGN_OR_RETURN(auto events, ReadEvents(c, 0, {"case.opened"}, 10));
+    EXPECT_EQ(events.size(), 1u);
+    if (!events.empty()) {
+      EXPECT_EQ(events[0].id, next);
+    }
+    return OkStatus();
+  });
+  ExpectOk(st);
+}
+
+TEST_P(EventsTest, TheDispatcherPrunesEventsOlderThanItsRetention) {
+  for (int i = 0; i < 3; ++i) PublishOne("case.opened", s_.bank_b.id);
+  Dispatcher keeping(s_.db(), s_.clock, http_, {.retention = std::chrono::hours(0)});
+  Dispatcher pruning(s_.db(), s_.clock, http_, {.retention = std::chrono::hours(1)});
+  ExpectOk(pruning.RunOnce());
+  EXPECT_EQ(EventIds(s_.db()).size(), 3u) << "not older than the retention yet";
+  s_.clock.Advance(24h * 400);
+  ExpectOk(keeping.RunOnce());
+  EXPECT_EQ(EventIds(s_.db()).size(), 3u) << "a zero retention keeps every event";
+  const std::int64_t recent = PublishOne("case.opened", s_.bank_b.id);
+  ExpectOk(pruning.RunOnce());
+  EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{recent}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EventsTest,
                          ::testing::ValuesIn(fincyber::testing::DbBackends()));
 

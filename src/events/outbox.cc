@@ -11,6 +11,9 @@
 // late. SQLite serialises writers anyway.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "base/clock.h"
 #include "base/json.h"
 #include "events/events.h"
@@ -123,6 +126,48 @@ Result<std::int64_t> NewestEventId(store::Connection& conn) {
   FC_ASSIGN_OR_RETURN(
       auto row, conn.QueryOne("SELECT COALESCE(MAX(id), 0) FROM events_outbox", {}, "outbox"));
   return row.GetInt(0);
+}
+
+Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before) {
+  constexpr std::int64_t kEventsPerTransaction = 1000;
+  std::int64_t deleted = 0;
+  while (true) {
+    std::int64_t deleted_now = 0;
+    bool more = false;
+    FC_RETURN_IF_ERROR(db.Transact([&](store::Connection& conn) -> Status {
+      deleted_now = 0;
+      more = false;
+      FC_ASSIGN_OR_RETURN(auto fanout, conn.QueryOne("SELECT last_event_id FROM events_fanout "
+                                                     "WHERE id = 1",
+                                                     {}, "fan-out cursor"));
+      std::int64_t up_to = fanout.GetInt(0);
+      FC_ASSIGN_OR_RETURN(auto pending, conn.Query("SELECT MIN(event_id) FROM events_deliveries "
+                                                   "WHERE status = 'pending'"));
+      if (!pending.empty() && !pending[0].IsNull(0)) {
+        up_to = std::min(up_to, pending[0].GetInt(0) - 1);
+      }
+      // Ids follow commit order and created_at the clock at commit, so the old events are
+      // the first ones: read from the oldest until one is recent enough to keep.
+      FC_ASSIGN_OR_RETURN(auto oldest, conn.Query("SELECT id, created_at FROM events_outbox "
+                                                  "WHERE id <= ? ORDER BY id LIMIT ?",
+                                                  {up_to, kEventsPerTransaction}));
+      std::int64_t last = 0;
+      for (const store::Row& row : oldest) {
+        const std::optional<TimePoint> created = ParseRfc3339(row.GetString(1));
+        if (!created || *created >= before) break;
+        last = row.GetInt(0);
+      }
+      if (last == 0) return OkStatus();
+      FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM events_deliveries WHERE event_id <= ?", {last}));
+      FC_ASSIGN_OR_RETURN(deleted_now,
+                          conn.Execute("DELETE FROM events_outbox WHERE id <= ?", {last}));
+      more = static_cast<std::int64_t>(oldest.size()) == kEventsPerTransaction &&
+             last == oldest.back().GetInt(0);
+      return OkStatus();
+    }));
+    deleted += deleted_now;
+    if (!more) return deleted;
+  }
 }
 
 }  // namespace fincyber::events
