@@ -67,6 +67,21 @@ TEST_F(CheckpointerTest, CopiesTheLogIntoTheFileOnItsOwnThread) {
   EXPECT_GE((*checkpointer)->completed(), 1);
 }
 
+TEST_F(CheckpointerTest, AWriterFarAheadOfTheThreadCopiesTheLogItself) {
+  auto checkpointer = Checkpointer::Start(path_, 10);
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.error().internal_message();
+  (*checkpointer)->Attach(writer_);
+  const std::uintmax_t before = FileSize();
+  // One commit of about 60 pages, over four times the threshold: the writer copies the
+  // log within its commit and does not ask the thread.
+  Exec("BEGIN");
+  Commit(30);
+  Exec("COMMIT");
+  EXPECT_GE(FileSize(), before + 30 * 4096) << "copied by the time the commit returned";
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ((*checkpointer)->completed(), 0);
+}
+
 TEST_F(CheckpointerTest, ShortLogIsLeftAlone) {
   auto checkpointer = Checkpointer::Start(path_, 500);
   ASSERT_TRUE(checkpointer.ok());
