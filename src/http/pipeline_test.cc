@@ -314,6 +314,10 @@ TEST(PipelineErrorRendererTest, PrefixGetsItsOwnErrorsBeforeAndAfterRouting) {
   router.Add({Method::kGet, "/proto/", Auth::kRequired, WhoAmI, ""});
   router.Add({Method::kGet, "/proto/fail", Auth::kNone,
               [](Request&) -> Result<Response> { return NotFound("no such thing"); }, ""});
+  router.Add({Method::kGet, "/proto/busy", Auth::kNone,
+              [](Request&) -> Result<Response> { return Unavailable("database busy"); }, ""});
+  router.Add({Method::kGet, "/api/busy", Auth::kNone,
+              [](Request&) -> Result<Response> { return Unavailable("database busy"); }, ""});
   router.SetErrorRenderer("/proto/", [](const Error& error, int status, std::string_view id) {
     Response response = Response::MakeJson(
         {{"title", error.safe_message()}, {"http_status", std::to_string(status)}, {"id", id}},
@@ -336,6 +340,13 @@ TEST(PipelineErrorRendererTest, PrefixGetsItsOwnErrorsBeforeAndAfterRouting) {
   Response handler_error = pipeline.Handle(Make("GET", "/proto/fail"));
   EXPECT_EQ(handler_error.status, 404);
   EXPECT_EQ(BodyOf(handler_error)["title"], "no such thing");
+  EXPECT_EQ(HeaderOf(handler_error, "Retry-After"), "");
+  // Unavailable says when to come back, in either format.
+  for (const char* busy : {"/proto/busy", "/api/busy"}) {
+    Response unavailable = pipeline.Handle(Make("GET", busy));
+    EXPECT_EQ(unavailable.status, 503) << busy;
+    EXPECT_EQ(HeaderOf(unavailable, "Retry-After"), "5") << busy;
+  }
   // Unknown paths under the prefix are errors in its format, not the web UI.
   Response unknown = pipeline.Handle(Make("GET", "/proto/unknown/"));
   EXPECT_EQ(unknown.status, 404);

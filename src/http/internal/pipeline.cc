@@ -16,6 +16,8 @@ namespace fincyber::http::internal {
 namespace {
 
 constexpr std::size_t kMaxRequestIdLength = 64;
+// Seconds a 503 asks the client to wait: about the longest a lock is waited for.
+constexpr int kRetryAfterSeconds = 5;
 
 // The UI is served from this origin only; charts draw on canvas or inline SVG.
 constexpr std::string_view kContentSecurityPolicy =
@@ -306,6 +308,9 @@ Response Pipeline::ErrorResponse(const Error& error, const Request& request) con
                           ? (*renderer)(error, status, request.request_id)
                           : Response::MakeJson(ErrorBody(error, request.request_id), status);
   if (status == 405) response.SetHeader("Allow", router_.AllowedMethods(request.path));
+  // Unavailable is a passing state (a lock held by a long write, the stream cap): clients
+  // that honour the header, the TAXII client among them, come back instead of giving up.
+  if (status == 503) response.SetHeader("Retry-After", std::to_string(kRetryAfterSeconds));
   const bool has_challenge = std::any_of(
       response.headers.begin(), response.headers.end(),
       [](const auto& header) { return EqualsIgnoreCase(header.first, "WWW-Authenticate"); });
