@@ -39,6 +39,8 @@ constexpr std::size_t kFirstReadBytes = 4096;
 // does not reset the connection before the client has read the response.
 constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr std::size_t kLingerBytes = 1 << 20;
+// What a streaming client may send (and the server drop) before its hang-up watch ends.
+constexpr std::size_t kMaxDroppedStreamBytes = 64 << 10;
 // Once the grace period is over, how long connections get to notice a forced close.
 constexpr std::chrono::milliseconds kForcedCloseWait{1000};
 // Upper bound on connections taken from the backlog in one accept wake-up, so that a
@@ -325,24 +327,28 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // A client that goes away closes its socket, which the kernel reports as readable with
   // nothing to read: the stream ends then instead of at its next write or heartbeat. A
-  // stream's client has nothing more to send, so bytes that do arrive (a TLS alert, a
-  // stray request) end the watch, and the next write notices a gone client as before.
-  // The wait can also end with nothing to read and the connection open (a readiness
-  // report that was already stale, as under load): the watch goes on.
+  // stream's client has nothing more to send, and the connection is never read again, so
+  // bytes that do arrive (a TLS close alert just before the close, a stray request) are
+  // read and dropped, up to kMaxDroppedStreamBytes, and the watch goes on; past that it
+  // ends, and the next write notices a gone client. The wait can also end with nothing
+  // to read and the connection open (a readiness report already stale, as under load).
   void WatchForHangUp() {
     Tcp().socket().async_wait(
         tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
           if (ec || self->state_ != State::kStreaming) return;
-          char first;
-          const ssize_t peeked =
-              ::recv(self->Tcp().socket().native_handle(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
-          if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+          char dropped[4096];
+          const ssize_t n =
+              ::recv(self->Tcp().socket().native_handle(), dropped, sizeof dropped, MSG_DONTWAIT);
+          if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
             return self->WatchForHangUp();
           }
-          if (peeked <= 0) {
-            log::info("http stream {}: the client has gone", self->stream_request_id_);
-            self->Close();
+          if (n > 0) {
+            self->stream_dropped_bytes_ += static_cast<std::size_t>(n);
+            if (self->stream_dropped_bytes_ <= kMaxDroppedStreamBytes) self->WatchForHangUp();
+            return;
           }
+          log::info("http stream {}: the client has gone", self->stream_request_id_);
+          self->Close();
         });
   }
 
@@ -490,6 +496,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool chunked_ = true;
   std::string stream_request_id_;
   std::size_t stream_bytes_ = 0;
+  std::size_t stream_dropped_bytes_ = 0;  // sent by the client while streaming
   Clock::time_point stream_started_;
   Clock::time_point stream_deadline_;
   Clock::time_point last_stream_write_;

@@ -296,6 +296,24 @@ TEST_F(StreamTest, BytesFromTheClientDoNotEndItsStream) {
   EXPECT_TRUE(client.WaitFor("data: still", 1000ms));
 }
 
+TEST_F(StreamTest, AClientThatSendsBytesAndThenGoesAwayIsNoticedToo) {
+  // As a TLS client does: a close alert, then the close.
+  ServerOptions options = FastOptions();
+  options.stream_heartbeat = 60s;
+  options.stream_write_timeout = 60s;
+  StartServer(std::move(options));
+  {
+    RawClient client(server_->port());
+    ASSERT_TRUE(client.Get("/api/stream", "user-1"));
+    ASSERT_TRUE(client.WaitFor("\r\n\r\n", 2000ms));
+    ASSERT_TRUE(feed_.WaitAlive(1, 1000ms));
+    ASSERT_TRUE(client.Send(std::string(100, '\x15')));
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(feed_.alive(), 1);
+  }
+  EXPECT_TRUE(feed_.WaitAlive(0, 2000ms));
+}
+
 TEST_F(StreamTest, ASlowReaderIsDroppedInsteadOfBuffered) {
   StartServer(FastOptions());  // write timeout 300 ms
   RawClient reader(server_->port(), 4096);
