@@ -3,15 +3,19 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
+#include "base/crypto.h"
 #include "http/http.h"
 
 namespace fincyber::http {
@@ -115,6 +119,7 @@ class RawClient {
     return connected_ && send(fd_, request.data(), request.size(), MSG_NOSIGNAL) ==
                              static_cast<ssize_t>(request.size());
   }
+  int fd() const { return fd_; }
   bool Send(const std::string& bytes) {
     return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
            static_cast<ssize_t>(bytes.size());
@@ -312,6 +317,44 @@ TEST_F(StreamTest, AClientThatSendsBytesAndThenGoesAwayIsNoticedToo) {
     EXPECT_EQ(feed_.alive(), 1);
   }
   EXPECT_TRUE(feed_.WaitAlive(0, 2000ms));
+}
+
+TEST_F(StreamTest, ATlsClientThatClosesIsNoticedAtOnce) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("fc-stream-tls-" + RandomToken(8));
+  fs::create_directories(dir);
+  const std::string command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+      "-subj /CN=127.0.0.1 -keyout " + (dir / "key.pem").string() + " -out " +
+      (dir / "cert.pem").string() + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "openssl CLI failed";
+  ServerOptions options = FastOptions();
+  options.stream_heartbeat = 60s;
+  options.stream_write_timeout = 60s;
+  options.tls = TlsFiles{(dir / "cert.pem").string(), (dir / "key.pem").string()};
+  StartServer(std::move(options));
+  {
+    RawClient client(server_->port());
+    SSL_CTX* context = SSL_CTX_new(TLS_client_method());
+    SSL* tls = SSL_new(context);
+    SSL_set_fd(tls, client.fd());
+    ASSERT_EQ(SSL_connect(tls), 1);
+    const std::string request =
+        "GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer user-1\r\n\r\n";
+    ASSERT_EQ(SSL_write(tls, request.data(), static_cast<int>(request.size())),
+              static_cast<int>(request.size()));
+    char head[512];
+    const int got = SSL_read(tls, head, sizeof head);
+    ASSERT_GT(got, 0);
+    EXPECT_TRUE(std::string_view(head, static_cast<std::size_t>(got)).starts_with("HTTP/1.1 200"));
+    ASSERT_TRUE(feed_.WaitAlive(1, 1000ms));
+    // A close alert, then the connection closes (RawClient's destructor).
+    SSL_shutdown(tls);
+    SSL_free(tls);
+    SSL_CTX_free(context);
+  }
+  EXPECT_TRUE(feed_.WaitAlive(0, 2000ms)) << "not at the next write, a minute away";
+  fs::remove_all(dir);
 }
 
 TEST_F(StreamTest, ASlowReaderIsDroppedInsteadOfBuffered) {
