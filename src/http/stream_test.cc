@@ -325,8 +325,8 @@ TEST_F(StreamTest, ATlsClientThatClosesIsNoticedAtOnce) {
   fs::create_directories(dir);
   const std::string command =
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-      "-subj /CN=127.0.0.1 -keyout " + (dir / "key.pem").string() + " -out " +
-      (dir / "cert.pem").string() + " >/dev/null 2>&1";
+      "-subj /CN=127.0.0.1 -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << "openssl CLI failed";
   ServerOptions options = FastOptions();
   options.stream_heartbeat = 60s;
