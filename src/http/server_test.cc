@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -17,6 +16,7 @@
 
 #include "base/crypto.h"
 #include "http/http.h"
+#include "testing/self_signed.h"
 
 namespace fincyber::http {
 namespace {
@@ -168,7 +168,7 @@ class RawConnection {
 
 Result<Response> Hello(Request&) { return Response::MakeJson({{"hello", "world"}}); }
 
-class ServerTest : public testing::Test {
+class ServerTest : public ::testing::Test {
  protected:
   static constexpr std::size_t kUploadLimit = 8192;
   static ServerOptions FastOptions() {
@@ -561,11 +561,8 @@ class TlsServerTest : public ServerTest {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("fc-tls-" + RandomToken(8));
     fs::create_directories(dir_);
-    const std::string command =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-        (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " >/dev/null 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << "openssl CLI failed";
+    fincyber::testing::CertificateFiles files;
+    ASSERT_TRUE(fincyber::testing::MakeSelfSignedCertificate(dir_, &files)) << "openssl CLI failed";
   }
   void TearDown() override {
     ServerTest::TearDown();
