@@ -237,14 +237,21 @@ class Dispatcher::Impl {
     return OkStatus();
   }
 
-  // Requires round_mutex_.
+  // Requires round_mutex_. A round prunes at most kPruneEventsPerRound, so that a backlog
+  // of old events does not hold up the subscribers and deliveries of the rounds after.
   Status PruneWhenDue() {
+    constexpr std::int64_t kPruneEventsPerRound = 1000;
     if (options_.retention.count() == 0) return OkStatus();
     const TimePoint now = clock_.Now();
-    if (next_prune_ && now < *next_prune_) return OkStatus();
-    next_prune_ = now + std::chrono::hours(1);
-    FC_ASSIGN_OR_RETURN(std::int64_t deleted, PruneEvents(db_, now - options_.retention));
+    if (!next_prune_) {  // the first round: Start() waits for it
+      next_prune_ = now;
+      return OkStatus();
+    }
+    if (now < *next_prune_) return OkStatus();
+    FC_ASSIGN_OR_RETURN(std::int64_t deleted,
+                        PruneEvents(db_, now - options_.retention, kPruneEventsPerRound));
     if (deleted > 0) log::info("events: pruned {} events older than the retention", deleted);
+    next_prune_ = deleted == kPruneEventsPerRound ? now : now + std::chrono::hours(1);
     return OkStatus();
   }
 
@@ -387,7 +394,7 @@ class Dispatcher::Impl {
 
   std::mutex round_mutex_;              // one round at a time
   std::optional<std::int64_t> cursor_;  // guarded by round_mutex_; last id given to subscribers
-  std::optional<TimePoint> next_prune_;  // guarded by round_mutex_; unset: in the next round
+  std::optional<TimePoint> next_prune_;  // guarded by round_mutex_; unset before the first round
 
   std::mutex thread_mutex_;  // serialises Start and Stop
   std::thread thread_;       // guarded by thread_mutex_

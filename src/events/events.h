@@ -70,12 +70,13 @@ Result<std::vector<Event>> ReadEvents(store::Connection& conn, std::int64_t afte
 // The newest event's id, 0 when there is none.
 Result<std::int64_t> NewestEventId(store::Connection& conn);
 
-// Deletes the events created before `before` that webhooks are done with (fanned out,
-// with no delivery of them or of an earlier event still pending), oldest first, with
-// their deliveries, in transactions of at most a thousand events. A reader's cursor
-// older than what is left resumes at the oldest event kept. Returns how many events
-// were deleted. Errors: storage errors (the transactions before stay committed).
-Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before);
+// Deletes up to `max_events` of the events created before `before` that webhooks are
+// done with (fanned out, with no delivery of them or of an earlier event still pending),
+// oldest first, with their deliveries, in transactions of at most a thousand events. A
+// reader's cursor older than what is left resumes at the oldest event kept. Returns how
+// many events were deleted. Errors: storage errors (the transactions before stay
+// committed).
+Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before, std::int64_t max_events);
 
 struct DispatcherOptions {
   std::chrono::milliseconds poll_interval{1000};      // fallback when no notification arrives
@@ -83,8 +84,8 @@ struct DispatcherOptions {
   std::chrono::milliseconds first_retry{1000};        // back-off doubles from here...
   std::chrono::milliseconds max_retry{300000};        // ...up to here, minus up to half jitter
   std::chrono::milliseconds delivery_timeout{10000};  // per webhook request
-  // Events older than this are pruned (PruneEvents) in the first round and then at most
-  // once an hour; zero keeps every event.
+  // Events older than this are pruned (PruneEvents), a thousand per round from the second
+  // round on while there are more, then again an hour later; zero keeps every event.
   std::chrono::hours retention{24 * 90};
 };
 
@@ -119,8 +120,9 @@ class Dispatcher {
   void Stop();
 
   // Runs one round synchronously: subscribers up to the newest event, webhook fan-out,
-  // due webhook deliveries, then pruning when it is due. In the first round (here or in Start)
-  // subscribers receive nothing: it fixes their starting point. Errors: storage errors; webhook
+  // due webhook deliveries, then pruning when it is due. The first round (here or in
+  // Start) fixes the subscribers' starting point: they receive nothing, and nothing is
+  // pruned, so starting is not held up by old events. Errors: storage errors; webhook
   // failures are recorded on the delivery, not returned.
   Status RunOnce();
 

@@ -668,14 +668,22 @@ std::int64_t DeliveryCount(store::Database& db) {
   return count;
 }
 
-TEST_P(EventsTest, PruningDeletesOldEventsOnlyOnceWebhooksAreDoneWithThem) {
-  // 2,500 events no webhook wants, then one a webhook receives, all fanned out.
-  ExpectOk(s_.db().Transact([&](store::Connection& c) -> Status {
-    for (int i = 0; i < 2500; ++i) {
-      FC_RETURN_IF_ERROR(Publish(c, s_.clock, "case.opened", s_.bank_b.id, {}));
+constexpr std::int64_t kAll = 1'000'000;
+
+// Publishes `count` events of bank B in one transaction.
+void PublishMany(TestSector& s, int count) {
+  Status st = s.db().Transact([&](store::Connection& c) -> Status {
+    for (int i = 0; i < count; ++i) {
+      FC_RETURN_IF_ERROR(Publish(c, s.clock, "case.opened", s.bank_b.id, {}));
     }
     return OkStatus();
-  }));
+  });
+  EXPECT_TRUE(st.ok()) << st.error().internal_message();
+}
+
+TEST_P(EventsTest, PruningDeletesOldEventsOnlyOnceWebhooksAreDoneWithThem) {
+  // 2,500 events no webhook wants, then one a webhook receives, all fanned out.
+  PublishMany(s_, 2500);
   Register(s_.a_admin, s_.bank_a.id, "https://a.example/hook");
   PublishOne("case.opened", s_.bank_a.id);
   Dispatcher dispatcher(s_.db(), s_.clock, http_, {.retention = std::chrono::hours(0)});
@@ -685,14 +693,17 @@ TEST_P(EventsTest, PruningDeletesOldEventsOnlyOnceWebhooksAreDoneWithThem) {
   s_.clock.Advance(2h);
   const std::int64_t recent = PublishOne("case.opened", s_.bank_b.id);
 
-  auto pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  auto pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h, 1200);
   ASSERT_TRUE(pruned.ok()) << pruned.error().internal_message();
-  EXPECT_EQ(*pruned, 2501);
+  EXPECT_EQ(*pruned, 1200) << "no more than asked";
+  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h, kAll);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().internal_message();
+  EXPECT_EQ(*pruned, 1301);
   EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{not_fanned_out, recent}));
   EXPECT_EQ(DeliveryCount(s_.db()), 0) << "the delivered event's delivery goes with it";
 
   ExpectOk(dispatcher.RunOnce());  // fans the old one out
-  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h, kAll);
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(*pruned, 1);
   EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{recent}));
@@ -703,13 +714,13 @@ TEST_P(EventsTest, PruningDeletesOldEventsOnlyOnceWebhooksAreDoneWithThem) {
   const std::int64_t after_it = PublishOne("case.opened", s_.bank_b.id);
   ExpectOk(dispatcher.RunOnce());
   s_.clock.Advance(2h);
-  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h, kAll);
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(*pruned, 1);
   EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{retried, after_it}));
   http_.SetStatus(204);
   ExpectOk(dispatcher.RunOnce());  // the retry, due by now, is delivered
-  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h);
+  pruned = PruneEvents(s_.db(), s_.clock.Now() - 1h, kAll);
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(*pruned, 2);
   EXPECT_TRUE(EventIds(s_.db()).empty());
@@ -726,18 +737,34 @@ TEST_P(EventsTest, PruningDeletesOldEventsOnlyOnceWebhooksAreDoneWithThem) {
   ExpectOk(st);
 }
 
-TEST_P(EventsTest, TheDispatcherPrunesEventsOlderThanItsRetention) {
-  for (int i = 0; i < 3; ++i) PublishOne("case.opened", s_.bank_b.id);
+TEST_P(EventsTest, TheDispatcherPrunesEventsOlderThanItsRetentionAThousandPerRound) {
+  PublishMany(s_, 2500);
   Dispatcher keeping(s_.db(), s_.clock, http_, {.retention = std::chrono::hours(0)});
   Dispatcher pruning(s_.db(), s_.clock, http_, {.retention = std::chrono::hours(1)});
-  ExpectOk(pruning.RunOnce());
-  EXPECT_EQ(EventIds(s_.db()).size(), 3u) << "not older than the retention yet";
   s_.clock.Advance(24h * 400);
   ExpectOk(keeping.RunOnce());
-  EXPECT_EQ(EventIds(s_.db()).size(), 3u) << "a zero retention keeps every event";
-  const std::int64_t recent = PublishOne("case.opened", s_.bank_b.id);
+  ExpectOk(keeping.RunOnce());
+  EXPECT_EQ(EventIds(s_.db()).size(), 2500u) << "a zero retention keeps every event";
   ExpectOk(pruning.RunOnce());
+  EXPECT_EQ(EventIds(s_.db()).size(), 2500u) << "nothing is pruned in the first round";
+  const std::int64_t recent = PublishOne("case.opened", s_.bank_b.id);
+  for (const std::size_t left : {1501u, 501u, 1u}) {
+    ExpectOk(pruning.RunOnce());
+    EXPECT_EQ(EventIds(s_.db()).size(), left) << "a thousand a round while more are due";
+  }
   EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{recent}));
+  // After a round with fewer to prune, the next is an hour later.
+  s_.clock.Advance(90min);
+  const std::int64_t older = PublishOne("case.opened", s_.bank_b.id);
+  s_.clock.Advance(30min);
+  ExpectOk(pruning.RunOnce());
+  EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{older}));
+  s_.clock.Advance(40min);  // older than the retention, but pruning is 20 minutes away
+  ExpectOk(pruning.RunOnce());
+  EXPECT_EQ(EventIds(s_.db()), (std::vector<std::int64_t>{older}));
+  s_.clock.Advance(20min);
+  ExpectOk(pruning.RunOnce());
+  EXPECT_TRUE(EventIds(s_.db()).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventsTest,

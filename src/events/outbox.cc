@@ -128,10 +128,11 @@ Result<std::int64_t> NewestEventId(store::Connection& conn) {
   return row.GetInt(0);
 }
 
-Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before) {
+Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before, std::int64_t max_events) {
   constexpr std::int64_t kEventsPerTransaction = 1000;
   std::int64_t deleted = 0;
-  while (true) {
+  while (deleted < max_events) {
+    const std::int64_t limit = std::min(kEventsPerTransaction, max_events - deleted);
     std::int64_t deleted_now = 0;
     bool more = false;
     FC_RETURN_IF_ERROR(db.Transact([&](store::Connection& conn) -> Status {
@@ -150,7 +151,7 @@ Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before) {
       // the first ones: read from the oldest until one is recent enough to keep.
       FC_ASSIGN_OR_RETURN(auto oldest, conn.Query("SELECT id, created_at FROM events_outbox "
                                                   "WHERE id <= ? ORDER BY id LIMIT ?",
-                                                  {up_to, kEventsPerTransaction}));
+                                                  {up_to, limit}));
       std::int64_t last = 0;
       for (const store::Row& row : oldest) {
         const std::optional<TimePoint> created = ParseRfc3339(row.GetString(1));
@@ -161,13 +162,13 @@ Result<std::int64_t> PruneEvents(store::Database& db, TimePoint before) {
       FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM events_deliveries WHERE event_id <= ?", {last}));
       FC_ASSIGN_OR_RETURN(deleted_now,
                           conn.Execute("DELETE FROM events_outbox WHERE id <= ?", {last}));
-      more = static_cast<std::int64_t>(oldest.size()) == kEventsPerTransaction &&
-             last == oldest.back().GetInt(0);
+      more = static_cast<std::int64_t>(oldest.size()) == limit && last == oldest.back().GetInt(0);
       return OkStatus();
     }));
     deleted += deleted_now;
-    if (!more) return deleted;
+    if (!more) break;
   }
+  return deleted;
 }
 
 }  // namespace fincyber::events
