@@ -7,8 +7,8 @@
 //   log_level = "info"                  # debug, info, warn, error
 //   login_attempts_per_minute = 20      # per client address
 //   event_poll_interval_ms = 1000       # events wake replicas at once; polling backs that up
-//   event_retention_days = 90           # older events are deleted once webhooks are done; 0 keeps
-//   all taxii_max_content_length = 1048576  # largest TAXII POST body in bytes (1 KiB..1 GiB)
+//   event_retention_days = 90           # then deleted once webhooks are done; 0 keeps all
+//   taxii_max_content_length = 1048576  # largest TAXII POST body in bytes (1 KiB..1 GiB)
 //   warninglists = ["extra.json"]       # MISP warning lists added to the shipped ones
 //   evidence_max_file_bytes = 10485760  # one survey evidence file (1 KiB..1 GiB)
 //   evidence_max_total_bytes = 209715200  # all evidence of one institution in a campaign
