@@ -33,6 +33,8 @@ endif()
 function(fincyber_add_test library test_src label)
   get_filename_component(test_name ${test_src} NAME_WE)
   add_executable(${test_name} ${test_src})
+  # One source each: a unity build would only wrap it.
+  set_target_properties(${test_name} PROPERTIES UNITY_BUILD OFF)
   target_link_libraries(${test_name} PRIVATE ${library} fincyber_testing GTest::gtest GTest::gmock)
   target_compile_options(${test_name} PRIVATE ${FINCYBER_WARNINGS} ${FINCYBER_TEST_OPTIONS})
   # Listed when ctest runs, so FINCYBER_TEST_PG decides which backends are tested.

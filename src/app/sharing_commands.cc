@@ -37,7 +37,7 @@ constexpr std::size_t kBatchObjects = 500;
 constexpr std::size_t kBatchBytes = 16 << 20;
 constexpr std::chrono::milliseconds kTransactionTime{1000};
 
-const sharing::RequestInfo kCliRequest{"cli", ""};
+const sharing::RequestInfo kCliSharingRequest{"cli", ""};
 
 // The principal a command acts as: the named, enabled user of its organisation, so that
 // authorship, rights and visibility are that organisation's.
@@ -138,7 +138,7 @@ class BatchImporter {
  public:
   BatchImporter(sharing::SharingService& hub, const identity::Principal& principal,
                 std::string collection_id)
-      : pipeline_(hub, principal, std::move(collection_id), kCliRequest,
+      : pipeline_(hub, principal, std::move(collection_id), kCliSharingRequest,
                   {.max_objects = kBatchObjects,
                    .max_bytes = kBatchBytes,
                    .queued_batches = 1,
@@ -628,7 +628,8 @@ void AddSharingCommands(CLI::App& cli, int& exit_code) {
       principal = *user;
     }
     c.collection.default_tlp = *stix::ParseTlpName(c.default_tlp);
-    auto created = (*platform)->sharing().CreateCollection(principal, c.collection, kCliRequest);
+    auto created =
+        (*platform)->sharing().CreateCollection(principal, c.collection, kCliSharingRequest);
     if (!created.ok()) return void(exit_code = Fail(created.error()));
     std::cout << created->id << "\n";
   });

@@ -21,7 +21,7 @@
 namespace fincyber::app {
 namespace {
 
-const survey::RequestInfo kCliRequest{"cli", ""};
+const survey::RequestInfo kCliSurveyRequest{"cli", ""};
 
 // OSCAL catalogs are the largest sources the service accepts.
 constexpr std::uintmax_t kMaxBankFileBytes = std::uintmax_t{16} << 20;
@@ -87,7 +87,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
     if (mission) {
-      auto stored = (*platform)->survey().LoadMissionBank(op, kCliRequest);
+      auto stored = (*platform)->survey().LoadMissionBank(op, kCliSurveyRequest);
       if (!stored.ok()) return void(exit_code = Fail(stored.error()));
       return PrintBank(*stored);
     }
@@ -98,7 +98,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     if (!source.ok()) return void(exit_code = Fail(source.error()));
     source->oscal_bank_id = oscal_bank_id;
     source->oscal_version = oscal_version;
-    auto stored = (*platform)->survey().ImportBank(op, *source, kCliRequest);
+    auto stored = (*platform)->survey().ImportBank(op, *source, kCliSurveyRequest);
     if (!stored.ok()) return void(exit_code = Fail(stored.error()));
     PrintBank(*stored);
   });
@@ -109,7 +109,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   bank_publish->callback([&exit_code, op] {
     auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
-    auto published = (*platform)->survey().PublishBank(op, publish_id, kCliRequest);
+    auto published = (*platform)->survey().PublishBank(op, publish_id, kCliSurveyRequest);
     if (!published.ok()) return void(exit_code = Fail(published.error()));
     PrintBank(*published);
   });
@@ -153,7 +153,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     }
     auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
-    auto opened = (*platform)->survey().OpenCampaign(op, new_campaign, kCliRequest);
+    auto opened = (*platform)->survey().OpenCampaign(op, new_campaign, kCliSurveyRequest);
     if (!opened.ok()) return void(exit_code = Fail(opened.error()));
     std::cout << opened->id << "\n"
               << opened->assignments << " institutions assigned, due " << opened->deadline << "\n";
@@ -165,7 +165,7 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
   close->callback([&exit_code, op] {
     auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
-    auto closed = (*platform)->survey().CloseCampaign(op, close_id, kCliRequest);
+    auto closed = (*platform)->survey().CloseCampaign(op, close_id, kCliSurveyRequest);
     if (!closed.ok()) return void(exit_code = Fail(closed.error()));
     std::cout << "closed " << closed->id << ": " << closed->submitted << " of "
               << closed->assignments << " institutions submitted\n";
@@ -327,8 +327,8 @@ void AddSurveyCommands(CLI::App& cli, int& exit_code) {
     if (!rows.ok()) return void(exit_code = Fail(rows.error()));
     auto platform = OpenPlatform(options);
     if (!platform.ok()) return void(exit_code = Fail(platform.error()));
-    auto summary =
-        (*platform)->survey().ImportAnswers(op, answers_campaign, answers_org, *rows, kCliRequest);
+    auto summary = (*platform)->survey().ImportAnswers(op, answers_campaign, answers_org, *rows,
+                                                       kCliSurveyRequest);
     if (!summary.ok()) return void(exit_code = Fail(summary.error()));
     std::cout << summary->rows << " rows: " << summary->saved << " saved, " << summary->cleared
               << " cleared, " << summary->unchanged << " unchanged\n";

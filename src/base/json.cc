@@ -168,6 +168,17 @@ Result<bool> OptionalBool(const Json& object, std::string_view field, bool fallb
   return it->get<bool>();
 }
 
+const std::string* FindString(const Json& object, std::string_view name) {
+  const auto it = object.find(name);
+  if (it == object.end() || !it->is_string()) return nullptr;
+  return &it->get_ref<const std::string&>();
+}
+
+std::string StringMember(const Json& object, std::string_view name) {
+  const std::string* value = FindString(object, name);
+  return value != nullptr ? *value : std::string();
+}
+
 Status RejectUnknownFields(const Json& object, std::initializer_list<std::string_view> allowed) {
   if (!object.is_object()) return InvalidArgument("request body must be a JSON object");
   std::vector<FieldProblem> problems;

@@ -36,6 +36,12 @@ Result<std::optional<std::string>> OptionalString(const Json& object, std::strin
                                                   std::size_t max_length = 1024);
 Result<bool> OptionalBool(const Json& object, std::string_view field, bool fallback);
 
+// Lenient readers for objects already validated or of optional shape (STIX, MISP).
+// The member's string; nullptr when it is missing or not a string.
+const std::string* FindString(const Json& object, std::string_view name);
+// The member's string; "" when it is missing or not a string.
+std::string StringMember(const Json& object, std::string_view name);
+
 // InvalidArgument listing every field of `object` not in `allowed`.
 Status RejectUnknownFields(const Json& object, std::initializer_list<std::string_view> allowed);
 

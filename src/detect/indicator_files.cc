@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/ascii.h"
 #include "base/json.h"
 #include "detect/internal/batch_pipeline.h"
 #include "stix/observable.h"
@@ -23,7 +24,7 @@ namespace {
 
 using internal::BatchPipeline;
 
-constexpr std::size_t kReadBytes = 1 << 20;
+constexpr std::size_t kFileReadBytes = 1 << 20;
 constexpr std::size_t kMaxCsvFieldBytes = 64 * 1024;
 // A batch of CSV rows or bundle objects ends at this many bytes, whatever its count, so
 // that it is still in the cache when the other thread takes it (about 3,000 CSV rows or
@@ -345,12 +346,12 @@ class BundleSplitter {
   std::string object_;
 };
 
-// CSV records, one at a time, from a buffer of kReadBytes. A record that lies whole in
+// CSV records, one at a time, from a buffer of kFileReadBytes. A record that lies whole in
 // the buffer on one line without a quote (nearly every row of an indicator list) is cut
 // with memchr; any other goes through the byte-by-byte state machine.
 class CsvReader {
  public:
-  explicit CsvReader(std::FILE* file) : file_(file), buffer_(kReadBytes) {}
+  explicit CsvReader(std::FILE* file) : file_(file), buffer_(kFileReadBytes) {}
 
   // False at the end. `line` is the 1-based line the record starts on. The fields stay
   // valid until the next call.
@@ -464,12 +465,6 @@ class CsvReader {
   std::uint64_t line_ = 1;
 };
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -496,7 +491,7 @@ Result<std::size_t> CsvType(std::string_view type, std::string_view value) {
   // Nearly every row names its type in lower case already: no copy then.
   const bool lower = std::none_of(trimmed.begin(), trimmed.end(),
                                   [](char c) { return c >= 'A' && c <= 'Z'; });
-  const std::string lowered = lower ? std::string() : Lower(trimmed);
+  const std::string lowered = lower ? std::string() : AsciiLower(trimmed);
   const std::string_view name = lower ? trimmed : std::string_view(lowered);
   const bool v6 = value.find(':') != std::string_view::npos;
   if (name == "domain" || name == "domain-name" || name == "hostname") return 0;
@@ -658,7 +653,7 @@ class CsvBatch {
 Result<bool> ReadCsvHeader(std::vector<std::string_view>& fields, CsvColumns* columns) {
   if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].remove_prefix(3);
   std::vector<std::string> names;
-  for (const std::string_view f : fields) names.push_back(Lower(Trim(f)));
+  for (const std::string_view f : fields) names.push_back(AsciiLower(Trim(f)));
   const auto type_it = std::find(names.begin(), names.end(), "type");
   const auto value_it = std::find(names.begin(), names.end(), "value");
   if (type_it == names.end() && value_it == names.end()) return false;
@@ -713,16 +708,16 @@ Status LoadBundle(const std::string& path, std::FILE* file, const IndicatorFileO
   BatchPipeline<BundleBatch, MatcherBuilder> pipeline(
       options.threads, [&reader](BundleBatch& batch) { batch.Read(reader); }, builder);
   BundleSplitter splitter(options, pipeline);
-  std::string buffer(kReadBytes, '\0');
+  std::string buffer(kFileReadBytes, '\0');
   buffer[0] = '{';
-  std::size_t n = 1 + std::fread(buffer.data() + 1, 1, kReadBytes - 1, file);
+  std::size_t n = 1 + std::fread(buffer.data() + 1, 1, kFileReadBytes - 1, file);
   while (n > 0) {
     Status fed = splitter.Feed(std::string_view(buffer.data(), n));
     if (!fed.ok()) {
       pipeline.Finish();
       return InvalidArgument(path + ": " + fed.error().safe_message());
     }
-    n = std::fread(buffer.data(), 1, kReadBytes, file);
+    n = std::fread(buffer.data(), 1, kFileReadBytes, file);
   }
   pipeline.Finish();
   if (std::ferror(file)) return Unavailable("read failed: " + path);
@@ -733,11 +728,11 @@ Status LoadBundle(const std::string& path, std::FILE* file, const IndicatorFileO
 
 // How often `needle` occurs in the rest of `file` (occurrences do not overlap).
 std::size_t CountOccurrences(std::FILE* file, std::string_view needle) {
-  std::string buffer(kReadBytes + needle.size(), '\0');
+  std::string buffer(kFileReadBytes + needle.size(), '\0');
   std::size_t kept = 0;  // bytes carried over that may start an occurrence
   std::size_t count = 0;
   while (true) {
-    const std::size_t n = std::fread(buffer.data() + kept, 1, kReadBytes, file);
+    const std::size_t n = std::fread(buffer.data() + kept, 1, kFileReadBytes, file);
     if (n == 0) return count;
     const std::size_t filled = kept + n;
     std::size_t at = 0;

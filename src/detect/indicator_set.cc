@@ -10,23 +10,19 @@
 #include <limits>
 
 #include "base/clock.h"
+#include "base/json.h"
 
 namespace fincyber::detect {
 namespace {
 
 constexpr int kStateFormat = 1;
-constexpr std::int64_t kUnknownTime = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t kTimeNotGiven = std::numeric_limits<std::int64_t>::min();
 // A reduced indicator is its pattern and a few short members; STIX patterns beyond this
 // are not something a matcher can use anyway.
 constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
 
-std::string StringMember(const Json& object, const char* name) {
-  const auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 std::int64_t Millis(const std::string& time) {
-  return ParseRfc3339Millis(time).value_or(kUnknownTime);
+  return ParseRfc3339Millis(time).value_or(kTimeNotGiven);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/calendar.h"
 #include "base/clock.h"
 #include "base/json.h"
 
@@ -53,15 +54,6 @@ std::optional<std::int64_t> EpochMillis(std::string_view text) {
     }
   }
   return millis;
-}
-
-std::int64_t DaysFromCivil(int year, int month, int day) {  // month 1-12
-  year -= month <= 2;
-  const int era = (year >= 0 ? year : year - 399) / 400;
-  const int year_of_era = year - era * 400;
-  const int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return static_cast<std::int64_t>(era) * 146097 + day_of_era - 719468;
 }
 
 // "10/Oct/2024:13:55:36 +0900"

@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "base/ascii.h"
 #include "base/crypto.h"
 #include "events/events.h"
 #include "events/internal/schema.h"
@@ -26,12 +27,6 @@ Status CheckCanManage(const identity::Principal& principal, std::string_view org
   return OkStatus();
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 Error BadUrl(std::string problem) {
   return InvalidArgument("invalid webhook URL", {{"url", std::move(problem)}});
 }
@@ -47,7 +42,7 @@ Status ValidateUrl(std::string_view url) {
   }
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return BadUrl("must be an http or https URL");
-  const std::string scheme = Lower(url.substr(0, scheme_end));
+  const std::string scheme = AsciiLower(url.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") return BadUrl("must be an http or https URL");
   const std::string_view rest = url.substr(scheme_end + 3);
   const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));

@@ -2,6 +2,7 @@
 #include <cctype>
 #include <utility>
 
+#include "base/ascii.h"
 #include "http/http.h"
 #include "http/internal/errors.h"
 
@@ -21,15 +22,9 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // "application/json", "application/problem+json", with or without parameters.
 bool IsJsonMediaType(std::string_view content_type) {
-  const std::string type = Lower(Trim(content_type.substr(0, content_type.find(';'))));
+  const std::string type = AsciiLower(Trim(content_type.substr(0, content_type.find(';'))));
   if (type == "application/json") return true;
   return type.starts_with("application/") && type.ends_with("+json");
 }

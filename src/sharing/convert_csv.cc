@@ -11,6 +11,8 @@
 #include <streambuf>
 #include <variant>
 
+#include "base/ascii.h"
+#include "base/json.h"
 #include "base/utf8.h"
 #include "sharing/export_rules.h"
 #include "stix/observable.h"
@@ -19,14 +21,6 @@ namespace fincyber::sharing {
 namespace {
 
 constexpr std::size_t kMaxFieldsPerRecord = 256;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -229,7 +223,7 @@ Result<ColumnMap> ParseHeader(const CsvRecord& header, bool ignore_unknown) {
   }
   ColumnMap columns;
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string name = Lower(Trim(header.fields[i]));
+    const std::string name = AsciiLower(Trim(header.fields[i]));
     const auto known = std::find_if(kColumns.begin(), kColumns.end(),
                                     [&](const auto& entry) { return entry.first == name; });
     if (known == kColumns.end()) {
@@ -272,7 +266,7 @@ class RowConverter {
       const auto it = columns_.find(column);
       return it == columns_.end() ? std::string_view() : Trim(record.fields[it->second]);
     };
-    const std::string type_name = Lower(cell(Column::kType));
+    const std::string type_name = AsciiLower(cell(Column::kType));
     const auto type = std::find_if(kTypes.begin(), kTypes.end(),
                                    [&](const CsvType& t) { return t.name == type_name; });
     if (type_name.empty()) return fail(Column::kType, "empty");
@@ -409,11 +403,6 @@ std::optional<std::string_view> CsvTypeOf(const stix::Observable& observable) {
   return std::nullopt;
 }
 
-std::string StringProperty(const Json& object, std::string_view name) {
-  const auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::string CsvRowError::ToString() const {
@@ -501,12 +490,12 @@ Result<std::size_t> IndicatorCsvWriter::Add(const Json& indicator) {
       it != indicator.end() && it->is_number_integer()) {
     confidence = std::to_string(it->get<std::int64_t>());
   }
-  const std::array<std::string, 8> shared = {StringProperty(indicator, "id"),
-                                             StringProperty(indicator, "name"),
-                                             StringProperty(indicator, "description"),
+  const std::array<std::string, 8> shared = {StringMember(indicator, "id"),
+                                             StringMember(indicator, "name"),
+                                             StringMember(indicator, "description"),
                                              tlp,
-                                             StringProperty(indicator, "valid_from"),
-                                             StringProperty(indicator, "valid_until"),
+                                             StringMember(indicator, "valid_from"),
+                                             StringMember(indicator, "valid_until"),
                                              labels,
                                              confidence};
   std::string rows;

@@ -9,7 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/ascii.h"
 #include "base/clock.h"
+#include "base/json.h"
 #include "sharing/convert_indicator.h"
 #include "stix/object.h"
 #include "stix/observable.h"
@@ -22,18 +24,10 @@ constexpr int kMaxEventDepth = 32;
 // 9999-12-31T23:59:59Z: the last second an RFC 3339 timestamp can show.
 constexpr std::int64_t kMaxUnixSeconds = 253402300799;
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // A MISP UUID in canonical lower-case form, or nullopt.
 std::optional<std::string> CanonicalUuid(const Json& value) {
   if (!value.is_string()) return std::nullopt;
-  std::string uuid = Lower(value.get<std::string>());
+  std::string uuid = AsciiLower(value.get<std::string>());
   if (!IsStixIdOfType("x--" + uuid, "x")) return std::nullopt;
   return uuid;
 }
@@ -72,7 +66,7 @@ bool ToIds(const Json& attribute) {
   if (it == attribute.end()) return false;
   if (it->is_boolean()) return it->get<bool>();
   if (it->is_number()) return it->get<double>() != 0;
-  if (it->is_string()) return *it == "1" || Lower(it->get<std::string>()) == "true";
+  if (it->is_string()) return *it == "1" || AsciiLower(it->get<std::string>()) == "true";
   return false;
 }
 
@@ -81,11 +75,6 @@ bool IsTrue(const Json& object, std::string_view field) {
   if (it == object.end()) return false;
   if (it->is_boolean()) return it->get<bool>();
   return it->is_string() && *it == "1";
-}
-
-std::string StringField(const Json& object, std::string_view field) {
-  const auto it = object.find(field);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 struct Tags {
@@ -99,9 +88,9 @@ Tags ReadTags(const Json& holder) {
   if (it == holder.end() || !it->is_array()) return tags;
   for (const Json& tag : *it) {
     if (!tag.is_object()) continue;
-    const std::string name = StringField(tag, "name");
+    const std::string name = StringMember(tag, "name");
     if (name.empty()) continue;
-    if (Lower(name).starts_with("tlp:")) {
+    if (AsciiLower(name).starts_with("tlp:")) {
       if (const auto level = stix::ParseTlpName(name)) {
         if (!tags.tlp || *level > *tags.tlp) tags.tlp = level;
         continue;
@@ -230,7 +219,7 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
   }
   if (type == "AS") {
     std::string_view digits = value;
-    if (digits.size() > 2 && Lower(digits.substr(0, 2)) == "as") digits.remove_prefix(2);
+    if (digits.size() > 2 && AsciiLower(digits.substr(0, 2)) == "as") digits.remove_prefix(2);
     std::uint32_t number = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
     if (ec != std::errc() || end != digits.data() + digits.size()) {
@@ -305,7 +294,7 @@ class EventConverter {
         publish && *publish > 0) {
       published = FromSeconds(*publish);
     }
-    info_ = StringField(event, "info");
+    info_ = StringMember(event, "info");
     const Tags tags = ReadTags(event);
     event_tlp_ = tags.tlp ? tags.tlp : options_.default_tlp;
     created_by_ref_ = options_.created_by_ref;
@@ -321,7 +310,7 @@ class EventConverter {
           continue;
         }
         if (IsTrue(object, "deleted")) continue;
-        FC_RETURN_IF_ERROR(ConvertAttributes(object, StringField(object, "name")));
+        FC_RETURN_IF_ERROR(ConvertAttributes(object, StringMember(object, "name")));
       }
     }
     if (object_refs_.empty()) {
@@ -350,7 +339,7 @@ class EventConverter {
     const auto orgc = event.find("Orgc");
     if (orgc == event.end() || !orgc->is_object()) return;
     const auto uuid = CanonicalUuid(orgc->value("uuid", Json()));
-    const std::string name = StringField(*orgc, "name");
+    const std::string name = StringMember(*orgc, "name");
     if (!uuid || name.empty()) return;
     created_by_ref_ = "identity--" + *uuid;
     pending_identity_ = Json{{"type", "identity"},
@@ -415,7 +404,7 @@ class EventConverter {
       Skip(*uuid, "deleted in MISP");
       return OkStatus();
     }
-    const std::string type = StringField(attribute, "type");
+    const std::string type = StringMember(attribute, "type");
     const auto value_it = attribute.find("value");
     if (type.empty() || value_it == attribute.end() || !value_it->is_string()) {
       Skip(*uuid, "'type' or 'value' is missing or not a string");
@@ -456,7 +445,7 @@ class EventConverter {
                    {"created", stix::FormatTimestamp(time)},
                    {"modified", stix::FormatTimestamp(time)},
                    {"x_misp_type", type}};
-    if (const std::string category = StringField(attribute, "category"); !category.empty()) {
+    if (const std::string category = StringMember(attribute, "category"); !category.empty()) {
       common["x_misp_category"] = category;
     }
     if (!object_name.empty()) common["x_misp_object_name"] = object_name;
@@ -476,7 +465,7 @@ class EventConverter {
       indicator["valid_from"] = stix::FormatTimestamp(first);
       if (last && *last > first) indicator["valid_until"] = stix::FormatTimestamp(*last);
       if (!info_.empty()) indicator["name"] = info_;
-      if (const std::string comment = StringField(attribute, "comment"); !comment.empty()) {
+      if (const std::string comment = StringMember(attribute, "comment"); !comment.empty()) {
         indicator["description"] = comment;
       }
       Decorate(indicator, tlp);

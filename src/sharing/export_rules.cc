@@ -5,17 +5,13 @@
 #include <limits>
 #include <ostream>
 
+#include "base/json.h"
 #include "stix/pattern.h"
 
 namespace fincyber::sharing {
 namespace {
 
 constexpr std::size_t kMaxMessageBytes = 200;
-
-std::string StringProperty(const Json& object, std::string_view name) {
-  const auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // Why a comparison expression cannot be decided as a plain OR of equalities, or "".
 std::string ComparisonObstacle(const stix::ComparisonExpr& expression) {
@@ -151,19 +147,19 @@ std::string ZeekField(std::string_view text) {
 }  // namespace
 
 Result<std::vector<stix::Observable>> RuleObservables(const Json& indicator) {
-  if (!indicator.is_object() || StringProperty(indicator, "type") != "indicator") {
+  if (!indicator.is_object() || StringMember(indicator, "type") != "indicator") {
     return FailedPrecondition("not an indicator");
   }
-  const std::string id = StringProperty(indicator, "id");
+  const std::string id = StringMember(indicator, "id");
   if (const auto revoked = indicator.find("revoked");
       revoked != indicator.end() && revoked->is_boolean() && revoked->get<bool>()) {
     return NotExportable(id, "revoked");
   }
-  const std::string pattern_type = StringProperty(indicator, "pattern_type");
+  const std::string pattern_type = StringMember(indicator, "pattern_type");
   if (pattern_type != "stix") {
     return NotExportable(id, fmt::format("pattern_type '{}' is not a STIX pattern", pattern_type));
   }
-  auto pattern = stix::ParsePattern(StringProperty(indicator, "pattern"));
+  auto pattern = stix::ParsePattern(StringMember(indicator, "pattern"));
   if (!pattern.ok()) {
     return NotExportable(id, "the pattern does not parse: " + pattern.error().safe_message());
   }
@@ -190,8 +186,8 @@ Result<std::size_t> SuricataRuleWriter::Add(const Json& indicator) {
     return InvalidArgument(fmt::format("'{}' is not a Suricata rule action", action));
   }
   FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables, RuleObservables(indicator));
-  const std::string id = StringProperty(indicator, "id");
-  const std::string name = StringProperty(indicator, "name");
+  const std::string id = StringMember(indicator, "id");
+  const std::string name = StringMember(indicator, "name");
   const std::string message =
       SuricataMessage(name.empty() ? fmt::format("{} {}", options_.message_prefix, id)
                                    : fmt::format("{} {} ({})", options_.message_prefix, name, id));
@@ -320,8 +316,8 @@ ZeekIntelWriter::ZeekIntelWriter(std::ostream& out, ZeekIntelOptions options)
 
 Result<std::size_t> ZeekIntelWriter::Add(const Json& indicator) {
   FC_ASSIGN_OR_RETURN(const std::vector<stix::Observable> observables, RuleObservables(indicator));
-  const std::string id = StringProperty(indicator, "id");
-  const std::string name = StringProperty(indicator, "name");
+  const std::string id = StringMember(indicator, "id");
+  const std::string name = StringMember(indicator, "name");
   const std::string description = name.empty() ? id : fmt::format("{} ({})", name, id);
   std::string url = "-";
   if (!options_.url_template.empty()) {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "base/ascii.h"
 #include "base/json.h"
 
 namespace fincyber::sharing {
@@ -19,14 +20,6 @@ std::span<const std::string_view> DefaultWarningListJson();
 namespace {
 
 constexpr std::size_t kMaxRejectedExamples = 20;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::optional<WarningListType> ParseType(std::string_view type) {
   if (type == "hostname") return WarningListType::kHostname;
@@ -220,7 +213,7 @@ Result<WarningListLoad> WarningLists::Add(WarningList list) {
           reject(raw);
           continue;
         }
-        auto& lists = index_->strings[Lower(raw)];
+        auto& lists = index_->strings[AsciiLower(raw)];
         if (lists.empty() || lists.back() != list_index) lists.push_back(list_index);
         break;
       }
@@ -229,7 +222,7 @@ Result<WarningListLoad> WarningLists::Add(WarningList list) {
           reject(raw);
           continue;
         }
-        index_->substrings.push_back({Lower(raw), list_index});
+        index_->substrings.push_back({AsciiLower(raw), list_index});
         break;
     }
     ++load.entries;
@@ -271,7 +264,7 @@ std::vector<WarningHit> WarningLists::Check(const stix::Observable& observable) 
     default:
       break;
   }
-  const std::string value = Lower(observable.value);
+  const std::string value = AsciiLower(observable.value);
   if (const auto it = index_->strings.find(value); it != index_->strings.end()) {
     for (const std::size_t list : it->second) hits.emplace(list, value);
   }

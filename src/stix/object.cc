@@ -880,14 +880,8 @@ std::string_view JsonKind(const Json& value) {
   }
 }
 
-const std::string* StringMember(const Json& object, std::string_view name) {
-  const auto it = object.find(name);
-  if (it == object.end() || !it->is_string()) return nullptr;
-  return &it->get_ref<const std::string&>();
-}
-
 std::optional<Timestamp> TimeMember(const Json& object, std::string_view name) {
-  const std::string* text = StringMember(object, name);
+  const std::string* text = FindString(object, name);
   if (text == nullptr) return std::nullopt;
   auto parsed = ParseTimestamp(*text);
   if (!parsed.ok()) return std::nullopt;
@@ -1590,7 +1584,7 @@ void Checker::WalkReferences(std::vector<std::string>& references) {
 }
 
 void Checker::CheckDeterministicId(const Json& object) {
-  const std::string* id = StringMember(object, "id");
+  const std::string* id = FindString(object, "id");
   if (id == nullptr) return;
   const auto parsed = ParseIdentifier(*id);
   const auto* parts = std::get_if<ParsedId>(&parsed);
@@ -1620,8 +1614,8 @@ void CheckExternalReference(Checker& checker, const Json& reference, const std::
     checker.Error(path, "external-reference",
                   "needs a description, url or external_id besides source_name");
   }
-  const std::string* source = StringMember(reference, "source_name");
-  const std::string* external_id = StringMember(reference, "external_id");
+  const std::string* source = FindString(reference, "source_name");
+  const std::string* external_id = FindString(reference, "external_id");
   if (source == nullptr || external_id == nullptr) return;
   // Section 2.5: CAPEC and CVE references carry their identifiers in a fixed form.
   auto digits_from = [&](std::size_t start) {
@@ -1698,8 +1692,8 @@ void CheckSeenOrder(Checker& checker, const Json& object) {
 
 void CheckIndicator(Checker& checker, const Json& object) {
   checker.CheckTimeOrder(object, "valid_from", "valid_until", true);
-  const std::string* pattern_type = StringMember(object, "pattern_type");
-  const std::string* pattern = StringMember(object, "pattern");
+  const std::string* pattern_type = FindString(object, "pattern_type");
+  const std::string* pattern = FindString(object, "pattern");
   if (pattern_type == nullptr || pattern == nullptr || *pattern_type != "stix") return;
   // STIX patterns are parsed by the patterning half of this module (pattern.h).
   const auto parsed = ParsePattern(*pattern);
@@ -1793,7 +1787,7 @@ void CheckObservedData(Checker& checker, const Json& object) {
 
 void CheckRelationship(Checker& checker, const Json& object) {
   checker.CheckTimeOrder(object, "start_time", "stop_time", true);
-  if (const std::string* type = StringMember(object, "relationship_type")) {
+  if (const std::string* type = FindString(object, "relationship_type")) {
     const bool ok = !type->empty() && std::all_of(type->begin(), type->end(), [](char c) {
       return IsLowerAlnum(c) || c == '-';
     });
@@ -1849,14 +1843,14 @@ void CheckFile(Checker& checker, const Json& object) {
 }
 
 void CheckIpAddress(Checker& checker, const Json& object) {
-  const std::string* value = StringMember(object, "value");
+  const std::string* value = FindString(object, "value");
   if (value == nullptr) return;
   const auto normalised = NormaliseObservable(checker.type(), "value", *value);
   if (!normalised.ok()) checker.Error("value", "value", normalised.error().safe_message());
 }
 
 void CheckMacAddress(Checker& checker, const Json& object) {
-  const std::string* value = StringMember(object, "value");
+  const std::string* value = FindString(object, "value");
   if (value == nullptr) return;
   // Section 6.10: a MAC-48 in lower case, colon-delimited, two digits per octet.
   bool ok = value->size() == 17;
@@ -1899,7 +1893,7 @@ void CheckScoHasContent(Checker& checker, const Json& object) {
 // The OASIS TLP 2.0 extension's schema fixes each level's id and name; a TLP id used for
 // another level's content would mislabel everything marked with it.
 void CheckTlpConsistency(Checker& checker, const Json& object) {
-  const std::string* id = StringMember(object, "id");
+  const std::string* id = FindString(object, "id");
   const auto declared = TlpOfMarkingDefinition(object);
   if (id == nullptr || !declared) return;
   const auto by_id = TlpOfMarking(*id);
@@ -1922,7 +1916,7 @@ void CheckTlpConsistency(Checker& checker, const Json& object) {
   std::string expected_name = "TLP:" + std::string(TlpName(*declared));
   std::transform(expected_name.begin(), expected_name.end(), expected_name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  const std::string* name = StringMember(object, "name");
+  const std::string* name = FindString(object, "name");
   if (name == nullptr || *name != expected_name) {
     checker.Error("name", "tlp-name",
                   fmt::format("a TLP 2.0 marking is named \"{}\"", expected_name));
@@ -1931,7 +1925,7 @@ void CheckTlpConsistency(Checker& checker, const Json& object) {
 
 void CheckMarkingDefinition(Checker& checker, const Json& object) {
   CheckTlpConsistency(checker, object);
-  const std::string* definition_type = StringMember(object, "definition_type");
+  const std::string* definition_type = FindString(object, "definition_type");
   const bool has_definition = object.contains("definition");
   if ((definition_type != nullptr || object.contains("definition_type")) != has_definition) {
     checker.Error(has_definition ? "definition_type" : "definition", "marking-definition",
@@ -1947,9 +1941,9 @@ void CheckMarkingDefinition(Checker& checker, const Json& object) {
     checker.Error("definition", "type", "must be an object");
     return;
   }
-  const std::string* id = StringMember(object, "id");
+  const std::string* id = FindString(object, "id");
   if (*definition_type == "statement") {
-    if (StringMember(definition, "statement") == nullptr) {
+    if (FindString(definition, "statement") == nullptr) {
       checker.Error("definition.statement", "required",
                     "a statement marking has a statement string");
     }
@@ -2001,7 +1995,7 @@ ObjectFacts FactsOf(const Json& object, const Checker& checker,
   if (versioned) facts.modified = TimeMember(object, "modified");
   const auto revoked = object.find("revoked");
   facts.revoked = revoked != object.end() && revoked->is_boolean() && revoked->get<bool>();
-  if (const std::string* creator = StringMember(object, "created_by_ref")) {
+  if (const std::string* creator = FindString(object, "created_by_ref")) {
     facts.created_by_ref = *creator;
   }
   if (const auto markings = object.find("object_marking_refs"); markings != object.end()) {
@@ -2009,7 +2003,7 @@ ObjectFacts FactsOf(const Json& object, const Checker& checker,
   }
   if (const auto granular = object.find("granular_markings"); granular != object.end()) {
     for (const auto& marking : *granular) {
-      if (const std::string* ref = StringMember(marking, "marking_ref")) {
+      if (const std::string* ref = FindString(marking, "marking_ref")) {
         if (std::find(facts.granular_marking_refs.begin(), facts.granular_marking_refs.end(),
                       *ref) == facts.granular_marking_refs.end()) {
           facts.granular_marking_refs.push_back(*ref);
@@ -2022,7 +2016,7 @@ ObjectFacts FactsOf(const Json& object, const Checker& checker,
   }
   facts.references = std::move(references);
   for (const std::string_view name : {"name", "value", "pattern"}) {
-    if (const std::string* text = StringMember(object, name)) {
+    if (const std::string* text = FindString(object, name)) {
       facts.name = *text;
       break;
     }
@@ -2043,7 +2037,7 @@ std::variant<Validated, Invalid> Validate(const Json& object, const ValidationOp
     return Invalid{{{"", "", "object",
                      fmt::format("a STIX object is a JSON object, not {}", JsonKind(object))}}};
   }
-  const std::string* id = StringMember(object, "id");
+  const std::string* id = FindString(object, "id");
   Checker checker(options, object, id != nullptr ? *id : std::string());
   checker.CheckObject(object);
   std::vector<std::string> references;
@@ -2075,11 +2069,11 @@ Result<BundleValidation> ValidateBundle(const Json& bundle, const ValidationOpti
   if (!bundle.is_object()) {
     return InvalidArgument(fmt::format("a bundle is a JSON object, not {}", JsonKind(bundle)));
   }
-  const std::string* type = StringMember(bundle, "type");
+  const std::string* type = FindString(bundle, "type");
   if (type == nullptr || *type != "bundle") {
     return InvalidArgument("not a bundle: type must be \"bundle\"");
   }
-  const std::string* id = StringMember(bundle, "id");
+  const std::string* id = FindString(bundle, "id");
   if (id == nullptr) return InvalidArgument("bundle: id is required");
   const auto parsed = ParseIdentifier(*id);
   if (const auto* reason = std::get_if<std::string>(&parsed)) {
@@ -2113,7 +2107,7 @@ Result<BundleValidation> ValidateBundle(const Json& bundle, const ValidationOpti
 
 Result<std::string> DeterministicScoId(const Json& sco) {
   if (!sco.is_object()) return InvalidArgument("a cyber-observable object is a JSON object");
-  const std::string* type = StringMember(sco, "type");
+  const std::string* type = FindString(sco, "type");
   const TypeSpec* spec = type != nullptr ? FindType(*type) : nullptr;
   if (spec == nullptr || spec->category != Category::kSco) {
     return InvalidArgument(fmt::format("{} is not a STIX 2.1 cyber-observable type",

@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/ascii.h"
 #include "stix/pattern.h"
 
 namespace fincyber::stix {
@@ -23,12 +24,6 @@ bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = ToLower(c);
-  return out;
-}
-
 bool IsAscii(std::string_view text) {
   for (const char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;
@@ -36,14 +31,7 @@ bool IsAscii(std::string_view text) {
   return true;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-Error Invalid(std::string_view what, std::string_view value, std::string_view why) {
+Error NotValid(std::string_view what, std::string_view value, std::string_view why) {
   std::string message = "'";
   message.append(value.substr(0, 200));
   message.append("' is not a valid ");
@@ -60,20 +48,20 @@ Error Invalid(std::string_view what, std::string_view value, std::string_view wh
 // '-', at most 253 bytes, and a last label that is not all digits (so "999.1.1.1" is
 // neither an address nor a name).
 Status CheckAsciiDomain(std::string_view name, std::string_view original) {
-  if (name.empty()) return Invalid("domain name", original, "empty");
+  if (name.empty()) return NotValid("domain name", original, "empty");
   if (name.size() > kMaxDomainBytes)
-    return Invalid("domain name", original, "longer than 253 bytes");
+    return NotValid("domain name", original, "longer than 253 bytes");
   std::size_t label_start = 0;
   bool last_all_digits = true;
   for (std::size_t i = 0; i <= name.size(); ++i) {
     if (i == name.size() || name[i] == '.') {
       const std::string_view label = name.substr(label_start, i - label_start);
-      if (label.empty()) return Invalid("domain name", original, "empty label");
+      if (label.empty()) return NotValid("domain name", original, "empty label");
       if (label.size() > kMaxLabelBytes) {
-        return Invalid("domain name", original, "label longer than 63 bytes");
+        return NotValid("domain name", original, "label longer than 63 bytes");
       }
       if (label.front() == '-' || label.back() == '-') {
-        return Invalid("domain name", original, "label starts or ends with '-'");
+        return NotValid("domain name", original, "label starts or ends with '-'");
       }
       last_all_digits = true;
       for (const char c : label) last_all_digits = last_all_digits && IsAsciiDigit(c);
@@ -82,10 +70,10 @@ Status CheckAsciiDomain(std::string_view name, std::string_view original) {
     }
     const char c = name[i];
     if (!(IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '-' || c == '_')) {
-      return Invalid("domain name", original, "character not allowed in a host name");
+      return NotValid("domain name", original, "character not allowed in a host name");
     }
   }
-  if (last_all_digits) return Invalid("domain name", original, "the last label is numeric");
+  if (last_all_digits) return NotValid("domain name", original, "the last label is numeric");
   return OkStatus();
 }
 
@@ -98,7 +86,7 @@ Result<std::string> ToAsciiIdna(std::string_view name, std::string_view original
   const int rc = idn2_to_ascii_8z(input.c_str(), &output,
                                   IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL | IDN2_ALABEL_ROUNDTRIP);
   if (rc != IDN2_OK) {
-    return Invalid("domain name", original, std::string("IDNA: ") + idn2_strerror(rc));
+    return NotValid("domain name", original, std::string("IDNA: ") + idn2_strerror(rc));
   }
   std::string result(output);
   idn2_free(output);
@@ -137,18 +125,18 @@ bool LowerPlainAsciiDomain(std::string_view name, std::string* lowered) {
 Result<std::string> NormaliseDomainName(std::string_view value) {
   std::string_view name = value;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  if (name.empty()) return Invalid("domain name", value, "empty");
+  if (name.empty()) return NotValid("domain name", value, "empty");
   if (std::string plain; LowerPlainAsciiDomain(name, &plain)) return plain;
   std::string ascii;
   bool needs_idna = !IsAscii(name);
   if (!needs_idna) {
-    ascii = Lower(name);
+    ascii = AsciiLower(name);
     // A-labels are checked by a round trip through IDNA.
     needs_idna = ascii.rfind("xn--", 0) == 0 || ascii.find(".xn--") != std::string::npos;
   }
   if (needs_idna) {
     FC_ASSIGN_OR_RETURN(ascii, ToAsciiIdna(name, value));
-    ascii = Lower(ascii);
+    ascii = AsciiLower(ascii);
     if (!ascii.empty() && ascii.back() == '.') ascii.pop_back();
   }
   FC_RETURN_IF_ERROR(CheckAsciiDomain(ascii, value));
@@ -221,12 +209,12 @@ Result<IpRange> NormaliseIpv4(std::string_view value) {
   const std::size_t slash = value.find('/');
   std::array<unsigned char, 4> octets{};
   if (!ParseIpv4(value.substr(0, slash), &octets)) {
-    return Invalid("IPv4 address", value,
-                   "expected a dotted quad of decimal octets 0-255 without leading zeros");
+    return NotValid("IPv4 address", value,
+                    "expected a dotted quad of decimal octets 0-255 without leading zeros");
   }
   int prefix = 32;
   if (slash != std::string_view::npos && !ParsePrefix(value.substr(slash + 1), 32, &prefix)) {
-    return Invalid("IPv4 address", value, "the prefix length must be 0-32");
+    return NotValid("IPv4 address", value, "the prefix length must be 0-32");
   }
   Address mapped{};
   mapped[10] = 0xFF;
@@ -245,11 +233,11 @@ Result<IpRange> NormaliseIpv6(std::string_view value) {
   const std::size_t slash = value.find('/');
   Address address{};
   if (!ParseIpv6(value.substr(0, slash), &address)) {
-    return Invalid("IPv6 address", value, "not an IPv6 address (RFC 4291 text form)");
+    return NotValid("IPv6 address", value, "not an IPv6 address (RFC 4291 text form)");
   }
   int prefix = 128;
   if (slash != std::string_view::npos && !ParsePrefix(value.substr(slash + 1), 128, &prefix)) {
-    return Invalid("IPv6 address", value, "the prefix length must be 0-128");
+    return NotValid("IPv6 address", value, "the prefix length must be 0-128");
   }
   IpRange range;
   FillRange(address, prefix, &range);
@@ -292,10 +280,10 @@ void AppendPercentNormalised(std::string_view text, std::string* out) {
       if (i == text.size()) break;
     }
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-        HexValue(text[i + 2]) >= 0) {
+    if (c == '%' && i + 2 < text.size() && HexDigitValue(text[i + 1]) >= 0 &&
+        HexDigitValue(text[i + 2]) >= 0) {
       const auto decoded =
-          static_cast<unsigned char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
+          static_cast<unsigned char>(HexDigitValue(text[i + 1]) * 16 + HexDigitValue(text[i + 2]));
       if (IsUnreserved(decoded)) {
         out->push_back(static_cast<char>(decoded));
       } else {
@@ -324,26 +312,26 @@ std::string_view DefaultPort(std::string_view scheme) {
 
 Result<std::string> NormaliseHost(std::string_view host, std::string_view url) {
   if (host.front() == '[') {
-    if (host.back() != ']') return Invalid("URL", url, "unterminated IPv6 literal");
+    if (host.back() != ']') return NotValid("URL", url, "unterminated IPv6 literal");
     const std::string_view inside = host.substr(1, host.size() - 2);
     if (inside.find('/') != std::string_view::npos) {
-      return Invalid("URL", url, "a host is not a range");
+      return NotValid("URL", url, "a host is not a range");
     }
     auto range = NormaliseIpv6(inside);
-    if (!range.ok()) return Invalid("URL", url, "invalid IPv6 literal");
+    if (!range.ok()) return NotValid("URL", url, "invalid IPv6 literal");
     return "[" + range->text + "]";
   }
   std::array<unsigned char, 4> octets{};
   if (ParseIpv4(host, &octets)) return std::string(host);
   auto name = NormaliseDomainName(host);
-  if (!name.ok()) return Invalid("URL", url, "invalid host: " + name.error().safe_message());
+  if (!name.ok()) return NotValid("URL", url, "invalid host: " + name.error().safe_message());
   return std::move(name).value();
 }
 
 Result<std::string> NormaliseUrl(std::string_view value) {
   for (const char c : value) {
     const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) return Invalid("URL", value, "control character");
+    if (b < 0x20 || b == 0x7F) return NotValid("URL", value, "control character");
   }
   std::size_t colon = 0;
   while (colon < value.size() &&
@@ -353,9 +341,9 @@ Result<std::string> NormaliseUrl(std::string_view value) {
     ++colon;
   }
   if (colon == 0 || colon >= value.size() || value[colon] != ':') {
-    return Invalid("URL", value, "no scheme (RFC 3986 requires one, e.g. \"http:\")");
+    return NotValid("URL", value, "no scheme (RFC 3986 requires one, e.g. \"http:\")");
   }
-  const std::string scheme = Lower(value.substr(0, colon));
+  const std::string scheme = AsciiLower(value.substr(0, colon));
   std::string out;
   out.reserve(value.size() + 8);  // the normal form is about as long: one allocation
   out += scheme;
@@ -392,20 +380,20 @@ Result<std::string> NormaliseUrl(std::string_view value) {
     }
     if (!host.empty() && host.back() == '.') host.remove_suffix(1);
     if (host.empty()) {
-      if (scheme != "file") return Invalid("URL", value, "no host");
+      if (scheme != "file") return NotValid("URL", value, "no host");
     } else {
       FC_ASSIGN_OR_RETURN(std::string normal_host, NormaliseHost(host, value));
       out += normal_host;
     }
     while (port.size() > 1 && port.front() == '0') port.remove_prefix(1);
     if (!port.empty()) {
-      if (port.size() > 5) return Invalid("URL", value, "port out of range");
+      if (port.size() > 5) return NotValid("URL", value, "port out of range");
       int number = 0;
       for (const char c : port) {
-        if (!IsAsciiDigit(c)) return Invalid("URL", value, "port is not a number");
+        if (!IsAsciiDigit(c)) return NotValid("URL", value, "port is not a number");
         number = number * 10 + (c - '0');
       }
-      if (number > 65535) return Invalid("URL", value, "port out of range");
+      if (number > 65535) return NotValid("URL", value, "port out of range");
       if (port != DefaultPort(scheme)) {
         out.push_back(':');
         out.append(port);
@@ -429,15 +417,16 @@ Result<std::string> NormaliseUrl(std::string_view value) {
 Result<std::string> NormaliseEmail(std::string_view value) {
   const std::size_t at = value.rfind('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == value.size()) {
-    return Invalid("e-mail address", value, "expected local-part@domain");
+    return NotValid("e-mail address", value, "expected local-part@domain");
   }
   const std::string_view local = value.substr(0, at);
-  if (local.size() > 64) return Invalid("e-mail address", value, "local part longer than 64 bytes");
+  if (local.size() > 64)
+    return NotValid("e-mail address", value, "local part longer than 64 bytes");
   const bool quoted = local.size() >= 2 && local.front() == '"' && local.back() == '"';
   for (const char c : local) {
     const auto b = static_cast<unsigned char>(c);
     if (b < 0x20 || b == 0x7F || (!quoted && (c == ' ' || c == '@'))) {
-      return Invalid("e-mail address", value, "character not allowed in the local part");
+      return NotValid("e-mail address", value, "character not allowed in the local part");
     }
   }
   const std::string_view domain = value.substr(at + 1);
@@ -446,19 +435,19 @@ Result<std::string> NormaliseEmail(std::string_view value) {
   if (domain.front() == '[' && domain.back() == ']') {
     // Address literal (RFC 5321 4.1.3): "[192.0.2.1]" or "[IPv6:2001:db8::1]".
     std::string_view inside = domain.substr(1, domain.size() - 2);
-    const bool v6 = inside.size() > 5 && Lower(inside.substr(0, 5)) == "ipv6:";
+    const bool v6 = inside.size() > 5 && AsciiLower(inside.substr(0, 5)) == "ipv6:";
     if (v6) inside.remove_prefix(5);
     if (inside.find('/') != std::string_view::npos) {
-      return Invalid("e-mail address", value, "an address literal is not a range");
+      return NotValid("e-mail address", value, "an address literal is not a range");
     }
     auto range = v6 ? NormaliseIpv6(inside) : NormaliseIpv4(inside);
-    if (!range.ok()) return Invalid("e-mail address", value, "invalid address literal");
+    if (!range.ok()) return NotValid("e-mail address", value, "invalid address literal");
     out += (v6 ? "[IPv6:" : "[") + range->text + "]";
     return out;
   }
   auto name = NormaliseDomainName(domain);
   if (!name.ok()) {
-    return Invalid("e-mail address", value, "invalid domain: " + name.error().safe_message());
+    return NotValid("e-mail address", value, "invalid domain: " + name.error().safe_message());
   }
   out += *name;
   return out;
@@ -501,17 +490,17 @@ const HashAlgorithm* FindHashAlgorithm(std::string_view key) {
 
 Result<std::string> NormaliseHash(const HashAlgorithm& algorithm, std::string_view value) {
   if (algorithm.hex_length == 0) {
-    if (value.empty()) return Invalid(algorithm.name, value, "empty");
+    if (value.empty()) return NotValid(algorithm.name, value, "empty");
     return std::string(value);
   }
   if (value.size() != algorithm.hex_length) {
-    return Invalid(algorithm.name, value,
-                   "expected " + std::to_string(algorithm.hex_length) + " hex digits, not " +
-                       std::to_string(value.size()));
+    return NotValid(algorithm.name, value,
+                    "expected " + std::to_string(algorithm.hex_length) + " hex digits, not " +
+                        std::to_string(value.size()));
   }
-  std::string out = Lower(value);
+  std::string out = AsciiLower(value);
   for (const char c : out) {
-    if (HexValue(c) < 0) return Invalid(algorithm.name, value, "not hexadecimal");
+    if (HexDigitValue(c) < 0) return NotValid(algorithm.name, value, "not hexadecimal");
   }
   return out;
 }
@@ -594,15 +583,16 @@ Classified Classify(const ObjectPath& path) {
 bool IsMac(std::string_view value) {
   if (value.size() != 17) return false;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    if (i % 3 == 2 ? (value[i] != ':' && value[i] != '-') : HexValue(value[i]) < 0) return false;
+    if (i % 3 == 2 ? (value[i] != ':' && value[i] != '-') : HexDigitValue(value[i]) < 0)
+      return false;
   }
   return true;
 }
 
 // mac-addr values: lower-case, colon-delimited (STIX 2.1 6.6).
 Result<std::string> NormaliseMac(std::string_view value) {
-  if (!IsMac(value)) return Invalid("MAC address", value, "expected six hex pairs");
-  std::string out = Lower(value);
+  if (!IsMac(value)) return NotValid("MAC address", value, "expected six hex pairs");
+  std::string out = AsciiLower(value);
   for (std::size_t i = 2; i < out.size(); i += 3) out[i] = ':';
   return out;
 }
@@ -763,7 +753,7 @@ std::string HashKeyPrefix(std::string_view path) {
   if (algorithm.size() >= 2 && algorithm.front() == '\'') {
     algorithm = algorithm.substr(1, algorithm.size() - 2);
   }
-  return Lower(algorithm);
+  return AsciiLower(algorithm);
 }
 
 // SCO properties that identify the object (the ID contributing properties of STIX 2.1

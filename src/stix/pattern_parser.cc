@@ -11,6 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include "base/ascii.h"
+#include "base/calendar.h"
 #include "base/utf8.h"
 #include "stix/observable.h"
 #include "stix/pattern.h"
@@ -54,13 +56,6 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsWordStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c) || c == '-'; }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -69,18 +64,6 @@ int Base64Value(char c) {
   if (c == '/') return 63;
   return -1;
 }
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool IsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 enum class TimestampCheck { kOk, kMalformed, kNoSuchInstant };
 
@@ -115,17 +98,14 @@ TimestampCheck ParseTimestampText(std::string_view s, std::int64_t* micros) {
     for (std::size_t n = at - first; n < 6; ++n) fraction *= 10;
   }
   if (at + 1 != s.size() || s[at] != 'Z') return TimestampCheck::kMalformed;
-  static constexpr std::array<int, 12> kDaysInMonth = {31, 28, 31, 30, 31, 30,
-                                                       31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1) return TimestampCheck::kNoSuchInstant;
-  const int month_days = kDaysInMonth[month - 1] + (month == 2 && IsLeapYear(year) ? 1 : 0);
-  if (day > month_days || hour > 23 || minute > 59) return TimestampCheck::kNoSuchInstant;
+  if (day > DaysInMonth(year, month) || hour > 23 || minute > 59)
+    return TimestampCheck::kNoSuchInstant;
   // A leap second exists only as the last second of a UTC day.
   if (second > 60 || (second == 60 && (hour != 23 || minute != 59))) {
     return TimestampCheck::kNoSuchInstant;
   }
-  const std::int64_t days =
-      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t days = DaysFromCivil(year, month, day);
   *micros = ((days * 86400 + hour * 3600 + minute * 60 + second) * 1000000) + fraction;
   return TimestampCheck::kOk;
 }
@@ -392,8 +372,8 @@ class Parser {
       }
       constant.text.reserve(content.size() / 2);
       for (std::size_t i = 0; i < content.size(); i += 2) {
-        const int high = HexValue(content[i]);
-        const int low = HexValue(content[i + 1]);
+        const int high = HexDigitValue(content[i]);
+        const int low = HexDigitValue(content[i + 1]);
         if (high < 0 || low < 0) {
           return ErrorAt(body + i, "invalid hex literal: expected hexadecimal digits");
         }

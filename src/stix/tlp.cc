@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string>
 
+#include "base/ascii.h"
+
 namespace fincyber::stix {
 namespace {
 
@@ -37,19 +39,6 @@ constexpr std::array kKnownMarkings = {
 constexpr std::string_view kTlp2ExtensionId =
     "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-const std::string* StringMember(const Json& object, std::string_view name) {
-  const auto it = object.find(name);
-  if (it == object.end() || !it->is_string()) return nullptr;
-  return &it->get_ref<const std::string&>();
-}
-
 }  // namespace
 
 std::string_view TlpName(Tlp level) {
@@ -69,7 +58,7 @@ std::string_view TlpName(Tlp level) {
 }
 
 std::optional<Tlp> ParseTlpName(std::string_view name) {
-  std::string lower = Lower(name);
+  std::string lower = AsciiLower(name);
   // "TLP:AMBER+STRICT" and "tlp:green" are common spellings of the bare level.
   if (lower.starts_with("tlp:")) lower.erase(0, 4);
   if (lower == "clear" || lower == "white") return Tlp::kClear;
@@ -89,23 +78,24 @@ std::optional<Tlp> TlpOfMarking(std::string_view marking_definition_id) {
 
 std::optional<Tlp> TlpOfMarkingDefinition(const Json& marking_definition) {
   if (!marking_definition.is_object()) return std::nullopt;
-  const std::string* definition_type = StringMember(marking_definition, "definition_type");
+  const std::string* definition_type = FindString(marking_definition, "definition_type");
   if (definition_type != nullptr && *definition_type == "tlp") {
     const auto definition = marking_definition.find("definition");
     if (definition != marking_definition.end() && definition->is_object()) {
-      if (const std::string* tlp = StringMember(*definition, "tlp")) return ParseTlpName(*tlp);
+      if (const std::string* tlp = FindString(*definition, "tlp")) return ParseTlpName(*tlp);
     }
   }
   const auto extensions = marking_definition.find("extensions");
   if (extensions != marking_definition.end() && extensions->is_object()) {
     const auto tlp2 = extensions->find(kTlp2ExtensionId);
     if (tlp2 != extensions->end() && tlp2->is_object()) {
-      if (const std::string* level = StringMember(*tlp2, "tlp_2_0")) return ParseTlpName(*level);
+      if (const std::string* level = FindString(*tlp2, "tlp_2_0")) return ParseTlpName(*level);
     }
   }
-  const std::string* opencti_type = StringMember(marking_definition, "x_opencti_definition_type");
-  const std::string* opencti_definition = StringMember(marking_definition, "x_opencti_definition");
-  if (opencti_type != nullptr && opencti_definition != nullptr && Lower(*opencti_type) == "tlp") {
+  const std::string* opencti_type = FindString(marking_definition, "x_opencti_definition_type");
+  const std::string* opencti_definition = FindString(marking_definition, "x_opencti_definition");
+  if (opencti_type != nullptr && opencti_definition != nullptr &&
+      AsciiLower(*opencti_type) == "tlp") {
     return ParseTlpName(*opencti_definition);
   }
   return std::nullopt;

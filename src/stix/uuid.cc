@@ -4,15 +4,10 @@
 
 #include <string>
 
+#include "base/ascii.h"
+
 namespace fincyber::stix {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 constexpr bool IsDashPosition(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
 
@@ -27,7 +22,7 @@ std::optional<UuidBytes> ParseUuid(std::string_view text) {
       if (text[i] != '-') return std::nullopt;
       continue;
     }
-    const int value = HexValue(text[i]);
+    const int value = HexDigitValue(text[i]);
     if (value < 0) return std::nullopt;
     bytes[nibble / 2] =
         static_cast<std::uint8_t>(bytes[nibble / 2] | (nibble % 2 == 0 ? value << 4 : value));

@@ -10,6 +10,7 @@
 #include <cctype>
 
 #include "audit/audit.h"
+#include "base/ascii.h"
 #include "base/crypto.h"
 #include "base/too_large.h"
 #include "base/utf8.h"
@@ -60,19 +61,13 @@ bool IsInvisible(char32_t cp) {
          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string ExtensionOf(std::string_view filename) {
   const std::size_t dot = filename.rfind('.');
-  return dot == std::string_view::npos ? "" : Lower(filename.substr(dot));
+  return dot == std::string_view::npos ? "" : AsciiLower(filename.substr(dot));
 }
 
 bool IsWindowsDeviceName(std::string_view stem) {
-  const std::string lower = Lower(stem);
+  const std::string lower = AsciiLower(stem);
   if (lower == "con" || lower == "prn" || lower == "aux" || lower == "nul") return true;
   return lower.size() == 4 && (lower.starts_with("com") || lower.starts_with("lpt")) &&
          lower[3] >= '1' && lower[3] <= '9';

@@ -108,14 +108,6 @@ struct ReportView {
   std::vector<RemediationLine> remediation_open;
 };
 
-const std::string& Pick(ReportLanguage language, const Text& text) {
-  return language == ReportLanguage::kJapanese ? text.ja : text.en;
-}
-
-std::string Pick(ReportLanguage language, std::string_view ja, std::string_view en) {
-  return std::string(language == ReportLanguage::kJapanese ? ja : en);
-}
-
 Error Malformed(std::string_view what) {
   return Error(ErrorCode::kInvalidArgument, "the stored results cannot be read",
                fmt::format("feedback results: {}", what));
@@ -261,17 +253,17 @@ Action ActionFor(const CompiledBank& bank, int index, ReportLanguage language) {
     const std::vector<Text>& levels =
         item.levels.empty() ? bank.bank().maturity_scale : item.levels;
     if (target >= 0 && target < static_cast<int>(levels.size()) &&
-        !Pick(language, levels[target]).empty()) {
+        !InReportLanguage(language, levels[target]).empty()) {
       return {index, ActionSource::kTargetLevel,
-              fmt::format("{}{}{}", Pick(language, "目標水準（レベル", "Reach level "), target,
-                          Pick(language, "）：", ": ")) +
-                  Pick(language, levels[target])};
+              fmt::format("{}{}{}", InReportLanguage(language, "目標水準（レベル", "Reach level "),
+                          target, InReportLanguage(language, "）：", ": ")) +
+                  InReportLanguage(language, levels[target])};
     }
   }
-  if (!Pick(language, item.help).empty()) {
-    return {index, ActionSource::kGuidance, Pick(language, item.help)};
+  if (!InReportLanguage(language, item.help).empty()) {
+    return {index, ActionSource::kGuidance, InReportLanguage(language, item.help)};
   }
-  return {index, ActionSource::kGeneric, Pick(language, GenericAction(item.function))};
+  return {index, ActionSource::kGeneric, InReportLanguage(language, GenericAction(item.function))};
 }
 
 Result<std::vector<RemediationLine>> ParseRemediationList(const Json* list,
@@ -312,8 +304,8 @@ Result<ReportView> ReadView(const FeedbackReportInput& input, ReportLanguage lan
   ReportView view;
   view.language = language;
   view.bank = &bank;
-  view.institution = Pick(language, input.institution_name);
-  view.campaign_title = Pick(language, input.campaign.title);
+  view.institution = InReportLanguage(language, input.institution_name);
+  view.campaign_title = InReportLanguage(language, input.campaign.title);
   view.year = input.campaign.year;
   view.category = StringAt(r, "category");
   for (const auto& sector : identity::Sectors()) {
@@ -329,7 +321,7 @@ Result<ReportView> ReadView(const FeedbackReportInput& input, ReportLanguage lan
   const Json* own = Member(r, "own");
   const Json* peers = Member(r, "peers");
   if (own == nullptr || peers == nullptr) return Malformed("own or peers missing");
-  view.overall.label = Pick(language, "総合", "Overall");
+  view.overall.label = InReportLanguage(language, "総合", "Overall");
   FC_ASSIGN_OR_RETURN(view.overall.own, ParseOwn(Member(*own, "overall"), "own.overall"));
   FC_ASSIGN_OR_RETURN(view.overall.peers,
                       ParsePeer(Member(*peers, "overall"), "peers.overall", true, 100));
@@ -344,7 +336,7 @@ Result<ReportView> ReadView(const FeedbackReportInput& input, ReportLanguage lan
   for (Function f : kAllFunctions) {
     const std::string name(FunctionName(f));
     MetricRow& row = view.functions[static_cast<int>(f)];
-    row.label = Pick(language, FunctionLabel(f));
+    row.label = InReportLanguage(language, FunctionLabel(f));
     FC_ASSIGN_OR_RETURN(row.own, ParseOwn(own_functions ? Member(*own_functions, name) : nullptr,
                                           "own.functions." + name));
     FC_ASSIGN_OR_RETURN(row.peers,
@@ -362,7 +354,7 @@ Result<ReportView> ReadView(const FeedbackReportInput& input, ReportLanguage lan
   for (Threat t : kAllThreats) {
     const std::string name(ThreatName(t));
     MetricRow& row = view.threats[static_cast<int>(t)];
-    row.label = Pick(language, ThreatLabel(t));
+    row.label = InReportLanguage(language, ThreatLabel(t));
     FC_ASSIGN_OR_RETURN(row.own, ParseOwn(own_threats ? Member(*own_threats, name) : nullptr,
                                           "own.threats." + name));
     FC_ASSIGN_OR_RETURN(row.peers, ParsePeer(peer_threats ? Member(*peer_threats, name) : nullptr,
@@ -443,19 +435,19 @@ std::string Share(double share) { return fmt::format("{:.0f}%", 100 * share); }
 std::string SignedNumber(double value) { return fmt::format("{:+.1f}", value); }
 
 std::string ReasonText(const ReportView& v, Suppression suppression) {
-  return Pick(v.language, SuppressionReason(suppression));
+  return InReportLanguage(v.language, SuppressionReason(suppression));
 }
 
 std::string BandLabel(const ReportView& v, Band band) {
   switch (band) {
     case Band::kBottomQuarter:
-      return Pick(v.language, "下位25%", "bottom quarter");
+      return InReportLanguage(v.language, "下位25%", "bottom quarter");
     case Band::kLowerMiddle:
-      return Pick(v.language, "下位25〜50%", "lower middle");
+      return InReportLanguage(v.language, "下位25〜50%", "lower middle");
     case Band::kUpperMiddle:
-      return Pick(v.language, "上位25〜50%", "upper middle");
+      return InReportLanguage(v.language, "上位25〜50%", "upper middle");
     case Band::kTopQuarter:
-      return Pick(v.language, "上位25%", "top quarter");
+      return InReportLanguage(v.language, "上位25%", "top quarter");
   }
   return "";
 }
@@ -468,23 +460,25 @@ std::string BandText(const ReportView& v, const std::optional<BandFigure>& band)
 
 std::string ChangeText(const ReportView& v, const std::optional<double>& change) {
   if (!change)
-    return Pick(v.language, "比較可能な前年の回答なし", "no comparable answer last year");
+    return InReportLanguage(v.language, "比較可能な前年の回答なし",
+                            "no comparable answer last year");
   return SignedNumber(*change);
 }
 
 std::string ItemLabel(const ReportView& v, int index) {
   const Item& item = v.bank->item(index);
-  return item.id + " " + Pick(v.language, item.text);
+  return item.id + " " + InReportLanguage(v.language, item.text);
 }
 
 std::string SourceLabel(const ReportView& v, ActionSource source) {
   switch (source) {
     case ActionSource::kTargetLevel:
-      return Pick(v.language, "調査票の目標水準", "target level in the questionnaire");
+      return InReportLanguage(v.language, "調査票の目標水準", "target level in the questionnaire");
     case ActionSource::kGuidance:
-      return Pick(v.language, "調査票の記入要領", "guidance in the questionnaire");
+      return InReportLanguage(v.language, "調査票の記入要領", "guidance in the questionnaire");
     case ActionSource::kGeneric:
-      return Pick(v.language, "機能ごとの一般的な対応", "general action for the function");
+      return InReportLanguage(v.language, "機能ごとの一般的な対応",
+                              "general action for the function");
   }
   return "";
 }
@@ -492,19 +486,19 @@ std::string SourceLabel(const ReportView& v, ActionSource source) {
 std::string StatusLabel(const ReportView& v, RemediationStatus status) {
   switch (status) {
     case RemediationStatus::kOpen:
-      return Pick(v.language, "未着手", "open");
+      return InReportLanguage(v.language, "未着手", "open");
     case RemediationStatus::kInProgress:
-      return Pick(v.language, "対応中", "in progress");
+      return InReportLanguage(v.language, "対応中", "in progress");
     case RemediationStatus::kDone:
-      return Pick(v.language, "完了", "done");
+      return InReportLanguage(v.language, "完了", "done");
     case RemediationStatus::kAcceptedRisk:
-      return Pick(v.language, "リスク受容", "risk accepted");
+      return InReportLanguage(v.language, "リスク受容", "risk accepted");
   }
   return "";
 }
 
 std::string DueText(const ReportView& v, const RemediationLine& line) {
-  return line.overdue ? line.due_date + Pick(v.language, "（期限超過）", " (overdue)")
+  return line.overdue ? line.due_date + InReportLanguage(v.language, "（期限超過）", " (overdue)")
                       : line.due_date;
 }
 
@@ -519,8 +513,8 @@ bool HasRemediation(const ReportView& v) {
 }
 
 std::string ReportTitle(const ReportView& v) {
-  return Pick(v.language, "サイバーセキュリティ実態把握 フィードバックレポート",
-              "Cyber-security survey feedback report");
+  return InReportLanguage(v.language, "サイバーセキュリティ実態把握 フィードバックレポート",
+                          "Cyber-security survey feedback report");
 }
 
 // Section titles, one per PDF heading and workbook sheet (31 characters at most).
@@ -611,13 +605,13 @@ using documents::TableColumn;
 
 std::vector<std::string> ThreatLabels(const ReportView& v) {
   std::vector<std::string> out;
-  for (Threat t : kAllThreats) out.push_back(Pick(v.language, ThreatLabel(t)));
+  for (Threat t : kAllThreats) out.push_back(InReportLanguage(v.language, ThreatLabel(t)));
   return out;
 }
 
 std::vector<std::string> FunctionLabels(const ReportView& v) {
   std::vector<std::string> out;
-  for (Function f : kAllFunctions) out.push_back(Pick(v.language, FunctionLabel(f)));
+  for (Function f : kAllFunctions) out.push_back(InReportLanguage(v.language, FunctionLabel(f)));
   return out;
 }
 
@@ -626,13 +620,14 @@ void AddSummary(const ReportView& v, const SectionNames& names, std::vector<Bloc
   blocks.push_back(Paragraph{SummaryParagraph(v)});
   Table table;
   table.columns = {
-      {Pick(v.language, "区分", "Measure"), 2.0},
-      {Pick(v.language, "スコア", "Score"), 0.8, Align::kEnd},
-      {Pick(v.language, "達成項目", "Items met"), 0.9, Align::kEnd},
-      {Pick(v.language, "成熟度", "Maturity"), 0.8, Align::kEnd},
-      {Pick(v.language, "同業態 第1四分位/中央値/第3四分位", "Peers Q1 / median / Q3"), 2.4},
-      {Pick(v.language, "位置", "Band"), 1.7},
-      {Pick(v.language, "前年比", "Change"), 1.1, Align::kEnd}};
+      {InReportLanguage(v.language, "区分", "Measure"), 2.0},
+      {InReportLanguage(v.language, "スコア", "Score"), 0.8, Align::kEnd},
+      {InReportLanguage(v.language, "達成項目", "Items met"), 0.9, Align::kEnd},
+      {InReportLanguage(v.language, "成熟度", "Maturity"), 0.8, Align::kEnd},
+      {InReportLanguage(v.language, "同業態 第1四分位/中央値/第3四分位", "Peers Q1 / median / Q3"),
+       2.4},
+      {InReportLanguage(v.language, "位置", "Band"), 1.7},
+      {InReportLanguage(v.language, "前年比", "Change"), 1.1, Align::kEnd}};
   for (const MetricRow* row : SummaryRows(v)) {
     const bool has_own = row->own.has_value();
     table.rows.push_back(
@@ -647,15 +642,16 @@ void AddSummary(const ReportView& v, const SectionNames& names, std::vector<Bloc
 void AddHeatmaps(const ReportView& v, const SectionNames& names, std::vector<Block>& blocks) {
   blocks.push_back(Heading{1, names.heatmap});
   Heatmap own;
-  own.caption = Pick(v.language, "貴社のスコア（0〜100）", "Your scores (0-100)");
+  own.caption = InReportLanguage(v.language, "貴社のスコア（0〜100）", "Your scores (0-100)");
   own.row_labels = ThreatLabels(v);
   own.column_labels = FunctionLabels(v);
   own.max = 100;
   own.decimals = 0;
-  own.low_label = Pick(v.language, "低い", "low");
-  own.high_label = Pick(v.language, "高い", "high");
+  own.low_label = InReportLanguage(v.language, "低い", "low");
+  own.high_label = InReportLanguage(v.language, "高い", "high");
   Heatmap peers = own;
-  peers.caption = Pick(v.language, "同業態の平均スコア（0〜100）", "Peer mean scores (0-100)");
+  peers.caption =
+      InReportLanguage(v.language, "同業態の平均スコア（0〜100）", "Peer mean scores (0-100)");
   std::array<bool, 3> reasons{};  // indexed by Suppression
   for (int t = 0; t < kThreatCount; ++t) {
     own.values.emplace_back(v.own_cells[t].begin(), v.own_cells[t].end());
@@ -671,8 +667,8 @@ void AddHeatmaps(const ReportView& v, const SectionNames& names, std::vector<Blo
   blocks.push_back(std::move(own));
   blocks.push_back(std::move(peers));
   std::vector<std::string> notes = {
-      Pick(v.language, "「-」は該当する項目がないか、集計値を表示しない区画です。",
-           "A dash marks a cell without items or a figure not shown.")};
+      InReportLanguage(v.language, "「-」は該当する項目がないか、集計値を表示しない区画です。",
+                       "A dash marks a cell without items or a figure not shown.")};
   for (Suppression s : {Suppression::kTooFewPeers, Suppression::kDominated}) {
     if (reasons[static_cast<int>(s)]) notes.push_back(ReasonText(v, s));
   }
@@ -685,8 +681,8 @@ void AddFunctionPage(const ReportView& v, Function f, std::vector<Block>& blocks
   if (f != kAllFunctions.front()) blocks.push_back(documents::PageBreak{});
   blocks.push_back(Heading{2, row.label});
   if (!row.own) {
-    blocks.push_back(Paragraph{Pick(v.language, "この機能に該当する項目はありません。",
-                                    "No item of this function applies to you.")});
+    blocks.push_back(Paragraph{InReportLanguage(v.language, "この機能に該当する項目はありません。",
+                                                "No item of this function applies to you.")});
     return;
   }
   const OwnFigures& own = *row.own;
@@ -705,32 +701,35 @@ void AddFunctionPage(const ReportView& v, Function f, std::vector<Block>& blocks
   blocks.push_back(Paragraph{std::move(text)});
   if (row.peers.shown()) {
     BandChart chart;
-    chart.caption = Pick(v.language, "同業態との比較", "Against your peers");
+    chart.caption = InReportLanguage(v.language, "同業態との比較", "Against your peers");
     chart.min = 0;
     chart.max = 100;
     chart.tick_count = 4;
     chart.decimals = 1;
     chart.rows.push_back({row.label, row.peers.q1, row.peers.median, row.peers.q3, own.score, {}});
-    chart.band_legend =
-        Pick(v.language, "同業態の中央50%（線は中央値）", "middle half of peers (line: median)");
-    chart.value_legend = Pick(v.language, "貴社", "you");
+    chart.band_legend = InReportLanguage(v.language, "同業態の中央50%（線は中央値）",
+                                         "middle half of peers (line: median)");
+    chart.value_legend = InReportLanguage(v.language, "貴社", "you");
     blocks.push_back(std::move(chart));
-    blocks.push_back(Paragraph{Pick(v.language, "位置：", "Band: ") + BandText(v, row.band)});
+    blocks.push_back(
+        Paragraph{InReportLanguage(v.language, "位置：", "Band: ") + BandText(v, row.band)});
   } else {
-    blocks.push_back(Paragraph{Pick(v.language, "同業態との比較：", "Against your peers: ") +
-                               ReasonText(v, row.peers.suppression)});
+    blocks.push_back(
+        Paragraph{InReportLanguage(v.language, "同業態との比較：", "Against your peers: ") +
+                  ReasonText(v, row.peers.suppression)});
   }
   Table missed;
-  missed.caption = Pick(v.language, "満たしていない項目", "Items not met");
-  missed.columns = {{Pick(v.language, "項目", "Item"), 5},
-                    {Pick(v.language, "到達レベル", "Level reached"), 1, Align::kEnd}};
+  missed.caption = InReportLanguage(v.language, "満たしていない項目", "Items not met");
+  missed.columns = {{InReportLanguage(v.language, "項目", "Item"), 5},
+                    {InReportLanguage(v.language, "到達レベル", "Level reached"), 1, Align::kEnd}};
   for (const OwnItem& item : v.items) {
     if (item.met || item.not_applicable || v.bank->item(item.index).function != f) continue;
     missed.rows.push_back({ItemLabel(v, item.index), std::to_string(item.reached)});
   }
   if (missed.rows.empty()) {
-    blocks.push_back(Paragraph{Pick(v.language, "この機能の項目はすべて満たしています。",
-                                    "Every item of this function is met.")});
+    blocks.push_back(
+        Paragraph{InReportLanguage(v.language, "この機能の項目はすべて満たしています。",
+                                   "Every item of this function is met.")});
   } else {
     blocks.push_back(std::move(missed));
   }
@@ -741,12 +740,13 @@ void AddMissedAndActions(const ReportView& v, const SectionNames& names,
   blocks.push_back(documents::PageBreak{});
   blocks.push_back(Heading{1, names.missed});
   if (v.missed_where_peers_meet.empty()) {
-    blocks.push_back(Paragraph{Pick(v.language, "該当する項目はありません。", "None.")});
+    blocks.push_back(
+        Paragraph{InReportLanguage(v.language, "該当する項目はありません。", "None.")});
   } else {
     Table table;
-    table.columns = {
-        {Pick(v.language, "項目", "Item"), 5},
-        {Pick(v.language, "満たしている同業態の割合", "Peers meeting it"), 1.6, Align::kEnd}};
+    table.columns = {{InReportLanguage(v.language, "項目", "Item"), 5},
+                     {InReportLanguage(v.language, "満たしている同業態の割合", "Peers meeting it"),
+                      1.6, Align::kEnd}};
     for (const auto& m : v.missed_where_peers_meet) {
       table.rows.push_back({ItemLabel(v, m.index), m.share.shown()
                                                        ? Share(m.share.value)
@@ -756,22 +756,23 @@ void AddMissedAndActions(const ReportView& v, const SectionNames& names,
   }
   blocks.push_back(Heading{1, names.actions});
   if (v.actions.empty()) {
-    blocks.push_back(Paragraph{
-        Pick(v.language, "満たしていない項目はありません。", "Every applicable item is met.")});
+    blocks.push_back(Paragraph{InReportLanguage(v.language, "満たしていない項目はありません。",
+                                                "Every applicable item is met.")});
     return;
   }
   Table table;
-  table.columns = {{Pick(v.language, "項目", "Item"), 3}, {Pick(v.language, "対応", "Action"), 3}};
+  table.columns = {{InReportLanguage(v.language, "項目", "Item"), 3},
+                   {InReportLanguage(v.language, "対応", "Action"), 3}};
   for (const Action& action : v.actions) {
     table.rows.push_back({ItemLabel(v, action.index), action.text});
   }
   blocks.push_back(std::move(table));
-  blocks.push_back(Paragraph{
-      Pick(v.language,
-           "対応は、成熟度項目では調査票の目標水準の記述、その他の項目では記入要領（ない場合は機能"
-           "ごとの一般的な対応）によります。",
-           "Actions quote the questionnaire's target level for maturity items and its guidance for "
-           "other items, or else a general action for the item's function.")});
+  blocks.push_back(Paragraph{InReportLanguage(
+      v.language,
+      "対応は、成熟度項目では調査票の目標水準の記述、その他の項目では記入要領（ない場合は機能"
+      "ごとの一般的な対応）によります。",
+      "Actions quote the questionnaire's target level for maturity items and its guidance for "
+      "other items, or else a general action for the item's function.")});
 }
 
 // Earlier remediation items: closed by this campaign's answers, then still open.
@@ -779,7 +780,7 @@ void AddRemediation(const ReportView& v, const SectionNames& names, std::vector<
   if (!HasRemediation(v)) return;
   blocks.push_back(documents::PageBreak{});
   blocks.push_back(Heading{1, names.remediation});
-  blocks.push_back(Paragraph{Pick(
+  blocks.push_back(Paragraph{InReportLanguage(
       v.language,
       "これまでの調査の未達項目について登録された改善計画です。対象の項目を今回すべて満たした計画"
       "を「完了を確認」、それ以外を「継続中」としています。",
@@ -788,24 +789,25 @@ void AddRemediation(const ReportView& v, const SectionNames& names, std::vector<
   const auto add_list = [&](const std::string& title, const std::vector<RemediationLine>& lines) {
     blocks.push_back(Heading{2, title});
     if (lines.empty()) {
-      blocks.push_back(Paragraph{Pick(v.language, "なし。", "None.")});
+      blocks.push_back(Paragraph{InReportLanguage(v.language, "なし。", "None.")});
       return;
     }
     Table table;
     // The due column fits a date with its overdue mark on one line.
-    table.columns = {{Pick(v.language, "計画", "Item"), 2.6},
-                     {Pick(v.language, "対象項目", "Questions"), 1.4},
-                     {Pick(v.language, "期限", "Due"), 1.9},
-                     {Pick(v.language, "状況", "Status"), 1}};
+    table.columns = {{InReportLanguage(v.language, "計画", "Item"), 2.6},
+                     {InReportLanguage(v.language, "対象項目", "Questions"), 1.4},
+                     {InReportLanguage(v.language, "期限", "Due"), 1.9},
+                     {InReportLanguage(v.language, "状況", "Status"), 1}};
     for (const auto& line : lines) {
       table.rows.push_back(
           {line.title, JoinIds(line.item_ids), DueText(v, line), StatusLabel(v, line.status)});
     }
     blocks.push_back(std::move(table));
   };
-  add_list(Pick(v.language, "完了を確認した計画", "Closed: every item addressed is now met"),
-           v.remediation_closed);
-  add_list(Pick(v.language, "継続中の計画", "Still open"), v.remediation_open);
+  add_list(
+      InReportLanguage(v.language, "完了を確認した計画", "Closed: every item addressed is now met"),
+      v.remediation_closed);
+  add_list(InReportLanguage(v.language, "継続中の計画", "Still open"), v.remediation_open);
 }
 
 documents::PdfDocument LayOut(const ReportView& v, documents::Typeface typeface) {
@@ -813,28 +815,29 @@ documents::PdfDocument LayOut(const ReportView& v, documents::Typeface typeface)
   documents::PdfDocument doc;
   doc.typeface = typeface;
   doc.metadata.title = ReportTitle(v) + " - " + v.institution;
-  doc.metadata.author = Pick(v.language, "金融庁", "Financial Services Agency");
+  doc.metadata.author = InReportLanguage(v.language, "金融庁", "Financial Services Agency");
   doc.metadata.subject = v.campaign_title;
   doc.metadata.created = v.closed_at;
   doc.metadata.language = v.language == ReportLanguage::kJapanese ? "ja" : "en";
   std::vector<std::string> lines = {v.institution, v.category};
   if (!v.closed_on.empty()) {
-    lines.push_back(Pick(v.language, "集計確定日：", "Results fixed on ") + v.closed_on);
+    lines.push_back(InReportLanguage(v.language, "集計確定日：", "Results fixed on ") +
+                    v.closed_on);
   }
   doc.title_page = documents::TitlePage{ReportTitle(v), v.campaign_title, std::move(lines)};
   doc.header_text = v.institution + " — " + v.campaign_title;
-  doc.footer_text = Pick(v.language, "機密", "Confidential");
+  doc.footer_text = InReportLanguage(v.language, "機密", "Confidential");
   AddSummary(v, names, doc.blocks);
   AddHeatmaps(v, names, doc.blocks);
   doc.blocks.push_back(documents::PageBreak{});
   doc.blocks.push_back(Heading{1, names.functions});
-  doc.blocks.push_back(Paragraph{
-      Pick(v.language,
-           "同業態の数値は、同じ業態の他の5先以上の集計で、最小値・最大値は示しません。前年比は、前"
-           "年と設問が同一の項目のみで比較しています。",
-           "Peer figures are aggregates over at least 5 other institutions of your business "
-           "category, never a minimum or maximum. Changes since last year compare only items "
-           "whose question is unchanged.")});
+  doc.blocks.push_back(Paragraph{InReportLanguage(
+      v.language,
+      "同業態の数値は、同じ業態の他の5先以上の集計で、最小値・最大値は示しません。前年比は、前"
+      "年と設問が同一の項目のみで比較しています。",
+      "Peer figures are aggregates over at least 5 other institutions of your business "
+      "category, never a minimum or maximum. Changes since last year compare only items "
+      "whose question is unchanged.")});
   for (Function f : kAllFunctions) AddFunctionPage(v, f, doc.blocks);
   AddMissedAndActions(v, names, doc.blocks);
   AddRemediation(v, names, doc.blocks);
@@ -853,22 +856,23 @@ documents::XlsxWorkbook Tabulate(const ReportView& v) {
   const SectionNames names = Sections(v);
   documents::XlsxWorkbook book;
   book.title = ReportTitle(v) + " - " + v.institution;
-  book.author = Pick(v.language, "金融庁", "Financial Services Agency");
+  book.author = InReportLanguage(v.language, "金融庁", "Financial Services Agency");
   book.created = v.closed_at;
 
   documents::XlsxSheet summary;
   summary.name = names.summary;
-  summary.columns = {{Pick(v.language, "区分", "Measure"), 30},
-                     {Pick(v.language, "スコア", "Score"), 10, "0.0"},
-                     {Pick(v.language, "達成項目", "Items met"), 10},
-                     {Pick(v.language, "対象項目", "Items"), 10},
-                     {Pick(v.language, "成熟度", "Maturity"), 10},
-                     {Pick(v.language, "同業態 第1四分位", "Peers Q1"), 12, "0.0"},
-                     {Pick(v.language, "同業態 中央値", "Peers median"), 12, "0.0"},
-                     {Pick(v.language, "同業態 第3四分位", "Peers Q3"), 12, "0.0"},
-                     {Pick(v.language, "位置", "Band"), 20},
-                     {Pick(v.language, "前年比", "Change"), 10, "+0.0;-0.0;0.0"},
-                     {Pick(v.language, "表示しない理由", "Not shown because"), 50, "", true}};
+  summary.columns = {
+      {InReportLanguage(v.language, "区分", "Measure"), 30},
+      {InReportLanguage(v.language, "スコア", "Score"), 10, "0.0"},
+      {InReportLanguage(v.language, "達成項目", "Items met"), 10},
+      {InReportLanguage(v.language, "対象項目", "Items"), 10},
+      {InReportLanguage(v.language, "成熟度", "Maturity"), 10},
+      {InReportLanguage(v.language, "同業態 第1四分位", "Peers Q1"), 12, "0.0"},
+      {InReportLanguage(v.language, "同業態 中央値", "Peers median"), 12, "0.0"},
+      {InReportLanguage(v.language, "同業態 第3四分位", "Peers Q3"), 12, "0.0"},
+      {InReportLanguage(v.language, "位置", "Band"), 20},
+      {InReportLanguage(v.language, "前年比", "Change"), 10, "+0.0;-0.0;0.0"},
+      {InReportLanguage(v.language, "表示しない理由", "Not shown because"), 50, "", true}};
   summary.rows.push_back({v.institution, std::monostate{}, std::monostate{}, std::monostate{},
                           std::monostate{}, std::monostate{}, std::monostate{}, std::monostate{},
                           std::monostate{}, std::monostate{}, SummaryParagraph(v)});
@@ -897,26 +901,26 @@ documents::XlsxWorkbook Tabulate(const ReportView& v) {
 
   documents::XlsxSheet heatmap;
   heatmap.name = names.heatmap;
-  heatmap.columns.push_back({Pick(v.language, "脅威", "Threat"), 34});
+  heatmap.columns.push_back({InReportLanguage(v.language, "脅威", "Threat"), 34});
   for (Function f : kAllFunctions) {
-    heatmap.columns.push_back({Pick(v.language, FunctionLabel(f)), 12, "0.0"});
+    heatmap.columns.push_back({InReportLanguage(v.language, FunctionLabel(f)), 12, "0.0"});
   }
   for (Function f : kAllFunctions) {
-    heatmap.columns.push_back(
-        {Pick(v.language, "同業態平均 ", "Peer mean ") + Pick(v.language, FunctionLabel(f)), 14,
-         "0.0"});
+    heatmap.columns.push_back({InReportLanguage(v.language, "同業態平均 ", "Peer mean ") +
+                                   InReportLanguage(v.language, FunctionLabel(f)),
+                               14, "0.0"});
   }
   heatmap.columns.push_back(
-      {Pick(v.language, "表示しない理由", "Not shown because"), 50, "", true});
+      {InReportLanguage(v.language, "表示しない理由", "Not shown because"), 50, "", true});
   for (int t = 0; t < kThreatCount; ++t) {
-    std::vector<CellValue> cells = {Pick(v.language, ThreatLabel(kAllThreats[t]))};
+    std::vector<CellValue> cells = {InReportLanguage(v.language, ThreatLabel(kAllThreats[t]))};
     for (int f = 0; f < kFunctionCount; ++f) cells.push_back(NumberCell(v.own_cells[t][f]));
     std::vector<std::string> reasons;
     for (int f = 0; f < kFunctionCount; ++f) {
       const PeerFigures& figure = v.peer_cells[t][f];
       cells.push_back(figure.shown() ? CellValue(figure.value) : CellValue(std::monostate{}));
       if (!figure.shown() && v.own_cells[t][f]) {
-        reasons.push_back(Pick(v.language, FunctionLabel(kAllFunctions[f])) + ": " +
+        reasons.push_back(InReportLanguage(v.language, FunctionLabel(kAllFunctions[f])) + ": " +
                           ReasonText(v, figure.suppression));
       }
     }
@@ -930,20 +934,20 @@ documents::XlsxWorkbook Tabulate(const ReportView& v) {
 
   documents::XlsxSheet items;
   items.name = names.functions;
-  items.columns = {{Pick(v.language, "機能", "Function"), 16},
-                   {Pick(v.language, "項目ID", "Item id"), 24},
-                   {Pick(v.language, "設問", "Question"), 60, "", true},
-                   {Pick(v.language, "満たしている", "Met"), 10},
-                   {Pick(v.language, "到達レベル", "Level reached"), 10}};
-  const std::string yes = Pick(v.language, "はい", "yes");
-  const std::string no = Pick(v.language, "いいえ", "no");
-  const std::string not_applicable = Pick(v.language, "該当なし", "not applicable");
+  items.columns = {{InReportLanguage(v.language, "機能", "Function"), 16},
+                   {InReportLanguage(v.language, "項目ID", "Item id"), 24},
+                   {InReportLanguage(v.language, "設問", "Question"), 60, "", true},
+                   {InReportLanguage(v.language, "満たしている", "Met"), 10},
+                   {InReportLanguage(v.language, "到達レベル", "Level reached"), 10}};
+  const std::string yes = InReportLanguage(v.language, "はい", "yes");
+  const std::string no = InReportLanguage(v.language, "いいえ", "no");
+  const std::string not_applicable = InReportLanguage(v.language, "該当なし", "not applicable");
   for (Function f : kAllFunctions) {
     for (const OwnItem& item : v.items) {
       const Item& bank_item = v.bank->item(item.index);
       if (bank_item.function != f) continue;
-      items.rows.push_back({Pick(v.language, FunctionLabel(f)), bank_item.id,
-                            Pick(v.language, bank_item.text),
+      items.rows.push_back({InReportLanguage(v.language, FunctionLabel(f)), bank_item.id,
+                            InReportLanguage(v.language, bank_item.text),
                             item.not_applicable ? not_applicable
                             : item.met          ? yes
                                                 : no,
@@ -954,13 +958,14 @@ documents::XlsxWorkbook Tabulate(const ReportView& v) {
 
   documents::XlsxSheet missed;
   missed.name = names.missed;
-  missed.columns = {{Pick(v.language, "項目ID", "Item id"), 24},
-                    {Pick(v.language, "設問", "Question"), 60, "", true},
-                    {Pick(v.language, "満たしている同業態の割合", "Peers meeting it"), 14, "0%"},
-                    {Pick(v.language, "表示しない理由", "Not shown because"), 50, "", true}};
+  missed.columns = {
+      {InReportLanguage(v.language, "項目ID", "Item id"), 24},
+      {InReportLanguage(v.language, "設問", "Question"), 60, "", true},
+      {InReportLanguage(v.language, "満たしている同業態の割合", "Peers meeting it"), 14, "0%"},
+      {InReportLanguage(v.language, "表示しない理由", "Not shown because"), 50, "", true}};
   for (const auto& m : v.missed_where_peers_meet) {
     const Item& item = v.bank->item(m.index);
-    missed.rows.push_back({item.id, Pick(v.language, item.text),
+    missed.rows.push_back({item.id, InReportLanguage(v.language, item.text),
                            m.share.shown() ? CellValue(m.share.value) : CellValue(std::monostate{}),
                            m.share.shown() ? CellValue(std::monostate{})
                                            : CellValue(ReasonText(v, m.share.suppression))});
@@ -969,26 +974,26 @@ documents::XlsxWorkbook Tabulate(const ReportView& v) {
 
   documents::XlsxSheet actions;
   actions.name = names.actions;
-  actions.columns = {{Pick(v.language, "項目ID", "Item id"), 24},
-                     {Pick(v.language, "設問", "Question"), 50, "", true},
-                     {Pick(v.language, "対応", "Action"), 60, "", true},
-                     {Pick(v.language, "出典", "Source"), 24}};
+  actions.columns = {{InReportLanguage(v.language, "項目ID", "Item id"), 24},
+                     {InReportLanguage(v.language, "設問", "Question"), 50, "", true},
+                     {InReportLanguage(v.language, "対応", "Action"), 60, "", true},
+                     {InReportLanguage(v.language, "出典", "Source"), 24}};
   for (const Action& action : v.actions) {
     const Item& item = v.bank->item(action.index);
-    actions.rows.push_back(
-        {item.id, Pick(v.language, item.text), action.text, SourceLabel(v, action.source)});
+    actions.rows.push_back({item.id, InReportLanguage(v.language, item.text), action.text,
+                            SourceLabel(v, action.source)});
   }
   book.sheets.push_back(std::move(actions));
 
   if (HasRemediation(v)) {
     documents::XlsxSheet remediation;
     remediation.name = names.remediation;
-    remediation.columns = {{Pick(v.language, "今回の結果", "This campaign"), 16},
-                           {Pick(v.language, "計画", "Item"), 50, "", true},
-                           {Pick(v.language, "対象項目", "Questions"), 30, "", true},
-                           {Pick(v.language, "期限", "Due"), 12},
-                           {Pick(v.language, "期限超過", "Overdue"), 10},
-                           {Pick(v.language, "状況", "Status"), 14}};
+    remediation.columns = {{InReportLanguage(v.language, "今回の結果", "This campaign"), 16},
+                           {InReportLanguage(v.language, "計画", "Item"), 50, "", true},
+                           {InReportLanguage(v.language, "対象項目", "Questions"), 30, "", true},
+                           {InReportLanguage(v.language, "期限", "Due"), 12},
+                           {InReportLanguage(v.language, "期限超過", "Overdue"), 10},
+                           {InReportLanguage(v.language, "状況", "Status"), 14}};
     const auto add_rows = [&](const std::string& outcome,
                               const std::vector<RemediationLine>& lines) {
       for (const auto& line : lines) {
@@ -996,8 +1001,8 @@ documents::XlsxWorkbook Tabulate(const ReportView& v) {
                                     line.overdue ? yes : no, StatusLabel(v, line.status)});
       }
     };
-    add_rows(Pick(v.language, "完了を確認", "closed"), v.remediation_closed);
-    add_rows(Pick(v.language, "継続中", "still open"), v.remediation_open);
+    add_rows(InReportLanguage(v.language, "完了を確認", "closed"), v.remediation_closed);
+    add_rows(InReportLanguage(v.language, "継続中", "still open"), v.remediation_open);
     book.sheets.push_back(std::move(remediation));
   }
   return book;

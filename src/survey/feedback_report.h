@@ -48,6 +48,14 @@ inline constexpr int kMaxActions = 30;
 
 enum class ReportLanguage { kJapanese, kEnglish };
 enum class ReportFormat { kPdf, kXlsx };
+// The report language's half of a bilingual text.
+inline const std::string& InReportLanguage(ReportLanguage language, const Text& text) {
+  return language == ReportLanguage::kJapanese ? text.ja : text.en;
+}
+inline std::string InReportLanguage(ReportLanguage language, std::string_view ja,
+                                    std::string_view en) {
+  return std::string(language == ReportLanguage::kJapanese ? ja : en);
+}
 // "ja", "en"; "pdf", "xlsx". nullopt for anything else.
 std::optional<ReportLanguage> ParseReportLanguage(std::string_view code);
 std::optional<ReportFormat> ParseReportFormat(std::string_view name);

@@ -2,8 +2,9 @@
 // service (answer_workbook.h, evidence.h).
 #include <fmt/format.h>
 
-#include "survey/routes.h"
+#include "base/ascii.h"
 #include "survey/internal/route_paths.h"
+#include "survey/routes.h"
 
 namespace fincyber::survey {
 namespace {
@@ -14,13 +15,6 @@ using http::Response;
 
 using internal::InfoOf;
 using internal::Path;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The X-Filename header: the name percent-encoded as UTF-8 (RFC 3986), since header
 // values are ASCII.
@@ -36,8 +30,8 @@ Result<std::string> FilenameHeader(const Request& req) {
       name += raw[i];
       continue;
     }
-    const int high = i + 2 < raw.size() ? HexValue(raw[i + 1]) : -1;
-    const int low = i + 2 < raw.size() ? HexValue(raw[i + 2]) : -1;
+    const int high = i + 2 < raw.size() ? HexDigitValue(raw[i + 1]) : -1;
+    const int low = i + 2 < raw.size() ? HexDigitValue(raw[i + 2]) : -1;
     if (high < 0 || low < 0) {
       return InvalidArgument("X-Filename has a broken percent escape",
                              {{"X-Filename", "percent-encoded UTF-8"}});

@@ -55,15 +55,7 @@ struct View {
   std::vector<CategoryView> categories;
 };
 
-std::string Pick(ReportLanguage language, std::string_view ja, std::string_view en) {
-  return std::string(language == ReportLanguage::kJapanese ? ja : en);
-}
-
-const std::string& Pick(ReportLanguage language, const Text& text) {
-  return language == ReportLanguage::kJapanese ? text.ja : text.en;
-}
-
-Error Malformed(std::string_view what) {
+Error MalformedSectorResults(std::string_view what) {
   return Error(ErrorCode::kInvalidArgument, "the stored sector results cannot be read",
                fmt::format("sector results: {}", what));
 }
@@ -76,7 +68,7 @@ std::optional<double> Number(const Json& object, const char* key) {
 
 Result<Figure> ParseFigure(const Json& json, bool distribution, std::string_view where) {
   Figure out;
-  if (!json.is_object()) return Malformed(fmt::format("{}: missing", where));
+  if (!json.is_object()) return MalformedSectorResults(fmt::format("{}: missing", where));
   if (json.contains("suppressed")) {
     out.reason =
         json["suppressed"] == "dominated" ? Suppression::kDominated : Suppression::kTooFewPeers;
@@ -84,13 +76,14 @@ Result<Figure> ParseFigure(const Json& json, bool distribution, std::string_view
   }
   if (distribution) {
     const auto q1 = Number(json, "q1"), median = Number(json, "median"), q3 = Number(json, "q3");
-    if (!q1 || !median || !q3) return Malformed(fmt::format("{}: not a distribution", where));
+    if (!q1 || !median || !q3)
+      return MalformedSectorResults(fmt::format("{}: not a distribution", where));
     out.q1 = *q1;
     out.median = *median;
     out.q3 = *q3;
   } else {
     const auto value = Number(json, "value");
-    if (!value) return Malformed(fmt::format("{}: not a figure", where));
+    if (!value) return MalformedSectorResults(fmt::format("{}: not a figure", where));
     out.value = *value;
   }
   return out;
@@ -104,12 +97,12 @@ const Json& At(const Json& json, const std::string& key) {
 Result<View> ReadView(const SectorReportInput& input, ReportLanguage language) {
   if (input.bank == nullptr || !input.sector.is_object() ||
       !At(input.sector, "categories").is_array()) {
-    return Malformed("no categories");
+    return MalformedSectorResults("no categories");
   }
   View view;
   view.language = language;
   view.bank = input.bank.get();
-  view.title = Pick(language, input.campaign.title);
+  view.title = InReportLanguage(language, input.campaign.title);
   view.year = input.campaign.year;
   if (auto closed = ParseRfc3339(input.campaign.closed_at)) {
     view.closed_at = std::chrono::floor<std::chrono::seconds>(*closed);
@@ -120,7 +113,8 @@ Result<View> ReadView(const SectorReportInput& input, ReportLanguage language) {
     const std::string code = At(c, "category").is_string() ? c["category"].get<std::string>() : "";
     category.name = code;
     for (const auto& sector : identity::Sectors()) {
-      if (sector.code == code) category.name = Pick(language, sector.name_ja, sector.name_en);
+      if (sector.code == code)
+        category.name = InReportLanguage(language, sector.name_ja, sector.name_en);
     }
     category.institutions = static_cast<int>(Number(c, "institutions").value_or(0));
     if (category.institutions > 0) {
@@ -144,13 +138,13 @@ Result<View> ReadView(const SectorReportInput& input, ReportLanguage language) {
       }
       for (const Json& m : At(c, "most_missed")) {
         const std::string id = At(m, "item_id").is_string() ? m["item_id"].get<std::string>() : "";
-        if (!input.bank->IndexOf(id)) return Malformed("most_missed: unknown item");
+        if (!input.bank->IndexOf(id)) return MalformedSectorResults("most_missed: unknown item");
         FC_ASSIGN_OR_RETURN(Figure share, ParseFigure(At(m, "share"), false, "most_missed"));
         category.most_missed.push_back({id, share});
       }
       for (const Json& y : At(c, "year_over_year")) {
         const std::string id = At(y, "item_id").is_string() ? y["item_id"].get<std::string>() : "";
-        if (!input.bank->IndexOf(id)) return Malformed("year_over_year: unknown item");
+        if (!input.bank->IndexOf(id)) return MalformedSectorResults("year_over_year: unknown item");
         ChangeRow row{id, {}, {}, Number(y, "change")};
         FC_ASSIGN_OR_RETURN(row.previous, ParseFigure(At(y, "previous"), false, "previous"));
         FC_ASSIGN_OR_RETURN(row.current, ParseFigure(At(y, "current"), false, "current"));
@@ -166,27 +160,28 @@ std::string Fixed(double value) { return fmt::format("{:.1f}", value); }
 std::string Percent(double share) { return fmt::format("{:.0f}%", 100 * share); }
 
 std::string Reason(const View& v, const Figure& f) {
-  return f.reason ? Pick(v.language, SuppressionReason(*f.reason)) : "";
+  return f.reason ? InReportLanguage(v.language, SuppressionReason(*f.reason)) : "";
 }
 
 std::string ItemText(const View& v, const std::string& id) {
-  return Pick(v.language, v.bank->item(*v.bank->IndexOf(id)).text);
+  return InReportLanguage(v.language, v.bank->item(*v.bank->IndexOf(id)).text);
 }
 
 std::string ReportTitle(const View& v) {
-  return Pick(v.language, "サイバーセキュリティ実態把握 業態別集計レポート",
-              "Cyber-security survey: sector report");
+  return InReportLanguage(v.language, "サイバーセキュリティ実態把握 業態別集計レポート",
+                          "Cyber-security survey: sector report");
 }
 
 // Overall, then each function and threat, with their labels.
 std::vector<std::pair<std::string, const Figure*>> Measures(const View& v, const CategoryView& c) {
   std::vector<std::pair<std::string, const Figure*>> out = {
-      {Pick(v.language, "総合", "Overall"), &c.overall}};
+      {InReportLanguage(v.language, "総合", "Overall"), &c.overall}};
   for (Function f : kAllFunctions) {
-    out.push_back({Pick(v.language, FunctionLabel(f)), &c.functions[static_cast<int>(f)]});
+    out.push_back(
+        {InReportLanguage(v.language, FunctionLabel(f)), &c.functions[static_cast<int>(f)]});
   }
   for (Threat t : kAllThreats) {
-    out.push_back({Pick(v.language, ThreatLabel(t)), &c.threats[static_cast<int>(t)]});
+    out.push_back({InReportLanguage(v.language, ThreatLabel(t)), &c.threats[static_cast<int>(t)]});
   }
   return out;
 }
@@ -202,18 +197,19 @@ documents::PdfDocument LayOut(const View& v, documents::Typeface typeface) {
   documents::PdfDocument doc;
   doc.typeface = typeface;
   doc.metadata.title = ReportTitle(v) + " - " + v.title;
-  doc.metadata.author = Pick(v.language, "金融庁", "Financial Services Agency");
+  doc.metadata.author = InReportLanguage(v.language, "金融庁", "Financial Services Agency");
   doc.metadata.subject = v.title;
   doc.metadata.created = v.closed_at;
   doc.metadata.language = v.language == ReportLanguage::kJapanese ? "ja" : "en";
   std::vector<std::string> lines = {fmt::format("{}", v.year)};
   if (!v.closed_on.empty()) {
-    lines.push_back(Pick(v.language, "集計確定日：", "Results fixed on ") + v.closed_on);
+    lines.push_back(InReportLanguage(v.language, "集計確定日：", "Results fixed on ") +
+                    v.closed_on);
   }
   doc.title_page = documents::TitlePage{ReportTitle(v), v.title, std::move(lines)};
   doc.header_text = ReportTitle(v) + " — " + v.title;
-  doc.footer_text = Pick(v.language, "機密", "Confidential");
-  doc.blocks.push_back(Paragraph{Pick(
+  doc.footer_text = InReportLanguage(v.language, "機密", "Confidential");
+  doc.blocks.push_back(Paragraph{InReportLanguage(
       v.language,
       "業態ごとの集計です。分布は四分位と中央値のみを示し、最小値・最大値は示しません。5先未満の"
       "集計や1先が過半を占める数値は、理由とともに表示を控えています。前年比は設問が同一の項目の"
@@ -228,20 +224,22 @@ documents::PdfDocument LayOut(const View& v, documents::Typeface typeface) {
     first = false;
     doc.blocks.push_back(Heading{1, c.name});
     if (c.institutions == 0) {
-      doc.blocks.push_back(Paragraph{Pick(v.language, "提出した先はありません。",
-                                          "No institution of this category submitted.")});
+      doc.blocks.push_back(Paragraph{InReportLanguage(
+          v.language, "提出した先はありません。", "No institution of this category submitted.")});
       continue;
     }
-    doc.blocks.push_back(
-        Paragraph{Pick(v.language, fmt::format("提出先数：{}", c.institutions),
-                       fmt::format("Institutions that submitted: {}", c.institutions))});
+    doc.blocks.push_back(Paragraph{
+        InReportLanguage(v.language, fmt::format("提出先数：{}", c.institutions),
+                         fmt::format("Institutions that submitted: {}", c.institutions))});
     Table distribution;
-    distribution.caption = Pick(v.language, "スコアの分布（100点満点）", "Scores (out of 100)");
-    distribution.columns = {{Pick(v.language, "区分", "Measure"), 3},
-                            {Pick(v.language, "第1四分位", "Q1"), 1, documents::Align::kEnd},
-                            {Pick(v.language, "中央値", "Median"), 1, documents::Align::kEnd},
-                            {Pick(v.language, "第3四分位", "Q3"), 1, documents::Align::kEnd},
-                            {Pick(v.language, "備考", "Note"), 3}};
+    distribution.caption =
+        InReportLanguage(v.language, "スコアの分布（100点満点）", "Scores (out of 100)");
+    distribution.columns = {
+        {InReportLanguage(v.language, "区分", "Measure"), 3},
+        {InReportLanguage(v.language, "第1四分位", "Q1"), 1, documents::Align::kEnd},
+        {InReportLanguage(v.language, "中央値", "Median"), 1, documents::Align::kEnd},
+        {InReportLanguage(v.language, "第3四分位", "Q3"), 1, documents::Align::kEnd},
+        {InReportLanguage(v.language, "備考", "Note"), 3}};
     for (const auto& [label, f] : Measures(v, c)) {
       if (f->reason) {
         distribution.rows.push_back({label, "", "", "", Reason(v, *f)});
@@ -251,11 +249,12 @@ documents::PdfDocument LayOut(const View& v, documents::Typeface typeface) {
     }
     doc.blocks.push_back(std::move(distribution));
     documents::Heatmap heatmap;
-    heatmap.caption = Pick(v.language, "脅威×機能ヒートマップ（平均スコア）",
-                           "Threat x function heatmap (mean score)");
-    for (Threat t : kAllThreats) heatmap.row_labels.push_back(Pick(v.language, ThreatLabel(t)));
+    heatmap.caption = InReportLanguage(v.language, "脅威×機能ヒートマップ（平均スコア）",
+                                       "Threat x function heatmap (mean score)");
+    for (Threat t : kAllThreats)
+      heatmap.row_labels.push_back(InReportLanguage(v.language, ThreatLabel(t)));
     for (Function f : kAllFunctions) {
-      heatmap.column_labels.push_back(Pick(v.language, FunctionLabel(f)));
+      heatmap.column_labels.push_back(InReportLanguage(v.language, FunctionLabel(f)));
     }
     for (const auto& row : c.heatmap) {
       std::vector<std::optional<double>> values;
@@ -266,34 +265,35 @@ documents::PdfDocument LayOut(const View& v, documents::Typeface typeface) {
     }
     heatmap.min = 0;
     heatmap.max = 100;
-    heatmap.low_label = Pick(v.language, "低い", "low");
-    heatmap.high_label = Pick(v.language, "高い", "high");
+    heatmap.low_label = InReportLanguage(v.language, "低い", "low");
+    heatmap.high_label = InReportLanguage(v.language, "高い", "high");
     doc.blocks.push_back(std::move(heatmap));
     Table missed;
-    missed.caption =
-        Pick(v.language, "多くの先が満たしていない項目", "Items most institutions miss");
-    missed.columns = {
-        {Pick(v.language, "項目", "Item"), 4},
-        {Pick(v.language, "未達の割合", "Share missing it"), 1, documents::Align::kEnd}};
+    missed.caption = InReportLanguage(v.language, "多くの先が満たしていない項目",
+                                      "Items most institutions miss");
+    missed.columns = {{InReportLanguage(v.language, "項目", "Item"), 4},
+                      {InReportLanguage(v.language, "未達の割合", "Share missing it"), 1,
+                       documents::Align::kEnd}};
     for (const auto& m : c.most_missed) {
       missed.rows.push_back({m.item_id + " " + ItemText(v, m.item_id), ShareText(v, m.share)});
     }
     if (!missed.rows.empty()) doc.blocks.push_back(std::move(missed));
     Table changes;
-    changes.caption = Pick(v.language, "前年からの変化（満たしている先の割合）",
-                           "Change since last year (share meeting the item)");
-    changes.columns = {{Pick(v.language, "項目", "Item"), 4},
-                       {Pick(v.language, "前年", "Last year"), 1, documents::Align::kEnd},
-                       {Pick(v.language, "今年", "This year"), 1, documents::Align::kEnd},
-                       {Pick(v.language, "変化", "Change"), 1, documents::Align::kEnd}};
+    changes.caption = InReportLanguage(v.language, "前年からの変化（満たしている先の割合）",
+                                       "Change since last year (share meeting the item)");
+    changes.columns = {
+        {InReportLanguage(v.language, "項目", "Item"), 4},
+        {InReportLanguage(v.language, "前年", "Last year"), 1, documents::Align::kEnd},
+        {InReportLanguage(v.language, "今年", "This year"), 1, documents::Align::kEnd},
+        {InReportLanguage(v.language, "変化", "Change"), 1, documents::Align::kEnd}};
     for (const auto& y : c.year_over_year) {
       changes.rows.push_back({y.item_id + " " + ItemText(v, y.item_id), ShareText(v, y.previous),
                               ShareText(v, y.current),
                               y.change ? fmt::format("{:+.0f}pt", 100 * *y.change) : "—"});
     }
     if (changes.rows.empty()) {
-      doc.blocks.push_back(Paragraph{Pick(v.language, "比較できる前年の調査はありません。",
-                                          "No comparable survey last year.")});
+      doc.blocks.push_back(Paragraph{InReportLanguage(
+          v.language, "比較できる前年の調査はありません。", "No comparable survey last year.")});
     } else {
       doc.blocks.push_back(std::move(changes));
     }
@@ -309,41 +309,42 @@ CellValue Cell(const Figure& f, double Figure::*member) {
 documents::XlsxWorkbook Tabulate(const View& v) {
   documents::XlsxWorkbook book;
   book.title = ReportTitle(v) + " - " + v.title;
-  book.author = Pick(v.language, "金融庁", "Financial Services Agency");
+  book.author = InReportLanguage(v.language, "金融庁", "Financial Services Agency");
   book.created = v.closed_at;
-  const std::string category_header = Pick(v.language, "業態", "Business category");
-  const std::string reason_header = Pick(v.language, "表示しない理由", "Not shown because");
+  const std::string category_header = InReportLanguage(v.language, "業態", "Business category");
+  const std::string reason_header =
+      InReportLanguage(v.language, "表示しない理由", "Not shown because");
 
   documents::XlsxSheet scores;
-  scores.name = Pick(v.language, "スコア分布", "Scores");
+  scores.name = InReportLanguage(v.language, "スコア分布", "Scores");
   scores.columns = {{category_header, 24},
-                    {Pick(v.language, "提出先数", "Institutions"), 12},
-                    {Pick(v.language, "区分", "Measure"), 30},
-                    {Pick(v.language, "第1四分位", "Q1"), 10, "0.0"},
-                    {Pick(v.language, "中央値", "Median"), 10, "0.0"},
-                    {Pick(v.language, "第3四分位", "Q3"), 10, "0.0"},
+                    {InReportLanguage(v.language, "提出先数", "Institutions"), 12},
+                    {InReportLanguage(v.language, "区分", "Measure"), 30},
+                    {InReportLanguage(v.language, "第1四分位", "Q1"), 10, "0.0"},
+                    {InReportLanguage(v.language, "中央値", "Median"), 10, "0.0"},
+                    {InReportLanguage(v.language, "第3四分位", "Q3"), 10, "0.0"},
                     {reason_header, 40, "", true}};
   documents::XlsxSheet heatmap;
-  heatmap.name = Pick(v.language, "ヒートマップ", "Heatmap");
-  heatmap.columns = {{category_header, 24}, {Pick(v.language, "脅威", "Threat"), 30}};
+  heatmap.name = InReportLanguage(v.language, "ヒートマップ", "Heatmap");
+  heatmap.columns = {{category_header, 24}, {InReportLanguage(v.language, "脅威", "Threat"), 30}};
   for (Function f : kAllFunctions) {
-    heatmap.columns.push_back({Pick(v.language, FunctionLabel(f)), 12, "0.0"});
+    heatmap.columns.push_back({InReportLanguage(v.language, FunctionLabel(f)), 12, "0.0"});
   }
   documents::XlsxSheet missed;
-  missed.name = Pick(v.language, "未達の多い項目", "Most missed");
+  missed.name = InReportLanguage(v.language, "未達の多い項目", "Most missed");
   missed.columns = {{category_header, 24},
-                    {Pick(v.language, "項目ID", "Item id"), 24},
-                    {Pick(v.language, "設問", "Question"), 60, "", true},
-                    {Pick(v.language, "未達の割合", "Share missing it"), 14, "0%"},
+                    {InReportLanguage(v.language, "項目ID", "Item id"), 24},
+                    {InReportLanguage(v.language, "設問", "Question"), 60, "", true},
+                    {InReportLanguage(v.language, "未達の割合", "Share missing it"), 14, "0%"},
                     {reason_header, 40, "", true}};
   documents::XlsxSheet changes;
-  changes.name = Pick(v.language, "前年比", "Year over year");
+  changes.name = InReportLanguage(v.language, "前年比", "Year over year");
   changes.columns = {{category_header, 24},
-                     {Pick(v.language, "項目ID", "Item id"), 24},
-                     {Pick(v.language, "設問", "Question"), 60, "", true},
-                     {Pick(v.language, "前年", "Last year"), 12, "0%"},
-                     {Pick(v.language, "今年", "This year"), 12, "0%"},
-                     {Pick(v.language, "変化", "Change"), 12, "+0%;-0%;0%"}};
+                     {InReportLanguage(v.language, "項目ID", "Item id"), 24},
+                     {InReportLanguage(v.language, "設問", "Question"), 60, "", true},
+                     {InReportLanguage(v.language, "前年", "Last year"), 12, "0%"},
+                     {InReportLanguage(v.language, "今年", "This year"), 12, "0%"},
+                     {InReportLanguage(v.language, "変化", "Change"), 12, "+0%;-0%;0%"}};
   for (const CategoryView& c : v.categories) {
     if (c.institutions == 0) {
       scores.rows.push_back({c.name, 0.0, std::monostate{}, std::monostate{}, std::monostate{},
@@ -356,7 +357,8 @@ documents::XlsxWorkbook Tabulate(const View& v) {
                              f->reason ? CellValue(Reason(v, *f)) : CellValue(std::monostate{})});
     }
     for (int t = 0; t < kThreatCount; ++t) {
-      std::vector<CellValue> row = {c.name, Pick(v.language, ThreatLabel(kAllThreats[t]))};
+      std::vector<CellValue> row = {c.name,
+                                    InReportLanguage(v.language, ThreatLabel(kAllThreats[t]))};
       for (const Figure& f : c.heatmap[t]) row.push_back(Cell(f, &Figure::value));
       heatmap.rows.push_back(std::move(row));
     }

@@ -6,16 +6,11 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/ascii.h"
 #include "stix/object.h"
 
 namespace fincyber::taxii {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -43,7 +38,7 @@ struct MediaRange {
 MediaRange ParseMediaRange(std::string_view text) {
   MediaRange range;
   const std::vector<std::string_view> parts = Split(text, ';');
-  range.type = Lower(parts[0]);
+  range.type = AsciiLower(parts[0]);
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const std::size_t eq = parts[i].find('=');
     if (eq == std::string_view::npos) continue;
@@ -51,7 +46,7 @@ MediaRange ParseMediaRange(std::string_view text) {
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
-    range.params[Lower(Trim(parts[i].substr(0, eq)))] = value;
+    range.params[AsciiLower(Trim(parts[i].substr(0, eq)))] = value;
   }
   return range;
 }

@@ -2,17 +2,11 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
 #include "base/utf8.h"
 
 namespace fincyber::http::internal {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Result<std::string> DecodeComponent(std::string_view text, bool plus_is_space) {
   FC_ASSIGN_OR_RETURN(std::string decoded, PercentDecode(text, plus_is_space));
@@ -45,8 +39,8 @@ Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
     const char c = text[i];
     if (c == '%') {
       const bool complete = i + 2 < text.size();
-      const int hi = complete ? HexValue(text[i + 1]) : -1;
-      const int lo = complete ? HexValue(text[i + 2]) : -1;
+      const int hi = complete ? HexDigitValue(text[i + 1]) : -1;
+      const int lo = complete ? HexDigitValue(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) return InvalidArgument("invalid percent-encoding in request target");
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
