@@ -28,6 +28,18 @@ Status Read(const toml::table& table, std::string_view key, T& out, std::string_
 }
 
 // The [survey] section.
+// Days to keep something before it is deleted; 0 keeps it for ever.
+Status ReadRetentionDays(const toml::table& table, std::string_view key, int& days,
+                         std::string_view source) {
+  std::int64_t value = days;
+  FC_RETURN_IF_ERROR(Read(table, key, value, source));
+  if (value < 0 || value > 36'500) {
+    return InvalidArgument(fmt::format("{}: {} must be 0..36500", source, key));
+  }
+  days = static_cast<int>(value);
+  return OkStatus();
+}
+
 Status ReadSurvey(const toml::table& table, SurveyConfig& survey, std::string_view source) {
   const toml::node* node = table.get("survey");
   if (node == nullptr) return OkStatus();
@@ -113,6 +125,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                 "event_poll_interval_ms",
                                                 "event_retention_days",
                                                 "taxii_max_content_length",
+                                                "taxii_status_retention_days",
                                                 "warninglists",
                                                 "smtp",
                                                 "evidence_max_file_bytes",
@@ -148,12 +161,10 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     return InvalidArgument(fmt::format("{}: event_poll_interval_ms must be 10..3600000", source));
   }
   config.event_poll_interval_ms = static_cast<int>(poll);
-  std::int64_t retention = config.event_retention_days;
-  FC_RETURN_IF_ERROR(Read(table, "event_retention_days", retention, source));
-  if (retention < 0 || retention > 36'500) {
-    return InvalidArgument(fmt::format("{}: event_retention_days must be 0..36500", source));
-  }
-  config.event_retention_days = static_cast<int>(retention);
+  FC_RETURN_IF_ERROR(
+      ReadRetentionDays(table, "event_retention_days", config.event_retention_days, source));
+  FC_RETURN_IF_ERROR(ReadRetentionDays(table, "taxii_status_retention_days",
+                                       config.taxii_status_retention_days, source));
   auto taxii_body = static_cast<std::int64_t>(config.taxii_max_content_length);
   FC_RETURN_IF_ERROR(Read(table, "taxii_max_content_length", taxii_body, source));
   if (taxii_body < 1024 || taxii_body > (std::int64_t{1} << 30)) {

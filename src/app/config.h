@@ -9,6 +9,7 @@
 //   event_poll_interval_ms = 1000       # events wake replicas at once; polling backs that up
 //   event_retention_days = 90           # then deleted once webhooks are done; 0 keeps all
 //   taxii_max_content_length = 1048576  # largest TAXII POST body in bytes (1 KiB..1 GiB)
+//   taxii_status_retention_days = 30    # TAXII POST status resources; 0 keeps all
 //   warninglists = ["extra.json"]       # MISP warning lists added to the shipped ones
 //   evidence_max_file_bytes = 10485760  # one survey evidence file (1 KiB..1 GiB)
 //   evidence_max_total_bytes = 209715200  # all evidence of one institution in a campaign
@@ -75,6 +76,7 @@ struct Config {
   int event_retention_days = 90;  // 0: events are never deleted
   // Also raises the HTTP server's body limit, for every route, when above 1 MiB.
   std::size_t taxii_max_content_length = 1 << 20;
+  int taxii_status_retention_days = 30;  // 0: status resources are never deleted
   std::string tls_certificate;
   std::string tls_private_key;
   std::vector<std::string> warninglists;  // files, in MISP's warninglist format

@@ -80,13 +80,22 @@ TEST(ConfigTest, TaxiiBodyLimitIsBounded) {
   }
 }
 
-TEST(ConfigTest, EventRetentionIsBoundedAndZeroKeepsEverything) {
+TEST(ConfigTest, RetentionsAreBoundedAndZeroKeepsEverything) {
   EXPECT_EQ(ParseConfig("", "t.toml")->event_retention_days, 90);
   EXPECT_EQ(ParseConfig("event_retention_days = 0\n", "t.toml")->event_retention_days, 0);
   EXPECT_EQ(ParseConfig("event_retention_days = 365\n", "t.toml")->event_retention_days, 365);
-  for (const char* text : {"event_retention_days = -1\n", "event_retention_days = 36501\n",
-                           "event_retention_days = \"90d\"\n"}) {
-    EXPECT_EQ(ParseConfig(text, "t.toml").error().code(), ErrorCode::kInvalidArgument) << text;
+  EXPECT_EQ(ParseConfig("", "t.toml")->taxii_status_retention_days, 30);
+  EXPECT_EQ(ParseConfig("taxii_status_retention_days = 0\n", "t.toml")->taxii_status_retention_days,
+            0);
+  EXPECT_EQ(ParseConfig("taxii_status_retention_days = 7\n", "t.toml")->taxii_status_retention_days,
+            7);
+  for (const char* text :
+       {"event_retention_days = -1\n", "event_retention_days = 36501\n",
+        "event_retention_days = \"90d\"\n", "taxii_status_retention_days = -1\n",
+        "taxii_status_retention_days = 36501\n", "taxii_status_retention_days = 1.5\n"}) {
+    auto config = ParseConfig(text, "t.toml");
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_EQ(config.error().code(), ErrorCode::kInvalidArgument) << text;
   }
 }
 

@@ -59,6 +59,8 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
     }
   }
   platform->sharing_->UseWarningLists(&platform->warning_lists_);
+  platform->sharing_->KeepAddReportsFor(std::chrono::hours(24) *
+                                        config.taxii_status_retention_days);
   return platform;
 }
 

@@ -14,6 +14,7 @@
 
 #include "audit/audit.h"
 #include "base/crypto.h"
+#include "base/log.h"
 #include "events/events.h"
 #include "identity/access.h"
 #include "identity/directory.h"
@@ -467,6 +468,7 @@ Result<AddReport> SharingService::Store(const identity::Principal& principal,
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
     return StoreIn(conn, principal, collection_id, objects, validation, info, report);
   }));
+  PruneAddReportsWhenDue();
   return report;
 }
 
@@ -482,6 +484,7 @@ Result<std::vector<AddReport>> SharingService::AddValidatedTogether(
     }
     return OkStatus();
   }));
+  PruneAddReportsWhenDue();
   return reports;
 }
 
@@ -711,6 +714,36 @@ Result<AddReport> SharingService::GetAddReport(const identity::Principal& princi
     }
     return report;
   });
+}
+
+Result<std::int64_t> SharingService::PruneAddReports(stix::Timestamp before,
+                                                     std::int64_t max_reports) {
+  return db_.TransactValue<std::int64_t>([&](store::Connection& conn) {
+    return conn.Execute(
+        "DELETE FROM sharing_add_reports WHERE id IN (SELECT id FROM sharing_add_reports "
+        "WHERE requested_at < ? ORDER BY requested_at LIMIT ?)",
+        {before, max_reports});
+  });
+}
+
+void SharingService::PruneAddReportsWhenDue() {
+  if (add_report_retention_.count() == 0) return;
+  constexpr stix::Timestamp kHourMicros = 3'600'000'000;
+  const stix::Timestamp now = NowMicros(clock_);
+  stix::Timestamp due = next_add_report_prune_.load();
+  // One caller prunes; the adds that meet it meanwhile go on.
+  if (now < due || !next_add_report_prune_.compare_exchange_strong(due, now + kHourMicros)) {
+    return;
+  }
+  const stix::Timestamp before =
+      now - std::chrono::duration_cast<std::chrono::microseconds>(add_report_retention_).count();
+  auto pruned = PruneAddReports(before, kAddReportsPrunedPerRound);
+  if (!pruned.ok()) {
+    log::warn("pruning old TAXII status resources failed, next try in an hour: {}",
+              pruned.error().internal_message());
+  } else if (*pruned == kAddReportsPrunedPerRound) {
+    next_add_report_prune_.store(now);
+  }
 }
 
 Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& principal,

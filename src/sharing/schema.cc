@@ -165,6 +165,10 @@ DROP INDEX shared_objects_version;
 DROP INDEX shared_objects_stix_id;
 CREATE UNIQUE INDEX shared_objects_id_version ON shared_objects(stix_id, collection_id, version)
 )sql"},
+      {"sharing", 6, "status resources pruned by age",
+       R"sql(
+CREATE INDEX sharing_add_reports_requested ON sharing_add_reports(requested_at)
+)sql"},
   };
 }
 

@@ -15,6 +15,8 @@
 // routes.cc adapt HTTP to these calls. Thread-safe.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -326,6 +328,15 @@ class SharingService {
                                                       const RequestInfo& info);
   // NotFound unless the report exists and was made by the principal's organisation.
   Result<AddReport> GetAddReport(const identity::Principal& principal, std::string_view id);
+  // From now on, reports (TAXII status resources) older than `retention` are deleted after
+  // an add: at most kAddReportsPrunedPerRound at a time, then again at the next add while
+  // more are due, else an hour later. Zero, the default, keeps them all. Call before
+  // concurrent use.
+  void KeepAddReportsFor(std::chrono::hours retention) { add_report_retention_ = retention; }
+  static constexpr std::int64_t kAddReportsPrunedPerRound = 1000;
+  // Deletes up to `max_reports` reports made before `before`, oldest first, whoever made
+  // them; returns how many.
+  Result<std::int64_t> PruneAddReports(stix::Timestamp before, std::int64_t max_reports);
 
   // The visible objects of a collection matching `query`, by (date_added, row).
   // NotFound for a collection the principal may not see, PermissionDenied for one it
@@ -392,10 +403,15 @@ class SharingService {
                  std::string_view collection_id, const std::vector<IncomingObject>& objects,
                  const internal::Validation& validation, const RequestInfo& info,
                  AddReport& report);
+  // After an add: PruneAddReports when KeepAddReportsFor asks for it and a round is due.
+  // A failure is logged; the add it follows has succeeded.
+  void PruneAddReportsWhenDue();
 
   store::Database& db_;
   const Clock& clock_;
   const WarningLists* warning_lists_ = nullptr;
+  std::chrono::hours add_report_retention_{0};
+  std::atomic<stix::Timestamp> next_add_report_prune_{0};  // microseconds, as requested_at
   // The live feed's objects, read once for every stream (ReadLive).
   std::unique_ptr<internal::LiveCache> live_cache_;
 };
