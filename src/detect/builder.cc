@@ -367,11 +367,11 @@ void MatcherBuilder::Reserve(std::size_t indicators) {
   const std::size_t total = state.compiled->indicators.size() + indicators;
   if (state.id_index.size() == 0) state.id_index.Reserve(total);
   if (state.observable_index.size() == 0) state.observable_index.Reserve(total);
-  state.compiled->indicators.reserve(total);
-  state.compiled->observables.reserve(total);
-  state.first_link.reserve(total);
-  state.modified.reserve(total);
-  state.links.reserve(total);
+  internal::ReserveOnHugePages(state.compiled->indicators, total);
+  internal::ReserveOnHugePages(state.compiled->observables, total);
+  internal::ReserveOnHugePages(state.first_link, total);
+  internal::ReserveOnHugePages(state.modified, total);
+  internal::ReserveOnHugePages(state.links, total);
 }
 
 void MatcherBuilder::AddObservable(std::string_view indicator_id,
