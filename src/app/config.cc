@@ -27,7 +27,6 @@ Status Read(const toml::table& table, std::string_view key, T& out, std::string_
   return OkStatus();
 }
 
-// The [survey] section.
 // Days to keep something before it is deleted; 0 keeps it for ever.
 Status ReadRetentionDays(const toml::table& table, std::string_view key, int& days,
                          std::string_view source) {
@@ -40,6 +39,7 @@ Status ReadRetentionDays(const toml::table& table, std::string_view key, int& da
   return OkStatus();
 }
 
+// The [survey] section.
 Status ReadSurvey(const toml::table& table, SurveyConfig& survey, std::string_view source) {
   const toml::node* node = table.get("survey");
   if (node == nullptr) return OkStatus();

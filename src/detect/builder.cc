@@ -2,12 +2,12 @@
 // observables become the lookup tables of internal/compiled.h.
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <optional>
 #include <utility>
 
 #include "base/clock.h"
 #include "detect/internal/compiled.h"
+#include "detect/internal/modified_time.h"
 #include "detect/matcher.h"
 #include "stix/pattern.h"
 
@@ -21,7 +21,7 @@ using internal::kNone;
 using internal::StringRef;
 using stix::ObservableKind;
 
-constexpr std::int64_t kUnknownTime = std::numeric_limits<std::int64_t>::min();
+using internal::kUnknownTime;
 constexpr std::array<std::size_t, 6> kHashLengths = {32, 40, 56, 64, 96, 128};
 
 bool IsHex(std::string_view text) {
@@ -558,10 +558,7 @@ void MatcherBuilder::PrepareStixObject(const StixObjectFields& object, std::int6
   out->verdict = Verdict::kNoPattern;
   if (!object.pattern) return;
   out->verdict = Verdict::kIndicator;
-  out->modified = kUnknownTime;
-  if (object.modified) {
-    if (auto t = ParseRfc3339Millis(*object.modified)) out->modified = *t;
-  }
+  out->modified = object.modified ? internal::ModifiedMillis(*object.modified) : kUnknownTime;
   out->pattern.assign(*object.pattern);
   if (!NormaliseSimplePattern(out->pattern, paths, &out->observable)) return;
   out->simple = true;

@@ -7,23 +7,17 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <limits>
 
-#include "base/clock.h"
 #include "base/json.h"
+#include "detect/internal/modified_time.h"
 
 namespace fincyber::detect {
 namespace {
 
 constexpr int kStateFormat = 1;
-constexpr std::int64_t kTimeNotGiven = std::numeric_limits<std::int64_t>::min();
 // A reduced indicator is its pattern and a few short members; STIX patterns beyond this
 // are not something a matcher can use anyway.
 constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
-
-std::int64_t Millis(const std::string& time) {
-  return ParseRfc3339Millis(time).value_or(kTimeNotGiven);
-}
 
 }  // namespace
 
@@ -34,7 +28,7 @@ IndicatorSet::Change IndicatorSet::Add(const Json& object) {
   Entry entry;
   entry.modified = StringMember(object, "modified");
   if (entry.modified.empty()) entry.modified = StringMember(object, "created");
-  entry.modified_millis = Millis(entry.modified);
+  entry.modified_millis = internal::ModifiedMillis(entry.modified);
   const auto revoked = object.find("revoked");
   entry.revoked = revoked != object.end() && revoked->is_boolean() && revoked->get<bool>();
   if (!entry.revoked) {

@@ -728,7 +728,7 @@ Result<std::int64_t> SharingService::PruneAddReports(stix::Timestamp before,
 
 void SharingService::PruneAddReportsWhenDue() {
   if (add_report_retention_.count() == 0) return;
-  constexpr stix::Timestamp kHourMicros = 3'600'000'000;
+  constexpr stix::Timestamp kHourMicros = std::chrono::microseconds(std::chrono::hours(1)).count();
   const stix::Timestamp now = NowMicros(clock_);
   stix::Timestamp due = next_add_report_prune_.load();
   // One caller prunes; the adds that meet it meanwhile go on.

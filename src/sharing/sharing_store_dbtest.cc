@@ -20,6 +20,17 @@ class SharingStoreTest : public ::testing::TestWithParam<std::string> {
     return page.ok() ? *page : ObjectPage{};
   }
 
+  // Adds one indicator; the id of its report.
+  std::string AddOneReport() {
+    auto report = hub_.Add(hub_.s.a_member,
+                           {TestHub::Indicator(TestHub::NewIndicatorId(), "report.example")});
+    EXPECT_TRUE(report.ok()) << report.error().internal_message();
+    return report.ok() ? report->id : std::string();
+  }
+  bool ReportKept(const std::string& id) {
+    return hub_.service.GetAddReport(hub_.P(hub_.s.a_admin), id).ok();
+  }
+
   TestHub hub_;
 };
 
@@ -204,59 +215,44 @@ TEST_P(SharingStoreTest, MixedEnvelopeStoresTheGoodAndReportsEachBad) {
 TEST_P(SharingStoreTest, OldReportsArePrunedAfterAnAddAtMostHourly) {
   using namespace std::chrono_literals;
   hub_.service.KeepAddReportsFor(24h * 30);
-  auto add = [&] {
-    auto report =
-        hub_.Add(hub_.s.a_member, {TestHub::Indicator(TestHub::NewIndicatorId(), "r.example")});
-    EXPECT_TRUE(report.ok()) << report.error().internal_message();
-    return report.ok() ? report->id : std::string();
-  };
-  auto kept = [&](const std::string& id) {
-    return hub_.service.GetAddReport(hub_.P(hub_.s.a_admin), id).ok();
-  };
-  const std::string first = add();  // the first add prunes, and finds nothing due
+  const std::string first = AddOneReport();  // the first add prunes, and finds nothing due
   hub_.s.clock.Advance(10min);
-  const std::string second = add();
+  const std::string second = AddOneReport();
   hub_.s.clock.Advance(24h * 30 - 5min);  // `first` is 30 days and 5 minutes old
-  const std::string third = add();
-  EXPECT_FALSE(kept(first));
-  EXPECT_TRUE(kept(second));
+  const std::string third = AddOneReport();
+  EXPECT_FALSE(ReportKept(first));
+  EXPECT_TRUE(ReportKept(second));
   hub_.s.clock.Advance(10min);  // `second` is due, but the last round was 10 minutes ago
-  add();
-  EXPECT_TRUE(kept(second));
+  AddOneReport();
+  EXPECT_TRUE(ReportKept(second));
   hub_.s.clock.Advance(1h);
-  add();
-  EXPECT_FALSE(kept(second));
-  EXPECT_TRUE(kept(third));
+  AddOneReport();
+  EXPECT_FALSE(ReportKept(second));
+  EXPECT_TRUE(ReportKept(third));
 }
 
 TEST_P(SharingStoreTest, PruningTakesTheOldestFirstAndNoMoreThanAsked) {
   using namespace std::chrono_literals;
   std::vector<std::string> ids;  // no retention set: adds never prune
   for (int i = 0; i < 3; ++i) {
-    auto report =
-        hub_.Add(hub_.s.a_member, {TestHub::Indicator(TestHub::NewIndicatorId(), "p.example")});
-    ASSERT_TRUE(report.ok());
-    ids.push_back(report->id);
+    ids.push_back(AddOneReport());
     hub_.s.clock.Advance(1min);
   }
   hub_.s.clock.Advance(24h * 3650);
-  auto kept = [&](const std::string& id) {
-    return hub_.service.GetAddReport(hub_.P(hub_.s.a_admin), id).ok();
-  };
-  EXPECT_TRUE(kept(ids[0]));
+  EXPECT_TRUE(ReportKept(ids[0]));
   const stix::Timestamp now =
       std::chrono::duration_cast<std::chrono::microseconds>(hub_.s.clock.Now().time_since_epoch())
           .count();
   auto pruned = hub_.service.PruneAddReports(now, 2);
   ASSERT_TRUE(pruned.ok()) << pruned.error().internal_message();
   EXPECT_EQ(*pruned, 2);
-  EXPECT_FALSE(kept(ids[0]));
-  EXPECT_FALSE(kept(ids[1]));
-  EXPECT_TRUE(kept(ids[2]));
+  EXPECT_FALSE(ReportKept(ids[0]));
+  EXPECT_FALSE(ReportKept(ids[1]));
+  EXPECT_TRUE(ReportKept(ids[2]));
   pruned = hub_.service.PruneAddReports(now, 10);
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(*pruned, 1);
-  EXPECT_FALSE(kept(ids[2]));
+  EXPECT_FALSE(ReportKept(ids[2]));
 }
 
 TEST_P(SharingStoreTest, OnlyTheFirstAuthorAddsVersions) {
