@@ -60,6 +60,9 @@ struct HubEnv {
     app::Config config;
     config.database = env->database->target();
     config.listen = "127.0.0.1:0";
+    // POSTs answer once stored, as the tests read what they posted at once; the
+    // "pending" answer has its own test.
+    config.taxii_post_wait_ms = 60'000;
     auto platform = app::Platform::Open(config);
     EXPECT_TRUE(platform.ok()) << platform.error().internal_message();
     env->platform = std::move(*platform);

@@ -3,9 +3,12 @@
 // sizes, malformed and mixed envelopes, versions, deletion and authentication.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "sharing_env.h"
+#include "testing/scratch_dir.h"
 
 namespace fincyber {
 namespace {
@@ -162,6 +165,56 @@ TEST_P(TaxiiTest, CollectionsShowTheCallersRights) {
   TestClient d = env_.As("d");
   ExpectTaxiiError(PostEnvelope(d, env_.indicators, {}), 404);
   ExpectTaxiiError(env_.As("a").Get(Objects("no-such-collection")), 404);
+}
+
+TEST_P(TaxiiTest, APostAnsweredPendingCompletesAndStaysWithItsOrganisation) {
+  // A server that answers as soon as an envelope is spooled.
+  testing::ScratchDir spool("fincyber-taxii-spool");
+  app::Config config;
+  config.database = env_.database->target();
+  config.listen = "127.0.0.1:0";
+  config.taxii_spool_dir = spool.path();
+  config.taxii_post_wait_ms = 0;
+  auto running = env_.platform->Start(config);
+  ASSERT_TRUE(running.ok()) << running.error().internal_message();
+  auto as = [&](const std::string& user) {
+    TestClient client((*running)->port());
+    client.UseBearer(env_.token.at(user));
+    client.extra_headers["Accept"] = kTaxiiAccept;
+    return client;
+  };
+  const std::string collection = NewCollection();
+  const std::string id = NewId("indicator");
+  TestClient a = as("a");
+  HttpResult posted = PostEnvelope(a, collection, {Indicator(id, "pending.example")});
+  ASSERT_EQ(posted.status, 202) << posted.body;
+  const Json status = posted.json();
+  EXPECT_EQ(status["status"], "pending");
+  EXPECT_EQ(status["total_count"], 1);
+  EXPECT_EQ(status["success_count"], 0);
+  EXPECT_EQ(status["pending_count"], 1);
+  const std::string status_path =
+      std::string(kTaxiiRoot) + "status/" + status["id"].get<std::string>() + "/";
+  ExpectTaxiiError(as("b").Get(status_path), 404);
+
+  Json polled;
+  for (int poll = 0; poll < 500; ++poll) {
+    HttpResult again = a.Get(status_path);
+    ASSERT_EQ(again.status, 200) << again.body;
+    polled = again.json();
+    if (polled["status"] == "complete") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(polled["status"], "complete");
+  EXPECT_EQ(polled["request_timestamp"], status["request_timestamp"]);
+  EXPECT_EQ(polled["success_count"], 1);
+  EXPECT_EQ(polled["pending_count"], 0);
+  EXPECT_EQ(polled["successes"][0]["id"], id);
+  ExpectTaxiiError(as("b").Get(status_path), 404);
+  ExpectTaxiiError(as("coord").Get(status_path), 404);
+  HttpResult stored = a.Get(Objects(collection));
+  ASSERT_EQ(stored.json()["objects"].size(), 1u);
+  EXPECT_EQ(stored.json()["objects"][0]["id"], id);
 }
 
 TEST_P(TaxiiTest, MixedEnvelopeStoresTheGoodAndReportsEachBad) {

@@ -27,16 +27,22 @@ Status Read(const toml::table& table, std::string_view key, T& out, std::string_
   return OkStatus();
 }
 
+// An integer setting that must lie in min..max.
+Status ReadInRange(const toml::table& table, std::string_view key, int& out, int min, int max,
+                   std::string_view source) {
+  std::int64_t value = out;
+  FC_RETURN_IF_ERROR(Read(table, key, value, source));
+  if (value < min || value > max) {
+    return InvalidArgument(fmt::format("{}: {} must be {}..{}", source, key, min, max));
+  }
+  out = static_cast<int>(value);
+  return OkStatus();
+}
+
 // Days to keep something before it is deleted; 0 keeps it for ever.
 Status ReadRetentionDays(const toml::table& table, std::string_view key, int& days,
                          std::string_view source) {
-  std::int64_t value = days;
-  FC_RETURN_IF_ERROR(Read(table, key, value, source));
-  if (value < 0 || value > 36'500) {
-    return InvalidArgument(fmt::format("{}: {} must be 0..36500", source, key));
-  }
-  days = static_cast<int>(value);
-  return OkStatus();
+  return ReadInRange(table, key, days, 0, 36'500, source);
 }
 
 // The [survey] section.
@@ -126,6 +132,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                                                 "event_retention_days",
                                                 "taxii_max_content_length",
                                                 "taxii_status_retention_days",
+                                                "taxii_spool_dir",
+                                                "taxii_post_wait_ms",
                                                 "warninglists",
                                                 "smtp",
                                                 "evidence_max_file_bytes",
@@ -142,25 +150,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   FC_RETURN_IF_ERROR(Read(table, "database", config.database, source));
   FC_RETURN_IF_ERROR(Read(table, "listen", config.listen, source));
   FC_RETURN_IF_ERROR(Read(table, "static_dir", config.static_dir, source));
-  std::int64_t threads = config.threads;
-  FC_RETURN_IF_ERROR(Read(table, "threads", threads, source));
-  if (threads < 1 || threads > 256) {
-    return InvalidArgument(fmt::format("{}: threads must be 1..256", source));
-  }
-  config.threads = static_cast<int>(threads);
+  FC_RETURN_IF_ERROR(ReadInRange(table, "threads", config.threads, 1, 256, source));
   FC_RETURN_IF_ERROR(Read(table, "log_level", config.log_level, source));
-  std::int64_t attempts = config.login_attempts_per_minute;
-  FC_RETURN_IF_ERROR(Read(table, "login_attempts_per_minute", attempts, source));
-  if (attempts < 1 || attempts > 1'000'000) {
-    return InvalidArgument(fmt::format("{}: login_attempts_per_minute must be 1..1000000", source));
-  }
-  config.login_attempts_per_minute = static_cast<int>(attempts);
-  std::int64_t poll = config.event_poll_interval_ms;
-  FC_RETURN_IF_ERROR(Read(table, "event_poll_interval_ms", poll, source));
-  if (poll < 10 || poll > 3'600'000) {
-    return InvalidArgument(fmt::format("{}: event_poll_interval_ms must be 10..3600000", source));
-  }
-  config.event_poll_interval_ms = static_cast<int>(poll);
+  FC_RETURN_IF_ERROR(ReadInRange(table, "login_attempts_per_minute",
+                                 config.login_attempts_per_minute, 1, 1'000'000, source));
+  FC_RETURN_IF_ERROR(ReadInRange(table, "event_poll_interval_ms", config.event_poll_interval_ms, 10,
+                                 3'600'000, source));
   FC_RETURN_IF_ERROR(
       ReadRetentionDays(table, "event_retention_days", config.event_retention_days, source));
   FC_RETURN_IF_ERROR(ReadRetentionDays(table, "taxii_status_retention_days",
@@ -172,6 +167,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
         fmt::format("{}: taxii_max_content_length must be 1024..1073741824", source));
   }
   config.taxii_max_content_length = static_cast<std::size_t>(taxii_body);
+  FC_RETURN_IF_ERROR(Read(table, "taxii_spool_dir", config.taxii_spool_dir, source));
+  FC_RETURN_IF_ERROR(
+      ReadInRange(table, "taxii_post_wait_ms", config.taxii_post_wait_ms, 0, 600'000, source));
   auto evidence_file = static_cast<std::int64_t>(config.evidence_max_file_bytes);
   auto evidence_total = static_cast<std::int64_t>(config.evidence_max_total_bytes);
   FC_RETURN_IF_ERROR(Read(table, "evidence_max_file_bytes", evidence_file, source));
@@ -277,6 +275,12 @@ Result<Config> LoadConfigFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return ParseConfig(text.str(), path);
+}
+
+std::string TaxiiSpoolDir(const Config& config) {
+  if (!config.taxii_spool_dir.empty()) return config.taxii_spool_dir;
+  if (config.database.find("://") != std::string::npos) return "";
+  return config.database + ".taxii-spool";
 }
 
 Result<ListenAddress> ParseListen(std::string_view text) {

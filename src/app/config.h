@@ -10,6 +10,8 @@
 //   event_retention_days = 90           # then deleted once webhooks are done; 0 keeps all
 //   taxii_max_content_length = 1048576  # largest TAXII POST body in bytes (1 KiB..1 GiB)
 //   taxii_status_retention_days = 30    # TAXII POST status resources; 0 keeps all
+//   taxii_spool_dir = "fincyber.db.taxii-spool"  # POSTed envelopes until stored (below)
+//   taxii_post_wait_ms = 0              # a POST waits this long for the store, then "pending"
 //   warninglists = ["extra.json"]       # MISP warning lists added to the shipped ones
 //   evidence_max_file_bytes = 10485760  # one survey evidence file (1 KiB..1 GiB)
 //   evidence_max_total_bytes = 209715200  # all evidence of one institution in a campaign
@@ -77,6 +79,11 @@ struct Config {
   // Also raises the HTTP server's body limit, for every route, when above 1 MiB.
   std::size_t taxii_max_content_length = 1 << 20;
   int taxii_status_retention_days = 30;  // 0: status resources are never deleted
+  // Where POSTed envelopes are kept, durable, from their "pending" answer until stored
+  // (sharing::AddQueue). "" : beside a SQLite database file (TaxiiSpoolDir); on
+  // PostgreSQL none, and a POST is answered once its envelope is stored.
+  std::string taxii_spool_dir;
+  int taxii_post_wait_ms = 0;  // 0..600000
   std::string tls_certificate;
   std::string tls_private_key;
   std::vector<std::string> warninglists;  // files, in MISP's warninglist format
@@ -91,6 +98,10 @@ struct Config {
 // InvalidArgument naming the file, line and key for unreadable or mistyped settings.
 Result<Config> LoadConfigFile(const std::string& path);
 Result<Config> ParseConfig(std::string_view toml_text, std::string_view source_name);
+
+// The TAXII spool of `config`: taxii_spool_dir, else "<database file>.taxii-spool" for a
+// SQLite file, else "" (none).
+std::string TaxiiSpoolDir(const Config& config);
 
 struct ListenAddress {
   std::string host;

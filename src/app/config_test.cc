@@ -99,6 +99,29 @@ TEST(ConfigTest, RetentionsAreBoundedAndZeroKeepsEverything) {
   }
 }
 
+TEST(ConfigTest, TaxiiSpoolDefaultsBesideASqliteFileAndPostWaitIsBounded) {
+  auto defaults = ParseConfig("database = \"data/hub.db\"\n", "t.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->taxii_post_wait_ms, 0);
+  EXPECT_EQ(TaxiiSpoolDir(*defaults), "data/hub.db.taxii-spool");
+  auto pg = ParseConfig("database = \"postgresql:///hub\"\n", "t.toml");
+  ASSERT_TRUE(pg.ok());
+  EXPECT_EQ(TaxiiSpoolDir(*pg), "");
+  auto named = ParseConfig(
+      "database = \"postgresql:///hub\"\ntaxii_spool_dir = \"/srv/spool\"\n"
+      "taxii_post_wait_ms = 600000\n",
+      "t.toml");
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(TaxiiSpoolDir(*named), "/srv/spool");
+  EXPECT_EQ(named->taxii_post_wait_ms, 600000);
+  for (const char* text :
+       {"taxii_post_wait_ms = -1\n", "taxii_post_wait_ms = 600001\n", "taxii_spool_dir = 3\n"}) {
+    auto config = ParseConfig(text, "t.toml");
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_EQ(config.error().code(), ErrorCode::kInvalidArgument) << text;
+  }
+}
+
 TEST(ConfigTest, EvidenceLimitsAreBounded) {
   auto config = ParseConfig(
       "evidence_max_file_bytes = 1048576\nevidence_max_total_bytes = 5242880\n", "t.toml");

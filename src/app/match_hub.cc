@@ -1,6 +1,8 @@
 #include "app/match_hub.h"
 
 #include <algorithm>
+#include <chrono>
+#include <string>
 
 #include "base/crypto.h"
 #include "base/json.h"
@@ -12,6 +14,9 @@ namespace {
 // Envelopes stay well below a hub's request size limit.
 constexpr std::size_t kSightingsPerEnvelope = 500;
 constexpr int kPageSize = 1000;
+// A hub answering "pending" is polled for up to a minute before the report is retried.
+constexpr std::chrono::milliseconds kStatusPollInterval{200};
+constexpr int kStatusPolls = 300;
 
 taxii::ClientOptions ClientOptionsOf(const HubEndpoint& hub) {
   taxii::ClientOptions options;
@@ -169,6 +174,14 @@ Result<std::size_t> SightingReporter::Report(
                                      objects.begin() + static_cast<std::ptrdiff_t>(end));
     FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
                         client_.AddObjects(api_root_, hub_.collection_id, envelope));
+    if (!status.complete()) {  // accepted, to be stored: counted as reported once it is
+      FC_ASSIGN_OR_RETURN(
+          status, client_.WaitForStatus(api_root_, status.id, kStatusPollInterval, kStatusPolls));
+      if (!status.complete()) {
+        return Unavailable("the hub has not stored the sightings after " +
+                           std::to_string(kStatusPolls) + " polls of status " + status.id);
+      }
+    }
     if (status.failure_count > 0) {
       const std::string why = status.failures.empty() ? "" : ": " + status.failures[0].message;
       return Aborted("the hub refused " + std::to_string(status.failure_count) + " of " +

@@ -16,6 +16,7 @@
 #include "events/events.h"
 #include "http/http.h"
 #include "identity/directory.h"
+#include "sharing/add_queue.h"
 #include "sharing/routes.h"
 #include "sharing/service.h"
 #include "survey/routes.h"
@@ -102,10 +103,12 @@ class RunningPlatform final : public Platform::Running {
  public:
   RunningPlatform(std::unique_ptr<OutboundHttp> outbound,
                   std::unique_ptr<events::Dispatcher> dispatcher,
+                  std::unique_ptr<sharing::AddQueue> taxii_adds,
                   std::unique_ptr<accounts::ServiceAuthenticator> authenticator,
                   std::unique_ptr<http::Server> server)
       : outbound_(std::move(outbound)),
         dispatcher_(std::move(dispatcher)),
+        taxii_adds_(std::move(taxii_adds)),
         authenticator_(std::move(authenticator)),
         server_(std::move(server)) {}
   ~RunningPlatform() override { Stop(); }
@@ -113,6 +116,7 @@ class RunningPlatform final : public Platform::Running {
   events::Dispatcher& dispatcher() override { return *dispatcher_; }
   void Stop() override {
     server_->Stop();
+    taxii_adds_.reset();  // stores what was accepted, so its events reach the dispatcher
     dispatcher_->Stop();
   }
 
@@ -120,6 +124,7 @@ class RunningPlatform final : public Platform::Running {
   // Declaration order is destruction order in reverse: the server goes first.
   std::unique_ptr<OutboundHttp> outbound_;
   std::unique_ptr<events::Dispatcher> dispatcher_;
+  std::unique_ptr<sharing::AddQueue> taxii_adds_;
   std::unique_ptr<accounts::ServiceAuthenticator> authenticator_;
   std::unique_ptr<http::Server> server_;
 };
@@ -159,7 +164,19 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   survey::AddRemediationRoutes(router, *remediation_);
   survey::AddReminderRoutes(router, *reminders_);
   survey::AddSectorReportRoutes(router, *survey_);
-  taxii::AddRoutes(router, *sharing_, {.max_content_length = config.taxii_max_content_length});
+  sharing::AddQueueOptions adds{.spool_dir = TaxiiSpoolDir(config),
+                                .wait = std::chrono::milliseconds(config.taxii_post_wait_ms)};
+  auto taxii_adds = sharing::AddQueue::Start(*sharing_, clock_, adds);
+  if (!taxii_adds.ok() && taxii_adds.error().code() == ErrorCode::kFailedPrecondition &&
+      config.taxii_spool_dir.empty()) {
+    // Another server on the same SQLite file holds the default spool.
+    log::warn("{}; TAXII POSTs are answered once stored", taxii_adds.error().safe_message());
+    adds.spool_dir.clear();
+    taxii_adds = sharing::AddQueue::Start(*sharing_, clock_, adds);
+  }
+  if (!taxii_adds.ok()) return std::move(taxii_adds).error();
+  taxii::AddRoutes(router, *sharing_, **taxii_adds,
+                   {.max_content_length = config.taxii_max_content_length});
   AddOpenApiRoute(router);
 
   auto outbound = MakeCurlHttp();
@@ -181,8 +198,9 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
   auto authenticator = std::make_unique<accounts::ServiceAuthenticator>(*accounts_);
   auto server = std::make_unique<http::Server>(options, std::move(router), *authenticator);
   FC_RETURN_IF_ERROR(server->Start());
-  return std::unique_ptr<Running>(new RunningPlatform(
-      std::move(outbound), std::move(dispatcher), std::move(authenticator), std::move(server)));
+  return std::unique_ptr<Running>(new RunningPlatform(std::move(outbound), std::move(dispatcher),
+                                                      std::move(*taxii_adds),
+                                                      std::move(authenticator), std::move(server)));
 }
 
 Status Platform::Serve(const Config& config,

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 
 #include "audit/audit.h"
@@ -135,6 +136,11 @@ Result<Collection> LoadCollection(store::Connection& conn, const identity::Princ
                       identity::GroupIdsOfOrg(conn, principal.org_id));
   if (!IsMember(principal, groups, one[0])) return NotFound("collection not found");
   return std::move(one[0]);
+}
+
+stix::Timestamp NowMicros(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch())
+      .count();
 }
 
 }  // namespace internal

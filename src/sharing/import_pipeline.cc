@@ -5,6 +5,10 @@
 
 namespace fincyber::sharing {
 
+std::size_t DefaultObjectsPerTransaction(store::Dialect dialect) {
+  return dialect == store::Dialect::kSqlite ? 20000 : 1;
+}
+
 ImportPipeline::ImportPipeline(SharingService& hub, identity::Principal principal,
                                std::string collection_id, RequestInfo info, ImportBatching batching,
                                ReportHandler on_report)
@@ -14,7 +18,7 @@ ImportPipeline::ImportPipeline(SharingService& hub, identity::Principal principa
       info_(std::move(info)),
       batching_(batching),
       objects_per_transaction_(batching.max_objects_per_transaction.value_or(
-          hub.dialect() == store::Dialect::kSqlite ? 20000 : 1)),
+          DefaultObjectsPerTransaction(hub.dialect()))),
       on_report_(std::move(on_report)),
       writer_([this] { Write(); }) {}
 

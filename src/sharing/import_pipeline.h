@@ -26,6 +26,12 @@
 
 namespace fincyber::sharing {
 
+// Objects stored in one transaction when batches follow each other: 20,000 on SQLite,
+// which writes every index page a commit touched again (1.4 times the objects per second
+// for 100,000 objects, bench/hub/README.md), and 1 (a batch each) on PostgreSQL, whose
+// log holds changes rather than pages and which measured slower with more.
+std::size_t DefaultObjectsPerTransaction(store::Dialect dialect);
+
 struct ImportBatching {
   // A batch closes at whichever comes first.
   std::size_t max_objects = 500;
@@ -34,10 +40,7 @@ struct ImportBatching {
   // The writer stores consecutive batches in one transaction (AddValidatedTogether)
   // until it holds this many objects or has been open this long, or no batch is
   // queued when the caller settles. 1 stores each batch in its own transaction.
-  // Unset: what suits the hub's database, 20,000 on SQLite, which writes every index
-  // page a commit touched again (1.4 times the objects per second for 100,000 objects,
-  // bench/hub/README.md), and 1 on PostgreSQL, whose log holds changes rather than
-  // pages and which measured slower with more.
+  // Unset: DefaultObjectsPerTransaction.
   std::optional<std::size_t> max_objects_per_transaction;
   std::chrono::milliseconds max_transaction_time{1000};
 };

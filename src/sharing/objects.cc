@@ -212,11 +212,6 @@ Result<std::map<std::string, Known>> LoadKnown(store::Connection& conn,
   return known;
 }
 
-stix::Timestamp NowMicros(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch())
-      .count();
-}
-
 // An object of the envelope that will be stored, and what was decided for it.
 struct NewObject {
   const Prepared* prepared = nullptr;
@@ -466,7 +461,8 @@ Result<AddReport> SharingService::Store(const identity::Principal& principal,
                                         const RequestInfo& info) {
   AddReport report;
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
-    return StoreIn(conn, principal, collection_id, objects, validation, info, report);
+    return StoreIn(conn, principal, collection_id, objects, validation, info,
+                   {NewUuid(), internal::NowMicros(clock_)}, report);
   }));
   PruneAddReportsWhenDue();
   return report;
@@ -480,7 +476,8 @@ Result<std::vector<AddReport>> SharingService::AddValidatedTogether(
     reports.clear();
     while (const ValidatedObjects* batch = next()) {
       FC_RETURN_IF_ERROR(StoreIn(conn, principal, collection_id, batch->state_->objects,
-                                 batch->state_->validation, info, reports.emplace_back()));
+                                 batch->state_->validation, info,
+                                 {NewUuid(), internal::NowMicros(clock_)}, reports.emplace_back()));
     }
     return OkStatus();
   }));
@@ -488,15 +485,82 @@ Result<std::vector<AddReport>> SharingService::AddValidatedTogether(
   return reports;
 }
 
+Result<std::vector<AddReport>> SharingService::AddAccepted(
+    const std::vector<const AcceptedAdd*>& adds) {
+  std::vector<AddReport> reports;
+  FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
+    reports.assign(adds.size(), AddReport{});
+    for (std::size_t i = 0; i < adds.size(); ++i) {
+      const AcceptedAdd& add = *adds[i];
+      FC_RETURN_IF_ERROR(StoreIn(conn, add.principal, add.collection_id,
+                                 add.objects.state_->objects, add.objects.state_->validation,
+                                 add.info, {add.report_id, add.requested_at}, reports[i]));
+    }
+    return OkStatus();
+  }));
+  PruneAddReportsWhenDue();
+  return reports;
+}
+
+Result<AddReport> SharingService::RecordRefusedAdd(const AcceptedAdd& add,
+                                                   std::string_view message) {
+  AddReport report;
+  report.id = add.report_id;
+  report.collection_id = add.collection_id;
+  report.requested_at = add.requested_at;
+  const std::vector<IncomingObject>& objects = add.objects.state_->objects;
+  report.total_count = static_cast<std::int64_t>(objects.size());
+  for (const IncomingObject& o : objects) {
+    const std::string* id = o.object.is_object() ? FindString(o.object, "id") : nullptr;
+    report.failures.push_back({id ? *id : "", "", std::string(message)});
+  }
+  FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(InsertReport(conn, add.principal, report));
+    return audit::Append(conn, clock_,
+                         {add.principal.user_id, add.principal.org_id, "sharing.objects_add",
+                          "collection", add.collection_id,
+                          Json{{"report_id", report.id},
+                               {"total", report.total_count},
+                               {"succeeded", 0},
+                               {"failed", report.failures.size()},
+                               {"refused", message}},
+                          add.info.remote_address, add.info.request_id});
+  }));
+  return report;
+}
+
+Result<bool> SharingService::AddReportExists(std::string_view id) {
+  return db_.ReadValue<bool>([&](store::Connection& conn) -> Result<bool> {
+    FC_ASSIGN_OR_RETURN(
+        auto row,
+        conn.QueryOptional("SELECT 1 FROM sharing_add_reports WHERE id = ?", {std::string(id)}));
+    return row.has_value();
+  });
+}
+
+Status SharingService::InsertReport(store::Connection& conn, const identity::Principal& principal,
+                                    const AddReport& report) {
+  FC_RETURN_IF_ERROR(conn.Execute(
+      "INSERT INTO sharing_add_reports (id, collection_id, org_id, user_id, requested_at, "
+      "total_count, success_count, failure_count, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {report.id, report.collection_id, principal.org_id, principal.user_id, report.requested_at,
+       report.total_count, static_cast<std::int64_t>(report.successes.size()),
+       static_cast<std::int64_t>(report.failures.size()),
+       DumpJson({{"successes", OutcomesToJson(report.successes)},
+                 {"failures", OutcomesToJson(report.failures)},
+                 {"warnings", WarningsToJson(report.warnings)}})}));
+  return OkStatus();
+}
+
 Status SharingService::StoreIn(store::Connection& conn, const identity::Principal& principal,
                                std::string_view collection_id,
                                const std::vector<IncomingObject>& objects,
                                const internal::Validation& validation, const RequestInfo& info,
-                               AddReport& report) {
+                               const ReportStamp& stamp, AddReport& report) {
   report = AddReport{};
-  report.id = NewUuid();
+  report.id = stamp.id;
   report.collection_id = std::string(collection_id);
-  report.requested_at = NowMicros(clock_);
+  report.requested_at = stamp.requested_at;
   report.total_count = static_cast<std::int64_t>(objects.size());
   const std::vector<Prepared>& prepared = validation.prepared;
   const auto& early_failures = validation.early_failures;
@@ -575,7 +639,7 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
     NewObject o;
     o.prepared = &p;
     o.index = index;
-    o.date_added = std::max(NowMicros(clock_), last_date_added + 1);
+    o.date_added = std::max(internal::NowMicros(clock_), last_date_added + 1);
     last_date_added = o.date_added;
     o.version = stated_version.value_or(o.date_added);
     o.tlp = p.marked_tlp.value_or(collection.default_tlp);
@@ -671,15 +735,7 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
   };
   report.successes = in_order(successes);
   report.failures = in_order(failures);
-  FC_RETURN_IF_ERROR(conn.Execute(
-      "INSERT INTO sharing_add_reports (id, collection_id, org_id, user_id, requested_at, "
-      "total_count, success_count, failure_count, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {report.id, report.collection_id, principal.org_id, principal.user_id, report.requested_at,
-       report.total_count, static_cast<std::int64_t>(report.successes.size()),
-       static_cast<std::int64_t>(report.failures.size()),
-       DumpJson({{"successes", OutcomesToJson(report.successes)},
-                 {"failures", OutcomesToJson(report.failures)},
-                 {"warnings", WarningsToJson(report.warnings)}})}));
+  FC_RETURN_IF_ERROR(InsertReport(conn, principal, report));
   return audit::Append(
       conn, clock_,
       {principal.user_id, principal.org_id, "sharing.objects_add", "collection", collection.id,
@@ -729,7 +785,7 @@ Result<std::int64_t> SharingService::PruneAddReports(stix::Timestamp before,
 void SharingService::PruneAddReportsWhenDue() {
   if (add_report_retention_.count() == 0) return;
   constexpr stix::Timestamp kHourMicros = std::chrono::microseconds(std::chrono::hours(1)).count();
-  const stix::Timestamp now = NowMicros(clock_);
+  const stix::Timestamp now = internal::NowMicros(clock_);
   stix::Timestamp due = next_add_report_prune_.load();
   // One caller prunes; the adds that meet it meanwhile go on.
   if (now < due || !next_add_report_prune_.compare_exchange_strong(due, now + kHourMicros)) {

@@ -273,6 +273,17 @@ class ValidatedObjects {
   std::unique_ptr<State> state_;
 };
 
+// An addition accepted before it is stored (AddQueue): its report's id and request time
+// are fixed when it is accepted, and the status resource answers "pending" until then.
+struct AcceptedAdd {
+  identity::Principal principal;
+  std::string collection_id;
+  RequestInfo info;
+  std::string report_id;
+  stix::Timestamp requested_at = 0;
+  ValidatedObjects objects;
+};
+
 class SharingService {
  public:
   // `db` and `clock` must outlive the service.
@@ -326,6 +337,17 @@ class SharingService {
                                                       std::string_view collection_id,
                                                       const NextBatch& next,
                                                       const RequestInfo& info);
+  // Stores `adds` in one transaction, each decided, reported, audited and announced as by
+  // AddValidated but under its own report id and request time; one report per add, in
+  // order. Any error (storage, or an add refused as a whole: NotFound, PermissionDenied)
+  // stores none of them.
+  Result<std::vector<AddReport>> AddAccepted(const std::vector<const AcceptedAdd*>& adds);
+  // Records `add` as refused as a whole, for an add that can never be stored (its
+  // collection gone or no longer writable): a report in which every object failed with
+  // `message`, and its audit entry.
+  Result<AddReport> RecordRefusedAdd(const AcceptedAdd& add, std::string_view message);
+  // Whether a report with this id was stored, whoever made it.
+  Result<bool> AddReportExists(std::string_view id);
   // NotFound unless the report exists and was made by the principal's organisation.
   Result<AddReport> GetAddReport(const identity::Principal& principal, std::string_view id);
   // From now on, reports (TAXII status resources) older than `retention` are deleted after
@@ -398,11 +420,17 @@ class SharingService {
   Result<AddReport> Store(const identity::Principal& principal, std::string_view collection_id,
                           const std::vector<IncomingObject>& objects,
                           const internal::Validation& validation, const RequestInfo& info);
+  struct ReportStamp {
+    std::string id;
+    stix::Timestamp requested_at = 0;
+  };
   // Store's work inside the caller's transaction; fills `report`.
   Status StoreIn(store::Connection& conn, const identity::Principal& principal,
                  std::string_view collection_id, const std::vector<IncomingObject>& objects,
                  const internal::Validation& validation, const RequestInfo& info,
-                 AddReport& report);
+                 const ReportStamp& stamp, AddReport& report);
+  static Status InsertReport(store::Connection& conn, const identity::Principal& principal,
+                             const AddReport& report);
   // After an add: PruneAddReports when KeepAddReportsFor asks for it and a round is due.
   // A failure is logged; the add it follows has succeeded.
   void PruneAddReportsWhenDue();

@@ -223,7 +223,7 @@ Json CollectionResource(const sharing::Collection& c) {
   return out;
 }
 
-Json StatusResource(const sharing::AddReport& report) {
+Json StatusResource(const sharing::AddReport& report, bool pending) {
   auto details = [](const std::vector<sharing::AddOutcome>& outcomes) {
     Json list = Json::array();
     for (const auto& o : outcomes) {
@@ -234,12 +234,12 @@ Json StatusResource(const sharing::AddReport& report) {
     return list;
   };
   Json out = {{"id", report.id},
-              {"status", "complete"},
+              {"status", pending ? "pending" : "complete"},
               {"request_timestamp", stix::FormatTimestamp(report.requested_at)},
               {"total_count", report.total_count},
               {"success_count", report.successes.size()},
               {"failure_count", report.failures.size()},
-              {"pending_count", 0}};
+              {"pending_count", pending ? report.total_count : 0}};
   if (!report.successes.empty()) out["successes"] = details(report.successes);
   if (!report.failures.empty()) out["failures"] = details(report.failures);
   return out;

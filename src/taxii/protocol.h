@@ -45,7 +45,8 @@ Result<sharing::ObjectQuery> ParseObjectQuery(const std::multimap<std::string, s
 
 // Bodies of the TAXII resources.
 Json CollectionResource(const sharing::Collection& collection);
-Json StatusResource(const sharing::AddReport& report);
+// `pending`: accepted but not stored yet (sharing::AddQueue), every object pending.
+Json StatusResource(const sharing::AddReport& report, bool pending = false);
 // An envelope {"more", "next"?, "objects"?} holding each object's stored bytes.
 std::string EnvelopeBody(const sharing::ObjectPage& page);
 Json ManifestResource(const sharing::ObjectPage& page);

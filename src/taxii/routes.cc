@@ -43,7 +43,8 @@ Result<bool> AnyVisibleVersion(sharing::SharingService& service,
 
 }  // namespace
 
-void AddRoutes(http::Router& router, sharing::SharingService& service, ServerOptions options) {
+void AddRoutes(http::Router& router, sharing::SharingService& service, sharing::AddQueue& adds,
+               ServerOptions options) {
   router.SetErrorRenderer("/taxii2/", RenderError);
   using http::Method;
   const http::Auth auth = http::Auth::kRequired;
@@ -68,14 +69,19 @@ void AddRoutes(http::Router& router, sharing::SharingService& service, ServerOpt
               }),
               "TAXII API root information"});
 
-  router.Add({Method::kGet, Path("status/{id}/"), auth,
-              Taxii([&service](http::Request& request,
+  router.Add(
+      {Method::kGet, Path("status/{id}/"), auth,
+       Taxii([&service, &adds](http::Request& request,
                                const identity::Principal& principal) -> Result<http::Response> {
-                FC_ASSIGN_OR_RETURN(sharing::AddReport report,
-                                    service.GetAddReport(principal, request.PathParam("id")));
-                return TaxiiResponse(DumpJson(StatusResource(report)));
-              }),
-              "TAXII status of an addition (the adding organisation only)"});
+         const std::string& id = request.PathParam("id");
+         // Asked of the queue first: an addition leaves it only once stored.
+         if (auto pending = adds.Pending(principal, id)) {
+           return TaxiiResponse(DumpJson(StatusResource(*pending, true)));
+         }
+         FC_ASSIGN_OR_RETURN(sharing::AddReport report, service.GetAddReport(principal, id));
+         return TaxiiResponse(DumpJson(StatusResource(report)));
+       }),
+       "TAXII status of an addition (the adding organisation only)"});
 
   router.Add({Method::kGet, Path("collections/"), auth,
               Taxii([&service](http::Request&,
@@ -114,8 +120,9 @@ void AddRoutes(http::Router& router, sharing::SharingService& service, ServerOpt
 
   router.Add(
       {Method::kPost, Path("collections/{collection}/objects/"), auth,
-       Taxii([&service, options](http::Request& request,
-                                 const identity::Principal& principal) -> Result<http::Response> {
+       Taxii([&service, &adds, options](
+                 http::Request& request,
+                 const identity::Principal& principal) -> Result<http::Response> {
          if (!IsTaxiiContentType(request.Header("content-type"))) {
            return ErrorResponse(415, fmt::format("Content-Type must be {}", kTaxiiMediaType),
                                 request.request_id);
@@ -134,9 +141,10 @@ void AddRoutes(http::Router& router, sharing::SharingService& service, ServerOpt
              auto objects,
              sharing::SplitObjects(request.body,
                                    {.max_bytes = options.max_content_length, .max_depth = 64}));
-         FC_ASSIGN_OR_RETURN(
-             auto report, service.AddObjects(principal, collection_id, objects, InfoOf(request)));
-         http::Response response = TaxiiResponse(DumpJson(StatusResource(report)));
+         FC_ASSIGN_OR_RETURN(auto accepted, adds.Submit(principal, collection_id, request.body,
+                                                        std::move(objects), InfoOf(request)));
+         http::Response response =
+             TaxiiResponse(DumpJson(StatusResource(accepted.report, accepted.pending)));
          response.status = 202;
          return response;
        }),

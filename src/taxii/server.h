@@ -12,6 +12,7 @@
 #include <string>
 
 #include "http/http.h"
+#include "sharing/add_queue.h"
 #include "sharing/service.h"
 
 namespace fincyber::taxii {
@@ -28,8 +29,10 @@ struct ServerOptions {
   std::size_t max_content_length = 1 << 20;
 };
 
-// Adds the TAXII routes and the TAXII error format for /taxii2/. `service` must outlive
-// the router's server.
-void AddRoutes(http::Router& router, sharing::SharingService& service, ServerOptions options);
+// Adds the TAXII routes and the TAXII error format for /taxii2/. POSTed envelopes go
+// through `adds`, which answers "pending" for those not stored yet. `service` and `adds`
+// must outlive the router's server.
+void AddRoutes(http::Router& router, sharing::SharingService& service, sharing::AddQueue& adds,
+               ServerOptions options);
 
 }  // namespace fincyber::taxii

@@ -91,6 +91,7 @@ TestDatabase::~TestDatabase() {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
       std::filesystem::remove(target_ + suffix, ignored);
     }
+    std::filesystem::remove_all(target_ + ".taxii-spool", ignored);  // a server's default
   } else if (backend_ == "postgres") {
     PgAdmin(PgUrl(), "DROP SCHEMA " + schema_ + " CASCADE");
   }

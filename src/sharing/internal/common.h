@@ -58,4 +58,7 @@ Result<std::vector<store::Row>> RunInChunks(
     store::Connection& conn, const store::Params& leading, std::size_t columns,
     const store::Params& values, const std::function<std::string(std::size_t rows)>& statement);
 
+// The clock's time as the hub stores times: microseconds since the epoch.
+stix::Timestamp NowMicros(const Clock& clock);
+
 }  // namespace fincyber::sharing::internal
