@@ -2,6 +2,7 @@
 // observables become the lookup tables of internal/compiled.h.
 #include <algorithm>
 #include <array>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -605,7 +606,16 @@ void MatcherBuilder::AddPrepared(const PreparedStixObject& object) {
 }
 
 Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
-  std::unique_ptr<State> state = std::exchange(state_, std::make_unique<State>());
+  try {
+    // The indicators' state is freed while the exception leaves Compile, which leaves
+    // room for the error.
+    return Compile(std::exchange(state_, std::make_unique<State>()));
+  } catch (const std::bad_alloc&) {
+    return ResourceExhausted("not enough memory to compile the indicators");
+  }
+}
+
+Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<State> state) {
   Compiled& c = *state->compiled;
   state->id_index = {};
   state->observable_index = {};

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -89,16 +91,21 @@ TEST(BatchPipelineTest, WhatTheSecondThreadThrowsIsThrownToTheLoadingThread) {
 }
 
 #if !defined(__SANITIZE_ADDRESS__)
+// A CSV list of 400,000 domains in `scratch`; returns its path.
+std::string WriteLargeDomainList(fincyber::testing::ScratchDir& scratch) {
+  std::string csv = "type,value\n";
+  for (int i = 0; i < 400000; ++i) {
+    csv += "domain,host" + std::to_string(i) + ".memory-" + std::to_string(i % 97) + ".example\n";
+  }
+  return scratch.WriteFile(csv);
+}
+
 // Under an address-space limit a large list cannot be loaded: the load says so.
 // (AddressSanitizer reserves terabytes of address space, so the limit cannot be set there.)
 TEST(IndicatorMemoryTest, RunningOutOfMemoryWhileLoadingIsAnError) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   fincyber::testing::ScratchDir scratch("detect_batch_pipeline_test");
-  std::string csv = "type,value\n";
-  for (int i = 0; i < 400000; ++i) {
-    csv += "domain,host" + std::to_string(i) + ".memory-" + std::to_string(i % 97) + ".example\n";
-  }
-  const std::string path = scratch.WriteFile(csv);
+  const std::string path = WriteLargeDomainList(scratch);
   // Runs in the death test's child: exits 0 when the load reports running out of memory.
   const auto load_under_limit = [&path](int threads) {
     std::ifstream statm("/proc/self/statm");
@@ -117,6 +124,36 @@ TEST(IndicatorMemoryTest, RunningOutOfMemoryWhileLoadingIsAnError) {
   for (const int threads : {1, 2}) {
     EXPECT_EXIT(load_under_limit(threads), ::testing::ExitedWithCode(0), "") << threads;
   }
+}
+
+// Loaded with room to spare, then compiled with none: Build says so instead of throwing.
+TEST(IndicatorMemoryTest, RunningOutOfMemoryWhileCompilingIsAnError) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  fincyber::testing::ScratchDir scratch("detect_batch_pipeline_test");
+  const std::string path = WriteLargeDomainList(scratch);
+  const auto build_under_limit = [&path] {
+    MatcherBuilder builder;
+    if (!LoadIndicatorFile(path, IndicatorFileOptions{}, builder).ok()) std::_Exit(5);
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0;
+    statm >> pages;
+    const rlim_t limit = static_cast<rlim_t>(pages) * 4096;  // no new mapping
+    const rlimit address_space{limit, limit};
+    if (setrlimit(RLIMIT_AS, &address_space) != 0) std::_Exit(3);
+    // The heap's free space, left by loading, taken too: compiling must allocate afresh.
+    std::vector<std::unique_ptr<char[]>> taken;
+    taken.reserve(1 << 16);
+    for (std::size_t block = std::size_t{1} << 20; block >= 256; block /= 4) {
+      try {
+        while (taken.size() < taken.capacity()) taken.emplace_back(new char[block]);
+      } catch (const std::bad_alloc&) {
+      }
+    }
+    taken.resize(taken.size() - std::min<std::size_t>(taken.size(), 16));  // small ones back
+    auto built = builder.Build();
+    std::_Exit(!built.ok() && built.error().code() == ErrorCode::kResourceExhausted ? 0 : 4);
+  };
+  EXPECT_EXIT(build_under_limit(), ::testing::ExitedWithCode(0), "");
 }
 #endif
 

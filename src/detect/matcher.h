@@ -169,10 +169,13 @@ class MatcherBuilder {
 
   const LoadReport& report() const { return report_; }
 
-  // InvalidArgument when no indicator is usable. The builder is empty afterwards.
+  // InvalidArgument when no indicator is usable; ResourceExhausted when memory runs out.
+  // The builder is empty afterwards (but for running out before compiling began).
   Result<std::unique_ptr<const Matcher>> Build();
 
  private:
+  struct State;
+  Result<std::unique_ptr<const Matcher>> Compile(std::unique_ptr<State> state);
   // AddPattern for an indicator already looked up: `id_hash` is the hash of its id,
   // `existing` its index or none. Returns its index afterwards (none when not added).
   std::uint32_t AddPatternTo(std::string_view indicator_id, std::uint64_t id_hash,
@@ -191,7 +194,6 @@ class MatcherBuilder {
                           std::uint32_t existing, const stix::Observable& observable,
                           std::uint64_t observable_hash, std::uint32_t* indicator);
 
-  struct State;
   std::unique_ptr<State> state_;
   LoadReport report_;
 };
