@@ -3,8 +3,9 @@
 # Declares one layer or module as a static library `fincyber_<name>`.
 # DEPS name other fincyber modules (lower layers only; scripts/check_layers.sh
 # verifies includes match). LIBS are external libraries. TESTS are pure unit tests
-# (label `unit`); DBTESTS need a database (label `db`) and run on SQLite and, when
-# FINCYBER_TEST_PG is set, on PostgreSQL.
+# (label `unit`), built into one binary `<name>_tests`; DBTESTS need a database (label
+# `db`), built into `<name>_dbtests`, and run on SQLite and, when FINCYBER_TEST_PG is
+# set, on PostgreSQL.
 function(fincyber_module)
   cmake_parse_arguments(M "" "NAME" "SRCS;DEPS;LIBS;TESTS;DBTESTS" ${ARGN})
   set(target fincyber_${M_NAME})
@@ -16,12 +17,14 @@ function(fincyber_module)
   endforeach()
   target_link_libraries(${target} PUBLIC ${deps} ${M_LIBS})
   target_compile_options(${target} PRIVATE ${FINCYBER_WARNINGS})
-  foreach(test_src IN LISTS M_TESTS)
-    fincyber_add_test(${target} ${test_src} unit)
-  endforeach()
-  foreach(test_src IN LISTS M_DBTESTS)
-    fincyber_add_test(${target} ${test_src} db)
-  endforeach()
+  if(M_TESTS)
+    fincyber_add_tests(${M_NAME}_tests unit ${M_TESTS})
+    target_link_libraries(${M_NAME}_tests PRIVATE ${target})
+  endif()
+  if(M_DBTESTS)
+    fincyber_add_tests(${M_NAME}_dbtests db ${M_DBTESTS})
+    target_link_libraries(${M_NAME}_dbtests PRIVATE ${target})
+  endif()
 endfunction()
 
 # Every unit-test binary, so that the sanitizer build compiles only what it runs.
@@ -29,13 +32,12 @@ if(NOT TARGET unit_tests)
   add_custom_target(unit_tests)
 endif()
 
-# One test binary per test source, labelled for `ctest -L`.
-function(fincyber_add_test library test_src label)
-  get_filename_component(test_name ${test_src} NAME_WE)
-  add_executable(${test_name} ${test_src})
-  # One source each: a unity build would only wrap it.
-  set_target_properties(${test_name} PROPERTIES UNITY_BUILD OFF)
-  target_link_libraries(${test_name} PRIVATE ${library} fincyber_testing GTest::gtest GTest::gmock)
+# One test binary for several test sources, labelled for `ctest -L`. In a unity build its
+# sources are compiled together in batches, parsing GoogleTest and the shared headers
+# once per batch instead of once per source: test sources were half the compile time.
+function(fincyber_add_tests test_name label)
+  add_executable(${test_name} ${ARGN})
+  target_link_libraries(${test_name} PRIVATE fincyber_testing GTest::gtest GTest::gmock)
   target_compile_options(${test_name} PRIVATE ${FINCYBER_WARNINGS} ${FINCYBER_TEST_OPTIONS})
   # Listed when ctest runs, so FINCYBER_TEST_PG decides which backends are tested.
   gtest_discover_tests(${test_name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60

@@ -22,9 +22,7 @@ using testing::Indicator;
 using testing::NewId;
 using testing::PostEnvelope;
 
-const auto* const kStopServers = ::testing::AddGlobalTestEnvironment(new testing::StopHubServers);
-
-std::string Marking(stix::Tlp level) { return std::string(stix::Tlp2MarkingId(level)); }
+using testing::Marking;
 
 struct SseEvent {
   std::string id;

@@ -17,6 +17,7 @@
 #include "base/crypto.h"
 #include "identity/directory.h"
 #include "identity/groups.h"
+#include "stix/tlp.h"
 #include "test_client.h"
 #include "testing/db_targets.h"
 
@@ -152,6 +153,10 @@ class StopHubServers : public ::testing::Environment {
  public:
   void TearDown() override { HubEnv::All().clear(); }
 };
+inline const auto* const kStopHubServers = ::testing::AddGlobalTestEnvironment(new StopHubServers);
+
+// The official TLP 2.0 marking-definition id of `level`.
+inline std::string Marking(stix::Tlp level) { return std::string(stix::Tlp2MarkingId(level)); }
 
 // A STIX indicator for `domain` with optional markings and named recipients.
 inline Json Indicator(const std::string& id, const std::string& domain,

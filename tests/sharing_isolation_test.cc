@@ -22,9 +22,7 @@ using testing::NewId;
 using testing::PostEnvelope;
 using testing::TestClient;
 
-const auto* const kStopServers = ::testing::AddGlobalTestEnvironment(new testing::StopHubServers);
-
-std::string Marking(stix::Tlp level) { return std::string(stix::Tlp2MarkingId(level)); }
+using testing::Marking;
 
 Json Sighting(const std::string& of, int count, const std::string& first_seen,
               std::vector<std::string> markings) {

@@ -21,9 +21,6 @@ using testing::kRegional;
 using testing::SurveyEnv;
 using testing::TestClient;
 
-const auto* const kStopServers =
-    ::testing::AddGlobalTestEnvironment(new testing::StopSurveyServers);
-
 class SurveyApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   SurveyApiTest() : env_(SurveyEnv::For(GetParam())) {}

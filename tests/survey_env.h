@@ -5,8 +5,8 @@
 //   `bank`: a published bank (kBankYaml); `closed`: its 2025 campaign for regional banks,
 //   answered with a spread by every regional bank and closed, A with a supervisor rating;
 //   `campaign`: its open 2026 campaign for regional banks, 30 days to the deadline.
-// One sector per backend and SurveyEnvOptions, made on first use; register StopSurveyServers
-// in each program.
+// One sector per backend and SurveyEnvOptions, made on first use; the servers stop before
+// the test program ends (kStopSurveyServers).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -220,5 +220,7 @@ class StopSurveyServers : public ::testing::Environment {
  public:
   void TearDown() override { SurveyEnv::All().clear(); }
 };
+inline const auto* const kStopSurveyServers =
+    ::testing::AddGlobalTestEnvironment(new StopSurveyServers);
 
 }  // namespace fincyber::testing

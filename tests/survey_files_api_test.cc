@@ -31,9 +31,6 @@ const testing::SurveyEnvOptions kEvidenceLimits{.evidence_max_file_bytes = kFile
 
 const std::string kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
-const auto* const kStopServers =
-    ::testing::AddGlobalTestEnvironment(new testing::StopSurveyServers);
-
 // A row of an answer workbook as a user leaves it.
 struct Row {
   std::string item;

@@ -20,9 +20,6 @@ using testing::HttpResult;
 using testing::SurveyEnv;
 using testing::TestClient;
 
-const auto* const kStopServers =
-    ::testing::AddGlobalTestEnvironment(new testing::StopSurveyServers);
-
 constexpr const char* kRemediation = "/api/v1/survey/remediation";
 
 class SurveyRemediationApiTest : public ::testing::TestWithParam<std::string> {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "sharing_env.h"
+#include "testing/held_transaction.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber {
@@ -21,8 +22,6 @@ using testing::kTaxiiRoot;
 using testing::NewId;
 using testing::PostEnvelope;
 using testing::TestClient;
-
-const auto* const kStopServers = ::testing::AddGlobalTestEnvironment(new testing::StopHubServers);
 
 std::string Base64(std::string_view in) {
   static constexpr char kAlphabet[] =
@@ -186,6 +185,12 @@ TEST_P(TaxiiTest, APostAnsweredPendingCompletesAndStaysWithItsOrganisation) {
   const std::string collection = NewCollection();
   const std::string id = NewId("indicator");
   TestClient a = as("a");
+  // The collection's row held, so that the writer, which locks it first, stores nothing
+  // before the answer.
+  testing::HeldTransaction held(
+      env_.platform->db(),
+      "UPDATE sharing_collections SET last_date_added = last_date_added WHERE id = ?",
+      {collection});
   HttpResult posted = PostEnvelope(a, collection, {Indicator(id, "pending.example")});
   ASSERT_EQ(posted.status, 202) << posted.body;
   const Json status = posted.json();
@@ -196,6 +201,10 @@ TEST_P(TaxiiTest, APostAnsweredPendingCompletesAndStaysWithItsOrganisation) {
   const std::string status_path =
       std::string(kTaxiiRoot) + "status/" + status["id"].get<std::string>() + "/";
   ExpectTaxiiError(as("b").Get(status_path), 404);
+  HttpResult still_pending = a.Get(status_path);
+  ASSERT_EQ(still_pending.status, 200) << still_pending.body;
+  EXPECT_EQ(still_pending.json()["status"], "pending");
+  held.Release();
 
   Json polled;
   for (int poll = 0; poll < 500; ++poll) {

@@ -12,6 +12,7 @@
 
 #include "detect/matcher.h"
 #include "detect/scan.h"
+#include "detect/test_match_sink.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
@@ -198,14 +199,6 @@ TEST_F(LineFilterTest, TextWithoutAFinalNewlineAndEmptyText) {
   scanner.FindCandidates("", &candidates);
   EXPECT_TRUE(candidates.empty());
 }
-
-class CollectingSink final : public MatchSink {
- public:
-  void Write(const std::vector<Match>& matches) override {
-    all.insert(all.end(), matches.begin(), matches.end());
-  }
-  std::vector<Match> all;
-};
 
 // A scan of a free-text log reports what matching each line alone reports: the same
 // lines, offsets and indicators, the same line and byte counts, with long lines skipped.

@@ -8,18 +8,11 @@
 
 #include "detect/report.h"
 #include "detect/scan.h"
+#include "detect/test_match_sink.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber::detect {
 namespace {
-
-class CollectingSink final : public MatchSink {
- public:
-  void Write(const std::vector<Match>& matches) override {
-    all.insert(all.end(), matches.begin(), matches.end());
-  }
-  std::vector<Match> all;
-};
 
 class ScanTest : public ::testing::Test {
  protected:

@@ -8,31 +8,12 @@
 
 #include "base/crypto.h"
 #include "http/internal/errors.h"
+#include "http/test_authenticator.h"
 
 namespace fincyber::http {
 namespace {
 
 namespace fs = std::filesystem;
-
-class FakeAuthenticator : public Authenticator {
- public:
-  Result<identity::Principal> FromSession(std::string_view session_id) override {
-    if (session_id != "good-session") return Unauthenticated();
-    identity::Principal principal;
-    principal.user_id = "u-cookie";
-    principal.session_id = "s1";
-    principal.csrf_token = "csrf-1";
-    return principal;
-  }
-  Result<identity::Principal> FromToken(std::string_view token) override {
-    if (token != "good-token") return Unauthenticated();
-    identity::Principal principal;
-    principal.user_id = "u-token";
-    principal.username = "alice";
-    principal.token_id = "t1";
-    return principal;
-  }
-};
 
 Result<Response> WhoAmI(Request& request) {
   FC_ASSIGN_OR_RETURN(const identity::Principal* principal, request.RequirePrincipal());

@@ -16,6 +16,7 @@
 
 #include "base/crypto.h"
 #include "http/http.h"
+#include "http/test_authenticator.h"
 #include "testing/self_signed.h"
 
 namespace fincyber::http {
@@ -28,25 +29,6 @@ using Clock = std::chrono::steady_clock;
 std::chrono::milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
-
-class FakeAuthenticator : public Authenticator {
- public:
-  Result<identity::Principal> FromSession(std::string_view session_id) override {
-    if (session_id != "good-session") return Unauthenticated();
-    identity::Principal principal;
-    principal.user_id = "u-cookie";
-    principal.session_id = "s1";
-    principal.csrf_token = "csrf-1";
-    return principal;
-  }
-  Result<identity::Principal> FromToken(std::string_view token) override {
-    if (token != "good-token") return Unauthenticated();
-    identity::Principal principal;
-    principal.user_id = "u-token";
-    principal.token_id = "t1";
-    return principal;
-  }
-};
 
 struct Reply {
   CURLcode code = CURLE_OK;

@@ -15,6 +15,7 @@
 #include "identity/principal.h"
 #include "sharing/add_queue.h"
 #include "sharing/test_hub.h"
+#include "testing/held_transaction.h"
 #include "testing/scratch_dir.h"
 
 namespace fincyber::sharing {
@@ -71,41 +72,11 @@ class AddQueueTest : public ::testing::TestWithParam<std::string> {
 
   // Holds the collection's row in a transaction of its own until released, so that the
   // queue's writer, which locks it first, cannot store anything meanwhile.
-  class CollectionHeld {
-   public:
-    explicit CollectionHeld(TestHub& hub) {
-      std::promise<void> held;
-      auto is_held = held.get_future();
-      holder_ = std::thread([this, &hub, &held] {
-        Status done = hub.s.db().Transact([&](store::Connection& conn) -> Status {
-          FC_RETURN_IF_ERROR(conn.Execute(
-              "UPDATE sharing_collections SET last_date_added = last_date_added WHERE id = ?",
-              {hub.indicators.id}));
-          held.set_value();
-          std::unique_lock lock(mutex_);
-          released_cv_.wait(lock, [this] { return released_; });
-          return OkStatus();
-        });
-        EXPECT_TRUE(done.ok());
-      });
-      is_held.wait();
-    }
-    ~CollectionHeld() { Release(); }
-    void Release() {
-      {
-        std::lock_guard lock(mutex_);
-        released_ = true;
-      }
-      released_cv_.notify_all();
-      if (holder_.joinable()) holder_.join();
-    }
-
-   private:
-    std::mutex mutex_;
-    std::condition_variable released_cv_;
-    bool released_ = false;
-    std::thread holder_;
-  };
+  static testing::HeldTransaction CollectionHeld(TestHub& hub) {
+    return testing::HeldTransaction(
+        hub.s.db(), "UPDATE sharing_collections SET last_date_added = last_date_added WHERE id = ?",
+        {hub.indicators.id});
+  }
 
   testing::ScratchDir spool_{"fincyber-spool"};
   TestHub hub_;
@@ -133,7 +104,7 @@ TEST_P(AddQueueTest, ASpooledEnvelopeIsPendingToItsOrganisationOnlyUntilStored) 
   std::string report_id;
   stix::Timestamp requested_at = 0;
   {
-    CollectionHeld held(hub_);
+    auto held = CollectionHeld(hub_);
     auto accepted = Submit(*queue, hub_.s.a_member, objects);
     ASSERT_TRUE(accepted.ok()) << accepted.error().internal_message();
     ASSERT_TRUE(accepted->pending);
@@ -177,7 +148,7 @@ TEST_P(AddQueueTest, EnvelopesStoredTogetherKeepTheirOwnReportsAndOrder) {
   std::vector<std::vector<Json>> envelopes;
   std::vector<std::string> report_ids;
   {
-    CollectionHeld held(hub_);
+    auto held = CollectionHeld(hub_);
     for (int i = 0; i < 3; ++i) {
       envelopes.push_back(Indicators(2 + i, "group" + std::to_string(i) + "-"));
       envelopes.back().push_back(TestHub::Indicator(TestHub::NewIndicatorId(), "bad.example"));
@@ -234,7 +205,7 @@ TEST_P(AddQueueTest, AFullQueueHoldsSubmittersBackThenRefusesThem) {
   options.max_backpressure_wait = std::chrono::milliseconds(50);
   auto queue = Start(options);
   ASSERT_NE(queue, nullptr);
-  CollectionHeld held(hub_);
+  auto held = CollectionHeld(hub_);
   ASSERT_TRUE(Submit(*queue, hub_.s.a_member, Indicators(3, "full")).ok());
   auto refused = Submit(*queue, hub_.s.a_member, Indicators(1, "over"));
   ASSERT_FALSE(refused.ok());

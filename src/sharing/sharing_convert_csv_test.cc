@@ -230,7 +230,7 @@ TEST(ConvertCsvTest, HandlerErrorStopsTheImport) {
   EXPECT_EQ(calls, 1);
 }
 
-Json Indicator(std::string pattern, Json extra = Json::object()) {
+Json UnnamedIndicator(std::string pattern, Json extra = Json::object()) {
   Json indicator = {{"type", "indicator"},
                     {"spec_version", "2.1"},
                     {"id", "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"},
@@ -246,13 +246,13 @@ Json Indicator(std::string pattern, Json extra = Json::object()) {
 TEST(ConvertCsvTest, ExportWritesOneRowPerObservable) {
   std::ostringstream out;
   IndicatorCsvWriter writer(out);
-  auto rows = writer.Add(
-      Indicator("[domain-name:value = 'evil.example'] OR [ipv4-addr:value IN ('198.51.100.1', "
-                "'198.51.100.0/24')]",
-                {{"name", "C2, \"stage 2\""},
-                 {"labels", {"c2", "banking"}},
-                 {"confidence", 70},
-                 {"object_marking_refs", {stix::Tlp2MarkingId(stix::Tlp::kAmber)}}}));
+  auto rows = writer.Add(UnnamedIndicator(
+      "[domain-name:value = 'evil.example'] OR [ipv4-addr:value IN ('198.51.100.1', "
+      "'198.51.100.0/24')]",
+      {{"name", "C2, \"stage 2\""},
+       {"labels", {"c2", "banking"}},
+       {"confidence", 70},
+       {"object_marking_refs", {stix::Tlp2MarkingId(stix::Tlp::kAmber)}}}));
   ASSERT_TRUE(rows.ok()) << rows.error().safe_message();
   EXPECT_EQ(*rows, 3u);
   EXPECT_EQ(out.str(),
@@ -269,10 +269,10 @@ TEST(ConvertCsvTest, ExportedCellsCannotRunAsFormulas) {
   std::ostringstream out;
   IndicatorCsvWriter writer(out);
   ASSERT_TRUE(writer
-                  .Add(Indicator("[domain-name:value = 'evil.example']",
-                                 {{"name", "=HYPERLINK(\"http://x\",\"click\")"},
-                                  {"description", "@SUM(1+1)"},
-                                  {"labels", {"-2+3", "+cmd"}}}))
+                  .Add(UnnamedIndicator("[domain-name:value = 'evil.example']",
+                                        {{"name", "=HYPERLINK(\"http://x\",\"click\")"},
+                                         {"description", "@SUM(1+1)"},
+                                         {"labels", {"-2+3", "+cmd"}}}))
                   .ok());
   const std::string text = out.str();
   EXPECT_NE(text.find(",\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",'@SUM(1+1),"),
@@ -295,7 +295,7 @@ TEST(ConvertCsvTest, ExportRefusesWhatRowsCannotSay) {
            "[ipv4-addr:value = '999.1.1.1']",
            "not a pattern",
        }) {
-    auto rows = writer.Add(Indicator(pattern));
+    auto rows = writer.Add(UnnamedIndicator(pattern));
     ASSERT_FALSE(rows.ok()) << pattern;
     EXPECT_EQ(rows.error().code(), ErrorCode::kFailedPrecondition);
     EXPECT_TRUE(rows.error().safe_message().starts_with(

@@ -33,8 +33,8 @@ struct Answer {
   int b;
 };
 
-CampaignScores Campaign(int year, std::shared_ptr<const CompiledBank> bank,
-                        const std::string& category, const std::vector<Answer>& answers) {
+CampaignScores ScoredCampaign(int year, std::shared_ptr<const CompiledBank> bank,
+                              const std::string& category, const std::vector<Answer>& answers) {
   CampaignScores campaign{year, bank, {}};
   for (const auto& answer : answers) {
     const Answers values = {{"a", answer.a ? YesNo::kYes : YesNo::kNo}, {"b", answer.b}};
@@ -46,7 +46,7 @@ CampaignScores Campaign(int year, std::shared_ptr<const CompiledBank> bank,
 
 void Add(CampaignScores& campaign, const std::string& category,
          const std::vector<Answer>& answers) {
-  auto more = Campaign(campaign.year, campaign.bank, category, answers);
+  auto more = ScoredCampaign(campaign.year, campaign.bank, category, answers);
   for (auto& institution : more.institutions) {
     campaign.institutions.push_back(std::move(institution));
   }
@@ -64,7 +64,7 @@ SectorAnalytics Build(std::vector<CampaignScores> campaigns) {
 }
 
 TEST(SurveyAnalytics, CategoryQuartilesAndBands) {
-  const auto analytics = Build({Campaign(2026, MakeBank("B"), "regional_bank", kRegional)});
+  const auto analytics = Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", kRegional)});
   auto report = analytics.ForCategory(2026, "regional_bank");
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->institutions, 7);
@@ -94,7 +94,7 @@ TEST(SurveyAnalytics, CategoryQuartilesAndBands) {
 }
 
 TEST(SurveyAnalytics, InstitutionSeesPeersWithoutItself) {
-  const auto analytics = Build({Campaign(2026, MakeBank("B"), "regional_bank", kRegional)});
+  const auto analytics = Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", kRegional)});
   auto feedback = analytics.ForInstitution(2026, "r1");
   ASSERT_TRUE(feedback.ok());
   const auto& peers = feedback->peers.overall;
@@ -118,8 +118,8 @@ TEST(SurveyAnalytics, InstitutionSeesPeersWithoutItself) {
 TEST(SurveyAnalytics, PeerFiguresDoNotDependOnTheViewersOwnAnswers) {
   auto changed = kRegional;
   changed[0] = {"r1", false, 0};
-  const auto before = Build({Campaign(2026, MakeBank("B"), "regional_bank", kRegional)});
-  const auto after = Build({Campaign(2026, MakeBank("B"), "regional_bank", changed)});
+  const auto before = Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", kRegional)});
+  const auto after = Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", changed)});
   const auto a = before.ForInstitution(2026, "r1");
   const auto b = after.ForInstitution(2026, "r1");
   ASSERT_TRUE(a.ok() && b.ok());
@@ -135,8 +135,8 @@ TEST(SurveyAnalytics, PeerFiguresDoNotDependOnTheViewersOwnAnswers) {
 TEST(SurveyAnalytics, AtLeastFiveOtherInstitutions) {
   std::vector<Answer> six(kRegional.begin(), kRegional.begin() + 6);
   std::vector<Answer> five(kRegional.begin(), kRegional.begin() + 5);
-  const auto with_six = Build({Campaign(2026, MakeBank("B"), "regional_bank", six)});
-  const auto with_five = Build({Campaign(2026, MakeBank("B"), "regional_bank", five)});
+  const auto with_six = Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", six)});
+  const auto with_five = Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", five)});
   EXPECT_TRUE(with_six.ForInstitution(2026, "r2")->peers.overall.shown());
   const auto suppressed = with_five.ForInstitution(2026, "r2");
   EXPECT_EQ(suppressed->peers.overall.suppression, Suppression::kTooFewPeers);
@@ -147,7 +147,7 @@ TEST(SurveyAnalytics, AtLeastFiveOtherInstitutions) {
   // The regulator's category view counts all five.
   EXPECT_TRUE(with_five.ForCategory(2026, "regional_bank")->scores.overall.shown());
   // Another category's institutions never count as peers.
-  auto mixed = Campaign(2026, MakeBank("B"), "regional_bank", five);
+  auto mixed = ScoredCampaign(2026, MakeBank("B"), "regional_bank", five);
   Add(mixed, "shinkin_bank", {{"s1", true, 4}, {"s2", true, 3}, {"s3", false, 3}});
   const auto analytics = Build({std::move(mixed)});
   EXPECT_EQ(analytics.ForInstitution(2026, "r2")->peers.overall.contributors, 4);
@@ -157,13 +157,13 @@ TEST(SurveyAnalytics, AtLeastFiveOtherInstitutions) {
 
 TEST(SurveyAnalytics, OneDominantInstitutionSuppressesTheFigure) {
   // One institution carries the whole mean: 100 against five zeros.
-  const auto dominated = Build({Campaign(2026, MakeBank("B"), "shinkin_bank",
-                                         {{"s0", false, 0},
-                                          {"s1", true, 4},
-                                          {"s2", false, 0},
-                                          {"s3", false, 0},
-                                          {"s4", false, 0},
-                                          {"s5", false, 0}})});
+  const auto dominated = Build({ScoredCampaign(2026, MakeBank("B"), "shinkin_bank",
+                                               {{"s0", false, 0},
+                                                {"s1", true, 4},
+                                                {"s2", false, 0},
+                                                {"s3", false, 0},
+                                                {"s4", false, 0},
+                                                {"s5", false, 0}})});
   const auto view = dominated.ForInstitution(2026, "s0");
   EXPECT_EQ(view->peers.overall.suppression, Suppression::kDominated);
   EXPECT_EQ(view->peers.heatmap[0][1].suppression, Suppression::kDominated);
@@ -172,31 +172,31 @@ TEST(SurveyAnalytics, OneDominantInstitutionSuppressesTheFigure) {
   EXPECT_TRUE(dominated.ForInstitution(2026, "s1")->peers.overall.shown());
 
   // The same rule on what peers lack: five at 100 and one at 0.
-  const auto lacking = Build({Campaign(2026, MakeBank("B"), "shinkin_bank",
-                                       {{"s0", true, 4},
-                                        {"s1", false, 0},
-                                        {"s2", true, 4},
-                                        {"s3", true, 4},
-                                        {"s4", true, 4},
-                                        {"s5", true, 4}})});
+  const auto lacking = Build({ScoredCampaign(2026, MakeBank("B"), "shinkin_bank",
+                                             {{"s0", true, 4},
+                                              {"s1", false, 0},
+                                              {"s2", true, 4},
+                                              {"s3", true, 4},
+                                              {"s4", true, 4},
+                                              {"s5", true, 4}})});
   EXPECT_EQ(lacking.ForInstitution(2026, "s0")->peers.overall.suppression, Suppression::kDominated);
 
   // Item shares: one institution of six missing item a is not shown; two are.
-  auto one_misses = Build({Campaign(2026, MakeBank("B"), "shinkin_bank",
-                                    {{"s0", false, 4},
-                                     {"s1", true, 4},
-                                     {"s2", true, 4},
-                                     {"s3", true, 4},
-                                     {"s4", true, 4},
-                                     {"s5", true, 4}})});
+  auto one_misses = Build({ScoredCampaign(2026, MakeBank("B"), "shinkin_bank",
+                                          {{"s0", false, 4},
+                                           {"s1", true, 4},
+                                           {"s2", true, 4},
+                                           {"s3", true, 4},
+                                           {"s4", true, 4},
+                                           {"s5", true, 4}})});
   EXPECT_TRUE(one_misses.ForCategory(2026, "shinkin_bank")->most_missed.empty());
-  auto two_miss = Build({Campaign(2026, MakeBank("B"), "shinkin_bank",
-                                  {{"s0", false, 4},
-                                   {"s1", false, 4},
-                                   {"s2", true, 4},
-                                   {"s3", true, 4},
-                                   {"s4", true, 4},
-                                   {"s5", true, 4}})});
+  auto two_miss = Build({ScoredCampaign(2026, MakeBank("B"), "shinkin_bank",
+                                        {{"s0", false, 4},
+                                         {"s1", false, 4},
+                                         {"s2", true, 4},
+                                         {"s3", true, 4},
+                                         {"s4", true, 4},
+                                         {"s5", true, 4}})});
   auto report = two_miss.ForCategory(2026, "shinkin_bank");
   ASSERT_EQ(report->most_missed.size(), 1u);
   EXPECT_NEAR(report->most_missed[0].share.value, 2.0 / 6, 1e-12);
@@ -209,8 +209,9 @@ TEST(SurveyAnalytics, OneDominantInstitutionSuppressesTheFigure) {
 TEST(SurveyAnalytics, YearOverYearOnlyOnUnchangedItems) {
   auto last_year = kRegional;
   for (auto& answer : last_year) answer.a = false;
-  const auto analytics = Build({Campaign(2026, MakeBank("B reworded"), "regional_bank", kRegional),
-                                Campaign(2025, MakeBank("B"), "regional_bank", last_year)});
+  const auto analytics =
+      Build({ScoredCampaign(2026, MakeBank("B reworded"), "regional_bank", kRegional),
+             ScoredCampaign(2025, MakeBank("B"), "regional_bank", last_year)});
   EXPECT_EQ(analytics.Years(), (std::vector<int>{2025, 2026}));
   auto report = analytics.ForCategory(2026, "regional_bank");
   ASSERT_EQ(report->year_over_year.size(), 1u);  // b's wording changed
@@ -230,24 +231,25 @@ TEST(SurveyAnalytics, YearOverYearOnlyOnUnchangedItems) {
   EXPECT_NEAR(feedback->peer_year_over_year[0].current.value, 3.0 / 6, 1e-12);
 
   EXPECT_TRUE(analytics.ForInstitution(2025, "r1")->peer_year_over_year.empty());
-  EXPECT_TRUE(Build({Campaign(2026, MakeBank("B"), "regional_bank", kRegional),
-                     Campaign(2025, MakeBank("B"), "regional_bank", last_year)})
+  EXPECT_TRUE(Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", kRegional),
+                     ScoredCampaign(2025, MakeBank("B"), "regional_bank", last_year)})
                   .ForCategory(2026, "regional_bank")
                   ->year_over_year.size() == 2);
 }
 
 TEST(SurveyAnalytics, BadInputAndUnknownNames) {
-  auto twice = Campaign(2026, MakeBank("B"), "regional_bank", {{"r1", true, 4}, {"r1", true, 3}});
+  auto twice =
+      ScoredCampaign(2026, MakeBank("B"), "regional_bank", {{"r1", true, 4}, {"r1", true, 3}});
   EXPECT_EQ(SectorAnalytics::Build({twice}).error().code(), ErrorCode::kInvalidArgument);
-  auto same_year = Campaign(2026, MakeBank("B"), "regional_bank", kRegional);
+  auto same_year = ScoredCampaign(2026, MakeBank("B"), "regional_bank", kRegional);
   EXPECT_FALSE(SectorAnalytics::Build({same_year, same_year}).ok());
-  auto mismatched = Campaign(2026, MakeBank("B"), "regional_bank", kRegional);
+  auto mismatched = ScoredCampaign(2026, MakeBank("B"), "regional_bank", kRegional);
   mismatched.institutions[0].card.items.pop_back();
   EXPECT_FALSE(SectorAnalytics::Build({mismatched}).ok());
   CampaignScores no_bank{2026, nullptr, {}};
   EXPECT_FALSE(SectorAnalytics::Build({no_bank}).ok());
 
-  const auto analytics = Build({Campaign(2026, MakeBank("B"), "regional_bank", kRegional)});
+  const auto analytics = Build({ScoredCampaign(2026, MakeBank("B"), "regional_bank", kRegional)});
   EXPECT_EQ(analytics.ForInstitution(2026, "nobody").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(analytics.ForInstitution(2020, "r1").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(analytics.ForCategory(2026, "insurer").error().code(), ErrorCode::kNotFound);

@@ -337,7 +337,3 @@ sections:
 
 }  // namespace
 }  // namespace fincyber::survey
-
-// Read by LeakSanitizer in the sanitizer build: libxlsxwriter 1.1.4 does not free the
-// formula of a list validation, and an answer workbook has one per choice row.
-extern "C" const char* __lsan_default_suppressions() { return "leak:libxlsxwriter.so\n"; }

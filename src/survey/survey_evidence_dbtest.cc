@@ -43,8 +43,6 @@ sections:
         condition: answered(doc.report)
 )";
 
-const std::string kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-
 class SurveyEvidenceAnswerTest : public ::testing::TestWithParam<std::string> {
  protected:
   SurveyEvidenceAnswerTest() : t_(GetParam()) {
@@ -75,7 +73,7 @@ class SurveyEvidenceAnswerTest : public ::testing::TestWithParam<std::string> {
   }
   static const SectionProgress& Docs(const Questionnaire& q) { return q.sections.at(1); }
   Result<EvidenceFile> Upload(const identity::User& user, const std::string& name) {
-    return t_.service.UploadEvidence(t_.P(user), campaign_.id, a(), "doc.report", name, kPdf,
+    return t_.service.UploadEvidence(t_.P(user), campaign_.id, a(), "doc.report", name, kMinimalPdf,
                                      t_.info);
   }
   Assignment OwnAssignment() {
@@ -208,7 +206,7 @@ TEST_P(SurveyEvidenceAnswerTest, AnotherInstitutionNeitherUploadsToItNorSeesIt) 
   auto own = Upload(s().a_member, "report.pdf");
   ASSERT_TRUE(own.ok());
   auto foreign = t_.service.UploadEvidence(t_.P(s().b_admin), campaign_.id, a(), "doc.report",
-                                           "fake.pdf", kPdf, t_.info);
+                                           "fake.pdf", kMinimalPdf, t_.info);
   ASSERT_FALSE(foreign.ok());
   EXPECT_EQ(foreign.error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(t_.service.GetQuestionnaire(t_.P(s().b_admin), campaign_.id, a()).error().code(),

@@ -18,7 +18,7 @@ namespace {
 using report_testing::PdfText;
 using namespace std::string_view_literals;
 
-constexpr std::string_view kBank = R"(id: fb-bank
+constexpr std::string_view kFeedbackBank = R"(id: fb-bank
 version: "1"
 title: {ja: "報告テスト", en: "Report test"}
 target_level: 3
@@ -168,7 +168,7 @@ Json Results() {
 }
 
 FeedbackReportInput Input() {
-  auto bank = ParseBankYaml(kBank);
+  auto bank = ParseBankYaml(kFeedbackBank);
   EXPECT_TRUE(bank.ok()) << bank.error().internal_message();
   FeedbackReportInput input;
   input.campaign.id = "camp-1";

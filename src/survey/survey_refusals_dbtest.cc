@@ -19,7 +19,6 @@ struct Refusal {
   Json details;
 };
 
-const std::string kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 // The start of a Windows executable: "MZ", then NUL bytes.
 const std::string kExe = std::string("MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0", 16);
 
@@ -191,7 +190,7 @@ TEST_P(SurveyRefusalTest, RefusedEvidenceUploadsAndRemovalsAreAuditedWithABounde
   EXPECT_EQ(r.details.value("size", 0), static_cast<int>(kExe.size()));
   EXPECT_EQ(r.details.value("item_id", ""), "gv.policy");
 
-  const std::string big = kPdf + std::string(2000, ' ');
+  const std::string big = kMinimalPdf + std::string(2000, ' ');
   EXPECT_EQ(t_.service
                 .UploadEvidence(t_.P(s().a_member), campaign.id, a, "gv.policy",
                                 std::string(1000, 'n') + ".pdf", big, t_.info)
@@ -203,15 +202,15 @@ TEST_P(SurveyRefusalTest, RefusedEvidenceUploadsAndRemovalsAreAuditedWithABounde
   EXPECT_LE(r.details.value("filename", "").size(), 200u);
 
   EXPECT_EQ(t_.service
-                .UploadEvidence(t_.P(s().b_admin), campaign.id, a, "gv.policy", "policy.pdf", kPdf,
-                                t_.info)
+                .UploadEvidence(t_.P(s().b_admin), campaign.id, a, "gv.policy", "policy.pdf",
+                                kMinimalPdf, t_.info)
                 .error()
                 .code(),
             ErrorCode::kNotFound);
   OnlyNewRefusal(2, s().b_admin, s().bank_b.id, "survey.evidence_upload_refused", "not_found");
 
   auto stored = t_.service.UploadEvidence(t_.P(s().a_member), campaign.id, a, "gv.policy",
-                                          "policy.pdf", kPdf, t_.info);
+                                          "policy.pdf", kMinimalPdf, t_.info);
   ASSERT_TRUE(stored.ok()) << stored.error().internal_message();
   EXPECT_EQ(
       t_.service.DeleteEvidence(t_.P(s().b_admin), campaign.id, a, "gv.policy", stored->id, t_.info)

@@ -6,7 +6,7 @@
 namespace fincyber::survey {
 namespace {
 
-constexpr std::string_view kBank = R"(
+constexpr std::string_view kScoringBank = R"(
 id: scoring
 version: "1"
 status: published
@@ -49,7 +49,7 @@ sections:
 
 const CompiledBank& TestBank() {
   static const CompiledBank bank = [] {
-    auto parsed = ParseBankYaml(kBank);
+    auto parsed = ParseBankYaml(kScoringBank);
     EXPECT_TRUE(parsed.ok()) << parsed.error().safe_message();
     return *parsed;
   }();

@@ -19,6 +19,9 @@
 
 namespace fincyber::survey {
 
+// The smallest file that passes as a PDF, for evidence uploads.
+inline const std::string kMinimalPdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
 inline constexpr std::string_view kTestBankYaml = R"(id: test-bank
 version: "1"
 title: {ja: テスト調査, en: Test survey}

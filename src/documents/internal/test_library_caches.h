@@ -21,15 +21,10 @@ inline ::testing::Environment* const kLibraryCachesCleanup =
 
 }  // namespace fincyber::documents::internal
 
-// Read by LeakSanitizer at start-up. fontconfig keeps its configuration until FcFini,
-// which pango forbids while any font map lives; cairo 1.16 loses about 768 bytes per
-// embedded CFF font subset when a PDF surface is finished; libxlsxwriter 1.1.4 does not
-// free the formula of a list validation. Matching a caller by name needs whole stacks:
-// cairo is built without frame pointers, so the fast unwinder stops inside it.
-extern "C" const char* __lsan_default_suppressions() {
-  return "leak:libfontconfig.so\n"
-         "leak:cairo_surface_finish\n"
-         "leak:libxlsxwriter.so\n";
+// Read by AddressSanitizer at start-up: LeakSanitizer's suppressions of these libraries
+// (in the test main) match callers by name, which needs whole stacks; cairo is built
+// without frame pointers, so the fast unwinder stops inside it. Inline, as several
+// sources of one test program include this.
+extern "C" inline __attribute__((used)) const char* __asan_default_options() {
+  return "fast_unwind_on_malloc=0";
 }
-
-extern "C" const char* __asan_default_options() { return "fast_unwind_on_malloc=0"; }
