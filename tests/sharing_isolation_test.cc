@@ -496,6 +496,55 @@ TEST_P(SharingIsolationTest, FormIndicatorsReachOnlyTheirRecipients) {
 }
 
 // Malformed, oversized, mistyped and hostile input to the hub's browser routes.
+TEST_P(SharingIsolationTest, LogCheckMatchesOnlyTheVisibleIndicators) {
+  const std::string sample =
+      "1790000000.123    245 192.0.2.10 TCP_MISS/200 1234 GET http://www.shared.example/ - "
+      "HIER_DIRECT/198.51.100.7 text/html\n";
+  const std::string check = "/api/v1/sharing/collections/" + s_.collection + "/log-check";
+  for (const std::string& user : kUsers) {
+    std::set<std::string> expected;
+    for (const std::string& name : Expected(user)) {
+      if (!name.starts_with("sighting")) expected.insert(name);
+    }
+    TestClient client = env_.As(user);
+    HttpResult r = client.Send("POST", check, sample, "text/plain");
+    if (expected.empty()) {
+      EXPECT_EQ(r.status, 404) << user << " " << r.body;
+      continue;
+    }
+    ASSERT_EQ(r.status, 200) << user << " " << r.body;
+    const Json body = r.json();
+    std::set<std::string> matched;
+    for (const auto& i : body["by_indicator"]) matched.insert(NameOf(i["indicator_id"]));
+    EXPECT_EQ(matched, expected) << user;
+    // Nothing counted betrays an indicator the user may not see.
+    EXPECT_EQ(body["indicators"], expected.size()) << user;
+    EXPECT_EQ(body["matches"], expected.size()) << user;
+    EXPECT_EQ(body["listed"].size(), expected.size()) << user;
+  }
+}
+
+TEST_P(SharingIsolationTest, LogCheckRefusesBadInput) {
+  const std::string check = "/api/v1/sharing/collections/" + s_.collection + "/log-check";
+  TestClient b = env_.As("b");
+  EXPECT_EQ(b.Send("POST", check + "?format=evtx", "x", "text/plain").status, 400);
+  EXPECT_EQ(b.Send("POST", check + "?format=", "x", "text/plain").status, 400);
+  EXPECT_EQ(b.Send("POST", check, std::string((16 << 20) + 1, 'a'), "text/plain").status, 413);
+  EXPECT_EQ(
+      b.Send("POST", "/api/v1/sharing/collections/no-such/log-check", "x", "text/plain").status,
+      404);
+  TestClient anonymous(env_.running->port());
+  EXPECT_EQ(anonymous.Send("POST", check, "x", "text/plain").status, 401);
+  // Binary bytes and a JSON line that does not parse are read, not refused.
+  HttpResult binary = b.Send(
+      "POST", check + "?format=json",
+      std::string("{\"url\": \"http://shared.example/\x00\xff", 32) + "\n\x01\x02 shared.example\n",
+      "application/octet-stream");
+  ASSERT_EQ(binary.status, 200) << binary.body;
+  EXPECT_EQ(binary.json()["lines"], 2);
+  EXPECT_EQ(binary.json()["format"], "json");
+}
+
 TEST_P(SharingIsolationTest, BrowserRoutesRefuseBadInput) {
   TestClient b = env_.As("b");
   for (const char* query : {"limit=abc", "limit=0", "limit=1001", "tlp=purple",

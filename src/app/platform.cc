@@ -60,6 +60,8 @@ Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
     }
   }
   platform->sharing_->UseWarningLists(&platform->warning_lists_);
+  platform->log_checker_ =
+      std::make_unique<sharing::LogChecker>(*platform->sharing_, platform->clock_);
   platform->sharing_->KeepAddReportsFor(std::chrono::hours(24) *
                                         config.taxii_status_retention_days);
   return platform;
@@ -158,6 +160,7 @@ Result<std::unique_ptr<Platform::Running>> Platform::Start(const Config& config)
               },
               "Liveness: the server answers"});
   sharing::AddRoutes(router, *sharing_);
+  sharing::AddLogCheckRoutes(router, *log_checker_);
   sharing::AddLiveRoutes(router, *sharing_, live_wakeups_,
                          {.events_per_write = config.hub.stream_events_per_write});
   survey::AddRoutes(router, *survey_);

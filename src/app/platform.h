@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "events/events.h"
 #include "identity/login_throttle.h"
+#include "sharing/log_check.h"
 #include "sharing/service.h"
 #include "sharing/warninglist.h"
 #include "store/database.h"
@@ -61,6 +62,7 @@ class Platform {
   std::unique_ptr<identity::LoginThrottle> throttle_;
   std::unique_ptr<accounts::AccountsService> accounts_;
   std::unique_ptr<sharing::SharingService> sharing_;
+  std::unique_ptr<sharing::LogChecker> log_checker_;
   std::unique_ptr<survey::SurveyService> survey_;
   std::unique_ptr<survey::RemediationService> remediation_;
   std::unique_ptr<survey::ReminderService> reminders_;

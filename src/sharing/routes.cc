@@ -304,4 +304,23 @@ void AddRoutes(http::Router& router, SharingService& service) {
               "Create an indicator from the hub's form"});
 }
 
+void AddLogCheckRoutes(http::Router& router, LogChecker& checker) {
+  router.Add({Method::kPost, "/api/v1/sharing/collections/{id}/log-check", http::Auth::kRequired,
+              [&checker](Request& req) -> Result<Response> {
+                FC_ASSIGN_OR_RETURN(const auto* principal, req.RequirePrincipal());
+                const std::string format_name = req.QueryParam("format").value_or("auto");
+                const auto format = detect::ParseLogFormat(format_name);
+                if (!format) {
+                  return InvalidArgument(
+                      "format must be auto, text, squid, clf, bind, zeek or json",
+                      {{"format", "a log format"}});
+                }
+                FC_ASSIGN_OR_RETURN(
+                    auto result, checker.Check(*principal, req.PathParam("id"), req.body, *format));
+                return Response::MakeJson(ToJson(result));
+              },
+              "Match a log sample against the collection's indicators the caller may see",
+              LogChecker::kMaxSampleBytes});
+}
+
 }  // namespace fincyber::sharing

@@ -118,18 +118,8 @@ TEST_P(SharingAccessTest, EveryTlpLevelAndTheDefault) {
 }
 
 TEST_P(SharingAccessTest, AnAuthorOutsideTheReadGroupStillSeesItsOwn) {
-  identity::TrustGroup regulator;
-  Status made = hub_.s.db().Transact([&](store::Connection& c) -> Status {
-    FC_ASSIGN_OR_RETURN(regulator,
-                        identity::CreateGroup(c, hub_.s.clock, hub_.P(hub_.s.coord),
-                                              {"当局", "regulator", "", {hub_.s.regulator.id}}));
-    return OkStatus();
-  });
-  ASSERT_TRUE(made.ok());
-  auto inbox = hub_.service.CreateCollection(
-      hub_.P(hub_.s.coord),
-      {"To the regulator", "", "", regulator.id, hub_.members.id, stix::Tlp::kAmber}, hub_.info);
-  ASSERT_TRUE(inbox.ok());
+  auto inbox = hub_.RegulatorInbox();
+  ASSERT_TRUE(inbox.ok()) << inbox.error().internal_message();
   const std::string id = TestHub::NewIndicatorId();
   hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "report.example")}, inbox->id);
   // Bank A may write but not read the collection; the regulator reads; B sees nothing.

@@ -67,6 +67,21 @@ struct TestHub {
     if (created.ok()) indicators = *created;
   }
 
+  // A collection the members write to and only the regulator reads ("To the regulator",
+  // default TLP:AMBER), with a trust group of the regulator alone.
+  Result<Collection> RegulatorInbox() {
+    identity::TrustGroup regulator;
+    FC_RETURN_IF_ERROR(s.db().Transact([&](store::Connection& c) -> Status {
+      FC_ASSIGN_OR_RETURN(regulator,
+                          identity::CreateGroup(c, s.clock, P(s.coord),
+                                                {"当局", "regulator", "", {s.regulator.id}}));
+      return OkStatus();
+    }));
+    return service.CreateCollection(
+        P(s.coord), {"To the regulator", "", "", regulator.id, members.id, stix::Tlp::kAmber},
+        info);
+  }
+
   identity::Principal P(const identity::User& user) {
     for (const identity::Org* org : {&bank_c, &bank_d}) {
       if (org->id == user.org_id) return identity::TestSector::PrincipalOf(user, *org);

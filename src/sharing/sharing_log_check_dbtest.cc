@@ -1,0 +1,204 @@
+// Checking a log sample against a collection on the hub: what matches and where, only the
+// indicators the caller's organisation may see, the compiled set following the
+// collection, and hostile samples.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sharing/log_check.h"
+#include "sharing/test_hub.h"
+
+namespace fincyber::sharing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string SquidLine(const std::string& url) {
+  return "1790000000.123    245 192.0.2.10 TCP_MISS/200 1234 GET " + url +
+         " - HIER_DIRECT/198.51.100.7 text/html\n";
+}
+
+class SharingLogCheckTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  SharingLogCheckTest() : hub_(GetParam()) {}
+
+  Result<LogCheckResult> Check(const identity::User& user, std::string_view sample,
+                               const std::string& collection_id = "") {
+    return checker_.Check(hub_.P(user), collection_id.empty() ? hub_.indicators.id : collection_id,
+                          sample, detect::LogFormat::kAuto);
+  }
+  // The ids of the indicators matched in `sample` by `user`, in order of first line.
+  std::vector<std::string> Matched(const identity::User& user, std::string_view sample) {
+    auto result = Check(user, sample);
+    EXPECT_TRUE(result.ok()) << result.error().internal_message();
+    std::vector<std::string> ids;
+    if (result.ok()) {
+      for (const auto& i : result->by_indicator) ids.push_back(i.indicator_id);
+    }
+    return ids;
+  }
+
+  TestHub hub_;
+  LogChecker checker_{hub_.service, hub_.s.clock};
+};
+
+TEST_P(SharingLogCheckTest, ReportsEachMatchWithItsLineAndPlace) {
+  const std::string evil = TestHub::NewIndicatorId();
+  const std::string other = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(evil, "evil.example"), TestHub::Indicator(other, "c2.example")});
+  const std::string sample = SquidLine("http://www.evil.example/a.js") +  // subdomain
+                             SquidLine("http://notevil.example/b.js") +   // near miss
+                             SquidLine("http://evil.example.org/c.js") +  // another suffix
+                             SquidLine("http://EVIL.EXAMPLE/d.js") +      // case
+                             SquidLine("http://benign.example/?next=c2.example");
+  auto result = Check(hub_.s.b_admin, sample);
+  ASSERT_TRUE(result.ok()) << result.error().internal_message();
+  EXPECT_EQ(result->format, detect::LogFormat::kSquid);
+  EXPECT_EQ(result->indicators, 2u);
+  EXPECT_EQ(result->lines, 5u);
+  EXPECT_EQ(result->bytes, sample.size());
+  EXPECT_EQ(result->matches, 3u);
+  ASSERT_EQ(result->listed.size(), 3u);
+  const LogCheckMatch& first = result->listed[0];
+  EXPECT_EQ(first.line, 1u);
+  EXPECT_EQ(first.matched, "www.evil.example");
+  EXPECT_EQ(sample.substr(first.offset, first.matched.size()), "www.evil.example");
+  EXPECT_EQ(first.indicator_id, evil);
+  EXPECT_EQ(first.kind, "domain");
+  EXPECT_EQ(first.observable, "evil.example");
+  EXPECT_EQ(first.record + "\n", SquidLine("http://www.evil.example/a.js"));
+  EXPECT_EQ(result->listed[1].line, 4u);
+  EXPECT_EQ(result->listed[1].matched, "EVIL.EXAMPLE");
+  EXPECT_EQ(result->listed[2].line, 5u);
+  EXPECT_EQ(result->listed[2].indicator_id, other);
+  ASSERT_EQ(result->by_indicator.size(), 2u);
+  EXPECT_EQ(result->by_indicator[0].indicator_id, evil);
+  EXPECT_EQ(result->by_indicator[0].count, 2u);
+  EXPECT_EQ(result->by_indicator[0].first_line, 1u);
+  EXPECT_EQ(result->by_indicator[1].count, 1u);
+  EXPECT_EQ(result->by_indicator[1].first_line, 5u);
+
+  const Json json = ToJson(*result);
+  EXPECT_EQ(json["format"], "squid");
+  EXPECT_EQ(json["matches"], 3);
+  EXPECT_EQ(json["listed_all"], true);
+  EXPECT_EQ(json["listed"][0]["matched"], "www.evil.example");
+}
+
+TEST_P(SharingLogCheckTest, MatchesOnlyWhatTheOrganisationMaySee) {
+  const std::string green = TestHub::NewIndicatorId();
+  const std::string red_for_c = TestHub::NewIndicatorId();
+  const std::string strict = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(green, "green.example"),
+              TestHub::Indicator(red_for_c, "red.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kRed)}, {hub_.bank_c.id}),
+              TestHub::Indicator(strict, "strict.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kAmberStrict)})});
+  const std::string sample = SquidLine("http://green.example/") + SquidLine("http://red.example/") +
+                             SquidLine("http://strict.example/");
+  // TLP:RED reaches its named recipient and its author only.
+  EXPECT_EQ(Matched(hub_.c_member, sample), (std::vector<std::string>{green, red_for_c, strict}));
+  EXPECT_EQ(Matched(hub_.s.a_member, sample), (std::vector<std::string>{green, red_for_c, strict}));
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), (std::vector<std::string>{green, strict}));
+  // Asked again, from the kept set: still B's own view, not C's.
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), (std::vector<std::string>{green, strict}));
+  // Outside the read group the collection does not exist.
+  EXPECT_EQ(Check(hub_.d_member, sample).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(Check(hub_.s.coord, sample).error().code(), ErrorCode::kNotFound);
+  // Counts say nothing either: B's result holds no trace of the RED indicator.
+  auto for_b = Check(hub_.s.b_admin, sample);
+  ASSERT_TRUE(for_b.ok());
+  EXPECT_EQ(for_b->indicators, 2u);
+  EXPECT_EQ(for_b->matches, 2u);
+}
+
+TEST_P(SharingLogCheckTest, AWriteOnlyCollectionIsNotReadThroughAChecks) {
+  auto inbox = hub_.RegulatorInbox();
+  ASSERT_TRUE(inbox.ok()) << inbox.error().internal_message();
+  hub_.AddOk(hub_.s.b_admin, {TestHub::Indicator(TestHub::NewIndicatorId(), "inbox.example")},
+             inbox->id);
+  const std::string sample = SquidLine("http://inbox.example/");
+  EXPECT_EQ(Check(hub_.s.a_member, sample, inbox->id).error().code(), ErrorCode::kPermissionDenied);
+  auto for_regulator = Check(hub_.s.coord, sample, inbox->id);
+  ASSERT_TRUE(for_regulator.ok()) << for_regulator.error().internal_message();
+  EXPECT_EQ(for_regulator->matches, 1u);
+}
+
+TEST_P(SharingLogCheckTest, TheCompiledSetFollowsTheCollection) {
+  const std::string first = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(first, "first.example")});
+  const std::string sample = SquidLine("http://first.example/") +
+                             SquidLine("http://second.example/") +
+                             SquidLine("http://gone.example/");
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), std::vector<std::string>{first});
+
+  // A new indicator is matched at the next check.
+  const std::string second = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(second, "second.example")});
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), (std::vector<std::string>{first, second}));
+
+  // A revoked version ends the first one.
+  Json revoked = TestHub::Indicator(first, "first.example", "2024-06-01T00:00:00.000Z");
+  revoked["revoked"] = true;
+  hub_.AddOk(hub_.s.a_member, {revoked});
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), std::vector<std::string>{second});
+
+  // A deletion adds nothing to see, so a kept set may still match it until it is rebuilt,
+  // at the latest after kMaxMatcherAge.
+  const std::string gone = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(gone, "gone.example")});
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), (std::vector<std::string>{second, gone}));
+  auto deleted =
+      hub_.service.DeleteObject(hub_.P(hub_.s.a_admin), hub_.indicators.id, gone, {}, hub_.info);
+  ASSERT_TRUE(deleted.ok()) << deleted.error().internal_message();
+  hub_.s.clock.Advance(LogChecker::kMaxMatcherAge + 1s);
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), std::vector<std::string>{second});
+}
+
+TEST_P(SharingLogCheckTest, HostileSamplesAreReadToTheEndOrRefused) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "evil.example")});
+
+  std::string binary;
+  for (int i = 0; i < 4096; ++i) binary.push_back(static_cast<char>((i * 131) % 256));
+  const std::string sample = binary + "\n" + "\xff\xfe invalid UTF-8 then evil.example\r\n" +
+                             std::string(LogChecker::kMaxLineBytes + 1, 'a') + " evil.example\n" +
+                             "\n\n" + "evil.example at the end without a newline";
+  auto result = Check(hub_.s.b_admin, sample);
+  ASSERT_TRUE(result.ok()) << result.error().internal_message();
+  EXPECT_EQ(result->format, detect::LogFormat::kText);
+  EXPECT_EQ(result->over_long_lines, 1u);
+  EXPECT_EQ(result->matches, 2u);
+  ASSERT_EQ(result->listed.size(), 2u);
+  EXPECT_EQ(result->listed[0].matched, "evil.example");
+  EXPECT_EQ(result->listed[1].line, result->lines);
+  // Invalid UTF-8 in a record becomes replacement characters in the answer.
+  EXPECT_NO_THROW(Json::parse(DumpJson(ToJson(*result))));
+
+  EXPECT_EQ(Check(hub_.s.b_admin, "")->lines, 0u);
+  EXPECT_EQ(Check(hub_.s.b_admin, std::string(LogChecker::kMaxSampleBytes + 1, 'x')).error().code(),
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(SharingLogCheckTest, ListsTheFirstMatchesAndCountsThemAll) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "evil.example")});
+  std::string sample;
+  const std::size_t lines = LogChecker::kMaxListedMatches + 5;
+  for (std::size_t i = 0; i < lines; ++i) sample += SquidLine("http://evil.example/");
+  auto result = Check(hub_.s.b_admin, sample);
+  ASSERT_TRUE(result.ok()) << result.error().internal_message();
+  EXPECT_EQ(result->matches, lines);
+  EXPECT_EQ(result->listed.size(), LogChecker::kMaxListedMatches);
+  EXPECT_EQ(ToJson(*result)["listed_all"], false);
+  ASSERT_EQ(result->by_indicator.size(), 1u);
+  EXPECT_EQ(result->by_indicator[0].count, lines);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SharingLogCheckTest,
+                         ::testing::ValuesIn(fincyber::testing::DbBackends()));
+
+}  // namespace
+}  // namespace fincyber::sharing
