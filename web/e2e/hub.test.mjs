@@ -164,6 +164,64 @@ describe('sharing hub', () => {
     await page.context().close();
   });
 
+  it('checks a log sample against the indicators the organisation may see', async () => {
+    const squid = (url) =>
+      `1790000000.123    245 192.0.2.10 TCP_MISS/200 1234 GET ${url} - HIER_DIRECT/198.51.100.7 text/html`;
+    const sample = [
+      squid(`http://www.${DOMAIN}/login`),
+      squid(`http://not${DOMAIN}/`),
+      squid('http://benign.example/'),
+    ].join('\n');
+    const page = await loggedIn('mb01.member');
+    await page.locator('nav.sidenav a', { hasText: /^共有ハブ$/ }).click();
+    await page.getByRole('link', { name: 'ログを照合' }).click();
+    await page.locator('#check-collection').waitFor();
+    await page.locator('#check-collection').selectOption({ label: `早期警戒 ${DOMAIN}` });
+    await page.fill('#check-text', sample);
+    await page.getByRole('button', { name: '照合' }).click();
+    const result = page.getByTestId('log-check-result');
+    await result.waitFor();
+    // Both members' indicators name the domain; the near miss and the benign line do not match.
+    assert.match(await result.getByRole('status').textContent(), /3 行（squid）.*2 件一致/);
+    const matches = page.getByTestId('log-check-matches').locator('tbody tr');
+    assert.equal(await matches.count(), 2);
+    const first = await matches.first().locator('td').allTextContents();
+    assert.deepEqual(first.slice(0, 3), ['1', `www.${DOMAIN}`, 'domain']);
+    assert.equal(await page.getByTestId('log-check-indicators').locator('tbody tr').count(), 2);
+
+    // The same sample as a file, in JSON lines this time.
+    await page.locator('#check-format').selectOption('json');
+    await page.setInputFiles('#check-file', {
+      name: 'proxy.jsonl',
+      mimeType: 'application/json',
+      buffer: Buffer.from(`{"url": "https://${DOMAIN}/a"}\n{"url": "https://benign.example/"}\n`),
+    });
+    await page.getByRole('button', { name: '照合' }).click();
+    await page.waitForFunction(() =>
+      /2 行（json）/.test(
+        document.querySelector('[data-testid=log-check-result] [role=status]')?.textContent ?? '',
+      ),
+    );
+    await page.getByTestId('log-check-matches').getByRole('link', { name: theirIndicator }).click();
+    await page.getByTestId('object-name').waitFor();
+    assert.equal(await page.getByTestId('object-name').textContent(), 'フィッシング C2');
+    await page.context().close();
+
+    // Outside the group the collection is not offered, and the API answers as if it did not exist.
+    const outsider = await loggedIn('mb03.member');
+    await outsider.goto(`${session.server.url}/#/hub/check`);
+    await outsider.getByRole('heading', { name: 'ログの照合' }).waitFor();
+    assert.equal(await outsider.locator('option', { hasText: DOMAIN }).count(), 0);
+    await outsider.context().close();
+    const api = await apiUser('mb03.member');
+    const refused = await api.call(
+      'POST',
+      `/sharing/collections/${collectionId}/log-check`,
+      sample,
+    );
+    assert.equal(refused.status, 404);
+  });
+
   it('shows the hub in English after switching language', async () => {
     const page = await loggedIn('mb02.member');
     await page.goto(`${session.server.url}/#/hub/objects/${theirIndicator}`);

@@ -174,6 +174,34 @@ export interface PatternCheck {
   rejected: { type: string; path: string; value: string; reason: string }[];
 }
 
+export const LOG_FORMATS = ['auto', 'text', 'squid', 'clf', 'bind', 'zeek', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** One match of a log-sample check: where in the sample, and which indicator. */
+export interface LogCheckMatch {
+  line: number;
+  offset: number;
+  /** The text in the line; absent when the match is in a decoded value (JSON). */
+  matched?: string;
+  indicator_id: string;
+  kind: string;
+  observable: string;
+  record: string;
+  record_truncated?: boolean;
+}
+
+export interface LogCheckResult {
+  format: LogFormat;
+  indicators: number;
+  bytes: number;
+  lines: number;
+  over_long_lines: number;
+  matches: number;
+  listed: LogCheckMatch[];
+  listed_all: boolean;
+  by_indicator: {indicator_id: string; count: number; first_line: number}[];
+}
+
 export interface ObjectFilter {
   collection?: string;
   type?: string;
@@ -486,6 +514,16 @@ export class ApiClient {
       'POST',
       `/sharing/collections/${encodeURIComponent(collectionId)}/indicators`,
       form,
+    );
+  }
+
+  /** Matches a log sample against the collection's indicators the caller may see. */
+  checkLog(collectionId: string, sample: Blob, format: LogFormat): Promise<LogCheckResult> {
+    return this.send(
+        'POST',
+        `/sharing/collections/${encodeURIComponent(collectionId)}/log-check${
+            queryString({format})}`,
+        sample,
     );
   }
 

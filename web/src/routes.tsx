@@ -8,6 +8,7 @@ import { HomePage } from './pages/HomePage';
 import { HubCollectionsPage } from './pages/hub/HubCollectionsPage';
 import { HubIndicatorPage } from './pages/hub/HubIndicatorPage';
 import { HubLivePage } from './pages/hub/HubLivePage';
+import { HubLogCheckPage } from './pages/hub/HubLogCheckPage';
 import { HubObjectPage } from './pages/hub/HubObjectPage';
 import { HubPage } from './pages/hub/HubPage';
 import { OrgPage } from './pages/OrgPage';
@@ -48,6 +49,7 @@ export const routes: RouteDef[] = [
   { path: '/hub/objects/:id', title: 'nav.hub', page: HubObjectPage, section: '/hub' },
   { path: '/hub/new', title: 'nav.hub', page: HubIndicatorPage, section: '/hub' },
   { path: '/hub/live', title: 'nav.hub', page: HubLivePage, section: '/hub' },
+  { path: '/hub/check', title: 'nav.hub', page: HubLogCheckPage, section: '/hub' },
   { path: '/hub/collections', title: 'nav.hubCollections', page: HubCollectionsPage, nav: true },
   { path: '/survey', title: 'nav.survey', page: SurveyListPage, nav: true, allow: canUseSurvey },
   { path: '/survey/banks', title: 'nav.survey', page: BanksPage, section: '/survey' },

@@ -60,6 +60,9 @@ export function HubPage({ query }: PageProps) {
           <a class="button" href={href('/hub/live')}>
             {t('hub.live.open')}
           </a>
+          <a class="button" href={href('/hub/check')}>
+            {t('hub.logCheck.open')}
+          </a>
           <a class="button button-primary" href={href('/hub/new')}>
             {t('hub.newIndicator')}
           </a>
