@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -134,6 +135,38 @@ TEST_F(BundleLoadTest, GeneratedBundlesGiveTheSameMatcherAndReportOnAnyThreadCou
        {" superseded=0", " revoked_or_expired=0", " not_stix=0", " partly_used=0", " invalid=0"}) {
     EXPECT_EQ(expected.find(count), std::string::npos) << count;
   }
+}
+
+// Objects given one at a time (as the hub reads them from its store) build what the same
+// objects build as a bundle; only the positions in warnings differ (object numbers there).
+TEST_F(BundleLoadTest, ObjectsGivenOneAtATimeBuildWhatTheirBundleBuilds) {
+  std::mt19937 random(23);
+  std::vector<std::string> objects;
+  std::string bundle = "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[";
+  for (int n = 0; n < 3000; ++n) {
+    objects.push_back(RandomObject(random));
+    bundle += (n > 0 ? "," : "") + objects.back();
+  }
+  IndicatorFileOptions options;
+  options.now_millis = 1'764'000'000'000;
+  options.max_object_bytes = kMaxObjectBytes;
+  // The tables are sized differently (a bundle's indicators are counted ahead), so the
+  // matcher's size differs too.
+  const auto without_positions = [](const std::string& summary) {
+    return std::regex_replace(summary, std::regex("(byte|object) [0-9]+: |memory [0-9]+"), "");
+  };
+  const std::string from_bundle =
+      LoadSummary(scratch_.WriteFile(bundle + "]}"), options, 1, std::size_t{1} << 30);
+  MatcherBuilder builder;
+  {
+    StixObjectLoader loader(options, builder);
+    for (const std::string& object : objects) loader.Add(object);
+  }
+  const std::string one_by_one = "ok\n" + BuilderSummary(builder, SummaryOrder::kAsBuilt);
+  EXPECT_EQ(without_positions(one_by_one), without_positions(from_bundle));
+  EXPECT_TRUE(std::regex_search(one_by_one, std::regex("object [0-9]+: an object")));
+  EXPECT_NE(one_by_one.find("bytes was skipped"), std::string::npos);
+  EXPECT_NE(one_by_one.find("xn--bcher"), std::string::npos) << "a value read by ParseJson";
 }
 
 TEST_F(BundleLoadTest, ABundleThatEndsBadlyKeepsTheObjectsBeforeTheProblem) {

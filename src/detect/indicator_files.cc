@@ -43,7 +43,9 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 // and the object paths of simple patterns, kept from object to object.
 class BundleReader {
  public:
-  explicit BundleReader(const IndicatorFileOptions& options) : options_(options) {
+  // `position_unit` names what positions count in warnings: "byte" in a bundle.
+  explicit BundleReader(const IndicatorFileOptions& options, const char* position_unit = "byte")
+      : options_(options), position_unit_(position_unit) {
     // Sized for a typical object; grows (keeping the depth limit) for larger ones.
     fast_reader_ = parser_.allocate(4096, kFastMaxDepth) == simdjson::SUCCESS;
   }
@@ -65,7 +67,7 @@ class BundleReader {
     }
     auto parsed = ParseJson(object, JsonLimits{options_.max_object_bytes, 64});
     if (!parsed.ok()) {
-      *warning = "byte " + std::to_string(position) +
+      *warning = std::string(position_unit_) + " " + std::to_string(position) +
                  ": an object was skipped: " + parsed.error().safe_message();
       return;
     }
@@ -111,6 +113,7 @@ class BundleReader {
   }
 
   const IndicatorFileOptions& options_;
+  const char* position_unit_;
   // Objects nested deeper than this go to ParseJson (64 levels), which decides them.
   static constexpr std::size_t kFastMaxDepth = 32;
   simdjson::dom::parser parser_{simdjson::SIMDJSON_MAXSIZE_BYTES};
@@ -777,6 +780,41 @@ Status LoadFile(const std::string& path, const IndicatorFileOptions& options,
 }
 
 }  // namespace
+
+struct StixObjectLoader::State {
+  State(const IndicatorFileOptions& options, MatcherBuilder& builder)
+      : reader(options, "object"), options(options), builder(builder) {}
+  BundleReader reader;
+  const IndicatorFileOptions& options;
+  MatcherBuilder& builder;
+  std::string padded;  // the object and simdjson's padding
+  MatcherBuilder::PreparedStixObject prepared;
+  std::string warning;
+  std::uint64_t objects = 0;
+};
+
+StixObjectLoader::StixObjectLoader(const IndicatorFileOptions& options, MatcherBuilder& builder)
+    : state_(std::make_unique<State>(options, builder)) {}
+
+StixObjectLoader::~StixObjectLoader() = default;
+
+void StixObjectLoader::Add(std::string_view object_json) {
+  State& s = *state_;
+  ++s.objects;
+  if (object_json.size() > s.options.max_object_bytes) {
+    s.builder.Warn("", "object " + std::to_string(s.objects) + ": an object larger than " +
+                           std::to_string(s.options.max_object_bytes) + " bytes was skipped");
+    return;
+  }
+  s.padded.assign(object_json);
+  s.padded.reserve(object_json.size() + simdjson::SIMDJSON_PADDING);
+  s.reader.Read(std::string_view(s.padded), s.objects, &s.prepared, &s.warning);
+  if (s.warning.empty()) {
+    s.builder.AddPrepared(s.prepared);
+  } else {
+    s.builder.Warn("", s.warning);
+  }
+}
 
 Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
                          MatcherBuilder& builder) {

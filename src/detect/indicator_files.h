@@ -15,7 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 #include "detect/matcher.h"
@@ -38,5 +40,23 @@ struct IndicatorFileOptions {
 // ResourceExhausted when memory ran out, after which `builder` is not to be built.
 Status LoadIndicatorFile(const std::string& path, const IndicatorFileOptions& options,
                          MatcherBuilder& builder);
+
+// STIX objects given one at a time as JSON texts (e.g. read from a database), added to a
+// builder as a bundle's objects are: the same reading, verdicts and warnings (the
+// position in a warning is the object's number, from 1). Not thread-safe.
+class StixObjectLoader {
+ public:
+  // `options` (now_millis, max_object_bytes) and `builder` must outlive the loader.
+  StixObjectLoader(const IndicatorFileOptions& options, MatcherBuilder& builder);
+  ~StixObjectLoader();
+  StixObjectLoader(const StixObjectLoader&) = delete;
+  StixObjectLoader& operator=(const StixObjectLoader&) = delete;
+
+  void Add(std::string_view object_json);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace fincyber::detect

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "base/json.h"
+#include "detect/indicator_files.h"
 #include "detect/report.h"
 
 namespace fincyber::sharing {
@@ -149,6 +150,8 @@ Result<LogChecker::Kept> LogChecker::Compile(const identity::Principal& principa
   Kept kept{std::string(collection_id), principal.org_id, nullptr, 0, clock_.Now()};
   const std::int64_t now_millis = ToUnixMillis(kept.built_at);
   detect::MatcherBuilder builder;
+  const detect::IndicatorFileOptions options{.now_millis = now_millis};
+  detect::StixObjectLoader loader(options, builder);
   ObjectQuery query;
   query.types = {"indicator"};
   query.limit = kMaxPageSize;
@@ -156,10 +159,7 @@ Result<LogChecker::Kept> LogChecker::Compile(const identity::Principal& principa
     FC_ASSIGN_OR_RETURN(ObjectPage page, hub_.ListObjects(principal, collection_id, query));
     for (const StoredObject& object : page.objects) {
       kept.newest_date_added = std::max(kept.newest_date_added, object.date_added);
-      // Stored bodies were validated when they arrived.
-      auto body =
-          ParseJson(object.body, JsonLimits{.max_bytes = object.body.size(), .max_depth = 64});
-      if (body.ok()) builder.AddStixObject(*body, now_millis);
+      loader.Add(object.body);
     }
     if (!page.more) break;
     query.after = page.next;
