@@ -104,7 +104,7 @@ Result<LogCheckResult> LogChecker::Check(const identity::Principal& principal,
   return result;
 }
 
-Result<std::shared_ptr<const detect::Matcher>> LogChecker::MatcherFor(
+Result<std::shared_ptr<const detect::Matcher>> LogChecker::KeptMatcher(
     const identity::Principal& principal, std::string_view collection_id) {
   std::optional<Kept> found;
   {
@@ -117,12 +117,26 @@ Result<std::shared_ptr<const detect::Matcher>> LogChecker::MatcherFor(
       found = kept_.front();
     }
   }
-  // Asked every time, kept or not: the collection may no longer be readable.
-  if (found && clock_.Now() - found->built_at < kMaxMatcherAge) {
-    FC_ASSIGN_OR_RETURN(const bool newer,
-                        NewerObjectVisible(principal, collection_id, found->newest_date_added));
-    if (!newer) return found->matcher;
+  if (!found || clock_.Now() - found->built_at >= kMaxMatcherAge) {
+    return std::shared_ptr<const detect::Matcher>();
   }
+  // Asked every time: the collection may no longer be readable.
+  FC_ASSIGN_OR_RETURN(const bool newer,
+                      NewerObjectVisible(principal, collection_id, found->newest_date_added));
+  return newer ? std::shared_ptr<const detect::Matcher>() : found->matcher;
+}
+
+Result<std::shared_ptr<const detect::Matcher>> LogChecker::MatcherFor(
+    const identity::Principal& principal, std::string_view collection_id) {
+  FC_ASSIGN_OR_RETURN(auto kept, KeptMatcher(principal, collection_id));
+  if (kept) return kept;
+  // One set compiled at a time: a set of 1,000,000 indicators takes about 200 MB while it
+  // is built, and checks that all miss (many organisations, a collection that changes)
+  // would otherwise build theirs at once.
+  std::lock_guard compiling(compile_mutex_);
+  // Another check may have compiled it meanwhile.
+  FC_ASSIGN_OR_RETURN(kept, KeptMatcher(principal, collection_id));
+  if (kept) return kept;
   FC_ASSIGN_OR_RETURN(Kept built, Compile(principal, collection_id));
   std::shared_ptr<const detect::Matcher> matcher = built.matcher;
   std::lock_guard lock(mutex_);

@@ -6,6 +6,7 @@
 // Compiled indicator sets are kept per collection and organisation (what one member of an
 // organisation may see, every member may) and compiled again when a newer object is
 // visible in the collection, or after kMaxMatcherAge (deletions are not otherwise seen).
+// One set is compiled at a time.
 #pragma once
 
 #include <chrono>
@@ -85,12 +86,17 @@ class LogChecker {
   };
   Result<std::shared_ptr<const detect::Matcher>> MatcherFor(const identity::Principal& principal,
                                                             std::string_view collection_id);
+  // The kept set, when there is one, it is young enough and nothing newer is visible;
+  // null otherwise.
+  Result<std::shared_ptr<const detect::Matcher>> KeptMatcher(const identity::Principal& principal,
+                                                             std::string_view collection_id);
   Result<Kept> Compile(const identity::Principal& principal, std::string_view collection_id);
   Result<bool> NewerObjectVisible(const identity::Principal& principal,
                                   std::string_view collection_id, std::int64_t after);
 
   SharingService& hub_;
   const Clock& clock_;
+  std::mutex compile_mutex_;  // held while a set is compiled
   std::mutex mutex_;
   std::list<Kept> kept_;  // guarded by mutex_; most recently used first
 };

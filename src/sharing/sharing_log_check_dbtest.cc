@@ -3,7 +3,10 @@
 // collection, and hostile samples.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "sharing/log_check.h"
 #include "sharing/test_hub.h"
@@ -112,6 +115,30 @@ TEST_P(SharingLogCheckTest, MatchesOnlyWhatTheOrganisationMaySee) {
   ASSERT_TRUE(for_b.ok());
   EXPECT_EQ(for_b->indicators, 2u);
   EXPECT_EQ(for_b->matches, 2u);
+}
+
+TEST_P(SharingLogCheckTest, ChecksAtOnceEachGetTheirOrganisationsView) {
+  const std::string green = TestHub::NewIndicatorId();
+  const std::string red_for_c = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(green, "green.example"),
+              TestHub::Indicator(red_for_c, "red.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kRed)}, {hub_.bank_c.id})});
+  const std::string sample = SquidLine("http://green.example/") + SquidLine("http://red.example/");
+  const identity::Principal b = hub_.P(hub_.s.b_admin);
+  const identity::Principal c = hub_.P(hub_.c_member);
+  std::atomic<int> wrong = 0;
+  std::vector<std::thread> checks;
+  for (int i = 0; i < 8; ++i) {
+    checks.emplace_back([&, i] {
+      const bool as_c = i % 2 == 1;
+      auto result =
+          checker_.Check(as_c ? c : b, hub_.indicators.id, sample, detect::LogFormat::kAuto);
+      if (!result.ok() || result->matches != (as_c ? 2u : 1u)) ++wrong;
+    });
+  }
+  for (std::thread& check : checks) check.join();
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST_P(SharingLogCheckTest, AWriteOnlyCollectionIsNotReadThroughAChecks) {
