@@ -186,7 +186,13 @@ describe('sharing hub', () => {
     const matches = page.getByTestId('log-check-matches').locator('tbody tr');
     assert.equal(await matches.count(), 2);
     const first = await matches.first().locator('td').allTextContents();
-    assert.deepEqual(first.slice(0, 3), ['1', `www.${DOMAIN}`, 'domain']);
+    assert.deepEqual([first[0], first[2]], ['1', 'domain']);
+    // The matched text, and under it the indicator's own value.
+    assert.equal(
+      await matches.first().locator('td:nth-child(2) code').textContent(),
+      `www.${DOMAIN}`,
+    );
+    assert.match(first[1], new RegExp(`${DOMAIN.replace(/\./g, '\\.')}$`));
     assert.equal(await page.getByTestId('log-check-indicators').locator('tbody tr').count(), 2);
 
     // The same sample as a file, in JSON lines this time.

@@ -178,6 +178,9 @@ function LogCheckResultView({ result }: { result: LogCheckResult }) {
                     <td>{m.line}</td>
                     <td>
                       <code>{m.matched ?? m.observable}</code>
+                      {m.matched !== undefined && m.matched.toLowerCase() !== m.observable && (
+                        <div class="small muted">{m.observable}</div>
+                      )}
                     </td>
                     <td>{m.kind}</td>
                     <td>{objectLink(m.indicator_id)}</td>
