@@ -105,6 +105,17 @@ describe('ApiClient', () => {
     });
   });
 
+  it('posts a log sample as the raw body, with the format in the query', async () => {
+    const calls: Call[] = [];
+    const client = new ApiClient(fakeFetch(200, { matches: 0 }, calls));
+    const sample = new Blob(['line one\n'], { type: 'text/plain' });
+    await client.checkLog('c/1', sample, 'squid');
+    expect(calls[0].url).toBe('/api/v1/sharing/collections/c%2F1/log-check?format=squid');
+    expect(calls[0].init.method).toBe('POST');
+    expect(calls[0].init.body).toBe(sample);
+    expect((calls[0].init.headers as Record<string, string>)['Content-Type']).toBe('text/plain');
+  });
+
   it('sends the CSRF token from login on unsafe requests only', async () => {
     const calls: Call[] = [];
     const client = new ApiClient(fakeFetch(200, session, calls));
