@@ -1,22 +1,59 @@
 #include "sharing/log_check.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <map>
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
 
 #include "base/json.h"
 #include "detect/indicator_files.h"
 #include "detect/report.h"
+#include "detect/scan.h"
 
 namespace fincyber::sharing {
 namespace {
 
-// The line cut at `max` bytes, on a character boundary.
-std::string RecordText(std::string_view line, std::size_t max) {
-  if (line.size() <= max) return std::string(line);
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
-  return std::string(line.substr(0, end));
-}
+// Closes a file descriptor when it goes.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
+
+// Counts every match per indicator and keeps the first kMaxListedMatches.
+class CheckSink final : public detect::MatchSink {
+ public:
+  explicit CheckSink(LogCheckResult& result) : result_(result) {}
+
+  void Write(const std::vector<detect::Match>& matches) override {
+    for (const detect::Match& m : matches) {
+      const detect::Matcher& matcher = *m.matcher;
+      auto [row, added] = rows_.try_emplace(m.hit.indicator, result_.by_indicator.size());
+      if (added) {
+        result_.by_indicator.push_back(
+            {std::string(matcher.IndicatorId(m.hit.indicator)), 0, m.line});
+      }
+      ++result_.by_indicator[row->second].count;
+      if (result_.listed.size() >= LogChecker::kMaxListedMatches) continue;
+      const bool located = m.hit.length > 0 && m.hit.offset + m.hit.length <= m.record.size();
+      result_.listed.push_back(
+          {.line = m.line,
+           .offset = m.offset + (located ? m.hit.offset : 0),
+           .matched = located ? m.record.substr(m.hit.offset, m.hit.length) : "",
+           .indicator_id = std::string(matcher.IndicatorId(m.hit.indicator)),
+           .kind = std::string(detect::KindName(matcher.ObservableKind(m.hit.observable))),
+           .observable = std::string(matcher.ObservableValue(m.hit.observable)),
+           .record = m.record,
+           .record_truncated = m.record_truncated});
+    }
+  }
+
+ private:
+  LogCheckResult& result_;
+  std::unordered_map<std::uint32_t, std::size_t> rows_;  // indicator -> by_indicator index
+};
 
 }  // namespace
 
@@ -52,55 +89,40 @@ Result<LogCheckResult> LogChecker::Check(const identity::Principal& principal,
     return InvalidArgument("a log sample may hold at most " +
                            std::to_string(kMaxSampleBytes >> 20) + " MiB");
   }
+  // 16 MiB of gzip may hold gigabytes of log.
+  if (sample.starts_with("\x1f\x8b")) {
+    return InvalidArgument("send the log sample uncompressed");
+  }
   FC_ASSIGN_OR_RETURN(const std::shared_ptr<const detect::Matcher> matcher,
                       MatcherFor(principal, collection_id));
+  // The sample is scanned as `fincyber match` scans a file, from an anonymous file in
+  // memory: nothing reaches the disk.
+  const int fd = ::memfd_create("fincyber-log-check", MFD_CLOEXEC);
+  if (fd < 0) return Internal("memfd_create: " + std::string(std::strerror(errno)));
+  const FdCloser closer{fd};
+  for (std::size_t written = 0; written < sample.size();) {
+    const ssize_t n = ::write(fd, sample.data() + written, sample.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Internal("writing the log sample: " + std::string(std::strerror(errno)));
+    written += static_cast<std::size_t>(n);
+  }
   LogCheckResult result;
   result.indicators = matcher->indicator_count();
+  CheckSink sink(result);
+  detect::ScanOptions options;
+  options.format = format;
+  options.max_line_bytes = kMaxLineBytes;
+  options.record_bytes = kMaxRecordBytes;
+  options.threads = 1;
+  const detect::ScanSummary summary =
+      detect::Scan(*matcher, {"/proc/self/fd/" + std::to_string(fd)}, options, sink, clock_);
+  const detect::InputSummary& input = summary.inputs.front();
+  if (input.error) return *input.error;
+  result.format = input.format;
   result.bytes = sample.size();
-  if (format == detect::LogFormat::kAuto) {
-    format = detect::DetectLogFormat(sample.substr(0, sample.find('\n')));
-  }
-  result.format = format;
-  detect::RecordReader reader(format, {}, kMaxLineBytes);
-  detect::RecordMatcher record_matcher(*matcher);
-  std::map<std::uint32_t, std::size_t> indicator_rows;  // indicator -> by_indicator index
-  std::uint64_t line_number = 0;
-  for (std::size_t begin = 0; begin < sample.size();) {
-    std::size_t end = sample.find('\n', begin);
-    if (end == std::string_view::npos) end = sample.size();
-    std::string_view line = sample.substr(begin, end - begin);
-    const std::uint64_t line_offset = begin;
-    begin = end + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.size() > kMaxLineBytes) {
-      ++result.over_long_lines;
-      continue;
-    }
-    if (!reader.Read(line, record_matcher) || record_matcher.empty()) continue;
-    const std::vector<detect::IndicatorHit>& hits = record_matcher.Resolve();
-    for (const detect::IndicatorHit& hit : hits) {
-      ++result.matches;
-      auto [row, added] = indicator_rows.try_emplace(hit.indicator, result.by_indicator.size());
-      if (added) {
-        result.by_indicator.push_back(
-            {std::string(matcher->IndicatorId(hit.indicator)), 0, line_number});
-      }
-      ++result.by_indicator[row->second].count;
-      if (result.listed.size() >= kMaxListedMatches) continue;
-      const bool located = hit.length > 0 && hit.offset + hit.length <= line.size();
-      result.listed.push_back(
-          {.line = line_number,
-           .offset = line_offset + (located ? hit.offset : 0),
-           .matched = located ? std::string(line.substr(hit.offset, hit.length)) : "",
-           .indicator_id = std::string(matcher->IndicatorId(hit.indicator)),
-           .kind = std::string(detect::KindName(matcher->ObservableKind(hit.observable))),
-           .observable = std::string(matcher->ObservableValue(hit.observable)),
-           .record = RecordText(line, kMaxRecordBytes),
-           .record_truncated = line.size() > kMaxRecordBytes});
-    }
-  }
-  result.lines = line_number;
+  result.lines = input.lines;
+  result.over_long_lines = input.over_long_lines;
+  result.matches = input.matches;
   return result;
 }
 

@@ -1,7 +1,8 @@
 // Checking a member's log sample against the indicators of a collection, on the hub: the
 // indicators the member may see (TLP, named recipients, trust groups, exactly as for
-// listing) compiled by detect/ and every line of the sample matched, as `fincyber match`
-// would at the institution. The sample is neither stored nor logged.
+// listing) compiled by detect/ and the sample scanned by detect::Scan, as `fincyber match`
+// scans a file at the institution, from an anonymous in-memory file. The sample is
+// neither stored nor logged; a gzip sample is refused (it may expand without bound).
 //
 // Compiled indicator sets are kept per collection and organisation (what one member of an
 // organisation may see, every member may) and compiled again when a newer object is
@@ -72,7 +73,7 @@ class LogChecker {
 
   // NotFound for a collection the principal may not see, PermissionDenied for one it may
   // write but not read (as ListObjects); InvalidArgument for a sample over
-  // kMaxSampleBytes. `format` kAuto: from the sample's first line.
+  // kMaxSampleBytes or compressed with gzip. `format` kAuto: from the sample's first line.
   Result<LogCheckResult> Check(const identity::Principal& principal, std::string_view collection_id,
                                std::string_view sample, detect::LogFormat format);
 

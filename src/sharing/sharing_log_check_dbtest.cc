@@ -204,6 +204,19 @@ TEST_P(SharingLogCheckTest, HostileSamplesAreReadToTheEndOrRefused) {
   // Invalid UTF-8 in a record becomes replacement characters in the answer.
   EXPECT_NO_THROW(Json::parse(DumpJson(ToJson(*result))));
 
+  // A line longer than the record limit is matched and shown cut.
+  auto long_line = Check(hub_.s.b_admin, "evil.example " + std::string(5000, 'x') + "\n");
+  ASSERT_TRUE(long_line.ok()) << long_line.error().internal_message();
+  ASSERT_EQ(long_line->listed.size(), 1u);
+  EXPECT_TRUE(long_line->listed[0].record_truncated);
+  EXPECT_EQ(long_line->listed[0].record.size(), LogChecker::kMaxRecordBytes);
+
+  // Compressed samples could expand without bound: refused, even a valid one ("evil.example\n").
+  const std::string gzipped(
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\x4b\x2d\xcb\xcc\xd1\x4b\xad\x48\xcc\x2d\xc8\x49"
+      "\xe5\x02\x00\x1d\xa5\x85\x4a\x0d\x00\x00\x00",
+      33);
+  EXPECT_EQ(Check(hub_.s.b_admin, gzipped).error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(Check(hub_.s.b_admin, "")->lines, 0u);
   EXPECT_EQ(Check(hub_.s.b_admin, std::string(LogChecker::kMaxSampleBytes + 1, 'x')).error().code(),
             ErrorCode::kInvalidArgument);
