@@ -441,7 +441,7 @@ int RunMatch(MatchFlags flags) {
   }
   detect::ScanOptions options;
   const auto format = detect::ParseLogFormat(flags.format);
-  if (!format) return Usage("--format must be auto, text, squid, clf, bind, zeek or json");
+  if (!format) return Usage("--format must be " + detect::LogFormatChoices());
   options.format = *format;
   for (const std::string& mapping : flags.json_fields) {
     auto field = detect::ParseJsonField(mapping);

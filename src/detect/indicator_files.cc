@@ -39,6 +39,11 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
+// The warning for an object over IndicatorFileOptions::max_object_bytes, after its position.
+std::string OversizedObject(std::size_t max_object_bytes) {
+  return "an object larger than " + std::to_string(max_object_bytes) + " bytes was skipped";
+}
+
 // What a STIX bundle's objects come to, read by one thread at a time: simdjson's parser
 // and the object paths of simple patterns, kept from object to object.
 class BundleReader {
@@ -319,9 +324,7 @@ class BundleSplitter {
   void AddObject() {
     BundleBatch& batch = pipeline_.filling();
     if (oversized_) {
-      batch.Add(Where() + "an object larger than " + std::to_string(options_.max_object_bytes) +
-                    " bytes was skipped",
-                0, true);
+      batch.Add(Where() + OversizedObject(options_.max_object_bytes), 0, true);
     } else {
       batch.Add(object_, position_, false);
     }
@@ -802,12 +805,12 @@ void StixObjectLoader::Add(std::string_view object_json) {
   State& s = *state_;
   ++s.objects;
   if (object_json.size() > s.options.max_object_bytes) {
-    s.builder.Warn("", "object " + std::to_string(s.objects) + ": an object larger than " +
-                           std::to_string(s.options.max_object_bytes) + " bytes was skipped");
+    s.builder.Warn("", "object " + std::to_string(s.objects) + ": " +
+                           OversizedObject(s.options.max_object_bytes));
     return;
   }
-  s.padded.assign(object_json);
   s.padded.reserve(object_json.size() + simdjson::SIMDJSON_PADDING);
+  s.padded.assign(object_json);
   s.reader.Read(std::string_view(s.padded), s.objects, &s.prepared, &s.warning);
   if (s.warning.empty()) {
     s.builder.AddPrepared(s.prepared);

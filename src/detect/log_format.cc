@@ -138,13 +138,24 @@ char ZeekSeparator(std::string_view value) {
 
 }  // namespace
 
+constexpr std::array<LogFormat, 7> kLogFormats = {
+    LogFormat::kAuto, LogFormat::kText, LogFormat::kSquid, LogFormat::kClf,
+    LogFormat::kBind, LogFormat::kZeek, LogFormat::kJson};
+
 std::optional<LogFormat> ParseLogFormat(std::string_view name) {
-  for (const LogFormat format : {LogFormat::kAuto, LogFormat::kText, LogFormat::kSquid,
-                                 LogFormat::kClf, LogFormat::kBind, LogFormat::kZeek,
-                                 LogFormat::kJson}) {
+  for (const LogFormat format : kLogFormats) {
     if (LogFormatName(format) == name) return format;
   }
   return std::nullopt;
+}
+
+std::string LogFormatChoices() {
+  std::string out;
+  for (std::size_t i = 0; i < kLogFormats.size(); ++i) {
+    if (i > 0) out += i + 1 == kLogFormats.size() ? " or " : ", ";
+    out += LogFormatName(kLogFormats[i]);
+  }
+  return out;
 }
 
 std::string_view LogFormatName(LogFormat format) {

@@ -33,6 +33,7 @@ namespace fincyber::detect {
 enum class LogFormat { kAuto, kText, kSquid, kClf, kBind, kZeek, kJson };
 
 std::optional<LogFormat> ParseLogFormat(std::string_view name);  // "auto", "text", ...
+std::string LogFormatChoices();  // "auto, text, ... or json", for messages
 std::string_view LogFormatName(LogFormat format);
 // The format of a log from its first line; never kAuto.
 LogFormat DetectLogFormat(std::string_view first_line);

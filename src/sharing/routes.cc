@@ -311,9 +311,8 @@ void AddLogCheckRoutes(http::Router& router, LogChecker& checker) {
                 const std::string format_name = req.QueryParam("format").value_or("auto");
                 const auto format = detect::ParseLogFormat(format_name);
                 if (!format) {
-                  return InvalidArgument(
-                      "format must be auto, text, squid, clf, bind, zeek or json",
-                      {{"format", "a log format"}});
+                  return InvalidArgument("format must be " + detect::LogFormatChoices(),
+                                         {{"format", "a log format"}});
                 }
                 FC_ASSIGN_OR_RETURN(
                     auto result, checker.Check(*principal, req.PathParam("id"), req.body, *format));
