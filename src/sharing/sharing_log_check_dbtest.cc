@@ -41,6 +41,12 @@ class SharingLogCheckTest : public ::testing::TestWithParam<std::string> {
     return ids;
   }
 
+  // An indicator for red.example, TLP:RED with bank C its one named recipient.
+  Json RedForC(const std::string& id) const {
+    return TestHub::Indicator(id, "red.example", "2024-05-01T00:00:00.000Z",
+                              {TestHub::Marking(stix::Tlp::kRed)}, {hub_.bank_c.id});
+  }
+
   TestHub hub_;
   LogChecker checker_{hub_.service, hub_.s.clock};
 };
@@ -94,9 +100,7 @@ TEST_P(SharingLogCheckTest, MatchesOnlyWhatTheOrganisationMaySee) {
   const std::string red_for_c = TestHub::NewIndicatorId();
   const std::string strict = TestHub::NewIndicatorId();
   hub_.AddOk(hub_.s.a_member,
-             {TestHub::Indicator(green, "green.example"),
-              TestHub::Indicator(red_for_c, "red.example", "2024-05-01T00:00:00.000Z",
-                                 {TestHub::Marking(stix::Tlp::kRed)}, {hub_.bank_c.id}),
+             {TestHub::Indicator(green, "green.example"), RedForC(red_for_c),
               TestHub::Indicator(strict, "strict.example", "2024-05-01T00:00:00.000Z",
                                  {TestHub::Marking(stix::Tlp::kAmberStrict)})});
   const std::string sample = SquidLine("http://green.example/") + SquidLine("http://red.example/") +
@@ -120,10 +124,7 @@ TEST_P(SharingLogCheckTest, MatchesOnlyWhatTheOrganisationMaySee) {
 TEST_P(SharingLogCheckTest, ChecksAtOnceEachGetTheirOrganisationsView) {
   const std::string green = TestHub::NewIndicatorId();
   const std::string red_for_c = TestHub::NewIndicatorId();
-  hub_.AddOk(hub_.s.a_member,
-             {TestHub::Indicator(green, "green.example"),
-              TestHub::Indicator(red_for_c, "red.example", "2024-05-01T00:00:00.000Z",
-                                 {TestHub::Marking(stix::Tlp::kRed)}, {hub_.bank_c.id})});
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(green, "green.example"), RedForC(red_for_c)});
   const std::string sample = SquidLine("http://green.example/") + SquidLine("http://red.example/");
   const identity::Principal b = hub_.P(hub_.s.b_admin);
   const identity::Principal c = hub_.P(hub_.c_member);
