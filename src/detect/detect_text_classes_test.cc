@@ -1,5 +1,6 @@
 // The vector classifiers of log text give the byte-by-byte classifier's bitmaps, for
-// every byte value at every position of a block.
+// every byte value at every position of a block; the vector line counters count what the
+// byte-by-byte one counts.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -56,7 +57,8 @@ TEST(TextClassesTest, VectorClassifiersAgreeWithPortable) {
   Bitmaps expected(text.size() / 64);
   expected.Fill(ClassifyPortable, text);
   int checked = 0;
-  for (const ClassifyFn classify : {ClassifySse2(), ClassifyAvx2(), BestClassify()}) {
+  for (const ClassifyFn classify :
+       {ClassifySse2(), ClassifyAvx2(), ClassifyAvx512(), BestClassify()}) {
     if (classify == nullptr) continue;  // not built for this CPU
     Bitmaps got(text.size() / 64);
     got.Fill(classify, text);
@@ -64,6 +66,36 @@ TEST(TextClassesTest, VectorClassifiersAgreeWithPortable) {
     ++checked;
   }
   EXPECT_GE(checked, 1);
+}
+
+TEST(TextClassesTest, VectorLineCountersAgreeWithPortable) {
+  std::mt19937 random(5);
+  std::string text(70'000, 'x');
+  // Runs of newlines long enough to overflow a byte counter, then sparse ones.
+  for (std::size_t i = 0; i < 20'000; ++i) text[i] = '\n';
+  for (std::size_t i = 20'000; i < text.size(); ++i) {
+    if (random() % 7 == 0) text[i] = '\n';
+    if (random() % 11 == 0) text[i] = static_cast<char>(random());
+  }
+  int checked = 0;
+  for (const CountNewlinesFn count : {CountNewlinesSse2(), CountNewlinesAvx512()}) {
+    if (count == nullptr) continue;
+    // Every start within a vector and lengths around its multiples.
+    for (std::size_t begin = 0; begin < 64; ++begin) {
+      for (const std::size_t length :
+           {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{63}, std::size_t{64},
+            std::size_t{65}, std::size_t{5000}, text.size() - begin}) {
+        ASSERT_EQ(count(text.data() + begin, length),
+                  CountNewlinesPortable(text.data() + begin, length))
+            << "begin " << begin << ", length " << length;
+      }
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
+  EXPECT_EQ(CountNewlines(text.data(), text.size()),
+            CountNewlinesPortable(text.data(), text.size()));
+  EXPECT_EQ(CountNewlinesPortable("a\nb\n\n", 5), 3u);
 }
 
 }  // namespace

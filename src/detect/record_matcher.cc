@@ -128,10 +128,11 @@ class TextScan {
     const bool want_hex = c_.has_hashes;
     words_ = (n_ + 63) / 64;
     std::vector<std::uint64_t>& bits = out_.bits_;
-    // One spare word per bitmap, so that a 64-bit window may start in the last word.
-    const std::size_t stride = words_ + 1;
+    // A zero word before and after each bitmap, so that a 64-bit window may start in the
+    // last word or end in the first without a branch.
+    const std::size_t stride = words_ + 2;
     if (bits.size() < stride * 6) bits.resize(stride * 6);
-    host_ = bits.data();
+    host_ = bits.data() + 1;
     dots_ = host_ + stride;
     high_ = dots_ + stride;
     digits_ = high_ + stride;
@@ -140,6 +141,7 @@ class TextScan {
     const std::size_t whole = n_ / 64;
     kClassify(p_, whole, host_, dots_, high_, digits_, colons_, hex);
     for (std::uint64_t* bitmap : {host_, dots_, high_, digits_, colons_, hex}) {
+      bitmap[-1] = 0;
       bitmap[words_] = 0;
     }
     if (const std::size_t rest = n_ - whole * 64; rest != 0) {
@@ -154,10 +156,16 @@ class TextScan {
     }
     if (want_hex) {
       // Any run of 32 or more hex digits holds a whole 16-byte block of the text.
+      constexpr std::uint64_t kBlockStarts = 0x0001000100010001ULL;
       for (std::size_t w = 0; w < words_; ++w) {
-        for (std::size_t lane = 0; lane < 64; lane += 16) {
-          const std::size_t at = w * 64 + lane;
-          if (((hex[w] >> lane) & 0xFFFF) == 0xFFFF && at >= covered_hex_) HashAround(at);
+        std::uint64_t run = hex[w];  // bit i ends up set when bits i to i + 15 all are
+        run &= run >> 1;
+        run &= run >> 2;
+        run &= run >> 4;
+        run &= run >> 8;
+        for (std::uint64_t blocks = run & kBlockStarts; blocks != 0; blocks &= blocks - 1) {
+          const std::size_t at = w * 64 + static_cast<std::size_t>(__builtin_ctzll(blocks));
+          if (at >= covered_hex_) HashAround(at);
         }
       }
     }
@@ -168,8 +176,13 @@ class TextScan {
       }
     }
     if (want_colons) {
+      // Only a colon followed by a hex digit, a colon or a dot can be the first of an
+      // address's colons (URLs' "://" are not).
       for (std::size_t w = 0; w < words_; ++w) {
-        for (std::uint64_t colons = colons_[w]; colons != 0; colons &= colons - 1) {
+        const std::uint64_t next_in_address = (hex[w] | colons_[w] | dots_[w]) >> 1 |
+                                              (hex[w + 1] | colons_[w + 1] | dots_[w + 1]) << 63;
+        for (std::uint64_t colons = colons_[w] & next_in_address; colons != 0;
+             colons &= colons - 1) {
           const std::size_t colon = w * 64 + static_cast<std::size_t>(__builtin_ctzll(colons));
           if (colon >= covered_ipv6_) Ipv6Around(colon);
         }
@@ -311,18 +324,19 @@ class TextScan {
   std::uint64_t BitsFrom(const std::uint64_t* bitmap, std::size_t pos) const {
     const std::size_t w = pos / 64;
     const std::size_t b = pos % 64;
-    return b == 0 ? bitmap[w] : (bitmap[w] >> b) | (bitmap[w + 1] << (64 - b));
+    return (bitmap[w] >> b) | ((bitmap[w + 1] << 1) << (63 - b));
   }
   // 64 bits of a bitmap up to bit `pos` (bit 63 = pos, bit 62 = pos - 1, ...).
   std::uint64_t BitsUpTo(const std::uint64_t* bitmap, std::size_t pos) const {
     const std::size_t w = pos / 64;
     const std::size_t b = pos % 64;
-    const std::uint64_t high = bitmap[w] << (63 - b);
-    return b == 63 || w == 0 ? high : high | (bitmap[w - 1] >> (b + 1));
+    return (bitmap[w] << (63 - b)) | ((bitmap[w - 1] >> 1) >> b);
   }
   static std::uint64_t LowBits(std::size_t count) {
     return count >= 64 ? ~0ULL : (1ULL << count) - 1;
   }
+  // LowBits for a count of 1 to 64, without a branch.
+  static std::uint64_t SomeLowBits(std::size_t count) { return ~0ULL >> (64 - count); }
 
   void HostTokenAround(std::size_t dot) {
     // Most tokens are shorter than 64 bytes: their ends are one bit scan away.
@@ -346,7 +360,7 @@ class TextScan {
       return;
     }
     std::size_t length = end - begin;
-    std::uint64_t dots = BitsFrom(dots_, begin) & LowBits(length);
+    std::uint64_t dots = BitsFrom(dots_, begin) & SomeLowBits(length);
     const auto leading = static_cast<std::size_t>(__builtin_ctzll(~dots));
     if (leading >= length) return;  // only dots
     const auto trailing = static_cast<std::size_t>(__builtin_clzll(~(dots << (64 - length))));
@@ -354,8 +368,8 @@ class TextScan {
     end -= trailing;
     length = end - begin;
     if (length < 2) return;
-    dots = (dots >> leading) & LowBits(length);
-    const bool high = (BitsFrom(high_, begin) & LowBits(length)) != 0;
+    dots = (dots >> leading) & SomeLowBits(length);
+    const bool high = (BitsFrom(high_, begin) & SomeLowBits(length)) != 0;
     if (dots == 0) {  // one label, e.g. "evil." at the end of a sentence
       if (c_.has_single_label_domains && !high) {
         DomainName(reinterpret_cast<const char*>(p_) + begin, length, begin, end);
@@ -363,7 +377,7 @@ class TextScan {
       return;
     }
     const std::size_t last_dot = begin + 63 - static_cast<std::size_t>(__builtin_clzll(dots));
-    const std::uint64_t last_label = LowBits(end - last_dot - 1);
+    const std::uint64_t last_label = SomeLowBits(end - last_dot - 1);
     if ((BitsFrom(digits_, last_dot + 1) & last_label) == last_label) {  // a number
       const std::uint64_t two = dots & (dots - 1);
       const bool three_dots = two != 0 && (two & (two - 1)) != 0 &&
@@ -389,8 +403,8 @@ class TextScan {
         before_last == 0 ? begin
                          : begin + 64 - static_cast<std::size_t>(__builtin_clzll(before_last));
     const auto suffix_hash = [&](std::size_t from) {
-      return internal::HashBytes<true>(reinterpret_cast<const char*>(p_) + from, end - from,
-                                       n_ - from);
+      return internal::HashShortBytes<true>(reinterpret_cast<const char*>(p_) + from, end - from,
+                                            n_ - from);
     };
     const std::uint64_t last_label_hash = suffix_hash(last_label);
     if (!c_.last_label_filter.MayContain(last_label_hash)) return;

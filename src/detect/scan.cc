@@ -16,11 +16,8 @@
 #include <thread>
 #include <unordered_map>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "detect/internal/followed_file.h"
+#include "detect/internal/text_classes.h"
 
 namespace fincyber::detect {
 namespace {
@@ -180,28 +177,6 @@ struct LineStats {
   std::uint64_t over_long = 0;
 };
 
-// The '\n' bytes of p[0, n), 16 bytes at a time.
-std::uint64_t CountNewlines(const char* p, std::size_t n) {
-  std::uint64_t count = 0;
-  std::size_t i = 0;
-#ifdef __SSE2__
-  const __m128i newline = _mm_set1_epi8('\n');
-  while (i + 16 <= n) {
-    // Per-byte counters, summed before they can reach 255.
-    __m128i counters = _mm_setzero_si128();
-    for (int round = 0; round < 255 && i + 16 <= n; ++round, i += 16) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
-    }
-    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
-    count += static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
-             static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
-  }
-#endif
-  for (; i < n; ++i) count += p[i] == '\n';
-  return count;
-}
-
 // Calls on_line(line, offset) for each line of `source` (without '\n' and a '\r' before
 // it), `first_offset` being the offset of the first byte read. With `skip_partial`, the
 // bytes up to the first '\n' belong to the previous chunk. Lines starting at or after
@@ -290,7 +265,7 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
           quiet_end = newline == nullptr ? position : index_of(newline) + 1;
         }
         if (quiet_end > position) {
-          stats->lines += CountNewlines(data + position, quiet_end - position);
+          stats->lines += internal::CountNewlines(data + position, quiet_end - position);
           stats->bytes += quiet_end - position;
           position = quiet_end;
           continue;

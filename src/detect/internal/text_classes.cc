@@ -107,6 +107,63 @@ __attribute__((target("avx2"))) void ClassifyWithAvx2(const unsigned char* p, st
   }
 }
 
+// The same with 64-byte vectors and mask registers, on CPUs that have AVX-512BW: every
+// comparison gives its 64-bit bitmap directly, with no byte masks to gather.
+__attribute__((target("avx512bw"))) inline __mmask64 InRange512(__m512i v, char lo, char span) {
+  return _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(lo)), _mm512_set1_epi8(span));
+}
+
+__attribute__((target("avx512bw"))) void ClassifyWithAvx512(
+    const unsigned char* p, std::size_t blocks, std::uint64_t* host, std::uint64_t* dots,
+    std::uint64_t* high, std::uint64_t* digits, std::uint64_t* colons, std::uint64_t* hex) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    const __m512i v = _mm512_loadu_si512(p);
+    const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    const __mmask64 digit = InRange512(v, '0', 9);
+    const __mmask64 dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+    const __mmask64 high_bits = _mm512_movepi8_mask(v);
+    host[b] = InRange512(folded, 'a', 25) | digit | dot | high_bits |
+              _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-')) |
+              _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
+    dots[b] = dot;
+    high[b] = high_bits;
+    digits[b] = digit;
+    colons[b] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+    hex[b] = digit | InRange512(folded, 'a', 5);
+  }
+}
+
+// 16 bytes at a time, counted in per-byte counters summed before they can reach 255.
+std::uint64_t CountNewlinesWithSse2(const char* p, std::size_t n) {
+  std::uint64_t count = 0;
+  std::size_t i = 0;
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (i + 16 <= n) {
+    __m128i counters = _mm_setzero_si128();
+    for (int round = 0; round < 255 && i + 16 <= n; ++round, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
+             static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  }
+  return count + CountNewlinesPortable(p + i, n - i);
+}
+
+// 64 bytes at a time, a population count of each comparison's mask.
+__attribute__((target("avx512bw,popcnt"))) std::uint64_t CountNewlinesWithAvx512(const char* p,
+                                                                                 std::size_t n) {
+  std::uint64_t count = 0;
+  std::size_t i = 0;
+  const __m512i newline = _mm512_set1_epi8('\n');
+  for (; i + 64 <= n; i += 64) {
+    count += static_cast<std::uint64_t>(
+        __builtin_popcountll(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p + i), newline)));
+  }
+  return count + CountNewlinesPortable(p + i, n - i);
+}
+
 #endif
 
 }  // namespace
@@ -143,12 +200,40 @@ ClassifyFn ClassifyAvx2() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") ? ClassifyWithAvx2 : nullptr;
 }
+ClassifyFn ClassifyAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") ? ClassifyWithAvx512 : nullptr;
+}
+CountNewlinesFn CountNewlinesSse2() { return CountNewlinesWithSse2; }
+CountNewlinesFn CountNewlinesAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") ? CountNewlinesWithAvx512 : nullptr;
+}
 #else
 ClassifyFn ClassifySse2() { return nullptr; }
 ClassifyFn ClassifyAvx2() { return nullptr; }
+ClassifyFn ClassifyAvx512() { return nullptr; }
+CountNewlinesFn CountNewlinesSse2() { return nullptr; }
+CountNewlinesFn CountNewlinesAvx512() { return nullptr; }
 #endif
 
+std::uint64_t CountNewlinesPortable(const char* p, std::size_t n) {
+  std::uint64_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) count += p[i] == '\n';
+  return count;
+}
+
+std::uint64_t CountNewlines(const char* p, std::size_t n) {
+  static const CountNewlinesFn best = [] {
+    if (const CountNewlinesFn avx512 = CountNewlinesAvx512()) return avx512;
+    if (const CountNewlinesFn sse2 = CountNewlinesSse2()) return sse2;
+    return CountNewlinesPortable;
+  }();
+  return best(p, n);
+}
+
 ClassifyFn BestClassify() {
+  if (const ClassifyFn avx512 = ClassifyAvx512()) return avx512;
   if (const ClassifyFn avx2 = ClassifyAvx2()) return avx2;
   if (const ClassifyFn sse2 = ClassifySse2()) return sse2;
   return ClassifyPortable;

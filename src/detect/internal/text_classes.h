@@ -1,5 +1,7 @@
 // Classifying log text 64 bytes at a time into bitmaps, for the free-text scan
-// (record_matcher.cc): one 64-bit word per block and per class, bit i for byte i.
+// (record_matcher.cc): one 64-bit word per block and per class, bit i for byte i. Also
+// counting the lines of text that need no closer look (scan.cc). Both with the widest
+// vectors the running CPU has.
 #pragma once
 
 #include <cstddef>
@@ -18,11 +20,22 @@ using ClassifyFn = void (*)(const unsigned char* p, std::size_t blocks, std::uin
 void ClassifyPortable(const unsigned char* p, std::size_t blocks, std::uint64_t* host,
                       std::uint64_t* dots, std::uint64_t* high, std::uint64_t* digits,
                       std::uint64_t* colons, std::uint64_t* hex);
-// With 16-byte vectors (SSE2, in every x86-64 CPU) and 32-byte ones (AVX2); nullptr when
-// the build does not target x86-64, or (AVX2) the running CPU lacks it.
+// With 16-byte vectors (SSE2, in every x86-64 CPU), 32-byte ones (AVX2) and 64-byte ones
+// (AVX-512BW); nullptr when the build does not target x86-64, or the running CPU lacks the
+// extension.
 ClassifyFn ClassifySse2();
 ClassifyFn ClassifyAvx2();
-// The fastest the running CPU has: AVX2, else SSE2, else byte by byte.
+ClassifyFn ClassifyAvx512();
+// The fastest the running CPU has: AVX-512BW, else AVX2, else SSE2, else byte by byte.
 ClassifyFn BestClassify();
+
+// The '\n' bytes of p[0, n).
+using CountNewlinesFn = std::uint64_t (*)(const char* p, std::size_t n);
+std::uint64_t CountNewlinesPortable(const char* p, std::size_t n);
+// As ClassifySse2 and ClassifyAvx512.
+CountNewlinesFn CountNewlinesSse2();
+CountNewlinesFn CountNewlinesAvx512();
+// With the fastest the running CPU has.
+std::uint64_t CountNewlines(const char* p, std::size_t n);
 
 }  // namespace fincyber::detect::internal
