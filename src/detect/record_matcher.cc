@@ -169,10 +169,15 @@ class TextScan {
         }
       }
     }
+    std::uint64_t high = 0;
+    for (std::size_t w = 0; w < words_; ++w) high |= high_[w];
+    any_high_ = high != 0;
+    // A token's first dot reads the whole token: its other dots are dropped from the loop.
     for (std::size_t w = 0; w < words_; ++w) {
-      for (std::uint64_t dots = dots_[w]; dots != 0; dots &= dots - 1) {
-        const std::size_t dot = w * 64 + static_cast<std::size_t>(__builtin_ctzll(dots));
-        if (dot >= covered_host_) HostTokenAround(dot);
+      std::uint64_t dots = dots_[w] & NotCovered(w);
+      while (dots != 0) {
+        HostTokenAround(w * 64 + static_cast<std::size_t>(__builtin_ctzll(dots)));
+        dots &= NotCovered(w);
       }
     }
     if (want_colons) {
@@ -320,6 +325,13 @@ class TextScan {
     return true;
   }
 
+  // The bits of word `w` of a bitmap at or after covered_host_.
+  std::uint64_t NotCovered(std::size_t w) const {
+    if (covered_host_ <= w * 64) return ~0ULL;
+    const std::size_t covered = covered_host_ - w * 64;
+    return covered >= 64 ? 0 : ~0ULL << covered;
+  }
+
   // 64 bits of a bitmap from bit `pos` on (bit 0 = pos).
   std::uint64_t BitsFrom(const std::uint64_t* bitmap, std::size_t pos) const {
     const std::size_t w = pos / 64;
@@ -369,7 +381,7 @@ class TextScan {
     length = end - begin;
     if (length < 2) return;
     dots = (dots >> leading) & SomeLowBits(length);
-    const bool high = (BitsFrom(high_, begin) & SomeLowBits(length)) != 0;
+    const bool high = any_high_ && (BitsFrom(high_, begin) & SomeLowBits(length)) != 0;
     if (dots == 0) {  // one label, e.g. "evil." at the end of a sentence
       if (c_.has_single_label_domains && !high) {
         DomainName(reinterpret_cast<const char*>(p_) + begin, length, begin, end);
@@ -706,6 +718,7 @@ class TextScan {
   std::uint64_t* host_ = nullptr;  // bitmaps over the text, in RecordMatcher's scratch
   std::uint64_t* dots_ = nullptr;
   std::uint64_t* high_ = nullptr;
+  bool any_high_ = false;  // whether high_ has a bit set
   std::uint64_t* digits_ = nullptr;
   std::uint64_t* colons_ = nullptr;
   std::size_t covered_host_ = 0;
