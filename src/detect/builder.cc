@@ -2,8 +2,10 @@
 // observables become the lookup tables of internal/compiled.h.
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <new>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "base/clock.h"
@@ -876,7 +878,12 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
   if (!c.ipv4_prefixes_by_block.empty()) {
     c.ipv4_block_bits.assign(65536 / 64, 0);
     for (std::uint32_t b = 0; b < 65536; ++b) {
-      if (c.ipv4_prefixes_by_block[b] != 0) c.ipv4_block_bits[b / 64] |= 1ULL << (b % 64);
+      if (c.ipv4_prefixes_by_block[b] == 0) continue;
+      const std::string text = std::to_string(b >> 8) + "." + std::to_string(b & 255);
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data(), text.size());
+      const std::size_t bit = internal::Ipv4BlockTextBit(word);
+      c.ipv4_block_bits[bit / 64] |= 1ULL << (bit % 64);
     }
   }
   for (int p = 128; p >= 0; --p) {

@@ -551,9 +551,9 @@ class TextScan {
     LookupIpv4(address, begin, end);
   }
 
-  // Whether the /16 block of the dotted quad at `begin` (dots as in Ipv4Token) overlaps an
-  // indicator range; false too when its first two labels are not numbers of 1-3 digits
-  // below 256, which ParseDottedQuad would reject.
+  // Whether the /16 block of the dotted quad at `begin` (dots as in Ipv4Token) may overlap
+  // an indicator range, from the text of its first two numbers (a false answer is exact);
+  // false too when they are not of 1-3 characters, which ParseDottedQuad would reject.
   bool MayBeInRange(std::size_t begin, std::uint64_t dots) const {
     if (c_.ipv4_block_bits.empty()) return false;
     const auto first_dot = static_cast<std::size_t>(__builtin_ctzll(dots));
@@ -562,18 +562,15 @@ class TextScan {
         second_dot - first_dot - 1 > 3) {
       return false;
     }
-    const std::uint64_t numbers = LowBits(second_dot) & ~(std::uint64_t{1} << first_dot);
-    if ((BitsFrom(digits_, begin) & numbers) != numbers) return false;
-    const auto number = [&](std::size_t from, std::size_t to) {
-      std::uint32_t value = 0;
-      for (std::size_t i = from; i < to; ++i) value = value * 10 + (p_[begin + i] - '0');
-      return value;
-    };
-    const std::uint32_t first = number(0, first_dot);
-    const std::uint32_t second = number(first_dot + 1, second_dot);
-    if (first > 255 || second > 255) return false;
-    const std::uint32_t block = (first << 8) | second;
-    return (c_.ipv4_block_bits[block / 64] >> (block % 64)) & 1;
+    std::uint64_t text = 0;
+    if (n_ - begin >= 8) {
+      std::memcpy(&text, p_ + begin, 8);
+      text &= SomeLowBits(8 * second_dot);
+    } else {
+      std::memcpy(&text, p_ + begin, second_dot);
+    }
+    const std::size_t bit = internal::Ipv4BlockTextBit(text);
+    return (c_.ipv4_block_bits[bit / 64] >> (bit % 64)) & 1;
   }
 
   bool PrecededByAuthority(std::size_t host_begin) const {

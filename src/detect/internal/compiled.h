@@ -94,7 +94,8 @@ struct Compiled {
   // Per /16 block of IPv4 space, bit (p - 1) set when a range of prefix length p
   // (1..32) overlaps it: an address is looked up only for those prefix lengths.
   std::vector<std::uint32_t> ipv4_prefixes_by_block;
-  // Bit b set when ipv4_prefixes_by_block[b] != 0: the first check of an address, in 8 KiB.
+  // The first check of an address, in 8 KiB: bit Ipv4BlockTextBit of the text of every
+  // block b ("10.238") for which ipv4_prefixes_by_block[b] != 0.
   std::vector<std::uint64_t> ipv4_block_bits;
   std::vector<std::uint32_t> ipv4_everything;  // observables covering all IPv4 (/0)
   HashIndex ipv6_index;  // (prefix, network) -> ipv6[]
@@ -105,6 +106,13 @@ struct Compiled {
 
   std::string_view Text(StringRef ref) const { return arena.Get(ref.handle, ref.length); }
 };
+
+// A bit of ipv4_block_bits for the first two numbers of a dotted quad, given as their
+// text's bytes in a little-endian word ("10.238": at most 7 bytes, zero above). The text
+// is read where an address is found, before any number is parsed.
+inline std::size_t Ipv4BlockTextBit(std::uint64_t text) {
+  return static_cast<std::size_t>((text * 0x9E3779B97F4A7C15ULL) >> 48);
+}
 
 inline std::uint64_t Ipv4Key(std::uint32_t network, std::uint32_t prefix) {
   return (static_cast<std::uint64_t>(prefix) << 32) | network;
