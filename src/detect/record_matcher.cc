@@ -350,7 +350,7 @@ class TextScan {
   // LowBits for a count of 1 to 64, without a branch.
   static std::uint64_t SomeLowBits(std::size_t count) { return ~0ULL >> (64 - count); }
 
-  void HostTokenAround(std::size_t dot) {
+  [[gnu::always_inline]] void HostTokenAround(std::size_t dot) {
     // Most tokens are shorter than 64 bytes: their ends are one bit scan away.
     const std::uint64_t right = ~BitsFrom(host_, dot);
     const std::uint64_t left = ~BitsUpTo(host_, dot);
@@ -366,7 +366,7 @@ class TextScan {
     HostToken(begin, end);
   }
 
-  void HostToken(std::size_t begin, std::size_t end) {
+  [[gnu::always_inline]] void HostToken(std::size_t begin, std::size_t end) {
     if (end - begin > 64) {
       LongHostToken(begin, end);
       return;
@@ -394,7 +394,11 @@ class TextScan {
       const std::uint64_t two = dots & (dots - 1);
       const bool three_dots = two != 0 && (two & (two - 1)) != 0 &&
                               ((two & (two - 1)) & ((two & (two - 1)) - 1)) == 0;
-      if (length <= 15 && three_dots) Ipv4Token(begin, end, dots);
+      // Most addresses in a log are in no indicator range: the first two numbers tell.
+      if (length <= 15 && three_dots &&
+          (c_.has_ip_url_hosts || !c_.ipv4_everything.empty() || MayBeInRange(begin, dots))) {
+        Ipv4Token(begin, end);
+      }
     } else if (high) {
       InternationalName(begin, end);
     } else if (candidates_ != nullptr) {
@@ -407,8 +411,8 @@ class TextScan {
   // What DomainName does for FindCandidates, for an ASCII host name of at most 64 bytes in
   // the text whose dots are known (`dots`, bit 0 = `begin`; `last_dot` absolute): its last
   // two labels are found from the bitmap instead of byte by byte.
-  void CandidateHostName(std::size_t begin, std::size_t end, std::size_t last_dot,
-                         std::uint64_t dots) {
+  [[gnu::always_inline]] void CandidateHostName(std::size_t begin, std::size_t end,
+                                                std::size_t last_dot, std::uint64_t dots) {
     const std::uint64_t before_last = dots & ~(std::uint64_t{1} << (last_dot - begin));
     const std::size_t last_label = last_dot + 1;
     const std::size_t two_labels =
@@ -434,7 +438,7 @@ class TextScan {
   }
 
   // Tokens longer than 64 bytes, byte by byte.
-  void LongHostToken(std::size_t begin, std::size_t end) {
+  [[gnu::noinline]] void LongHostToken(std::size_t begin, std::size_t end) {
     while (begin < end && p_[begin] == '.') ++begin;
     while (end > begin && p_[end - 1] == '.') --end;
     if (end - begin < 2) return;
@@ -454,7 +458,7 @@ class TextScan {
     }
   }
 
-  void InternationalName(std::size_t begin, std::size_t end) {
+  [[gnu::noinline]] void InternationalName(std::size_t begin, std::size_t end) {
     const std::string_view text(reinterpret_cast<const char*>(p_) + begin, end - begin);
     auto normal = stix::NormaliseObservable("domain-name", "value", text);
     if (normal.ok()) {
@@ -537,10 +541,7 @@ class TextScan {
     });
   }
 
-  // `dots`: the token's dots, bit 0 = `begin`.
-  void Ipv4Token(std::size_t begin, std::size_t end, std::uint64_t dots) {
-    // Most addresses in a log are in no indicator range: the first two numbers tell.
-    if (!c_.has_ip_url_hosts && c_.ipv4_everything.empty() && !MayBeInRange(begin, dots)) return;
+  void Ipv4Token(std::size_t begin, std::size_t end) {
     std::uint32_t address = 0;
     if (!ParseDottedQuad(p_ + begin, end - begin, &address)) return;
     if (c_.has_ip_url_hosts && PrecededByAuthority(begin)) {
@@ -551,10 +552,10 @@ class TextScan {
     LookupIpv4(address, begin, end);
   }
 
-  // Whether the /16 block of the dotted quad at `begin` (dots as in Ipv4Token) may overlap
-  // an indicator range, from the text of its first two numbers (a false answer is exact);
+  // Whether the /16 block of the dotted quad at `begin` (`dots`: its dots, bit 0 = `begin`) may
+  // overlap an indicator range, from the text of its first two numbers (a false answer is exact);
   // false too when they are not of 1-3 characters, which ParseDottedQuad would reject.
-  bool MayBeInRange(std::size_t begin, std::uint64_t dots) const {
+  [[gnu::always_inline]] bool MayBeInRange(std::size_t begin, std::uint64_t dots) const {
     if (c_.ipv4_block_bits.empty()) return false;
     const auto first_dot = static_cast<std::size_t>(__builtin_ctzll(dots));
     const auto second_dot = static_cast<std::size_t>(__builtin_ctzll(dots & (dots - 1)));
