@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <initializer_list>
 #include <new>
 #include <optional>
 #include <string>
@@ -876,14 +877,36 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
     }
   }
   if (!c.ipv4_prefixes_by_block.empty()) {
+    const auto set_bit = [](std::vector<std::uint64_t>& bits, std::size_t bit) {
+      bits[bit / 64] |= 1ULL << (bit % 64);
+    };
+    // The text of numbers, in words as the scan reads it.
+    const auto text_words = [](std::initializer_list<std::uint32_t> numbers) {
+      std::string text;
+      for (const std::uint32_t number : numbers) {
+        if (!text.empty()) text += '.';
+        text += std::to_string(number);
+      }
+      std::array<std::uint64_t, 2> words{};
+      std::memcpy(words.data(), text.data(), text.size());
+      return words;
+    };
     c.ipv4_block_bits.assign(65536 / 64, 0);
+    c.ipv4_wide_block_bits.assign(65536 / 64, 0);
+    constexpr std::uint32_t kWiderThan24 = (1u << 23) - 1;  // bits of prefixes 1 to 23
     for (std::uint32_t b = 0; b < 65536; ++b) {
-      if (c.ipv4_prefixes_by_block[b] == 0) continue;
-      const std::string text = std::to_string(b >> 8) + "." + std::to_string(b & 255);
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data(), text.size());
-      const std::size_t bit = internal::Ipv4BlockTextBit(word);
-      c.ipv4_block_bits[bit / 64] |= 1ULL << (bit % 64);
+      const std::uint32_t prefixes = c.ipv4_prefixes_by_block[b];
+      if (prefixes == 0) continue;
+      const std::size_t bit = internal::Ipv4BlockTextBit(text_words({b >> 8, b & 255})[0]);
+      set_bit(c.ipv4_block_bits, bit);
+      if ((prefixes & kWiderThan24) != 0) set_bit(c.ipv4_wide_block_bits, bit);
+    }
+    c.ipv4_network_bits.assign(internal::kIpv4NetworkBits / 64, 0);
+    for (const internal::Ipv4Entry& entry : c.ipv4) {
+      if (entry.prefix < 24) continue;
+      const std::uint32_t n = entry.network;
+      const auto words = text_words({n >> 24, (n >> 16) & 255, (n >> 8) & 255});
+      set_bit(c.ipv4_network_bits, internal::Ipv4NetworkTextBit(words[0], words[1]));
     }
   }
   for (int p = 128; p >= 0; --p) {
@@ -915,7 +938,10 @@ std::size_t Matcher::MemoryBytes() const {
       c.arena.MemoryBytes() + c.indicators.capacity() * sizeof(internal::Indicator) +
       c.observables.capacity() * sizeof(internal::ObservableEntry) + c.ref_begin.capacity() * 4 +
       c.refs.capacity() * 4 + c.host_bloom.MemoryBytes() + c.last_label_filter.MemoryBytes() +
-      c.host_index.MemoryBytes() + c.ipv4_block_bits.capacity() * 8 +
+      c.host_index.MemoryBytes() +
+      (c.ipv4_block_bits.capacity() + c.ipv4_wide_block_bits.capacity() +
+       c.ipv4_network_bits.capacity()) *
+          8 +
       c.hosts.capacity() * sizeof(internal::HostEntry) + c.url_index.MemoryBytes() +
       c.email_index.MemoryBytes() + c.hash_index.MemoryBytes() + c.ipv4_index.MemoryBytes() +
       c.ipv4.capacity() * sizeof(internal::Ipv4Entry) + c.ipv4_prefixes_by_block.capacity() * 4 +

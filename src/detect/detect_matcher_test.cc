@@ -143,6 +143,27 @@ TEST_F(MatcherTest, AddressesAreCheckedByTheirBlockFirst) {
   EXPECT_EQ(Ids("(172.16.0.1)"), Ids_{"wide"});
 }
 
+// Addresses in a block that holds only narrow ranges are checked by their /24 network
+// next: the networks on both sides, the same numbers in other places, numbers of every
+// length, and addresses ending the text (whose text is read in shorter words).
+TEST_F(MatcherTest, AddressesInNarrowRangesAreCheckedByTheirNetwork) {
+  Compile({{"one", "[ipv4-addr:value = '203.0.113.7']"},
+           {"net", "[ipv4-addr:value = '203.0.114.0/24']"},
+           {"short", "[ipv4-addr:value = '1.2.3.4']"},
+           {"long", "[ipv4-addr:value = '100.200.250.128/25']"},
+           {"wide", "[ipv4-addr:value = '100.200.0.0/20']"}});
+  EXPECT_EQ(Ids("203.0.113.7"), Ids_{"one"});
+  EXPECT_EQ(Ids("x 203.0.114.255"), Ids_{"net"});
+  EXPECT_EQ(Ids("1.2.3.4"), Ids_{"short"});
+  EXPECT_EQ(Ids("dst=1.2.3.4 "), Ids_{"short"});
+  EXPECT_EQ(Ids("100.200.250.200"), Ids_{"long"});
+  EXPECT_EQ(Ids("100.200.15.1, 100.200.250.129"), (Ids_{"wide", "long"}));
+  EXPECT_TRUE(Ids("203.0.112.7 203.0.115.0 203.0.11.7 203.0.1137.7").empty());
+  EXPECT_TRUE(Ids("203.0.113.8 1.2.3.5 1.2.33.4 1.2.3.40").empty());
+  EXPECT_TRUE(Ids("100.200.250.127 100.200.251.128 100.200.16.1").empty());
+  EXPECT_TRUE(Ids("203.00.113.7 203.0.0113.7").empty());
+}
+
 // A host name whose last label no indicator host has is dropped before the Bloom filter:
 // the check folds case like the rest, and covers URL hosts and e-mail domains.
 TEST_F(MatcherTest, LastLabelFilterKeepsEveryIndicatorHost) {

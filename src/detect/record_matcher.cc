@@ -394,9 +394,11 @@ class TextScan {
       const std::uint64_t two = dots & (dots - 1);
       const bool three_dots = two != 0 && (two & (two - 1)) != 0 &&
                               ((two & (two - 1)) & ((two & (two - 1)) - 1)) == 0;
-      // Most addresses in a log are in no indicator range: the first two numbers tell.
+      // Most addresses in a log are in no indicator range, which the first two numbers
+      // tell, nor the host of a URL.
       if (length <= 15 && three_dots &&
-          (c_.has_ip_url_hosts || !c_.ipv4_everything.empty() || MayBeInRange(begin, dots))) {
+          (!c_.ipv4_everything.empty() || MayBeInRange(begin, dots) ||
+           (c_.has_ip_url_hosts && PrecededByAuthority(begin)))) {
         Ipv4Token(begin, end);
       }
     } else if (high) {
@@ -552,26 +554,43 @@ class TextScan {
     LookupIpv4(address, begin, end);
   }
 
-  // Whether the /16 block of the dotted quad at `begin` (`dots`: its dots, bit 0 = `begin`) may
-  // overlap an indicator range, from the text of its first two numbers (a false answer is exact);
-  // false too when they are not of 1-3 characters, which ParseDottedQuad would reject.
+  // Whether the dotted quad at `begin` (`dots`: its dots, bit 0 = `begin`) may be in an
+  // indicator range, from the text of its first two numbers and if need be of its first
+  // three (a false answer is exact); false too when they are not of 1-3 characters, which
+  // ParseDottedQuad would reject.
   [[gnu::always_inline]] bool MayBeInRange(std::size_t begin, std::uint64_t dots) const {
     if (c_.ipv4_block_bits.empty()) return false;
     const auto first_dot = static_cast<std::size_t>(__builtin_ctzll(dots));
-    const auto second_dot = static_cast<std::size_t>(__builtin_ctzll(dots & (dots - 1)));
+    dots &= dots - 1;
+    const auto second_dot = static_cast<std::size_t>(__builtin_ctzll(dots));
+    dots &= dots - 1;
+    const auto third_dot = static_cast<std::size_t>(__builtin_ctzll(dots));
     if (first_dot == 0 || first_dot > 3 || second_dot - first_dot - 1 == 0 ||
-        second_dot - first_dot - 1 > 3) {
+        second_dot - first_dot - 1 > 3 || third_dot - second_dot - 1 == 0 ||
+        third_dot - second_dot - 1 > 3) {
       return false;
     }
-    std::uint64_t text = 0;
-    if (n_ - begin >= 8) {
-      std::memcpy(&text, p_ + begin, 8);
-      text &= SomeLowBits(8 * second_dot);
+    std::uint64_t text[2] = {0, 0};
+    if (n_ - begin >= 16) {
+      std::memcpy(text, p_ + begin, 16);
     } else {
-      std::memcpy(&text, p_ + begin, second_dot);
+      std::memcpy(text, p_ + begin, third_dot);
     }
-    const std::size_t bit = internal::Ipv4BlockTextBit(text);
-    return (c_.ipv4_block_bits[bit / 64] >> (bit % 64)) & 1;
+    const std::size_t block = internal::Ipv4BlockTextBit(text[0] & SomeLowBits(8 * second_dot));
+    if (!BitOf(c_.ipv4_block_bits, block)) return false;
+    if (BitOf(c_.ipv4_wide_block_bits, block)) return true;
+    // The text up to the third dot: 5 to 11 bytes.
+    if (third_dot < 8) {
+      text[0] &= SomeLowBits(8 * third_dot);
+      text[1] = 0;
+    } else {
+      text[1] &= LowBits(8 * (third_dot - 8));
+    }
+    return BitOf(c_.ipv4_network_bits, internal::Ipv4NetworkTextBit(text[0], text[1]));
+  }
+
+  static bool BitOf(const std::vector<std::uint64_t>& bits, std::size_t bit) {
+    return (bits[bit / 64] >> (bit % 64)) & 1;
   }
 
   bool PrecededByAuthority(std::size_t host_begin) const {

@@ -94,9 +94,14 @@ struct Compiled {
   // Per /16 block of IPv4 space, bit (p - 1) set when a range of prefix length p
   // (1..32) overlaps it: an address is looked up only for those prefix lengths.
   std::vector<std::uint32_t> ipv4_prefixes_by_block;
-  // The first check of an address, in 8 KiB: bit Ipv4BlockTextBit of the text of every
-  // block b ("10.238") for which ipv4_prefixes_by_block[b] != 0.
+  // The checks of an address before it is parsed, from its text. In 8 KiB each: bit
+  // Ipv4BlockTextBit of the text of every block b ("10.238") for which
+  // ipv4_prefixes_by_block[b] != 0, and of every block holding a range wider than /24.
+  // In 128 KiB: bit Ipv4NetworkTextBit of the text of every /24 network ("10.238.80")
+  // holding a range of /24 or narrower (most indicators are single addresses).
   std::vector<std::uint64_t> ipv4_block_bits;
+  std::vector<std::uint64_t> ipv4_wide_block_bits;
+  std::vector<std::uint64_t> ipv4_network_bits;
   std::vector<std::uint32_t> ipv4_everything;  // observables covering all IPv4 (/0)
   HashIndex ipv6_index;  // (prefix, network) -> ipv6[]
   std::vector<Ipv6Entry> ipv6;
@@ -112,6 +117,14 @@ struct Compiled {
 // is read where an address is found, before any number is parsed.
 inline std::size_t Ipv4BlockTextBit(std::uint64_t text) {
   return static_cast<std::size_t>((text * 0x9E3779B97F4A7C15ULL) >> 48);
+}
+
+// The same for the first three numbers ("10.238.80": at most 11 bytes, the first 8 in
+// `low`, the rest in `high`, zero above).
+inline constexpr std::size_t kIpv4NetworkBits = std::size_t{1} << 20;
+inline std::size_t Ipv4NetworkTextBit(std::uint64_t low, std::uint64_t high) {
+  return static_cast<std::size_t>(
+      ((low * 0x9E3779B97F4A7C15ULL) ^ (high * 0xC2B2AE3D27D4EB4FULL)) >> 44);
 }
 
 inline std::uint64_t Ipv4Key(std::uint32_t network, std::uint32_t prefix) {
