@@ -65,6 +65,54 @@ TEST_F(ScanTest, TextLinesReportLineOffsetAndRecord) {
   EXPECT_EQ(summary.sightings[0].first_millis, 1700000000000);  // no log time: when found
 }
 
+// A log in memory is scanned as a file holding it: the same lines, offsets, records and
+// counts, a format detected from its first line, gzip recognised, a text longer than one
+// read, a last line without its newline, CRLF and a line over max_line_bytes.
+TEST_F(ScanTest, TextInMemoryScansAsTheSameFile) {
+  std::string content = "start a.evil.example\n";
+  for (int i = 0; i < 300000; ++i) {
+    content += i % 1000 == 7 ? "to 192.0.2.9 and evil.example\r\n"
+                             : "quiet line " + std::to_string(i) + "\n";
+  }
+  content += std::string(300, 'x') + " evil.example\nlast 192.0.2.1";
+  ScanOptions options;
+  options.max_line_bytes = 200;
+  const ScanSummary from_file = Run({Write("same.log", content)}, options);
+  const std::vector<Match> file_matches = std::move(sink_.all);
+  sink_.all.clear();
+  const ScanSummary from_text = ScanText(*matcher_, content, "sample", options, sink_, clock_);
+  ASSERT_TRUE(from_text.complete());
+  EXPECT_EQ(from_text.inputs[0].name, "sample");
+  EXPECT_EQ(from_text.inputs[0].format, from_file.inputs[0].format);
+  EXPECT_EQ(from_text.inputs[0].format, LogFormat::kText);
+  EXPECT_GT(content.size(), std::size_t{5} << 20);  // more than one read
+  EXPECT_EQ(from_text.matches, 1u + 2u * 300u + 1u);
+  EXPECT_EQ(from_text.lines, from_file.lines);
+  EXPECT_EQ(from_text.bytes, content.size());
+  EXPECT_EQ(from_text.over_long_lines, 1u);
+  EXPECT_EQ(from_text.matches, from_file.matches);
+  ASSERT_EQ(sink_.all.size(), file_matches.size());
+  for (std::size_t i = 0; i < file_matches.size(); ++i) {
+    EXPECT_EQ(sink_.all[i].line, file_matches[i].line);
+    EXPECT_EQ(sink_.all[i].offset, file_matches[i].offset);
+    EXPECT_EQ(sink_.all[i].record, file_matches[i].record);
+    EXPECT_EQ(sink_.all[i].hit.indicator, file_matches[i].hit.indicator);
+  }
+
+  sink_.all.clear();
+  std::string text_log = "x evil.example\n";
+  const ScanSummary plain = ScanText(*matcher_, text_log, "t", {}, sink_, clock_);
+  EXPECT_EQ(plain.matches, 1u);
+  std::ifstream gzip_file(WriteGzip("t.gz", text_log), std::ios::binary);
+  const std::string gzip_bytes(std::istreambuf_iterator<char>(gzip_file), {});
+  const ScanSummary gzip = ScanText(*matcher_, gzip_bytes, "t.gz", {}, sink_, clock_);
+  EXPECT_TRUE(gzip.inputs[0].gzip);
+  EXPECT_EQ(gzip.matches, 1u);
+  const ScanSummary empty = ScanText(*matcher_, "", "empty", {}, sink_, clock_);
+  EXPECT_TRUE(empty.complete());
+  EXPECT_EQ(empty.lines, 0u);
+}
+
 TEST_F(ScanTest, GzipAndTruncatedGzip) {
   std::string content;
   for (int i = 0; i < 20000; ++i) content += "line " + std::to_string(i) + " evil.example\n";

@@ -77,6 +77,24 @@ class FileSource final : public ByteSource {
   bool stop_is_end_;
 };
 
+// Bytes held in memory.
+class MemorySource final : public ByteSource {
+ public:
+  MemorySource(std::string_view text, std::atomic<std::uint64_t>* counter)
+      : rest_(text), counter_(counter) {}
+  Result<std::size_t> Read(char* out, std::size_t capacity) override {
+    const std::size_t n = std::min(capacity, rest_.size());
+    std::memcpy(out, rest_.data(), n);
+    rest_.remove_prefix(n);
+    if (counter_ != nullptr) counter_->fetch_add(n, std::memory_order_relaxed);
+    return n;
+  }
+
+ private:
+  std::string_view rest_;
+  std::atomic<std::uint64_t>* counter_;
+};
+
 // A followed file (see internal/followed_file.h) as a byte stream: its end is a rotation,
 // a truncation or the stop.
 class FollowSource final : public ByteSource {
@@ -198,12 +216,13 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
   auto index_of = [&](const void* byte) {
     return static_cast<std::size_t>(static_cast<const char*>(byte) - data);
   };
-  // false: past stop_at
-  auto emit = [&](std::size_t begin, std::size_t end, bool pass) -> bool {
+  // A line [begin, end) and its '\n' (none for the last line of the input); false: past
+  // stop_at.
+  auto emit = [&](std::size_t begin, std::size_t end, bool pass, bool ended = true) -> bool {
     const std::uint64_t offset = buffer_offset + begin;
     if (offset >= stop_at) return false;
     ++stats->lines;
-    stats->bytes += end - begin + 1;
+    stats->bytes += end - begin + (ended ? 1 : 0);
     if (end - begin > max_line) {
       ++stats->over_long;
       return true;
@@ -287,7 +306,7 @@ Status ForEachLine(ByteSource& source, std::vector<char>& buffer, std::size_t ma
       position = end + 1;
     }
     if (at_end) {
-      if (position < filled && !discarding) emit(position, filled, true);
+      if (position < filled && !discarding) emit(position, filled, true, false);
       return OkStatus();
     }
     if (discarding) {
@@ -327,6 +346,7 @@ struct WorkItem {
 struct InputState {
   std::string path;
   bool is_stdin = false;
+  std::optional<std::string_view> text;  // an input held in memory, read whole
   bool seekable = false;
   std::uint64_t size = 0;
   std::uint64_t chunks = 0;     // 0: read whole
@@ -342,9 +362,14 @@ struct InputState {
 
 class Scanner {
  public:
-  Scanner(MatcherSlot& matchers, const std::vector<std::string>& inputs,
-          const ScanOptions& options, MatchSink& sink, const Clock& clock, ScanControl* control)
-      : matchers_(matchers), options_(options), sink_(sink), clock_(clock), control_(control),
+  Scanner(MatcherSlot& matchers, const std::vector<std::string>& inputs, const ScanOptions& options,
+          MatchSink& sink, const Clock& clock, ScanControl* control,
+          std::optional<std::string_view> text = std::nullopt)
+      : matchers_(matchers),
+        options_(options),
+        sink_(sink),
+        clock_(clock),
+        control_(control),
         tally_(control != nullptr ? control->sightings : own_tally_) {
     summary_.inputs.resize(inputs.size());
     states_.resize(inputs.size());
@@ -352,6 +377,7 @@ class Scanner {
       summary_.inputs[i].name = inputs[i];
       states_[i].path = inputs[i];
       states_[i].is_stdin = inputs[i] == "-";
+      states_[i].text = text;
     }
   }
 
@@ -410,7 +436,7 @@ class Scanner {
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < states_.size(); ++i) {
       InputState& state = states_[i];
-      if (state.is_stdin) {
+      if (state.is_stdin || state.text) {
         items_.push_back(WorkItem{i});
         continue;
       }
@@ -488,7 +514,8 @@ class Scanner {
   const std::atomic<bool>* StopFlag() const { return control_ != nullptr ? &control_->stop : nullptr; }
 
   void ScanItem(const WorkItem& item, Worker& worker) {
-    if (!options_.follow || states_[item.input].is_stdin || control_ == nullptr) {
+    const InputState& state = states_[item.input];
+    if (!options_.follow || state.is_stdin || state.text || control_ == nullptr) {
       // How it ended is in the summary.
       static_cast<void>(ScanPass(item, worker, nullptr));
       return;
@@ -511,8 +538,9 @@ class Scanner {
   // Returns how reading ended; the summary has the first error of the input.
   Status ScanPass(const WorkItem& item, Worker& worker, internal::FollowedFile* followed) {
     InputState& state = states_[item.input];
+    const bool opens_file = followed == nullptr && !state.is_stdin && !state.text;
     int fd = STDIN_FILENO;
-    if (followed == nullptr && !state.is_stdin) {
+    if (opens_file) {
       fd = ::open(state.path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
         std::lock_guard lock(mutex_);
@@ -527,8 +555,11 @@ class Scanner {
     const std::uint64_t first = skip_partial ? item.begin - 1 : item.begin;
     FileSource plain(fd, state.seekable, first, counter, StopFlag(), options_.follow);
     std::optional<FollowSource> following;
-    if (followed != nullptr) following.emplace(*followed, counter);
-    ByteSource& file = followed != nullptr ? static_cast<ByteSource&>(*following) : plain;
+    std::optional<MemorySource> memory;
+    ByteSource* opened = &plain;
+    if (followed != nullptr) opened = &following.emplace(*followed, counter);
+    if (state.text) opened = &memory.emplace(*state.text, counter);
+    ByteSource& file = *opened;
     std::unique_ptr<GzipSource> gzip;
     ByteSource* source = &file;
     std::vector<Match> matches;
@@ -630,7 +661,7 @@ class Scanner {
                          stop_at, &stats, on_line, on_lines);
     }
     if (followed != nullptr) followed->set_on_wait(nullptr);
-    if (followed == nullptr && !state.is_stdin) ::close(fd);
+    if (opens_file) ::close(fd);
     std::lock_guard lock(mutex_);
     InputSummary& summary = summary_.inputs[item.input];
     if (reader) summary.format = reader->format();
@@ -753,6 +784,12 @@ ScanSummary Scan(const Matcher& matcher, const std::vector<std::string>& inputs,
   // Not owned: the caller keeps the matcher alive.
   MatcherSlot slot(std::shared_ptr<const Matcher>(&matcher, [](const Matcher*) {}));
   return Scanner(slot, inputs, options, sink, clock, control).Run();
+}
+
+ScanSummary ScanText(const Matcher& matcher, std::string_view text, const std::string& name,
+                     const ScanOptions& options, MatchSink& sink, const Clock& clock) {
+  MatcherSlot slot(std::shared_ptr<const Matcher>(&matcher, [](const Matcher*) {}));
+  return Scanner(slot, {name}, options, sink, clock, nullptr, text).Run();
 }
 
 }  // namespace fincyber::detect

@@ -30,6 +30,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -139,5 +140,10 @@ ScanSummary Scan(MatcherSlot& matchers, const std::vector<std::string>& inputs,
 ScanSummary Scan(const Matcher& matcher, const std::vector<std::string>& inputs,
                  const ScanOptions& options, MatchSink& sink, const Clock& clock,
                  ScanControl* control = nullptr);
+
+// Scans a log held in memory as Scan scans a file holding it (gzip included), named
+// `name` in the summary; follow mode does not apply.
+ScanSummary ScanText(const Matcher& matcher, std::string_view text, const std::string& name,
+                     const ScanOptions& options, MatchSink& sink, const Clock& clock);
 
 }  // namespace fincyber::detect

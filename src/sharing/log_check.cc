@@ -1,11 +1,6 @@
 #include "sharing/log_check.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <unordered_map>
 
 #include "base/json.h"
@@ -15,12 +10,6 @@
 
 namespace fincyber::sharing {
 namespace {
-
-// Closes a file descriptor when it goes.
-struct FdCloser {
-  int fd;
-  ~FdCloser() { ::close(fd); }
-};
 
 // Counts every match per indicator and keeps the first kMaxListedMatches.
 class CheckSink final : public detect::MatchSink {
@@ -32,8 +21,9 @@ class CheckSink final : public detect::MatchSink {
       const detect::Matcher& matcher = *m.matcher;
       auto [row, added] = rows_.try_emplace(m.hit.indicator, result_.by_indicator.size());
       if (added) {
-        result_.by_indicator.push_back(
-            {std::string(matcher.IndicatorId(m.hit.indicator)), 0, m.line});
+        LogCheckIndicator& row = result_.by_indicator.emplace_back();
+        row.indicator_id = matcher.IndicatorId(m.hit.indicator);
+        row.first_line = m.line;
       }
       ++result_.by_indicator[row->second].count;
       if (result_.listed.size() >= LogChecker::kMaxListedMatches) continue;
@@ -68,8 +58,10 @@ Json ToJson(const LogCheckResult& result) {
   }
   Json by_indicator = Json::array();
   for (const LogCheckIndicator& i : result.by_indicator) {
-    by_indicator.push_back(
-        {{"indicator_id", i.indicator_id}, {"count", i.count}, {"first_line", i.first_line}});
+    Json entry = {
+        {"indicator_id", i.indicator_id}, {"count", i.count}, {"first_line", i.first_line}};
+    if (!i.name.empty()) entry["name"] = i.name;
+    by_indicator.push_back(std::move(entry));
   }
   return {{"format", detect::LogFormatName(result.format)},
           {"indicators", result.indicators},
@@ -95,17 +87,7 @@ Result<LogCheckResult> LogChecker::Check(const identity::Principal& principal,
   }
   FC_ASSIGN_OR_RETURN(const std::shared_ptr<const detect::Matcher> matcher,
                       MatcherFor(principal, collection_id));
-  // The sample is scanned as `fincyber match` scans a file, from an anonymous file in
-  // memory: nothing reaches the disk.
-  const int fd = ::memfd_create("fincyber-log-check", MFD_CLOEXEC);
-  if (fd < 0) return Internal("memfd_create: " + std::string(std::strerror(errno)));
-  const FdCloser closer{fd};
-  for (std::size_t written = 0; written < sample.size();) {
-    const ssize_t n = ::write(fd, sample.data() + written, sample.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Internal("writing the log sample: " + std::string(std::strerror(errno)));
-    written += static_cast<std::size_t>(n);
-  }
+  // The sample is scanned as `fincyber match` scans a file holding it.
   LogCheckResult result;
   result.indicators = matcher->indicator_count();
   CheckSink sink(result);
@@ -115,7 +97,7 @@ Result<LogCheckResult> LogChecker::Check(const identity::Principal& principal,
   options.record_bytes = kMaxRecordBytes;
   options.threads = 1;
   const detect::ScanSummary summary =
-      detect::Scan(*matcher, {"/proc/self/fd/" + std::to_string(fd)}, options, sink, clock_);
+      detect::ScanText(*matcher, sample, "log sample", options, sink, clock_);
   const detect::InputSummary& input = summary.inputs.front();
   if (input.error) return *input.error;
   result.format = input.format;
@@ -123,7 +105,36 @@ Result<LogCheckResult> LogChecker::Check(const identity::Principal& principal,
   result.lines = input.lines;
   result.over_long_lines = input.over_long_lines;
   result.matches = input.matches;
+  FC_RETURN_IF_ERROR(NameIndicators(principal, collection_id, &result));
   return result;
+}
+
+Status LogChecker::NameIndicators(const identity::Principal& principal,
+                                  std::string_view collection_id, LogCheckResult* result) {
+  const std::size_t named = std::min(result->by_indicator.size(), kMaxNamedIndicators);
+  std::unordered_map<std::string_view, std::size_t> index;  // id -> by_indicator row
+  for (std::size_t i = 0; i < named; ++i) index.emplace(result->by_indicator[i].indicator_id, i);
+  constexpr std::size_t kIdsPerQuery = 100;  // ListObjects' limit for one match list
+  for (std::size_t begin = 0; begin < named; begin += kIdsPerQuery) {
+    ObjectQuery query;
+    query.limit = kMaxPageSize;
+    query.types = {"indicator"};
+    for (std::size_t i = begin; i < std::min(named, begin + kIdsPerQuery); ++i) {
+      query.ids.push_back(result->by_indicator[i].indicator_id);
+    }
+    FC_ASSIGN_OR_RETURN(const ObjectPage page, hub_.ListObjects(principal, collection_id, query));
+    for (const StoredObject& object : page.objects) {
+      const auto row = index.find(object.id);
+      if (row == index.end()) continue;
+      auto body = ParseJson(object.body);
+      if (!body.ok() || !body->is_object()) continue;
+      const auto name = body->find("name");
+      if (name != body->end() && name->is_string()) {
+        result->by_indicator[row->second].name = name->get<std::string>();
+      }
+    }
+  }
+  return OkStatus();
 }
 
 Result<std::shared_ptr<const detect::Matcher>> LogChecker::KeptMatcher(

@@ -1,8 +1,8 @@
 // Checking a member's log sample against the indicators of a collection, on the hub: the
 // indicators the member may see (TLP, named recipients, trust groups, exactly as for
-// listing) compiled by detect/ and the sample scanned by detect::Scan, as `fincyber match`
-// scans a file at the institution, from an anonymous in-memory file. The sample is
-// neither stored nor logged; a gzip sample is refused (it may expand without bound).
+// listing) compiled by detect/ and the sample scanned from memory by detect::ScanText, as
+// `fincyber match` scans a file at the institution. The sample is neither stored nor
+// logged; a gzip sample is refused (it may expand without bound).
 //
 // Compiled indicator sets are kept per collection and organisation (what one member of an
 // organisation may see, every member may) and compiled again when a newer object is
@@ -41,6 +41,9 @@ struct LogCheckMatch {
 
 struct LogCheckIndicator {
   std::string indicator_id;
+  // The indicator's `name`, read from the collection for the first kMaxNamedIndicators
+  // (by first line); "" when it has none or is no longer visible.
+  std::string name;
   std::uint64_t count = 0;  // matching lines
   std::uint64_t first_line = 0;
 };
@@ -62,6 +65,7 @@ class LogChecker {
   static constexpr std::size_t kMaxSampleBytes = std::size_t{16} << 20;
   static constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
   static constexpr std::size_t kMaxListedMatches = 1000;
+  static constexpr std::size_t kMaxNamedIndicators = 1000;
   static constexpr std::size_t kMaxRecordBytes = 4096;
   static constexpr std::chrono::minutes kMaxMatcherAge{5};
   // Compiled sets kept, least recently used dropped first: at most this many, of at most
@@ -91,6 +95,9 @@ class LogChecker {
   // null otherwise.
   Result<std::shared_ptr<const detect::Matcher>> KeptMatcher(const identity::Principal& principal,
                                                              std::string_view collection_id);
+  // Fills in the names of the first kMaxNamedIndicators of result->by_indicator.
+  Status NameIndicators(const identity::Principal& principal, std::string_view collection_id,
+                        LogCheckResult* result);
   Result<Kept> Compile(const identity::Principal& principal, std::string_view collection_id);
   Result<bool> NewerObjectVisible(const identity::Principal& principal,
                                   std::string_view collection_id, std::int64_t after);

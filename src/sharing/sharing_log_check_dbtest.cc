@@ -87,12 +87,38 @@ TEST_P(SharingLogCheckTest, ReportsEachMatchWithItsLineAndPlace) {
   EXPECT_EQ(result->by_indicator[0].first_line, 1u);
   EXPECT_EQ(result->by_indicator[1].count, 1u);
   EXPECT_EQ(result->by_indicator[1].first_line, 5u);
+  EXPECT_EQ(result->by_indicator[0].name, "C2 evil.example");
+  EXPECT_EQ(result->by_indicator[1].name, "C2 c2.example");
 
   const Json json = ToJson(*result);
+  EXPECT_EQ(json["by_indicator"][0]["name"], "C2 evil.example");
   EXPECT_EQ(json["format"], "squid");
   EXPECT_EQ(json["matches"], 3);
   EXPECT_EQ(json["listed_all"], true);
   EXPECT_EQ(json["listed"][0]["matched"], "www.evil.example");
+}
+
+// Names come from each indicator's latest version; an indicator without one is listed
+// by its id alone.
+TEST_P(SharingLogCheckTest, NamesTheMatchedIndicators) {
+  const std::string renamed = TestHub::NewIndicatorId();
+  const std::string nameless = TestHub::NewIndicatorId();
+  Json without_name = TestHub::Indicator(nameless, "plain.example");
+  without_name.erase("name");
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(renamed, "renamed.example"), without_name});
+  Json newer = TestHub::Indicator(renamed, "renamed.example", "2024-06-01T00:00:00.000Z");
+  newer["name"] = "Phishing kit host";
+  hub_.AddOk(hub_.s.a_member, {newer});
+  auto result = Check(hub_.s.b_admin,
+                      SquidLine("http://plain.example/") + SquidLine("http://renamed.example/"));
+  ASSERT_TRUE(result.ok()) << result.error().internal_message();
+  ASSERT_EQ(result->by_indicator.size(), 2u);
+  EXPECT_EQ(result->by_indicator[0].indicator_id, nameless);
+  EXPECT_EQ(result->by_indicator[0].name, "");
+  EXPECT_EQ(result->by_indicator[1].name, "Phishing kit host");
+  const Json json = ToJson(*result);
+  EXPECT_FALSE(json["by_indicator"][0].contains("name"));
+  EXPECT_EQ(json["by_indicator"][1]["name"], "Phishing kit host");
 }
 
 TEST_P(SharingLogCheckTest, MatchesOnlyWhatTheOrganisationMaySee) {

@@ -208,7 +208,10 @@ describe('sharing hub', () => {
         document.querySelector('[data-testid=log-check-result] [role=status]')?.textContent ?? '',
       ),
     );
-    await page.getByTestId('log-check-matches').getByRole('link', { name: theirIndicator }).click();
+    // Indicators are shown by name, their id in the link's title.
+    const theirLink = page.getByTestId('log-check-matches').locator(`a[title="${theirIndicator}"]`);
+    assert.equal(await theirLink.textContent(), 'フィッシング C2');
+    await theirLink.click();
     await page.getByTestId('object-name').waitFor();
     assert.equal(await page.getByTestId('object-name').textContent(), 'フィッシング C2');
     await page.context().close();

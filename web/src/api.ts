@@ -199,7 +199,7 @@ export interface LogCheckResult {
   matches: number;
   listed: LogCheckMatch[];
   listed_all: boolean;
-  by_indicator: {indicator_id: string; count: number; first_line: number}[];
+  by_indicator: {indicator_id: string; name?: string; count: number; first_line: number}[];
 }
 
 export interface ObjectFilter {
@@ -521,8 +521,9 @@ export class ApiClient {
   checkLog(collectionId: string, sample: Blob, format: LogFormat): Promise<LogCheckResult> {
     return this.send(
         'POST',
-        `/sharing/collections/${encodeURIComponent(collectionId)}/log-check${
-            queryString({format})}`,
+        `/sharing/collections/${encodeURIComponent(collectionId)}/log-check${queryString({
+          format,
+        })}`,
         sample,
     );
   }

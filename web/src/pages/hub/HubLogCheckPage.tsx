@@ -115,11 +115,16 @@ export function HubLogCheckPage() {
 
 function LogCheckResultView({ result }: { result: LogCheckResult }) {
   const { t } = useI18n();
-  const objectLink = (id: string) => (
-    <a href={href(`/hub/objects/${encodeURIComponent(id)}`)}>
-      <code>{id}</code>
-    </a>
-  );
+  const names = new Map(result.by_indicator.map((i) => [i.indicator_id, i.name]));
+  // An indicator shows its name where it has one, its id otherwise.
+  const objectLink = (id: string) => {
+    const name = names.get(id);
+    return (
+      <a href={href(`/hub/objects/${encodeURIComponent(id)}`)} title={id}>
+        {name ? name : <code>{id}</code>}
+      </a>
+    );
+  };
   return (
     <div data-testid="log-check-result">
       <p role="status">
