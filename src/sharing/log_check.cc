@@ -159,20 +159,60 @@ Result<std::shared_ptr<const detect::Matcher>> LogChecker::KeptMatcher(
   return newer ? std::shared_ptr<const detect::Matcher>() : found->matcher;
 }
 
+LogChecker::~LogChecker() {
+  stopping_ = true;
+  if (compiler_.joinable()) compiler_.join();
+}
+
 Result<std::shared_ptr<const detect::Matcher>> LogChecker::MatcherFor(
     const identity::Principal& principal, std::string_view collection_id) {
   FC_ASSIGN_OR_RETURN(auto kept, KeptMatcher(principal, collection_id));
   if (kept) return kept;
-  // One set compiled at a time: a set of 1,000,000 indicators takes about 200 MB while it
-  // is built, and checks that all miss (many organisations, a collection that changes)
-  // would otherwise build theirs at once.
-  std::lock_guard compiling(compile_mutex_);
-  // Another check may have compiled it meanwhile.
-  FC_ASSIGN_OR_RETURN(kept, KeptMatcher(principal, collection_id));
-  if (kept) return kept;
-  FC_ASSIGN_OR_RETURN(Kept built, Compile(principal, collection_id));
-  std::shared_ptr<const detect::Matcher> matcher = built.matcher;
+  // Nothing kept: whether the collection may be read at all is answered before anything
+  // is compiled for it.
+  FC_RETURN_IF_ERROR(NewerObjectVisible(principal, collection_id, 0));
+  const auto deadline = std::chrono::steady_clock::now() + compile_wait_;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    if (!job_) {
+      // The previous compiler thread has marked its job done and no longer locks anything.
+      if (compiler_.joinable()) compiler_.join();
+      job_ = std::make_shared<Job>();
+      job_->collection_id = collection_id;
+      job_->org_id = principal.org_id;
+      compiler_ = std::thread([this, job = job_, principal] { RunJob(job, principal); });
+    }
+    const std::shared_ptr<Job> job = job_;
+    const bool ours = job->collection_id == collection_id && job->org_id == principal.org_id;
+    if (compile_wait_.count() == 0 ||
+        !job_done_.wait_until(lock, deadline, [&] { return job->done; })) {
+      return Unavailable(
+          "the collection's indicators are being compiled; try again in a few "
+          "seconds");
+    }
+    if (ours) {
+      if (!job->status.ok()) return job->status.error();
+      return job->matcher;
+    }
+    // Another organisation's or collection's set was being compiled: ours is next.
+  }
+}
+
+void LogChecker::RunJob(const std::shared_ptr<Job>& job, const identity::Principal& principal) {
+  Result<Kept> built = Compile(principal, job->collection_id);
   std::lock_guard lock(mutex_);
+  if (built.ok()) {
+    job->matcher = built->matcher;
+    Keep(std::move(built).value());
+  } else {
+    job->status = std::move(built).error();
+  }
+  job->done = true;
+  job_.reset();
+  job_done_.notify_all();
+}
+
+void LogChecker::Keep(Kept built) {
   std::erase_if(kept_, [&](const Kept& k) {
     return k.collection_id == built.collection_id && k.org_id == built.org_id;
   });
@@ -189,7 +229,6 @@ Result<std::shared_ptr<const detect::Matcher>> LogChecker::MatcherFor(
       ++it;
     }
   }
-  return matcher;
 }
 
 Result<LogChecker::Kept> LogChecker::Compile(const identity::Principal& principal,
@@ -203,6 +242,7 @@ Result<LogChecker::Kept> LogChecker::Compile(const identity::Principal& principa
   query.types = {"indicator"};
   query.limit = kMaxPageSize;
   while (true) {
+    if (stopping_) return Unavailable("the hub is stopping");
     FC_ASSIGN_OR_RETURN(ObjectPage page, hub_.ListObjects(principal, collection_id, query));
     for (const StoredObject& object : page.objects) {
       kept.newest_date_added = std::max(kept.newest_date_added, object.date_added);

@@ -7,16 +7,22 @@
 // Compiled indicator sets are kept per collection and organisation (what one member of an
 // organisation may see, every member may) and compiled again when a newer object is
 // visible in the collection, or after kMaxMatcherAge (deletions are not otherwise seen).
-// One set is compiled at a time.
+// One set is compiled at a time, on a thread of the checker's own: a check waits for it
+// at most compile_wait and is otherwise answered Unavailable (the set is kept when it is
+// ready, for the check asked again), so that a large collection (a million indicators
+// take a few seconds) does not hold the server's request threads.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "base/clock.h"
@@ -73,11 +79,20 @@ class LogChecker {
   static constexpr std::size_t kMaxKeptMatchers = 8;
   static constexpr std::size_t kMaxKeptMatcherBytes = std::size_t{512} << 20;
 
-  LogChecker(SharingService& hub, const Clock& clock) : hub_(hub), clock_(clock) {}
+  static constexpr std::chrono::milliseconds kCompileWait{2000};
+
+  // `compile_wait` zero: a check that needs a set compiled is answered Unavailable at once.
+  LogChecker(SharingService& hub, const Clock& clock,
+             std::chrono::milliseconds compile_wait = kCompileWait)
+      : hub_(hub), clock_(clock), compile_wait_(compile_wait) {}
+  ~LogChecker();
+  LogChecker(const LogChecker&) = delete;
+  LogChecker& operator=(const LogChecker&) = delete;
 
   // NotFound for a collection the principal may not see, PermissionDenied for one it may
   // write but not read (as ListObjects); InvalidArgument for a sample over
-  // kMaxSampleBytes or compressed with gzip. `format` kAuto: from the sample's first line.
+  // kMaxSampleBytes or compressed with gzip; Unavailable while its set is compiled. `format` kAuto:
+  // from the sample's first line.
   Result<LogCheckResult> Check(const identity::Principal& principal, std::string_view collection_id,
                                std::string_view sample, detect::LogFormat format);
 
@@ -104,9 +119,26 @@ class LogChecker {
 
   SharingService& hub_;
   const Clock& clock_;
-  std::mutex compile_mutex_;  // held while a set is compiled
+  // A set compiled on compiler_; its fields after the names are guarded by mutex_.
+  struct Job {
+    std::string collection_id;
+    std::string org_id;
+    bool done = false;
+    Status status;                                   // when done
+    std::shared_ptr<const detect::Matcher> matcher;  // when done and ok
+  };
+  void RunJob(const std::shared_ptr<Job>& job, const identity::Principal& principal);
+  // Adds a compiled set, dropping the least recently used beyond the limits. Called with
+  // mutex_ held.
+  void Keep(Kept built);
+
+  const std::chrono::milliseconds compile_wait_;
   std::mutex mutex_;
-  std::list<Kept> kept_;  // guarded by mutex_; most recently used first
+  std::list<Kept> kept_;      // guarded by mutex_; most recently used first
+  std::shared_ptr<Job> job_;  // guarded by mutex_: the set being compiled, if one is
+  std::condition_variable job_done_;
+  std::thread compiler_;  // guarded by mutex_
+  std::atomic<bool> stopping_ = false;
 };
 
 }  // namespace fincyber::sharing

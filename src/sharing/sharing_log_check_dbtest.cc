@@ -168,6 +168,31 @@ TEST_P(SharingLogCheckTest, ChecksAtOnceEachGetTheirOrganisationsView) {
   EXPECT_EQ(wrong, 0);
 }
 
+// A check that would have to wait for its set is answered Unavailable and the set is
+// compiled meanwhile; asked again, the check is served from it. Access is answered first:
+// an outsider gets NotFound, as from any check.
+TEST_P(SharingLogCheckTest, ACheckWhoseSetIsStillCompilingIsAskedToComeBack) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "later.example")});
+  LogChecker impatient(hub_.service, hub_.s.clock, std::chrono::milliseconds(0));
+  const std::string sample = SquidLine("http://later.example/");
+  const auto check = [&](const identity::User& user) {
+    return impatient.Check(hub_.P(user), hub_.indicators.id, sample, detect::LogFormat::kAuto);
+  };
+  EXPECT_EQ(check(hub_.d_member).error().code(), ErrorCode::kNotFound);
+  auto result = check(hub_.s.b_admin);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code(), ErrorCode::kUnavailable);
+  for (int attempt = 0; attempt < 400 && !result.ok(); ++attempt) {
+    std::this_thread::sleep_for(25ms);
+    result = check(hub_.s.b_admin);
+  }
+  ASSERT_TRUE(result.ok()) << result.error().internal_message();
+  EXPECT_EQ(result->matches, 1u);
+  ASSERT_EQ(result->by_indicator.size(), 1u);
+  EXPECT_EQ(result->by_indicator[0].indicator_id, id);
+}
+
 TEST_P(SharingLogCheckTest, AWriteOnlyCollectionIsNotReadThroughAChecks) {
   auto inbox = hub_.RegulatorInbox();
   ASSERT_TRUE(inbox.ok()) << inbox.error().internal_message();

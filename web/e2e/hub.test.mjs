@@ -195,7 +195,14 @@ describe('sharing hub', () => {
     assert.match(first[1], new RegExp(`${DOMAIN.replace(/\./g, '\\.')}$`));
     assert.equal(await page.getByTestId('log-check-indicators').locator('tbody tr').count(), 2);
 
-    // The same sample as a file, in JSON lines this time.
+    // The same sample as a file, in JSON lines this time, while the hub is still compiling the
+    // collection's indicators at first (503): the page says so and asks again.
+    let answeredBusy = false;
+    await page.route('**/log-check*', async (route) => {
+      if (answeredBusy) return route.continue();
+      answeredBusy = true;
+      return route.fulfill({ status: 503, body: '' });
+    });
     await page.locator('#check-format').selectOption('json');
     await page.setInputFiles('#check-file', {
       name: 'proxy.jsonl',
@@ -203,6 +210,7 @@ describe('sharing hub', () => {
       buffer: Buffer.from(`{"url": "https://${DOMAIN}/a"}\n{"url": "https://benign.example/"}\n`),
     });
     await page.getByRole('button', { name: '照合' }).click();
+    await page.getByTestId('log-check-preparing').waitFor();
     await page.waitForFunction(() =>
       /2 行（json）/.test(
         document.querySelector('[data-testid=log-check-result] [role=status]')?.textContent ?? '',

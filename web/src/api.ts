@@ -199,7 +199,7 @@ export interface LogCheckResult {
   matches: number;
   listed: LogCheckMatch[];
   listed_all: boolean;
-  by_indicator: {indicator_id: string; name?: string; count: number; first_line: number}[];
+  by_indicator: { indicator_id: string; name?: string; count: number; first_line: number }[];
 }
 
 export interface ObjectFilter {
@@ -520,11 +520,11 @@ export class ApiClient {
   /** Matches a log sample against the collection's indicators the caller may see. */
   checkLog(collectionId: string, sample: Blob, format: LogFormat): Promise<LogCheckResult> {
     return this.send(
-        'POST',
-        `/sharing/collections/${encodeURIComponent(collectionId)}/log-check${queryString({
-          format,
-        })}`,
-        sample,
+      'POST',
+      `/sharing/collections/${encodeURIComponent(collectionId)}/log-check${queryString({
+        format,
+      })}`,
+      sample,
     );
   }
 

@@ -29,7 +29,7 @@ export const en: Record<MessageKey, string> = {
   'login.submitting': 'Logging in…',
   'login.failed': 'The username or password is incorrect.',
   'login.locked':
-      'Too many login attempts. The account is temporarily locked; please try again later.',
+    'Too many login attempts. The account is temporarily locked; please try again later.',
   'login.missing': 'Enter your username and password.',
 
   'home.title': 'Home',
@@ -79,7 +79,7 @@ export const en: Record<MessageKey, string> = {
   'org.sizeTier': 'Size tier',
   'org.sizeTierDefault': 'Category default ({tier})',
   'org.sizeTierHint':
-      'The size tier decides which survey questions apply. An institution without one takes its business category\'s default; a campaign uses the tier in force when it opens.',
+    "The size tier decides which survey questions apply. An institution without one takes its business category's default; a campaign uses the tier in force when it opens.",
   'org.sizeTierUseDefault': 'Use the category default',
   'org.sizeTierSave': 'Save size tier',
   'org.sizeTierSaved': 'Size tier saved.',
@@ -135,7 +135,7 @@ export const en: Record<MessageKey, string> = {
   'problem.workbook.duplicate_item': 'The item appears on an earlier row too.',
   'problem.workbook.comment_needs_answer': 'A comment needs an answer.',
   'problem.workbook.changed_since_export':
-      'The answer was changed since the export (now version {version} by {user}); export again.',
+    'The answer was changed since the export (now version {version} by {user}); export again.',
   'problem.workbook.not_asked': 'Not asked given the other answers.',
   'problem.workbook.cell_error': 'The cell shows the error {error}.',
   'problem.workbook.date': 'A date is not an answer to this item.',
@@ -146,28 +146,28 @@ export const en: Record<MessageKey, string> = {
   'problem.workbook.expected_choices': 'Expected choices separated by ;.',
   'problem.workbook.expected_text': 'Expected text.',
   'problem.workbook.evidence_by_upload':
-      'Evidence is answered by uploading files on the questionnaire page.',
+    'Evidence is answered by uploading files on the questionnaire page.',
   'problem.workbook.unknown_type': 'Unknown answer type.',
   'problem.workbook.not_a_choice': '"{value}" is not one of the choices.',
   'problem.workbook.comment_not_text': 'A comment is text.',
   'problem.workbook.comment_too_long': 'The comment is longer than {max} bytes.',
   'problem.workbook.no_sheets':
-      'Not an answer workbook: it needs the sheets 回答 (Answers) and 説明 (Read me) as exported.',
+    'Not an answer workbook: it needs the sheets 回答 (Answers) and 説明 (Read me) as exported.',
   'problem.workbook.columns_changed':
-      'Not an answer workbook: sheet {sheet} must keep the exported columns (item id in A, answer in G).',
+    'Not an answer workbook: sheet {sheet} must keep the exported columns (item id in A, answer in G).',
   'problem.workbook.no_campaign':
-      'Not an answer workbook: sheet {sheet} must name the campaign (B2) and institution (B3).',
+    'Not an answer workbook: sheet {sheet} must name the campaign (B2) and institution (B3).',
   'problem.workbook.other_campaign':
-      'This workbook was exported for another campaign or institution; export yours.',
+    'This workbook was exported for another campaign or institution; export yours.',
   'problem.answer.not_applicable_not_allowed': '“Not applicable” is not allowed for this question.',
   'problem.answer.expected_maturity': 'Expected a maturity level 0-4.',
   'problem.answer.maturity_outside': 'Maturity level {level} is outside 0-4.',
   'problem.answer.expected_yes_no': 'Expected yes, no or a compensating control.',
   'problem.answer.expected_yes_no_name':
-      'Expected yes, no, a compensating control or not applicable.',
+    'Expected yes, no, a compensating control or not applicable.',
   'problem.answer.expected_number': 'Enter a number.',
   'problem.answer.number_outside':
-      '{value} is outside the range: enter a value from {min} to {max}.',
+    '{value} is outside the range: enter a value from {min} to {max}.',
   'problem.answer.expected_choice': 'Choose one of the choices.',
   'problem.answer.unknown_choice': 'Not one of the choices.',
   'problem.answer.expected_choice_list': 'Expected a list of choices.',
@@ -176,24 +176,24 @@ export const en: Record<MessageKey, string> = {
   'problem.answer.expected_string': 'Expected text.',
   'problem.answer.expected_text': 'Expected text.',
   'problem.answer.text_too_long':
-      'The answer is longer than {max} bytes (a Japanese character takes 3).',
+    'The answer is longer than {max} bytes (a Japanese character takes 3).',
   'problem.answer.text_bad_utf8': 'The answer holds characters that are not valid UTF-8.',
   'problem.answer.unknown_type': 'Unknown answer type.',
   'problem.bank.not_mapping': '{what} must be a mapping.',
-  'problem.bank.unknown_field': 'Unknown field \'{field}\'.',
-  'problem.bank.field_required': '\'{field}\' is required.',
-  'problem.bank.not_string': '\'{field}\' must be a string.',
-  'problem.bank.not_number': '\'{field}\' must be a number.',
-  'problem.bank.not_small_integer': '\'{field}\' must be a small integer.',
-  'problem.bank.not_boolean': '\'{field}\' must be true or false.',
-  'problem.bank.not_list': '\'{field}\' must be a list.',
-  'problem.bank.not_name': '\'{field}\' must be a name.',
-  'problem.bank.unknown_name': '\'{value}\' is not a known {field}.',
-  'problem.bank.not_text': '\'{field}\' must be a mapping with ja and en.',
-  'problem.bank.text_not_string': '\'{field}.{language}\' must be a string.',
-  'problem.bank.unknown_language': '\'{field}\' has unknown language \'{language}\'.',
+  'problem.bank.unknown_field': "Unknown field '{field}'.",
+  'problem.bank.field_required': "'{field}' is required.",
+  'problem.bank.not_string': "'{field}' must be a string.",
+  'problem.bank.not_number': "'{field}' must be a number.",
+  'problem.bank.not_small_integer': "'{field}' must be a small integer.",
+  'problem.bank.not_boolean': "'{field}' must be true or false.",
+  'problem.bank.not_list': "'{field}' must be a list.",
+  'problem.bank.not_name': "'{field}' must be a name.",
+  'problem.bank.unknown_name': "'{value}' is not a known {field}.",
+  'problem.bank.not_text': "'{field}' must be a mapping with ja and en.",
+  'problem.bank.text_not_string': "'{field}.{language}' must be a string.",
+  'problem.bank.unknown_language': "'{field}' has unknown language '{language}'.",
   'problem.bank.number_needs_range': 'Number needs min and max.',
-  'problem.bank.csf_not_list': '\'csf\' must list subcategory ids.',
+  'problem.bank.csf_not_list': "'csf' must list subcategory ids.",
   'problem.oscal.malformed_xml': 'Malformed XML at byte {byte}: {reason}.',
   'problem.oscal.doctype': 'XML with a document type declaration is not accepted.',
   'problem.oscal.root_not_catalog': 'Not an OSCAL catalog: the root element is not <catalog>.',
@@ -230,68 +230,68 @@ export const en: Record<MessageKey, string> = {
   'problem.bank.range_not_number': 'Only number items have a range.',
   'problem.bank.threat_twice': 'A threat is listed twice.',
   'problem.bank.too_many_csf': 'More than {max} CSF references.',
-  'problem.bank.unknown_csf': '\'{ref}\' is not a NIST CSF 2.0 subcategory.',
+  'problem.bank.unknown_csf': "'{ref}' is not a NIST CSF 2.0 subcategory.",
   'problem.bank.csf_twice': 'CSF reference {ref} is listed twice.',
   'problem.bank.too_few_choices': 'A choice item needs at least two choices.',
   'problem.bank.too_many_choices': 'More than {max} choices.',
-  'problem.bank.bad_choice_id': 'Choice id \'{choice}\' is not allowed.',
-  'problem.bank.duplicate_choice_id': 'Choice id \'{choice}\' used twice.',
-  'problem.bank.choice_credit': 'Credit of choice \'{choice}\' must be 0-1.',
+  'problem.bank.bad_choice_id': "Choice id '{choice}' is not allowed.",
+  'problem.bank.duplicate_choice_id': "Choice id '{choice}' used twice.",
+  'problem.bank.choice_credit': "Credit of choice '{choice}' must be 0-1.",
   'problem.bank.no_range': 'A number item needs min and max.',
   'problem.bank.min_above_max': 'Min must not exceed max.',
   'problem.bank.met_outside_range': 'Met_min and met_max must lie within min and max.',
   'problem.bank.met_min_above_max': 'Met_min must not exceed met_max.',
   'problem.condition.syntax_empty': 'Condition: position {position}: the condition is empty.',
   'problem.condition.syntax_escape':
-      'Condition: position {position}: only \\" and \\\\ escapes are allowed.',
+    'Condition: position {position}: only \\" and \\\\ escapes are allowed.',
   'problem.condition.syntax_unterminated': 'Condition: position {position}: unterminated string.',
   'problem.condition.syntax_character': 'Condition: position {position}: unexpected character.',
   'problem.condition.syntax_expected_end': 'Condition: position {position}: expected the end.',
   'problem.condition.syntax_expected_symbol':
-      'Condition: position {position}: expected \'{symbol}\'.',
+    "Condition: position {position}: expected '{symbol}'.",
   'problem.condition.syntax_expected_item': 'Condition: position {position}: expected an item id.',
   'problem.condition.syntax_expected_value':
-      'Condition: position {position}: expected a quoted string or a number.',
+    'Condition: position {position}: expected a quoted string or a number.',
   'problem.condition.syntax_expected_test':
-      'Condition: position {position}: expected answer(...), answered(...), category or size.',
+    'Condition: position {position}: expected answer(...), answered(...), category or size.',
   'problem.condition.syntax_expected_comparison':
-      'Condition: position {position}: expected a comparison, \'in\' or \'contains\'.',
+    "Condition: position {position}: expected a comparison, 'in' or 'contains'.",
   'problem.condition.syntax_list_too_long': 'Condition: position {position}: the list is too long.',
   'problem.condition.too_long': 'Condition longer than {max} bytes.',
   'problem.condition.too_deep': 'Condition nested deeper than {max} levels.',
   'problem.condition.too_many_tests': 'Condition has more than {max} tests.',
   'problem.condition.contains_needs_answer':
-      'Condition position {position}: contains applies only to answer(...).',
+    'Condition position {position}: contains applies only to answer(...).',
   'problem.condition.quoted_names':
-      'Condition position {position}: category and size compare with quoted names.',
+    'Condition position {position}: category and size compare with quoted names.',
   'problem.condition.unknown_size':
-      'Condition position {position}: \'{value}\' is not a size tier (small, medium, large).',
+    "Condition position {position}: '{value}' is not a size tier (small, medium, large).",
   'problem.condition.unknown_category':
-      'Condition position {position}: \'{value}\' is not a business category.',
+    "Condition position {position}: '{value}' is not a business category.",
   'problem.condition.category_operators':
-      'Condition position {position}: category takes only ==, != and in.',
-  'problem.condition.unknown_item': 'Condition position {position}: no item \'{item}\'.',
+    'Condition position {position}: category takes only ==, != and in.',
+  'problem.condition.unknown_item': "Condition position {position}: no item '{item}'.",
   'problem.condition.later_item':
-      'Condition position {position}: item \'{item}\' is not before this item.',
+    "Condition position {position}: item '{item}' is not before this item.",
   'problem.condition.contains_needs_multiple':
-      'Condition position {position}: contains applies only to multiple-choice items.',
+    'Condition position {position}: contains applies only to multiple-choice items.',
   'problem.condition.no_such_choice':
-      'Condition position {position}: item \'{item}\' has no such choice.',
+    "Condition position {position}: item '{item}' has no such choice.",
   'problem.condition.use_contains':
-      'Condition position {position}: item \'{item}\' is {type}: use contains.',
+    "Condition position {position}: item '{item}' is {type}: use contains.",
   'problem.condition.use_answered':
-      'Condition position {position}: item \'{item}\' is {type}: use answered().',
+    "Condition position {position}: item '{item}' is {type}: use answered().",
   'problem.condition.equality_only':
-      'Condition position {position}: item \'{item}\' is {type}: only ==, != and in.',
+    "Condition position {position}: item '{item}' is {type}: only ==, != and in.",
   'problem.condition.compare_number':
-      'Condition position {position}: item \'{item}\' is {type}: compare with a number.',
+    "Condition position {position}: item '{item}' is {type}: compare with a number.",
   'problem.condition.compare_quoted':
-      'Condition position {position}: item \'{item}\' is {type}: compare with a quoted value.',
+    "Condition position {position}: item '{item}' is {type}: compare with a quoted value.",
   'problem.condition.maturity_range': 'Condition position {position}: maturity levels are 0-4.',
   'problem.condition.unknown_yes_no':
-      'Condition position {position}: \'{value}\' is not yes, no, compensating or not_applicable.',
+    "Condition position {position}: '{value}' is not yes, no, compensating or not_applicable.",
   'problem.condition.unknown_choice':
-      'Condition position {position}: item \'{item}\' has no choice \'{value}\'.',
+    "Condition position {position}: item '{item}' has no choice '{value}'.",
 
   'error.unauthenticated': 'Please log in.',
   'error.permission_denied': 'You are not allowed to do this.',
@@ -366,7 +366,7 @@ export const en: Record<MessageKey, string> = {
   'hub.object.latest': 'Latest',
   'hub.object.onWarningList': 'On a warning list',
   'hub.object.warningHits':
-      'Warning lists: {hits}. These values are widely used or harmless: check before blocking.',
+    'Warning lists: {hits}. These values are widely used or harmless: check before blocking.',
   'hub.object.relationships': 'Relationships',
   'hub.object.noRelationships': 'No relationships you may see.',
   'hub.object.relationType': 'Relationship',
@@ -383,7 +383,7 @@ export const en: Record<MessageKey, string> = {
   'hub.object.anotherOrg': 'another organisation',
   'hub.object.sightings': 'Sightings',
   'hub.object.sightingsSummary':
-      '{sightings} reports ({count} times, {organisations} organisations)',
+    '{sightings} reports ({count} times, {organisations} organisations)',
   'hub.object.firstSeen': 'First seen',
   'hub.object.lastSeen': 'Last seen',
   'hub.object.noSightings': 'No sightings.',
@@ -397,7 +397,7 @@ export const en: Record<MessageKey, string> = {
   'hub.indicator.name': 'Name',
   'hub.indicator.description': 'Description',
   'hub.indicator.pattern': 'STIX pattern',
-  'hub.indicator.patternHint': 'e.g. [domain-name:value = \'evil.example\']',
+  'hub.indicator.patternHint': "e.g. [domain-name:value = 'evil.example']",
   'hub.indicator.checking': 'Checking…',
   'hub.indicator.valid': 'The pattern is valid.',
   'hub.indicator.invalidAt': 'At character {position}: {message}',
@@ -444,7 +444,7 @@ export const en: Record<MessageKey, string> = {
   'hub.logCheck.open': 'Check a log',
   'hub.logCheck.title': 'Check a log sample',
   'hub.logCheck.intro':
-      'Matches part of a log against the collection\'s indicators your organisation may see. The log is not stored on the hub (16 MiB at most).',
+    "Matches part of a log against the collection's indicators your organisation may see. The log is not stored on the hub (16 MiB at most).",
   'hub.logCheck.collection': 'Collection',
   'hub.logCheck.format': 'Log format',
   'hub.logCheck.format.auto': 'Detect',
@@ -452,8 +452,10 @@ export const en: Record<MessageKey, string> = {
   'hub.logCheck.file': 'or a file',
   'hub.logCheck.submit': 'Check',
   'hub.logCheck.checking': 'Checking…',
+  'hub.logCheck.preparing':
+    'The indicators of this collection are being prepared; the check is asked again in a moment…',
   'hub.logCheck.summary':
-      '{lines} lines ({format}) checked against {indicators} indicators: {matches} matches.',
+    '{lines} lines ({format}) checked against {indicators} indicators: {matches} matches.',
   'hub.logCheck.overLong': '{count} over-long lines were skipped.',
   'hub.logCheck.none': 'Nothing matched.',
   'hub.logCheck.byIndicator': 'By indicator',
@@ -520,7 +522,7 @@ export const en: Record<MessageKey, string> = {
   'survey.new.deadline': 'Deadline',
   'survey.new.submit': 'Open the survey',
   'survey.new.confirm':
-      'Every institution of the chosen categories receives the questionnaire. An opened survey cannot be withdrawn. Continue?',
+    'Every institution of the chosen categories receives the questionnaire. An opened survey cannot be withdrawn. Continue?',
   'survey.new.opened': 'The survey is open.',
 
   'survey.q.sections': 'Sections',
@@ -546,7 +548,7 @@ export const en: Record<MessageKey, string> = {
   'survey.save.saved': 'Saved',
   'survey.save.error': 'Not saved',
   'survey.save.conflict':
-      'Another user changed this question meanwhile. Reload the page to see the latest answer.',
+    'Another user changed this question meanwhile. Reload the page to see the latest answer.',
   'survey.save.invalidNumber': 'Enter a number.',
 
   'survey.answer.yes': 'Yes',
@@ -557,20 +559,20 @@ export const en: Record<MessageKey, string> = {
   'survey.answer.cleared': '(cleared)',
 
   'survey.locked.submitted':
-      'Submitted on {date} under the attestation of {name} ({title}). The answers cannot be edited.',
+    'Submitted on {date} under the attestation of {name} ({title}). The answers cannot be edited.',
   'survey.locked.reopenRequested':
-      'Reopening has been requested. The coordination office will decide.',
+    'Reopening has been requested. The coordination office will decide.',
   'survey.locked.closed': 'This survey is closed. The answers cannot be edited.',
   'survey.locked.other': 'The answers cannot be edited now (for example, the deadline passed).',
 
   'survey.submit.title': 'Submit (management attestation)',
   'survey.submit.lead':
-      'When every question is answered, enter the name and title of the executive who reviewed the answers, and submit. The answers are then locked.',
+    'When every question is answered, enter the name and title of the executive who reviewed the answers, and submit. The answers are then locked.',
   'survey.submit.name': 'Executive’s name',
   'survey.submit.jobTitle': 'Title',
   'survey.submit.button': 'Submit',
   'survey.submit.confirm':
-      'Submit the answers under the attestation of {name} ({title})? They cannot change afterwards unless the coordination office reopens them.',
+    'Submit the answers under the attestation of {name} ({title})? They cannot change afterwards unless the coordination office reopens them.',
   'survey.submit.done': 'The answers are submitted.',
   'survey.submit.unanswered': '{count} questions still need an answer.',
   'survey.submit.waitSaving': 'Wait until every answer is saved, then submit.',
@@ -600,7 +602,7 @@ export const en: Record<MessageKey, string> = {
   'survey.results.threat': 'Threat',
   'survey.results.heatmap': 'Threat × function heatmap',
   'survey.results.heatmapCaption':
-      'Each cell is your score (0–100); below it the category’s mean. The colour shows the score’s band.',
+    'Each cell is your score (0–100); below it the category’s mean. The colour shows the score’s band.',
   'survey.results.peerMean': 'Category {value}',
   'survey.results.noScore': 'None',
   'survey.results.legend': 'Legend',
@@ -618,7 +620,7 @@ export const en: Record<MessageKey, string> = {
   'survey.results.supervisor': 'Supervisor’s rating',
   'survey.results.self': 'Self-assessment',
   'survey.results.notSubmitted':
-      'This institution did not submit before the survey closed, so it has no results.',
+    'This institution did not submit before the survey closed, so it has no results.',
   'survey.results.openYet': 'Results are fixed when the survey closes.',
 
   'survey.band.top_quarter': 'Top quarter',
@@ -658,7 +660,7 @@ export const en: Record<MessageKey, string> = {
   'survey.campaign.closedAt': 'Closed',
   'survey.campaign.close': 'Close the survey',
   'survey.campaign.closeConfirm':
-      'Closing fixes the scores and the category figures from the submitted answers; they cannot change afterwards. Continue?',
+    'Closing fixes the scores and the category figures from the submitted answers; they cannot change afterwards. Continue?',
   'survey.campaign.closed': 'The survey is closed.',
   'survey.campaign.assignments': 'Responses per institution',
   'survey.campaign.filterStatus': 'Filter by status',
@@ -689,7 +691,7 @@ export const en: Record<MessageKey, string> = {
   'survey.drill.rating': 'Supervisor’s rating',
   'survey.drill.noAnswer': 'Not answered',
   'survey.drill.notFound':
-      'No answers found for this institution. They do not exist or you may not see them.',
+    'No answers found for this institution. They do not exist or you may not see them.',
   'survey.drill.backToCampaign': 'Back to the responses',
 
   'survey.sector.title': 'Sector analysis',
@@ -702,7 +704,7 @@ export const en: Record<MessageKey, string> = {
   'survey.sector.median': 'Median',
   'survey.sector.q3': 'Upper quartile',
   'survey.sector.heatmapCaption':
-      'Each cell is the category’s mean score (0–100). The colour shows the score’s band.',
+    'Each cell is the category’s mean score (0–100). The colour shows the score’s band.',
   'survey.sector.mostMissed': 'Questions most institutions do not meet',
   'survey.sector.missedShare': '{share} do not meet it',
   'survey.sector.bands': 'Position of each institution',
@@ -714,8 +716,8 @@ export const en: Record<MessageKey, string> = {
 
   'survey.rem.title': 'Remediation items (self-inspection)',
   'survey.rem.intro':
-      'Turn the questions you did not meet into remediation items with an owner, a due date and a status. The next survey shows which were closed.',
-  'survey.rem.introReadOnly': 'The institution\'s remediation items (read only).',
+    'Turn the questions you did not meet into remediation items with an owner, a due date and a status. The next survey shows which were closed.',
+  'survey.rem.introReadOnly': "The institution's remediation items (read only).",
   'survey.rem.gaps': 'Questions not met',
   'survey.rem.noGaps': 'Every question was met.',
   'survey.rem.coveredBy': 'Remediation item',
@@ -731,7 +733,7 @@ export const en: Record<MessageKey, string> = {
   'survey.rem.itemTitle': 'Title',
   'survey.rem.owner': 'Owner',
   'survey.rem.ownerByName': '(type a name)',
-  'survey.rem.ownerName': 'Owner\'s name',
+  'survey.rem.ownerName': "Owner's name",
   'survey.rem.due': 'Due date',
   'survey.rem.note': 'Note',
   'survey.rem.noteForRisk': 'Accepting a risk needs a note saying why.',
@@ -762,12 +764,12 @@ export const en: Record<MessageKey, string> = {
   'survey.remind.today': 'Due today',
   'survey.remind.daysTitle': 'Reminders',
   'survey.remind.days':
-      'Institutions that have not submitted are reminded {days} days before their own deadline.',
+    'Institutions that have not submitted are reminded {days} days before their own deadline.',
   'survey.remind.default': '(default)',
   'survey.remind.updated': '(changed {at} by {by})',
   'survey.remind.daysLabel': 'Days before the deadline',
   'survey.remind.daysHint':
-      'Up to 10 whole days from 1 to 365, separated by commas (e.g. 14, 7, 1).',
+    'Up to 10 whole days from 1 to 365, separated by commas (e.g. 14, 7, 1).',
   'survey.remind.save': 'Save',
   'survey.remind.saved': 'Reminder days saved.',
   'survey.remind.sent': 'Reminders sent ({count})',
@@ -811,10 +813,10 @@ export const en: Record<MessageKey, string> = {
   'survey.bank.status.frozen': 'Frozen',
   'survey.bank.import': 'Import a draft',
   'survey.bank.importHint':
-      'Paste a question bank in YAML or JSON, or an OSCAL catalog (XML or JSON). It is stored as a draft.',
+    'Paste a question bank in YAML or JSON, or an OSCAL catalog (XML or JSON). It is stored as a draft.',
   'survey.bank.newVersion': 'Start a new version from this bank',
   'survey.bank.newVersionHint':
-      'A published version cannot change. Give it a new version, import it as a draft, edit it and publish it. Keep item ids the same across years.',
+    'A published version cannot change. Give it a new version, import it as a draft, edit it and publish it. Keep item ids the same across years.',
   'survey.bank.importSubmit': 'Import',
   'survey.bank.format': 'Format',
   'survey.bank.format.yaml': 'YAML',
@@ -824,13 +826,13 @@ export const en: Record<MessageKey, string> = {
   'survey.bank.source': 'Source',
   'survey.bank.edit': 'Edit the draft',
   'survey.bank.editHint':
-      'The server checks the text when you save and lists any problems; text with problems is not saved.',
+    'The server checks the text when you save and lists any problems; text with problems is not saved.',
   'survey.bank.save': 'Save',
   'survey.bank.saved': 'Draft saved.',
   'survey.bank.saveFirst': 'Save your changes before publishing.',
   'survey.bank.publish': 'Publish',
   'survey.bank.publishConfirm':
-      'Publish question bank {id} version {version}? It cannot be changed afterwards.',
+    'Publish question bank {id} version {version}? It cannot be changed afterwards.',
   'survey.bank.problems': 'The question bank has {count} problem(s).',
   'survey.bank.where': 'Where',
   'survey.bank.rule': 'Rule',
@@ -852,7 +854,7 @@ export const en: Record<MessageKey, string> = {
   'survey.bank.type.text': 'Free text',
   'survey.bank.type.evidence': 'Evidence file',
   'survey.evidence.answerHint':
-      'This question is answered by attaching files: it counts as answered once one is attached.',
+    'This question is answered by attaching files: it counts as answered once one is attached.',
   'survey.evidence.answered': 'Answered',
   'survey.evidence.none': 'No file attached.',
   'survey.evidence.title': 'Evidence files ({count})',
@@ -862,22 +864,22 @@ export const en: Record<MessageKey, string> = {
   'survey.evidence.deleteNamed': 'Delete {name}',
   'survey.evidence.tooLarge': 'The file is too large. Attach files of {size} or less.',
   'survey.evidence.tooMany': 'At most {count} files can be attached to one question.',
-  'survey.evidence.totalTooLarge': 'The survey\'s evidence files would exceed the limit of {size}.',
+  'survey.evidence.totalTooLarge': "The survey's evidence files would exceed the limit of {size}.",
   'survey.evidence.tooLargeRequest': 'The file is too large.',
   'survey.evidence.locked': 'Evidence files cannot change after submission or the deadline.',
   'survey.evidence.empty': 'An empty file cannot be attached.',
   'survey.evidence.truncated': 'The PDF file is cut off.',
   'survey.evidence.type':
-      'This kind of file is not accepted. Attach PDF, PNG, JPEG, XLSX, DOCX, text or CSV.',
-  'survey.evidence.extension': 'The file\'s name does not match its content (use {expected}).',
-  'survey.evidence.name': 'The file\'s name cannot be read.',
+    'This kind of file is not accepted. Attach PDF, PNG, JPEG, XLSX, DOCX, text or CSV.',
+  'survey.evidence.extension': "The file's name does not match its content (use {expected}).",
+  'survey.evidence.name': "The file's name cannot be read.",
   'survey.workbook.title': 'Answer in Excel',
   'survey.workbook.hint':
-      'Download the questions and answers as an Excel file, fill in the answer and comment columns and import it. One wrong row and nothing is saved.',
+    'Download the questions and answers as an Excel file, fill in the answer and comment columns and import it. One wrong row and nothing is saved.',
   'survey.workbook.download': 'Download as Excel ({lang})',
   'survey.workbook.import': 'Import from Excel',
   'survey.workbook.imported':
-      '{rows} rows read ({saved} saved, {cleared} cleared, {unchanged} unchanged).',
+    '{rows} rows read ({saved} saved, {cleared} cleared, {unchanged} unchanged).',
   'survey.workbook.rejected': 'Nothing was imported: {count} rows have problems.',
   'survey.workbook.unreadable': 'This file cannot be imported: {message}',
   'survey.workbook.sheet': 'Sheet',

@@ -29,7 +29,7 @@ export const ja = {
   'login.submitting': 'ログイン中…',
   'login.failed': '利用者IDまたはパスワードが正しくありません。',
   'login.locked':
-      'ログイン試行が多すぎるため、一時的にロックされています。しばらく待ってから再度お試しください。',
+    'ログイン試行が多すぎるため、一時的にロックされています。しばらく待ってから再度お試しください。',
   'login.missing': '利用者IDとパスワードを入力してください。',
 
   'home.title': 'ホーム',
@@ -79,7 +79,7 @@ export const ja = {
   'org.sizeTier': '規模区分',
   'org.sizeTierDefault': '業態の既定（{tier}）',
   'org.sizeTierHint':
-      '規模区分により調査の設問が変わります。未設定の金融機関には業態の既定が適用され、調査の開始時点の区分が使われます。',
+    '規模区分により調査の設問が変わります。未設定の金融機関には業態の既定が適用され、調査の開始時点の区分が使われます。',
   'org.sizeTierUseDefault': '業態の既定に従う',
   'org.sizeTierSave': '規模区分を保存',
   'org.sizeTierSaved': '規模区分を保存しました。',
@@ -122,7 +122,7 @@ export const ja = {
   'problem.maxLength': '{max} 文字以内で入力してください。',
   'problem.tooLong': '長すぎます。',
   'problem.usernameFormat':
-      '{min}〜{max} 文字の英小文字・数字・記号（{chars}）で入力してください。',
+    '{min}〜{max} 文字の英小文字・数字・記号（{chars}）で入力してください。',
   'problem.roleNotForKind': 'この種別の組織では指定できない役割です。',
   'problem.roleReserved': 'この役割を付与できるのは調整室のみです。',
   'problem.unknown': '指定できない値です。',
@@ -135,15 +135,15 @@ export const ja = {
   'problem.workbook.unknown_item': 'この調査票にない項目です。',
   'problem.workbook.duplicate_item': 'この項目は前の行にもあります。',
   'problem.workbook.comment_needs_answer':
-      'コメントだけを保存することはできません。回答も記入してください。',
+    'コメントだけを保存することはできません。回答も記入してください。',
   'problem.workbook.changed_since_export':
-      '書き出し後に回答が変更されています（現在は版 {version}、更新者 {user}）。もう一度書き出してください。',
+    '書き出し後に回答が変更されています（現在は版 {version}、更新者 {user}）。もう一度書き出してください。',
   'problem.workbook.not_asked': 'ほかの回答により、この項目は質問されません。',
   'problem.workbook.cell_error': 'セルがエラー {error} を表示しています。',
   'problem.workbook.date': '日付はこの項目の回答になりません。',
   'problem.workbook.expected_maturity': '成熟度 0〜4 を入力してください。',
   'problem.workbook.expected_yes_no':
-      'はい、いいえ、代替策あり、対象外のいずれかを入力してください。',
+    'はい、いいえ、代替策あり、対象外のいずれかを入力してください。',
   'problem.workbook.expected_number': '数値を入力してください。',
   'problem.workbook.expected_choice': '選択肢のいずれかを入力してください。',
   'problem.workbook.expected_choices': '選択肢を ; で区切って入力してください。',
@@ -154,19 +154,19 @@ export const ja = {
   'problem.workbook.comment_not_text': 'コメントは文字で入力してください。',
   'problem.workbook.comment_too_long': 'コメントが {max} バイトを超えています。',
   'problem.workbook.no_sheets':
-      '回答ワークブックではありません。書き出したときのシート「回答」と「説明」が必要です。',
+    '回答ワークブックではありません。書き出したときのシート「回答」と「説明」が必要です。',
   'problem.workbook.columns_changed':
-      '回答ワークブックではありません。シート {sheet} の列は書き出したときのままにしてください（A 列に項目ID、G 列に回答）。',
+    '回答ワークブックではありません。シート {sheet} の列は書き出したときのままにしてください（A 列に項目ID、G 列に回答）。',
   'problem.workbook.no_campaign':
-      '回答ワークブックではありません。シート {sheet} に調査（B2）と金融機関（B3）が必要です。',
+    '回答ワークブックではありません。シート {sheet} に調査（B2）と金融機関（B3）が必要です。',
   'problem.workbook.other_campaign':
-      'このワークブックは別の調査または別の金融機関のために書き出されたものです。自機関の調査票から書き出してください。',
+    'このワークブックは別の調査または別の金融機関のために書き出されたものです。自機関の調査票から書き出してください。',
   'problem.answer.not_applicable_not_allowed': 'この設問では「該当なし」を選べません。',
   'problem.answer.expected_maturity': '成熟度 0〜4 を入力してください。',
   'problem.answer.maturity_outside': '成熟度 {level} は 0〜4 の範囲外です。',
   'problem.answer.expected_yes_no': 'はい、いいえ、代替策ありのいずれかを選んでください。',
   'problem.answer.expected_yes_no_name':
-      'はい、いいえ、代替策あり、対象外のいずれかを選んでください。',
+    'はい、いいえ、代替策あり、対象外のいずれかを選んでください。',
   'problem.answer.expected_number': '数値を入力してください。',
   'problem.answer.number_outside': '{value} は範囲外です。{min}〜{max} の範囲で入力してください。',
   'problem.answer.expected_choice': '選択肢を一つ選んでください。',
@@ -177,7 +177,7 @@ export const ja = {
   'problem.answer.expected_string': '文字列で入力してください。',
   'problem.answer.expected_text': '文字で入力してください。',
   'problem.answer.text_too_long':
-      '回答が {max} バイトを超えています（日本語は 1 文字 3 バイトです）。',
+    '回答が {max} バイトを超えています（日本語は 1 文字 3 バイトです）。',
   'problem.answer.text_bad_utf8': '回答に正しくない文字（UTF-8 でないもの）が含まれています。',
   'problem.answer.unknown_type': '不明な回答形式です。',
   'problem.bank.not_mapping': '{what} はマッピングで記述してください。',
@@ -198,9 +198,9 @@ export const ja = {
   'problem.oscal.malformed_xml': 'XML の形式が正しくありません（{byte} バイト目：{reason}）。',
   'problem.oscal.doctype': '文書型宣言（DOCTYPE）を含む XML は受け付けません。',
   'problem.oscal.root_not_catalog':
-      'OSCAL カタログではありません。ルート要素が <catalog> ではありません。',
+    'OSCAL カタログではありません。ルート要素が <catalog> ではありません。',
   'problem.oscal.no_catalog_object':
-      'OSCAL カタログではありません。"catalog" オブジェクトがありません。',
+    'OSCAL カタログではありません。"catalog" オブジェクトがありません。',
   'problem.oscal.control_not_object': 'OSCAL の control はオブジェクトで記述してください。',
   'problem.oscal.group_not_object': 'OSCAL の group はオブジェクトで記述してください。',
   'problem.oscal.too_deep': 'OSCAL カタログの入れ子が {max} 段を超えています。',
@@ -209,11 +209,11 @@ export const ja = {
   'problem.bank.too_many_sections': '区分が {max} を超えています。',
   'problem.bank.too_many_items': '項目が {max} を超えています。',
   'problem.bank.bad_bank_id':
-      '設問集IDは英数字で始まり、英数字と . _ - からなる 64 文字以内にしてください。',
+    '設問集IDは英数字で始まり、英数字と . _ - からなる 64 文字以内にしてください。',
   'problem.bank.bad_section_id':
-      '区分IDは英数字で始まり、英数字と . _ - からなる 64 文字以内にしてください。',
+    '区分IDは英数字で始まり、英数字と . _ - からなる 64 文字以内にしてください。',
   'problem.bank.bad_item_id':
-      '項目IDは英数字で始まり、英数字と . _ - からなる 64 文字以内にしてください。',
+    '項目IDは英数字で始まり、英数字と . _ - からなる 64 文字以内にしてください。',
   'problem.bank.duplicate_section_id': '区分IDが重複しています。',
   'problem.bank.duplicate_item_id': '項目IDが重複しています。',
   'problem.bank.empty_section': '区分には項目が 1 つ以上必要です。',
@@ -249,56 +249,56 @@ export const ja = {
   'problem.bank.met_min_above_max': 'met_min は met_max 以下にしてください。',
   'problem.condition.syntax_empty': '条件式が空です（{position} バイト目）。',
   'problem.condition.syntax_escape':
-      '条件式の {position} バイト目：エスケープは \\" と \\\\ だけが使えます。',
+    '条件式の {position} バイト目：エスケープは \\" と \\\\ だけが使えます。',
   'problem.condition.syntax_unterminated':
-      '条件式の {position} バイト目から始まる文字列が閉じられていません。',
+    '条件式の {position} バイト目から始まる文字列が閉じられていません。',
   'problem.condition.syntax_character': '条件式の {position} バイト目に使えない文字があります。',
   'problem.condition.syntax_expected_end': '条件式の {position} バイト目以降が余分です。',
   'problem.condition.syntax_expected_symbol':
-      '条件式の {position} バイト目に「{symbol}」が必要です。',
+    '条件式の {position} バイト目に「{symbol}」が必要です。',
   'problem.condition.syntax_expected_item': '条件式の {position} バイト目に項目IDが必要です。',
   'problem.condition.syntax_expected_value':
-      '条件式の {position} バイト目に引用符で囲んだ値か数値が必要です。',
+    '条件式の {position} バイト目に引用符で囲んだ値か数値が必要です。',
   'problem.condition.syntax_expected_test':
-      '条件式の {position} バイト目に answer(...)、answered(...)、category、size のいずれかが必要です。',
+    '条件式の {position} バイト目に answer(...)、answered(...)、category、size のいずれかが必要です。',
   'problem.condition.syntax_expected_comparison':
-      '条件式の {position} バイト目に比較演算子、in、contains のいずれかが必要です。',
+    '条件式の {position} バイト目に比較演算子、in、contains のいずれかが必要です。',
   'problem.condition.syntax_list_too_long': '条件式の {position} バイト目：一覧の値が多すぎます。',
   'problem.condition.too_long': '条件式が {max} バイトを超えています。',
   'problem.condition.too_deep': '条件式の入れ子が {max} 段を超えています。',
   'problem.condition.too_many_tests': '条件式の判定が {max} を超えています。',
   'problem.condition.contains_needs_answer':
-      '条件式の {position} バイト目：contains は answer(...) にだけ使えます。',
+    '条件式の {position} バイト目：contains は answer(...) にだけ使えます。',
   'problem.condition.quoted_names':
-      '条件式の {position} バイト目：category と size は引用符で囲んだ名前と比べてください。',
+    '条件式の {position} バイト目：category と size は引用符で囲んだ名前と比べてください。',
   'problem.condition.unknown_size':
-      '条件式の {position} バイト目：「{value}」は規模区分（small、medium、large）ではありません。',
+    '条件式の {position} バイト目：「{value}」は規模区分（small、medium、large）ではありません。',
   'problem.condition.unknown_category':
-      '条件式の {position} バイト目：「{value}」は業態ではありません。',
+    '条件式の {position} バイト目：「{value}」は業態ではありません。',
   'problem.condition.category_operators':
-      '条件式の {position} バイト目：category に使えるのは ==、!=、in だけです。',
+    '条件式の {position} バイト目：category に使えるのは ==、!=、in だけです。',
   'problem.condition.unknown_item': '条件式の {position} バイト目：項目「{item}」はありません。',
   'problem.condition.later_item':
-      '条件式の {position} バイト目：項目「{item}」はこの項目より前にありません。',
+    '条件式の {position} バイト目：項目「{item}」はこの項目より前にありません。',
   'problem.condition.contains_needs_multiple':
-      '条件式の {position} バイト目：contains は複数選択の項目にだけ使えます。',
+    '条件式の {position} バイト目：contains は複数選択の項目にだけ使えます。',
   'problem.condition.no_such_choice':
-      '条件式の {position} バイト目：項目「{item}」にその選択肢はありません。',
+    '条件式の {position} バイト目：項目「{item}」にその選択肢はありません。',
   'problem.condition.use_contains':
-      '条件式の {position} バイト目：項目「{item}」は {type} です。contains を使ってください。',
+    '条件式の {position} バイト目：項目「{item}」は {type} です。contains を使ってください。',
   'problem.condition.use_answered':
-      '条件式の {position} バイト目：項目「{item}」は {type} です。answered() を使ってください。',
+    '条件式の {position} バイト目：項目「{item}」は {type} です。answered() を使ってください。',
   'problem.condition.equality_only':
-      '条件式の {position} バイト目：項目「{item}」は {type} です。使えるのは ==、!=、in だけです。',
+    '条件式の {position} バイト目：項目「{item}」は {type} です。使えるのは ==、!=、in だけです。',
   'problem.condition.compare_number':
-      '条件式の {position} バイト目：項目「{item}」は {type} です。数値と比べてください。',
+    '条件式の {position} バイト目：項目「{item}」は {type} です。数値と比べてください。',
   'problem.condition.compare_quoted':
-      '条件式の {position} バイト目：項目「{item}」は {type} です。引用符で囲んだ値と比べてください。',
+    '条件式の {position} バイト目：項目「{item}」は {type} です。引用符で囲んだ値と比べてください。',
   'problem.condition.maturity_range': '条件式の {position} バイト目：成熟度は 0〜4 です。',
   'problem.condition.unknown_yes_no':
-      '条件式の {position} バイト目：「{value}」は yes、no、compensating、not_applicable のいずれでもありません。',
+    '条件式の {position} バイト目：「{value}」は yes、no、compensating、not_applicable のいずれでもありません。',
   'problem.condition.unknown_choice':
-      '条件式の {position} バイト目：項目「{item}」に選択肢「{value}」はありません。',
+    '条件式の {position} バイト目：項目「{item}」に選択肢「{value}」はありません。',
 
   'error.unauthenticated': 'ログインが必要です。',
   'error.permission_denied': 'この操作を行う権限がありません。',
@@ -373,7 +373,7 @@ export const ja = {
   'hub.object.latest': '最新',
   'hub.object.onWarningList': '警告リスト該当',
   'hub.object.warningHits':
-      '警告リスト: {hits}。広く使われている、または無害な値です。ブロックする前に確認してください。',
+    '警告リスト: {hits}。広く使われている、または無害な値です。ブロックする前に確認してください。',
   'hub.object.relationships': '関係',
   'hub.object.noRelationships': '表示できる関係はありません。',
   'hub.object.relationType': '関係の種類',
@@ -403,7 +403,7 @@ export const ja = {
   'hub.indicator.name': '名称',
   'hub.indicator.description': '説明',
   'hub.indicator.pattern': 'STIX パターン',
-  'hub.indicator.patternHint': '例: [domain-name:value = \'evil.example\']',
+  'hub.indicator.patternHint': "例: [domain-name:value = 'evil.example']",
   'hub.indicator.checking': '確認中…',
   'hub.indicator.valid': 'パターンは正しい形式です。',
   'hub.indicator.invalidAt': '{position} 文字目: {message}',
@@ -450,7 +450,7 @@ export const ja = {
   'hub.logCheck.open': 'ログを照合',
   'hub.logCheck.title': 'ログの照合',
   'hub.logCheck.intro':
-      'ログの一部を、コレクションのうち貴組織が閲覧できるインジケーターと照合します。ログはハブに保存されません（最大 16 MiB）。',
+    'ログの一部を、コレクションのうち貴組織が閲覧できるインジケーターと照合します。ログはハブに保存されません（最大 16 MiB）。',
   'hub.logCheck.collection': 'コレクション',
   'hub.logCheck.format': 'ログ形式',
   'hub.logCheck.format.auto': '自動判定',
@@ -458,8 +458,10 @@ export const ja = {
   'hub.logCheck.file': 'またはファイル',
   'hub.logCheck.submit': '照合',
   'hub.logCheck.checking': '照合中…',
+  'hub.logCheck.preparing':
+    'このコレクションのインジケーターを準備しています。まもなく自動で再照合します…',
   'hub.logCheck.summary':
-      '{lines} 行（{format}）を {indicators} 件のインジケーターと照合し、{matches} 件一致しました。',
+    '{lines} 行（{format}）を {indicators} 件のインジケーターと照合し、{matches} 件一致しました。',
   'hub.logCheck.overLong': '長すぎる {count} 行は読み飛ばしました。',
   'hub.logCheck.none': '一致はありません。',
   'hub.logCheck.byIndicator': 'インジケーター別',
@@ -526,7 +528,7 @@ export const ja = {
   'survey.new.deadline': '回答期限',
   'survey.new.submit': '調査を開始する',
   'survey.new.confirm':
-      '選択した業態の全ての金融機関に調査票を配付します。開始した調査は取り消せません。よろしいですか。',
+    '選択した業態の全ての金融機関に調査票を配付します。開始した調査は取り消せません。よろしいですか。',
   'survey.new.opened': '調査を開始しました。',
 
   'survey.q.sections': 'セクション',
@@ -552,7 +554,7 @@ export const ja = {
   'survey.save.saved': '保存しました',
   'survey.save.error': '保存できませんでした',
   'survey.save.conflict':
-      'この設問は他の利用者が更新しました。ページを再読み込みして最新の回答を確認してください。',
+    'この設問は他の利用者が更新しました。ページを再読み込みして最新の回答を確認してください。',
   'survey.save.invalidNumber': '数値を入力してください。',
 
   'survey.answer.yes': 'はい',
@@ -563,19 +565,19 @@ export const ja = {
   'survey.answer.cleared': '（消去）',
 
   'survey.locked.submitted':
-      '{date} に {name}（{title}）の確認のもとで提出済みです。回答は編集できません。',
+    '{date} に {name}（{title}）の確認のもとで提出済みです。回答は編集できません。',
   'survey.locked.reopenRequested': '回答の再開を依頼中です。調整室の承認をお待ちください。',
   'survey.locked.closed': 'この調査は締め切られました。回答は編集できません。',
   'survey.locked.other': '現在は回答できません（期限切れ等）。',
 
   'survey.submit.title': '提出（経営陣による確認）',
   'survey.submit.lead':
-      '全ての回答を入力したら、回答内容を確認した役員の氏名と役職を入力して提出してください。提出後は回答がロックされます。',
+    '全ての回答を入力したら、回答内容を確認した役員の氏名と役職を入力して提出してください。提出後は回答がロックされます。',
   'survey.submit.name': '役員の氏名',
   'survey.submit.jobTitle': '役職',
   'survey.submit.button': '提出する',
   'survey.submit.confirm':
-      '{name}（{title}）の確認のもとで回答を提出します。提出後は調整室の承認なしに変更できません。よろしいですか。',
+    '{name}（{title}）の確認のもとで回答を提出します。提出後は調整室の承認なしに変更できません。よろしいですか。',
   'survey.submit.done': '回答を提出しました。',
   'survey.submit.unanswered': '未回答の設問があります（{count} 問）。',
   'survey.submit.waitSaving': '保存が完了してから提出してください。',
@@ -605,7 +607,7 @@ export const ja = {
   'survey.results.threat': '脅威',
   'survey.results.heatmap': '脅威 × 機能 ヒートマップ',
   'survey.results.heatmapCaption':
-      '各セルは自組織のスコア（0〜100）です。下段は業態の平均です。色は数値の段階を示します。',
+    '各セルは自組織のスコア（0〜100）です。下段は業態の平均です。色は数値の段階を示します。',
   'survey.results.peerMean': '業態 {value}',
   'survey.results.noScore': '対象なし',
   'survey.results.legend': '凡例',
@@ -662,7 +664,7 @@ export const ja = {
   'survey.campaign.closedAt': '締切日時',
   'survey.campaign.close': '調査を締め切る',
   'survey.campaign.closeConfirm':
-      '調査を締め切ると、提出済みの回答からスコアと業態別の集計が確定し、以後は変更できません。よろしいですか。',
+    '調査を締め切ると、提出済みの回答からスコアと業態別の集計が確定し、以後は変更できません。よろしいですか。',
   'survey.campaign.closed': '調査を締め切りました。',
   'survey.campaign.assignments': '金融機関ごとの回答状況',
   'survey.campaign.filterStatus': '状態で絞り込み',
@@ -685,7 +687,7 @@ export const ja = {
   'survey.campaign.decline': '再開を却下',
   'survey.campaign.declineReason': '却下の理由',
   'survey.campaign.declineConfirm':
-      '{org} の再開依頼を却下します。回答はロックされたままです。よろしいですか。',
+    '{org} の再開依頼を却下します。回答はロックされたままです。よろしいですか。',
   'survey.campaign.declined': '{org} の再開依頼を却下しました。',
   'survey.campaign.empty': '条件に一致する金融機関はありません。',
 
@@ -694,7 +696,7 @@ export const ja = {
   'survey.drill.rating': '監督当局の評価',
   'survey.drill.noAnswer': '未回答',
   'survey.drill.notFound':
-      'この金融機関の回答は見つかりません。存在しないか、閲覧する権限がありません。',
+    'この金融機関の回答は見つかりません。存在しないか、閲覧する権限がありません。',
   'survey.drill.backToCampaign': '回答状況へ戻る',
 
   'survey.sector.title': '業態別分析',
@@ -707,7 +709,7 @@ export const ja = {
   'survey.sector.median': '中央値',
   'survey.sector.q3': '第3四分位',
   'survey.sector.heatmapCaption':
-      '各セルは業態の平均スコア（0〜100）です。色は数値の段階を示します。',
+    '各セルは業態の平均スコア（0〜100）です。色は数値の段階を示します。',
   'survey.sector.mostMissed': '多くの金融機関が満たしていない設問',
   'survey.sector.missedShare': '{share} が未達',
   'survey.sector.bands': '金融機関ごとの位置',
@@ -719,7 +721,7 @@ export const ja = {
 
   'survey.rem.title': '改善項目（自己点検）',
   'survey.rem.intro':
-      '未達の設問を改善項目にして、担当者・期限・状況を管理します。次回の調査結果で、完了したかどうかを確認できます。',
+    '未達の設問を改善項目にして、担当者・期限・状況を管理します。次回の調査結果で、完了したかどうかを確認できます。',
   'survey.rem.introReadOnly': 'この金融機関が管理している改善項目です（閲覧のみ）。',
   'survey.rem.gaps': '未達の設問',
   'survey.rem.noGaps': '未達の設問はありません。',
@@ -771,7 +773,7 @@ export const ja = {
   'survey.remind.updated': '（{at} に {by} が変更）',
   'survey.remind.daysLabel': '通知する日（期限の何日前か）',
   'survey.remind.daysHint':
-      '1〜365 の日数をカンマ区切りで最大 10 個まで入力してください（例: 14, 7, 1）。',
+    '1〜365 の日数をカンマ区切りで最大 10 個まで入力してください（例: 14, 7, 1）。',
   'survey.remind.save': '保存する',
   'survey.remind.saved': 'リマインダーの日程を保存しました。',
   'survey.remind.sent': '送信したリマインダー（{count} 件）',
@@ -815,10 +817,10 @@ export const ja = {
   'survey.bank.status.frozen': '凍結',
   'survey.bank.import': '下書きを取り込む',
   'survey.bank.importHint':
-      'YAML・JSON の設問集、または OSCAL カタログ（XML・JSON）を貼り付けてください。下書きとして保存されます。',
+    'YAML・JSON の設問集、または OSCAL カタログ（XML・JSON）を貼り付けてください。下書きとして保存されます。',
   'survey.bank.newVersion': 'この設問集をもとに新しい版を作成',
   'survey.bank.newVersionHint':
-      '公開済みの版は変更できません。version を新しい値に変えて下書きとして取り込み、編集してから公開してください。設問 ID は年度をまたいで変えないでください。',
+    '公開済みの版は変更できません。version を新しい値に変えて下書きとして取り込み、編集してから公開してください。設問 ID は年度をまたいで変えないでください。',
   'survey.bank.importSubmit': '取り込む',
   'survey.bank.format': '形式',
   'survey.bank.format.yaml': 'YAML',
@@ -828,13 +830,13 @@ export const ja = {
   'survey.bank.source': 'ソース',
   'survey.bank.edit': '下書きの編集',
   'survey.bank.editHint':
-      '保存するとサーバーが検証し、問題があれば一覧で示します。問題がある内容は保存されません。',
+    '保存するとサーバーが検証し、問題があれば一覧で示します。問題がある内容は保存されません。',
   'survey.bank.save': '保存する',
   'survey.bank.saved': '下書きを保存しました。',
   'survey.bank.saveFirst': '公開する前に変更を保存してください。',
   'survey.bank.publish': '公開する',
   'survey.bank.publishConfirm':
-      '設問集 {id}（{version} 版）を公開します。公開後は変更できません。よろしいですか。',
+    '設問集 {id}（{version} 版）を公開します。公開後は変更できません。よろしいですか。',
   'survey.bank.problems': '設問集に {count} 件の問題があります。',
   'survey.bank.where': '箇所',
   'survey.bank.rule': '規則',
@@ -856,7 +858,7 @@ export const ja = {
   'survey.bank.type.text': '自由記述',
   'survey.bank.type.evidence': '証跡ファイル',
   'survey.evidence.answerHint':
-      'この質問にはファイルを添付して回答します。1件以上添付すると回答済みになります。',
+    'この質問にはファイルを添付して回答します。1件以上添付すると回答済みになります。',
   'survey.evidence.answered': '回答済み',
   'survey.evidence.none': '添付ファイルはありません。',
   'survey.evidence.title': '証跡ファイル（{count} 件）',
@@ -872,17 +874,17 @@ export const ja = {
   'survey.evidence.empty': '空のファイルは添付できません。',
   'survey.evidence.truncated': 'PDF ファイルが途中で切れています。',
   'survey.evidence.type':
-      'この種類のファイルは添付できません。PDF・PNG・JPEG・XLSX・DOCX・テキスト・CSV を添付してください。',
+    'この種類のファイルは添付できません。PDF・PNG・JPEG・XLSX・DOCX・テキスト・CSV を添付してください。',
   'survey.evidence.extension':
-      'ファイルの内容と拡張子が一致しません（{expected} にしてください）。',
+    'ファイルの内容と拡張子が一致しません（{expected} にしてください）。',
   'survey.evidence.name': 'ファイル名を読み取れません。',
   'survey.workbook.title': 'Excel で回答する',
   'survey.workbook.hint':
-      '設問と回答を Excel ファイルでダウンロードし、回答欄とコメント欄を記入して取り込めます。1 行でも誤りがあれば何も保存されません。',
+    '設問と回答を Excel ファイルでダウンロードし、回答欄とコメント欄を記入して取り込めます。1 行でも誤りがあれば何も保存されません。',
   'survey.workbook.download': 'Excel でダウンロード（{lang}）',
   'survey.workbook.import': 'Excel から取り込む',
   'survey.workbook.imported':
-      '{rows} 行を読み込みました（保存 {saved} 件、消去 {cleared} 件、変更なし {unchanged} 件）。',
+    '{rows} 行を読み込みました（保存 {saved} 件、消去 {cleared} 件、変更なし {unchanged} 件）。',
   'survey.workbook.rejected': '{count} 行に誤りがあるため、取り込みませんでした。',
   'survey.workbook.unreadable': 'このファイルは取り込めません: {message}',
   'survey.workbook.sheet': 'シート',

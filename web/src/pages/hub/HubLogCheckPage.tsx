@@ -6,6 +6,8 @@ import { Field, fieldAria } from '../../components/Field';
 import { useI18n } from '../../context';
 import { href } from '../../router';
 
+const PREPARING_RETRY_MS = 2500;
+
 /** Checks a log sample, pasted or chosen as a file, against a collection's visible indicators. */
 export function HubLogCheckPage() {
   const { t } = useI18n();
@@ -20,6 +22,7 @@ export function HubLogCheckPage() {
   const [result, setResult] = useState<LogCheckResult>();
   const [error, setError] = useState<ApiError>();
   const [checking, setChecking] = useState(false);
+  const [preparing, setPreparing] = useState(false);
 
   if (collections.error) return <ErrorMessage error={collections.error} />;
   if (!collections.data) return <p class="muted">{t('app.loading')}</p>;
@@ -32,11 +35,23 @@ export function HubLogCheckPage() {
     setResult(undefined);
     try {
       const sample = file ?? new Blob([text], { type: 'text/plain' });
-      setResult(await api.checkLog(chosen, sample, format));
+      // The hub answers "unavailable" while it compiles a large collection's indicators,
+      // and serves the check from them once they are ready: ask again for a minute.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          setResult(await api.checkLog(chosen, sample, format));
+          return;
+        } catch (err) {
+          if (!(err instanceof ApiError) || err.code !== 'unavailable' || attempt >= 24) throw err;
+          setPreparing(true);
+          await new Promise((resolve) => setTimeout(resolve, PREPARING_RETRY_MS));
+        }
+      }
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, 'internal', String(err)));
     } finally {
       setChecking(false);
+      setPreparing(false);
     }
   };
 
@@ -106,6 +121,11 @@ export function HubLogCheckPage() {
             {checking ? t('hub.logCheck.checking') : t('hub.logCheck.submit')}
           </button>
         </form>
+      )}
+      {preparing && (
+        <p class="muted" role="status" data-testid="log-check-preparing">
+          {t('hub.logCheck.preparing')}
+        </p>
       )}
       {error && <ErrorMessage error={error} />}
       {result && <LogCheckResultView result={result} />}
