@@ -256,6 +256,15 @@ Result<std::vector<Collection>> SharingService::ListCollections(
       });
 }
 
+Result<std::int64_t> SharingService::CollectionDeletions(std::string_view collection_id) {
+  return db_.ReadValue<std::int64_t>([&](store::Connection& conn) -> Result<std::int64_t> {
+    FC_ASSIGN_OR_RETURN(auto row,
+                        conn.QueryOne("SELECT deletions FROM sharing_collections WHERE id = ?",
+                                      {std::string(collection_id)}, "collection"));
+    return row.GetInt(0);
+  });
+}
+
 Result<Collection> SharingService::GetCollection(const identity::Principal& principal,
                                                  std::string_view id) {
   return db_.ReadValue<Collection>([&](store::Connection& conn) -> Result<Collection> {

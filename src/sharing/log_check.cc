@@ -156,7 +156,9 @@ Result<std::shared_ptr<const detect::Matcher>> LogChecker::KeptMatcher(
   // Asked every time: the collection may no longer be readable.
   FC_ASSIGN_OR_RETURN(const bool newer,
                       NewerObjectVisible(principal, collection_id, found->newest_date_added));
-  return newer ? std::shared_ptr<const detect::Matcher>() : found->matcher;
+  if (newer) return std::shared_ptr<const detect::Matcher>();
+  FC_ASSIGN_OR_RETURN(const std::int64_t deletions, hub_.CollectionDeletions(collection_id));
+  return deletions == found->deletions ? found->matcher : std::shared_ptr<const detect::Matcher>();
 }
 
 LogChecker::~LogChecker() {
@@ -233,7 +235,9 @@ void LogChecker::Keep(Kept built) {
 
 Result<LogChecker::Kept> LogChecker::Compile(const identity::Principal& principal,
                                              std::string_view collection_id) {
-  Kept kept{std::string(collection_id), principal.org_id, nullptr, 0, clock_.Now()};
+  Kept kept{std::string(collection_id), principal.org_id, nullptr, 0, 0, clock_.Now()};
+  // Read first: a deletion while the set is built makes the next check build it again.
+  FC_ASSIGN_OR_RETURN(kept.deletions, hub_.CollectionDeletions(collection_id));
   const std::int64_t now_millis = ToUnixMillis(kept.built_at);
   detect::MatcherBuilder builder;
   const detect::IndicatorFileOptions options{.now_millis = now_millis};

@@ -6,7 +6,8 @@
 //
 // Compiled indicator sets are kept per collection and organisation (what one member of an
 // organisation may see, every member may) and compiled again when a newer object is
-// visible in the collection, or after kMaxMatcherAge (deletions are not otherwise seen).
+// visible in the collection, when an object was deleted from it, or after kMaxMatcherAge
+// (indicators whose valid_until has passed since are not otherwise seen).
 // One set is compiled at a time, on a thread of the checker's own: a check waits for it
 // at most compile_wait and is otherwise answered Unavailable (the set is kept when it is
 // ready, for the check asked again), so that a large collection (a million indicators
@@ -102,6 +103,7 @@ class LogChecker {
     std::string org_id;
     std::shared_ptr<const detect::Matcher> matcher;
     std::int64_t newest_date_added = 0;  // microseconds, of the objects it was built from
+    std::int64_t deletions = 0;          // SharingService::CollectionDeletions before it was built
     TimePoint built_at;
   };
   Result<std::shared_ptr<const detect::Matcher>> MatcherFor(const identity::Principal& principal,

@@ -809,9 +809,10 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
   return db_.TransactValue<std::int64_t>([&](store::Connection& conn) -> Result<std::int64_t> {
     FC_ASSIGN_OR_RETURN(Collection collection,
                         internal::LoadCollection(conn, principal, collection_id));
+    // Counted (and the collection's row locked) first; undone with the rest when nothing
+    // is deleted.
     FC_RETURN_IF_ERROR(conn.Execute(
-        "UPDATE sharing_collections SET last_date_added = last_date_added WHERE id = ?",
-        {collection.id}));
+        "UPDATE sharing_collections SET deletions = deletions + 1 WHERE id = ?", {collection.id}));
     ObjectQuery match = query;
     match.ids = {std::string(id)};
     if (match.versions.empty()) match.versions.all = true;

@@ -169,6 +169,10 @@ CREATE UNIQUE INDEX shared_objects_id_version ON shared_objects(stix_id, collect
        R"sql(
 CREATE INDEX sharing_add_reports_requested ON sharing_add_reports(requested_at)
 )sql"},
+      {"sharing", 7, "deletions counted per collection, for what is kept beside it",
+       R"sql(
+ALTER TABLE sharing_collections ADD COLUMN deletions BIGINT NOT NULL DEFAULT 0
+)sql"},
   };
 }
 

@@ -367,6 +367,11 @@ class SharingService {
   Result<ObjectPage> ListObjects(const identity::Principal& principal,
                                  std::string_view collection_id, const ObjectQuery& query);
 
+  // How many deletions the collection has had: what is kept beside it (the log check's
+  // compiled indicators) is stale once this changes. Not a read of the collection; no
+  // principal. NotFound for an unknown collection.
+  Result<std::int64_t> CollectionDeletions(std::string_view collection_id);
+
   // Deletes the versions of `id` matching query.versions (empty: all) and
   // query.spec_versions from the collection; returns how many were deleted.
   // NotFound when no visible version matches, PermissionDenied unless the principal

@@ -224,14 +224,29 @@ TEST_P(SharingLogCheckTest, TheCompiledSetFollowsTheCollection) {
   hub_.AddOk(hub_.s.a_member, {revoked});
   EXPECT_EQ(Matched(hub_.s.b_admin, sample), std::vector<std::string>{second});
 
-  // A deletion adds nothing to see, so a kept set may still match it until it is rebuilt,
-  // at the latest after kMaxMatcherAge.
+  // A deleted one stops at the next check: a deletion adds nothing newer to see, but the
+  // collection counts it.
   const std::string gone = TestHub::NewIndicatorId();
   hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(gone, "gone.example")});
   EXPECT_EQ(Matched(hub_.s.b_admin, sample), (std::vector<std::string>{second, gone}));
   auto deleted =
       hub_.service.DeleteObject(hub_.P(hub_.s.a_admin), hub_.indicators.id, gone, {}, hub_.info);
   ASSERT_TRUE(deleted.ok()) << deleted.error().internal_message();
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), std::vector<std::string>{second});
+  // A deletion refused changes nothing.
+  EXPECT_FALSE(
+      hub_.service.DeleteObject(hub_.P(hub_.s.a_admin), hub_.indicators.id, gone, {}, hub_.info)
+          .ok());
+  auto deletions = hub_.service.CollectionDeletions(hub_.indicators.id);
+  ASSERT_TRUE(deletions.ok());
+  EXPECT_EQ(*deletions, 1);
+
+  // One whose valid_until passes is left out when the set is rebuilt, after kMaxMatcherAge.
+  const std::string expiring = TestHub::NewIndicatorId();
+  Json soon = TestHub::Indicator(expiring, "gone.example");
+  soon["valid_until"] = FormatRfc3339(hub_.s.clock.Now() + 1min);
+  hub_.AddOk(hub_.s.a_member, {soon});
+  EXPECT_EQ(Matched(hub_.s.b_admin, sample), (std::vector<std::string>{second, expiring}));
   hub_.s.clock.Advance(LogChecker::kMaxMatcherAge + 1s);
   EXPECT_EQ(Matched(hub_.s.b_admin, sample), std::vector<std::string>{second});
 }
