@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "documents/internal/test_library_caches.h"
 #include "documents/pdf.h"
+#include "documents/test_library_caches.h"
 
 namespace fincyber::documents {
 namespace {

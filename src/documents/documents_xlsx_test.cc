@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <functional>
 
-#include "documents/internal/test_library_caches.h"
 #include "documents/internal/zip_archive.h"
+#include "documents/test_library_caches.h"
 #include "documents/xlsx_reader.h"
 #include "documents/xlsx_writer.h"
 

@@ -1,13 +1,14 @@
-// For test binaries of this module; include it in one source file of each. cairo, pango
-// and fontconfig keep font caches for the life of the process, which LeakSanitizer (in the
-// sanitizer build) would report at exit: the tests free them after the last test, so
-// that a leak left is one of ours. What cannot be freed is suppressed by name below.
+// For test binaries that draw documents (this module's and those of modules that use it);
+// include it in one source file of each. cairo, pango and fontconfig keep font caches for
+// the life of the process, which LeakSanitizer (in the sanitizer build) would report at
+// exit: the tests free them after the last test, so that a leak left is one of ours. What
+// cannot be freed is suppressed by name in the test main.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <pango/pangocairo.h>
 
-namespace fincyber::documents::internal {
+namespace fincyber::documents::library_caches {
 
 class LibraryCachesCleanup : public ::testing::Environment {
  public:
@@ -19,7 +20,7 @@ class LibraryCachesCleanup : public ::testing::Environment {
 inline ::testing::Environment* const kLibraryCachesCleanup =
     ::testing::AddGlobalTestEnvironment(new LibraryCachesCleanup);
 
-}  // namespace fincyber::documents::internal
+}  // namespace fincyber::documents::library_caches
 
 // Read by AddressSanitizer at start-up: LeakSanitizer's suppressions of these libraries
 // (in the test main) match callers by name, which needs whole stacks; cairo is built
