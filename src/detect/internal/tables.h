@@ -138,13 +138,28 @@ inline std::uint64_t MixWord(std::uint64_t h, std::uint64_t word) {
   return h ^ (h >> 32);
 }
 
+inline constexpr std::uint64_t kHashSeed = 0x9E3779B97F4A7C15ULL;
+
+inline std::uint64_t FinishHash(std::uint64_t h) {
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
+}
+
+// `count` (1..8) bytes at p as a little-endian word, zero above; 8 bytes from p readable.
+inline std::uint64_t LoadFirstBytes(const char* p, std::size_t count) {
+  std::uint64_t word;
+  std::memcpy(&word, p, 8);
+  return word & (~0ULL >> (8 * (8 - count)));
+}
+
 // A 64-bit hash of `n` bytes; with `kFoldCase` ASCII letters hash as lower case, so
 // HashBytes<true>("Evil.Example") == HashBytes<false>("evil.example").
 // `readable` (>= n) bytes from p may be read: when the last partial word lies within
 // them it is loaded whole and masked, which is faster than copying it byte by byte.
 template <bool kFoldCase>
 std::uint64_t HashBytes(const char* p, std::size_t n, std::size_t readable = 0) {
-  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+  std::uint64_t h = kHashSeed ^ n;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t word;
@@ -153,30 +168,22 @@ std::uint64_t HashBytes(const char* p, std::size_t n, std::size_t readable = 0) 
   }
   if (i < n) {
     std::uint64_t word = 0;
-    if (i + 8 <= readable) {  // little-endian: the first bytes are the low ones
-      std::memcpy(&word, p + i, 8);
-      word &= ~0ULL >> (8 * (8 - (n - i)));
+    if (i + 8 <= readable) {
+      word = LoadFirstBytes(p + i, n - i);
     } else {
       std::memcpy(&word, p + i, n - i);
     }
     h = MixWord(h, kFoldCase ? LowerAscii8(word) : word);
   }
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ULL;
-  return h ^ (h >> 32);
+  return FinishHash(h);
 }
 // HashBytes inlined for 1 to 8 bytes with 8 readable (most labels of a host name in a log).
 template <bool kFoldCase>
 [[gnu::always_inline]] inline std::uint64_t HashShortBytes(const char* p, std::size_t n,
                                                            std::size_t readable) {
   if (n - 1 >= 8 || readable < 8) return HashBytes<kFoldCase>(p, n, readable);
-  std::uint64_t word;
-  std::memcpy(&word, p, 8);
-  word &= ~0ULL >> (8 * (8 - n));
-  std::uint64_t h = MixWord(0x9E3779B97F4A7C15ULL ^ n, kFoldCase ? LowerAscii8(word) : word);
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ULL;
-  return h ^ (h >> 32);
+  const std::uint64_t word = LoadFirstBytes(p, n);
+  return FinishHash(MixWord(kHashSeed ^ n, kFoldCase ? LowerAscii8(word) : word));
 }
 inline std::uint64_t Hash(std::string_view s) { return HashBytes<false>(s.data(), s.size()); }
 inline std::uint64_t HashFolded(std::string_view s) { return HashBytes<true>(s.data(), s.size()); }

@@ -6,7 +6,9 @@ import { Field, fieldAria } from '../../components/Field';
 import { useI18n } from '../../context';
 import { href } from '../../router';
 
+// While the hub compiles a collection's indicators: how often, and how many times, to ask.
 const PREPARING_RETRY_MS = 2500;
+const PREPARING_ATTEMPTS = 24;
 
 /** Checks a log sample, pasted or chosen as a file, against a collection's visible indicators. */
 export function HubLogCheckPage() {
@@ -42,7 +44,13 @@ export function HubLogCheckPage() {
           setResult(await api.checkLog(chosen, sample, format));
           return;
         } catch (err) {
-          if (!(err instanceof ApiError) || err.code !== 'unavailable' || attempt >= 24) throw err;
+          if (
+            !(err instanceof ApiError) ||
+            err.code !== 'unavailable' ||
+            attempt >= PREPARING_ATTEMPTS
+          ) {
+            throw err;
+          }
           setPreparing(true);
           await new Promise((resolve) => setTimeout(resolve, PREPARING_RETRY_MS));
         }
