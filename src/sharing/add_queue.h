@@ -40,14 +40,14 @@ struct AddQueueOptions {
   // How long Submit waits for a spooled envelope to be stored before answering "pending".
   std::chrono::milliseconds wait{0};
   // Queued envelopes stored in one transaction, up to this many objects (at least one
-  // envelope). Unset: 20,000 on SQLite and one envelope on PostgreSQL, as for imports
+  // envelope). Unset: 50,000 on SQLite and one envelope on PostgreSQL, as for imports
   // (ImportBatching::max_objects_per_transaction).
   std::optional<std::size_t> max_objects_per_transaction{};
   // Submit waits while this many objects are accepted and not stored yet (backpressure),
   // at most `max_backpressure_wait`, then answers Unavailable. Twice SQLite's transaction:
-  // the next group fills while one is stored, and memory stays bounded (about 2 KB per
-  // parsed object).
-  std::size_t max_pending_objects = 40000;
+  // the next group fills while one is stored, and memory stays bounded (a validated
+  // object keeps its text and what validation extracted, not its parsed tree).
+  std::size_t max_pending_objects = 100000;
   std::chrono::milliseconds max_backpressure_wait{60000};
   // First pause before storing again after a storage error; doubles up to 30 s.
   std::chrono::milliseconds retry_pause{500};

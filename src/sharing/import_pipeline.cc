@@ -6,7 +6,7 @@
 namespace fincyber::sharing {
 
 std::size_t DefaultObjectsPerTransaction(store::Dialect dialect) {
-  return dialect == store::Dialect::kSqlite ? 20000 : 1;
+  return dialect == store::Dialect::kSqlite ? 50000 : 1;
 }
 
 ImportPipeline::ImportPipeline(SharingService& hub, identity::Principal principal,

@@ -26,10 +26,11 @@
 
 namespace fincyber::sharing {
 
-// Objects stored in one transaction when batches follow each other: 20,000 on SQLite,
-// which writes every index page a commit touched again (1.4 times the objects per second
-// for 100,000 objects, bench/hub/README.md), and 1 (a batch each) on PostgreSQL, whose
-// log holds changes rather than pages and which measured slower with more.
+// Objects stored in one transaction when batches follow each other: 50,000 on SQLite,
+// which writes every index page a commit touched again, so that the pages of the indexes
+// keyed by random STIX ids are written once for more objects (bench/hub/README.md), and 1
+// (a batch each) on PostgreSQL, whose log holds changes rather than pages and which
+// measured slower with more.
 std::size_t DefaultObjectsPerTransaction(store::Dialect dialect);
 
 struct ImportBatching {

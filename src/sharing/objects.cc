@@ -37,6 +37,7 @@ struct Prepared {
   std::vector<std::string> recipients;
   std::vector<stix::Observable> observables;
   std::vector<WarningHit> warnings;  // indicators only, one per list
+  internal::RelationshipEnds ends;   // relationships only
   // Sightings only.
   std::string sighting_of_ref;
   std::int64_t sighting_count = 1;
@@ -113,6 +114,7 @@ std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming,
     return JoinViolations(invalid->violations);
   }
   p.facts = std::get<stix::Validated>(validated).facts;
+  p.ends = internal::EndsOfRelationship(object);
   p.marked_tlp = stix::MostRestrictiveTlp(p.facts.object_marking_refs);
 
   auto recipients = object.find(kRecipientsProperty);
@@ -217,6 +219,7 @@ struct NewObject {
   const Prepared* prepared = nullptr;
   std::size_t index = 0;  // in the envelope
   stix::Timestamp version = 0;
+  std::string version_text;  // RFC 3339, as reported
   stix::Timestamp date_added = 0;
   stix::Tlp tlp = stix::Tlp::kClear;
   bool is_latest = false;
@@ -238,14 +241,13 @@ Status InsertObjects(store::Connection& conn, const Collection& collection,
   std::map<std::pair<std::string_view, stix::Timestamp>, NewObject*> by_version;
   for (NewObject& o : objects) {
     const Prepared& p = *o.prepared;
-    const internal::RelationshipEnds ends = internal::EndsOfRelationship(p.incoming->object);
     values.insert(
         values.end(),
         {collection.id, p.facts.id, p.facts.type, p.facts.spec_version,
          optional_ts(p.facts.created), optional_ts(p.facts.modified), o.version, o.date_added,
          static_cast<std::int64_t>(o.tlp), std::int64_t{o.tlp == stix::Tlp::kRed},
          std::int64_t{p.facts.revoked}, principal.org_id, principal.user_id,
-         std::int64_t{o.is_latest}, p.incoming->raw, ends.source, ends.target});
+         std::int64_t{o.is_latest}, p.incoming->raw, p.ends.source, p.ends.target});
     by_version[{p.facts.id, o.version}] = &o;
   }
   FC_ASSIGN_OR_RETURN(
@@ -404,6 +406,7 @@ struct internal::Validation {
 };
 
 struct ValidatedObjects::State {
+  // Their parsed trees are dropped once validated (only `raw` is read after).
   std::vector<IncomingObject> objects;
   internal::Validation validation;
 };
@@ -437,6 +440,9 @@ ValidatedObjects SharingService::ValidateObjects(std::vector<IncomingObject> obj
   // Moved in first: the validation points into the vector's elements.
   state->objects = std::move(objects);
   state->validation = Validate(state->objects);
+  // A queued object then holds its text and what validation extracted, about a third of
+  // its parsed tree, and the tree is freed on the validating thread, not the writer's.
+  for (IncomingObject& object : state->objects) object.object = Json();
   return ValidatedObjects(std::move(state));
 }
 
@@ -509,11 +515,15 @@ Result<AddReport> SharingService::RecordRefusedAdd(const AcceptedAdd& add,
   report.collection_id = add.collection_id;
   report.requested_at = add.requested_at;
   const std::vector<IncomingObject>& objects = add.objects.state_->objects;
+  const internal::Validation& validation = add.objects.state_->validation;
   report.total_count = static_cast<std::int64_t>(objects.size());
-  for (const IncomingObject& o : objects) {
-    const std::string* id = o.object.is_object() ? FindString(o.object, "id") : nullptr;
-    report.failures.push_back({id ? *id : "", "", std::string(message)});
+  // Ids from validation: the parsed objects are gone.
+  std::vector<std::string> ids(objects.size());
+  for (const Prepared& p : validation.prepared) {
+    ids[static_cast<std::size_t>(p.incoming - objects.data())] = p.facts.id;
   }
+  for (const auto& [index, outcome] : validation.early_failures) ids[index] = outcome.id;
+  for (std::string& id : ids) report.failures.push_back({std::move(id), "", std::string(message)});
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
     FC_RETURN_IF_ERROR(InsertReport(conn, add.principal, report));
     return audit::Append(conn, clock_,
@@ -626,9 +636,10 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
           "may add versions of it");
       continue;
     }
-    const bool duplicate = stored && (stated_version ? stored->versions.contains(*stated_version)
-                                                     : Json::parse(stored->latest_body, nullptr,
-                                                                   false) == p.incoming->object);
+    const bool duplicate =
+        stored && (stated_version ? stored->versions.contains(*stated_version)
+                                  : Json::parse(stored->latest_body, nullptr, false) ==
+                                        Json::parse(p.incoming->raw, nullptr, false));
     if (duplicate) {
       const std::string version =
           stated_version ? version_text : stix::FormatTimestamp(stored->latest_version);
@@ -642,6 +653,7 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
     o.date_added = std::max(internal::NowMicros(clock_), last_date_added + 1);
     last_date_added = o.date_added;
     o.version = stated_version.value_or(o.date_added);
+    o.version_text = stated_version ? version_text : stix::FormatTimestamp(o.version);
     o.tlp = p.marked_tlp.value_or(collection.default_tlp);
     o.is_latest = !stored || o.version > stored->latest_version;
     o.was_latest_when_added = o.is_latest;
@@ -679,7 +691,7 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
   Json added = Json::array();
   for (const NewObject& o : to_store) {
     const Prepared& p = *o.prepared;
-    const std::string version = stix::FormatTimestamp(o.version);
+    const std::string& version = o.version_text;
     for (const auto& org_id : p.recipients) recipients.insert(recipients.end(), {o.row, org_id});
     std::string stored_message = o.new_version ? "stored as a new version" : "stored";
     for (const auto& hit : p.warnings) {

@@ -192,6 +192,42 @@ TEST_P(ImportPipelineTest, ALaterBatchOfTheSameTransactionSeesTheEarlierOnes) {
   EXPECT_EQ(stix::FormatTimestamp(page->objects[0].version), "2024-06-01T00:00:00.000000Z");
 }
 
+// A validated batch drops its parsed objects before the writer stores it: what storing
+// reads from them comes from validation or from the text.
+TEST_P(ImportPipelineTest, WhatStoringNeedsSurvivesTheParsedObjects) {
+  const std::string indicator = TestHub::NewIndicatorId();
+  const Json relationship = {{"type", "relationship"},
+                             {"spec_version", "2.1"},
+                             {"id", "relationship--" + NewUuid()},
+                             {"created", "2024-05-01T00:00:00.000Z"},
+                             {"modified", "2024-05-01T00:00:00.000Z"},
+                             {"relationship_type", "indicates"},
+                             {"source_ref", indicator},
+                             {"target_ref", "malware--" + NewUuid()}};
+  // An SCO has no version of its own: a repeat is told from a change by its content.
+  const std::string address_id = "ipv4-addr--" + NewUuid();
+  const Json address = {{"type", "ipv4-addr"}, {"id", address_id}, {"value", "192.0.2.7"}};
+  Json changed = address;
+  changed["value"] = "192.0.2.8";
+  std::vector<AddReport> reports;
+  {
+    auto pipeline = Pipeline(hub_.s.a_member, 1, reports);
+    for (const Json& o :
+         {TestHub::Indicator(indicator, "ends.example"), relationship, address, address, changed}) {
+      ASSERT_TRUE(pipeline->Add(o, o.dump()).ok());
+    }
+    ASSERT_TRUE(pipeline->Flush().ok());
+  }
+  ASSERT_EQ(reports.size(), 5u);
+  EXPECT_EQ(reports[2].successes.at(0).message, "stored");
+  EXPECT_EQ(reports[3].successes.at(0).message, "already present; unchanged");
+  EXPECT_EQ(reports[4].successes.at(0).message, "stored as a new version");
+  auto detail = hub_.service.GetObjectDetail(hub_.P(hub_.s.a_member), indicator);
+  ASSERT_TRUE(detail.ok());
+  ASSERT_EQ(detail->relationships.size(), 1u);
+  EXPECT_EQ(detail->relationships[0].id, relationship["id"].get<std::string>());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportPipelineTest,
                          ::testing::ValuesIn(fincyber::testing::DbBackends()));
 
