@@ -362,9 +362,14 @@ void AddQueue::Write() {
 bool AddQueue::Store(std::vector<std::shared_ptr<Entry>>& group) {
   std::vector<const AcceptedAdd*> adds;
   for (const auto& entry : group) adds.push_back(&entry->add);
-  auto reports = hub_.AddAccepted(adds);
+  auto reports =
+      hub_.AddAccepted(adds, std::chrono::steady_clock::now() + options_.max_transaction_time);
   if (reports.ok()) {
-    for (std::size_t i = 0; i < group.size(); ++i) Finish(*group[i], std::move((*reports)[i]));
+    const std::size_t stored = reports->size();
+    for (std::size_t i = 0; i < stored; ++i) Finish(*group[i], std::move((*reports)[i]));
+    // Those left out by the time bound are next, before anything queued since.
+    std::lock_guard lock(mutex_);
+    for (std::size_t j = group.size(); j-- > stored;) queue_.push_front(std::move(group[j]));
     return true;
   }
   // One envelope's refusal, or a storage error: each alone tells which.

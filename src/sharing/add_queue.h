@@ -43,6 +43,10 @@ struct AddQueueOptions {
   // envelope). Unset: 50,000 on SQLite and one envelope on PostgreSQL, as for imports
   // (ImportBatching::max_objects_per_transaction).
   std::optional<std::size_t> max_objects_per_transaction{};
+  // A transaction takes no further envelope once it has been open this long, so that
+  // other writes, which wait for the writer at most store::OpenOptions::busy_timeout_ms
+  // (5 s), are not held longer by a full one on a slow machine.
+  std::chrono::milliseconds max_transaction_time{3000};
   // Submit waits while this many objects are accepted and not stored yet (backpressure),
   // at most `max_backpressure_wait`, then answers Unavailable. Twice SQLite's transaction:
   // the next group fills while one is stored, and memory stays bounded (a validated

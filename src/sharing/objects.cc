@@ -492,15 +492,16 @@ Result<std::vector<AddReport>> SharingService::AddValidatedTogether(
 }
 
 Result<std::vector<AddReport>> SharingService::AddAccepted(
-    const std::vector<const AcceptedAdd*>& adds) {
+    const std::vector<const AcceptedAdd*>& adds, std::chrono::steady_clock::time_point stop_after) {
   std::vector<AddReport> reports;
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
-    reports.assign(adds.size(), AddReport{});
-    for (std::size_t i = 0; i < adds.size(); ++i) {
-      const AcceptedAdd& add = *adds[i];
-      FC_RETURN_IF_ERROR(StoreIn(conn, add.principal, add.collection_id,
-                                 add.objects.state_->objects, add.objects.state_->validation,
-                                 add.info, {add.report_id, add.requested_at}, reports[i]));
+    reports.clear();
+    for (const AcceptedAdd* add : adds) {
+      if (!reports.empty() && std::chrono::steady_clock::now() >= stop_after) break;
+      FC_RETURN_IF_ERROR(StoreIn(conn, add->principal, add->collection_id,
+                                 add->objects.state_->objects, add->objects.state_->validation,
+                                 add->info, {add->report_id, add->requested_at},
+                                 reports.emplace_back()));
     }
     return OkStatus();
   }));

@@ -78,6 +78,10 @@ class AddQueueTest : public ::testing::TestWithParam<std::string> {
         {hub.indicators.id});
   }
 
+  // Queues three envelopes, each with one invalid object, while the writer is held, then
+  // checks that each has its own report and that all are stored in order of acceptance.
+  void ExpectHeldEnvelopesStoredInOrder(AddQueueOptions options);
+
   testing::ScratchDir spool_{"fincyber-spool"};
   TestHub hub_;
 };
@@ -143,7 +147,44 @@ TEST_P(AddQueueTest, AWaitLongEnoughAnswersComplete) {
 }
 
 TEST_P(AddQueueTest, EnvelopesStoredTogetherKeepTheirOwnReportsAndOrder) {
-  auto queue = Start(Spooled());
+  ExpectHeldEnvelopesStoredInOrder(Spooled());
+}
+
+// With no time for a transaction, each stores one envelope and the rest follow in order.
+TEST_P(AddQueueTest, ATransactionPastItsTimeLeavesTheNextEnvelopesQueued) {
+  AddQueueOptions options = Spooled();
+  options.max_transaction_time = std::chrono::milliseconds(0);
+  ExpectHeldEnvelopesStoredInOrder(options);
+}
+
+TEST_P(AddQueueTest, AddAcceptedPastItsTimeStoresTheFirstAddsOnly) {
+  std::vector<AcceptedAdd> adds;
+  for (int i = 0; i < 3; ++i) {
+    const std::vector<Json> objects = Indicators(2, "timed" + std::to_string(i) + "-");
+    adds.push_back({.principal = hub_.P(hub_.s.a_member),
+                    .collection_id = hub_.indicators.id,
+                    .info = hub_.info,
+                    .report_id = NewUuid(),
+                    .requested_at = 0,
+                    .objects = hub_.service.ValidateObjects(Envelope(objects))});
+  }
+  auto reports =
+      hub_.service.AddAccepted({&adds[0], &adds[1], &adds[2]}, std::chrono::steady_clock::now());
+  ASSERT_TRUE(reports.ok()) << reports.error().internal_message();
+  ASSERT_EQ(reports->size(), 1u);
+  EXPECT_EQ(reports->front().id, adds[0].report_id);
+  EXPECT_EQ(reports->front().successes.size(), 2u);
+  EXPECT_TRUE(hub_.service.AddReportExists(adds[0].report_id).value());
+  EXPECT_FALSE(hub_.service.AddReportExists(adds[1].report_id).value());
+  EXPECT_EQ(hub_.VisibleIds(hub_.s.a_member).size(), 2u);
+  auto rest = hub_.service.AddAccepted({&adds[1], &adds[2]});
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->size(), 2u);
+  EXPECT_EQ(hub_.VisibleIds(hub_.s.a_member).size(), 6u);
+}
+
+void AddQueueTest::ExpectHeldEnvelopesStoredInOrder(AddQueueOptions options) {
+  auto queue = Start(std::move(options));
   ASSERT_NE(queue, nullptr);
   std::vector<std::vector<Json>> envelopes;
   std::vector<std::string> report_ids;
