@@ -362,8 +362,7 @@ void AddQueue::Write() {
 bool AddQueue::Store(std::vector<std::shared_ptr<Entry>>& group) {
   std::vector<const AcceptedAdd*> adds;
   for (const auto& entry : group) adds.push_back(&entry->add);
-  auto reports =
-      hub_.AddAccepted(adds, std::chrono::steady_clock::now() + options_.max_transaction_time);
+  auto reports = hub_.AddAccepted(adds, options_.max_transaction_time);
   if (reports.ok()) {
     const std::size_t stored = reports->size();
     for (std::size_t i = 0; i < stored; ++i) Finish(*group[i], std::move((*reports)[i]));

@@ -45,6 +45,11 @@ struct Prepared {
   std::optional<stix::Timestamp> last_seen;
 };
 
+// Where the object `p` was prepared from is in its batch.
+std::size_t IndexIn(const std::vector<IncomingObject>& objects, const Prepared& p) {
+  return static_cast<std::size_t>(p.incoming - objects.data());
+}
+
 std::string JoinViolations(const std::vector<stix::Violation>& violations) {
   std::string out;
   for (const auto& v : violations) {
@@ -492,12 +497,13 @@ Result<std::vector<AddReport>> SharingService::AddValidatedTogether(
 }
 
 Result<std::vector<AddReport>> SharingService::AddAccepted(
-    const std::vector<const AcceptedAdd*>& adds, std::chrono::steady_clock::time_point stop_after) {
+    const std::vector<const AcceptedAdd*>& adds, std::chrono::steady_clock::duration max_time) {
   std::vector<AddReport> reports;
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
+    const auto opened = std::chrono::steady_clock::now();
     reports.clear();
     for (const AcceptedAdd* add : adds) {
-      if (!reports.empty() && std::chrono::steady_clock::now() >= stop_after) break;
+      if (!reports.empty() && std::chrono::steady_clock::now() - opened >= max_time) break;
       FC_RETURN_IF_ERROR(StoreIn(conn, add->principal, add->collection_id,
                                  add->objects.state_->objects, add->objects.state_->validation,
                                  add->info, {add->report_id, add->requested_at},
@@ -520,9 +526,7 @@ Result<AddReport> SharingService::RecordRefusedAdd(const AcceptedAdd& add,
   report.total_count = static_cast<std::int64_t>(objects.size());
   // Ids from validation: the parsed objects are gone.
   std::vector<std::string> ids(objects.size());
-  for (const Prepared& p : validation.prepared) {
-    ids[static_cast<std::size_t>(p.incoming - objects.data())] = p.facts.id;
-  }
+  for (const Prepared& p : validation.prepared) ids[IndexIn(objects, p)] = p.facts.id;
   for (const auto& [index, outcome] : validation.early_failures) ids[index] = outcome.id;
   for (std::string& id : ids) report.failures.push_back({std::move(id), "", std::string(message)});
   FC_RETURN_IF_ERROR(db_.Transact([&](store::Connection& conn) -> Status {
@@ -592,9 +596,6 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
 
   std::vector<std::pair<std::size_t, AddOutcome>> successes;
   std::vector<std::pair<std::size_t, AddOutcome>> failures = early_failures;
-  auto index_of = [&](const Prepared& p) {
-    return static_cast<std::size_t>(p.incoming - objects.data());
-  };
   // Decided in envelope order against what is stored, then written with a few
   // statements for the whole envelope.
   FC_ASSIGN_OR_RETURN(auto known, LoadKnown(conn, collection.id, prepared));
@@ -602,7 +603,7 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
   std::vector<NewObject> to_store;
   std::vector<std::int64_t> no_longer_latest;
   for (const Prepared& p : prepared) {
-    const std::size_t index = index_of(p);
+    const std::size_t index = IndexIn(objects, p);
     const std::optional<stix::Timestamp> stated_version =
         p.facts.modified ? p.facts.modified : p.facts.created;
     const std::string version_text =

@@ -340,12 +340,12 @@ class SharingService {
   // Stores `adds` in one transaction, each decided, reported, audited and announced as by
   // AddValidated but under its own report id and request time; one report per add, in
   // order. Any error (storage, or an add refused as a whole: NotFound, PermissionDenied)
-  // stores none of them. Once `stop_after` has passed, the transaction ends after the add
-  // being stored (the first is always stored): the reports are then those of the adds
+  // stores none of them. Once the transaction has been open `max_time`, it ends after the
+  // add being stored (the first is always stored): the reports are then those of the adds
   // stored, the first ones.
-  Result<std::vector<AddReport>> AddAccepted(const std::vector<const AcceptedAdd*>& adds,
-                                             std::chrono::steady_clock::time_point stop_after =
-                                                 std::chrono::steady_clock::time_point::max());
+  Result<std::vector<AddReport>> AddAccepted(
+      const std::vector<const AcceptedAdd*>& adds,
+      std::chrono::steady_clock::duration max_time = std::chrono::steady_clock::duration::max());
   // Records `add` as refused as a whole, for an add that can never be stored (its
   // collection gone or no longer writable): a report in which every object failed with
   // `message`, and its audit entry.

@@ -196,17 +196,10 @@ TEST_P(ImportPipelineTest, ALaterBatchOfTheSameTransactionSeesTheEarlierOnes) {
 // reads from them comes from validation or from the text.
 TEST_P(ImportPipelineTest, WhatStoringNeedsSurvivesTheParsedObjects) {
   const std::string indicator = TestHub::NewIndicatorId();
-  const Json relationship = {{"type", "relationship"},
-                             {"spec_version", "2.1"},
-                             {"id", "relationship--" + NewUuid()},
-                             {"created", "2024-05-01T00:00:00.000Z"},
-                             {"modified", "2024-05-01T00:00:00.000Z"},
-                             {"relationship_type", "indicates"},
-                             {"source_ref", indicator},
-                             {"target_ref", "malware--" + NewUuid()}};
+  const Json relationship = TestHub::Relationship(indicator, "malware--" + NewUuid());
   // An SCO has no version of its own: a repeat is told from a change by its content.
-  const std::string address_id = "ipv4-addr--" + NewUuid();
-  const Json address = {{"type", "ipv4-addr"}, {"id", address_id}, {"value", "192.0.2.7"}};
+  const Json address = {
+      {"type", "ipv4-addr"}, {"id", "ipv4-addr--" + NewUuid()}, {"value", "192.0.2.7"}};
   Json changed = address;
   changed["value"] = "192.0.2.8";
   std::vector<AddReport> reports;

@@ -38,19 +38,6 @@ class SharingSearchTest : public ::testing::TestWithParam<std::string> {
     o["pattern"] = pattern;
     return o;
   }
-  static Json Relationship(const std::string& source, const std::string& target,
-                           std::vector<std::string> markings = {}) {
-    Json o = {{"type", "relationship"},
-              {"spec_version", "2.1"},
-              {"id", "relationship--" + NewUuid()},
-              {"created", "2024-05-01T00:00:00.000Z"},
-              {"modified", "2024-05-01T00:00:00.000Z"},
-              {"relationship_type", "indicates"},
-              {"source_ref", source},
-              {"target_ref", target}};
-    if (!markings.empty()) o["object_marking_refs"] = markings;
-    return o;
-  }
 
   TestHub hub_;
 };
@@ -92,7 +79,7 @@ TEST_P(SharingSearchTest, FiltersByTypeLabelTlpAndDate) {
   Json other = TestHub::Indicator(amber, "two.example", "2024-05-01T00:00:00.000Z",
                                   {TestHub::Marking(stix::Tlp::kAmber)});
   other["labels"] = {"phish"};
-  hub_.AddOk(hub_.s.a_member, {other, Relationship(green, amber)});
+  hub_.AddOk(hub_.s.a_member, {other, TestHub::Relationship(green, amber)});
 
   EXPECT_EQ(Ids(Search(hub_.s.b_admin, Where([&](ObjectSearch& q) { q.label = "phishing"; }))),
             std::set<std::string>{green});
@@ -162,8 +149,8 @@ TEST_P(SharingSearchTest, DetailShowsVersionsAndOnlyVisibleRelationshipEnds) {
               TestHub::Indicator(shared, "y.example"),
               TestHub::Indicator(secret, "z.example", "2024-05-01T00:00:00.000Z",
                                  {TestHub::Marking(stix::Tlp::kRed)}),
-              Relationship(indicator, shared), Relationship(secret, indicator),
-              Relationship(shared, secret, {TestHub::Marking(stix::Tlp::kRed)})});
+              TestHub::Relationship(indicator, shared), TestHub::Relationship(secret, indicator),
+              TestHub::Relationship(shared, secret, {TestHub::Marking(stix::Tlp::kRed)})});
   auto mine = hub_.service.GetObjectDetail(hub_.P(hub_.s.a_member), indicator);
   ASSERT_TRUE(mine.ok()) << mine.error().internal_message();
   EXPECT_EQ(mine->versions.size(), 2u);
@@ -189,7 +176,7 @@ TEST_P(SharingSearchTest, DetailListsNewestRelationshipVersionsOfReadableCollect
   const std::string x = TestHub::NewIndicatorId();
   const std::string y = TestHub::NewIndicatorId();
   const std::string z = TestHub::NewIndicatorId();
-  Json moved = Relationship(x, y);
+  Json moved = TestHub::Relationship(x, y);
   Json moved_again = moved;
   moved_again["modified"] = "2024-06-01T00:00:00.000Z";
   moved_again["target_ref"] = z;
@@ -211,7 +198,7 @@ TEST_P(SharingSearchTest, DetailListsNewestRelationshipVersionsOfReadableCollect
       hub_.P(hub_.s.coord),
       {"To the regulator", "", "", regulator.id, hub_.members.id, stix::Tlp::kGreen}, hub_.info);
   ASSERT_TRUE(inbox.ok());
-  const Json reported = Relationship(y, x);
+  const Json reported = TestHub::Relationship(y, x);
   hub_.AddOk(hub_.s.a_member, {reported}, inbox->id);
 
   // Only the newest version of a relationship counts: it no longer names y.
@@ -236,8 +223,8 @@ TEST_P(SharingSearchTest, MigrationFillsTheRelationshipEndsOfOlderRows) {
   std::vector<Json> objects = {TestHub::Indicator(x, "x.example")};
   // More than one page of the backfill.
   for (int i = 0; i < 1005; ++i) {
-    objects.push_back(i % 2 == 0 ? Relationship(x, "malware--" + NewUuid())
-                                 : Relationship("threat-actor--" + NewUuid(), x));
+    objects.push_back(i % 2 == 0 ? TestHub::Relationship(x, "malware--" + NewUuid())
+                                 : TestHub::Relationship("threat-actor--" + NewUuid(), x));
   }
   hub_.AddOk(hub_.s.a_member, objects);
   // The schema before the columns, with the rows it held.

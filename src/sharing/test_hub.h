@@ -108,6 +108,20 @@ struct TestHub {
     if (!recipients.empty()) o[std::string(kRecipientsProperty)] = recipients;
     return o;
   }
+  // An "indicates" relationship from `source` to `target`, with optional markings.
+  static Json Relationship(const std::string& source, const std::string& target,
+                           std::vector<std::string> markings = {}) {
+    Json o = {{"type", "relationship"},
+              {"spec_version", "2.1"},
+              {"id", "relationship--" + NewUuid()},
+              {"created", "2024-05-01T00:00:00.000Z"},
+              {"modified", "2024-05-01T00:00:00.000Z"},
+              {"relationship_type", "indicates"},
+              {"source_ref", source},
+              {"target_ref", target}};
+    if (!markings.empty()) o["object_marking_refs"] = markings;
+    return o;
+  }
   static std::string Marking(stix::Tlp level) { return std::string(stix::Tlp2MarkingId(level)); }
   static std::string NewIndicatorId() { return "indicator--" + NewUuid(); }
 
