@@ -121,10 +121,11 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "round=%d indicators=%zu read_cpu_s=%.3f read_main_thread_cpu_s=%.3f build_cpu_s=%.3f "
-        "total_cpu_s=%.3f total_wall_s=%.3f matcher_mb=%.1f peak_rss_mb=%.0f invalid=%llu\n",
+        "total_cpu_s=%.3f read_wall_s=%.3f build_wall_s=%.3f total_wall_s=%.3f matcher_mb=%.1f "
+        "peak_rss_mb=%.0f invalid=%llu\n",
         round + 1, (*matcher)->indicator_count(), read.cpu_seconds - start.cpu_seconds,
-        read.main_cpu_seconds - start.main_cpu_seconds,
-        built.cpu_seconds - read.cpu_seconds, built.cpu_seconds - start.cpu_seconds,
+        read.main_cpu_seconds - start.main_cpu_seconds, built.cpu_seconds - read.cpu_seconds,
+        built.cpu_seconds - start.cpu_seconds, WallSeconds(start, read), WallSeconds(read, built),
         WallSeconds(start, built), static_cast<double>((*matcher)->MemoryBytes()) / 1e6,
         static_cast<double>(PeakRssKib()) / 1024.0,
         static_cast<unsigned long long>(builder.report().invalid));

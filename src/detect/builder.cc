@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <exception>
 #include <initializer_list>
 #include <new>
 #include <optional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 #include "base/clock.h"
@@ -125,6 +128,42 @@ void CollectObservables(const Condition& condition, std::vector<std::uint32_t>* 
     return;
   }
   for (const Condition& operand : condition.operands) CollectObservables(operand, out);
+}
+
+// Below this many observables, compiling on one thread costs less than starting another.
+constexpr std::size_t kTwoThreadCompileObservables = 4096;
+
+// Runs `first` here and `second` on a thread of its own (both here when `two_threads` is
+// false or no thread is to be had), and throws what either threw.
+template <typename First, typename Second>
+void RunBoth(bool two_threads, const First& first, const Second& second) {
+  std::thread thread;
+  std::exception_ptr second_failed;
+  if (two_threads) {
+    try {
+      thread = std::thread([&] {
+        try {
+          second();
+        } catch (...) {
+          second_failed = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+    }
+  }
+  if (!thread.joinable()) {
+    first();
+    second();
+    return;
+  }
+  try {
+    first();
+  } catch (...) {
+    thread.join();
+    throw;
+  }
+  thread.join();
+  if (second_failed) std::rethrow_exception(second_failed);
 }
 
 std::string Describe(const stix::Comparison& comparison) {
@@ -608,17 +647,18 @@ void MatcherBuilder::AddPrepared(const PreparedStixObject& object) {
   if (added != kNone) state_->modified[added] = object.modified;
 }
 
-Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build() {
+Result<std::unique_ptr<const Matcher>> MatcherBuilder::Build(int threads) {
   try {
     // The indicators' state is freed while the exception leaves Compile, which leaves
     // room for the error.
-    return Compile(std::exchange(state_, std::make_unique<State>()));
+    return Compile(std::exchange(state_, std::make_unique<State>()), threads);
   } catch (const std::bad_alloc&) {
     return ResourceExhausted("not enough memory to compile the indicators");
   }
 }
 
-Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<State> state) {
+Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<State> state,
+                                                               int threads) {
   Compiled& c = *state->compiled;
   state->id_index = {};
   state->observable_index = {};
@@ -674,9 +714,10 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
   report_.indicators = used;
   if (used == 0) return InvalidArgument("no usable indicator: nothing to match");
 
-  // Host names. The indexes are sized once from the counts (growing would hash every
-  // name again), and the slot of the host a few observables ahead is prefetched: with a
-  // million names nearly every lookup misses the cache.
+  // Host names, then the indexes of URLs, e-mail addresses and hashes, the host filters
+  // and the address ranges. The indexes are sized once from the counts (growing would
+  // hash every name again), and the slot of the name a few observables ahead is
+  // prefetched: with a million names nearly every lookup misses the cache.
   auto host_name_of = [&](std::uint32_t o) -> std::string_view {
     if (c.ref_begin[o] == c.ref_begin[o + 1]) return {};
     const std::string_view value = c.Text(c.observables[o].value);
@@ -691,6 +732,7 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
         return {};
     }
   };
+  std::size_t host_names = 0;
   {
     std::size_t counts_by_kind[7] = {};
     for (std::uint32_t o = 0; o < observable_count; ++o) {
@@ -699,8 +741,8 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
       }
     }
     const auto count_of = [&](ObservableKind kind) { return counts_by_kind[static_cast<int>(kind)]; };
-    const std::size_t host_names = count_of(ObservableKind::kDomain) +
-                                   count_of(ObservableKind::kUrl) + count_of(ObservableKind::kEmail);
+    host_names = count_of(ObservableKind::kDomain) + count_of(ObservableKind::kUrl) +
+                 count_of(ObservableKind::kEmail);
     c.hosts.reserve(host_names);
     c.host_index.Reserve(host_names);
     c.url_index.Reserve(count_of(ObservableKind::kUrl));
@@ -708,212 +750,235 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
     c.hash_index.Reserve(count_of(ObservableKind::kHash));
   }
   constexpr std::uint32_t kAhead = 8;
-  std::array<std::uint64_t, kAhead> host_hash_ahead{};
-  std::array<std::uint64_t, kAhead> url_hash_ahead{};
-  auto look_ahead = [&](std::uint32_t o) {
-    if (o >= observable_count) return;
-    const std::string_view name = host_name_of(o);
-    const std::uint64_t hash = name.empty() ? 0 : HashFolded(name);
-    host_hash_ahead[o % kAhead] = hash;
-    if (name.empty()) return;
-    c.host_index.Prefetch(hash);
-    if (c.observables[o].kind == ObservableKind::kUrl) {
-      url_hash_ahead[o % kAhead] = internal::Hash(c.Text(c.observables[o].value));
-      c.url_index.Prefetch(url_hash_ahead[o % kAhead]);
-    }
-  };
-  for (std::uint32_t o = 0; o < kAhead; ++o) look_ahead(o);
-  std::uint64_t host_hash = 0;  // of the host of the observable being compiled
-  std::uint64_t url_hash = 0;   // of the URL being compiled
-  auto host_of = [&](StringRef ref) -> internal::HostEntry& {
-    const std::string_view name = c.Text(ref);
-    const std::uint64_t hash = host_hash;
-    const std::uint32_t found = c.host_index.Find(
-        hash, [&](std::uint32_t h) { return c.Text(c.hosts[h].name) == name; });
-    if (found != kNone) return c.hosts[found];
-    internal::HostEntry entry;
-    entry.name = ref;
-    c.hosts.push_back(entry);
-    c.host_index.Insert(hash, static_cast<std::uint32_t>(c.hosts.size() - 1),
-                        [&](std::uint32_t h) { return HashFolded(c.Text(c.hosts[h].name)); });
-    return c.hosts.back();
-  };
-  // `name` lies inside the arena string `within`: refer to it without a copy.
-  auto sub_ref = [&](StringRef within, std::string_view name) {
-    const std::string_view whole = c.Text(within);
-    return StringRef{within.handle + static_cast<std::uint32_t>(name.data() - whole.data()),
-                     static_cast<std::uint32_t>(name.size())};
-  };
-  for (std::uint32_t o = 0; o < observable_count; ++o) {
-    host_hash = host_hash_ahead[o % kAhead];
-    url_hash = url_hash_ahead[o % kAhead];
-    look_ahead(o + kAhead);
-    if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
-    const internal::ObservableEntry& entry = c.observables[o];
-    const std::string_view value = c.Text(entry.value);
-    switch (entry.kind) {
-      case ObservableKind::kDomain: {
-        internal::HostEntry& host = host_of(entry.value);
-        host.domain = o;
-        if (value.find('.') == std::string_view::npos) c.has_single_label_domains = true;
-        ++report_.domains;
-        break;
-      }
-      case ObservableKind::kUrl: {
-        const std::string_view host_name = UrlHost(value);
-        internal::HostEntry& host = host_of(sub_ref(entry.value, host_name));
-        host.url_host = true;
-        if (IsDottedQuad(host_name)) {
-          c.has_ip_url_hosts = true;
-        } else if (host_name.front() == '[' || host_name.find('.') == std::string_view::npos) {
-          c.has_unusual_url_hosts = true;
+  // The distinct host names, each with what names it (domain, URL host, e-mail domain).
+  auto index_hosts = [&] {
+    std::array<std::uint64_t, kAhead> host_hash_ahead{};
+    auto look_ahead = [&](std::uint32_t o) {
+      if (o >= observable_count) return;
+      const std::string_view name = host_name_of(o);
+      host_hash_ahead[o % kAhead] = name.empty() ? 0 : HashFolded(name);
+      if (!name.empty()) c.host_index.Prefetch(host_hash_ahead[o % kAhead]);
+    };
+    for (std::uint32_t o = 0; o < kAhead; ++o) look_ahead(o);
+    std::uint64_t host_hash = 0;  // of the host of the observable being compiled
+    auto host_of = [&](StringRef ref) -> internal::HostEntry& {
+      const std::string_view name = c.Text(ref);
+      const std::uint64_t hash = host_hash;
+      const std::uint32_t found =
+          c.host_index.Find(hash, [&](std::uint32_t h) { return c.Text(c.hosts[h].name) == name; });
+      if (found != kNone) return c.hosts[found];
+      internal::HostEntry entry;
+      entry.name = ref;
+      c.hosts.push_back(entry);
+      c.host_index.Insert(hash, static_cast<std::uint32_t>(c.hosts.size() - 1),
+                          [&](std::uint32_t h) { return HashFolded(c.Text(c.hosts[h].name)); });
+      return c.hosts.back();
+    };
+    // `name` lies inside the arena string `within`: refer to it without a copy.
+    auto sub_ref = [&](StringRef within, std::string_view name) {
+      const std::string_view whole = c.Text(within);
+      return StringRef{within.handle + static_cast<std::uint32_t>(name.data() - whole.data()),
+                       static_cast<std::uint32_t>(name.size())};
+    };
+    for (std::uint32_t o = 0; o < observable_count; ++o) {
+      host_hash = host_hash_ahead[o % kAhead];
+      look_ahead(o + kAhead);
+      if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
+      const internal::ObservableEntry& entry = c.observables[o];
+      const std::string_view value = c.Text(entry.value);
+      switch (entry.kind) {
+        case ObservableKind::kDomain: {
+          internal::HostEntry& host = host_of(entry.value);
+          host.domain = o;
+          if (value.find('.') == std::string_view::npos) c.has_single_label_domains = true;
+          ++report_.domains;
+          break;
         }
-        c.url_index.Insert(url_hash, o, [&](std::uint32_t u) {
-          return internal::Hash(c.Text(c.observables[u].value));
-        });
-        ++report_.urls;
-        break;
+        case ObservableKind::kUrl: {
+          const std::string_view host_name = UrlHost(value);
+          internal::HostEntry& host = host_of(sub_ref(entry.value, host_name));
+          host.url_host = true;
+          if (IsDottedQuad(host_name)) {
+            c.has_ip_url_hosts = true;
+          } else if (host_name.front() == '[' || host_name.find('.') == std::string_view::npos) {
+            c.has_unusual_url_hosts = true;
+          }
+          ++report_.urls;
+          break;
+        }
+        case ObservableKind::kEmail: {
+          const std::string_view domain = value.substr(value.rfind('@') + 1);
+          host_of(sub_ref(entry.value, domain)).email_domain = true;
+          ++report_.emails;
+          break;
+        }
+        default:
+          break;
       }
-      case ObservableKind::kEmail: {
-        const std::string_view domain = value.substr(value.rfind('@') + 1);
-        internal::HostEntry& host = host_of(sub_ref(entry.value, domain));
-        host.email_domain = true;
-        c.email_index.Insert(internal::Hash(value), o, [&](std::uint32_t e) {
-          return internal::Hash(c.Text(c.observables[e].value));
-        });
-        ++report_.emails;
-        break;
-      }
-      case ObservableKind::kHash:
-        c.has_hashes = true;
-        c.hash_index.Insert(internal::Hash(value), o, [&](std::uint32_t h) {
-          return internal::Hash(c.Text(c.observables[h].value));
-        });
-        ++report_.hashes;
-        break;
-      case ObservableKind::kIpv4:
-      case ObservableKind::kIpv6:
-      case ObservableKind::kOther:
-        break;
     }
-  }
-  c.host_bloom.Init(c.hosts.size());
-  std::array<std::uint64_t, kAhead> bloom_hash_ahead{};
-  auto bloom_ahead = [&](std::size_t h) {
-    if (h >= c.hosts.size()) return;
-    bloom_hash_ahead[h % kAhead] = HashFolded(LastTwoLabels(c.Text(c.hosts[h].name)));
-    c.host_bloom.Prefetch(bloom_hash_ahead[h % kAhead]);
   };
-  for (std::size_t h = 0; h < kAhead; ++h) bloom_ahead(h);
-  for (std::size_t h = 0; h < c.hosts.size(); ++h) {
-    const std::uint64_t bloom_hash = bloom_hash_ahead[h % kAhead];
-    bloom_ahead(h + kAhead);
-    const std::string_view name = c.Text(c.hosts[h].name);
-    c.host_bloom.Add(bloom_hash);
-    c.last_label_filter.Add(HashFolded(name.substr(name.rfind('.') + 1)));
-  }
-
-  // IP ranges. Ranges inside ::ffff:0:0/96 are IPv4 ranges; an IPv6 range holding that
-  // whole block holds every IPv4 address.
-  static constexpr std::array<unsigned char, 16> kMappedBlock = {0, 0, 0, 0, 0, 0, 0, 0,
-                                                                 0, 0, 0xFF, 0xFF, 0, 0, 0, 0};
-  std::vector<bool> ipv6_prefix_used(129, false);
-  for (const State::IpRange& range : state->ip_ranges) {
-    if (c.ref_begin[range.observable] == c.ref_begin[range.observable + 1]) continue;
-    ++report_.ip_ranges;
-    const std::uint32_t prefix = PrefixOfRange(range.first, range.last);
-    std::array<unsigned char, 16> first{};
-    std::copy(range.first.begin(), range.first.begin() + 16, first.begin());
-    if (prefix >= 96 && internal::MaskIpv6(first, 96) == kMappedBlock) {
-      const std::uint32_t v4_prefix = prefix - 96;
-      if (v4_prefix == 0) {
-        c.ipv4_everything.push_back(range.observable);
+  auto index_ranges = [&] {
+    // IP ranges. Ranges inside ::ffff:0:0/96 are IPv4 ranges; an IPv6 range holding that
+    // whole block holds every IPv4 address.
+    static constexpr std::array<unsigned char, 16> kMappedBlock = {0, 0, 0,    0,    0, 0, 0, 0,
+                                                                   0, 0, 0xFF, 0xFF, 0, 0, 0, 0};
+    std::vector<bool> ipv6_prefix_used(129, false);
+    for (const State::IpRange& range : state->ip_ranges) {
+      if (c.ref_begin[range.observable] == c.ref_begin[range.observable + 1]) continue;
+      ++report_.ip_ranges;
+      const std::uint32_t prefix = PrefixOfRange(range.first, range.last);
+      std::array<unsigned char, 16> first{};
+      std::copy(range.first.begin(), range.first.begin() + 16, first.begin());
+      if (prefix >= 96 && internal::MaskIpv6(first, 96) == kMappedBlock) {
+        const std::uint32_t v4_prefix = prefix - 96;
+        if (v4_prefix == 0) {
+          c.ipv4_everything.push_back(range.observable);
+          continue;
+        }
+        const std::uint32_t network = (std::uint32_t{first[12]} << 24) |
+                                      (std::uint32_t{first[13]} << 16) |
+                                      (std::uint32_t{first[14]} << 8) | first[15];
+        if (c.ipv4_prefixes_by_block.empty()) c.ipv4_prefixes_by_block.assign(65536, 0);
+        const std::uint32_t first_block = network >> 16;
+        const std::uint32_t last_block =
+            v4_prefix >= 16 ? first_block : first_block + (1u << (16 - v4_prefix)) - 1;
+        for (std::uint32_t b = first_block; b <= last_block; ++b) {
+          c.ipv4_prefixes_by_block[b] |= 1u << (v4_prefix - 1);
+        }
+        const std::uint64_t key = internal::Ipv4Key(network, v4_prefix);
+        const auto entry_index = static_cast<std::uint32_t>(c.ipv4.size());
+        const std::uint32_t same =
+            c.ipv4_index.Find(internal::HashIpv4Key(key), [&](std::uint32_t e) {
+              return c.ipv4[e].network == network && c.ipv4[e].prefix == v4_prefix;
+            });
+        c.ipv4.push_back(internal::Ipv4Entry{network, v4_prefix, range.observable, kNone});
+        if (same != kNone) {
+          c.ipv4[entry_index].next = c.ipv4[same].next;
+          c.ipv4[same].next = entry_index;
+        } else {
+          c.ipv4_index.Insert(internal::HashIpv4Key(key), entry_index, [&](std::uint32_t e) {
+            return internal::HashIpv4Key(internal::Ipv4Key(c.ipv4[e].network, c.ipv4[e].prefix));
+          });
+        }
         continue;
       }
-      const std::uint32_t network = (std::uint32_t{first[12]} << 24) |
-                                    (std::uint32_t{first[13]} << 16) |
-                                    (std::uint32_t{first[14]} << 8) | first[15];
-      if (c.ipv4_prefixes_by_block.empty()) c.ipv4_prefixes_by_block.assign(65536, 0);
-      const std::uint32_t first_block = network >> 16;
-      const std::uint32_t last_block =
-          v4_prefix >= 16 ? first_block : first_block + (1u << (16 - v4_prefix)) - 1;
-      for (std::uint32_t b = first_block; b <= last_block; ++b) {
-        c.ipv4_prefixes_by_block[b] |= 1u << (v4_prefix - 1);
+      c.has_ipv6 = true;
+      if (prefix < 96 && internal::MaskIpv6(kMappedBlock, prefix) == first) {
+        c.ipv4_everything.push_back(range.observable);
       }
-      const std::uint64_t key = internal::Ipv4Key(network, v4_prefix);
-      const auto entry_index = static_cast<std::uint32_t>(c.ipv4.size());
-      const std::uint32_t same = c.ipv4_index.Find(internal::HashIpv4Key(key), [&](std::uint32_t e) {
-        return c.ipv4[e].network == network && c.ipv4[e].prefix == v4_prefix;
+      ipv6_prefix_used[prefix] = true;
+      const auto entry_index = static_cast<std::uint32_t>(c.ipv6.size());
+      const std::uint64_t hash = internal::HashIpv6Key(first, prefix);
+      const std::uint32_t same = c.ipv6_index.Find(hash, [&](std::uint32_t e) {
+        return c.ipv6[e].network == first && c.ipv6[e].prefix == prefix;
       });
-      c.ipv4.push_back(internal::Ipv4Entry{network, v4_prefix, range.observable, kNone});
+      c.ipv6.push_back(internal::Ipv6Entry{first, prefix, range.observable, kNone});
       if (same != kNone) {
-        c.ipv4[entry_index].next = c.ipv4[same].next;
-        c.ipv4[same].next = entry_index;
+        c.ipv6[entry_index].next = c.ipv6[same].next;
+        c.ipv6[same].next = entry_index;
       } else {
-        c.ipv4_index.Insert(internal::HashIpv4Key(key), entry_index, [&](std::uint32_t e) {
-          return internal::HashIpv4Key(internal::Ipv4Key(c.ipv4[e].network, c.ipv4[e].prefix));
+        c.ipv6_index.Insert(hash, entry_index, [&](std::uint32_t e) {
+          return internal::HashIpv6Key(c.ipv6[e].network, c.ipv6[e].prefix);
         });
       }
-      continue;
     }
-    c.has_ipv6 = true;
-    if (prefix < 96 && internal::MaskIpv6(kMappedBlock, prefix) == first) {
-      c.ipv4_everything.push_back(range.observable);
-    }
-    ipv6_prefix_used[prefix] = true;
-    const auto entry_index = static_cast<std::uint32_t>(c.ipv6.size());
-    const std::uint64_t hash = internal::HashIpv6Key(first, prefix);
-    const std::uint32_t same = c.ipv6_index.Find(hash, [&](std::uint32_t e) {
-      return c.ipv6[e].network == first && c.ipv6[e].prefix == prefix;
-    });
-    c.ipv6.push_back(internal::Ipv6Entry{first, prefix, range.observable, kNone});
-    if (same != kNone) {
-      c.ipv6[entry_index].next = c.ipv6[same].next;
-      c.ipv6[same].next = entry_index;
-    } else {
-      c.ipv6_index.Insert(hash, entry_index, [&](std::uint32_t e) {
-        return internal::HashIpv6Key(c.ipv6[e].network, c.ipv6[e].prefix);
-      });
-    }
-  }
-  if (!c.ipv4_prefixes_by_block.empty()) {
-    const auto set_bit = [](std::vector<std::uint64_t>& bits, std::size_t bit) {
-      bits[bit / 64] |= 1ULL << (bit % 64);
-    };
-    // The text of numbers, in words as the scan reads it.
-    const auto text_words = [](std::initializer_list<std::uint32_t> numbers) {
-      std::string text;
-      for (const std::uint32_t number : numbers) {
-        if (!text.empty()) text += '.';
-        text += std::to_string(number);
+    if (!c.ipv4_prefixes_by_block.empty()) {
+      const auto set_bit = [](std::vector<std::uint64_t>& bits, std::size_t bit) {
+        bits[bit / 64] |= 1ULL << (bit % 64);
+      };
+      // The text of numbers, in words as the scan reads it.
+      const auto text_words = [](std::initializer_list<std::uint32_t> numbers) {
+        std::string text;
+        for (const std::uint32_t number : numbers) {
+          if (!text.empty()) text += '.';
+          text += std::to_string(number);
+        }
+        std::array<std::uint64_t, 2> words{};
+        std::memcpy(words.data(), text.data(), text.size());
+        return words;
+      };
+      c.ipv4_block_bits.assign(65536 / 64, 0);
+      c.ipv4_wide_block_bits.assign(65536 / 64, 0);
+      constexpr std::uint32_t kWiderThan24 = (1u << 23) - 1;  // bits of prefixes 1 to 23
+      for (std::uint32_t b = 0; b < 65536; ++b) {
+        const std::uint32_t prefixes = c.ipv4_prefixes_by_block[b];
+        if (prefixes == 0) continue;
+        const std::size_t bit = internal::Ipv4BlockTextBit(text_words({b >> 8, b & 255})[0]);
+        set_bit(c.ipv4_block_bits, bit);
+        if ((prefixes & kWiderThan24) != 0) set_bit(c.ipv4_wide_block_bits, bit);
       }
-      std::array<std::uint64_t, 2> words{};
-      std::memcpy(words.data(), text.data(), text.size());
-      return words;
+      c.ipv4_network_bits.assign(internal::kIpv4NetworkBits / 64, 0);
+      for (const internal::Ipv4Entry& entry : c.ipv4) {
+        if (entry.prefix < 24) continue;
+        const std::uint32_t n = entry.network;
+        const auto words = text_words({n >> 24, (n >> 16) & 255, (n >> 8) & 255});
+        set_bit(c.ipv4_network_bits, internal::Ipv4NetworkTextBit(words[0], words[1]));
+      }
+    }
+    for (int p = 128; p >= 0; --p) {
+      if (ipv6_prefix_used[static_cast<std::size_t>(p)]) {
+        c.ipv6_prefixes.push_back(static_cast<std::uint32_t>(p));
+      }
+    }
+  };
+  // The rest touches none of what index_hosts writes. The host filters take every host
+  // name as it comes (adding a name twice changes neither), sized for that count.
+  auto index_the_rest = [&] {
+    c.host_bloom.Init(host_names);
+    std::array<std::uint64_t, kAhead> url_hash_ahead{};
+    std::array<std::uint64_t, kAhead> bloom_hash_ahead{};
+    auto look_ahead = [&](std::uint32_t o) {
+      if (o >= observable_count) return;
+      const std::string_view name = host_name_of(o);
+      if (name.empty()) return;
+      bloom_hash_ahead[o % kAhead] = HashFolded(LastTwoLabels(name));
+      c.host_bloom.Prefetch(bloom_hash_ahead[o % kAhead]);
+      if (c.observables[o].kind == ObservableKind::kUrl) {
+        url_hash_ahead[o % kAhead] = internal::Hash(c.Text(c.observables[o].value));
+        c.url_index.Prefetch(url_hash_ahead[o % kAhead]);
+      }
     };
-    c.ipv4_block_bits.assign(65536 / 64, 0);
-    c.ipv4_wide_block_bits.assign(65536 / 64, 0);
-    constexpr std::uint32_t kWiderThan24 = (1u << 23) - 1;  // bits of prefixes 1 to 23
-    for (std::uint32_t b = 0; b < 65536; ++b) {
-      const std::uint32_t prefixes = c.ipv4_prefixes_by_block[b];
-      if (prefixes == 0) continue;
-      const std::size_t bit = internal::Ipv4BlockTextBit(text_words({b >> 8, b & 255})[0]);
-      set_bit(c.ipv4_block_bits, bit);
-      if ((prefixes & kWiderThan24) != 0) set_bit(c.ipv4_wide_block_bits, bit);
+    for (std::uint32_t o = 0; o < kAhead; ++o) look_ahead(o);
+    for (std::uint32_t o = 0; o < observable_count; ++o) {
+      const std::uint64_t url_hash = url_hash_ahead[o % kAhead];
+      const std::uint64_t bloom_hash = bloom_hash_ahead[o % kAhead];
+      look_ahead(o + kAhead);
+      if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
+      const internal::ObservableEntry& entry = c.observables[o];
+      const std::string_view value = c.Text(entry.value);
+      switch (entry.kind) {
+        case ObservableKind::kUrl:
+          c.url_index.Insert(url_hash, o, [&](std::uint32_t u) {
+            return internal::Hash(c.Text(c.observables[u].value));
+          });
+          break;
+        case ObservableKind::kEmail:
+          c.email_index.Insert(internal::Hash(value), o, [&](std::uint32_t e) {
+            return internal::Hash(c.Text(c.observables[e].value));
+          });
+          break;
+        case ObservableKind::kHash:
+          c.has_hashes = true;
+          c.hash_index.Insert(internal::Hash(value), o, [&](std::uint32_t h) {
+            return internal::Hash(c.Text(c.observables[h].value));
+          });
+          ++report_.hashes;
+          break;
+        default:
+          break;
+      }
+      if (entry.kind == ObservableKind::kDomain || entry.kind == ObservableKind::kUrl ||
+          entry.kind == ObservableKind::kEmail) {
+        const std::string_view name = host_name_of(o);
+        c.host_bloom.Add(bloom_hash);
+        c.last_label_filter.Add(HashFolded(name.substr(name.rfind('.') + 1)));
+      }
     }
-    c.ipv4_network_bits.assign(internal::kIpv4NetworkBits / 64, 0);
-    for (const internal::Ipv4Entry& entry : c.ipv4) {
-      if (entry.prefix < 24) continue;
-      const std::uint32_t n = entry.network;
-      const auto words = text_words({n >> 24, (n >> 16) & 255, (n >> 8) & 255});
-      set_bit(c.ipv4_network_bits, internal::Ipv4NetworkTextBit(words[0], words[1]));
-    }
-  }
-  for (int p = 128; p >= 0; --p) {
-    if (ipv6_prefix_used[static_cast<std::size_t>(p)]) {
-      c.ipv6_prefixes.push_back(static_cast<std::uint32_t>(p));
-    }
-  }
+    index_ranges();
+  };
+  // Each half is about 0.1 s of cache misses with a million indicators.
+  RunBoth(threads > 1 && observable_count >= kTwoThreadCompileObservables, index_hosts,
+          index_the_rest);
   return std::unique_ptr<const Matcher>(new Matcher(std::move(state->compiled)));
 }
 

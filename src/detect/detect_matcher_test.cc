@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -373,6 +377,118 @@ TEST(RecordMatcherTest, HostileTextDoesNotCrash) {
   const auto& hits = scanner.Resolve();
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(matcher.value()->IndicatorId(hits[0].indicator), "d");
+}
+
+// Enough indicators of every kind for the tables to be compiled on two threads; each
+// must match the line that holds its value, and the matcher must be the one of one thread.
+TEST(MatcherBuildTest, ALargeSetCompiledOnTwoThreadsMatchesAsOnOne) {
+  constexpr int kCount = 3000;
+  std::vector<std::pair<std::string, std::string>> patterns;  // {id, pattern}
+  std::vector<std::pair<std::string, std::string>> lines;     // {line, id it must match}
+  std::vector<std::string> misses;                            // lines no indicator matches
+  const auto hex = [](std::uint64_t seed, std::size_t length) {
+    std::string out;
+    while (out.size() < length) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      const char digits[] = "0123456789abcdef";
+      out.push_back(digits[(seed >> 59) & 15]);
+    }
+    return out;
+  };
+  for (int i = 0; i < kCount; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string domain = "d" + n + ".zone" + std::to_string(i % 40) + ".test";
+    const std::string url =
+        "http://u" + std::to_string(i % 700) + ".web" + std::to_string(i % 20) + ".test/p/" + n;
+    const std::string email = "x" + n + "@mail" + std::to_string(i % 30) + ".test";
+    const std::string md5 = hex(i, 32);
+    const std::string sha256 = hex(i + kCount, 64);
+    const std::string ipv4 = "10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".9";
+    const std::string network =
+        "172." + std::to_string(16 + i % 16) + "." + std::to_string(i / 16 % 256) + ".0";
+    patterns.push_back({"domain-" + n, "[domain-name:value = '" + domain + "']"});
+    patterns.push_back({"url-" + n, "[url:value = '" + url + "']"});
+    patterns.push_back({"email-" + n, "[email-addr:value = '" + email + "']"});
+    patterns.push_back({"md5-" + n, "[file:hashes.MD5 = '" + md5 + "']"});
+    patterns.push_back({"sha256-" + n, "[file:hashes.'SHA-256' = '" + sha256 + "']"});
+    patterns.push_back({"ipv4-" + n, "[ipv4-addr:value = '" + ipv4 + "']"});
+    patterns.push_back({"net-" + n, "[ipv4-addr:value = '" + network + "/24']"});
+    patterns.push_back({"ipv6-" + n, "[ipv6-addr:value = '2001:db8::" + n + "']"});
+    if (i % 10 == 0) {  // a URL on a host that is also a domain indicator
+      patterns.push_back({"url-on-domain-" + n, "[url:value = 'https://" + domain + "/x']"});
+      lines.push_back({"GET https://" + domain + "/x HTTP/1.1", "url-on-domain-" + n});
+    }
+    lines.push_back({"host a.b." + domain + " ok", "domain-" + n});
+    lines.push_back({"GET " + url + " HTTP/1.1", "url-" + n});
+    lines.push_back({"from <" + email + ">", "email-" + n});
+    lines.push_back({"file=" + md5 + " size=1", "md5-" + n});
+    lines.push_back({"sum " + sha256, "sha256-" + n});
+    lines.push_back({"src=" + ipv4 + " dst=192.0.2.1", "ipv4-" + n});
+    lines.push_back({"src=" + network.substr(0, network.size() - 1) + "77", "net-" + n});
+    lines.push_back({"from 2001:db8::" + n + " port 1", "ipv6-" + n});
+    misses.push_back("host x" + domain + "s");
+    misses.push_back("file=" + md5 + "0");
+  }
+  // Versions: the first pattern of an id is superseded by the second, so its value must
+  // not match.
+  for (int i = 0; i < 500; ++i) {
+    const std::string n = std::to_string(i);
+    patterns.push_back({"versioned-" + n, ""});
+    lines.push_back({"host new" + n + ".versions.test", "versioned-" + n});
+    misses.push_back("host old" + n + ".versions.test");
+  }
+  const auto compile = [&](int threads) {
+    MatcherBuilder builder;
+    for (const auto& [id, pattern] : patterns) {
+      if (!pattern.empty()) {
+        builder.AddPattern(id, pattern);
+        continue;
+      }
+      const std::string n = id.substr(id.find('-') + 1);
+      const std::string old_pattern = "[domain-name:value = 'old" + n + ".versions.test']";
+      const std::string new_pattern = "[domain-name:value = 'new" + n + ".versions.test']";
+      StixObjectFields fields;
+      fields.is_indicator = true;
+      fields.id = id;
+      fields.has_pattern_type = fields.stix_pattern_type = true;
+      fields.pattern = old_pattern;
+      fields.modified = "2024-01-01T00:00:00Z";
+      builder.AddStixObject(fields, 0);
+      fields.pattern = new_pattern;
+      fields.modified = "2024-02-01T00:00:00Z";
+      builder.AddStixObject(fields, 0);
+    }
+    auto built = builder.Build(threads);
+    EXPECT_TRUE(built.ok()) << built.error().safe_message();
+    return std::move(built).value();
+  };
+  const std::unique_ptr<const Matcher> one = compile(1);
+  const std::unique_ptr<const Matcher> two = compile(2);
+  ASSERT_GE(two->observable_count(), 4096u * 4);
+  EXPECT_EQ(two->indicator_count(), one->indicator_count());
+  EXPECT_EQ(two->MemoryBytes(), one->MemoryBytes());
+  const auto ids = [](const Matcher& matcher, std::string_view line) {
+    RecordMatcher scanner(matcher);
+    scanner.AddText(line);
+    std::vector<std::string> out;
+    for (const IndicatorHit& hit : scanner.Resolve()) {
+      out.emplace_back(matcher.IndicatorId(hit.indicator));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  int failures = 0;
+  for (const auto& [line, id] : lines) {
+    const std::vector<std::string> found = ids(*two, line);
+    const bool ok =
+        std::find(found.begin(), found.end(), id) != found.end() && found == ids(*one, line);
+    EXPECT_TRUE(ok) << line << " should match " << id;
+    if (!ok && ++failures > 10) break;
+  }
+  for (const std::string& line : misses) {
+    EXPECT_TRUE(ids(*two, line).empty()) << line;
+    EXPECT_TRUE(ids(*one, line).empty()) << line;
+  }
 }
 
 }  // namespace

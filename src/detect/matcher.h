@@ -170,12 +170,13 @@ class MatcherBuilder {
   const LoadReport& report() const { return report_; }
 
   // InvalidArgument when no indicator is usable; ResourceExhausted when memory runs out.
-  // The builder is empty afterwards (but for running out before compiling began).
-  Result<std::unique_ptr<const Matcher>> Build();
+  // The builder is empty afterwards (but for running out before compiling began). A large
+  // set is compiled on two threads unless `threads` is 1; the matcher is the same.
+  Result<std::unique_ptr<const Matcher>> Build(int threads = 2);
 
  private:
   struct State;
-  Result<std::unique_ptr<const Matcher>> Compile(std::unique_ptr<State> state);
+  Result<std::unique_ptr<const Matcher>> Compile(std::unique_ptr<State> state, int threads);
   // AddPattern for an indicator already looked up: `id_hash` is the hash of its id,
   // `existing` its index or none. Returns its index afterwards (none when not added).
   std::uint32_t AddPatternTo(std::string_view indicator_id, std::uint64_t id_hash,
