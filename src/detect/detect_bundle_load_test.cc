@@ -29,6 +29,30 @@ class BundleLoadTest : public ::testing::Test {
     return detect::ExpectSameEveryWay(scratch_.WriteFile(content), options);
   }
 
+  // Loads `objects` one at a time (as the hub reads them from its store) and `bundle`,
+  // which holds them, and expects the same; only the positions in warnings differ (object
+  // numbers there), and the matcher's size (a bundle's indicators are counted ahead to
+  // size the tables). Returns what the objects given one at a time built.
+  std::string ExpectBundleBuildsAsItsObjects(const std::vector<std::string>& objects,
+                                             const std::string& bundle) {
+    IndicatorFileOptions options;
+    options.now_millis = 1'764'000'000'000;
+    options.max_object_bytes = kMaxObjectBytes;
+    const auto without_positions = [](const std::string& summary) {
+      return std::regex_replace(summary, std::regex("(byte|object) [0-9]+: |memory [0-9]+"), "");
+    };
+    const std::string from_bundle =
+        LoadSummary(scratch_.WriteFile(bundle), options, 1, std::size_t{1} << 30);
+    MatcherBuilder builder;
+    {
+      StixObjectLoader loader(options, builder);
+      for (const std::string& object : objects) loader.Add(object);
+    }
+    const std::string one_by_one = "ok\n" + BuilderSummary(builder, SummaryOrder::kAsBuilt);
+    EXPECT_EQ(without_positions(one_by_one), without_positions(from_bundle));
+    return one_by_one;
+  }
+
   fincyber::testing::ScratchDir scratch_{"detect_bundle_load_test"};
 };
 
@@ -137,8 +161,7 @@ TEST_F(BundleLoadTest, GeneratedBundlesGiveTheSameMatcherAndReportOnAnyThreadCou
   }
 }
 
-// Objects given one at a time (as the hub reads them from its store) build what the same
-// objects build as a bundle; only the positions in warnings differ (object numbers there).
+// Objects given one at a time build what the same objects build as a bundle.
 TEST_F(BundleLoadTest, ObjectsGivenOneAtATimeBuildWhatTheirBundleBuilds) {
   std::mt19937 random(23);
   std::vector<std::string> objects;
@@ -147,26 +170,51 @@ TEST_F(BundleLoadTest, ObjectsGivenOneAtATimeBuildWhatTheirBundleBuilds) {
     objects.push_back(RandomObject(random));
     bundle += (n > 0 ? "," : "") + objects.back();
   }
-  IndicatorFileOptions options;
-  options.now_millis = 1'764'000'000'000;
-  options.max_object_bytes = kMaxObjectBytes;
-  // The tables are sized differently (a bundle's indicators are counted ahead), so the
-  // matcher's size differs too.
-  const auto without_positions = [](const std::string& summary) {
-    return std::regex_replace(summary, std::regex("(byte|object) [0-9]+: |memory [0-9]+"), "");
-  };
-  const std::string from_bundle =
-      LoadSummary(scratch_.WriteFile(bundle + "]}"), options, 1, std::size_t{1} << 30);
-  MatcherBuilder builder;
-  {
-    StixObjectLoader loader(options, builder);
-    for (const std::string& object : objects) loader.Add(object);
-  }
-  const std::string one_by_one = "ok\n" + BuilderSummary(builder, SummaryOrder::kAsBuilt);
-  EXPECT_EQ(without_positions(one_by_one), without_positions(from_bundle));
+  const std::string one_by_one = ExpectBundleBuildsAsItsObjects(objects, bundle + "]}");
   EXPECT_TRUE(std::regex_search(one_by_one, std::regex("object [0-9]+: an object")));
   EXPECT_NE(one_by_one.find("bytes was skipped"), std::string::npos);
   EXPECT_NE(one_by_one.find("xn--bcher"), std::string::npos) << "a value read by ParseJson";
+}
+
+// Strings full of escapes, quotes and brackets, and nested values, put at every offset of
+// the splitter's 64-byte blocks and across its 1 MiB reads: the objects cut out of the
+// bundle are those given one at a time. Stray backslashes outside strings (invalid JSON)
+// spoil only their own objects.
+TEST_F(BundleLoadTest, ObjectsAreCutOutWhereverTheirEscapesAndBracketsFall) {
+  std::mt19937 random(31);
+  const std::vector<std::string> pieces = {"\\\\", "\\\"", "\\\\\\\"", "\\n", "{",   "}", "[",
+                                           "]",    "x",    ",",        ":",   "\\/", " "};
+  const auto text = [&](std::size_t length) {
+    std::string out;
+    while (out.size() < length) out += pieces[random() % pieces.size()];
+    return out;
+  };
+  std::vector<std::string> objects;
+  std::string bundle = "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[";
+  int stray = 0;
+  while (bundle.size() < (std::size_t{5} << 19)) {  // 2.5 MiB: three reads
+    const std::string n = std::to_string(objects.size());
+    std::string object = "{\"type\":\"indicator\",\"id\":\"indicator--" + n +
+                         "\",\"description\":\"" + text(random() % 200) + "\"";
+    if (random() % 4 == 0) {
+      object += ",\"external_references\":[{\"source_name\":\"" + text(random() % 40) +
+                "\",\"x\":[[],{}]}]";
+    }
+    if (random() % 100 == 0) {
+      object += ",\\\"x\":1";  // a backslash outside a string
+      ++stray;
+    }
+    object +=
+        ",\"pattern_type\":\"stix\",\"pattern\":\"[domain-name:value = 'h" + n + ".example']\"}";
+    bundle += (objects.empty() ? "" : ",") + std::string(random() % 3, ' ') + object;
+    objects.push_back(std::move(object));
+  }
+  bundle += "]}";
+  ASSERT_GT(stray, 10);
+  const std::string one_by_one = ExpectBundleBuildsAsItsObjects(objects, bundle);
+  EXPECT_NE(one_by_one.find("indicators=" + std::to_string(objects.size() - stray) + " "),
+            std::string::npos)
+      << one_by_one.substr(0, 300);
 }
 
 TEST_F(BundleLoadTest, ABundleThatEndsBadlyKeepsTheObjectsBeforeTheProblem) {

@@ -68,6 +68,35 @@ TEST(TextClassesTest, VectorClassifiersAgreeWithPortable) {
   EXPECT_GE(checked, 1);
 }
 
+TEST(TextClassesTest, JsonClassesOfSomeBytes) {
+  std::array<char, 64> block{};
+  const std::string sample = R"({"a\\":[1,{}]}x)";
+  std::copy(sample.begin(), sample.end(), block.begin());
+  // Positions: {0 "1 a2 \\3 \\4 "5 :6 [7 18 ,9 {10 }11 ]12 }13 x14.
+  JsonMasks expected;
+  expected.quotes = 0x22;
+  expected.backslashes = 0x18;
+  expected.object_opens = 0x401;
+  expected.opens = 0x481;
+  expected.closes = 0x3800;
+  EXPECT_EQ(ClassifyJsonPortable(block.data()), expected);
+}
+
+TEST(TextClassesTest, VectorJsonClassifiersAgreeWithPortable) {
+  const std::vector<unsigned char> text = TestText();
+  int checked = 0;
+  for (const ClassifyJsonFn classify :
+       {ClassifyJsonSse2(), ClassifyJsonAvx512(), BestClassifyJson()}) {
+    if (classify == nullptr) continue;
+    for (std::size_t at = 0; at < text.size(); at += 64) {
+      const char* block = reinterpret_cast<const char*>(text.data() + at);
+      ASSERT_EQ(classify(block), ClassifyJsonPortable(block)) << "block at " << at;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
+}
+
 TEST(TextClassesTest, VectorLineCountersAgreeWithPortable) {
   std::mt19937 random(5);
   std::string text(70'000, 'x');

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "base/ascii.h"
 #include "base/json.h"
 #include "detect/internal/batch_pipeline.h"
+#include "detect/internal/text_classes.h"
 #include "stix/observable.h"
 #include "stix/pattern.h"
 
@@ -201,20 +203,48 @@ class BundleBatch {
   std::vector<Outcome> outcomes_;  // per entry, after Read
 };
 
-// Cuts the elements of the top-level "objects" array out of a bundle, byte by byte:
-// strings and escapes are followed so that brackets inside them do not count. Each goes
-// to the pipeline's batch, handed over when full.
+// The bytes of a 64-byte block that a backslash escapes: the second of each pair in a run
+// of backslashes, and the byte after an odd run. `carry` is set when the first byte of
+// the next block is escaped. (simdjson's method: runs are told apart by whether they
+// start on an odd or an even bit.)
+std::uint64_t EscapedBytes(std::uint64_t backslashes, std::uint64_t* carry) {
+  backslashes &= ~*carry;  // an escaped backslash escapes nothing
+  const std::uint64_t follows_backslash = (backslashes << 1) | *carry;
+  constexpr std::uint64_t kEvenBits = 0x5555555555555555ULL;
+  const std::uint64_t odd_starts = backslashes & ~kEvenBits & ~follows_backslash;
+  std::uint64_t even_starts = 0;
+  *carry = __builtin_add_overflow(odd_starts, backslashes, &even_starts) ? 1 : 0;
+  return (kEvenBits ^ (even_starts << 1)) & follows_backslash;
+}
+
+// Bit i set when an odd number of bits 0 to i of `x` are set.
+std::uint64_t PrefixXor(std::uint64_t x) {
+  for (int shift = 1; shift < 64; shift *= 2) x ^= x << shift;
+  return x;
+}
+
+// Cuts the elements of the top-level "objects" array out of a bundle: strings and escapes
+// are followed so that brackets inside them do not count. Inside the array, whole blocks
+// of 64 bytes are skimmed through their bitmaps of quotes, backslashes and brackets; the
+// rest goes byte by byte. Each object goes to the pipeline's batch, handed over when full.
 class BundleSplitter {
  public:
   BundleSplitter(const IndicatorFileOptions& options,
                  BatchPipeline<BundleBatch, MatcherBuilder>& pipeline)
-      : options_(options), pipeline_(pipeline) {}
+      : options_(options), pipeline_(pipeline), classify_(internal::BestClassifyJson()) {}
 
   Status Feed(std::string_view bytes) {
     const char* data = bytes.data();
     const std::size_t n = bytes.size();
     std::size_t capture_from = 0;  // where the captured object's bytes in `bytes` start
+    std::size_t bytewise_until = 0;  // a block Skim left to this loop ends here
     for (std::size_t i = 0; i < n; ++i) {
+      if (in_objects_ && !in_string_ && i >= bytewise_until && n - i >= 64) {
+        Status skimmed = Skim(data, n, &i, &capture_from);
+        if (!skimmed.ok()) return skimmed;
+        if (i == n) break;
+        bytewise_until = i + 64;
+      }
       if (in_string_) {
         if (escaped_) {
           escaped_ = false;
@@ -262,24 +292,15 @@ class BundleSplitter {
             in_objects_ = true;
             seen_objects_ = true;
           }
-          if (depth_ == 2 && in_objects_ && c == '{') {
-            capturing_ = true;
-            oversized_ = false;
-            object_.clear();
-            capture_from = i;
-          }
-          if (++depth_ > 10000) return InvalidArgument("the bundle nests deeper than 10000 levels");
+          if (depth_ == 2 && in_objects_ && c == '{') StartObject(i, &capture_from);
+          if (++depth_ > kMaxDepth) return TooDeep();
           break;
         case '}':
         case ']':
           position_ = fed_ + i + 1;
           if (depth_ == 0) return InvalidArgument(Where() + "unbalanced '" + std::string(1, c) + "'");
           --depth_;
-          if (depth_ == 2 && capturing_) {
-            Capture(data + capture_from, i + 1 - capture_from);
-            capturing_ = false;
-            AddObject();
-          }
+          if (depth_ == 2 && capturing_) EndObject(data, capture_from, i);
           if (depth_ == 1) in_objects_ = false;
           break;
         default:
@@ -290,7 +311,10 @@ class BundleSplitter {
           break;
       }
     }
-    if (capturing_) Capture(data + capture_from, n - capture_from);
+    if (capturing_) {
+      Capture(std::string_view(data + capture_from, n - capture_from));
+      carried_ = true;
+    }
     fed_ += n;
     position_ = fed_;
     return OkStatus();
@@ -308,25 +332,83 @@ class BundleSplitter {
   }
 
  private:
+  static constexpr int kMaxDepth = 10000;
+
+  // Inside the objects array, outside a string: the brackets of whole blocks of 64 bytes
+  // from data[*at] that are not in a string, with what the byte-by-byte path does at each.
+  // Leaves *at at the first byte left to that path: the start of the last, partial block,
+  // of a block with a backslash outside a string (invalid JSON, where the bitmaps would
+  // take it for an escape), or the byte after the array's closing bracket.
+  Status Skim(const char* data, std::size_t n, std::size_t* at, std::size_t* capture_from) {
+    std::uint64_t escape_carry = 0;     // 1 when the block's first byte is escaped
+    std::uint64_t in_string_carry = 0;  // all ones when the block starts inside a string
+    std::size_t i = *at;
+    for (; n - i >= 64; i += 64) {
+      const internal::JsonMasks m = classify_(data + i);
+      std::uint64_t next_escape_carry = escape_carry;
+      const std::uint64_t escaped = EscapedBytes(m.backslashes, &next_escape_carry);
+      const std::uint64_t in_string = PrefixXor(m.quotes & ~escaped) ^ in_string_carry;
+      if ((m.backslashes & ~in_string) != 0) break;
+      escape_carry = next_escape_carry;
+      in_string_carry = in_string >> 63 != 0 ? ~std::uint64_t{0} : 0;
+      std::uint64_t brackets = (m.opens | m.closes) & ~in_string;
+      for (; brackets != 0; brackets &= brackets - 1) {
+        const int bit = std::countr_zero(brackets);
+        const std::size_t p = i + static_cast<std::size_t>(bit);
+        position_ = fed_ + p + 1;
+        if ((m.opens >> bit) & 1) {
+          if (depth_ == 2 && ((m.object_opens >> bit) & 1)) StartObject(p, capture_from);
+          if (++depth_ > kMaxDepth) return TooDeep();
+          continue;
+        }
+        --depth_;
+        if (depth_ == 2 && capturing_) EndObject(data, *capture_from, p);
+        if (depth_ == 1) {
+          in_objects_ = false;
+          *at = p + 1;
+          return OkStatus();
+        }
+      }
+    }
+    in_string_ = in_string_carry != 0;
+    escaped_ = escape_carry != 0;
+    *at = i;
+    return OkStatus();
+  }
+
   Status NotABundle() const {
     return InvalidArgument(Where() + "not a STIX bundle (expected a JSON object)");
   }
+  Status TooDeep() const {
+    return InvalidArgument("the bundle nests deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
   std::string Where() const { return "byte " + std::to_string(position_) + ": "; }
 
-  // Keeps the bytes of the object being read, up to max_object_bytes.
-  void Capture(const char* bytes, std::size_t length) {
-    const std::size_t room =
-        options_.max_object_bytes - std::min(options_.max_object_bytes, object_.size());
-    if (length > room) oversized_ = true;
-    object_.append(bytes, std::min(length, room));
+  void StartObject(std::size_t at, std::size_t* capture_from) {
+    capturing_ = true;
+    carried_ = false;
+    oversized_ = false;
+    object_.clear();
+    *capture_from = at;
   }
 
-  void AddObject() {
+  // The object being captured ends at data[end]. One that began in this buffer goes to
+  // the batch straight from it; one carried over from the buffer before is completed in
+  // object_ first.
+  void EndObject(const char* data, std::size_t capture_from, std::size_t end) {
+    std::string_view text(data + capture_from, end + 1 - capture_from);
+    if (carried_) {
+      Capture(text);
+      text = object_;
+    } else if (text.size() > options_.max_object_bytes) {
+      oversized_ = true;
+    }
+    capturing_ = false;
     BundleBatch& batch = pipeline_.filling();
     if (oversized_) {
       batch.Add(Where() + OversizedObject(options_.max_object_bytes), 0, true);
     } else {
-      batch.Add(object_, position_, false);
+      batch.Add(text, position_, false);
     }
     if (batch.size() >= std::max<std::size_t>(1, options_.batch_entries) ||
         batch.bytes() >= kMaxBatchBytes) {
@@ -334,22 +416,32 @@ class BundleSplitter {
     }
   }
 
+  // Keeps the bytes of an object that goes on past this buffer, up to max_object_bytes.
+  void Capture(std::string_view bytes) {
+    const std::size_t room =
+        options_.max_object_bytes - std::min(options_.max_object_bytes, object_.size());
+    if (bytes.size() > room) oversized_ = true;
+    object_.append(bytes.substr(0, room));
+  }
+
   const IndicatorFileOptions& options_;
   BatchPipeline<BundleBatch, MatcherBuilder>& pipeline_;
+  const internal::ClassifyJsonFn classify_;
   std::uint64_t fed_ = 0;       // bytes of the earlier calls to Feed
   std::uint64_t position_ = 0;  // bytes up to the one being looked at, for messages
   int depth_ = 0;
   bool in_string_ = false;
-  bool escaped_ = false;
+  bool escaped_ = false;  // the next byte of the string is escaped
   bool seen_top_ = false;
   bool seen_objects_ = false;
   bool in_objects_ = false;
   bool capturing_ = false;
+  bool carried_ = false;  // the object being captured began in an earlier buffer
   bool oversized_ = false;
   std::string string_;         // the string being read at depth 1 (a key, maybe)
   std::string key_candidate_;  // the last string at depth 1
   std::string key_;            // the key whose value is being read at depth 1
-  std::string object_;
+  std::string object_;         // the start of a captured object, carried between buffers
 };
 
 // CSV records, one at a time, from a buffer of kFileReadBytes. A record that lies whole in

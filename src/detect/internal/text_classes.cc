@@ -164,6 +164,37 @@ __attribute__((target("avx512bw,popcnt"))) std::uint64_t CountNewlinesWithAvx512
   return count + CountNewlinesPortable(p + i, n - i);
 }
 
+JsonMasks ClassifyJsonWithSse2(const char* p) {
+  JsonMasks m;
+  for (int part = 0; part < 4; ++part) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
+    const auto bits = [&](char c) {
+      return static_cast<std::uint64_t>(
+                 static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)))))
+             << (16 * part);
+    };
+    const std::uint64_t object_opens = bits('{');
+    m.quotes |= bits('"');
+    m.backslashes |= bits('\\');
+    m.object_opens |= object_opens;
+    m.opens |= object_opens | bits('[');
+    m.closes |= bits('}') | bits(']');
+  }
+  return m;
+}
+
+__attribute__((target("avx512bw"))) JsonMasks ClassifyJsonWithAvx512(const char* p) {
+  const __m512i v = _mm512_loadu_si512(p);
+  JsonMasks m;
+  m.quotes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+  m.backslashes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+  m.object_opens = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('{'));
+  m.opens = m.object_opens | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('['));
+  m.closes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('}')) |
+             _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(']'));
+  return m;
+}
+
 #endif
 
 }  // namespace
@@ -209,13 +240,55 @@ CountNewlinesFn CountNewlinesAvx512() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512bw") ? CountNewlinesWithAvx512 : nullptr;
 }
+ClassifyJsonFn ClassifyJsonSse2() { return ClassifyJsonWithSse2; }
+ClassifyJsonFn ClassifyJsonAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") ? ClassifyJsonWithAvx512 : nullptr;
+}
 #else
 ClassifyFn ClassifySse2() { return nullptr; }
 ClassifyFn ClassifyAvx2() { return nullptr; }
 ClassifyFn ClassifyAvx512() { return nullptr; }
 CountNewlinesFn CountNewlinesSse2() { return nullptr; }
 CountNewlinesFn CountNewlinesAvx512() { return nullptr; }
+ClassifyJsonFn ClassifyJsonSse2() { return nullptr; }
+ClassifyJsonFn ClassifyJsonAvx512() { return nullptr; }
 #endif
+
+JsonMasks ClassifyJsonPortable(const char* p) {
+  JsonMasks m;
+  for (std::uint32_t i = 0; i < 64; ++i) {
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    switch (p[i]) {
+      case '"':
+        m.quotes |= bit;
+        break;
+      case '\\':
+        m.backslashes |= bit;
+        break;
+      case '{':
+        m.object_opens |= bit;
+        m.opens |= bit;
+        break;
+      case '[':
+        m.opens |= bit;
+        break;
+      case '}':
+      case ']':
+        m.closes |= bit;
+        break;
+      default:
+        break;
+    }
+  }
+  return m;
+}
+
+ClassifyJsonFn BestClassifyJson() {
+  if (const ClassifyJsonFn avx512 = ClassifyJsonAvx512()) return avx512;
+  if (const ClassifyJsonFn sse2 = ClassifyJsonSse2()) return sse2;
+  return ClassifyJsonPortable;
+}
 
 std::uint64_t CountNewlinesPortable(const char* p, std::size_t n) {
   std::uint64_t count = 0;

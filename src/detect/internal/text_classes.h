@@ -1,7 +1,8 @@
 // Classifying log text 64 bytes at a time into bitmaps, for the free-text scan
 // (record_matcher.cc): one 64-bit word per block and per class, bit i for byte i. Also
-// counting the lines of text that need no closer look (scan.cc). Both with the widest
-// vectors the running CPU has.
+// counting the lines of text that need no closer look (scan.cc), and the bytes of JSON
+// that give its structure (the bundle splitter of indicator_files.cc). All with the
+// widest vectors the running CPU has.
 #pragma once
 
 #include <cstddef>
@@ -37,5 +38,21 @@ CountNewlinesFn CountNewlinesSse2();
 CountNewlinesFn CountNewlinesAvx512();
 // With the fastest the running CPU has.
 std::uint64_t CountNewlines(const char* p, std::size_t n);
+
+// The bytes of 64 bytes of JSON text that give its structure, bit i for byte i.
+struct JsonMasks {
+  std::uint64_t quotes = 0;
+  std::uint64_t backslashes = 0;
+  std::uint64_t object_opens = 0;  // '{'
+  std::uint64_t opens = 0;         // '{' and '['
+  std::uint64_t closes = 0;        // '}' and ']'
+  bool operator==(const JsonMasks&) const = default;
+};
+using ClassifyJsonFn = JsonMasks (*)(const char* p);
+JsonMasks ClassifyJsonPortable(const char* p);
+// As ClassifySse2 and ClassifyAvx512.
+ClassifyJsonFn ClassifyJsonSse2();
+ClassifyJsonFn ClassifyJsonAvx512();
+ClassifyJsonFn BestClassifyJson();
 
 }  // namespace fincyber::detect::internal
