@@ -57,6 +57,31 @@ TEST_F(IndicatorFilesTest, NotABundle) {
   EXPECT_EQ(loaded.error().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(IndicatorFilesTest, NestingPastTheLimitEndsTheLoadAfterEarlierObjects) {
+  const std::string head =
+      R"({"type":"bundle","objects":[)" + Indicator("a", "[domain-name:value = 'a.example']") + ",";
+  MatcherBuilder builder;
+  Status loaded = LoadIndicatorFile(
+      Write(head + R"({"x":)" + std::string(20000, '[') + std::string(20000, ']') + "}]}"), {},
+      builder);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().safe_message().find("deeper than 10000"), std::string::npos);
+  auto matcher = builder.Build();
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_EQ((*matcher)->indicator_count(), 1u);
+  // 9,998 levels inside an object is within the limit (the bundle and its array are two).
+  MatcherBuilder deep;
+  loaded =
+      LoadIndicatorFile(Write(head + R"({"x":)" + std::string(9997, '[') + std::string(9997, ']') +
+                              "}," + Indicator("b", "[domain-name:value = 'b.example']") + "]}"),
+                        {}, deep);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().safe_message();
+  EXPECT_EQ(deep.report().warnings.size(), 1u);  // the deep object, refused by the reader
+  matcher = deep.Build();
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_EQ((*matcher)->indicator_count(), 2u);
+}
+
 TEST_F(IndicatorFilesTest, OversizedAndMalformedObjectsAreSkippedWithAWarning) {
   const std::string bundle = R"({"type":"bundle","objects":[{"type":"indicator","pattern":")" +
                              std::string(5000, 'x') + R"("},{"type": bad},)" +
