@@ -6,6 +6,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -27,66 +29,120 @@ using internal::BatchPipeline;
 
 struct Received {
   std::vector<int> values;
-  std::vector<std::thread::id> prepared_on;
+  std::vector<int> prepared_on;  // per value: the thread that prepared it
 };
 
 struct NumberBatch {
   std::vector<int> values;
-  std::thread::id prepared_on;
+  std::vector<int> prepared_on;
+  std::size_t size() const { return values.size(); }
+  void ReadyToPrepare() { prepared_on.assign(values.size(), -1); }
   void Clear() { values.clear(); }
   void AddTo(Received& target) {
     target.values.insert(target.values.end(), values.begin(), values.end());
-    target.prepared_on.push_back(prepared_on);
+    target.prepared_on.insert(target.prepared_on.end(), prepared_on.begin(), prepared_on.end());
   }
 };
 
-// Fills `batches` batches of three numbers each through a pipeline preparing on `threads`
-// threads with `prepare`.
-void RunPipeline(int threads, int batches, const std::function<void(NumberBatch&)>& prepare,
+using Prepare = BatchPipeline<NumberBatch, Received>::Prepare;
+
+// Fills `batches` batches of `per_batch` numbers each through a pipeline preparing on
+// `threads` threads with `prepare`.
+void RunPipeline(int threads, int batches, int per_batch, const Prepare& prepare,
                  Received& received) {
   BatchPipeline<NumberBatch, Received> pipeline(threads, prepare, received);
   for (int b = 0; b < batches; ++b) {
-    for (int i = 0; i < 3; ++i) pipeline.filling().values.push_back(b * 3 + i);
-    if (b + 1 < batches) pipeline.Next(false);
+    for (int i = 0; i < per_batch; ++i) pipeline.filling().values.push_back(b * per_batch + i);
+    if (b + 1 < batches) pipeline.Next();
   }
   pipeline.Finish();
 }
 
-TEST(BatchPipelineTest, BatchesReachTheTargetInOrderPreparedOnTheSecondThread) {
-  const auto doubled = [](NumberBatch& batch) {
-    for (int& v : batch.values) v *= 2;
-    batch.prepared_on = std::this_thread::get_id();
+TEST(BatchPipelineTest, EveryEntryIsPreparedOnceAndReachesTheTargetInOrder) {
+  // Slow enough that the second thread takes part in every batch it is handed.
+  const Prepare doubled = [](NumberBatch& batch, std::size_t begin, std::size_t end, int thread) {
+    for (std::size_t i = begin; i < end; ++i) {
+      EXPECT_EQ(batch.prepared_on[i], -1) << "prepared twice";
+      batch.values[i] *= 2;
+      batch.prepared_on[i] = thread;
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
   };
   for (const int threads : {1, 2}) {
     Received received;
-    RunPipeline(threads, 50, doubled, received);
-    ASSERT_EQ(received.values.size(), 150u) << threads;
-    for (int i = 0; i < 150; ++i) EXPECT_EQ(received.values[i], 2 * i) << threads;
-    int elsewhere = 0;
-    for (const auto& id : received.prepared_on) elsewhere += id != std::this_thread::get_id();
-    // With two threads every batch but the last is prepared on the second one.
-    EXPECT_EQ(elsewhere, threads == 2 ? 49 : 0) << threads;
+    RunPipeline(threads, 30, 100, doubled, received);
+    ASSERT_EQ(received.values.size(), 3000u) << threads;
+    for (int i = 0; i < 3000; ++i) EXPECT_EQ(received.values[i], 2 * i) << threads;
+    const auto on_second = std::count(received.prepared_on.begin(), received.prepared_on.end(), 1);
+    EXPECT_EQ(std::count(received.prepared_on.begin(), received.prepared_on.end(), -1), 0);
+    if (threads == 1) {
+      EXPECT_EQ(on_second, 0);
+    } else {
+      // Both threads prepare: the second from the moment a batch is handed over, the
+      // loading thread once it has nothing else to do.
+      EXPECT_GT(on_second, 0);
+      EXPECT_LT(on_second, 3000);
+    }
   }
 }
 
-TEST(BatchPipelineTest, WhatTheSecondThreadThrowsIsThrownToTheLoadingThread) {
-  const auto failing_at = [](int failing_batch) {
-    return [failing_batch](NumberBatch& batch) {
-      if (batch.values.front() / 3 == failing_batch) throw std::bad_alloc();
-      batch.prepared_on = std::this_thread::get_id();
+TEST(BatchPipelineTest, WhatEitherThreadThrowsIsThrownToTheLoadingThread) {
+  // Throws from the value `failing_value` on, on `failing_thread` (either when -1), and
+  // keeps the first batch it threw in.
+  std::atomic<int> failed_batch{0};
+  const auto failing_at = [&](int failing_value, int failing_thread) -> Prepare {
+    return [&, failing_value, failing_thread](NumberBatch& batch, std::size_t begin,
+                                              std::size_t end, int thread) {
+      for (std::size_t i = begin; i < end; ++i) {
+        if (batch.values[i] >= failing_value && (failing_thread < 0 || thread == failing_thread)) {
+          const int failing_batch = batch.values[i] / 100;
+          int before = failed_batch.load();
+          while (failing_batch < before &&
+                 !failed_batch.compare_exchange_weak(before, failing_batch)) {
+          }
+          throw std::bad_alloc();
+        }
+        batch.prepared_on[i] = thread;
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+      }
     };
   };
-  for (const int failing_batch : {0, 1, 7, 19}) {
-    Received received;
-    EXPECT_THROW(RunPipeline(2, 20, failing_at(failing_batch), received), std::bad_alloc)
-        << failing_batch;
-    // Batches before the failing one may be added; none from it on.
-    for (const int v : received.values) EXPECT_LT(v / 3, failing_batch) << failing_batch;
+  // A thread fails only where it prepares: the other may have prepared every entry from
+  // the failing value on, and the load then ends well.
+  int thrown_on_second = 0;
+  for (const int failing_thread : {-1, 0, 1}) {
+    for (const int failing_value : {0, 100, 735, 1990}) {
+      failed_batch = 1000;
+      Received received;
+      bool thrown = false;
+      try {
+        RunPipeline(2, 20, 100, failing_at(failing_value, failing_thread), received);
+      } catch (const std::bad_alloc&) {
+        thrown = true;
+      }
+      const std::string where =
+          std::to_string(failing_value) + " on " + std::to_string(failing_thread);
+      EXPECT_EQ(thrown, failed_batch.load() < 1000) << where;
+      if (failing_thread < 0) {
+        EXPECT_TRUE(thrown) << where;
+      }
+      thrown_on_second += thrown && failing_thread == 1;
+      // Batches before the failing one may be added; none from it on.
+      EXPECT_GE(failed_batch.load(), failing_value / 100) << where;
+      for (const int v : received.values) EXPECT_LT(v / 100, failed_batch.load()) << where;
+      if (!thrown) {
+        EXPECT_EQ(received.values.size(), 2000u) << where;
+      }
+    }
   }
+  EXPECT_GT(thrown_on_second, 0);
   Received received;
-  EXPECT_THROW(RunPipeline(
-                   2, 5, [](NumberBatch&) { throw std::runtime_error("bad row"); }, received),
-               std::runtime_error);
+  EXPECT_THROW(
+      RunPipeline(
+          2, 5, 3,
+          [](NumberBatch&, std::size_t, std::size_t, int) { throw std::runtime_error("bad row"); },
+          received),
+      std::runtime_error);
   EXPECT_TRUE(received.values.empty());
 }
 

@@ -128,8 +128,8 @@ class BundleReader {
   MatcherBuilder::SimplePaths paths_;
 };
 
-// Objects cut out of a bundle, with the byte each ends at (for messages), read as a whole
-// by a BundleReader, then added to the builder in order.
+// Objects cut out of a bundle, with the byte each ends at (for messages), read in chunks
+// by a BundleReader per thread, then added to the builder in order.
 class BundleBatch {
  public:
   std::size_t size() const { return entries_.size(); }
@@ -147,11 +147,15 @@ class BundleBatch {
     bytes_.append(text);
   }
 
-  void Read(BundleReader& reader) {
+  void ReadyToPrepare() {
     if (outcomes_.size() < entries_.size()) outcomes_.resize(entries_.size());
     // simdjson reads up to SIMDJSON_PADDING bytes past an object's end.
     bytes_.reserve(bytes_.size() + simdjson::SIMDJSON_PADDING);
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
+  }
+
+  // Reads entries [begin, end); after ReadyToPrepare.
+  void Read(BundleReader& reader, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
       const Entry& entry = entries_[i];
       if (entry.is_warning) {
         outcomes_[i].warning.assign(Text(entry));
@@ -412,7 +416,7 @@ class BundleSplitter {
     }
     if (batch.size() >= std::max<std::size_t>(1, options_.batch_entries) ||
         batch.bytes() >= kMaxBatchBytes) {
-      pipeline_.Next(false);
+      pipeline_.Next();
     }
   }
 
@@ -612,11 +616,11 @@ struct CsvColumns {
   std::size_t id = 2;  // SIZE_MAX: no id column
 };
 
-// CSV rows read on the loading thread, normalised as a whole (on a second thread while
-// the loading thread reads the next batch and adds the one before), then added to the
-// builder in file order. Every row's outcome depends on the row alone, so the builder
-// receives the same calls in the same order whichever thread normalised it. Reused from
-// batch to batch: its strings and Observables keep their storage.
+// CSV rows read on the loading thread, normalised in chunks (on both threads, see
+// BatchPipeline, while the loading thread also reads the next batch and adds the one
+// before), then added to the builder in file order. Every row's outcome depends on the row alone,
+// so the builder receives the same calls in the same order whichever thread normalised it. Reused
+// from batch to batch: its strings and Observables keep their storage.
 class CsvBatch {
  public:
   std::size_t size() const { return rows_.size(); }
@@ -640,11 +644,15 @@ class CsvBatch {
     if (columns.id < fields.size()) row.id = Keep(Trim(fields[columns.id]));
   }
 
-  // Normalises every row; reads only the batch and `paths`.
-  void Normalise(const std::vector<stix::ObservablePath>& paths) {
+  void ReadyToPrepare() {
     if (observables_.size() < rows_.size()) observables_.resize(rows_.size());
     if (outcomes_.size() < rows_.size()) outcomes_.resize(rows_.size());
-    for (std::size_t i = 0; i < rows_.size(); ++i) {
+  }
+
+  // Normalises rows [begin, end), after ReadyToPrepare; reads only the batch and `paths`.
+  void Normalise(const std::vector<stix::ObservablePath>& paths, std::size_t begin,
+                 std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
       const Row& row = rows_[i];
       Outcome& outcome = outcomes_[i];
       outcome.used = false;
@@ -776,7 +784,11 @@ Status LoadCsv(std::FILE* file, const IndicatorFileOptions& options, MatcherBuil
   std::uint64_t line = 0;
   CsvColumns columns;
   BatchPipeline<CsvBatch, MatcherBuilder> pipeline(
-      options.threads, [&paths](CsvBatch& batch) { batch.Normalise(paths); }, builder);
+      options.threads,
+      [&paths](CsvBatch& batch, std::size_t begin, std::size_t end, int) {
+        batch.Normalise(paths, begin, end);
+      },
+      builder);
 
   FC_ASSIGN_OR_RETURN(bool more, reader.Next(&fields, &line));
   if (!more) return OkStatus();
@@ -792,19 +804,24 @@ Status LoadCsv(std::FILE* file, const IndicatorFileOptions& options, MatcherBuil
       if (!more) break;
       batch.Add(line, fields, columns);
     }
-    if (more) pipeline.Next(false);
+    if (more) pipeline.Next();
   }
   pipeline.Finish();
   return read_status;
 }
 
-// Objects are cut out on the loading thread and read in batches, on a second thread with
-// two; a malformed bundle ends the load after the objects before the problem are added.
+// Objects are cut out on the loading thread and read in batches, on both threads with two
+// (each with its own reader); a malformed bundle ends the load after the objects before the problem
+// are added.
 Status LoadBundle(const std::string& path, std::FILE* file, const IndicatorFileOptions& options,
                   MatcherBuilder& builder) {
-  BundleReader reader(options);
+  std::array<BundleReader, 2> readers = {BundleReader(options), BundleReader(options)};
   BatchPipeline<BundleBatch, MatcherBuilder> pipeline(
-      options.threads, [&reader](BundleBatch& batch) { batch.Read(reader); }, builder);
+      options.threads,
+      [&readers](BundleBatch& batch, std::size_t begin, std::size_t end, int thread) {
+        batch.Read(readers[thread], begin, end);
+      },
+      builder);
   BundleSplitter splitter(options, pipeline);
   std::string buffer(kFileReadBytes, '\0');
   buffer[0] = '{';

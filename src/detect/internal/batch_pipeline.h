@@ -1,13 +1,20 @@
-// Batches of rows or objects prepared on a second thread while the loading thread fills
-// the next batch and adds the one before to a target, in file order. Each entry's
-// outcome depends on the entry alone, so the target receives the same calls in the same
-// order whichever thread prepared it. A Batch has Clear() and AddTo(Target&); the two
-// batches are reused, keeping their storage, and small enough to stay in the cache
-// between the two threads. Private to detect/.
+// Batches of rows or objects prepared on two threads while the loading thread fills the
+// next batch and adds the one before to a target, in file order. Each entry's outcome
+// depends on the entry alone, so the target receives the same calls in the same order
+// whichever thread prepared it. The entries of a batch are prepared in chunks claimed by
+// whichever thread is free: the second thread from when the batch is handed over, the
+// loading thread once it has filled the next batch, so neither waits while the other
+// works. A Batch has size(), ReadyToPrepare() (called on the loading thread before any
+// entry is prepared), Clear() and AddTo(Target&); the two batches are reused, keeping their
+// storage, and small enough to stay in the cache between the two threads. Private to
+// detect/.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -20,7 +27,11 @@ namespace fincyber::detect::internal {
 template <typename Batch, typename Target>
 class BatchPipeline {
  public:
-  BatchPipeline(int threads, std::function<void(Batch&)> prepare, Target& target)
+  // Prepares entries [begin, end) of a batch; `thread` is 0 on the loading thread and 1
+  // on the second, for state kept per thread.
+  using Prepare = std::function<void(Batch&, std::size_t begin, std::size_t end, int thread)>;
+
+  BatchPipeline(int threads, Prepare prepare, Target& target)
       : threads_(threads), prepare_(std::move(prepare)), target_(target) {}
   BatchPipeline(const BatchPipeline&) = delete;
   BatchPipeline& operator=(const BatchPipeline&) = delete;
@@ -36,20 +47,20 @@ class BatchPipeline {
 
   Batch& filling() { return *filling_; }
 
-  // Prepares the batch filled (on the second thread, unless it is the last or there is
-  // one thread) and adds the one before it. What preparing a batch throws on the second
-  // thread (std::bad_alloc) is thrown here, on the loading thread, by the next call.
-  void Next(bool last) {
-    WaitForWorker();
+  // Hands the batch filled over to be prepared, and adds the one before it once it is
+  // prepared (helping with it first). What preparing throws, on either thread (e.g.
+  // std::bad_alloc), is thrown here, on the loading thread, by this or the next call.
+  void Next() {
+    FinishPreparing();
     Batch* filled = filling_;
-    if (threads_ > 1 && !last && StartWorker()) {
+    filled->ReadyToPrepare();
+    next_entry_.store(0, std::memory_order_relaxed);
+    if (threads_ > 1 && StartWorker()) {
       {
         std::lock_guard lock(mutex_);
         job_ = filled;
       }
       changed_.notify_all();
-    } else {
-      prepare_(*filled);
     }
     if (before_ != nullptr) {
       before_->AddTo(target_);
@@ -63,13 +74,16 @@ class BatchPipeline {
 
   // Prepares and adds the batch being filled, after the one before it.
   void Finish() {
-    Next(true);
+    Next();
+    FinishPreparing();
     before_->AddTo(target_);
     before_->Clear();
     before_ = nullptr;
   }
 
  private:
+  static constexpr std::size_t kChunkEntries = 32;
+
   // False when no thread is to be had: batches are then prepared on the loading thread.
   bool StartWorker() {
     if (worker_.joinable()) return true;
@@ -81,43 +95,79 @@ class BatchPipeline {
     return true;
   }
 
+  // Prepares chunks of `batch` until none is left to claim.
+  void PrepareChunks(Batch& batch, int thread) {
+    const std::size_t size = batch.size();
+    while (true) {
+      const std::size_t begin = next_entry_.fetch_add(kChunkEntries, std::memory_order_relaxed);
+      if (begin >= size) return;
+      prepare_(batch, begin, std::min(size, begin + kChunkEntries), thread);
+    }
+  }
+
+  // Leaves no chunk of `batch` to claim, after a failure.
+  void StopClaims(const Batch& batch) {
+    next_entry_.store(batch.size(), std::memory_order_relaxed);
+  }
+
   void Work() {
     std::unique_lock lock(mutex_);
     while (true) {
       changed_.wait(lock, [&] { return stopping_ || job_ != nullptr; });
-      Batch* const job = job_;
-      if (job == nullptr) return;
+      if (job_ == nullptr) return;
+      Batch* const job = std::exchange(job_, nullptr);
+      worker_busy_ = true;
       lock.unlock();
       std::exception_ptr failure;
       try {
-        prepare_(*job);
+        PrepareChunks(*job, 1);
       } catch (...) {
         failure = std::current_exception();
+        StopClaims(*job);
       }
       lock.lock();
-      failure_ = failure;
-      job_ = nullptr;
+      if (failure) failure_ = failure;
+      worker_busy_ = false;
       changed_.notify_all();
     }
   }
 
-  void WaitForWorker() {
+  // Prepares what is left of the batch before, and waits until the second thread has
+  // finished the chunks it claimed.
+  void FinishPreparing() {
+    if (before_ == nullptr) return;
+    std::exception_ptr failure;
+    try {
+      PrepareChunks(*before_, 0);
+    } catch (...) {
+      failure = std::current_exception();
+      StopClaims(*before_);
+    }
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return job_ == nullptr; });
-    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+    job_ = nullptr;  // not taken yet: nothing is left of it
+    changed_.wait(lock, [&] { return !worker_busy_; });
+    if (!failure) failure = std::exchange(failure_, nullptr);
+    if (failure) {
+      // The batch is not added; a later call finds nothing to finish.
+      before_->Clear();
+      before_ = nullptr;
+      std::rethrow_exception(failure);
+    }
   }
 
   const int threads_;
-  const std::function<void(Batch&)> prepare_;
+  const Prepare prepare_;
   Target& target_;
   std::array<Batch, 2> batches_;
   Batch* filling_ = &batches_[0];
-  Batch* before_ = nullptr;  // prepared or being prepared, not yet added
-  std::thread worker_;       // started with the first batch handed over
+  Batch* before_ = nullptr;                 // handed over to be prepared, not yet added
+  std::atomic<std::size_t> next_entry_{0};  // of before_: the first not claimed yet
+  std::thread worker_;                      // started with the first batch handed over
   std::mutex mutex_;
   std::condition_variable changed_;
-  Batch* job_ = nullptr;        // guarded by mutex_: the batch the worker is preparing
-  std::exception_ptr failure_;  // guarded by mutex_: what preparing job_ threw
+  Batch* job_ = nullptr;        // guarded by mutex_: handed over, not taken by the worker yet
+  bool worker_busy_ = false;    // guarded by mutex_: the worker is preparing chunks
+  std::exception_ptr failure_;  // guarded by mutex_: what preparing threw on the worker
   bool stopping_ = false;       // guarded by mutex_
 };
 
