@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <ctime>
 
 namespace fincyber {
@@ -32,12 +31,16 @@ std::string FormatRfc3339(TimePoint t) {
 
 namespace {
 
+// Read in the same pass as checked: a million indicators' timestamps are parsed per load.
 bool ReadInt(std::string_view text, std::size_t pos, std::size_t width, int& out) {
   if (pos + width > text.size()) return false;
+  int value = 0;
   for (std::size_t i = pos; i < pos + width; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
+    const unsigned digit = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+    if (digit > 9) return false;
+    value = value * 10 + static_cast<int>(digit);
   }
-  std::from_chars(text.data() + pos, text.data() + pos + width, out);
+  out = value;
   return true;
 }
 

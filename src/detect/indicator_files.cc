@@ -98,22 +98,37 @@ class BundleReader {
       return text;
     };
     for (const simdjson::dom::key_value_pair field : members) {
-      if (field.key == "type") {
-        fields->is_indicator = string_of(field.value) == "indicator";
-      } else if (field.key == "id") {
-        fields->id = string_of(field.value);
-      } else if (field.key == "revoked") {
-        bool revoked = false;
-        fields->revoked = field.value.get_bool().get(revoked) == simdjson::SUCCESS && revoked;
-      } else if (field.key == "valid_until") {
-        fields->valid_until = string_of(field.value);
-      } else if (field.key == "pattern_type") {
-        fields->has_pattern_type = true;
-        fields->stix_pattern_type = string_of(field.value) == "stix";
-      } else if (field.key == "pattern") {
-        fields->pattern = string_of(field.value);
-      } else if (field.key == "modified") {
-        fields->modified = string_of(field.value);
+      // By length first: most keys of an object are compared with one name at most.
+      const std::string_view key = field.key;
+      switch (key.size()) {
+        case 2:
+          if (key == "id") fields->id = string_of(field.value);
+          break;
+        case 4:
+          if (key == "type") fields->is_indicator = string_of(field.value) == "indicator";
+          break;
+        case 7:
+          if (key == "pattern") {
+            fields->pattern = string_of(field.value);
+          } else if (key == "revoked") {
+            bool revoked = false;
+            fields->revoked = field.value.get_bool().get(revoked) == simdjson::SUCCESS && revoked;
+          }
+          break;
+        case 8:
+          if (key == "modified") fields->modified = string_of(field.value);
+          break;
+        case 11:
+          if (key == "valid_until") fields->valid_until = string_of(field.value);
+          break;
+        case 12:
+          if (key == "pattern_type") {
+            fields->has_pattern_type = true;
+            fields->stix_pattern_type = string_of(field.value) == "stix";
+          }
+          break;
+        default:
+          break;
       }
     }
     return true;
