@@ -58,6 +58,10 @@ std::string ValuesRows(std::size_t rows, std::size_t columns) {
   return out;
 }
 
+std::string_view InsertInto(const store::Connection& conn) {
+  return conn.dialect() == store::Dialect::kSqlite ? "INSERT OR FAIL INTO" : "INSERT INTO";
+}
+
 Result<std::vector<store::Row>> RunInChunks(
     store::Connection& conn, const store::Params& leading, std::size_t columns,
     const store::Params& values, const std::function<std::string(std::size_t rows)>& statement) {

@@ -256,13 +256,13 @@ Status InsertObjects(store::Connection& conn, const Collection& collection,
     by_version[{p.facts.id, o.version}] = &o;
   }
   FC_ASSIGN_OR_RETURN(
-      auto rows, internal::RunInChunks(conn, {}, kColumns, values, [](std::size_t n) {
+      auto rows, internal::RunInChunks(conn, {}, kColumns, values, [&conn](std::size_t n) {
         return fmt::format(
-            "INSERT INTO shared_objects (collection_id, stix_id, type, spec_version, created, "
+            "{} shared_objects (collection_id, stix_id, type, spec_version, created, "
             "modified, version, date_added, tlp, named_recipients_only, revoked, author_org, "
             "author_user, is_latest, body, source_ref, target_ref) VALUES {} RETURNING row_id, "
             "stix_id, version",
-            internal::ValuesRows(n, kColumns));
+            internal::InsertInto(conn), internal::ValuesRows(n, kColumns));
       }));
   if (rows.size() != objects.size()) return Internal("inserted objects: row count differs");
   for (const auto& row : rows) {
@@ -312,11 +312,12 @@ Status LinkObservables(store::Connection& conn, const std::vector<NewObject>& ob
     missing.insert(missing.end(), {std::string(KindName(observable->kind)), key,
                                    Hex(observable->range_first), Hex(observable->range_last)});
   }
-  FC_ASSIGN_OR_RETURN(auto inserted, internal::RunInChunks(conn, {}, 4, missing, [](std::size_t n) {
+  FC_ASSIGN_OR_RETURN(auto inserted,
+                      internal::RunInChunks(conn, {}, 4, missing, [&conn](std::size_t n) {
                         return fmt::format(
-                            "INSERT INTO observables (kind, key, range_first, range_last) VALUES "
+                            "{} observables (kind, key, range_first, range_last) VALUES "
                             "{} ON CONFLICT (key) DO NOTHING RETURNING key, id",
-                            internal::ValuesRows(n, 4));
+                            internal::InsertInto(conn), internal::ValuesRows(n, 4));
                       }));
   for (const auto& row : inserted) ids[row.GetString(0)] = row.GetInt(1);
   store::Params raced;
@@ -332,9 +333,9 @@ Status LinkObservables(store::Connection& conn, const std::vector<NewObject>& ob
     if (id == ids.end()) return Internal("observable not found after insert: " + key);
     pairs.insert(pairs.end(), {id->second, row});
   }
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, pairs, [](std::size_t n) {
-    return fmt::format("INSERT INTO object_observables (observable_id, object_row) VALUES {}",
-                       internal::ValuesRows(n, 2));
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, pairs, [&conn](std::size_t n) {
+    return fmt::format("{} object_observables (observable_id, object_row) VALUES {}",
+                       internal::InsertInto(conn), internal::ValuesRows(n, 2));
   }));
   return OkStatus();
 }
@@ -708,20 +709,18 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
     added.push_back({{"id", p.facts.id}, {"version", version}, {"tlp", stix::TlpName(o.tlp)}});
     successes.push_back({o.index, {p.facts.id, version, std::move(stored_message)}});
   }
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, recipients, [](std::size_t n) {
-    return fmt::format("INSERT INTO shared_object_recipients (object_row, org_id) VALUES {}",
-                       internal::ValuesRows(n, 2));
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, recipients, [&conn](std::size_t n) {
+    return fmt::format("{} shared_object_recipients (object_row, org_id) VALUES {}",
+                       internal::InsertInto(conn), internal::ValuesRows(n, 2));
   }));
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 3, warnings, [](std::size_t n) {
-    return fmt::format(
-        "INSERT INTO shared_object_warnings (object_row, list_name, entry) VALUES {}",
-        internal::ValuesRows(n, 3));
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 3, warnings, [&conn](std::size_t n) {
+    return fmt::format("{} shared_object_warnings (object_row, list_name, entry) VALUES {}",
+                       internal::InsertInto(conn), internal::ValuesRows(n, 3));
   }));
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 5, sightings, [](std::size_t n) {
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 5, sightings, [&conn](std::size_t n) {
     return fmt::format(
-        "INSERT INTO sightings (object_row, sighting_of_ref, count, first_seen, last_seen) "
-        "VALUES {}",
-        internal::ValuesRows(n, 5));
+        "{} sightings (object_row, sighting_of_ref, count, first_seen, last_seen) VALUES {}",
+        internal::InsertInto(conn), internal::ValuesRows(n, 5));
   }));
   // Once the whole envelope is stored, so that a sighting of an object sent in the
   // same envelope reaches that object's authors too.
