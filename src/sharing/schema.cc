@@ -47,19 +47,15 @@ constexpr std::string_view kObjectColumns =
     "date_added, tlp, named_recipients_only, revoked, author_org, author_user, is_latest, body, "
     "source_ref, target_ref";
 
-// Makes the reference of a stored object to its collection checked at COMMIT. On SQLite a
-// multi-row INSERT into a table with an immediate foreign key keeps a statement journal
-// (a copy of every page the statement touches, to undo the statement alone), which took
-// about a sixth of the writer's time in a large import; a failed statement ends the whole
-// transaction anyway (store::Connection). SQLite cannot alter a constraint, so the table
-// is rebuilt with its rows, row ids, indexes and row-id sequence; PostgreSQL alters it.
+// Makes the reference of a stored object to its collection checked at COMMIT on SQLite.
+// There a multi-row INSERT into a table with an immediate foreign key keeps a statement
+// journal (a copy of every page the statement touches, to undo the statement alone),
+// which took about a sixth of the writer's time in a large import; a failed statement
+// ends the whole transaction anyway (store::Connection). SQLite cannot alter a
+// constraint, so the table is rebuilt with its rows, row ids, indexes and row-id
+// sequence. PostgreSQL keeps no such journal, and its key stays as it is.
 Status CheckCollectionReferencesAtCommit(store::Connection& conn) {
-  if (conn.dialect() == store::Dialect::kPostgres) {
-    FC_RETURN_IF_ERROR(
-        conn.Execute("ALTER TABLE shared_objects ALTER CONSTRAINT "
-                     "shared_objects_collection_id_fkey DEFERRABLE INITIALLY DEFERRED"));
-    return OkStatus();
-  }
+  if (conn.dialect() != store::Dialect::kSqlite) return OkStatus();
   FC_ASSIGN_OR_RETURN(auto sequence,
                       conn.Query("SELECT seq FROM sqlite_sequence WHERE name = 'shared_objects'"));
   const std::int64_t last_row_id = sequence.empty() ? 0 : sequence[0].GetInt(0);
@@ -238,7 +234,7 @@ CREATE INDEX sharing_add_reports_requested ON sharing_add_reports(requested_at)
        R"sql(
 ALTER TABLE sharing_collections ADD COLUMN deletions BIGINT NOT NULL DEFAULT 0
 )sql"},
-      {"sharing", 8, "an object's collection checked at commit", "",
+      {"sharing", 8, "an object's collection checked at commit on SQLite", "",
        CheckCollectionReferencesAtCommit},
   };
 }

@@ -332,7 +332,8 @@ TEST_P(SharingSearchTest, IndicatorsFromTheFormAreStoredWithTheirMarkings) {
 
 // Migration 8 rebuilds shared_objects on SQLite: run again over stored objects (one of
 // them deleted), it keeps every row, row id and index and the row-id sequence, and an
-// object whose collection does not exist still cannot be stored (checked at COMMIT).
+// object whose collection does not exist still cannot be stored (refused at COMMIT on
+// SQLite, at the statement on PostgreSQL).
 TEST_P(SharingSearchTest, MigrationKeepsEveryObjectAndStillChecksTheirCollection) {
   const std::string x = TestHub::NewIndicatorId();
   std::vector<Json> objects = {TestHub::Indicator(x, "x.example")};
