@@ -389,8 +389,9 @@ TEST_P(SharingSearchTest, MigrationKeepsEveryObjectAndStillChecksTheirCollection
             c.Query(c.dialect() == store::Dialect::kSqlite
                         ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
                           "'shared_objects' AND sql IS NOT NULL"
-                        : "SELECT indexname FROM pg_indexes WHERE tablename = 'shared_objects' "
-                          "AND indexname <> 'shared_objects_pkey'"));
+                        : "SELECT indexname FROM pg_indexes WHERE schemaname = "
+                          "current_schema() AND tablename = 'shared_objects' AND indexname <> "
+                          "'shared_objects_pkey'"));
         std::set<std::string> names;
         for (const auto& row : found) names.insert(row.GetString(0));
         return names;

@@ -227,6 +227,21 @@ TEST_P(DatabaseTest, SwallowedStatementErrorStillRollsBack) {
   EXPECT_EQ(CountItems(db()), 1);
 }
 
+// SQLite's INSERT OR FAIL (what the hub's multi-row INSERTs use there) keeps the rows
+// before the failing one in the statement: the transaction still takes them away.
+TEST_P(DatabaseTest, RowsBeforeTheFailingRowOfAStatementGoWithTheTransaction) {
+  ASSERT_TRUE(Insert(db(), "taken").ok());
+  const std::string insert = std::string(postgres() ? "INSERT INTO" : "INSERT OR FAIL INTO") +
+                             " items (t) VALUES ('first'), ('taken'), ('last')";
+  Status status = db().Transact([&](Connection& c) -> Status {
+    EXPECT_FALSE(c.Execute(insert).ok());
+    return OkStatus();
+  });
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(CountItems(db()), 1);
+}
+
 TEST_P(DatabaseTest, ExecuteCountsChangedRowsOnly) {
   auto counts = db().TransactValue<std::vector<std::int64_t>>(
       [](Connection& c) -> Result<std::vector<std::int64_t>> {
