@@ -41,64 +41,39 @@ Status BackfillRelationshipEnds(store::Connection& conn) {
   }
 }
 
-// The columns of shared_objects, in order, after migration 4.
-constexpr std::string_view kObjectColumns =
-    "row_id, collection_id, stix_id, type, spec_version, created, modified, version, "
-    "date_added, tlp, named_recipients_only, revoked, author_org, author_user, is_latest, body, "
-    "source_ref, target_ref";
-
 // Makes the reference of a stored object to its collection checked at COMMIT on SQLite.
 // There a multi-row INSERT into a table with an immediate foreign key keeps a statement
 // journal (a copy of every page the statement touches, to undo the statement alone),
 // which took about a sixth of the writer's time in a large import; a failed statement
 // ends the whole transaction anyway (store::Connection). SQLite cannot alter a
-// constraint, so the table is rebuilt with its rows, row ids, indexes and row-id
-// sequence. PostgreSQL keeps no such journal, and its key stays as it is.
+// constraint, and rebuilding the table held a copy of it in memory while the old one was
+// dropped; the way SQLite documents for constraint changes that leave the stored rows as
+// they are is to edit the table's definition in its schema and bump the schema version.
+// PostgreSQL keeps no such journal, and its key stays as it is.
 Status CheckCollectionReferencesAtCommit(store::Connection& conn) {
   if (conn.dialect() != store::Dialect::kSqlite) return OkStatus();
-  FC_ASSIGN_OR_RETURN(auto sequence,
-                      conn.Query("SELECT seq FROM sqlite_sequence WHERE name = 'shared_objects'"));
-  const std::int64_t last_row_id = sequence.empty() ? 0 : sequence[0].GetInt(0);
-  const std::string statements[] = {
-      R"sql(CREATE TABLE shared_objects_rebuilt (
-  row_id INTEGER PRIMARY KEY AUTOINCREMENT,
-  collection_id TEXT NOT NULL REFERENCES sharing_collections(id) DEFERRABLE INITIALLY DEFERRED,
-  stix_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  spec_version TEXT NOT NULL,
-  created BIGINT,
-  modified BIGINT,
-  version BIGINT NOT NULL,
-  date_added BIGINT NOT NULL,
-  tlp BIGINT NOT NULL,
-  named_recipients_only BIGINT NOT NULL,
-  revoked BIGINT NOT NULL,
-  author_org TEXT NOT NULL,
-  author_user TEXT NOT NULL,
-  is_latest BIGINT NOT NULL,
-  body TEXT NOT NULL,
-  source_ref TEXT,
-  target_ref TEXT
-))sql",
-      fmt::format("INSERT INTO shared_objects_rebuilt ({0}) SELECT {0} FROM shared_objects",
-                  kObjectColumns),
-      "DROP TABLE shared_objects",
-      "ALTER TABLE shared_objects_rebuilt RENAME TO shared_objects",
-      "CREATE UNIQUE INDEX shared_objects_added ON shared_objects(collection_id, date_added)",
-      "CREATE INDEX shared_objects_latest ON shared_objects(collection_id, is_latest, "
-      "date_added)",
-      "CREATE INDEX shared_objects_type ON shared_objects(collection_id, type, date_added)",
-      "CREATE UNIQUE INDEX shared_objects_id_version ON shared_objects(stix_id, collection_id, "
-      "version)",
-      "CREATE INDEX shared_objects_source_ref ON shared_objects(source_ref) WHERE source_ref IS "
-      "NOT NULL",
-      "CREATE INDEX shared_objects_target_ref ON shared_objects(target_ref) WHERE target_ref IS "
-      "NOT NULL",
-  };
-  for (const std::string& statement : statements) FC_RETURN_IF_ERROR(conn.Execute(statement));
-  // Row ids of deleted objects are not given out again.
+  constexpr std::string_view kKey = "REFERENCES sharing_collections(id)";
+  constexpr std::string_view kDeferred = " DEFERRABLE INITIALLY DEFERRED";
+  FC_ASSIGN_OR_RETURN(auto table, conn.QueryOne("SELECT sql FROM sqlite_master WHERE type = "
+                                                "'table' AND name = 'shared_objects'",
+                                                {}, "table shared_objects"));
+  std::string definition = table.GetString(0);
+  const std::size_t key = definition.find(kKey);
+  if (key == std::string::npos || definition.find(kKey, key + 1) != std::string::npos) {
+    return Internal("shared_objects: the collection key is not as migration 1 made it");
+  }
+  const std::size_t after_key = key + kKey.size();
+  if (definition.compare(after_key, kDeferred.size(), kDeferred) == 0) return OkStatus();
+  definition.insert(after_key, kDeferred);
+  FC_ASSIGN_OR_RETURN(auto version, conn.QueryOne("PRAGMA schema_version", {}, "schema version"));
+  FC_RETURN_IF_ERROR(conn.Execute("PRAGMA writable_schema = ON"));
   FC_RETURN_IF_ERROR(conn.Execute(
-      "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'shared_objects'", {last_row_id}));
+      "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'shared_objects'",
+      {definition}));
+  // Every connection reads the schema again, its statements compiled anew.
+  FC_RETURN_IF_ERROR(
+      conn.Execute(fmt::format("PRAGMA schema_version = {}", version.GetInt(0) + 1)));
+  FC_RETURN_IF_ERROR(conn.Execute("PRAGMA writable_schema = OFF"));
   return OkStatus();
 }
 
