@@ -36,6 +36,16 @@ class ByteSource {
   void SkipWhitespace() {
     for (int c = Peek(); c == ' ' || c == '\t' || c == '\n' || c == '\r'; c = Peek()) Get();
   }
+  // The bytes read and not yet consumed, reading more when there are none; empty at the
+  // end of the stream.
+  std::string_view Buffered() {
+    if (pos_ == len_ && !Fill()) return {};
+    return {buffer_.data() + pos_, len_ - pos_};
+  }
+  void Consume(std::size_t n) {
+    pos_ += n;
+    offset_ += n;
+  }
   std::uint64_t offset() const { return offset_; }
   bool failed() const { return in_.bad(); }
 
@@ -80,6 +90,14 @@ bool IsScalarByte(int c) {
          c == 'E';
 }
 
+// The bytes that change the state of a scan for a value's end; runs of other bytes are
+// kept with one append.
+constexpr std::array<bool, 256> kStructuralBytes = [] {
+  std::array<bool, 256> table{};
+  for (const unsigned char c : {'"', '\\', '{', '}', '[', ']'}) table[c] = true;
+  return table;
+}();
+
 // Consumes one JSON value's bytes, finding its end by bracket depth outside strings; the
 // value's grammar is left to ParseJson. Keeps at most `limit` bytes and `max_depth` levels
 // in `out`; past either, keeps scanning without storing so that the next value is found.
@@ -115,34 +133,59 @@ Status ScanValue(ByteSource& source, std::size_t limit, int max_depth, ScannedVa
     while (IsScalarByte(source.Peek())) keep(source.Get());
     return OkStatus();
   }
+  // An object or array, scanned a buffer at a time: the bytes up to where the scan
+  // stops in a buffer are kept together, as `keep` would have kept them one by one.
+  auto keep_run = [&](std::string_view run) {
+    if (out.too_large || out.too_deep) return;
+    if (out.bytes.size() + run.size() > limit) {
+      out.too_large = true;
+      out.bytes.clear();
+      out.bytes.shrink_to_fit();
+      return;
+    }
+    out.bytes.append(run);
+  };
   std::int64_t depth = 0;
   bool in_string = false;
+  bool escape_pending = false;  // a string's backslash ended the last buffer
   for (;;) {
-    const int c = source.Get();
-    if (c < 0) return Truncated(source);
-    if (in_string) {
-      keep(c);
-      if (c == '\\') {
-        const int escaped = source.Get();
-        if (escaped < 0) return Truncated(source);
-        keep(escaped);
-      } else if (c == '"') {
-        in_string = false;
+    const std::string_view buffered = source.Buffered();
+    if (buffered.empty()) return Truncated(source);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(buffered.data());
+    const std::size_t n = buffered.size();
+    std::size_t i = escape_pending ? 1 : 0;
+    escape_pending = false;
+    bool ended = false;
+    for (; i < n; ++i) {
+      const unsigned char c = bytes[i];
+      if (!kStructuralBytes[c]) continue;
+      if (in_string) {
+        if (c == '"') {
+          in_string = false;
+        } else if (c == '\\' && ++i == n) {
+          escape_pending = true;  // the escaped byte starts the next buffer
+          break;
+        }
+        continue;
       }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth && !out.too_large) {
-        out.too_deep = true;
-        out.bytes.clear();
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        // Too deep only while the bytes before this one are within the size limit.
+        const bool too_large = out.too_large || out.bytes.size() + i > limit;
+        if (++depth > max_depth && !too_large && !out.too_deep) {
+          out.too_deep = true;
+          out.bytes.clear();
+        }
+      } else if ((c == '}' || c == ']') && --depth == 0) {
+        ++i;
+        ended = true;
+        break;
       }
-    } else if (c == '}' || c == ']') {
-      --depth;
     }
-    keep(c);
-    if (depth == 0) return OkStatus();
+    keep_run(buffered.substr(0, i));
+    source.Consume(i);
+    if (ended) return OkStatus();
   }
 }
 

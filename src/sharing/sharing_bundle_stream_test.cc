@@ -136,6 +136,74 @@ TEST(BundleStreamTest, InvalidUtf8InAnObjectIsReported) {
   EXPECT_NE(out.errors[0].safe_message().find("invalid UTF-8"), std::string::npos);
 }
 
+// The reader fills a 64 KiB buffer at a time; every byte of these elements is made to
+// fall at the end of the first buffer in turn: escapes, quotes, brackets inside strings,
+// a backslash outside a string (invalid JSON, read as an ordinary byte) and an array.
+TEST(BundleStreamTest, ElementsAreCutOutWhereverABufferEnds) {
+  const std::vector<std::string> elements = {
+      R"({"s":"\\\"}{][\\","t":[{"u":"\"\\"}],"v":"\\"})",
+      R"({"k":[1,\]})",
+      R"([{"a":"]"},"\\"])",
+  };
+  const std::string prefix = R"({"type":"bundle","objects":[)";
+  const std::string filler_start = R"({"pad":")";
+  std::size_t elements_bytes = 0;
+  for (const auto& e : elements) elements_bytes += e.size() + 1;
+  constexpr std::size_t kBuffer = 64 * 1024;
+  for (std::size_t shift = 0; shift <= elements_bytes + 2; ++shift) {
+    const std::size_t first_element_at = kBuffer - elements_bytes + shift;
+    const std::string filler =
+        filler_start +
+        std::string(first_element_at - prefix.size() - filler_start.size() - 3, 'a') + "\"}";
+    std::string text = prefix + filler;
+    for (int round = 0; round < 2; ++round) {
+      for (const auto& e : elements) text += "," + e;
+    }
+    text += "]}";
+    ASSERT_EQ(text.find(elements[0]), first_element_at);
+    Collected out;
+    auto summary = Read(text, out);
+    ASSERT_TRUE(summary.ok()) << "shift " << shift << ": " << summary.error().safe_message();
+    ASSERT_EQ(out.raw.size(), 1 + 2 * elements.size()) << "shift " << shift;
+    for (std::size_t i = 1; i < out.raw.size(); ++i) {
+      EXPECT_EQ(out.raw[i], elements[(i - 1) % elements.size()]) << "shift " << shift;
+    }
+    ASSERT_EQ(out.objects.size(), 3u) << "shift " << shift;
+    EXPECT_EQ(out.objects[1], Json::parse(elements[0]));
+    EXPECT_EQ(out.objects[1]["s"], "\\\"}{][\\");
+    EXPECT_EQ(out.objects[1]["t"][0]["u"], "\"\\");
+    ASSERT_EQ(out.errors.size(), 4u) << "shift " << shift;
+    EXPECT_EQ(out.errors[1].safe_message(),
+              fmt::format("bundle: object 3 at byte {} is not a JSON object",
+                          first_element_at + elements[0].size() + elements[1].size() + 2));
+  }
+}
+
+TEST(BundleStreamTest, SizeLimitIsExactAndComesBeforeDepth) {
+  const std::string fits = R"({"type":"x","v":"aaaa"})";
+  // Its fourth level opens after more bytes than `fits` has.
+  const std::string deep = R"({"type":"x","v":"aaaaaaaaaaaa","w":[[[[]]]]})";
+  const std::string text = R"({"type":"bundle","objects":[)" + fits + "," + deep + "]}";
+  Collected out;
+  ASSERT_TRUE(Read(text, out, {.max_object_bytes = fits.size(), .max_depth = 3}).ok());
+  ASSERT_EQ(out.objects.size(), 1u);
+  EXPECT_EQ(out.raw[0], fits);
+  ASSERT_EQ(out.errors.size(), 1u);
+  EXPECT_EQ(out.errors[0].code(), ErrorCode::kResourceExhausted)
+      << "past the size limit before its fourth level: " << out.errors[0].safe_message();
+
+  Collected tighter;
+  ASSERT_TRUE(Read(text, tighter, {.max_object_bytes = fits.size() - 1, .max_depth = 3}).ok());
+  ASSERT_EQ(tighter.errors.size(), 2u);
+  EXPECT_EQ(tighter.errors[0].code(), ErrorCode::kResourceExhausted);
+
+  Collected deeper;
+  ASSERT_TRUE(Read(text, deeper, {.max_object_bytes = deep.size(), .max_depth = 3}).ok());
+  ASSERT_EQ(deeper.errors.size(), 1u);
+  EXPECT_EQ(deeper.errors[0].safe_message(),
+            "bundle: object 1 at byte 52 is nested deeper than 3 levels");
+}
+
 TEST(BundleStreamTest, DeepNestingIsRefusedPerObject) {
   Collected out;
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
