@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Federation over real TAXII 2.1 on loopback: hub A serves a collection, hub B (another
 # database) pulls it with `fincyber hub sync`; the second pull brings only what A gained
-# since, updates and revocations included, and errors have script-friendly exit codes.
+# since, updates and revocations included, deletions at A are carried, and errors have
+# script-friendly exit codes.
 # Usage: hub_sync_test.sh path/to/fincyber
 set -euo pipefail
 bin=$1
@@ -81,6 +82,35 @@ assert objects['indicator--00000000-0000-4000-8000-000000000002'].get('revoked')
 "
 check "a full re-pull with --since finds only duplicates" 0 sync --since 2000-01-01T00:00:00Z
 expect "all duplicates" grep -qx "stored 0, duplicates 6, failed 0" "$work/out"
+
+# A deletes an object (TAXII DELETE); B's own object in the same collection stays.
+bundle "$(indicator 9 2026-01-01T00:00:00.000Z)" >"$work/local.json"
+"$bin" import --database "$db_b" --collection indicators --as b.member --bundle "$work/local.json" >/dev/null
+delete_at_a() {  # delete_at_a N
+  curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $token" \
+    -H "Accept: application/taxii+json;version=2.1" \
+    "${url}api1/collections/$remote/objects/indicator--00000000-0000-4000-8000-$(printf %012d "$1")/"
+}
+delete_at_a 3
+check "pull after a deletion at the remote" 0 sync
+expect "one deleted" grep -qx "deleted 1 objects the remote no longer has" "$work/out"
+expect "B has three from A and its own" test "$(count_b)" -eq 4
+"$bin" export --database "$db_b" --collection indicators --as b.member --output "$work/b.json" 2>/dev/null
+expect "the deleted one is gone, B's own is kept" python3 -c "
+import json
+ids = {o['id'] for o in json.load(open('$work/b.json'))['objects']}
+assert 'indicator--00000000-0000-4000-8000-000000000003' not in ids
+assert 'indicator--00000000-0000-4000-8000-000000000009' in ids
+"
+check "a pull after it deletes nothing more" 0 sync
+expect "none deleted" grep -qx "deleted 0 objects the remote no longer has" "$work/out"
+delete_at_a 4
+check "a pull that keeps what the remote deleted" 0 sync --keep-deleted
+expect "no deletion checked" bash -c "! grep -q deleted '$work/out'"
+expect "still four" test "$(count_b)" -eq 4
+check "the next pull deletes it" 0 sync
+expect "one more deleted" grep -qx "deleted 1 objects the remote no longer has" "$work/out"
+expect "B has three" test "$(count_b)" -eq 3
 
 check "a wrong token" 1 "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" \
   --token fct_wrong --into indicators --as b.member

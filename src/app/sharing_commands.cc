@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 #include <tuple>
+#include <unordered_set>
 
 #include "app/command_options.h"
 #include "app/config.h"
@@ -491,6 +492,7 @@ struct SyncFlags {
   std::string since;
   int attempts = 5;
   int retry_for_seconds = 600;
+  bool keep_deleted = false;
 };
 
 // The API root to pull from: the discovery resource's default, else its only root.
@@ -554,11 +556,16 @@ int RunSync(const SyncFlags& flags) {
   auto progress = std::make_unique<ProgressLine>();
   auto pulled = client.PullObjects(
       *api_root, flags.remote_collection, filter, [&](taxii::ObjectsPage& page) -> Status {
+        std::vector<std::string> ids;
         for (Json& object : page.objects) {
+          if (auto id = object.find("id"); id != object.end() && id->is_string()) {
+            ids.push_back(id->get<std::string>());
+          }
           std::string raw = DumpJson(object);
           FC_RETURN_IF_ERROR(importer.Add(std::move(object), std::move(raw)));
         }
         FC_RETURN_IF_ERROR(importer.Flush());
+        FC_RETURN_IF_ERROR(sharing::RememberSyncedIds((*platform)->db(), source, ids));
         received += page.objects.size();
         progress->Update(received, ++pages, 0, "pages");
         // Saved only once the page is stored: an interrupted pull resumes after it.
@@ -582,7 +589,31 @@ int RunSync(const SyncFlags& flags) {
             << (position.last_date_added.empty() ? "from the start"
                                                  : "after " + position.last_date_added)
             << "\n";
-  return importer.failed() > 0 ? kExitSomeObjectsLeftOut : 0;
+  if (flags.keep_deleted) return importer.failed() > 0 ? kExitSomeObjectsLeftOut : 0;
+
+  // TAXII has no deletion feed: the remote's whole manifest (one entry per id) says what
+  // it still has, and only a complete one is compared.
+  std::unordered_set<std::string> remote_ids;
+  taxii::ObjectFilter every_id;
+  every_id.limit = sharing::kMaxPageSize;
+  auto listed = client.PullManifest(*api_root, flags.remote_collection, every_id,
+                                    [&](taxii::ManifestPage& page) -> Status {
+                                      for (auto& entry : page.objects) {
+                                        remote_ids.insert(std::move(entry.id));
+                                      }
+                                      return OkStatus();
+                                    });
+  if (!listed.ok()) {
+    std::cout << "deletions at the remote not checked: its manifest could not be read\n";
+    return Fail(listed.error());
+  }
+  auto deletions = sharing::DeleteWhatTheRemoteDropped(hub, (*platform)->db(), *principal, source,
+                                                       remote_ids, kCliSharingRequest);
+  if (!deletions.ok()) return Fail(deletions.error());
+  for (const std::string& failure : deletions->failed)
+    std::cout << "not deleted: " << failure << "\n";
+  std::cout << "deleted " << deletions->deleted << " objects the remote no longer has\n";
+  return importer.failed() > 0 || !deletions->failed.empty() ? kExitSomeObjectsLeftOut : 0;
 }
 
 struct CollectionFlags {
@@ -694,7 +725,8 @@ hub_command->require_subcommand(1);
 auto* sync = hub_command->add_subcommand(
     "sync",
     "Pull what a remote TAXII collection gained since the last pull into a local "
-    "collection as a user (every version: updates and revocations; no deletions)");
+    "collection as a user (every version: updates and revocations), and delete here what "
+    "the remote deleted");
 AddCommonOptions(sync, y.location);
 sync->add_option("--from", y.from, "the remote's TAXII discovery URL (https://host/taxii2/)")
     ->required();
@@ -711,6 +743,8 @@ sync->add_option("--attempts", y.attempts,
 sync->add_option("--retry-for", y.retry_for_seconds,
                  "seconds one request may keep retrying, from its first try; then exit 4")
     ->capture_default_str();
+sync->add_flag("--keep-deleted", y.keep_deleted,
+               "keep objects the remote deleted (skips reading the remote's whole manifest)");
 sync->callback([&exit_code, sync_flags] { exit_code = RunSync(*sync_flags); });
 }  // namespace fincyber::app
 

@@ -211,6 +211,16 @@ ALTER TABLE sharing_collections ADD COLUMN deletions BIGINT NOT NULL DEFAULT 0
 )sql"},
       {"sharing", 8, "an object's collection checked at commit on SQLite", "",
        CheckCollectionReferencesAtCommit},
+      {"sharing", 9, "ids received by federation pulls, for deletions at the remote",
+       R"sql(
+CREATE TABLE sharing_sync_objects (
+  api_root TEXT NOT NULL,
+  remote_collection_id TEXT NOT NULL,
+  local_collection_id TEXT NOT NULL,
+  stix_id TEXT NOT NULL,
+  PRIMARY KEY (api_root, remote_collection_id, local_collection_id, stix_id)
+)
+)sql"},
   };
 }
 

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "sharing/sync_state.h"
 #include "sharing/test_hub.h"
 
 namespace fincyber::sharing {
@@ -384,6 +385,59 @@ TEST_P(SharingStoreTest, ChangesAreAuditedAndEventsCarryOnlyIds) {
             {"report_id", report->id},
             {"objects",
              {{{"id", amber_id}, {"version", "2024-06-01T00:00:00.000000Z"}, {"tlp", "amber"}}}}}));
+}
+
+// A federation pull deletes here what the remote no longer lists, and only what came
+// from that remote into that collection.
+TEST_P(SharingStoreTest, WhatTheRemoteDroppedIsDeletedHereAndForgotten) {
+  const std::string kept = TestHub::NewIndicatorId();
+  const std::string dropped = TestHub::NewIndicatorId();
+  const std::string local = TestHub::NewIndicatorId();
+  const std::string someone_elses = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(kept, "kept.example"),
+              TestHub::Indicator(dropped, "dropped.example", "2024-05-02T00:00:00Z"),
+              TestHub::Indicator(local, "local.example")});
+  hub_.AddOk(hub_.s.a_member,
+             {TestHub::Indicator(dropped, "dropped.example", "2024-05-03T00:00:00Z")});
+  hub_.AddOk(hub_.s.b_admin, {TestHub::Indicator(someone_elses, "other.example")});
+  const SyncSource source{"https://remote.example/api1/", "remote-collection", hub_.indicators.id};
+  const SyncSource elsewhere{"https://other.example/api1/", "remote-collection",
+                             hub_.indicators.id};
+  ASSERT_TRUE(RememberSyncedIds(hub_.s.db(), source, {kept, dropped, someone_elses}).ok());
+  ASSERT_TRUE(RememberSyncedIds(hub_.s.db(), source, {kept}).ok()) << "remembered twice";
+  ASSERT_TRUE(RememberSyncedIds(hub_.s.db(), elsewhere, {local}).ok());
+
+  auto deletions = DeleteWhatTheRemoteDropped(hub_.service, hub_.s.db(), hub_.P(hub_.s.a_member),
+                                              source, {kept}, hub_.info);
+  ASSERT_TRUE(deletions.ok()) << deletions.error().internal_message();
+  EXPECT_EQ(deletions->deleted, 1u);
+  ASSERT_EQ(deletions->failed.size(), 1u) << "b's object is not a's to delete";
+  EXPECT_EQ(deletions->failed[0].substr(0, someone_elses.size()), someone_elses);
+
+  std::set<std::string> left;
+  ObjectQuery all;
+  all.versions.all = true;
+  for (const auto& o : List(hub_.s.a_admin, all).objects) left.insert(o.id);
+  EXPECT_EQ(left, (std::set<std::string>{kept, local, someone_elses}))
+      << "both versions of the dropped id are gone; what another remote or a member shared stays";
+
+  // Forgotten once deleted: a second comparison deletes nothing and still reports b's.
+  auto again = DeleteWhatTheRemoteDropped(hub_.service, hub_.s.db(), hub_.P(hub_.s.a_member),
+                                          source, {kept}, hub_.info);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->deleted, 0u);
+  EXPECT_EQ(again->failed.size(), 1u);
+  // An id deleted here already is only forgotten.
+  auto gone = DeleteWhatTheRemoteDropped(hub_.service, hub_.s.db(), hub_.P(hub_.s.a_member),
+                                         elsewhere, {}, hub_.info);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(gone->deleted, 1u) << "local was remembered from the other remote";
+  auto nothing_left = DeleteWhatTheRemoteDropped(hub_.service, hub_.s.db(), hub_.P(hub_.s.a_member),
+                                                 elsewhere, {}, hub_.info);
+  ASSERT_TRUE(nothing_left.ok());
+  EXPECT_EQ(nothing_left->deleted, 0u);
+  EXPECT_TRUE(nothing_left->failed.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SharingStoreTest,

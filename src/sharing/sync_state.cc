@@ -1,5 +1,9 @@
 #include "sharing/sync_state.h"
 
+#include <fmt/format.h>
+
+#include "sharing/internal/common.h"
+
 namespace fincyber::sharing {
 
 Result<std::optional<SyncPosition>> LoadSyncPosition(store::Database& db,
@@ -32,6 +36,67 @@ Status SaveSyncPosition(store::Database& db, const SyncSource& source,
          position.last_date_added, position.synced_at, position.objects}));
     return OkStatus();
   });
+}
+
+Status RememberSyncedIds(store::Database& db, const SyncSource& source,
+                         const std::vector<std::string>& ids) {
+  if (ids.empty()) return OkStatus();
+  store::Params values;
+  values.reserve(ids.size() * 4);
+  for (const std::string& id : ids) {
+    values.insert(values.end(),
+                  {source.api_root, source.remote_collection_id, source.local_collection_id, id});
+  }
+  return db.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 4, values, [](std::size_t n) {
+      return fmt::format(
+          "INSERT INTO sharing_sync_objects (api_root, remote_collection_id, "
+          "local_collection_id, stix_id) VALUES {} ON CONFLICT DO NOTHING",
+          internal::ValuesRows(n, 4));
+    }));
+    return OkStatus();
+  });
+}
+
+Result<SyncDeletions> DeleteWhatTheRemoteDropped(SharingService& hub, store::Database& db,
+                                                 const identity::Principal& principal,
+                                                 const SyncSource& source,
+                                                 const std::unordered_set<std::string>& remote_ids,
+                                                 const RequestInfo& info) {
+  const store::Params source_params{source.api_root, source.remote_collection_id,
+                                    source.local_collection_id};
+  std::vector<std::string> dropped;
+  FC_RETURN_IF_ERROR(db.Read([&](store::Connection& conn) -> Status {
+    FC_ASSIGN_OR_RETURN(auto rows,
+                        conn.Query("SELECT stix_id FROM sharing_sync_objects WHERE api_root = ? "
+                                   "AND remote_collection_id = ? AND local_collection_id = ? "
+                                   "ORDER BY stix_id",
+                                   source_params));
+    for (const auto& row : rows) {
+      std::string id = row.GetString(0);
+      if (!remote_ids.contains(id)) dropped.push_back(std::move(id));
+    }
+    return OkStatus();
+  }));
+  SyncDeletions deletions;
+  for (const std::string& id : dropped) {
+    auto deleted = hub.DeleteObject(principal, source.local_collection_id, id, {}, info);
+    if (!deleted.ok() && deleted.error().code() != ErrorCode::kNotFound) {
+      deletions.failed.push_back(id + ": " + deleted.error().safe_message());
+      continue;
+    }
+    if (deleted.ok()) ++deletions.deleted;
+    store::Params forget = source_params;
+    forget.push_back(id);
+    FC_RETURN_IF_ERROR(db.Transact([&](store::Connection& conn) -> Status {
+      FC_RETURN_IF_ERROR(conn.Execute(
+          "DELETE FROM sharing_sync_objects WHERE api_root = ? AND remote_collection_id = ? "
+          "AND local_collection_id = ? AND stix_id = ?",
+          forget));
+      return OkStatus();
+    }));
+  }
+  return deletions;
 }
 
 }  // namespace fincyber::sharing

@@ -1,15 +1,21 @@
 // Where a federation pull from another hub stopped (`fincyber hub sync`): for each
 // (remote API root, remote collection, local collection), the remote's latest date added
-// already stored here, so that the next pull asks only for what was added after it.
-// Kept in the hub's database, table `sharing_sync_positions`. Thread-safe.
+// already stored here, so that the next pull asks only for what was added after it; and
+// the ids received from it, so that what the remote deletes is deleted here too.
+// Kept in the hub's database, tables `sharing_sync_positions` and `sharing_sync_objects`.
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "base/result.h"
+#include "identity/principal.h"
+#include "sharing/service.h"
 #include "store/database.h"
 
 namespace fincyber::sharing {
@@ -31,5 +37,25 @@ Result<std::optional<SyncPosition>> LoadSyncPosition(store::Database& db, const 
 // Creates or replaces the position of `source`.
 Status SaveSyncPosition(store::Database& db, const SyncSource& source,
                         const SyncPosition& position);
+
+// Remembers ids received from `source` (already remembered ones are ignored).
+Status RememberSyncedIds(store::Database& db, const SyncSource& source,
+                         const std::vector<std::string>& ids);
+
+struct SyncDeletions {
+  std::uint64_t deleted = 0;        // ids deleted here, every version
+  std::vector<std::string> failed;  // "id: why", for ids that could not be deleted
+};
+
+// TAXII has no deletion feed, so a pull compares: every id received from `source` that
+// `remote_ids` (the ids of the remote collection's whole manifest) no longer lists is
+// deleted from the local collection as `principal` (every version, as a TAXII DELETE
+// would) and forgotten. An id already gone here is only forgotten; one that may not be
+// deleted (shared here by another organisation first) is reported in `failed` and kept.
+Result<SyncDeletions> DeleteWhatTheRemoteDropped(SharingService& hub, store::Database& db,
+                                                 const identity::Principal& principal,
+                                                 const SyncSource& source,
+                                                 const std::unordered_set<std::string>& remote_ids,
+                                                 const RequestInfo& info);
 
 }  // namespace fincyber::sharing

@@ -390,10 +390,8 @@ Result<CollectionInfo> TaxiiClient::GetCollection(std::string_view api_root,
   return ParseCollection(json);
 }
 
-Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
-                                            std::string_view collection_id,
-                                            const ObjectFilter& filter, std::string_view next) {
-  constexpr std::string_view what = "envelope";
+Result<ObjectsPage> TaxiiClient::GetPage(std::string url, const ObjectFilter& filter,
+                                         std::string_view next, std::string_view what) {
   std::vector<std::string> query;
   if (!filter.added_after.empty())
     query.push_back("added_after=" + PercentEncode(filter.added_after));
@@ -413,12 +411,11 @@ Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
     }
     query.push_back(fmt::format("match[{}]={}", field, joined));
   }
-  std::string url = ObjectsUrl(api_root, collection_id);
   for (std::size_t i = 0; i < query.size(); ++i) url += (i == 0 ? "?" : "&") + query[i];
 
   OutboundRequest request;
   request.method = "GET";
-  request.url = url;
+  request.url = std::move(url);
   FC_ASSIGN_OR_RETURN(OutboundResponse response, Exchange(std::move(request)));
   if (response.status < 200 || response.status > 299)
     return HttpError(response.status, response.body);
@@ -453,14 +450,45 @@ Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
   return page;
 }
 
-Result<PullSummary> TaxiiClient::PullObjects(std::string_view api_root,
-                                             std::string_view collection_id, ObjectFilter filter,
-                                             const std::function<Status(ObjectsPage&)>& on_page,
-                                             std::uint64_t max_pages) {
+Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view api_root,
+                                            std::string_view collection_id,
+                                            const ObjectFilter& filter, std::string_view next) {
+  return GetPage(ObjectsUrl(api_root, collection_id), filter, next, "envelope");
+}
+
+Result<ManifestPage> TaxiiClient::GetManifest(std::string_view api_root,
+                                              std::string_view collection_id,
+                                              const ObjectFilter& filter, std::string_view next) {
+  constexpr std::string_view what = "manifest";
+  FC_ASSIGN_OR_RETURN(ObjectsPage listed,
+                      GetPage(fmt::format("{}collections/{}/manifest/", WithSlash(api_root),
+                                          PercentEncode(collection_id)),
+                              filter, next, what));
+  ManifestPage page{.objects = {},
+                    .more = listed.more,
+                    .next = std::move(listed.next),
+                    .date_added_first = std::move(listed.date_added_first),
+                    .date_added_last = std::move(listed.date_added_last)};
+  for (const Json& entry : listed.objects) {
+    ManifestEntry e;
+    FC_ASSIGN_OR_RETURN(e.id, StringMember(entry, what, "id", true));
+    FC_ASSIGN_OR_RETURN(e.date_added, StringMember(entry, what, "date_added", true));
+    FC_ASSIGN_OR_RETURN(e.version, StringMember(entry, what, "version", true));
+    FC_ASSIGN_OR_RETURN(e.media_type, StringMember(entry, what, "media_type", false));
+    page.objects.push_back(std::move(e));
+  }
+  return page;
+}
+
+template <typename Entry>
+Result<PullSummary> TaxiiClient::Pull(
+    ObjectFilter filter,
+    const std::function<Result<Page<Entry>>(const ObjectFilter&, const std::string&)>& get_page,
+    const std::function<Status(Page<Entry>&)>& on_page, std::uint64_t max_pages) {
   PullSummary summary;
   std::string next;
   for (;;) {
-    FC_ASSIGN_OR_RETURN(ObjectsPage page, GetObjects(api_root, collection_id, filter, next));
+    FC_ASSIGN_OR_RETURN(Page<Entry> page, get_page(filter, next));
     ++summary.pages;
     summary.objects += page.objects.size();
     summary.last_date_added = LaterDate(summary.last_date_added, page.date_added_last);
@@ -487,6 +515,29 @@ Result<PullSummary> TaxiiClient::PullObjects(std::string_view api_root,
           "X-TAXII-Date-Added-Last");
     }
   }
+}
+
+Result<PullSummary> TaxiiClient::PullObjects(std::string_view api_root,
+                                             std::string_view collection_id, ObjectFilter filter,
+                                             const std::function<Status(ObjectsPage&)>& on_page,
+                                             std::uint64_t max_pages) {
+  return Pull<Json>(
+      std::move(filter),
+      [&](const ObjectFilter& f, const std::string& next) {
+        return GetObjects(api_root, collection_id, f, next);
+      },
+      on_page, max_pages);
+}
+
+Result<PullSummary> TaxiiClient::PullManifest(std::string_view api_root,
+                                              std::string_view collection_id, ObjectFilter filter,
+                                              const std::function<Status(ManifestPage&)>& on_page) {
+  return Pull<ManifestEntry>(
+      std::move(filter),
+      [&](const ObjectFilter& f, const std::string& next) {
+        return GetManifest(api_root, collection_id, f, next);
+      },
+      on_page, 0);
 }
 
 Result<AddStatus> TaxiiClient::AddObjects(std::string_view api_root, std::string_view collection_id,

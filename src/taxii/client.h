@@ -84,13 +84,25 @@ struct ObjectFilter {
   std::vector<std::string> spec_versions;
 };
 
-struct ObjectsPage {
-  std::vector<Json> objects;
+// One entry of a collection's manifest: an object version, without the object.
+struct ManifestEntry {
+  std::string id;
+  std::string date_added;
+  std::string version;
+  std::string media_type;  // "" when absent
+};
+
+// One page of a paged resource: objects (an envelope) or manifest entries.
+template <typename Entry>
+struct Page {
+  std::vector<Entry> objects;
   bool more = false;
   std::string next;
   std::string date_added_first;  // X-TAXII-Date-Added-First, "" when absent
   std::string date_added_last;   // X-TAXII-Date-Added-Last, "" when absent
 };
+using ObjectsPage = Page<Json>;
+using ManifestPage = Page<ManifestEntry>;
 
 struct PullSummary {
   std::uint64_t objects = 0;
@@ -152,6 +164,14 @@ class TaxiiClient {
                                   const std::function<Status(ObjectsPage&)>& on_page,
                                   std::uint64_t max_pages = 0);
 
+  // One page of GET <api_root>/collections/<id>/manifest/, filtered as GetObjects.
+  Result<ManifestPage> GetManifest(std::string_view api_root, std::string_view collection_id,
+                                   const ObjectFilter& filter, std::string_view next = {});
+  // Every page of the manifest, followed as PullObjects follows objects.
+  Result<PullSummary> PullManifest(std::string_view api_root, std::string_view collection_id,
+                                   ObjectFilter filter,
+                                   const std::function<Status(ManifestPage&)>& on_page);
+
   // POST <api_root>/collections/<id>/objects/ with the envelope {"objects": [...]}.
   Result<AddStatus> AddObjects(std::string_view api_root, std::string_view collection_id,
                                const std::vector<Json>& objects);
@@ -163,6 +183,14 @@ class TaxiiClient {
                                   std::chrono::milliseconds interval, int max_polls);
 
  private:
+  // GET of a paged resource at `url`: its headers and its list of JSON objects.
+  Result<ObjectsPage> GetPage(std::string url, const ObjectFilter& filter, std::string_view next,
+                              std::string_view what);
+  template <typename Entry>
+  Result<PullSummary> Pull(
+      ObjectFilter filter,
+      const std::function<Result<Page<Entry>>(const ObjectFilter&, const std::string&)>& get_page,
+      const std::function<Status(Page<Entry>&)>& on_page, std::uint64_t max_pages);
   Result<OutboundResponse> Exchange(OutboundRequest request);
   Result<Json> GetJson(const std::string& url, std::string_view what);
   void Sleep(std::chrono::milliseconds duration);

@@ -263,6 +263,75 @@ TEST(TaxiiClientTest, PullFollowsNextAndReportsTheLastDateAdded) {
   EXPECT_NE(f.peer.requests[2].url.find("next=p3"), std::string::npos);
 }
 
+// The specification's example manifest (section 5.3), cut to two entries.
+constexpr std::string_view kManifestExample = R"({
+  "more": true,
+  "next": "m-2",
+  "objects": [
+    {
+      "id": "indicator--29aba82c-5393-42a8-9edb-6a2cb1df070b",
+      "date_added": "2016-11-01T03:04:05Z",
+      "version": "2016-11-03T12:30:59.000Z",
+      "media_type": "application/stix+json;version=2.1"
+    },
+    {
+      "id": "indicator--ef0b28e1-308c-4a30-8770-9b4851b260a5",
+      "date_added": "2016-11-01T10:29:05Z",
+      "version": "2016-11-03T12:30:59.000Z"
+    }
+  ]
+})";
+
+TEST(TaxiiClientTest, ManifestPagesAreReadAndFollowed) {
+  Fixture f;
+  f.peer.Reply(200, std::string(kManifestExample),
+               {{"x-taxii-date-added-last", "2016-11-01T10:29:05.000000Z"}});
+  f.peer.Reply(200, R"({"objects":[{"id":"malware--1","date_added":"2016-11-02T00:00:00Z",)"
+                    R"("version":"2016-11-02T00:00:00.000Z"}]})");
+  TaxiiClient client(f.peer, f.Options());
+  ObjectFilter filter;
+  filter.limit = 1000;
+  std::vector<ManifestEntry> entries;
+  auto summary = client.PullManifest(kRoot, kCollection, filter, [&](ManifestPage& page) {
+    entries.insert(entries.end(), page.objects.begin(), page.objects.end());
+    return OkStatus();
+  });
+  ASSERT_TRUE(summary.ok()) << summary.error().safe_message();
+  EXPECT_EQ(summary->pages, 2u);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].id, "indicator--29aba82c-5393-42a8-9edb-6a2cb1df070b");
+  EXPECT_EQ(entries[0].date_added, "2016-11-01T03:04:05Z");
+  EXPECT_EQ(entries[0].version, "2016-11-03T12:30:59.000Z");
+  EXPECT_EQ(entries[0].media_type, "application/stix+json;version=2.1");
+  EXPECT_EQ(entries[1].media_type, "");
+  EXPECT_EQ(entries[2].id, "malware--1");
+  ASSERT_EQ(f.peer.requests.size(), 2u);
+  EXPECT_EQ(f.peer.requests[0].url,
+            "https://example.com/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/manifest/"
+            "?limit=1000");
+  EXPECT_EQ(f.peer.requests[1].url,
+            "https://example.com/api1/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/manifest/"
+            "?limit=1000&next=m-2");
+}
+
+TEST(TaxiiClientTest, ManifestEntriesWithoutTheirRequiredMembersAreRefused) {
+  for (const char* body :
+       {R"({"objects":[{"date_added":"2016-11-01T03:04:05Z","version":"v"}]})",
+        R"({"objects":[{"id":"x--1","version":"v"}]})",
+        R"({"objects":[{"id":"x--1","date_added":"2016-11-01T03:04:05Z"}]})",
+        R"({"objects":[{"id":7,"date_added":"2016-11-01T03:04:05Z","version":"v"}]})",
+        R"({"objects":["x--1"]})", R"({"objects":{}})"}) {
+    Fixture f;
+    f.peer.Reply(200, body);
+    TaxiiClient client(f.peer, f.Options());
+    auto page = client.GetManifest(kRoot, kCollection, {});
+    ASSERT_FALSE(page.ok()) << body;
+    EXPECT_EQ(page.error().code(), ErrorCode::kInvalidArgument) << body;
+    EXPECT_NE(page.error().safe_message().find("manifest"), std::string::npos)
+        << page.error().safe_message();
+  }
+}
+
 TEST(TaxiiClientTest, PullWithoutNextContinuesFromTheDateAddedHeader) {
   Fixture f;
   f.peer.Reply(200, R"({"more":true,"objects":[{"type":"x","id":"x--1"}]})",
