@@ -27,9 +27,9 @@ hub() {
   "$bin" collection add --database "$db" --title Indicators --alias indicators \
     --read-group "$group" --write-group "$group"
 }
-indicator() {  # indicator N MODIFIED [REVOKED]
-  printf '{"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-%012d", "created": "2026-01-01T00:00:00.000Z", "modified": "%s", "name": "C2 %d", "pattern": "[domain-name:value = '"'"'c2-%d.example'"'"']", "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"%s}' \
-    "$1" "$2" "$1" "$1" "${3:+, \"revoked\": true}"
+indicator() {  # indicator N MODIFIED [REVOKED] [EXTRA_MEMBERS]
+  printf '{"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-%012d", "created": "2026-01-01T00:00:00.000Z", "modified": "%s", "name": "C2 %d", "pattern": "[domain-name:value = '"'"'c2-%d.example'"'"']", "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"%s%s}' \
+    "$1" "$2" "$1" "$1" "${3:+, \"revoked\": true}" "${4:+, $4}"
 }
 bundle() {  # bundle OBJECT...
   local IFS=,
@@ -111,6 +111,23 @@ expect "still four" test "$(count_b)" -eq 4
 check "the next pull deletes it" 0 sync
 expect "one more deleted" grep -qx "deleted 1 objects the remote no longer has" "$work/out"
 expect "B has three" test "$(count_b)" -eq 3
+
+# TLP:AMBER+STRICT is for the receiving organisation only: not stored where B's other
+# readers would see it; TLP:RED without recipients is seen here by B alone, so stored.
+marked() { indicator "$1" 2026-01-01T00:00:00.000Z "" "\"object_marking_refs\": [\"$2\"]"; }
+bundle "$(marked 10 marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003)" \
+  "$(marked 11 marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1)" >"$work/marked.json"
+"$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/marked.json" >/dev/null
+check "a pull with a TLP:AMBER+STRICT object" 5 sync
+expect "named as not stored" grep -q "^not stored: indicator--00000000-0000-4000-8000-000000000010: TLP:AMBER+STRICT" "$work/out"
+expect "only the red one stored" grep -qx "stored 1, duplicates 0, failed 0" "$work/out"
+"$bin" export --database "$db_b" --collection indicators --as b.member --output "$work/b.json" 2>/dev/null
+expect "B has the red one, not the strict one" python3 -c "
+import json
+ids = {o['id'] for o in json.load(open('$work/b.json'))['objects']}
+assert 'indicator--00000000-0000-4000-8000-000000000011' in ids
+assert 'indicator--00000000-0000-4000-8000-000000000010' not in ids
+"
 
 check "a wrong token" 1 "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" \
   --token fct_wrong --into indicators --as b.member

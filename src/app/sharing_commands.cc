@@ -25,6 +25,7 @@
 #include "sharing/export_rules.h"
 #include "sharing/import_pipeline.h"
 #include "sharing/sync_state.h"
+#include "stix/tlp.h"
 #include "taxii/client.h"
 
 namespace fincyber::app {
@@ -504,6 +505,19 @@ Result<std::string> ApiRootOf(taxii::TaxiiClient& client, const std::string& dis
                          std::to_string(discovery.api_roots.size()) + " API roots");
 }
 
+// TLP:AMBER+STRICT is for the receiving organisation only: stored in a local collection it
+// would reach that collection's other readers. (TLP:RED without named recipients is seen
+// here by the syncing organisation alone, so it may be stored.)
+bool ForTheReceivingOrganisationOnly(const Json& object) {
+  const auto refs = object.find("object_marking_refs");
+  if (refs == object.end() || !refs->is_array()) return false;
+  std::vector<std::string> markings;
+  for (const Json& ref : *refs) {
+    if (ref.is_string()) markings.push_back(ref.get<std::string>());
+  }
+  return stix::MostRestrictiveTlp(markings) == stix::Tlp::kAmberStrict;
+}
+
 int RunSync(const SyncFlags& flags) {
   std::string token = flags.token;
   if (token.empty()) {
@@ -552,12 +566,18 @@ int RunSync(const SyncFlags& flags) {
   filter.versions = {"all"};
   filter.limit = sharing::kMaxPageSize;
   BatchImporter importer(hub, *principal, collection->id);
-  std::uint64_t received = 0, pages = 0;
+  std::uint64_t received = 0, pages = 0, withheld = 0;
   auto progress = std::make_unique<ProgressLine>();
   auto pulled = client.PullObjects(
       *api_root, flags.remote_collection, filter, [&](taxii::ObjectsPage& page) -> Status {
         std::vector<std::string> ids;
         for (Json& object : page.objects) {
+          if (ForTheReceivingOrganisationOnly(object)) {
+            ++withheld;
+            std::cout << "not stored: " << object.value("id", std::string("(no id)"))
+                      << ": TLP:AMBER+STRICT is for the receiving organisation only\n";
+            continue;
+          }
           if (auto id = object.find("id"); id != object.end() && id->is_string()) {
             ids.push_back(id->get<std::string>());
           }
@@ -577,6 +597,7 @@ int RunSync(const SyncFlags& flags) {
       });
   progress.reset();
   importer.PrintSummary();
+  if (withheld > 0) std::cout << "not stored " << withheld << " TLP:AMBER+STRICT objects\n";
   if (!pulled.ok()) {
     // What was stored stays stored; the position says where the next pull starts.
     std::cout << "received " << received << " objects before the pull stopped; next pull "
@@ -589,7 +610,8 @@ int RunSync(const SyncFlags& flags) {
             << (position.last_date_added.empty() ? "from the start"
                                                  : "after " + position.last_date_added)
             << "\n";
-  if (flags.keep_deleted) return importer.failed() > 0 ? kExitSomeObjectsLeftOut : 0;
+  const bool left_out = importer.failed() > 0 || withheld > 0;
+  if (flags.keep_deleted) return left_out ? kExitSomeObjectsLeftOut : 0;
 
   // TAXII has no deletion feed: the remote's whole manifest (one entry per id) says what
   // it still has, and only a complete one is compared.
@@ -613,7 +635,7 @@ int RunSync(const SyncFlags& flags) {
   for (const std::string& failure : deletions->failed)
     std::cout << "not deleted: " << failure << "\n";
   std::cout << "deleted " << deletions->deleted << " objects the remote no longer has\n";
-  return importer.failed() > 0 || !deletions->failed.empty() ? kExitSomeObjectsLeftOut : 0;
+  return left_out || !deletions->failed.empty() ? kExitSomeObjectsLeftOut : 0;
 }
 
 struct CollectionFlags {
@@ -725,8 +747,8 @@ hub_command->require_subcommand(1);
 auto* sync = hub_command->add_subcommand(
     "sync",
     "Pull what a remote TAXII collection gained since the last pull into a local "
-    "collection as a user (every version: updates and revocations), and delete here what "
-    "the remote deleted");
+    "collection as a user (every version: updates and revocations; TLP:AMBER+STRICT "
+    "objects are not stored), and delete here what the remote deleted");
 AddCommonOptions(sync, y.location);
 sync->add_option("--from", y.from, "the remote's TAXII discovery URL (https://host/taxii2/)")
     ->required();
