@@ -235,6 +235,64 @@ TEST_P(SharingIsolationTest, OneObjectAndItsVersionsOnlyWhenVisible) {
   }
 }
 
+// One id whose newer version is TLP:RED (no recipients) over an older TLP:GREEN one: B
+// sees the green version wherever versions show, and nothing of the red one, not even
+// its version or date added; A, the author, sees both.
+TEST_P(SharingIsolationTest, AVersionHiddenByItsMarkingShowsNowhere) {
+  TestClient a = env_.As("a");
+  TestClient b = env_.As("b");
+  auto created = env_.platform->sharing().CreateCollection(
+      identity::OperatorPrincipal(),
+      {"versions " + NewUuid(), "", "", env_.members_group, env_.members_group, stix::Tlp::kGreen},
+      {"127.0.0.1", "test"});
+  ASSERT_TRUE(created.ok());
+  const std::string collection = std::string(kTaxiiRoot) + "collections/" + created->id + "/";
+  const std::string id = NewId("indicator");
+  ASSERT_EQ(PostEnvelope(a, created->id,
+                         {Indicator(id, "green-version.example", "2024-05-01T00:00:00.000Z",
+                                    {Marking(stix::Tlp::kGreen)})})
+                .json()["success_count"],
+            1);
+  ASSERT_EQ(PostEnvelope(a, created->id,
+                         {Indicator(id, "red-version.example", "2024-06-01T00:00:00.000Z",
+                                    {Marking(stix::Tlp::kRed)})})
+                .json()["success_count"],
+            1);
+  const std::string every_version = "?match[id]=" + id + "&match[version]=all";
+  const Json a_manifest = a.Get(collection + "manifest/" + every_version).json();
+  ASSERT_EQ(a_manifest["objects"].size(), 2u) << a_manifest.dump();
+  const std::string green_added = a_manifest["objects"][0]["date_added"];
+  ASSERT_EQ(a_manifest["objects"][0]["version"], "2024-05-01T00:00:00.000000Z");
+
+  const std::set<std::string> bodies_b = {
+      b.Get(collection + "objects/" + id + "/").body,
+      b.Get(collection + "objects/" + id + "/?match[version]=all").body,
+      b.Get(collection + "objects/" + every_version).body,
+      b.Get(collection + "objects/?match[version]=all").body,
+      b.Get(collection + "manifest/" + every_version).body,
+      b.Get(collection + "objects/" + id + "/versions/").body,
+      b.Get("/api/v1/sharing/objects/" + id).body,
+      b.Get("/api/v1/sharing/objects?q=version.example").body};
+  for (const std::string& body : bodies_b) {
+    EXPECT_EQ(body.find("red-version"), std::string::npos) << body;
+    EXPECT_EQ(body.find("2024-06-01"), std::string::npos) << "the red version's time: " << body;
+  }
+  const Json versions = b.Get(collection + "objects/" + id + "/versions/").json();
+  EXPECT_EQ(versions["versions"], Json::array({"2024-05-01T00:00:00.000000Z"})) << versions.dump();
+  const HttpResult all = b.Get(collection + "objects/" + every_version);
+  ASSERT_EQ(all.status, 200) << all.body;
+  ASSERT_EQ(all.json()["objects"].size(), 1u) << all.body;
+  EXPECT_NE(all.body.find("green-version"), std::string::npos);
+  EXPECT_EQ(all.header("x-taxii-date-added-first"), green_added);
+  EXPECT_EQ(all.header("x-taxii-date-added-last"), green_added)
+      << "the last date added is the green version's";
+  const Json detail = b.Get("/api/v1/sharing/objects/" + id).json();
+  ASSERT_EQ(detail["versions"].size(), 1u) << detail.dump();
+
+  EXPECT_EQ(a.Get(collection + "objects/" + id + "/versions/").json()["versions"].size(), 2u);
+  EXPECT_NE(a.Get(collection + "objects/" + id + "/").body.find("red-version"), std::string::npos);
+}
+
 TEST_P(SharingIsolationTest, StatusOnlyToThePostingOrganisation) {
   const std::string status = std::string(kTaxiiRoot) + "status/" + s_.status_id + "/";
   for (const std::string& user : kUsers) {
