@@ -157,6 +157,31 @@ TEST_F(ScanTest, OverLongLinesAreSkippedAndCounted) {
   EXPECT_EQ(sink_.all[1].line, 4u);
 }
 
+// A line of 100 MiB is far longer than the read buffer (the limit plus 4 MiB), so it is
+// thrown away over many reads: it must count as one line, and what follows must keep its
+// line number and byte offset, here and in a gzip file.
+TEST_F(ScanTest, HundredMebibyteLineIsSkippedAcrossManyReads) {
+  const std::string head = "evil.example first\n";
+  const std::string long_line = std::string(100 << 20, 'a') + " evil.example\n";
+  const std::string tail = "x\nlast evil.example";
+  const std::string content = head + long_line + tail;
+  for (const bool compressed : {false, true}) {
+    sink_.all.clear();
+    const std::string path =
+        compressed ? WriteGzip("huge.log.gz", content) : Write("huge.log", content);
+    const ScanSummary summary = Run({path});
+    EXPECT_TRUE(summary.complete()) << compressed;
+    EXPECT_EQ(summary.lines, 4u) << compressed;
+    EXPECT_EQ(summary.over_long_lines, 1u) << compressed;
+    EXPECT_EQ(summary.bytes, content.size()) << compressed;
+    ASSERT_EQ(sink_.all.size(), 2u) << compressed;
+    EXPECT_EQ(sink_.all[0].line, 1u);
+    EXPECT_EQ(sink_.all[1].line, 4u) << compressed;
+    EXPECT_EQ(sink_.all[1].offset, head.size() + long_line.size() + 2) << compressed;
+    EXPECT_EQ(sink_.all[1].record, "last evil.example") << compressed;
+  }
+}
+
 TEST_F(ScanTest, BinaryGarbageAndInvalidUtf8) {
   std::string garbage;
   std::uint32_t state = 7;
