@@ -206,6 +206,8 @@ echo "GET http://c2-1.example/a" >>"$work/app.log"
 wait_for "a line appended is matched" 'test "$(hits 1)" -eq 1'
 import a.member indicators "$(indicator 6 2026-01-01T00:00:00.000Z c2-6.example)"
 wait_for "the new indicator is pulled and swapped in" 'grep -q "indicator set updated (1 added" "$work/follow.err"'
+expect "the FOLLOWEDBY pattern is named once, not again at a refresh" \
+  test "$(grep -c 'indicator--00000000-0000-4000-8000-000000000009: not used' "$work/follow.err")" -eq 1
 echo "GET http://c2-6.example/" >>"$work/app.log"
 wait_for "and used for the lines after" 'test "$(hits 6)" -eq 1'
 mv "$work/app.log" "$work/app.log.1"
