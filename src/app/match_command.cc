@@ -666,8 +666,7 @@ void AddMatchCommand(CLI::App& cli, int& exit_code) {
                     "with --follow, post the sightings so far every SECONDS")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
-  match->add_option("--format", flags->format,
-                    "log format: auto, text, squid, clf, bind, zeek, json")
+  match->add_option("--format", flags->format, "log format: " + detect::LogFormatChoices())
       ->capture_default_str();
   match->add_option("--json-field", flags->json_fields,
                     "KIND=PATH for JSON logs, e.g. url=request.url, time=ts (repeat)")

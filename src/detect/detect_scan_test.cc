@@ -261,6 +261,66 @@ TEST_F(ScanTest, ZeekHttpLogUrlsAreMatchedAsUrls) {
   EXPECT_EQ(summary.lines, 4u);
 }
 
+// A proxy's W3C extended log (Blue Coat ProxySG's default ELFF fields) splits each URL
+// over scheme, host, port, path and query fields, with quoted values holding spaces
+// before them; an IIS log writes its query without '?'.
+TEST_F(ScanTest, W3cProxyLogUrlsAreMatchedAsUrls) {
+  MatcherBuilder builder;
+  builder.AddPattern("gate", "[url:value = 'http://www.evil.example/gate.php?id=7']");
+  builder.AddPattern("tunnel", "[domain-name:value = 'secure.evil.example']");
+  builder.AddPattern("shop", "[url:value = 'https://shop.example:8443/pay?a=1']");
+  builder.AddPattern("iis", "[url:value = 'http://intranet.example/login.aspx?user=x']");
+  auto matcher = std::move(builder.Build()).value();
+  const std::string fields =
+      "#Fields: date time time-taken c-ip cs-username cs-auth-group x-exception-id "
+      "sc-filter-result cs-categories cs(Referer) sc-status s-action cs-method "
+      "rs(Content-Type) cs-uri-scheme cs-host cs-uri-port cs-uri-path cs-uri-query "
+      "cs-uri-extension cs(User-Agent) s-ip sc-bytes cs-bytes x-virus-id\n";
+  const std::string proxysg =
+      "#Software: SGOS 6.7.5.3\n#Version: 1.0\n#Date: 2024-01-12 10:00:00\n" + fields +
+      "2024-01-12 10:00:01 15 10.1.2.3 - - - OBSERVED \"Technology/Internet\" - 200 "
+      "TCP_NC_MISS GET text/html http WWW.evil.example 80 /gate.php ?id=7 php "
+      "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64)\" 192.0.2.1 1234 321 -\n"
+      "2024-01-12 10:00:02 15 10.1.2.3 - - - OBSERVED \"Technology/Internet\" - 200 "
+      "TCP_NC_MISS GET text/html http www.evil.example 80 /gate.php ?id=8 php "
+      "\"Mozilla/5.0 \"\"quoted\"\" (X11)\" 192.0.2.1 1234 321 -\n"
+      "2024-01-12 10:00:03 15 10.1.2.3 - - - OBSERVED \"Technology/Internet\" - 200 "
+      "TCP_TUNNELED CONNECT - tcp secure.evil.example 443 / - - \"Mozilla/5.0\" 192.0.2.1 1 1 -\n"
+      "2024-01-12 10:00:04 15 10.1.2.3 - - - OBSERVED \"Shopping\" - 200 TCP_NC_MISS GET "
+      "text/html https shop.example 8443 /pay ?a=1 - \"UA\" 192.0.2.1 1 1 -\n"
+      "2024-01-12 10:00:05 15 10.1.2.3 - - - OBSERVED \"Shopping\" - 200 TCP_NC_MISS GET "
+      "text/html https shop.example 443 /pay ?a=1 - \"UA\" 192.0.2.1 1 1 -\n";
+  const std::string iis =
+      "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n"
+      "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+      "cs(User-Agent) cs-host sc-status\n"
+      "2024-01-12 11:00:00 192.0.2.9 GET /login.aspx user=x 80 - 10.0.0.7 Mozilla/5.0 "
+      "intranet.example 200\n"
+      "2024-01-12 11:00:01 192.0.2.9 GET /login.aspx user=y 80 - 10.0.0.7 Mozilla/5.0 "
+      "intranet.example 200\n";
+  // Split files would lose their #Fields line: threads and small chunks must not matter.
+  for (const int threads : {1, 3}) {
+    ScanOptions options;
+    options.threads = threads;
+    options.chunk_bytes = 256;
+    sink_.all.clear();
+    const ScanSummary summary =
+        Scan(*matcher, {Write("proxysg.log", proxysg), Write("u_ex240112.log", iis)}, options,
+             sink_, clock_);
+    ASSERT_TRUE(summary.complete());
+    EXPECT_EQ(summary.inputs[0].format, LogFormat::kW3c);
+    EXPECT_EQ(summary.inputs[1].format, LogFormat::kW3c);
+    std::vector<std::pair<std::size_t, std::uint64_t>> found;  // input, line
+    for (const Match& m : sink_.all) found.emplace_back(m.input, m.line);
+    EXPECT_EQ(found,
+              (std::vector<std::pair<std::size_t, std::uint64_t>>{{0, 5}, {0, 7}, {0, 8}, {1, 4}}))
+        << "threads " << threads << ": the gate URL, the tunnel's host, the shop URL on its "
+        << "port; not id=8, not the shop on 443, not user=y";
+    ASSERT_FALSE(sink_.all.empty());
+    EXPECT_EQ(sink_.all[0].log_time_millis, 1705053601000) << "2024-01-12T10:00:01Z";
+  }
+}
+
 TEST_F(ScanTest, UnreadableInputsAreReportedAndTheRestScanned) {
   const std::string good = Write("good.log", "evil.example\n");
   const ScanSummary summary = Run({dir_ + "/missing.log", dir_, good});

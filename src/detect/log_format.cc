@@ -136,11 +136,38 @@ char ZeekSeparator(std::string_view value) {
   return value.empty() ? '\t' : value[0];
 }
 
+// W3C extended log fields: separated by spaces, a value with spaces in double quotes (a
+// quote inside doubled). `out` gets each value without its quotes.
+void SplitW3cFields(std::string_view line, std::vector<std::string_view>* out) {
+  out->clear();
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i == line.size()) break;
+    if (line[i] == '"') {
+      const std::size_t start = ++i;
+      while (i < line.size() && !(line[i] == '"' && (i + 1 == line.size() || line[i + 1] != '"'))) {
+        i += line[i] == '"' ? 2 : 1;
+      }
+      out->push_back(line.substr(start, std::min(i, line.size()) - start));
+      ++i;
+    } else {
+      const std::size_t start = i;
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+      out->push_back(line.substr(start, i - start));
+    }
+  }
+}
+
 }  // namespace
 
-constexpr std::array<LogFormat, 7> kLogFormats = {
+constexpr std::array<LogFormat, 8> kLogFormats = {
     LogFormat::kAuto, LogFormat::kText, LogFormat::kSquid, LogFormat::kClf,
-    LogFormat::kBind, LogFormat::kZeek, LogFormat::kJson};
+    LogFormat::kBind, LogFormat::kZeek, LogFormat::kW3c,   LogFormat::kJson};
+
+bool NeedsHeader(LogFormat format) {
+  return format == LogFormat::kZeek || format == LogFormat::kW3c;
+}
 
 std::optional<LogFormat> ParseLogFormat(std::string_view name) {
   for (const LogFormat format : kLogFormats) {
@@ -166,6 +193,8 @@ std::string_view LogFormatName(LogFormat format) {
     case LogFormat::kClf: return "clf";
     case LogFormat::kBind: return "bind";
     case LogFormat::kZeek: return "zeek";
+    case LogFormat::kW3c:
+      return "w3c";
     case LogFormat::kJson: return "json";
   }
   return "text";
@@ -173,6 +202,10 @@ std::string_view LogFormatName(LogFormat format) {
 
 LogFormat DetectLogFormat(std::string_view line) {
   if (line.starts_with("#separator ")) return LogFormat::kZeek;
+  for (const std::string_view directive :
+       {"#Software:", "#Version:", "#Fields:", "#Date:", "#Remark:"}) {
+    if (line.starts_with(directive)) return LogFormat::kW3c;
+  }
   const std::size_t first = line.find_first_not_of(" \t");
   if (first != std::string_view::npos && line[first] == '{') return LogFormat::kJson;
   int ignored = 0;
@@ -267,6 +300,13 @@ bool RecordReader::Read(std::string_view line, RecordMatcher& matcher) {
       }
       return true;
     }
+    case LogFormat::kW3c:
+      if (!line.empty() && line[0] == '#') {
+        ReadW3cHeader(line);
+        return false;
+      }
+      ReadW3c(line, matcher);
+      return true;
     case LogFormat::kAuto:
     case LogFormat::kText:
     case LogFormat::kSquid:
@@ -276,6 +316,59 @@ bool RecordReader::Read(std::string_view line, RecordMatcher& matcher) {
       return true;
   }
   return true;
+}
+
+void RecordReader::ReadW3cHeader(std::string_view line) {
+  if (!line.starts_with("#Fields:")) return;
+  std::vector<std::string_view> names;
+  SplitW3cFields(line.substr(8), &names);
+  ts_column_ = host_column_ = uri_column_ = port_column_ = -1;
+  date_column_ = scheme_column_ = query_column_ = -1;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const int column = static_cast<int>(i);
+    const std::string_view name = names[i];
+    if (name == "date") date_column_ = column;
+    if (name == "time") ts_column_ = column;
+    if (name == "cs-host" || name == "cs(Host)") host_column_ = column;
+    if (name == "cs-uri-path" || (name == "cs-uri-stem" && uri_column_ < 0)) uri_column_ = column;
+    if (name == "cs-uri-port") port_column_ = column;
+    if (name == "cs-uri-scheme") scheme_column_ = column;
+    if (name == "cs-uri-query") query_column_ = column;
+  }
+}
+
+void RecordReader::ReadW3c(std::string_view line, RecordMatcher& matcher) {
+  matcher.AddText(line);
+  SplitW3cFields(line, &columns_);
+  auto column = [&](int index) -> std::string_view {
+    if (index < 0 || static_cast<std::size_t>(index) >= columns_.size()) return {};
+    const std::string_view value = columns_[static_cast<std::size_t>(index)];
+    return value == "-" ? std::string_view{} : value;
+  };
+  const std::string_view date = column(date_column_);
+  const std::string_view time = column(ts_column_);
+  if (date.size() == 10 && time.size() >= 8) {
+    url_.assign(date).append("T").append(time).append("Z");
+    time_ = ParseRfc3339Millis(url_);
+  }
+  const std::string_view host = column(host_column_);
+  const std::string_view path = column(uri_column_);
+  std::string_view scheme = column(scheme_column_);
+  if (scheme.empty()) scheme = "http";
+  // A tunnel (CONNECT, scheme tcp or ssl) shows no URL: its host is in the free text.
+  if (host.empty() || path.empty() || path.front() != '/' ||
+      (scheme != "http" && scheme != "https")) {
+    return;
+  }
+  url_.assign(scheme).append("://").append(host);
+  const std::string_view port = column(port_column_);
+  if (!port.empty() && port != (scheme == "https" ? "443" : "80")) url_.append(":").append(port);
+  url_.append(path);
+  if (const std::string_view query = column(query_column_); !query.empty() && query != "?") {
+    if (query.front() != '?') url_.append("?");  // IIS writes the query without its '?'
+    url_.append(query);
+  }
+  matcher.AddText(url_, static_cast<std::uint32_t>(path.data() - line.data()), false);
 }
 
 void RecordReader::ReadZeekHeader(std::string_view line) {
@@ -361,6 +454,7 @@ std::optional<std::int64_t> RecordReader::Time(std::string_view line) const {
     case LogFormat::kClf: return ClfMillis(line);
     case LogFormat::kBind: return BindMillis(line);
     case LogFormat::kZeek:
+    case LogFormat::kW3c:
     case LogFormat::kJson: return time_;
     case LogFormat::kAuto:
     case LogFormat::kText: return std::nullopt;

@@ -488,7 +488,7 @@ class Scanner {
     const LogFormat format =
         options_.format == LogFormat::kAuto ? DetectLogFormat(first) : options_.format;
     states_[input].chunk_format = format;
-    return format != LogFormat::kZeek;
+    return !NeedsHeader(format);
   }
 
   void Work() {
