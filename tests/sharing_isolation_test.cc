@@ -293,6 +293,41 @@ TEST_P(SharingIsolationTest, AVersionHiddenByItsMarkingShowsNowhere) {
   EXPECT_NE(a.Get(collection + "objects/" + id + "/").body.find("red-version"), std::string::npos);
 }
 
+// An organisation whose only report of an observable the viewer may not see is not
+// counted among those that reported it.
+TEST_P(SharingIsolationTest, AnAuthorSeenOnlyThroughHiddenObjectsIsNotCounted) {
+  TestClient a = env_.As("a");
+  TestClient b = env_.As("b");
+  TestClient c = env_.As("c");
+  auto created = env_.platform->sharing().CreateCollection(
+      identity::OperatorPrincipal(),
+      {"counts " + NewUuid(), "", "", env_.members_group, env_.members_group, stix::Tlp::kGreen},
+      {"127.0.0.1", "test"});
+  ASSERT_TRUE(created.ok());
+  const std::string domain = "counted-" + NewUuid().substr(0, 8) + ".example";
+  const std::string green = NewId("indicator");
+  const std::string hidden = NewId("indicator");
+  ASSERT_EQ(PostEnvelope(a, created->id,
+                         {Indicator(green, domain, "2024-05-01T00:00:00.000Z",
+                                    {Marking(stix::Tlp::kGreen)})})
+                .json()["success_count"],
+            1);
+  ASSERT_EQ(PostEnvelope(
+                b, created->id,
+                {Indicator(hidden, domain, "2024-05-01T00:00:00.000Z", {Marking(stix::Tlp::kRed)})})
+                .json()["success_count"],
+            1);
+  const std::string path = "/api/v1/sharing/objects/" + green + "/correlations";
+  const Json for_c = c.Get(path).json();
+  EXPECT_EQ(for_c["organisations"], 1) << for_c.dump();
+  EXPECT_TRUE(for_c["related"].empty()) << for_c.dump();
+  EXPECT_EQ(for_c.dump().find(hidden), std::string::npos);
+  const Json for_b = b.Get(path).json();
+  EXPECT_EQ(for_b["organisations"], 2) << "B sees its own red report: " << for_b.dump();
+  ASSERT_EQ(for_b["related"].size(), 1u) << for_b.dump();
+  EXPECT_EQ(for_b["related"][0]["id"], hidden);
+}
+
 TEST_P(SharingIsolationTest, StatusOnlyToThePostingOrganisation) {
   const std::string status = std::string(kTaxiiRoot) + "status/" + s_.status_id + "/";
   for (const std::string& user : kUsers) {

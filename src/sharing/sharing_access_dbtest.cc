@@ -79,6 +79,12 @@ TEST_P(SharingAccessTest, EveryTlpLevelAndTheDefault) {
   add("statement", {"marking-definition--" + NewUuid()});
   // The most restrictive of several markings wins.
   add("green-and-red", {TestHub::Marking(stix::Tlp::kGreen), TestHub::Marking(stix::Tlp::kRed)});
+  // The ids TLP arrives under in the wild: TLP 1.0 (STIX 2.1's own), and another tool's
+  // AMBER+STRICT.
+  add("tlp1-white", {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"});
+  add("tlp1-amber", {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"});
+  add("tlp1-red", {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"});
+  add("other-tool-amber-strict", {"marking-definition--826578e1-40ad-459f-bc73-ede076f81f37"});
   hub_.AddOk(hub_.s.a_member, objects);
 
   auto names_seen = [&](const identity::User& user) {
@@ -90,10 +96,11 @@ TEST_P(SharingAccessTest, EveryTlpLevelAndTheDefault) {
     }
     return names;
   };
-  const std::set<std::string> community = {"clear",        "green",    "amber",
-                                           "amber-strict", "unmarked", "statement"};
+  const std::set<std::string> community = {"clear",        "green",      "amber",
+                                           "amber-strict", "unmarked",   "statement",
+                                           "tlp1-white",   "tlp1-amber", "other-tool-amber-strict"};
   std::set<std::string> author = community;
-  author.insert({"red-c", "red-alone", "green-and-red"});
+  author.insert({"red-c", "red-alone", "green-and-red", "tlp1-red"});
   std::set<std::string> recipient = community;
   recipient.insert("red-c");
   EXPECT_EQ(names_seen(hub_.s.a_admin), author);
@@ -115,6 +122,10 @@ TEST_P(SharingAccessTest, EveryTlpLevelAndTheDefault) {
   EXPECT_EQ(levels["statement"], stix::Tlp::kGreen);
   EXPECT_EQ(levels["amber-strict"], stix::Tlp::kAmberStrict);
   EXPECT_EQ(levels["green-and-red"], stix::Tlp::kRed);
+  EXPECT_EQ(levels["tlp1-white"], stix::Tlp::kClear);
+  EXPECT_EQ(levels["tlp1-amber"], stix::Tlp::kAmber);
+  EXPECT_EQ(levels["tlp1-red"], stix::Tlp::kRed);
+  EXPECT_EQ(levels["other-tool-amber-strict"], stix::Tlp::kAmberStrict);
 }
 
 TEST_P(SharingAccessTest, AnAuthorOutsideTheReadGroupStillSeesItsOwn) {
