@@ -367,6 +367,41 @@ TEST_P(TaxiiTest, VersionsDuplicatesAndOlderVersions) {
   ExpectTaxiiError(a.Get(Objects(collection) + NewId("indicator") + "/versions/"), 404);
 }
 
+TEST_P(TaxiiTest, MatchByTypeAndSpecVersionFindsWhatMatches) {
+  const std::string collection = NewCollection();
+  const std::string indicator = NewId("indicator");
+  const std::string malware = NewId("malware");
+  TestClient a = env_.As("a");
+  ASSERT_EQ(PostEnvelope(a, collection,
+                         {Indicator(indicator, "typed.example"),
+                          Json{{"type", "malware"},
+                               {"spec_version", "2.1"},
+                               {"id", malware},
+                               {"created", "2024-05-01T00:00:00.000Z"},
+                               {"modified", "2024-05-01T00:00:00.000Z"},
+                               {"name", "Typed"},
+                               {"is_family", false}}})
+                .json()["success_count"],
+            2);
+  auto ids = [&](const std::string& resource, const std::string& query) {
+    std::set<std::string> found;
+    const HttpResult r =
+        a.Get(std::string(kTaxiiRoot) + "collections/" + collection + "/" + resource + "/" + query);
+    EXPECT_EQ(r.status, 200) << query << r.body;
+    for (const auto& o : r.json().value("objects", Json::array())) found.insert(o["id"]);
+    return found;
+  };
+  const std::set<std::string> both = {indicator, malware};
+  EXPECT_EQ(ids("objects", "?match[type]=malware"), std::set<std::string>{malware});
+  EXPECT_EQ(ids("objects", "?match[type]=indicator,malware"), both);
+  EXPECT_EQ(ids("manifest", "?match[type]=malware"), std::set<std::string>{malware});
+  EXPECT_EQ(ids("objects", "?match[spec_version]=2.1"), both);
+  EXPECT_EQ(ids("objects", "?match[spec_version]=2.0,2.1"), both);
+  EXPECT_EQ(ids("manifest", "?match[spec_version]=2.1&match[type]=indicator"),
+            std::set<std::string>{indicator});
+  EXPECT_TRUE(ids("objects", "?match[spec_version]=2.0").empty());
+}
+
 TEST_P(TaxiiTest, DeleteNeedsTheAuthor) {
   const std::string collection = NewCollection();
   const std::string id = NewId("indicator");
