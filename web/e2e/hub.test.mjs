@@ -239,6 +239,137 @@ describe('sharing hub', () => {
     assert.equal(refused.status, 404);
   });
 
+  it("filters by collection, type and TLP, and shows an object's versions, relationships and sightings", async () => {
+    // STIX objects as a TAXII client would post them, with API tokens of two members.
+    const tokenOf = async (username) =>
+      (await (await apiUser(username)).ok('POST', '/tokens', { name: `e2e ${randomUUID()}` }))
+        .secret;
+    const taxii = (token, path, init = {}) =>
+      fetch(`${session.server.url}/taxii2/api1/${path}`, {
+        ...init,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/taxii+json;version=2.1',
+          'Content-Type': 'application/taxii+json;version=2.1',
+        },
+      }).then((r) => r.json());
+    // Answered "pending" once spooled: polled, as TAXII clients do, until stored.
+    const post = async (token, objects) => {
+      let status = await taxii(token, `collections/${collectionId}/objects/`, {
+        method: 'POST',
+        body: JSON.stringify({ objects }),
+      });
+      for (let i = 0; status.status === 'pending' && i < 100; ++i) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = await taxii(token, `status/${status.id}/`);
+      }
+      assert.equal(status.success_count, objects.length, JSON.stringify(status));
+    };
+    const tag = randomUUID().slice(0, 8);
+    const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
+    const AMBER = 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421';
+    const created = '2024-05-01T00:00:00.000Z';
+    const indicatorId = `indicator--${randomUUID()}`;
+    const malwareId = `malware--${randomUUID()}`;
+    const indicator = (modified, name) => ({
+      type: 'indicator',
+      spec_version: '2.1',
+      id: indicatorId,
+      created,
+      modified,
+      name,
+      pattern: `[domain-name:value = 'versions-${tag}.example']`,
+      pattern_type: 'stix',
+      valid_from: '2024-05-01T00:00:00Z',
+      object_marking_refs: [GREEN],
+    });
+    const theirs = await tokenOf('mb02.member');
+    await post(theirs, [indicator(created, `v1 ${tag}`)]);
+    await post(theirs, [
+      indicator('2024-06-01T00:00:00.000Z', `v2 ${tag}`),
+      {
+        type: 'malware',
+        spec_version: '2.1',
+        id: malwareId,
+        created,
+        modified: created,
+        name: `Malware ${tag}`,
+        is_family: false,
+        object_marking_refs: [AMBER],
+      },
+      {
+        type: 'relationship',
+        spec_version: '2.1',
+        id: `relationship--${randomUUID()}`,
+        created,
+        modified: created,
+        relationship_type: 'indicates',
+        source_ref: indicatorId,
+        target_ref: malwareId,
+        object_marking_refs: [GREEN],
+      },
+    ]);
+    await post(await tokenOf('mb01.member'), [
+      {
+        type: 'sighting',
+        spec_version: '2.1',
+        id: `sighting--${randomUUID()}`,
+        created,
+        modified: created,
+        sighting_of_ref: indicatorId,
+        count: 4,
+        first_seen: '2024-06-02T00:00:00Z',
+        last_seen: '2024-06-03T00:00:00Z',
+        object_marking_refs: [GREEN],
+      },
+    ]);
+
+    const page = await loggedIn('mb01.member');
+    await page.locator('nav.sidenav a', { hasText: /^共有ハブ$/ }).click();
+    await page.locator('#hub-collection').selectOption(collectionId);
+    await page.waitForFunction((id) => window.location.hash.includes(id), collectionId);
+    await page.locator('#hub-type').selectOption('malware');
+    await page.waitForFunction(() => window.location.hash.includes('type=malware'));
+    await page.waitForFunction(() =>
+      /^1\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
+    );
+    const rows = page.getByTestId('hub-objects').locator('tbody tr');
+    assert.match(await rows.first().textContent(), new RegExp(`Malware ${tag}`));
+    // Indicators of TLP:AMBER only: every row's badge says so, and the green one is absent.
+    await page.locator('#hub-type').selectOption('indicator');
+    await page.locator('#hub-tlp').selectOption('amber');
+    await page.waitForFunction(
+      () =>
+        window.location.hash.includes('tlp=amber') &&
+        window.location.hash.includes('type=indicator'),
+    );
+    await page.waitForFunction(() =>
+      /^[1-9]\d*\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
+    );
+    const badges = await rows
+      .locator('[data-tlp]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-tlp')));
+    assert.ok(badges.length > 0);
+    assert.deepEqual([...new Set(badges)], ['amber']);
+    assert.doesNotMatch(await page.getByTestId('hub-objects').textContent(), new RegExp(tag));
+
+    await page.goto(`${session.server.url}/#/hub/objects/${indicatorId}`);
+    await page.getByTestId('object-name').waitFor();
+    assert.equal(await page.getByTestId('object-name').textContent(), `v2 ${tag}`);
+    const versions = page.getByTestId('versions').locator('tbody tr');
+    assert.equal(await versions.count(), 2);
+    assert.match(await versions.first().textContent(), /最新/);
+    const relationships = page.getByTestId('relationships').locator('tbody tr');
+    assert.equal(await relationships.count(), 1);
+    assert.match(await relationships.textContent(), /indicates/);
+    assert.match(await relationships.textContent(), /TLP:GREEN/);
+    assert.match(
+      await page.getByTestId('sightings').textContent(),
+      /1 件の報告\(計 4 回、1 組織\)/,
+    );
+    await page.context().close();
+  });
+
   it('shows the hub in English after switching language', async () => {
     const page = await loggedIn('mb02.member');
     await page.goto(`${session.server.url}/#/hub/objects/${theirIndicator}`);
