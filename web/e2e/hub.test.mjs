@@ -370,6 +370,72 @@ describe('sharing hub', () => {
     await page.context().close();
   });
 
+  it('lets the ISAC create a trust group, change its members and open a collection to it', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const isac = await apiUser('isac');
+    const page = await loggedIn('isac');
+    await page.goto(`${session.server.url}/#/hub/collections`);
+    const newGroup = page.getByTestId('new-group');
+    await newGroup.waitFor();
+    await page.fill('#group-ja', `演習グループ ${tag}`);
+    await page.fill('#group-en', `Exercise group ${tag}`);
+    await newGroup.locator('button[type=submit]').click();
+    const card = page.getByTestId('group').filter({ hasText: `演習グループ ${tag}` });
+    await card.waitFor();
+    const members = card.locator('ul.members li');
+    assert.equal(await members.count(), 0);
+
+    // Add the first institution offered, take it out, add it again.
+    const offered = card.locator('select');
+    const chosen = await offered.locator('option').nth(1).textContent();
+    await offered.selectOption({ index: 1 });
+    await card.getByRole('button', { name: '追加' }).click();
+    await page.waitForFunction(
+      (t) =>
+        [...document.querySelectorAll('[data-testid=group]')]
+          .find((g) => g.textContent.includes(t))
+          ?.querySelectorAll('ul.members li').length === 1,
+      `演習グループ ${tag}`,
+    );
+    assert.match(await members.first().textContent(), new RegExp(chosen.trim()));
+    assert.match(await card.textContent(), /1 組織/);
+    await members.first().getByRole('button', { name: '外す' }).click();
+    await page.waitForFunction(
+      (t) =>
+        [...document.querySelectorAll('[data-testid=group]')]
+          .find((g) => g.textContent.includes(t))
+          ?.querySelectorAll('ul.members li').length === 0,
+      `演習グループ ${tag}`,
+    );
+    // The ISAC itself this time: the list shows the collections its organisation may use.
+    await offered.selectOption(isac.orgId);
+    await card.getByRole('button', { name: '追加' }).click();
+    await members.first().waitFor();
+
+    await page.fill('#col-title', `演習コレクション ${tag}`);
+    await page.locator('#col-read').selectOption({ label: `演習グループ ${tag}` });
+    await page.locator('#col-write').selectOption({ label: `演習グループ ${tag}` });
+    await page.locator('#col-tlp').selectOption('amber');
+    await page.getByTestId('new-collection').locator('button[type=submit]').click();
+    const row = page
+      .getByTestId('collections')
+      .locator('tbody tr')
+      .filter({ hasText: `演習コレクション ${tag}` });
+    await row.waitFor();
+    assert.match(await row.textContent(), new RegExp(`演習グループ ${tag}`));
+    assert.match(await row.textContent(), /TLP:AMBER/);
+    await page.context().close();
+
+    // The server has what the page showed: one member, and the collection reading from it.
+    const groups = (await isac.ok('GET', '/groups')).items;
+    const group = groups.find((g) => g.name_ja === `演習グループ ${tag}`);
+    assert.deepEqual(group.member_org_ids, [isac.orgId]);
+    const collections = (await isac.ok('GET', '/sharing/collections')).items;
+    const made = collections.find((c) => c.title === `演習コレクション ${tag}`);
+    assert.equal(made.read_group_id, group.id);
+    assert.equal(made.default_tlp, 'amber');
+  });
+
   it('shows the hub in English after switching language', async () => {
     const page = await loggedIn('mb02.member');
     await page.goto(`${session.server.url}/#/hub/objects/${theirIndicator}`);
