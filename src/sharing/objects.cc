@@ -177,11 +177,10 @@ std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming,
   return p;
 }
 
-// What is stored under one id in the collection, read once per envelope and kept
-// current while the envelope's objects are decided, so that an id repeated within
-// the envelope sees its earlier occurrences.
+// What the poster's organisation stored under one id in the collection (its versions of
+// the id), read once per envelope and kept current while the envelope's objects are
+// decided, so that an id repeated within the envelope sees its earlier occurrences.
 struct Known {
-  std::string author_org;
   std::set<stix::Timestamp> versions;
   stix::Timestamp latest_version = 0;
   std::string latest_body;
@@ -190,25 +189,39 @@ struct Known {
   std::optional<std::size_t> latest_new;
 };
 
+struct StoredIds {
+  std::map<std::string, Known> own;  // by id: the poster's organisation's versions
+  // Ids with a version of another organisation that the poster may see: adding to them
+  // is refused. Versions it may not see are not looked at, so that the answer never tells
+  // it that they exist; it keeps its own versions of the id beside them.
+  std::set<std::string> others_visible;
+};
+
 // Every stored version of the envelope's ids, with the body of the latest only.
-Result<std::map<std::string, Known>> LoadKnown(store::Connection& conn,
-                                               const std::string& collection_id,
-                                               const std::vector<Prepared>& prepared) {
+Result<StoredIds> LoadKnown(store::Connection& conn, const identity::Principal& principal,
+                            const std::string& collection_id,
+                            const std::vector<Prepared>& prepared) {
   std::set<std::string> distinct;
   for (const Prepared& p : prepared) distinct.insert(p.facts.id);
   store::Params ids(distinct.begin(), distinct.end());
+  const identity::OrgFilter visible = internal::VisibleObjects(principal);
+  store::Params leading = visible.params;
+  leading.push_back(collection_id);
   FC_ASSIGN_OR_RETURN(
-      auto rows, internal::RunInChunks(conn, {collection_id}, 1, ids, [](std::size_t n) {
+      auto rows, internal::RunInChunks(conn, leading, 1, ids, [&](std::size_t n) {
         return fmt::format(
-            "SELECT stix_id, row_id, version, is_latest, author_org, CASE WHEN is_latest = 1 "
-            "THEN body ELSE '' END FROM shared_objects WHERE collection_id = ? AND stix_id IN "
-            "({})",
-            internal::Placeholders(n));
+            "SELECT o.stix_id, o.row_id, o.version, o.is_latest, o.author_org, CASE WHEN "
+            "o.is_latest = 1 THEN o.body ELSE '' END, CASE WHEN {} THEN 1 ELSE 0 END FROM {} "
+            "WHERE o.collection_id = ? AND o.stix_id IN ({})",
+            visible.sql, internal::kObjectsFrom, internal::Placeholders(n));
       }));
-  std::map<std::string, Known> known;
+  StoredIds stored;
   for (const auto& row : rows) {
-    Known& k = known[row.GetString(0)];
-    k.author_org = row.GetString(4);
+    if (row.GetString(4) != principal.org_id) {
+      if (row.GetInt(6) == 1) stored.others_visible.insert(row.GetString(0));
+      continue;
+    }
+    Known& k = stored.own[row.GetString(0)];
     k.versions.insert(row.GetInt(2));
     if (row.GetInt(3) == 1) {
       k.latest_row = row.GetInt(1);
@@ -216,7 +229,7 @@ Result<std::map<std::string, Known>> LoadKnown(store::Connection& conn,
       k.latest_body = row.GetString(5);
     }
   }
-  return known;
+  return stored;
 }
 
 // An object of the envelope that will be stored, and what was decided for it.
@@ -599,7 +612,8 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
   std::vector<std::pair<std::size_t, AddOutcome>> failures = early_failures;
   // Decided in envelope order against what is stored, then written with a few
   // statements for the whole envelope.
-  FC_ASSIGN_OR_RETURN(auto known, LoadKnown(conn, collection.id, prepared));
+  FC_ASSIGN_OR_RETURN(StoredIds stored_ids, LoadKnown(conn, principal, collection.id, prepared));
+  std::map<std::string, Known>& known = stored_ids.own;
   std::set<std::string> known_orgs;
   std::vector<NewObject> to_store;
   std::vector<std::int64_t> no_longer_latest;
@@ -633,7 +647,7 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
 
     auto existing = known.find(p.facts.id);
     Known* stored = existing == known.end() ? nullptr : &existing->second;
-    if (stored && stored->author_org != principal.org_id) {
+    if (stored == nullptr && stored_ids.others_visible.contains(p.facts.id)) {
       fail(
           "id: version-author: only the organisation that shared this id in the collection "
           "may add versions of it");
@@ -666,7 +680,6 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
       if (stored->latest_new) to_store[*stored->latest_new].is_latest = false;
     }
     Known& now = stored ? *stored : known[p.facts.id];
-    now.author_org = principal.org_id;
     now.versions.insert(o.version);
     if (o.is_latest) {
       now.latest_version = o.version;
@@ -833,21 +846,28 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
     match.after.reset();
     match.added_after.reset();
     match.limit = kMaxPageSize;
+    // The principal's organisation's versions only: another organisation's versions of
+    // the id (ones it could not see when it shared its own) stay.
     std::vector<std::int64_t> rows;
+    bool others = false;
     bool more = true;
     while (more) {
       FC_ASSIGN_OR_RETURN(ObjectPage page,
                           internal::QueryObjects(conn, principal, collection, match));
       for (const auto& o : page.objects) {
-        if (o.author_org != principal.org_id || !collection.can_write) {
-          return PermissionDenied("only the organisation that shared an object may delete it");
+        if (o.author_org == principal.org_id) {
+          rows.push_back(o.row);
+        } else {
+          others = true;
         }
-        rows.push_back(o.row);
       }
       more = page.more;
       match.after = page.next;
     }
-    if (rows.empty()) return NotFound("object not found");
+    if (rows.empty() && !others) return NotFound("object not found");
+    if (rows.empty() || !collection.can_write) {
+      return PermissionDenied("only the organisation that shared an object may delete it");
+    }
     FC_RETURN_IF_ERROR(identity::CheckCanWrite(principal));
     // Who could see the deleted versions, for live streams to decide who may learn of
     // the deletion once the rows are gone: one entry per distinct TLP and recipients.
@@ -877,11 +897,12 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
       }
       FC_RETURN_IF_ERROR(conn.Execute("DELETE FROM shared_objects WHERE row_id = ?", {row}));
     }
-    // The newest remaining version, if any, becomes the latest.
+    // The organisation's newest remaining version, if any, becomes its latest.
     FC_RETURN_IF_ERROR(conn.Execute(
         "UPDATE shared_objects SET is_latest = 1 WHERE row_id = (SELECT row_id FROM "
-        "shared_objects WHERE collection_id = ? AND stix_id = ? ORDER BY version DESC LIMIT 1)",
-        {collection.id, std::string(id)}));
+        "shared_objects WHERE collection_id = ? AND stix_id = ? AND author_org = ? ORDER BY "
+        "version DESC LIMIT 1)",
+        {collection.id, std::string(id), principal.org_id}));
     const auto deleted = static_cast<std::int64_t>(rows.size());
     FC_RETURN_IF_ERROR(events::Publish(
         conn, clock_, "sharing.object_deleted", principal.org_id,

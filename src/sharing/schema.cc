@@ -221,6 +221,12 @@ CREATE TABLE sharing_sync_objects (
   PRIMARY KEY (api_root, remote_collection_id, local_collection_id, stix_id)
 )
 )sql"},
+      {"sharing", 10, "each organisation its own versions of an id",
+       R"sql(
+DROP INDEX shared_objects_id_version;
+CREATE UNIQUE INDEX shared_objects_id_version ON shared_objects(stix_id, collection_id,
+  author_org, version)
+)sql"},
   };
 }
 

@@ -268,6 +268,71 @@ TEST_P(SharingStoreTest, OnlyTheFirstAuthorAddsVersions) {
   EXPECT_EQ(hub_.VisibleIds(hub_.c_member), std::vector<std::string>{id});
 }
 
+// Refusing an id whose versions the poster may not see would tell it that the id is
+// there (deterministic ids make that a question anyone can ask): the poster's object is
+// stored as its own version of the id, answered as any new object is.
+TEST_P(SharingStoreTest, AnIdWhoseVersionsAreHiddenIsSharedAsTheFirst) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "hidden.example", "2024-05-01T00:00:00Z",
+                                                  {TestHub::Marking(stix::Tlp::kRed)})});
+  auto fresh =
+      hub_.Add(hub_.s.b_admin, {TestHub::Indicator(TestHub::NewIndicatorId(), "b.example")});
+  auto same_id =
+      hub_.Add(hub_.s.b_admin, {TestHub::Indicator(id, "b.example", "2024-05-01T00:00:00Z",
+                                                   {TestHub::Marking(stix::Tlp::kGreen)})});
+  ASSERT_TRUE(fresh.ok() && same_id.ok());
+  ASSERT_EQ(same_id->successes.size(), 1u);
+  EXPECT_EQ(same_id->successes[0].message, fresh->successes[0].message)
+      << "answered as a new object";
+  // B's own next version is its to add; C sees B's version only, A both.
+  hub_.AddOk(hub_.s.b_admin, {TestHub::Indicator(id, "b2.example", "2024-06-01T00:00:00Z",
+                                                 {TestHub::Marking(stix::Tlp::kGreen)})});
+  ObjectQuery all;
+  all.versions.all = true;
+  auto bodies = [&](const identity::User& user) {
+    std::vector<std::string> out;
+    for (const auto& o : List(user, all).objects) {
+      if (o.id == id) out.push_back(o.author_org + " " + o.body.substr(o.body.find("value = '")));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::string a_org = hub_.s.bank_a.id, b_org = hub_.s.bank_b.id;
+  EXPECT_EQ(bodies(hub_.c_member).size(), 2u);
+  for (const std::string& body : bodies(hub_.c_member))
+    EXPECT_EQ(body.substr(0, b_org.size()), b_org);
+  EXPECT_EQ(bodies(hub_.s.a_admin).size(), 3u);
+  // The latest of each organisation's versions: A's and B's newest.
+  std::set<std::string> latest_authors;
+  for (const auto& o : List(hub_.s.a_admin, {}).objects) {
+    if (o.id == id) latest_authors.insert(o.author_org);
+  }
+  EXPECT_EQ(latest_authors, (std::set<std::string>{a_org, b_org}));
+
+  // A deletes its versions only.
+  auto deleted =
+      hub_.service.DeleteObject(hub_.P(hub_.s.a_member), hub_.indicators.id, id, {}, hub_.info);
+  ASSERT_TRUE(deleted.ok()) << deleted.error().internal_message();
+  EXPECT_EQ(*deleted, 1);
+  EXPECT_EQ(bodies(hub_.s.a_admin).size(), 2u);
+  EXPECT_EQ(
+      hub_.service.DeleteObject(hub_.P(hub_.s.a_member), hub_.indicators.id, id, {}, hub_.info)
+          .error()
+          .code(),
+      ErrorCode::kPermissionDenied)
+      << "what is left is B's";
+
+  // In a collection the members may only write to, the same: neither learns of the other.
+  auto inbox = hub_.RegulatorInbox();
+  ASSERT_TRUE(inbox.ok());
+  const std::string reported = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(reported, "seen.example")}, inbox->id);
+  auto second = hub_.Add(hub_.s.b_admin, {TestHub::Indicator(reported, "seen.example")}, inbox->id);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->failures.empty());
+  EXPECT_EQ(hub_.VisibleIds(hub_.s.coord, inbox->id).size(), 2u) << "the regulator gets both";
+}
+
 TEST_P(SharingStoreTest, PagesNeverSkipOrRepeatAndAddedAfterIsExclusive) {
   std::vector<Json> batch;
   for (int i = 0; i < 7; ++i) {
