@@ -570,6 +570,10 @@ int RunSync(const SyncFlags& flags) {
   auto progress = std::make_unique<ProgressLine>();
   auto pulled = client.PullObjects(
       *api_root, flags.remote_collection, filter, [&](taxii::ObjectsPage& page) -> Status {
+        // Remembered before they are stored: an id remembered but never stored is only
+        // forgotten when the remote drops it, while one stored but not remembered would
+        // never be deleted here.
+        std::vector<Json*> kept;
         std::vector<std::string> ids;
         for (Json& object : page.objects) {
           if (ForTheReceivingOrganisationOnly(object)) {
@@ -581,11 +585,14 @@ int RunSync(const SyncFlags& flags) {
           if (auto id = object.find("id"); id != object.end() && id->is_string()) {
             ids.push_back(id->get<std::string>());
           }
-          std::string raw = DumpJson(object);
-          FC_RETURN_IF_ERROR(importer.Add(std::move(object), std::move(raw)));
+          kept.push_back(&object);
+        }
+        FC_RETURN_IF_ERROR(sharing::RememberSyncedIds((*platform)->db(), source, ids));
+        for (Json* object : kept) {
+          std::string raw = DumpJson(*object);
+          FC_RETURN_IF_ERROR(importer.Add(std::move(*object), std::move(raw)));
         }
         FC_RETURN_IF_ERROR(importer.Flush());
-        FC_RETURN_IF_ERROR(sharing::RememberSyncedIds((*platform)->db(), source, ids));
         received += page.objects.size();
         progress->Update(received, ++pages, 0, "pages");
         // Saved only once the page is stored: an interrupted pull resumes after it.
