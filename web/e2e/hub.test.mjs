@@ -343,10 +343,18 @@ describe('sharing hub', () => {
         window.location.hash.includes('tlp=amber') &&
         window.location.hash.includes('type=indicator'),
     );
-    // Until the new page has replaced the last one: some rows, every badge AMBER.
+    // Until the new page has replaced the last one (the malware, also AMBER): some rows,
+    // every one an indicator with an AMBER badge.
     await page.waitForFunction(() => {
-      const badges = [...document.querySelectorAll('[data-testid=hub-objects] tbody [data-tlp]')];
-      return badges.length > 0 && badges.every((b) => b.getAttribute('data-tlp') === 'amber');
+      const rows = [...document.querySelectorAll('[data-testid=hub-objects] tbody tr')];
+      return (
+        rows.length > 0 &&
+        rows.every(
+          (r) =>
+            r.textContent.includes('indicator') &&
+            r.querySelector('[data-tlp]')?.getAttribute('data-tlp') === 'amber',
+        )
+      );
     });
     assert.doesNotMatch(await page.getByTestId('hub-objects').textContent(), new RegExp(tag));
 
