@@ -291,12 +291,7 @@ bool RecordReader::Read(std::string_view line, RecordMatcher& matcher) {
       const std::string_view uri = column(uri_column_);
       if (!host.empty() && !uri.empty() && uri.front() == '/') {
         // http.log splits the URL; put it together so URL indicators see it.
-        url_.assign("http://");
-        url_.append(host);
-        const std::string_view port = column(port_column_);
-        if (!port.empty() && port != "80") url_.append(":").append(port);
-        url_.append(uri);
-        matcher.AddText(url_, static_cast<std::uint32_t>(uri.data() - line.data()), false);
+        AddJoinedUrl(line, "http", host, column(port_column_), uri, {}, matcher);
       }
       return true;
     }
@@ -360,11 +355,16 @@ void RecordReader::ReadW3c(std::string_view line, RecordMatcher& matcher) {
       (scheme != "http" && scheme != "https")) {
     return;
   }
+  AddJoinedUrl(line, scheme, host, column(port_column_), path, column(query_column_), matcher);
+}
+
+void RecordReader::AddJoinedUrl(std::string_view line, std::string_view scheme,
+                                std::string_view host, std::string_view port, std::string_view path,
+                                std::string_view query, RecordMatcher& matcher) {
   url_.assign(scheme).append("://").append(host);
-  const std::string_view port = column(port_column_);
   if (!port.empty() && port != (scheme == "https" ? "443" : "80")) url_.append(":").append(port);
   url_.append(path);
-  if (const std::string_view query = column(query_column_); !query.empty() && query != "?") {
+  if (!query.empty() && query != "?") {
     if (query.front() != '?') url_.append("?");  // IIS writes the query without its '?'
     url_.append(query);
   }

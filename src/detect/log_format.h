@@ -78,6 +78,11 @@ class RecordReader {
   void ReadZeekHeader(std::string_view line);
   void ReadW3cHeader(std::string_view line);
   void ReadW3c(std::string_view line, RecordMatcher& matcher);
+  // A URL a format splits over fields (Zeek, W3C proxies), joined and given to `matcher`
+  // as found where `path` is in `line`; the scheme's default port is left out.
+  void AddJoinedUrl(std::string_view line, std::string_view scheme, std::string_view host,
+                    std::string_view port, std::string_view path, std::string_view query,
+                    RecordMatcher& matcher);
 
   LogFormat format_;
   std::vector<JsonField> fields_;
