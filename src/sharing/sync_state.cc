@@ -78,7 +78,10 @@ Result<SyncDeletions> DeleteWhatTheRemoteDropped(SharingService& hub, store::Dat
     }
     return OkStatus();
   }));
+  // Forgotten together at the end: an id deleted here but still remembered after an
+  // interruption is found gone next time, and then only forgotten.
   SyncDeletions deletions;
+  store::Params forgotten;
   for (const std::string& id : dropped) {
     auto deleted = hub.DeleteObject(principal, source.local_collection_id, id, {}, info);
     if (!deleted.ok() && deleted.error().code() != ErrorCode::kNotFound) {
@@ -86,16 +89,17 @@ Result<SyncDeletions> DeleteWhatTheRemoteDropped(SharingService& hub, store::Dat
       continue;
     }
     if (deleted.ok()) ++deletions.deleted;
-    store::Params forget = source_params;
-    forget.push_back(id);
-    FC_RETURN_IF_ERROR(db.Transact([&](store::Connection& conn) -> Status {
-      FC_RETURN_IF_ERROR(conn.Execute(
-          "DELETE FROM sharing_sync_objects WHERE api_root = ? AND remote_collection_id = ? "
-          "AND local_collection_id = ? AND stix_id = ?",
-          forget));
-      return OkStatus();
-    }));
+    forgotten.push_back(id);
   }
+  FC_RETURN_IF_ERROR(db.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(internal::RunInChunks(conn, source_params, 1, forgotten, [](std::size_t n) {
+      return fmt::format(
+          "DELETE FROM sharing_sync_objects WHERE api_root = ? AND remote_collection_id = ? "
+          "AND local_collection_id = ? AND stix_id IN ({})",
+          internal::Placeholders(n));
+    }));
+    return OkStatus();
+  }));
   return deletions;
 }
 
