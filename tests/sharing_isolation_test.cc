@@ -235,6 +235,43 @@ TEST_P(SharingIsolationTest, OneObjectAndItsVersionsOnlyWhenVisible) {
   }
 }
 
+// An object's page names the author of a version by the rule of correlations: the
+// viewer's own organisation, or a TLP:CLEAR or GREEN version.
+TEST_P(SharingIsolationTest, ObjectDetailNamesAuthorsOnlyWhereTheMarkingAllows) {
+  const auto author_of = [](const std::string& name) -> std::string {
+    if (name == "b_amber" || name == "sighting_b") return "B";
+    return name == "sighting_c" ? "C" : "A";
+  };
+  int named = 0, hidden = 0;
+  for (const std::string& user : kUsers) {
+    TestClient client = env_.As(user);
+    for (const std::string& name : Expected(user)) {
+      const HttpResult r = client.Get("/api/v1/sharing/objects/" + s_.id[name]);
+      ASSERT_EQ(r.status, 200) << user << " " << name << r.body;
+      const Json versions = r.json()["versions"];
+      ASSERT_EQ(versions.size(), 1u) << r.body;
+      const Json& version = versions[0];
+      EXPECT_TRUE(version["latest"].get<bool>());
+      const std::string author = author_of(name);
+      const bool own = user == std::string(1, static_cast<char>(author[0] - 'A' + 'a'));
+      const bool community_marking = version["tlp"] == "green" || version["tlp"] == "clear";
+      const bool may_know = own || community_marking;
+      EXPECT_EQ(version["author"]["hidden"], !may_know) << user << " " << name;
+      if (may_know) {
+        ++named;
+        EXPECT_EQ(version["author"]["org_id"], env_.org.at(author)) << user << " " << name;
+      } else {
+        ++hidden;
+        EXPECT_FALSE(version["author"].contains("org_id")) << r.body;
+        EXPECT_EQ(version["author"]["name"], "another organisation");
+        EXPECT_EQ(r.body.find(env_.org.at(author)), std::string::npos) << r.body;
+      }
+    }
+  }
+  EXPECT_GT(named, 0);
+  EXPECT_GT(hidden, 0);
+}
+
 // One id whose newer version is TLP:RED (no recipients) over an older TLP:GREEN one: B
 // sees the green version wherever versions show, and nothing of the red one, not even
 // its version or date added; A, the author, sees both.
@@ -288,6 +325,7 @@ TEST_P(SharingIsolationTest, AVersionHiddenByItsMarkingShowsNowhere) {
       << "the last date added is the green version's";
   const Json detail = b.Get("/api/v1/sharing/objects/" + id).json();
   ASSERT_EQ(detail["versions"].size(), 1u) << detail.dump();
+  EXPECT_FALSE(detail["versions"][0]["latest"].get<bool>()) << "as TAXII: no latest for B";
 
   EXPECT_EQ(a.Get(collection + "objects/" + id + "/versions/").json()["versions"].size(), 2u);
   EXPECT_NE(a.Get(collection + "objects/" + id + "/").body.find("red-version"), std::string::npos);

@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "base/crypto.h"
+#include "identity/directory.h"
 #include "identity/groups.h"
 #include "sharing/internal/common.h"
 #include "sharing/internal/live_cache.h"
@@ -22,6 +23,24 @@ identity::OrgFilter VisibleObjects(const identity::Principal& principal) {
                   .named_recipients_only = "o.named_recipients_only",
                   .is_named_recipient = "EXISTS (SELECT 1 FROM shared_object_recipients r "
                                         "WHERE r.object_row = o.row_id AND r.org_id = ?)"});
+}
+
+Result<AuthorAsSeen> AuthorNames::Of(store::Connection& conn, const std::string& author_org,
+                                     stix::Tlp tlp) {
+  const bool may_know =
+      author_org == viewer_.org_id || tlp == stix::Tlp::kClear || tlp == stix::Tlp::kGreen;
+  if (!may_know) {
+    return AuthorAsSeen{"", viewer_.locale == "en" ? "another organisation" : "別の組織", true};
+  }
+  auto known = names_.find(author_org);
+  if (known == names_.end()) {
+    // The name is shown because the object's marking allows it, whatever the viewer's
+    // directory rights.
+    FC_ASSIGN_OR_RETURN(identity::Org org,
+                        identity::GetOrg(conn, identity::OperatorPrincipal(), author_org));
+    known = names_.emplace(author_org, viewer_.locale == "en" ? org.name_en : org.name_ja).first;
+  }
+  return AuthorAsSeen{author_org, known->second, false};
 }
 
 RelationshipEnds EndsOfRelationship(const Json& object) {

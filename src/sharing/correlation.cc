@@ -4,10 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <set>
 
-#include "identity/directory.h"
 #include "sharing/internal/common.h"
 #include "sharing/service.h"
 
@@ -71,31 +69,6 @@ struct OwnObservable {
   std::string range_last;
 };
 
-// The author's name if the viewer may know it: its own organisation, or an object
-// marked for the whole community.
-Status FillAuthor(store::Connection& conn, const identity::Principal& principal,
-                  const std::string& author_org, CorrelatedObject& related,
-                  std::map<std::string, std::string>& names) {
-  const bool may_know = author_org == principal.org_id || related.tlp == stix::Tlp::kClear ||
-                        related.tlp == stix::Tlp::kGreen;
-  if (!may_know) {
-    related.author_hidden = true;
-    related.author_name = principal.locale == "en" ? "another organisation" : "別の組織";
-    return OkStatus();
-  }
-  auto known = names.find(author_org);
-  if (known == names.end()) {
-    // The name is shown because the object's marking allows it, whatever the viewer's
-    // directory rights.
-    FC_ASSIGN_OR_RETURN(identity::Org org,
-                        identity::GetOrg(conn, identity::OperatorPrincipal(), author_org));
-    known = names.emplace(author_org, principal.locale == "en" ? org.name_en : org.name_ja).first;
-  }
-  related.author_org_id = author_org;
-  related.author_name = known->second;
-  return OkStatus();
-}
-
 }  // namespace
 
 Result<Correlation> SharingService::Correlate(const identity::Principal& principal,
@@ -128,7 +101,7 @@ Result<Correlation> SharingService::Correlate(const identity::Principal& princip
 
     const identity::OrgFilter visible = internal::VisibleObjects(principal);
     std::set<std::pair<std::string, std::string>> listed;  // (collection, id)
-    std::map<std::string, std::string> names;
+    internal::AuthorNames authors(principal);
     for (const OwnObservable& mine : own) {
       // Equal observables, and for address ranges those containing or within ours.
       std::string match = "ob.id = ?";
@@ -183,7 +156,7 @@ Result<Correlation> SharingService::Correlate(const identity::Principal& princip
         } else {
           related.relation = "within";
         }
-        FC_RETURN_IF_ERROR(FillAuthor(conn, principal, author, related, names));
+        FC_ASSIGN_OR_RETURN(related.author, authors.Of(conn, author, related.tlp));
         result.related.push_back(std::move(related));
       }
     }

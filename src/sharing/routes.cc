@@ -152,6 +152,12 @@ Json FullJson(const identity::Principal& principal, const StoredObject& o) {
   return out;
 }
 
+Json AuthorJson(const AuthorAsSeen& author) {
+  Json out = {{"name", author.name}, {"hidden", author.hidden}};
+  if (!author.hidden) out["org_id"] = author.org_id;
+  return out;
+}
+
 Json ObservableJson(const stix::Observable& o) {
   return {{"type", o.type}, {"path", o.path}, {"value", o.value}, {"key", o.Key()}};
 }
@@ -167,9 +173,9 @@ Json ToJson(const Correlation& c) {
                   {"observable", r.observable},
                   {"relation", r.relation},
                   {"tlp", stix::TlpName(r.tlp)},
-                  {"author_name", r.author_name},
-                  {"author_hidden", r.author_hidden}};
-    if (!r.author_hidden) entry["author_org_id"] = r.author_org_id;
+                  {"author_name", r.author.name},
+                  {"author_hidden", r.author.hidden}};
+    if (!r.author.hidden) entry["author_org_id"] = r.author.org_id;
     related.push_back(std::move(entry));
   }
   return {{"id", c.id},
@@ -250,6 +256,8 @@ void AddRoutes(http::Router& router, SharingService& service) {
                     if (w.row == o.row) warnings.push_back({{"list", w.list}, {"entry", w.entry}});
                   }
                   version["warnings"] = std::move(warnings);
+                  version["author"] = AuthorJson(o.author);
+                  version["latest"] = o.latest;
                   versions.push_back(std::move(version));
                 }
                 Json relationships = Json::array();

@@ -211,12 +211,17 @@ Result<ObjectDetail> SharingService::GetObjectDetail(const identity::Principal& 
     params.push_back(std::int64_t{kMaxVersions});
     FC_ASSIGN_OR_RETURN(
         auto versions,
-        conn.Query(fmt::format("SELECT {} FROM {} WHERE o.stix_id = ? AND {} ORDER BY "
-                               "o.collection_id, o.version DESC LIMIT ?",
+        conn.Query(fmt::format("SELECT {}, o.is_latest FROM {} WHERE o.stix_id = ? AND {} ORDER "
+                               "BY o.collection_id, o.version DESC, o.row_id DESC LIMIT ?",
                                kColumns, internal::kObjectsFrom, visible.sql),
                    params));
     if (versions.empty()) return NotFound("object not found");
-    for (const auto& row : versions) detail.versions.push_back(ReadObject(row));
+    internal::AuthorNames authors(principal);
+    for (const auto& row : versions) {
+      ObjectVersion version{ReadObject(row), {}, row.GetInt(11) != 0};
+      FC_ASSIGN_OR_RETURN(version.author, authors.Of(conn, version.author_org, version.tlp));
+      detail.versions.push_back(std::move(version));
+    }
 
     // The versions' rows are visible, so their warnings are too.
     store::Params rows;

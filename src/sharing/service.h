@@ -154,6 +154,15 @@ struct AddReport {
   std::vector<ObjectWarning> warnings;
 };
 
+// An object's author as a viewer may know it: named when the object is the viewer's own
+// organisation's or marked TLP:CLEAR or GREEN; otherwise `hidden`, with no id and a name
+// that says only "another organisation" in the viewer's language.
+struct AuthorAsSeen {
+  std::string org_id;
+  std::string name;
+  bool hidden = false;
+};
+
 // An object sharing an observable with the one asked about.
 struct CorrelatedObject {
   std::string id;
@@ -163,11 +172,7 @@ struct CorrelatedObject {
   // "same", or for address ranges "contains" (the other covers ours) / "within".
   std::string relation;
   stix::Tlp tlp = stix::Tlp::kGreen;
-  // The author, only when the viewer may know it (its own organisation, or the object
-  // is TLP:CLEAR or GREEN); otherwise both "" and `author_hidden` is true.
-  std::string author_org_id;
-  std::string author_name;
-  bool author_hidden = false;
+  AuthorAsSeen author;
 };
 
 struct Correlation {
@@ -220,9 +225,18 @@ struct VersionWarning {
   std::string entry;     // the entry hit, normalised
 };
 
+// A version of an object. Each organisation keeps its own versions of an id in a
+// collection; `latest` marks the newest of them, as TAXII's default filter does: a viewer
+// who may not see that one sees no latest version of that organisation's.
+struct ObjectVersion : StoredObject {
+  AuthorAsSeen author;
+  bool latest = false;
+};
+
 struct ObjectDetail {
   std::string id;
-  std::vector<StoredObject> versions;       // every visible version, in any collection
+  // Every visible version, in any collection, by collection and then newest first.
+  std::vector<ObjectVersion> versions;
   std::vector<VersionWarning> warnings;     // of those versions, by row then list
   std::vector<StoredObject> relationships;  // newest visible relationships to or from it
   std::vector<StoredObject> related;        // newest visible objects at their other ends

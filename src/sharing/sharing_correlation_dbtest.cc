@@ -120,17 +120,17 @@ TEST_P(SharingCorrelationTest, InvisibleObjectsAreNeitherListedNorCounted) {
   const Correlation for_c = Correlate(hub_.c_member, mine);
   ASSERT_EQ(for_c.related.size(), 1u);
   EXPECT_EQ(for_c.related[0].id, amber);
-  EXPECT_TRUE(for_c.related[0].author_hidden);
-  EXPECT_EQ(for_c.related[0].author_org_id, "");
-  EXPECT_EQ(for_c.related[0].author_name, "別の組織");  // the viewer's locale: ja
+  EXPECT_TRUE(for_c.related[0].author.hidden);
+  EXPECT_EQ(for_c.related[0].author.org_id, "");
+  EXPECT_EQ(for_c.related[0].author.name, "別の組織");  // the viewer's locale: ja
   EXPECT_EQ(for_c.organisations, 2);
   // A GREEN object names its author to anyone who sees it.
   const Correlation for_b = Correlate(hub_.s.b_admin, amber);
   ASSERT_EQ(Related(for_b).size(), 2u);
   for (const auto& r : for_b.related) {
     if (r.id == mine) {
-      EXPECT_FALSE(r.author_hidden);
-      EXPECT_EQ(r.author_name, "A銀行");
+      EXPECT_FALSE(r.author.hidden);
+      EXPECT_EQ(r.author.name, "A銀行");
     }
   }
   // Nobody outside learns anything, even that the object exists.

@@ -1,6 +1,7 @@
 // The object browser's queries (search by type, observable, text, label, TLP,
 // collection and date, with paging and counts; one object's versions and
 // relationships), the pattern check and indicators made from the form.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -172,6 +173,48 @@ TEST_P(SharingSearchTest, DetailShowsVersionsAndOnlyVisibleRelationshipEnds) {
             ErrorCode::kNotFound);
 }
 
+// Each organisation keeps its own versions of an id that it could not see (see
+// AnIdWhoseVersionsAreHiddenIsSharedAsTheFirst); the detail names each version's author
+// as correlations do and marks the latest of each organisation's versions.
+TEST_P(SharingSearchTest, DetailNamesEachVersionsAuthorAndMarksEachLatest) {
+  const std::string id = TestHub::NewIndicatorId();
+  hub_.AddOk(hub_.s.a_member, {TestHub::Indicator(id, "a.example", "2024-05-01T00:00:00.000Z",
+                                                  {TestHub::Marking(stix::Tlp::kRed)})});
+  // C's RED version names A alone as recipient, so B sees neither when it posts.
+  hub_.AddOk(hub_.c_member,
+             {TestHub::Indicator(id, "c.example", "2024-05-01T00:00:00.000Z",
+                                 {TestHub::Marking(stix::Tlp::kRed)}, {hub_.s.bank_a.id})});
+  hub_.AddOk(hub_.s.b_admin, {TestHub::Indicator(id, "b.example", "2024-05-01T00:00:00.000Z",
+                                                 {TestHub::Marking(stix::Tlp::kGreen)}),
+                              TestHub::Indicator(id, "b.example", "2024-06-01T00:00:00.000Z",
+                                                 {TestHub::Marking(stix::Tlp::kGreen)})});
+
+  const auto described = [&](const identity::User& user) {
+    auto detail = hub_.service.GetObjectDetail(hub_.P(user), id);
+    EXPECT_TRUE(detail.ok());
+    std::vector<std::string> out;
+    for (const auto& v : detail->versions) {
+      EXPECT_EQ(v.author.hidden, v.author.org_id.empty());
+      out.push_back(fmt::format("{} {} {}{}", v.body.substr(v.body.find("value = '") + 9, 9),
+                                stix::FormatTimestamp(v.version).substr(0, 10), v.author.name,
+                                v.latest ? " latest" : ""));
+    }
+    return out;
+  };
+  // The viewers' locale is Japanese. C's RED version is not C's to be named to A.
+  EXPECT_EQ(described(hub_.s.a_member),
+            (std::vector<std::string>{
+                "b.example 2024-06-01 B銀行 latest", "b.example 2024-05-01 B銀行",
+                "c.example 2024-05-01 別の組織 latest", "a.example 2024-05-01 A銀行 latest"}))
+      << "by collection, newest first";
+  EXPECT_EQ(described(hub_.s.b_admin),
+            (std::vector<std::string>{"b.example 2024-06-01 B銀行 latest",
+                                      "b.example 2024-05-01 B銀行"}));
+  EXPECT_EQ(
+      described(hub_.c_member),
+      (std::vector<std::string>{"b.example 2024-06-01 B銀行 latest", "b.example 2024-05-01 B銀行",
+                                "c.example 2024-05-01 C信金 latest"}));
+}
 TEST_P(SharingSearchTest, DetailListsNewestRelationshipVersionsOfReadableCollectionsOnly) {
   const std::string x = TestHub::NewIndicatorId();
   const std::string y = TestHub::NewIndicatorId();

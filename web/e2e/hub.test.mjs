@@ -364,6 +364,11 @@ describe('sharing hub', () => {
     const versions = page.getByTestId('versions').locator('tbody tr');
     assert.equal(await versions.count(), 2);
     assert.match(await versions.first().textContent(), /最新/);
+    assert.doesNotMatch(await versions.nth(1).textContent(), /最新/);
+    // GREEN versions name their author, here the other member.
+    const author = (await (await apiUser('mb02.member')).ok('GET', '/me')).org.name_ja;
+    for (const row of await versions.all())
+      assert.match(await row.textContent(), new RegExp(author));
     const relationships = page.getByTestId('relationships').locator('tbody tr');
     assert.equal(await relationships.count(), 1);
     assert.match(await relationships.textContent(), /indicates/);

@@ -111,9 +111,22 @@ export interface WarningHit {
   entry: string;
 }
 
+/**
+ * A version's author as the viewer may know it: named for the viewer's own organisation
+ * and for TLP:CLEAR or GREEN versions, otherwise hidden.
+ */
+export interface VersionAuthor {
+  name: string;
+  hidden: boolean;
+  org_id?: string;
+}
+
 export interface SharedObjectVersion extends SharedObjectSummary {
   object: Record<string, unknown>;
   warnings: WarningHit[];
+  author: VersionAuthor;
+  /** The newest of its author's versions (which the viewer may not be allowed to see). */
+  latest: boolean;
 }
 
 export interface ObjectSearchResult {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,18 @@ inline constexpr std::string_view kObjectsFrom =
 
 // identity::SharedObjectFilter over that join: the one visibility rule.
 identity::OrgFilter VisibleObjects(const identity::Principal& principal);
+
+// Names objects' authors as the viewer may know them (see AuthorAsSeen), reading each
+// organisation's name once.
+class AuthorNames {
+ public:
+  explicit AuthorNames(const identity::Principal& viewer) : viewer_(viewer) {}
+  Result<AuthorAsSeen> Of(store::Connection& conn, const std::string& author_org, stix::Tlp tlp);
+
+ private:
+  const identity::Principal& viewer_;
+  std::map<std::string, std::string> names_;
+};
 
 // The collection with the principal's rights. NotFound when it does not exist or the
 // principal may neither read nor write it.

@@ -196,15 +196,18 @@ export function HubObjectPage({ params }: PageProps) {
               <th scope="col">{t('hub.object.version')}</th>
               <th scope="col">{t('hub.collection')}</th>
               <th scope="col">{t('hub.tlp')}</th>
+              <th scope="col">{t('hub.object.author')}</th>
               <th scope="col">{t('hub.added')}</th>
             </tr>
           </thead>
           <tbody>
+            {/* Each organisation may keep its own versions of an id, hence no unique key
+                of collection and version. */}
             {detail.versions.map((v, i) => (
-              <tr key={`${v.collection_id}/${v.version}`}>
+              <tr key={i}>
                 <td>
                   {when(v.version)}
-                  {i === 0 && <span class="badge badge-on">{t('hub.object.latest')}</span>}
+                  {v.latest && <span class="badge badge-on">{t('hub.object.latest')}</span>}
                   {v.revoked && <span class="badge badge-off">{t('hub.revoked')}</span>}
                   {v.warnings.length > 0 && (
                     <span class="badge badge-warn" title={warningHitsText(v.warnings)}>
@@ -216,6 +219,7 @@ export function HubObjectPage({ params }: PageProps) {
                 <td>
                   <TlpBadge level={v.tlp} />
                 </td>
+                <td class={v.author.hidden ? 'muted' : undefined}>{v.author.name}</td>
                 <td>{when(v.date_added)}</td>
               </tr>
             ))}
