@@ -1,6 +1,8 @@
 #include "detect/indicator_files.h"
 
 #include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +14,8 @@
 #include <new>
 #include <optional>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "base/ascii.h"
@@ -856,25 +860,55 @@ Status LoadBundle(const std::string& path, std::FILE* file, const IndicatorFileO
   return OkStatus();
 }
 
-// How often `needle` occurs in the rest of `file` (occurrences do not overlap).
-std::size_t CountOccurrences(std::FILE* file, std::string_view needle) {
+// How often `needle` begins in [begin, end) of the regular file `fd` (occurrences do
+// not overlap within the range).
+std::size_t CountOccurrences(int fd, off_t begin, off_t end, std::string_view needle) {
   std::string buffer(kFileReadBytes + needle.size(), '\0');
   std::size_t kept = 0;  // bytes carried over that may start an occurrence
   std::size_t count = 0;
-  while (true) {
-    const std::size_t n = std::fread(buffer.data() + kept, 1, kFileReadBytes, file);
-    if (n == 0) return count;
-    const std::size_t filled = kept + n;
+  off_t offset = begin;  // of the next byte to read
+  // One that begins before `end` may run past it.
+  const off_t read_end = end + static_cast<off_t>(needle.size()) - 1;
+  while (offset < read_end) {
+    const ssize_t n =
+        pread(fd, buffer.data() + kept, std::min<off_t>(kFileReadBytes, read_end - offset), offset);
+    if (n <= 0) return count;
+    offset += n;
+    const std::size_t filled = kept + static_cast<std::size_t>(n);
+    const off_t buffer_offset = offset - static_cast<off_t>(filled);
     std::size_t at = 0;
     while (true) {
       const void* hit = memmem(buffer.data() + at, filled - at, needle.data(), needle.size());
       if (hit == nullptr) break;
+      at = static_cast<std::size_t>(static_cast<const char*>(hit) - buffer.data());
+      if (buffer_offset + static_cast<off_t>(at) >= end) return count;
       ++count;
-      at = static_cast<std::size_t>(static_cast<const char*>(hit) - buffer.data()) + needle.size();
+      at += needle.size();
     }
     kept = std::min(needle.size() - 1, filled - at);
     std::memmove(buffer.data(), buffer.data() + filled - kept, kept);
   }
+  return count;
+}
+
+// How often `needle` occurs in the regular file `fd` of `size` bytes, on two threads
+// when `threads` allows and the file is large enough to pay for the second: the count
+// is read ahead of loading, while the loading threads wait.
+std::size_t CountOccurrences(int fd, off_t size, std::string_view needle, int threads) {
+  constexpr off_t kSplitFrom = off_t{16} << 20;
+  if (threads > 1 && size >= kSplitFrom) {
+    const off_t middle = size / 2;
+    std::size_t second_half = 0;
+    try {
+      std::thread other([&] { second_half = CountOccurrences(fd, middle, size, needle); });
+      const std::size_t first_half = CountOccurrences(fd, 0, middle, needle);
+      other.join();
+      return first_half + second_half;
+    } catch (const std::system_error&) {
+      // No thread to be had: count on this one.
+    }
+  }
+  return CountOccurrences(fd, 0, size, needle);
 }
 
 Status LoadFile(const std::string& path, const IndicatorFileOptions& options,
@@ -891,11 +925,11 @@ Status LoadFile(const std::string& path, const IndicatorFileOptions& options,
   // Sizing the tables once from a count read ahead (a line per CSV row, a "pattern" key
   // per indicator: upper bounds) is cheaper than growing and rehashing them, and a size
   // guess from the file's bytes left either rehashes or spare capacity in the matcher.
-  const long after_first = std::ftell(file.get());
-  if (after_first >= 0 && std::fseek(file.get(), 0, SEEK_SET) == 0) {
-    const std::size_t count = CountOccurrences(file.get(), first == '{' ? "\"pattern\"" : "\n") + 1;
-    builder.Reserve(std::min(count, kMaxReservedIndicators));
-    std::fseek(file.get(), after_first, SEEK_SET);
+  struct stat status {};
+  if (fstat(fileno(file.get()), &status) == 0 && S_ISREG(status.st_mode)) {
+    const std::size_t count = CountOccurrences(
+        fileno(file.get()), status.st_size, first == '{' ? "\"pattern\"" : "\n", options.threads);
+    builder.Reserve(std::min(count + 1, kMaxReservedIndicators));
   }
   if (first != '{') {
     std::rewind(file.get());
