@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Federation over real TAXII 2.1 on loopback: hub A serves a collection, hub B (another
 # database) pulls it with `fincyber hub sync`; the second pull brings only what A gained
-# since, updates and revocations included, deletions at A are carried, and errors have
+# since, updates and revocations included, deletions at A are carried (the manifest read
+# at most once per --deletions-every), and errors have
 # script-friendly exit codes.
 # Usage: hub_sync_test.sh path/to/fincyber
 set -euo pipefail
@@ -92,7 +93,11 @@ delete_at_a() {  # delete_at_a N
     "${url}api1/collections/$remote/objects/indicator--00000000-0000-4000-8000-$(printf %012d "$1")/"
 }
 delete_at_a 3
-check "pull after a deletion at the remote" 0 sync
+# The manifest was compared by the first pull, so within the hour it is not read again.
+check "a pull soon after the last comparison" 0 sync
+expect "says when deletions were checked" grep -q "^deletions at the remote last checked at .*; next check from .* (--deletions-every)$" "$work/out"
+expect "nothing deleted yet: four from A and B's own" test "$(count_b)" -eq 5
+check "pull after a deletion at the remote" 0 sync --deletions-every 0
 expect "one deleted" grep -qx "deleted 1 objects the remote no longer has" "$work/out"
 expect "B has three from A and its own" test "$(count_b)" -eq 4
 "$bin" export --database "$db_b" --collection indicators --as b.member --output "$work/b.json" 2>/dev/null
@@ -102,13 +107,14 @@ ids = {o['id'] for o in json.load(open('$work/b.json'))['objects']}
 assert 'indicator--00000000-0000-4000-8000-000000000003' not in ids
 assert 'indicator--00000000-0000-4000-8000-000000000009' in ids
 "
-check "a pull after it deletes nothing more" 0 sync
+check "a pull after it deletes nothing more" 0 sync --deletions-every 0
 expect "none deleted" grep -qx "deleted 0 objects the remote no longer has" "$work/out"
 delete_at_a 4
 check "a pull that keeps what the remote deleted" 0 sync --keep-deleted
 expect "no deletion checked" bash -c "! grep -q deleted '$work/out'"
 expect "still four" test "$(count_b)" -eq 4
-check "the next pull deletes it" 0 sync
+sleep 2
+check "a pull once --deletions-every has passed deletes it" 0 sync --deletions-every 1
 expect "one more deleted" grep -qx "deleted 1 objects the remote no longer has" "$work/out"
 expect "B has three" test "$(count_b)" -eq 3
 
@@ -152,6 +158,7 @@ expect "stopped at the time bound" test $(($(date +%s) - started)) -le 9
 expect "the third wait (4 s) was not begun" grep -q "gave up after 3 attempts in 3 s" "$work/err"
 check "a bad --attempts" 2 sync --attempts 0
 check "a bad --retry-for" 2 sync --retry-for -1
+check "a bad --deletions-every" 2 sync --deletions-every -1
 
 bundle "$(indicator 5 2026-01-01T00:00:00.000Z)" >"$work/third.json"
 "$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/third.json" >/dev/null

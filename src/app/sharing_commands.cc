@@ -32,6 +32,7 @@ namespace fincyber::app {
 namespace {
 
 constexpr int kExitSomeObjectsLeftOut = 5;
+constexpr int kMaxDeletionsEvery = 366 * 86400;  // seconds
 
 // One AddObjects call, one transaction: large enough to amortise the commit, small enough
 // that memory stays bounded whatever the size of the input.
@@ -494,6 +495,7 @@ struct SyncFlags {
   int attempts = 5;
   int retry_for_seconds = 600;
   bool keep_deleted = false;
+  int deletions_every_seconds = 3600;
 };
 
 // The API root to pull from: the discovery resource's default, else its only root.
@@ -535,6 +537,10 @@ int RunSync(const SyncFlags& flags) {
   }
   if (flags.retry_for_seconds < 0 || flags.retry_for_seconds > 86400) {
     return Fail(InvalidArgument("--retry-for must be between 0 and 86400 seconds"));
+  }
+  if (flags.deletions_every_seconds < 0 || flags.deletions_every_seconds > kMaxDeletionsEvery) {
+    return Fail(InvalidArgument("--deletions-every must be between 0 and " +
+                                std::to_string(kMaxDeletionsEvery) + " seconds"));
   }
   auto platform = OpenPlatform(flags.location);
   if (!platform.ok()) return Fail(platform.error());
@@ -619,9 +625,19 @@ int RunSync(const SyncFlags& flags) {
             << "\n";
   const bool left_out = importer.failed() > 0 || withheld > 0;
   if (flags.keep_deleted) return left_out ? kExitSomeObjectsLeftOut : 0;
+  const auto now = std::chrono::system_clock::now();
+  const std::chrono::seconds deletions_every(flags.deletions_every_seconds);
+  if (const auto checked = ParseRfc3339(position.deletions_checked_at);
+      checked && now - *checked < deletions_every) {
+    std::cout << "deletions at the remote last checked at " << position.deletions_checked_at
+              << "; next check from " << FormatRfc3339(*checked + deletions_every)
+              << " (--deletions-every)\n";
+    return left_out ? kExitSomeObjectsLeftOut : 0;
+  }
 
   // TAXII has no deletion feed: the remote's whole manifest (one entry per id) says what
-  // it still has, and only a complete one is compared.
+  // it still has, and only a complete one is compared. Reading it costs a request per
+  // 1,000 ids of the remote collection, hence at most once per --deletions-every.
   std::unordered_set<std::string> remote_ids;
   taxii::ObjectFilter every_id;
   every_id.limit = sharing::kMaxPageSize;
@@ -642,6 +658,11 @@ int RunSync(const SyncFlags& flags) {
   for (const std::string& failure : deletions->failed)
     std::cout << "not deleted: " << failure << "\n";
   std::cout << "deleted " << deletions->deleted << " objects the remote no longer has\n";
+  position.deletions_checked_at = FormatRfc3339(now);
+  position.synced_at = FormatRfc3339(std::chrono::system_clock::now());
+  if (Status saved = sharing::SaveSyncPosition((*platform)->db(), source, position); !saved.ok()) {
+    return Fail(saved.error());
+  }
   return left_out || !deletions->failed.empty() ? kExitSomeObjectsLeftOut : 0;
 }
 
@@ -774,6 +795,10 @@ sync->add_option("--retry-for", y.retry_for_seconds,
     ->capture_default_str();
 sync->add_flag("--keep-deleted", y.keep_deleted,
                "keep objects the remote deleted (skips reading the remote's whole manifest)");
+sync->add_option("--deletions-every", y.deletions_every_seconds,
+                 "seconds between reads of the remote's whole manifest to find what it "
+                 "deleted (0: every pull)")
+    ->capture_default_str();
 sync->callback([&exit_code, sync_flags] { exit_code = RunSync(*sync_flags); });
 }  // namespace fincyber::app
 

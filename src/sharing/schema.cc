@@ -227,6 +227,10 @@ DROP INDEX shared_objects_id_version;
 CREATE UNIQUE INDEX shared_objects_id_version ON shared_objects(stix_id, collection_id,
   author_org, version)
 )sql"},
+      {"sharing", 11, "when a federation pull last compared the remote's manifest",
+       R"sql(
+ALTER TABLE sharing_sync_positions ADD COLUMN deletions_checked_at TEXT NOT NULL DEFAULT ''
+)sql"},
   };
 }
 

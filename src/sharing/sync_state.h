@@ -30,6 +30,8 @@ struct SyncPosition {
   std::string last_date_added;  // the remote's X-TAXII-Date-Added-Last, RFC 3339
   std::string synced_at;        // when this position was saved, RFC 3339
   std::int64_t objects = 0;     // objects received from this source so far
+  // When the remote's manifest was last compared for deletions, RFC 3339; "" never.
+  std::string deletions_checked_at;
 };
 
 // nullopt when this source was never pulled.
