@@ -47,6 +47,17 @@ struct HubEnv {
     return *env;
   }
 
+  // A fresh collection of the members group, default TLP:GREEN, so that a test sees only
+  // its own objects; its id ("" after a failure, which is reported).
+  std::string NewMembersCollection(const std::string& title) const {
+    auto created = platform->sharing().CreateCollection(
+        identity::OperatorPrincipal(),
+        {title + " " + NewUuid(), "", "", members_group, members_group, stix::Tlp::kGreen},
+        {"127.0.0.1", "test"});
+    EXPECT_TRUE(created.ok()) << created.error().internal_message();
+    return created.ok() ? created->id : "";
+  }
+
   // A client for `user` sending its token as a bearer token and accepting TAXII.
   TestClient As(const std::string& user) const {
     TestClient client(running->port());

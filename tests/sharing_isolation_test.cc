@@ -59,12 +59,8 @@ class SharingIsolationTest : public ::testing::TestWithParam<std::string> {
   }
 
   static void Build(HubEnv& env, Scenario& s) {
-    auto created = env.platform->sharing().CreateCollection(
-        identity::OperatorPrincipal(),
-        {"isolation " + NewUuid(), "", "", env.members_group, env.members_group, stix::Tlp::kGreen},
-        {"127.0.0.1", "test"});
-    ASSERT_TRUE(created.ok());
-    s.collection = created->id;
+    s.collection = env.NewMembersCollection("isolation");
+    ASSERT_FALSE(s.collection.empty());
     for (const char* name : {"green", "amber_strict", "red_c", "red_none", "unmarked", "b_amber"}) {
       s.id[name] = NewId("indicator");
     }
@@ -278,19 +274,16 @@ TEST_P(SharingIsolationTest, ObjectDetailNamesAuthorsOnlyWhereTheMarkingAllows) 
 TEST_P(SharingIsolationTest, AVersionHiddenByItsMarkingShowsNowhere) {
   TestClient a = env_.As("a");
   TestClient b = env_.As("b");
-  auto created = env_.platform->sharing().CreateCollection(
-      identity::OperatorPrincipal(),
-      {"versions " + NewUuid(), "", "", env_.members_group, env_.members_group, stix::Tlp::kGreen},
-      {"127.0.0.1", "test"});
-  ASSERT_TRUE(created.ok());
-  const std::string collection = std::string(kTaxiiRoot) + "collections/" + created->id + "/";
+  const std::string collection_id = env_.NewMembersCollection("versions");
+  ASSERT_FALSE(collection_id.empty());
+  const std::string collection = std::string(kTaxiiRoot) + "collections/" + collection_id + "/";
   const std::string id = NewId("indicator");
-  ASSERT_EQ(PostEnvelope(a, created->id,
+  ASSERT_EQ(PostEnvelope(a, collection_id,
                          {Indicator(id, "green-version.example", "2024-05-01T00:00:00.000Z",
                                     {Marking(stix::Tlp::kGreen)})})
                 .json()["success_count"],
             1);
-  ASSERT_EQ(PostEnvelope(a, created->id,
+  ASSERT_EQ(PostEnvelope(a, collection_id,
                          {Indicator(id, "red-version.example", "2024-06-01T00:00:00.000Z",
                                     {Marking(stix::Tlp::kRed)})})
                 .json()["success_count"],
@@ -337,21 +330,18 @@ TEST_P(SharingIsolationTest, AnAuthorSeenOnlyThroughHiddenObjectsIsNotCounted) {
   TestClient a = env_.As("a");
   TestClient b = env_.As("b");
   TestClient c = env_.As("c");
-  auto created = env_.platform->sharing().CreateCollection(
-      identity::OperatorPrincipal(),
-      {"counts " + NewUuid(), "", "", env_.members_group, env_.members_group, stix::Tlp::kGreen},
-      {"127.0.0.1", "test"});
-  ASSERT_TRUE(created.ok());
+  const std::string collection_id = env_.NewMembersCollection("counts");
+  ASSERT_FALSE(collection_id.empty());
   const std::string domain = "counted-" + NewUuid().substr(0, 8) + ".example";
   const std::string green = NewId("indicator");
   const std::string hidden = NewId("indicator");
-  ASSERT_EQ(PostEnvelope(a, created->id,
+  ASSERT_EQ(PostEnvelope(a, collection_id,
                          {Indicator(green, domain, "2024-05-01T00:00:00.000Z",
                                     {Marking(stix::Tlp::kGreen)})})
                 .json()["success_count"],
             1);
   ASSERT_EQ(PostEnvelope(
-                b, created->id,
+                b, collection_id,
                 {Indicator(hidden, domain, "2024-05-01T00:00:00.000Z", {Marking(stix::Tlp::kRed)})})
                 .json()["success_count"],
             1);
@@ -496,12 +486,8 @@ TEST_P(SharingIsolationTest, SearchFindsAndCountsExactlyTheVisible) {
 TEST_P(SharingIsolationTest, ObjectDetailShowsOnlyVisibleRelationshipsAndEnds) {
   TestClient a = env_.As("a");
   TestClient b = env_.As("b");
-  auto created = env_.platform->sharing().CreateCollection(
-      identity::OperatorPrincipal(),
-      {"relations " + NewUuid(), "", "", env_.members_group, env_.members_group, stix::Tlp::kGreen},
-      {"127.0.0.1", "test"});
-  ASSERT_TRUE(created.ok());
-  const std::string collection = created->id;
+  const std::string collection = env_.NewMembersCollection("relations");
+  ASSERT_FALSE(collection.empty());
   std::map<std::string, std::string> id;
   for (const char* name : {"x", "y", "z", "secret"}) id[name] = NewId("indicator");
   for (const char* name : {"r_xy", "r_secret_x", "r_xz_red"}) id[name] = NewId("relationship");

@@ -43,16 +43,7 @@ class TaxiiTest : public ::testing::TestWithParam<std::string> {
  protected:
   TaxiiTest() : env_(HubEnv::For(GetParam())) {}
 
-  // A fresh collection of the members group, so a test sees only its own objects.
-  std::string NewCollection() {
-    auto created = env_.platform->sharing().CreateCollection(
-        identity::OperatorPrincipal(),
-        {"collection " + NewUuid(), "", "", env_.members_group, env_.members_group,
-         stix::Tlp::kGreen},
-        {"127.0.0.1", "test"});
-    EXPECT_TRUE(created.ok()) << created.error().internal_message();
-    return created.ok() ? created->id : "";
-  }
+  std::string NewCollection() { return env_.NewMembersCollection("collection"); }
   static std::string Objects(const std::string& collection) {
     return std::string(kTaxiiRoot) + "collections/" + collection + "/objects/";
   }

@@ -45,6 +45,17 @@ before(async () => {
   });
 });
 
+/** Until the hub's result count reads `total` (a regular expression's source) 件. */
+function waitForTotal(page, total) {
+  return page.waitForFunction(
+    (t) =>
+      new RegExp(`^${t}\\s*件$`).test(
+        document.querySelector('[data-testid=hub-total]')?.textContent ?? '',
+      ),
+    total,
+  );
+}
+
 async function searchHub(page, text) {
   await page.locator('nav.sidenav a', { hasText: /^共有ハブ$|^Sharing hub$/ }).click();
   await page.fill('#hub-q', text);
@@ -57,9 +68,7 @@ describe('sharing hub', () => {
   it('finds an indicator by observable, opens it and shows its correlations', async () => {
     const page = await loggedIn('mb01.member');
     const total = await searchHub(page, DOMAIN);
-    await page.waitForFunction(() =>
-      /^2\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
-    );
+    await waitForTotal(page, '2');
     assert.match(await total.textContent(), /2/);
     const rows = page.getByTestId('hub-objects').locator('tbody tr');
     assert.equal(await rows.count(), 2);
@@ -80,9 +89,7 @@ describe('sharing hub', () => {
   it('flags an indicator on a warning list with a badge and the list it hit', async () => {
     const page = await loggedIn('mb01.member');
     await searchHub(page, 'login.microsoftonline.com');
-    await page.waitForFunction(() =>
-      /^[1-9]\d*\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
-    );
+    await waitForTotal(page, '[1-9]\\d*');
     await page
       .getByTestId('hub-objects')
       .locator('tbody tr a[href*="/hub/objects/"]')
@@ -121,9 +128,7 @@ describe('sharing hub', () => {
     // An institution outside the group finds nothing and cannot open it.
     const outsider = await loggedIn('mb03.member');
     const total = await searchHub(outsider, GROUP_ONLY);
-    await outsider.waitForFunction(() =>
-      /^0\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
-    );
+    await waitForTotal(outsider, '0');
     assert.match(await total.textContent(), /0/);
     await outsider.goto(`${session.server.url}/#/hub/objects/${theirIndicator}`);
     await outsider.locator('.alert-error').waitFor();
@@ -330,9 +335,7 @@ describe('sharing hub', () => {
     await page.waitForFunction((id) => window.location.hash.includes(id), collectionId);
     await page.locator('#hub-type').selectOption('malware');
     await page.waitForFunction(() => window.location.hash.includes('type=malware'));
-    await page.waitForFunction(() =>
-      /^1\s*件$/.test(document.querySelector('[data-testid=hub-total]')?.textContent ?? ''),
-    );
+    await waitForTotal(page, '1');
     const rows = page.getByTestId('hub-objects').locator('tbody tr');
     assert.match(await rows.first().textContent(), new RegExp(`Malware ${tag}`));
     // Indicators of TLP:AMBER only: every row's badge says so, and the green one is absent.
@@ -395,28 +398,24 @@ describe('sharing hub', () => {
     const members = card.locator('ul.members li');
     assert.equal(await members.count(), 0);
 
+    const groupHasMembers = (count) =>
+      page.waitForFunction(
+        ([t, n]) =>
+          [...document.querySelectorAll('[data-testid=group]')]
+            .find((g) => g.textContent.includes(t))
+            ?.querySelectorAll('ul.members li').length === n,
+        [`演習グループ ${tag}`, count],
+      );
     // Add the first institution offered, take it out, add it again.
     const offered = card.locator('select');
     const chosen = await offered.locator('option').nth(1).textContent();
     await offered.selectOption({ index: 1 });
     await card.getByRole('button', { name: '追加' }).click();
-    await page.waitForFunction(
-      (t) =>
-        [...document.querySelectorAll('[data-testid=group]')]
-          .find((g) => g.textContent.includes(t))
-          ?.querySelectorAll('ul.members li').length === 1,
-      `演習グループ ${tag}`,
-    );
+    await groupHasMembers(1);
     assert.match(await members.first().textContent(), new RegExp(chosen.trim()));
     assert.match(await card.textContent(), /1 組織/);
     await members.first().getByRole('button', { name: '外す' }).click();
-    await page.waitForFunction(
-      (t) =>
-        [...document.querySelectorAll('[data-testid=group]')]
-          .find((g) => g.textContent.includes(t))
-          ?.querySelectorAll('ul.members li').length === 0,
-      `演習グループ ${tag}`,
-    );
+    await groupHasMembers(0);
     // The ISAC itself this time: the list shows the collections its organisation may use.
     await offered.selectOption(isac.orgId);
     await card.getByRole('button', { name: '追加' }).click();
