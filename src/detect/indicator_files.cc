@@ -101,34 +101,43 @@ class BundleReader {
       if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
       return text;
     };
+    // A comparison of constant length compiles to a few instructions where
+    // std::string_view's == calls memcmp.
+    const auto is = []<std::size_t N>(std::string_view text, const char(&name)[N]) {
+      return text.size() == N - 1 && std::memcmp(text.data(), name, N - 1) == 0;
+    };
+    const auto string_is = [&]<std::size_t N>(simdjson::dom::element value, const char(&name)[N]) {
+      const std::optional<std::string_view> text = string_of(value);
+      return text && is(*text, name);
+    };
     for (const simdjson::dom::key_value_pair field : members) {
       // By length first: most keys of an object are compared with one name at most.
       const std::string_view key = field.key;
       switch (key.size()) {
         case 2:
-          if (key == "id") fields->id = string_of(field.value);
+          if (is(key, "id")) fields->id = string_of(field.value);
           break;
         case 4:
-          if (key == "type") fields->is_indicator = string_of(field.value) == "indicator";
+          if (is(key, "type")) fields->is_indicator = string_is(field.value, "indicator");
           break;
         case 7:
-          if (key == "pattern") {
+          if (is(key, "pattern")) {
             fields->pattern = string_of(field.value);
-          } else if (key == "revoked") {
+          } else if (is(key, "revoked")) {
             bool revoked = false;
             fields->revoked = field.value.get_bool().get(revoked) == simdjson::SUCCESS && revoked;
           }
           break;
         case 8:
-          if (key == "modified") fields->modified = string_of(field.value);
+          if (is(key, "modified")) fields->modified = string_of(field.value);
           break;
         case 11:
-          if (key == "valid_until") fields->valid_until = string_of(field.value);
+          if (is(key, "valid_until")) fields->valid_until = string_of(field.value);
           break;
         case 12:
-          if (key == "pattern_type") {
+          if (is(key, "pattern_type")) {
             fields->has_pattern_type = true;
-            fields->stix_pattern_type = string_of(field.value) == "stix";
+            fields->stix_pattern_type = string_is(field.value, "stix");
           }
           break;
         default:

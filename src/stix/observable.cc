@@ -107,7 +107,8 @@ bool LowerPlainAsciiDomain(std::string_view name, std::string* lowered) {
       const std::size_t length = i - label_start;
       if (length == 0 || length > kMaxLabelBytes) return false;
       if (name[label_start] == '-' || name[i - 1] == '-') return false;
-      if (length >= 4 && out.compare(label_start, 4, "xn--") == 0) return false;
+      // A memcmp of constant length compiles to one comparison; out.compare is a call.
+      if (length >= 4 && std::memcmp(out.data() + label_start, "xn--", 4) == 0) return false;
       if (i == name.size()) return !all_digits;
       out[i] = '.';
       label_start = i + 1;
