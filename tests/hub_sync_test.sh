@@ -8,33 +8,10 @@
 set -euo pipefail
 bin=$1
 work=$(mktemp -d)
-server=
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
-
-# hub DB USER: an institution with one user, a group of it, a collection; prints the
-# collection id.
-hub() {
-  local db=$1 user=$2
-  "$bin" migrate --database "$db" >/dev/null
-  local org group
-  org=$("$bin" org add --database "$db" --sector regional_bank --name-ja 銀行 --name-en "Bank")
-  group=$("$bin" group add --database "$db" --name-ja 会員 --name-en Members --member "$org")
-  "$bin" user add --database "$db" --org "$org" --username "$user" --display-name "$user" >/dev/null
-  "$bin" collection add --database "$db" --title Indicators --alias indicators \
-    --read-group "$group" --write-group "$group"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/hub_helpers.sh"
 indicator() {  # indicator N MODIFIED [REVOKED] [EXTRA_MEMBERS]
   printf '{"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-%012d", "created": "2026-01-01T00:00:00.000Z", "modified": "%s", "name": "C2 %d", "pattern": "[domain-name:value = '"'"'c2-%d.example'"'"']", "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"%s%s}' \
     "$1" "$2" "$1" "$1" "${3:+, \"revoked\": true}" "${4:+, $4}"
-}
-bundle() {  # bundle OBJECT...
-  local IFS=,
-  printf '{"type": "bundle", "id": "bundle--%s", "objects": [%s]}' "$(cat /proc/sys/kernel/random/uuid)" "$*"
 }
 
 db_a=$work/a.db
@@ -46,10 +23,7 @@ bundle "$(indicator 1 2026-01-01T00:00:00.000Z)" "$(indicator 2 2026-01-01T00:00
   "$(indicator 3 2026-01-01T00:00:00.000Z)" >"$work/first.json"
 "$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/first.json" >/dev/null
 
-"$bin" serve --database "$db_a" --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q "^listening on" "$work/serve.log" && break; sleep 0.1; done
-url="$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/serve.log")/taxii2/"
+serve_hub "$db_a"
 
 sync() {  # sync EXTRA_FLAGS...
   "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" --token "$token" \
@@ -165,8 +139,7 @@ bundle "$(indicator 5 2026-01-01T00:00:00.000Z)" >"$work/third.json"
 sync --attempts 5 >"$work/out" 2>"$work/err" &
 pulling=$!
 sleep 1.5
-"$bin" serve --database "$db_a" --listen "127.0.0.1:$port" >"$work/serve2.log" 2>&1 &
-server=$!
+serve_hub "$db_a" "$port"
 status=0
 wait "$pulling" || status=$?
 expect "a remote back within the back-off is pulled" test "$status" -eq 0

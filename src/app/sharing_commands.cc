@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "sharing/export_rules.h"
 #include "sharing/import_pipeline.h"
 #include "sharing/sync_state.h"
+#include "stix/object.h"
 #include "stix/tlp.h"
 #include "taxii/client.h"
 
@@ -484,16 +486,74 @@ int RunExport(const ExportFlags& flags) {
   return left_out > 0 ? kExitSomeObjectsLeftOut : 0;
 }
 
+// How a federation command reaches the remote hub.
+struct RemoteOptions {
+  std::string token;  // else FINCYBER_SYNC_TOKEN
+  int attempts = 5;
+  int retry_for_seconds = 600;
+};
+
+void AddRemoteOptions(CLI::App* command, RemoteOptions& remote) {
+  command->add_option("--token", remote.token, "API token for the remote (or FINCYBER_SYNC_TOKEN)");
+  command
+      ->add_option("--attempts", remote.attempts,
+                   "tries per request while the remote is unreachable or busy (back-off 1 s, "
+                   "2 s, 4 s ...); then exit 4")
+      ->capture_default_str();
+  command
+      ->add_option("--retry-for", remote.retry_for_seconds,
+                   "seconds one request may keep retrying, from its first try; then exit 4")
+      ->capture_default_str();
+}
+
+// The TAXII client's options for `remote`, or the usage error to report.
+Result<taxii::ClientOptions> ClientOptionsOf(const RemoteOptions& remote) {
+  taxii::ClientOptions options;
+  options.bearer_token = remote.token;
+  if (options.bearer_token.empty()) {
+    const char* from_env = std::getenv("FINCYBER_SYNC_TOKEN");
+    if (from_env == nullptr || *from_env == '\0') {
+      return InvalidArgument("give --token or set FINCYBER_SYNC_TOKEN");
+    }
+    options.bearer_token = from_env;
+  }
+  if (remote.attempts < 1 || remote.attempts > 100) {
+    return InvalidArgument("--attempts must be between 1 and 100");
+  }
+  if (remote.retry_for_seconds < 0 || remote.retry_for_seconds > 86400) {
+    return InvalidArgument("--retry-for must be between 0 and 86400 seconds");
+  }
+  options.max_attempts = remote.attempts;
+  options.max_retry_elapsed = std::chrono::seconds(remote.retry_for_seconds);
+  return options;
+}
+
+// The local side of a federation command: the hub, the user it acts as and the collection.
+struct LocalCollection {
+  std::unique_ptr<Platform> platform;
+  identity::Principal principal;
+  sharing::Collection collection;
+};
+
+Result<LocalCollection> OpenLocalCollection(const CommonOptions& location,
+                                            const std::string& username,
+                                            const std::string& collection) {
+  LocalCollection local;
+  FC_ASSIGN_OR_RETURN(local.platform, OpenPlatform(location));
+  FC_ASSIGN_OR_RETURN(local.principal, PrincipalOfUser(*local.platform, username));
+  FC_ASSIGN_OR_RETURN(local.collection,
+                      FindCollection(local.platform->sharing(), local.principal, collection));
+  return local;
+}
+
 struct SyncFlags {
   CommonOptions location;
+  RemoteOptions remote;
   std::string from;
   std::string remote_collection;
-  std::string token;
   std::string into;
   std::string as_user;
   std::string since;
-  int attempts = 5;
-  int retry_for_seconds = 600;
   bool keep_deleted = false;
   int deletions_every_seconds = 3600;
 };
@@ -521,48 +581,31 @@ bool ForTheReceivingOrganisationOnly(const Json& object) {
 }
 
 int RunSync(const SyncFlags& flags) {
-  std::string token = flags.token;
-  if (token.empty()) {
-    const char* from_env = std::getenv("FINCYBER_SYNC_TOKEN");
-    if (from_env == nullptr || *from_env == '\0') {
-      return Fail(InvalidArgument("give --token or set FINCYBER_SYNC_TOKEN"));
-    }
-    token = from_env;
-  }
+  auto options = ClientOptionsOf(flags.remote);
+  if (!options.ok()) return Fail(options.error());
   if (!flags.since.empty() && !ParseRfc3339(flags.since)) {
     return Fail(InvalidArgument("--since must be an RFC 3339 time"));
-  }
-  if (flags.attempts < 1 || flags.attempts > 100) {
-    return Fail(InvalidArgument("--attempts must be between 1 and 100"));
-  }
-  if (flags.retry_for_seconds < 0 || flags.retry_for_seconds > 86400) {
-    return Fail(InvalidArgument("--retry-for must be between 0 and 86400 seconds"));
   }
   if (flags.deletions_every_seconds < 0 || flags.deletions_every_seconds > kMaxDeletionsEvery) {
     return Fail(InvalidArgument("--deletions-every must be between 0 and " +
                                 std::to_string(kMaxDeletionsEvery) + " seconds"));
   }
-  auto platform = OpenPlatform(flags.location);
-  if (!platform.ok()) return Fail(platform.error());
-  auto& hub = (*platform)->sharing();
-  auto principal = PrincipalOfUser(**platform, flags.as_user);
-  if (!principal.ok()) return Fail(principal.error());
-  auto collection = FindCollection(hub, *principal, flags.into);
-  if (!collection.ok()) return Fail(collection.error());
-  if (!collection->can_write) {
-    return Fail(PermissionDenied(flags.as_user + " may not add to " + collection->title));
+  auto local = OpenLocalCollection(flags.location, flags.as_user, flags.into);
+  if (!local.ok()) return Fail(local.error());
+  auto& platform = local->platform;
+  auto& hub = platform->sharing();
+  const identity::Principal& principal = local->principal;
+  const sharing::Collection& collection = local->collection;
+  if (!collection.can_write) {
+    return Fail(PermissionDenied(flags.as_user + " may not add to " + collection.title));
   }
 
   auto http = MakeCurlHttp();
-  taxii::ClientOptions options;
-  options.bearer_token = token;
-  options.max_attempts = flags.attempts;
-  options.max_retry_elapsed = std::chrono::seconds(flags.retry_for_seconds);
-  taxii::TaxiiClient client(*http, options);
+  taxii::TaxiiClient client(*http, *options);
   auto api_root = ApiRootOf(client, flags.from);
   if (!api_root.ok()) return Fail(api_root.error());
-  const sharing::SyncSource source{*api_root, flags.remote_collection, collection->id};
-  auto saved = sharing::LoadSyncPosition((*platform)->db(), source);
+  const sharing::SyncSource source{*api_root, flags.remote_collection, collection.id};
+  auto saved = sharing::LoadSyncPosition(platform->db(), source);
   if (!saved.ok()) return Fail(saved.error());
   sharing::SyncPosition position = saved->value_or(sharing::SyncPosition{});
 
@@ -571,7 +614,7 @@ int RunSync(const SyncFlags& flags) {
   // Every version, so that updates and revocations arrive as the versions they are.
   filter.versions = {"all"};
   filter.limit = sharing::kMaxPageSize;
-  BatchImporter importer(hub, *principal, collection->id);
+  BatchImporter importer(hub, principal, collection.id);
   std::uint64_t received = 0, pages = 0, withheld = 0;
   auto progress = std::make_unique<ProgressLine>();
   auto pulled = client.PullObjects(
@@ -593,7 +636,7 @@ int RunSync(const SyncFlags& flags) {
           }
           kept.push_back(&object);
         }
-        FC_RETURN_IF_ERROR(sharing::RememberSyncedIds((*platform)->db(), source, ids));
+        FC_RETURN_IF_ERROR(sharing::RememberSyncedIds(platform->db(), source, ids));
         for (Json* object : kept) {
           std::string raw = DumpJson(*object);
           FC_RETURN_IF_ERROR(importer.Add(std::move(*object), std::move(raw)));
@@ -606,7 +649,7 @@ int RunSync(const SyncFlags& flags) {
         position.last_date_added = page.date_added_last;
         position.synced_at = FormatRfc3339(std::chrono::system_clock::now());
         position.objects += static_cast<std::int64_t>(page.objects.size());
-        return sharing::SaveSyncPosition((*platform)->db(), source, position);
+        return sharing::SaveSyncPosition(platform->db(), source, position);
       });
   progress.reset();
   importer.PrintSummary();
@@ -652,7 +695,7 @@ int RunSync(const SyncFlags& flags) {
     std::cout << "deletions at the remote not checked: its manifest could not be read\n";
     return Fail(listed.error());
   }
-  auto deletions = sharing::DeleteWhatTheRemoteDropped(hub, (*platform)->db(), *principal, source,
+  auto deletions = sharing::DeleteWhatTheRemoteDropped(hub, platform->db(), principal, source,
                                                        remote_ids, kCliSharingRequest);
   if (!deletions.ok()) return Fail(deletions.error());
   for (const std::string& failure : deletions->failed)
@@ -660,10 +703,197 @@ int RunSync(const SyncFlags& flags) {
   std::cout << "deleted " << deletions->deleted << " objects the remote no longer has\n";
   position.deletions_checked_at = FormatRfc3339(now);
   position.synced_at = FormatRfc3339(std::chrono::system_clock::now());
-  if (Status saved = sharing::SaveSyncPosition((*platform)->db(), source, position); !saved.ok()) {
+  if (Status saved = sharing::SaveSyncPosition(platform->db(), source, position); !saved.ok()) {
     return Fail(saved.error());
   }
   return left_out || !deletions->failed.empty() ? kExitSomeObjectsLeftOut : 0;
+}
+
+struct PushFlags {
+  CommonOptions location;
+  RemoteOptions remote;
+  std::string to;
+  std::string remote_collection;
+  std::string from;
+  std::string as_user;
+  std::string since;
+  std::string max_tlp = "green";
+};
+
+// Why an object of the pushing organisation's is not pushed, or "" when it may be: it must
+// carry its TLP marking (an unmarked one would take the remote collection's default,
+// which may be wider than ours) at a level that may leave for another community.
+std::string WhyNotPushed(const Json& object, stix::Tlp max_tlp) {
+  std::vector<std::string> markings;
+  if (const auto refs = object.find("object_marking_refs");
+      refs != object.end() && refs->is_array()) {
+    for (const Json& ref : *refs) {
+      if (ref.is_string()) markings.push_back(ref.get<std::string>());
+    }
+  }
+  const std::optional<stix::Tlp> tlp = stix::MostRestrictiveTlp(markings);
+  if (!tlp) return "no TLP marking (the remote would give it its own default)";
+  std::string level = "TLP:" + std::string(stix::TlpName(*tlp));
+  for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (*tlp == stix::Tlp::kRed) return level + " is for its named recipients only";
+  if (*tlp == stix::Tlp::kAmberStrict) return level + " is for the receiving organisation only";
+  if (*tlp > max_tlp) return level + " is above --max-tlp";
+  return "";
+}
+
+int RunPush(const PushFlags& flags) {
+  auto options = ClientOptionsOf(flags.remote);
+  if (!options.ok()) return Fail(options.error());
+  const std::optional<stix::Tlp> max_tlp = stix::ParseTlpName(flags.max_tlp);
+  if (!max_tlp || *max_tlp > stix::Tlp::kAmber) {
+    return Fail(InvalidArgument("--max-tlp must be clear, green or amber"));
+  }
+  std::optional<stix::Timestamp> since;
+  if (!flags.since.empty()) {
+    auto parsed = stix::ParseTimestamp(flags.since);
+    if (!parsed.ok()) return Fail(InvalidArgument("--since must be an RFC 3339 time"));
+    since = *parsed;
+  }
+  auto local = OpenLocalCollection(flags.location, flags.as_user, flags.from);
+  if (!local.ok()) return Fail(local.error());
+  auto& platform = local->platform;
+  auto& hub = platform->sharing();
+  const identity::Principal& principal = local->principal;
+  const sharing::Collection& collection = local->collection;
+  if (!collection.can_read) {
+    return Fail(PermissionDenied(flags.as_user + " may not read " + collection.title));
+  }
+
+  auto http = MakeCurlHttp();
+  taxii::TaxiiClient client(*http, *options);
+  auto api_root = ApiRootOf(client, flags.to);
+  if (!api_root.ok()) return Fail(api_root.error());
+  auto root_info = client.GetApiRoot(*api_root);
+  if (!root_info.ok()) return Fail(root_info.error());
+  // An envelope stays within what the remote accepts in one request.
+  constexpr std::size_t kMaxEnvelopeBytes = 16 << 20;
+  constexpr std::size_t kMaxEnvelopeObjects = 1000;
+  const std::size_t envelope_bytes =
+      root_info->max_content_length > 0
+          ? std::min(kMaxEnvelopeBytes, static_cast<std::size_t>(root_info->max_content_length))
+          : std::size_t{1} << 20;
+  const std::string_view kEnvelopeFrame = R"({"objects":[]})";
+
+  const sharing::SyncSource target{*api_root, flags.remote_collection, collection.id};
+  auto saved = sharing::LoadPushPosition(platform->db(), target);
+  if (!saved.ok()) return Fail(saved.error());
+  sharing::PushPosition position = saved->value_or(sharing::PushPosition{});
+
+  sharing::ObjectQuery query;
+  query.limit = sharing::kMaxPageSize;
+  // Every version, so that updates and revocations leave as the versions they are.
+  query.versions.all = true;
+  if (since) {
+    query.added_after = *since;
+  } else if (!position.last_date_added.empty()) {
+    auto last = stix::ParseTimestamp(position.last_date_added);
+    if (!last.ok()) return Fail(Internal("the saved push position is not a time"));
+    query.added_after = *last;
+  }
+
+  std::uint64_t pushed = 0, envelopes = 0, refused = 0, unmarked = 0, above_level = 0;
+  std::uint64_t others = 0, pulled = 0, pushed_when_saved = 0;
+  std::vector<Json> envelope;
+  std::size_t envelope_size = kEnvelopeFrame.size();
+  auto send = [&]() -> Status {
+    if (envelope.empty()) return OkStatus();
+    FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
+                        client.AddObjects(*api_root, flags.remote_collection, envelope));
+    if (!status.complete()) {
+      FC_ASSIGN_OR_RETURN(
+          status, client.WaitForStatus(*api_root, status.id, std::chrono::milliseconds(200), 600));
+      if (!status.complete()) {
+        return Unavailable("the remote has not finished storing envelope " + status.id +
+                           "; the next push sends it again");
+      }
+    }
+    for (const taxii::StatusDetail& failure : status.failures) {
+      std::cout << "refused by the remote: " << failure.id << ": " << failure.message << "\n";
+    }
+    refused += static_cast<std::uint64_t>(status.failure_count);
+    pushed += static_cast<std::uint64_t>(status.success_count);
+    ++envelopes;
+    envelope.clear();
+    envelope_size = kEnvelopeFrame.size();
+    return OkStatus();
+  };
+  Status outcome = OkStatus();
+  while (outcome.ok()) {
+    auto page = hub.ListObjects(principal, collection.id, query);
+    if (!page.ok()) {
+      outcome = page.error();
+      break;
+    }
+    std::vector<std::string> page_ids;
+    for (const sharing::StoredObject& o : page->objects) page_ids.push_back(o.id);
+    auto received = sharing::IdsReceivedByPulls(platform->db(), collection.id, page_ids);
+    if (!received.ok()) {
+      outcome = received.error();
+      break;
+    }
+    for (const sharing::StoredObject& o : page->objects) {
+      if (o.author_org != principal.org_id) {
+        ++others;
+        continue;
+      }
+      if (received->contains(o.id)) {
+        ++pulled;
+        continue;
+      }
+      auto object = ParseJson(o.body);
+      if (!object.ok() || !object->is_object()) {
+        outcome = Internal("stored object " + o.id + " is not a JSON object");
+        break;
+      }
+      if (const std::string why = WhyNotPushed(*object, *max_tlp); !why.empty()) {
+        std::cout << "not pushed: " << o.id << ": " << why << "\n";
+        ++(why.starts_with("no TLP") ? unmarked : above_level);
+        continue;
+      }
+      const std::size_t size = DumpJson(*object).size() + 1;  // and its comma
+      if (kEnvelopeFrame.size() + size > envelope_bytes) {
+        std::cout << "not pushed: " << o.id << ": larger than the remote accepts ("
+                  << envelope_bytes << " bytes a request)\n";
+        ++refused;
+        continue;
+      }
+      if (envelope.size() == kMaxEnvelopeObjects || envelope_size + size > envelope_bytes) {
+        if (outcome = send(); !outcome.ok()) break;
+      }
+      envelope.push_back(std::move(*object));
+      envelope_size += size;
+    }
+    if (!outcome.ok()) break;
+    // The page is done once what it adds has been accepted: only then is the position
+    // saved, so that an interrupted push sends the rest again (as duplicates, harmlessly).
+    if (outcome = send(); !outcome.ok()) break;
+    if (!page->objects.empty()) {
+      position.last_date_added = stix::FormatTimestamp(page->objects.back().date_added);
+      position.pushed_at = FormatRfc3339(std::chrono::system_clock::now());
+      position.objects += static_cast<std::int64_t>(pushed - pushed_when_saved);
+      pushed_when_saved = pushed;
+      if (outcome = sharing::SavePushPosition(platform->db(), target, position); !outcome.ok()) {
+        break;
+      }
+    }
+    if (!page->more) break;
+    query.after = page->next;
+  }
+  std::cout << "pushed " << pushed << " objects in " << envelopes
+            << " envelopes; not pushed: " << unmarked << " unmarked, " << above_level
+            << " by their TLP, " << refused << " refused; left " << others
+            << " of other organisations and " << pulled << " received from other hubs; next push "
+            << (position.last_date_added.empty() ? "from the start"
+                                                 : "after " + position.last_date_added)
+            << "\n";
+  if (!outcome.ok()) return Fail(outcome.error());
+  const bool left_out = refused > 0 || unmarked > 0;
+  return left_out ? kExitSomeObjectsLeftOut : 0;
 }
 
 struct CollectionFlags {
@@ -781,18 +1011,11 @@ AddCommonOptions(sync, y.location);
 sync->add_option("--from", y.from, "the remote's TAXII discovery URL (https://host/taxii2/)")
     ->required();
 sync->add_option("--collection", y.remote_collection, "remote collection id")->required();
-sync->add_option("--token", y.token, "API token for the remote (or FINCYBER_SYNC_TOKEN)");
 sync->add_option("--into", y.into, "local collection id or alias")->required();
 sync->add_option("--as", y.as_user, "username whose organisation stores the objects")->required();
 sync->add_option("--since", y.since,
                  "RFC 3339: pull what was added after this instead of after the last pull");
-sync->add_option("--attempts", y.attempts,
-                 "tries per request while the remote is unreachable or busy (back-off 1 s, "
-                 "2 s, 4 s ...); then exit 4")
-    ->capture_default_str();
-sync->add_option("--retry-for", y.retry_for_seconds,
-                 "seconds one request may keep retrying, from its first try; then exit 4")
-    ->capture_default_str();
+AddRemoteOptions(sync, y.remote);
 sync->add_flag("--keep-deleted", y.keep_deleted,
                "keep objects the remote deleted (skips reading the remote's whole manifest)");
 sync->add_option("--deletions-every", y.deletions_every_seconds,
@@ -800,6 +1023,29 @@ sync->add_option("--deletions-every", y.deletions_every_seconds,
                  "deleted (0: every pull)")
     ->capture_default_str();
 sync->callback([&exit_code, sync_flags] { exit_code = RunSync(*sync_flags); });
+
+auto push_flags = std::make_shared<PushFlags>();
+PushFlags& p = *push_flags;
+auto* push = hub_command->add_subcommand(
+    "push",
+    "Send what a local collection gained since the last push to a remote TAXII collection: "
+    "the objects of the user's organisation (every version), marked TLP:CLEAR or GREEN (or "
+    "up to --max-tlp), and not received from another hub");
+AddCommonOptions(push, p.location);
+push->add_option("--to", p.to, "the remote's TAXII discovery URL (https://host/taxii2/)")
+    ->required();
+push->add_option("--collection", p.remote_collection, "remote collection id")->required();
+push->add_option("--from", p.from, "local collection id or alias")->required();
+push->add_option("--as", p.as_user, "username whose organisation's objects are sent")->required();
+push->add_option("--since", p.since,
+                 "RFC 3339: look at what was added here after this instead of after the last "
+                 "push");
+push->add_option("--max-tlp", p.max_tlp,
+                 "the widest marking sent: clear, green or amber (TLP:AMBER+STRICT and RED "
+                 "are never sent)")
+    ->capture_default_str();
+AddRemoteOptions(push, p.remote);
+push->callback([&exit_code, push_flags] { exit_code = RunPush(*push_flags); });
 }  // namespace fincyber::app
 
 }  // namespace fincyber::app

@@ -231,6 +231,19 @@ CREATE UNIQUE INDEX shared_objects_id_version ON shared_objects(stix_id, collect
        R"sql(
 ALTER TABLE sharing_sync_positions ADD COLUMN deletions_checked_at TEXT NOT NULL DEFAULT ''
 )sql"},
+      {"sharing", 12, "federation push positions",
+       R"sql(
+CREATE TABLE sharing_push_positions (
+  api_root TEXT NOT NULL,
+  remote_collection_id TEXT NOT NULL,
+  local_collection_id TEXT NOT NULL,
+  last_date_added TEXT NOT NULL,
+  pushed_at TEXT NOT NULL,
+  objects BIGINT NOT NULL,
+  PRIMARY KEY (api_root, remote_collection_id, local_collection_id)
+);
+CREATE INDEX sharing_sync_objects_local ON sharing_sync_objects(local_collection_id, stix_id)
+)sql"},
   };
 }
 

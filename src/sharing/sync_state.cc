@@ -41,6 +41,58 @@ Status SaveSyncPosition(store::Database& db, const SyncSource& source,
   });
 }
 
+Result<std::optional<PushPosition>> LoadPushPosition(store::Database& db,
+                                                     const SyncSource& target) {
+  return db.ReadValue<std::optional<PushPosition>>(
+      [&](store::Connection& conn) -> Result<std::optional<PushPosition>> {
+        FC_ASSIGN_OR_RETURN(
+            auto row,
+            conn.QueryOptional(
+                "SELECT last_date_added, pushed_at, objects FROM sharing_push_positions WHERE "
+                "api_root = ? AND remote_collection_id = ? AND local_collection_id = ?",
+                {target.api_root, target.remote_collection_id, target.local_collection_id}));
+        if (!row) return std::optional<PushPosition>();
+        return std::optional<PushPosition>(
+            PushPosition{row->GetString(0), row->GetString(1), row->GetInt(2)});
+      });
+}
+
+Status SavePushPosition(store::Database& db, const SyncSource& target,
+                        const PushPosition& position) {
+  return db.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(conn.Execute(
+        "INSERT INTO sharing_push_positions (api_root, remote_collection_id, "
+        "local_collection_id, last_date_added, pushed_at, objects) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (api_root, remote_collection_id, local_collection_id) DO UPDATE SET "
+        "last_date_added = excluded.last_date_added, pushed_at = excluded.pushed_at, "
+        "objects = excluded.objects",
+        {target.api_root, target.remote_collection_id, target.local_collection_id,
+         position.last_date_added, position.pushed_at, position.objects}));
+    return OkStatus();
+  });
+}
+
+Result<std::unordered_set<std::string>> IdsReceivedByPulls(store::Database& db,
+                                                           std::string_view local_collection_id,
+                                                           const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> received;
+  if (ids.empty()) return received;
+  const store::Params ids_params(ids.begin(), ids.end());
+  FC_RETURN_IF_ERROR(db.Read([&](store::Connection& conn) -> Status {
+    FC_ASSIGN_OR_RETURN(
+        auto rows, internal::RunInChunks(
+                       conn, {std::string(local_collection_id)}, 1, ids_params, [](std::size_t n) {
+                         return fmt::format(
+                             "SELECT DISTINCT stix_id FROM sharing_sync_objects WHERE "
+                             "local_collection_id = ? AND stix_id IN ({})",
+                             internal::Placeholders(n));
+                       }));
+    for (const auto& row : rows) received.insert(row.GetString(0));
+    return OkStatus();
+  }));
+  return received;
+}
+
 Status RememberSyncedIds(store::Database& db, const SyncSource& source,
                          const std::vector<std::string>& ids) {
   if (ids.empty()) return OkStatus();

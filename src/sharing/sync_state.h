@@ -2,7 +2,9 @@
 // (remote API root, remote collection, local collection), the remote's latest date added
 // already stored here, so that the next pull asks only for what was added after it; and
 // the ids received from it, so that what the remote deletes is deleted here too.
-// Kept in the hub's database, tables `sharing_sync_positions` and `sharing_sync_objects`.
+// The same triple names where a push to another hub stopped (`fincyber hub push`).
+// Kept in the hub's database, tables `sharing_sync_positions`, `sharing_sync_objects` and
+// `sharing_push_positions`.
 // Thread-safe.
 #pragma once
 
@@ -43,6 +45,27 @@ Status SaveSyncPosition(store::Database& db, const SyncSource& source,
 // Remembers ids received from `source` (already remembered ones are ignored).
 Status RememberSyncedIds(store::Database& db, const SyncSource& source,
                          const std::vector<std::string>& ids);
+
+// Where a push to another hub stopped (`fincyber hub push`), kept per (remote API root,
+// remote collection, local collection) in `sharing_push_positions`: the local date added
+// of the last object looked at, so that the next push looks only at what was added since.
+struct PushPosition {
+  std::string last_date_added;  // this hub's, RFC 3339 with microseconds; "" from the start
+  std::string pushed_at;        // when this position was saved, RFC 3339
+  std::int64_t objects = 0;     // objects the remote accepted so far
+};
+
+// nullopt when nothing was pushed to `target` yet.
+Result<std::optional<PushPosition>> LoadPushPosition(store::Database& db, const SyncSource& target);
+// Creates or replaces the position of `target`.
+Status SavePushPosition(store::Database& db, const SyncSource& target,
+                        const PushPosition& position);
+
+// Which of `ids` a pull from any hub brought into `local_collection_id`: a push does not
+// send on what another hub shared.
+Result<std::unordered_set<std::string>> IdsReceivedByPulls(store::Database& db,
+                                                           std::string_view local_collection_id,
+                                                           const std::vector<std::string>& ids);
 
 struct SyncDeletions {
   std::uint64_t deleted = 0;        // ids deleted here, every version
