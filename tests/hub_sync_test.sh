@@ -17,7 +17,7 @@ indicator() {  # indicator N MODIFIED [REVOKED] [EXTRA_MEMBERS]
 db_a=$work/a.db
 db_b=$work/b.db
 remote=$(hub "$db_a" a.member)
-hub "$db_b" b.member >/dev/null
+hub "$db_b" b.member b2.member >/dev/null
 token=$("$bin" token create --database "$db_a" --user a.member --name federation | tail -n 1)
 bundle "$(indicator 1 2026-01-01T00:00:00.000Z)" "$(indicator 2 2026-01-01T00:00:00.000Z)" \
   "$(indicator 3 2026-01-01T00:00:00.000Z)" >"$work/first.json"
@@ -108,6 +108,26 @@ ids = {o['id'] for o in json.load(open('$work/b.json'))['objects']}
 assert 'indicator--00000000-0000-4000-8000-000000000011' in ids
 assert 'indicator--00000000-0000-4000-8000-000000000010' not in ids
 "
+
+# An unmarked remote object takes the local collection's default (GREEN: B's other member
+# sees it), or the level --unmarked-tlp gives (RED, no recipients: B's alone).
+seen_by() {  # seen_by USER N: whether USER sees indicator N in B's collection
+  "$bin" export --database "$db_b" --collection indicators --as "$1" 2>/dev/null |
+    grep -q "indicator--00000000-0000-4000-8000-$(printf %012d "$2")"
+}
+not_seen_by() { ! seen_by "$@"; }
+bundle "$(indicator 12 2026-01-01T00:00:00.000Z)" >"$work/unmarked.json"
+"$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/unmarked.json" >/dev/null
+check "a pull with an unmarked object" 0 sync
+expect "the local default: B's other member sees it" seen_by b2.member 12
+bundle "$(indicator 13 2026-01-01T00:00:00.000Z)" >"$work/unmarked.json"
+"$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/unmarked.json" >/dev/null
+check "a pull that marks unmarked objects TLP:RED" 0 sync --unmarked-tlp red
+expect "stored" grep -qx "stored 1, duplicates 0, failed 0" "$work/out"
+expect "B sees it" seen_by b.member 13
+expect "B's other member does not" not_seen_by b2.member 13
+check "--unmarked-tlp amber+strict" 2 sync --unmarked-tlp amber+strict
+check "--unmarked-tlp of no level" 2 sync --unmarked-tlp purple
 
 check "a wrong token" 1 "$bin" hub sync --database "$db_b" --from "$url" --collection "$remote" \
   --token fct_wrong --into indicators --as b.member

@@ -151,9 +151,10 @@ class BatchImporter {
                    .max_transaction_time = kTransactionTime},
                   [this](const sharing::AddReport& report) { Count(report); }) {}
 
-  Status Add(Json object, std::string raw) {
+  Status Add(Json object, std::string raw,
+             std::optional<stix::Tlp> tlp_if_unmarked = std::nullopt) {
     ++objects_;
-    return pipeline_.Add(std::move(object), std::move(raw));
+    return pipeline_.Add(std::move(object), std::move(raw), tlp_if_unmarked);
   }
 
   // An input element that never became an object (malformed JSON, a bad CSV row).
@@ -556,6 +557,7 @@ struct SyncFlags {
   std::string since;
   bool keep_deleted = false;
   int deletions_every_seconds = 3600;
+  std::string unmarked_tlp;  // "": the local collection's default
 };
 
 // The API root to pull from: the discovery resource's default, else its only root.
@@ -585,6 +587,13 @@ int RunSync(const SyncFlags& flags) {
   if (!options.ok()) return Fail(options.error());
   if (!flags.since.empty() && !ParseRfc3339(flags.since)) {
     return Fail(InvalidArgument("--since must be an RFC 3339 time"));
+  }
+  std::optional<stix::Tlp> unmarked_tlp;
+  if (!flags.unmarked_tlp.empty()) {
+    unmarked_tlp = stix::ParseTlpName(flags.unmarked_tlp);
+    if (!unmarked_tlp || *unmarked_tlp == stix::Tlp::kAmberStrict) {
+      return Fail(InvalidArgument("--unmarked-tlp must be clear, green, amber or red"));
+    }
   }
   if (flags.deletions_every_seconds < 0 || flags.deletions_every_seconds > kMaxDeletionsEvery) {
     return Fail(InvalidArgument("--deletions-every must be between 0 and " +
@@ -639,7 +648,7 @@ int RunSync(const SyncFlags& flags) {
         FC_RETURN_IF_ERROR(sharing::RememberSyncedIds(platform->db(), source, ids));
         for (Json* object : kept) {
           std::string raw = DumpJson(*object);
-          FC_RETURN_IF_ERROR(importer.Add(std::move(*object), std::move(raw)));
+          FC_RETURN_IF_ERROR(importer.Add(std::move(*object), std::move(raw), unmarked_tlp));
         }
         FC_RETURN_IF_ERROR(importer.Flush());
         received += page.objects.size();
@@ -1016,6 +1025,9 @@ sync->add_option("--as", y.as_user, "username whose organisation stores the obje
 sync->add_option("--since", y.since,
                  "RFC 3339: pull what was added after this instead of after the last pull");
 AddRemoteOptions(sync, y.remote);
+sync->add_option("--unmarked-tlp", y.unmarked_tlp,
+                 "the TLP of remote objects without a TLP marking: clear, green, amber or red "
+                 "(default: the local collection's default; give the remote collection's)");
 sync->add_flag("--keep-deleted", y.keep_deleted,
                "keep objects the remote deleted (skips reading the remote's whole manifest)");
 sync->add_option("--deletions-every", y.deletions_every_seconds,

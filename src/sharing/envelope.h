@@ -3,18 +3,23 @@
 // Pure: no I/O.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/json.h"
 #include "base/result.h"
+#include "stix/tlp.h"
 
 namespace fincyber::sharing {
 
 struct IncomingObject {
   Json object;      // parsed
   std::string raw;  // the same object's bytes in the envelope
+  // The TLP of the object when it carries no TLP marking, instead of the collection's
+  // default: a federation pull knows better than the local default.
+  std::optional<stix::Tlp> tlp_if_unmarked = std::nullopt;
 };
 
 // The elements of the top-level "objects" array (empty when absent). Errors:

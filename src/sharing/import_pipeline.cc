@@ -32,9 +32,9 @@ ImportPipeline::~ImportPipeline() {
   if (writer_.joinable()) writer_.join();
 }
 
-Status ImportPipeline::Add(Json object, std::string raw) {
+Status ImportPipeline::Add(Json object, std::string raw, std::optional<stix::Tlp> tlp_if_unmarked) {
   batch_bytes_ += raw.size();
-  batch_.push_back({std::move(object), std::move(raw)});
+  batch_.push_back({std::move(object), std::move(raw), tlp_if_unmarked});
   if (batch_.size() >= batching_.max_objects || batch_bytes_ >= batching_.max_bytes) {
     return Submit();
   }

@@ -62,9 +62,9 @@ class ImportPipeline {
   // Settles: every full batch is stored; objects of a batch not yet full are dropped.
   ~ImportPipeline();
 
-  // Queues one object; when its batch is full, validates it and hands it to the writer,
-  // waiting while the queue is full.
-  Status Add(Json object, std::string raw);
+  // Queues one object (`tlp_if_unmarked`: see IncomingObject); when its batch is full, validates it
+  // and hands it to the writer, waiting while the queue is full.
+  Status Add(Json object, std::string raw, std::optional<stix::Tlp> tlp_if_unmarked = std::nullopt);
   // Stores every object given so far (the last batch possibly short), waits until it is
   // stored and returns the first error, if any. Adding may go on afterwards.
   Status Flush();

@@ -33,7 +33,9 @@ constexpr std::size_t kMaxRecipients = 200;
 struct Prepared {
   const IncomingObject* incoming = nullptr;
   stix::ObjectFacts facts;
-  std::optional<stix::Tlp> marked_tlp;  // nullopt: the collection's default applies
+  // Of the markings, else IncomingObject::tlp_if_unmarked; nullopt: the collection's
+  // default applies.
+  std::optional<stix::Tlp> marked_tlp;
   std::vector<std::string> recipients;
   std::vector<stix::Observable> observables;
   std::vector<WarningHit> warnings;  // indicators only, one per list
@@ -121,6 +123,7 @@ std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming,
   p.facts = std::get<stix::Validated>(validated).facts;
   p.ends = internal::EndsOfRelationship(object);
   p.marked_tlp = stix::MostRestrictiveTlp(p.facts.object_marking_refs);
+  if (!p.marked_tlp) p.marked_tlp = incoming.tlp_if_unmarked;
 
   auto recipients = object.find(kRecipientsProperty);
   if (recipients != object.end()) {
