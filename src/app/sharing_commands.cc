@@ -832,6 +832,8 @@ int RunPush(const PushFlags& flags) {
     return OkStatus();
   };
   Status outcome = OkStatus();
+  auto progress = std::make_unique<ProgressLine>();
+  std::uint64_t pages = 0;
   while (outcome.ok()) {
     auto page = hub.ListObjects(principal, collection.id, query);
     if (!page.ok()) {
@@ -890,9 +892,11 @@ int RunPush(const PushFlags& flags) {
         break;
       }
     }
+    progress->Update(pushed, ++pages, 0, "pages");
     if (!page->more) break;
     query.after = page->next;
   }
+  progress.reset();
   std::cout << "pushed " << pushed << " objects in " << envelopes
             << " envelopes; not pushed: " << unmarked << " unmarked, " << above_level
             << " by their TLP, " << refused << " refused; left " << others
