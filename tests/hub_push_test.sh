@@ -99,6 +99,26 @@ expect "the rest in two envelopes" grep -q "^pushed 1500 objects in 2 envelopes;
 check "then nothing more" 0 push
 expect "nothing sent" grep -q "^pushed 0 objects" "$work/out"
 
+# An object larger than the remote accepts in one request (its API root's
+# max_content_length, 1 MiB by default) is named and left; the others still go.
+python3 - "$work/large.json" <<'PY'
+import json, sys
+def indicator(n, description):
+    return {"type": "indicator", "spec_version": "2.1",
+            "id": f"indicator--00000000-0000-4000-a000-{n:012d}",
+            "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+            "description": description, "pattern": f"[domain-name:value = 'large-{n}.example']",
+            "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z",
+            "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}
+json.dump({"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000002",
+           "objects": [indicator(1, "x" * (1200 * 1024)), indicator(2, "small")]},
+          open(sys.argv[1], "w"))
+PY
+"$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/large.json" >/dev/null
+check "a push with an object over the remote's request limit" 5 push
+expect "named" grep -q "^not pushed: indicator--00000000-0000-4000-a000-000000000001: larger than the remote accepts (1048576 bytes a request)" "$work/out"
+expect "the small one sent" grep -q "^pushed 1 objects in 1 envelopes; not pushed: 0 unmarked, 0 by their TLP, 1 refused" "$work/out"
+
 check "a wrong token" 1 "$bin" hub push --database "$db_a" --to "$url" --collection "$remote" \
   --token fct_wrong --from indicators --as a.member
 check "a remote collection that does not exist" 3 "$bin" hub push --database "$db_a" --to "$url" \

@@ -157,6 +157,36 @@ TEST_P(TaxiiTest, CollectionsShowTheCallersRights) {
   ExpectTaxiiError(env_.As("a").Get(Objects("no-such-collection")), 404);
 }
 
+// An object nested deeper than ParseJson's default (32 levels) but within what an
+// envelope may hold (64) is accepted, so every way out shows it whole.
+TEST_P(TaxiiTest, ADeepObjectIsShownWholeWhereverItIsRead) {
+  const std::string collection = NewCollection();
+  const std::string id = NewId("indicator");
+  Json deep = "bottom";
+  for (int level = 0; level < 40; ++level) deep = Json{{"inner", deep}};
+  Json indicator = Indicator(id, "deep.example");
+  indicator["x_nested"] = deep;
+  TestClient a = env_.As("a");
+  const HttpResult posted = PostEnvelope(a, collection, {indicator});
+  ASSERT_EQ(posted.status, 202) << posted.body;
+  ASSERT_EQ(posted.json()["success_count"], 1) << posted.body;
+
+  const HttpResult taxii =
+      a.Get(std::string(kTaxiiRoot) + "collections/" + collection + "/objects/" + id + "/");
+  ASSERT_EQ(taxii.status, 200) << taxii.body;
+  EXPECT_NE(taxii.body.find("bottom"), std::string::npos);
+  const HttpResult detail = a.Get("/api/v1/sharing/objects/" + id);
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  const Json version = detail.json()["versions"][0];
+  ASSERT_TRUE(version["object"].is_object()) << "not a string of the JSON: " << detail.body;
+  EXPECT_EQ(version["object"]["id"], id);
+  EXPECT_EQ(version["name"], "C2 deep.example");
+  const HttpResult search = a.Get("/api/v1/sharing/objects?q=deep.example");
+  ASSERT_EQ(search.status, 200) << search.body;
+  ASSERT_EQ(search.json()["items"].size(), 1u) << search.body;
+  EXPECT_EQ(search.json()["items"][0]["name"], "C2 deep.example");
+}
+
 TEST_P(TaxiiTest, APostAnsweredPendingCompletesAndStaysWithItsOrganisation) {
   // A server that answers as soon as an envelope is spooled.
   testing::ScratchDir spool("fincyber-taxii-spool");

@@ -372,10 +372,6 @@ class ExportWriter {
   virtual Status Finish() = 0;
 };
 
-Result<Json> BodyOf(const sharing::StoredObject& object) {
-  return ParseJson(object.body, {.max_bytes = object.body.size() + 1});
-}
-
 class BundleExport final : public ExportWriter {
  public:
   explicit BundleExport(std::ostream& out) : writer_(out, "bundle--" + NewUuid()) {}
@@ -392,7 +388,7 @@ class IndicatorExport final : public ExportWriter {
   template <typename... Args>
   explicit IndicatorExport(Args&&... args) : writer_(std::forward<Args>(args)...) {}
   Status Add(const sharing::StoredObject& object) override {
-    FC_ASSIGN_OR_RETURN(Json body, BodyOf(object));
+    FC_ASSIGN_OR_RETURN(Json body, sharing::ParseStoredBody(object));
     FC_ASSIGN_OR_RETURN(auto written, writer_.Add(body));
     (void)written;
     return OkStatus();
@@ -856,7 +852,7 @@ int RunPush(const PushFlags& flags) {
         ++pulled;
         continue;
       }
-      auto object = ParseJson(o.body);
+      auto object = sharing::ParseStoredBody(o);
       if (!object.ok() || !object->is_object()) {
         outcome = Internal("stored object " + o.id + " is not a JSON object");
         break;

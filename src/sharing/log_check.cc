@@ -126,7 +126,7 @@ Status LogChecker::NameIndicators(const identity::Principal& principal,
     for (const StoredObject& object : page.objects) {
       const auto row = index.find(object.id);
       if (row == index.end()) continue;
-      auto body = ParseJson(object.body);
+      auto body = ParseStoredBody(object);
       if (!body.ok() || !body->is_object()) continue;
       const auto name = body->find("name");
       if (name != body->end() && name->is_string()) {

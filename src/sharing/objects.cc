@@ -920,4 +920,8 @@ Result<std::int64_t> SharingService::DeleteObject(const identity::Principal& pri
   });
 }
 
+Result<Json> ParseStoredBody(const StoredObject& object) {
+  return ParseJson(object.body, {.max_bytes = object.body.size() + 1, .max_depth = 64});
+}
+
 }  // namespace fincyber::sharing

@@ -135,7 +135,7 @@ Json SummaryJson(const identity::Principal& principal, const StoredObject& o) {
               {"tlp", stix::TlpName(o.tlp)},
               {"revoked", o.revoked},
               {"own", o.author_org == principal.org_id}};
-  auto body = ParseJson(o.body);
+  auto body = ParseStoredBody(o);
   if (body.ok() && body->is_object()) {
     for (const char* field : {"name", "pattern", "labels", "value", "relationship_type",
                               "source_ref", "target_ref", "sighting_of_ref"}) {
@@ -147,7 +147,7 @@ Json SummaryJson(const identity::Principal& principal, const StoredObject& o) {
 
 Json FullJson(const identity::Principal& principal, const StoredObject& o) {
   Json out = SummaryJson(principal, o);
-  auto body = ParseJson(o.body);
+  auto body = ParseStoredBody(o);
   out["object"] = body.ok() ? *body : Json(o.body);
   return out;
 }

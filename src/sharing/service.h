@@ -122,6 +122,11 @@ struct StoredObject {
   std::string body;  // the object's JSON as it was received; "" without with_body
 };
 
+// An object's stored JSON, parsed with the limits it was accepted under (any size the hub
+// took, 64 levels deep as in a TAXII envelope), so that no stored object fails on its way
+// out; the defaults of ParseJson (1 MiB, 32 levels) are for input.
+Result<Json> ParseStoredBody(const StoredObject& object);
+
 struct ObjectPage {
   std::vector<StoredObject> objects;
   bool more = false;
