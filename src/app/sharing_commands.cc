@@ -725,10 +725,15 @@ struct PushFlags {
   std::string max_tlp = "green";
 };
 
-// Why an object of the pushing organisation's is not pushed, or "" when it may be: it must
+// Whether an object of the pushing organisation's may leave, and if not, why: it must
 // carry its TLP marking (an unmarked one would take the remote collection's default,
 // which may be wider than ours) at a level that may leave for another community.
-std::string WhyNotPushed(const Json& object, stix::Tlp max_tlp) {
+struct PushVerdict {
+  enum class Kept { kNo, kUnmarked, kByTlp } kept = Kept::kNo;
+  std::string why;
+};
+
+PushVerdict JudgePush(const Json& object, stix::Tlp max_tlp) {
   std::vector<std::string> markings;
   if (const auto refs = object.find("object_marking_refs");
       refs != object.end() && refs->is_array()) {
@@ -737,13 +742,20 @@ std::string WhyNotPushed(const Json& object, stix::Tlp max_tlp) {
     }
   }
   const std::optional<stix::Tlp> tlp = stix::MostRestrictiveTlp(markings);
-  if (!tlp) return "no TLP marking (the remote would give it its own default)";
+  if (!tlp) {
+    return {PushVerdict::Kept::kUnmarked,
+            "no TLP marking (the remote would give it its own default)"};
+  }
   std::string level = "TLP:" + std::string(stix::TlpName(*tlp));
   for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (*tlp == stix::Tlp::kRed) return level + " is for its named recipients only";
-  if (*tlp == stix::Tlp::kAmberStrict) return level + " is for the receiving organisation only";
-  if (*tlp > max_tlp) return level + " is above --max-tlp";
-  return "";
+  if (*tlp == stix::Tlp::kRed) {
+    return {PushVerdict::Kept::kByTlp, level + " is for its named recipients only"};
+  }
+  if (*tlp == stix::Tlp::kAmberStrict) {
+    return {PushVerdict::Kept::kByTlp, level + " is for the receiving organisation only"};
+  }
+  if (*tlp > max_tlp) return {PushVerdict::Kept::kByTlp, level + " is above --max-tlp"};
+  return {};
 }
 
 int RunPush(const PushFlags& flags) {
@@ -801,7 +813,7 @@ int RunPush(const PushFlags& flags) {
     query.added_after = *last;
   }
 
-  std::uint64_t pushed = 0, envelopes = 0, refused = 0, unmarked = 0, above_level = 0;
+  std::uint64_t pushed = 0, envelopes = 0, refused = 0, unmarked = 0, by_tlp = 0;
   std::uint64_t others = 0, pulled = 0, pushed_when_saved = 0;
   std::vector<Json> envelope;
   std::size_t envelope_size = kEnvelopeFrame.size();
@@ -857,9 +869,10 @@ int RunPush(const PushFlags& flags) {
         outcome = Internal("stored object " + o.id + " is not a JSON object");
         break;
       }
-      if (const std::string why = WhyNotPushed(*object, *max_tlp); !why.empty()) {
-        std::cout << "not pushed: " << o.id << ": " << why << "\n";
-        ++(why.starts_with("no TLP") ? unmarked : above_level);
+      if (const PushVerdict verdict = JudgePush(*object, *max_tlp);
+          verdict.kept != PushVerdict::Kept::kNo) {
+        std::cout << "not pushed: " << o.id << ": " << verdict.why << "\n";
+        ++(verdict.kept == PushVerdict::Kept::kUnmarked ? unmarked : by_tlp);
         continue;
       }
       const std::size_t size = DumpJson(*object).size() + 1;  // and its comma
@@ -894,7 +907,7 @@ int RunPush(const PushFlags& flags) {
   }
   progress.reset();
   std::cout << "pushed " << pushed << " objects in " << envelopes
-            << " envelopes; not pushed: " << unmarked << " unmarked, " << above_level
+            << " envelopes; not pushed: " << unmarked << " unmarked, " << by_tlp
             << " by their TLP, " << refused << " refused; left " << others
             << " of other organisations and " << pulled << " received from other hubs; next push "
             << (position.last_date_added.empty() ? "from the start"
