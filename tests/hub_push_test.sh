@@ -53,6 +53,10 @@ import "$db_a" a.member "$(indicator 1 2026-01-01T00:00:00.000Z "$GREEN")" \
   "$(indicator 5 2026-01-01T00:00:00.000Z)"
 import "$db_a" a2.member "$(indicator 6 2026-01-01T00:00:00.000Z "$GREEN")"
 
+check "a dry run" 5 push --dry-run
+expect "lists the two versions that would leave" test "$(grep -c "^would push: indicator--00000000-0000-4000-8000-000000000001 2026-0[12]-01T00:00:00.000Z$" "$work/out")" -eq 2
+expect "and says so" grep -q "^would push 2 objects in 1 envelopes; not pushed: 1 unmarked, 3 by their TLP" "$work/out"
+expect "B received nothing" test "$(ids_at_b)" = "50@01"
 check "first push: an unmarked object is left out" 5 push
 expect "both versions of the green one" grep -q "^pushed 2 objects in 1 envelopes" "$work/out"
 expect "counted" grep -q "not pushed: 1 unmarked, 3 by their TLP, 0 refused; left 1 of other organisations and 1 received from other hubs" "$work/out"

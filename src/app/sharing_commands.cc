@@ -723,6 +723,7 @@ struct PushFlags {
   std::string as_user;
   std::string since;
   std::string max_tlp = "green";
+  bool dry_run = false;
 };
 
 // Whether an object of the pushing organisation's may leave, and if not, why: it must
@@ -819,6 +820,17 @@ int RunPush(const PushFlags& flags) {
   std::size_t envelope_size = kEnvelopeFrame.size();
   auto send = [&]() -> Status {
     if (envelope.empty()) return OkStatus();
+    if (flags.dry_run) {
+      for (const Json& object : envelope) {
+        std::cout << "would push: " << object.value("id", std::string()) << " "
+                  << object.value("modified", object.value("created", std::string())) << "\n";
+      }
+      pushed += envelope.size();
+      ++envelopes;
+      envelope.clear();
+      envelope_size = kEnvelopeFrame.size();
+      return OkStatus();
+    }
     FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
                         client.AddObjects(*api_root, flags.remote_collection, envelope));
     if (!status.complete()) {
@@ -892,7 +904,7 @@ int RunPush(const PushFlags& flags) {
     // The page is done once what it adds has been accepted: only then is the position
     // saved, so that an interrupted push sends the rest again (as duplicates, harmlessly).
     if (outcome = send(); !outcome.ok()) break;
-    if (!page->objects.empty()) {
+    if (!page->objects.empty() && !flags.dry_run) {
       position.last_date_added = stix::FormatTimestamp(page->objects.back().date_added);
       position.pushed_at = FormatRfc3339(std::chrono::system_clock::now());
       position.objects += static_cast<std::int64_t>(pushed - pushed_when_saved);
@@ -906,7 +918,7 @@ int RunPush(const PushFlags& flags) {
     query.after = page->next;
   }
   progress.reset();
-  std::cout << "pushed " << pushed << " objects in " << envelopes
+  std::cout << (flags.dry_run ? "would push " : "pushed ") << pushed << " objects in " << envelopes
             << " envelopes; not pushed: " << unmarked << " unmarked, " << by_tlp
             << " by their TLP, " << refused << " refused; left " << others
             << " of other organisations and " << pulled << " received from other hubs; next push "
@@ -1065,6 +1077,9 @@ push->add_option("--as", p.as_user, "username whose organisation's objects are s
 push->add_option("--since", p.since,
                  "RFC 3339: look at what was added here after this instead of after the last "
                  "push");
+push->add_flag("--dry-run", p.dry_run,
+               "list what would be sent (id and version) without sending it or moving the "
+               "position");
 push->add_option("--max-tlp", p.max_tlp,
                  "the widest marking sent: clear, green or amber (TLP:AMBER+STRICT and RED "
                  "are never sent)")
