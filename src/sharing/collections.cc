@@ -81,6 +81,10 @@ std::string_view InsertInto(const store::Connection& conn) {
   return conn.dialect() == store::Dialect::kSqlite ? "INSERT OR FAIL INTO" : "INSERT INTO";
 }
 
+std::string_view UpdateMany(const store::Connection& conn) {
+  return conn.dialect() == store::Dialect::kSqlite ? "UPDATE OR FAIL" : "UPDATE";
+}
+
 Result<std::vector<store::Row>> RunInChunks(
     store::Connection& conn, const store::Params& leading, std::size_t columns,
     const store::Params& values, const std::function<std::string(std::size_t rows)>& statement) {

@@ -695,9 +695,9 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
 
   FC_RETURN_IF_ERROR(internal::RunInChunks(
       conn, {}, 1, store::Params(no_longer_latest.begin(), no_longer_latest.end()),
-      [](std::size_t n) {
-        return fmt::format("UPDATE shared_objects SET is_latest = 0 WHERE row_id IN ({})",
-                           internal::Placeholders(n));
+      [&conn](std::size_t n) {
+        return fmt::format("{} shared_objects SET is_latest = 0 WHERE row_id IN ({})",
+                           internal::UpdateMany(conn), internal::Placeholders(n));
       }));
   FC_RETURN_IF_ERROR(InsertObjects(conn, collection, principal, to_store));
   FC_RETURN_IF_ERROR(LinkObservables(conn, to_store));

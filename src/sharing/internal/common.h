@@ -66,6 +66,8 @@ std::string ValuesRows(std::size_t rows, std::size_t columns);
 // a copy of every page a multi-row INSERT touches, about a sixth of the writer's time
 // in a large import.
 std::string_view InsertInto(const store::Connection& conn);
+// The same for an UPDATE of many rows: "UPDATE", or on SQLite "UPDATE OR FAIL".
+std::string_view UpdateMany(const store::Connection& conn);
 
 // Runs a statement over many rows with few round trips: `values` holds rows of
 // `columns` parameters each, and `statement(n)` is the SQL text taking `leading`
