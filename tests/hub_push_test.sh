@@ -52,14 +52,21 @@ import "$db_a" a.member "$(indicator 1 2026-01-01T00:00:00.000Z "$GREEN")" \
   "$(indicator 4 2026-01-01T00:00:00.000Z "$RED")" \
   "$(indicator 5 2026-01-01T00:00:00.000Z)"
 import "$db_a" a2.member "$(indicator 6 2026-01-01T00:00:00.000Z "$GREEN")"
+# A GREEN object meant for named organisations of hub A only.
+a2_org=$("$bin" org list --database "$db_a" --format json |
+  python3 -c "import json,sys; print([o['id'] for o in json.load(sys.stdin) if o['name_en'] == 'Bank a2.member'][0])")
+recipients=$(indicator 9 2026-01-01T00:00:00.000Z "$GREEN" | python3 -c "
+import json, sys; o = json.load(sys.stdin); o['x_fincyber_recipients'] = ['$a2_org']; print(json.dumps(o))")
+import "$db_a" a.member "$recipients"
 
 check "a dry run" 5 push --dry-run
 expect "lists the two versions that would leave" test "$(grep -c "^would push: indicator--00000000-0000-4000-8000-000000000001 2026-0[12]-01T00:00:00.000Z$" "$work/out")" -eq 2
-expect "and says so" grep -q "^would push 2 objects in 1 envelopes; not pushed: 1 unmarked, 3 by their TLP" "$work/out"
+expect "and says so" grep -q "^would push 2 objects in 1 envelopes; not pushed: 1 unmarked, 4 by their TLP" "$work/out"
 expect "B received nothing" test "$(ids_at_b)" = "50@01"
 check "first push: an unmarked object is left out" 5 push
 expect "both versions of the green one" grep -q "^pushed 2 objects in 1 envelopes" "$work/out"
-expect "counted" grep -q "not pushed: 1 unmarked, 3 by their TLP, 0 refused; left 1 of other organisations and 1 received from other hubs" "$work/out"
+expect "counted" grep -q "not pushed: 1 unmarked, 4 by their TLP, 0 refused; left 1 of other organisations and 1 received from other hubs" "$work/out"
+expect "named recipients keep it home" grep -q "000000000009: it names its recipients on this hub" "$work/out"
 expect "the unmarked one named" grep -q "^not pushed: indicator--00000000-0000-4000-8000-000000000005: no TLP marking" "$work/out"
 expect "AMBER is above the default --max-tlp" grep -q "000000000002: TLP:AMBER is above --max-tlp" "$work/out"
 expect "AMBER+STRICT never leaves" grep -q "000000000003: TLP:AMBER+STRICT is for the receiving organisation only" "$work/out"
@@ -76,7 +83,7 @@ expect "only the two new versions" grep -q "^pushed 2 objects in 1 envelopes" "$
 expect "B has the update and the new one" test "$(ids_at_b)" = "01@03 07@01 50@01"
 
 check "everything again, up to AMBER" 5 push --since 2000-01-01T00:00:00Z --max-tlp amber
-expect "the amber one too, the rest as duplicates" grep -q "^pushed 5 objects in 1 envelopes; not pushed: 1 unmarked, 2 by their TLP" "$work/out"
+expect "the amber one too, the rest as duplicates" grep -q "^pushed 5 objects in 1 envelopes; not pushed: 1 unmarked, 3 by their TLP" "$work/out"
 expect "B has the amber one" test "$(ids_at_b)" = "01@03 02@01 07@01 50@01"
 
 # The remote refuses what it may not store: a version of an id that another of its

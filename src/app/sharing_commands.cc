@@ -728,7 +728,8 @@ struct PushFlags {
 
 // Whether an object of the pushing organisation's may leave, and if not, why: it must
 // carry its TLP marking (an unmarked one would take the remote collection's default,
-// which may be wider than ours) at a level that may leave for another community.
+// which may be wider than ours) at a level that may leave for another community, and
+// name no recipients (organisations of this hub, for whom alone it is meant).
 struct PushVerdict {
   enum class Kept { kNo, kUnmarked, kByTlp } kept = Kept::kNo;
   std::string why;
@@ -756,6 +757,10 @@ PushVerdict JudgePush(const Json& object, stix::Tlp max_tlp) {
     return {PushVerdict::Kept::kByTlp, level + " is for the receiving organisation only"};
   }
   if (*tlp > max_tlp) return {PushVerdict::Kept::kByTlp, level + " is above --max-tlp"};
+  if (const auto recipients = object.find(sharing::kRecipientsProperty);
+      recipients != object.end() && !recipients->empty()) {
+    return {PushVerdict::Kept::kByTlp, "it names its recipients on this hub"};
+  }
   return {};
 }
 
