@@ -569,13 +569,7 @@ Result<std::string> ApiRootOf(taxii::TaxiiClient& client, const std::string& dis
 // would reach that collection's other readers. (TLP:RED without named recipients is seen
 // here by the syncing organisation alone, so it may be stored.)
 bool ForTheReceivingOrganisationOnly(const Json& object) {
-  const auto refs = object.find("object_marking_refs");
-  if (refs == object.end() || !refs->is_array()) return false;
-  std::vector<std::string> markings;
-  for (const Json& ref : *refs) {
-    if (ref.is_string()) markings.push_back(ref.get<std::string>());
-  }
-  return stix::MostRestrictiveTlp(markings) == stix::Tlp::kAmberStrict;
+  return stix::TlpOfObject(object) == stix::Tlp::kAmberStrict;
 }
 
 int RunSync(const SyncFlags& flags) {
@@ -736,14 +730,7 @@ struct PushVerdict {
 };
 
 PushVerdict JudgePush(const Json& object, stix::Tlp max_tlp) {
-  std::vector<std::string> markings;
-  if (const auto refs = object.find("object_marking_refs");
-      refs != object.end() && refs->is_array()) {
-    for (const Json& ref : *refs) {
-      if (ref.is_string()) markings.push_back(ref.get<std::string>());
-    }
-  }
-  const std::optional<stix::Tlp> tlp = stix::MostRestrictiveTlp(markings);
+  const std::optional<stix::Tlp> tlp = stix::TlpOfObject(object);
   if (!tlp) {
     return {PushVerdict::Kept::kUnmarked,
             "no TLP marking (the remote would give it its own default)"};

@@ -83,6 +83,25 @@ TEST(StixTlpTest, MostRestrictiveIgnoresNonTlpMarkings) {
   EXPECT_LT(Tlp::kAmberStrict, Tlp::kRed);
 }
 
+TEST(StixTlpTest, AnObjectsLevelIsTheMostRestrictiveOfItsStringMarkingRefs) {
+  const Json object = {{"type", "indicator"},
+                       {"object_marking_refs",
+                        {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", 42,
+                         "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"}}};
+  EXPECT_EQ(TlpOfObject(object), Tlp::kRed) << "a non-string entry is skipped";
+  EXPECT_EQ(TlpOfObject({{"type", "indicator"}}), std::nullopt);
+  EXPECT_EQ(TlpOfObject({{"object_marking_refs",
+                          "marking-definition--e828b379-4e03-4974-9ac4-"
+                          "e53a884c97c1"}}),
+            std::nullopt)
+      << "not a list";
+  EXPECT_EQ(TlpOfObject({{"object_marking_refs",
+                          {"marking-definition--00000000-0000-4000-8000-000000000000"}}}),
+            std::nullopt)
+      << "a statement marking only";
+  EXPECT_EQ(TlpOfObject(Json::array()), std::nullopt);
+}
+
 TEST(StixTlpTest, MarkingDefinitionContentDeclaresItsLevel) {
   // TLP 1.0 form.
   EXPECT_EQ(TlpOfMarkingDefinition(Json::parse(R"({"type":"marking-definition",

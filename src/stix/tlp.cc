@@ -110,6 +110,17 @@ std::optional<Tlp> MostRestrictiveTlp(const std::vector<std::string>& marking_re
   return most;
 }
 
+std::optional<Tlp> TlpOfObject(const Json& object) {
+  if (!object.is_object()) return std::nullopt;
+  const auto refs = object.find("object_marking_refs");
+  if (refs == object.end() || !refs->is_array()) return std::nullopt;
+  std::vector<std::string> marking_refs;
+  for (const Json& ref : *refs) {
+    if (ref.is_string()) marking_refs.push_back(ref.get<std::string>());
+  }
+  return MostRestrictiveTlp(marking_refs);
+}
+
 std::string_view Tlp2MarkingId(Tlp level) {
   switch (level) {
     case Tlp::kClear:

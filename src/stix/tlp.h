@@ -32,6 +32,10 @@ std::optional<Tlp> TlpOfMarkingDefinition(const Json& marking_definition);
 // The most restrictive TLP level among `marking_refs`, nullopt when none is TLP.
 std::optional<Tlp> MostRestrictiveTlp(const std::vector<std::string>& marking_refs);
 
+// The most restrictive TLP level among an object's `object_marking_refs` (strings only),
+// nullopt when it has none or the property is not a list.
+std::optional<Tlp> TlpOfObject(const Json& object);
+
 // The official TLP 2.0 marking-definition id for a level, to write on objects.
 std::string_view Tlp2MarkingId(Tlp level);
 
