@@ -124,9 +124,11 @@ Result<NewIndicator> ParseNewIndicator(const Json& body) {
   return in;
 }
 
-// What the browser shows of an object in a list; the author is only "yours or not",
-// since the list must not name organisations that TLP hides.
-Json SummaryJson(const identity::Principal& principal, const StoredObject& o) {
+// What the browser shows of an object in a list, from its stored JSON (`body`, parsed);
+// the author is only "yours or not", since the list must not name organisations that TLP
+// hides.
+Json SummaryJson(const identity::Principal& principal, const StoredObject& o,
+                 const Result<Json>& body) {
   Json out = {{"id", o.id},
               {"type", o.type},
               {"collection_id", o.collection_id},
@@ -135,7 +137,6 @@ Json SummaryJson(const identity::Principal& principal, const StoredObject& o) {
               {"tlp", stix::TlpName(o.tlp)},
               {"revoked", o.revoked},
               {"own", o.author_org == principal.org_id}};
-  auto body = ParseStoredBody(o);
   if (body.ok() && body->is_object()) {
     for (const char* field : {"name", "pattern", "labels", "value", "relationship_type",
                               "source_ref", "target_ref", "sighting_of_ref"}) {
@@ -145,9 +146,14 @@ Json SummaryJson(const identity::Principal& principal, const StoredObject& o) {
   return out;
 }
 
+Json SummaryJson(const identity::Principal& principal, const StoredObject& o) {
+  return SummaryJson(principal, o, ParseStoredBody(o));
+}
+
+// The summary and the whole object, from one parse of its stored JSON.
 Json FullJson(const identity::Principal& principal, const StoredObject& o) {
-  Json out = SummaryJson(principal, o);
-  auto body = ParseStoredBody(o);
+  const Result<Json> body = ParseStoredBody(o);
+  Json out = SummaryJson(principal, o, body);
   out["object"] = body.ok() ? *body : Json(o.body);
   return out;
 }
