@@ -4,6 +4,7 @@
 // error, not a crash.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -156,6 +157,14 @@ std::string WriteLargeDomainList(fincyber::testing::ScratchDir& scratch) {
   return scratch.WriteFile(csv);
 }
 
+// A death test's child ends with _Exit, which runs no destructor: it removes its scratch
+// file and directory first, by system calls that allocate nothing (memory is short there).
+[[noreturn]] void ExitRemoving(const std::string& file, const std::string& directory, int code) {
+  ::unlink(file.c_str());
+  ::rmdir(directory.c_str());
+  std::_Exit(code);
+}
+
 // Under an address-space limit a large list cannot be loaded: the load says so.
 // (AddressSanitizer reserves terabytes of address space, so the limit cannot be set there.)
 TEST(IndicatorMemoryTest, RunningOutOfMemoryWhileLoadingIsAnError) {
@@ -163,19 +172,20 @@ TEST(IndicatorMemoryTest, RunningOutOfMemoryWhileLoadingIsAnError) {
   fincyber::testing::ScratchDir scratch("detect_batch_pipeline_test");
   const std::string path = WriteLargeDomainList(scratch);
   // Runs in the death test's child: exits 0 when the load reports running out of memory.
-  const auto load_under_limit = [&path](int threads) {
+  const auto load_under_limit = [&](int threads) {
     std::ifstream statm("/proc/self/statm");
     long pages = 0;
     statm >> pages;
     // Room for a thread and a little more, not for 400,000 indicators.
     const rlim_t limit = static_cast<rlim_t>(pages) * 4096 + (rlim_t{24} << 20);
     const rlimit address_space{limit, limit};
-    if (setrlimit(RLIMIT_AS, &address_space) != 0) std::_Exit(3);
+    if (setrlimit(RLIMIT_AS, &address_space) != 0) ExitRemoving(path, scratch.path(), 3);
     MatcherBuilder builder;
     IndicatorFileOptions options;
     options.threads = threads;
     const Status loaded = LoadIndicatorFile(path, options, builder);
-    std::_Exit(!loaded.ok() && loaded.error().code() == ErrorCode::kResourceExhausted ? 0 : 4);
+    ExitRemoving(path, scratch.path(),
+                 !loaded.ok() && loaded.error().code() == ErrorCode::kResourceExhausted ? 0 : 4);
   };
   for (const int threads : {1, 2}) {
     EXPECT_EXIT(load_under_limit(threads), ::testing::ExitedWithCode(0), "") << threads;
@@ -187,15 +197,16 @@ TEST(IndicatorMemoryTest, RunningOutOfMemoryWhileCompilingIsAnError) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   fincyber::testing::ScratchDir scratch("detect_batch_pipeline_test");
   const std::string path = WriteLargeDomainList(scratch);
-  const auto build_under_limit = [&path] {
+  const auto build_under_limit = [&] {
     MatcherBuilder builder;
-    if (!LoadIndicatorFile(path, IndicatorFileOptions{}, builder).ok()) std::_Exit(5);
+    if (!LoadIndicatorFile(path, IndicatorFileOptions{}, builder).ok())
+      ExitRemoving(path, scratch.path(), 5);
     std::ifstream statm("/proc/self/statm");
     long pages = 0;
     statm >> pages;
     const rlim_t limit = static_cast<rlim_t>(pages) * 4096;  // no new mapping
     const rlimit address_space{limit, limit};
-    if (setrlimit(RLIMIT_AS, &address_space) != 0) std::_Exit(3);
+    if (setrlimit(RLIMIT_AS, &address_space) != 0) ExitRemoving(path, scratch.path(), 3);
     // The heap's free space, left by loading, taken too: compiling must allocate afresh.
     std::vector<std::unique_ptr<char[]>> taken;
     taken.reserve(1 << 16);
@@ -207,7 +218,8 @@ TEST(IndicatorMemoryTest, RunningOutOfMemoryWhileCompilingIsAnError) {
     }
     taken.resize(taken.size() - std::min<std::size_t>(taken.size(), 16));  // small ones back
     auto built = builder.Build();
-    std::_Exit(!built.ok() && built.error().code() == ErrorCode::kResourceExhausted ? 0 : 4);
+    ExitRemoving(path, scratch.path(),
+                 !built.ok() && built.error().code() == ErrorCode::kResourceExhausted ? 0 : 4);
   };
   EXPECT_EXIT(build_under_limit(), ::testing::ExitedWithCode(0), "");
 }
