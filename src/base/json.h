@@ -28,6 +28,11 @@ Result<Json> ParseJson(std::string_view text, const JsonLimits& limits = {});
 // Serialises with invalid UTF-8 replaced, never throws.
 std::string DumpJson(const Json& value);
 
+// Appends `text` as a JSON string, as DumpJson writes one: quoted, '"', '\\' and the
+// control characters escaped (\b \f \n \r \t by name, the others as \u00xx), invalid
+// UTF-8 replaced. For output written as text, without building a Json value first.
+void AppendJsonString(std::string& out, std::string_view text);
+
 // Typed field readers for request objects. Each returns InvalidArgument naming the
 // field when it is missing (required) or of the wrong type.
 Result<std::string> RequireString(const Json& object, std::string_view field,

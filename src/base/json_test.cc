@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "base/utf8.h"
+
 namespace fincyber {
 namespace {
 
@@ -94,6 +96,33 @@ TEST(JsonTest, FieldReadersNameTheField) {
 TEST(JsonTest, DumpReplacesInvalidUtf8InsteadOfThrowing) {
   Json v = std::string("a\xff");
   EXPECT_NO_THROW(DumpJson(v));
+}
+
+// Every ASCII byte, alone and between others, multi-byte text and invalid bytes: the
+// string appended is the one DumpJson writes, and it parses back to the text.
+TEST(JsonTest, AppendJsonStringWritesWhatDumpJsonWrites) {
+  std::vector<std::string> texts = {"",
+                                    "plain",
+                                    "金融 ISAC 🏦",
+                                    "a\xff",
+                                    "\xc0\xaf",
+                                    "ok\xe3\x81",
+                                    std::string("nul\0inside", 10)};
+  for (int c = 0; c < 0x80; ++c) {
+    texts.push_back(std::string(1, static_cast<char>(c)));
+    texts.push_back("x" + std::string(1, static_cast<char>(c)) + "y");
+  }
+  for (const std::string& text : texts) {
+    std::string appended = "[";
+    AppendJsonString(appended, text);
+    EXPECT_EQ(appended, "[" + DumpJson(Json(text)))
+        << Json(text).dump(-1, ' ', true, Json::error_handler_t::replace);
+    if (!FindInvalidUtf8(text)) {
+      auto parsed = ParseJson(appended.substr(1));
+      ASSERT_TRUE(parsed.ok()) << appended;
+      EXPECT_EQ(parsed->get<std::string>(), text);
+    }
+  }
 }
 
 }  // namespace

@@ -59,6 +59,12 @@ enum class Audience { kOrgAndRegulator, kOrgOnly };
 Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::string_view type,
                              std::string_view org_id, const Json& payload,
                              Audience audience = Audience::kOrgAndRegulator);
+// The same with the payload given as the text of a JSON object, which the caller writes
+// (AppendJsonString): a large payload, such as the objects of a TAXII envelope, costs
+// less written directly than built as a Json value first.
+Result<std::int64_t> PublishText(store::Connection& conn, const Clock& clock, std::string_view type,
+                                 std::string_view org_id, std::string payload_json,
+                                 Audience audience = Audience::kOrgAndRegulator);
 
 // Committed events with an id above `after_id` whose type is one of `types`, oldest
 // first, at most `limit` (1..1000): for readers that keep their own cursor, such as

@@ -141,6 +141,27 @@ TEST_P(EventsTest, PublishCommitsWithTheTransactionAndVanishesOnRollback) {
   EXPECT_EQ(seen[0].created_at, FormatRfc3339(s_.clock.Now()));
 }
 
+TEST_P(EventsTest, APayloadPublishedAsTextIsReadAsItsJson) {
+  Dispatcher dispatcher(s_.db(), s_.clock, http_);
+  std::vector<Event> seen;
+  dispatcher.Subscribe("", [&](const Event& e) { seen.push_back(e); });
+  ExpectOk(dispatcher.RunOnce());
+  ExpectOk(s_.db().Transact([&](store::Connection& c) -> Status {
+    FC_RETURN_IF_ERROR(PublishText(c, s_.clock, "case.opened", s_.bank_a.id,
+                                   R"({"case":"C-3","notes":["a \"quoted\" word","改行\n"]})"));
+    return OkStatus();
+  }));
+  ExpectOk(dispatcher.RunOnce());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].payload, (Json{{"case", "C-3"}, {"notes", {"a \"quoted\" word", "改行\n"}}}));
+  // The same checks as Publish.
+  ExpectOk(s_.db().Transact([&](store::Connection& c) -> Status {
+    EXPECT_FALSE(PublishText(c, s_.clock, "", s_.bank_a.id, "{}").ok());
+    EXPECT_FALSE(PublishText(c, s_.clock, "case.opened", std::string(101, 'o'), "{}").ok());
+    return OkStatus();
+  }));
+}
+
 TEST_P(EventsTest, PublishRejectsBadTypeAndOrg) {
   Status st = s_.db().Transact([&](store::Connection& c) -> Status {
     auto empty = Publish(c, s_.clock, "", s_.bank_a.id, {});

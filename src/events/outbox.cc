@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "base/clock.h"
 #include "base/json.h"
@@ -79,6 +80,12 @@ INSERT INTO events_fanout (id, last_event_id) VALUES (1, 0)
 
 Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::string_view type,
                              std::string_view org_id, const Json& payload, Audience audience) {
+  return PublishText(conn, clock, type, org_id, DumpJson(payload), audience);
+}
+
+Result<std::int64_t> PublishText(store::Connection& conn, const Clock& clock, std::string_view type,
+                                 std::string_view org_id, std::string payload_json,
+                                 Audience audience) {
   if (type.empty() || type.size() > kMaxTypeLength) {
     return InvalidArgument(fmt::format("event type must be 1 to {} characters", kMaxTypeLength));
   }
@@ -89,7 +96,7 @@ Result<std::int64_t> Publish(store::Connection& conn, const Clock& clock, std::s
   FC_ASSIGN_OR_RETURN(auto rows,
                       conn.Query("INSERT INTO events_outbox (type, org_id, payload, created_at, "
                                  "org_only) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                                 {std::string(type), std::string(org_id), DumpJson(payload),
+                                 {std::string(type), std::string(org_id), std::move(payload_json),
                                   FormatRfc3339(clock.Now()),
                                   static_cast<std::int64_t>(audience == Audience::kOrgOnly)}));
   if (rows.size() != 1) return Internal("events_outbox insert returned no id");

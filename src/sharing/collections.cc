@@ -87,7 +87,7 @@ std::string_view UpdateMany(const store::Connection& conn) {
 
 Result<std::vector<store::Row>> RunInChunks(
     store::Connection& conn, const store::Params& leading, std::size_t columns,
-    const store::Params& values, const std::function<std::string(std::size_t rows)>& statement) {
+    store::Params values, const std::function<std::string(std::size_t rows)>& statement) {
   std::vector<store::Row> out;
   const std::size_t rows = columns == 0 ? 0 : values.size() / columns;
   std::size_t done = 0;
@@ -96,7 +96,8 @@ Result<std::vector<store::Row>> RunInChunks(
     while (chunk > rows - done) chunk /= 2;
     const auto first = values.begin() + static_cast<std::ptrdiff_t>(done * columns);
     store::Params params = leading;
-    params.insert(params.end(), first, first + static_cast<std::ptrdiff_t>(chunk * columns));
+    params.insert(params.end(), std::make_move_iterator(first),
+                  std::make_move_iterator(first + static_cast<std::ptrdiff_t>(chunk * columns)));
     FC_ASSIGN_OR_RETURN(auto result, conn.Query(statement(chunk), params));
     std::move(result.begin(), result.end(), std::back_inserter(out));
     done += chunk;

@@ -211,7 +211,7 @@ Result<StoredIds> LoadKnown(store::Connection& conn, const identity::Principal& 
   store::Params leading = visible.params;
   leading.push_back(collection_id);
   FC_ASSIGN_OR_RETURN(
-      auto rows, internal::RunInChunks(conn, leading, 1, ids, [&](std::size_t n) {
+      auto rows, internal::RunInChunks(conn, leading, 1, std::move(ids), [&](std::size_t n) {
         return fmt::format(
             "SELECT o.stix_id, o.row_id, o.version, o.is_latest, o.author_org, CASE WHEN "
             "o.is_latest = 1 THEN o.body ELSE '' END, CASE WHEN {} THEN 1 ELSE 0 END FROM {} "
@@ -272,7 +272,8 @@ Status InsertObjects(store::Connection& conn, const Collection& collection,
     by_version[{p.facts.id, o.version}] = &o;
   }
   FC_ASSIGN_OR_RETURN(
-      auto rows, internal::RunInChunks(conn, {}, kColumns, values, [&conn](std::size_t n) {
+      auto rows,
+      internal::RunInChunks(conn, {}, kColumns, std::move(values), [&conn](std::size_t n) {
         return fmt::format(
             "{} shared_objects (collection_id, stix_id, type, spec_version, created, "
             "modified, version, date_added, tlp, named_recipients_only, revoked, author_org, "
@@ -308,8 +309,9 @@ Status LinkObservables(store::Connection& conn, const std::vector<NewObject>& ob
   if (links.empty()) return OkStatus();
 
   std::unordered_map<std::string, std::int64_t> ids;
-  auto find = [&](const store::Params& keys) -> Status {
-    FC_ASSIGN_OR_RETURN(auto rows, internal::RunInChunks(conn, {}, 1, keys, [](std::size_t n) {
+  auto find = [&](store::Params keys) -> Status {
+    FC_ASSIGN_OR_RETURN(auto rows,
+                        internal::RunInChunks(conn, {}, 1, std::move(keys), [](std::size_t n) {
                           return fmt::format("SELECT key, id FROM observables WHERE key IN ({})",
                                              internal::Placeholders(n));
                         }));
@@ -321,26 +323,26 @@ Status LinkObservables(store::Connection& conn, const std::vector<NewObject>& ob
   // Most keys of a large import are new and most of a small one known: look up
   // first, insert only the missing, and look up again only those a concurrent
   // transaction inserted in between.
-  FC_RETURN_IF_ERROR(find(keys));
+  FC_RETURN_IF_ERROR(find(std::move(keys)));
   store::Params missing;
   for (const auto& [key, observable] : wanted) {
     if (ids.contains(key)) continue;
     missing.insert(missing.end(), {std::string(KindName(observable->kind)), key,
                                    Hex(observable->range_first), Hex(observable->range_last)});
   }
-  FC_ASSIGN_OR_RETURN(auto inserted,
-                      internal::RunInChunks(conn, {}, 4, missing, [&conn](std::size_t n) {
-                        return fmt::format(
-                            "{} observables (kind, key, range_first, range_last) VALUES "
-                            "{} ON CONFLICT (key) DO NOTHING RETURNING key, id",
-                            internal::InsertInto(conn), internal::ValuesRows(n, 4));
-                      }));
+  FC_ASSIGN_OR_RETURN(
+      auto inserted, internal::RunInChunks(conn, {}, 4, std::move(missing), [&conn](std::size_t n) {
+        return fmt::format(
+            "{} observables (kind, key, range_first, range_last) VALUES "
+            "{} ON CONFLICT (key) DO NOTHING RETURNING key, id",
+            internal::InsertInto(conn), internal::ValuesRows(n, 4));
+      }));
   for (const auto& row : inserted) ids[row.GetString(0)] = row.GetInt(1);
   store::Params raced;
   for (const auto& [key, observable] : wanted) {
     if (!ids.contains(key)) raced.push_back(key);
   }
-  FC_RETURN_IF_ERROR(find(raced));
+  FC_RETURN_IF_ERROR(find(std::move(raced)));
 
   store::Params pairs;
   pairs.reserve(links.size() * 2);
@@ -349,7 +351,7 @@ Status LinkObservables(store::Connection& conn, const std::vector<NewObject>& ob
     if (id == ids.end()) return Internal("observable not found after insert: " + key);
     pairs.insert(pairs.end(), {id->second, row});
   }
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, pairs, [&conn](std::size_t n) {
+  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, std::move(pairs), [&conn](std::size_t n) {
     return fmt::format("{} object_observables (observable_id, object_row) VALUES {}",
                        internal::InsertInto(conn), internal::ValuesRows(n, 2));
   }));
@@ -381,16 +383,6 @@ Status NotifySighted(store::Connection& conn, const Clock& clock, const Collecti
   return OkStatus();
 }
 
-Json OutcomesToJson(const std::vector<AddOutcome>& outcomes) {
-  Json out = Json::array();
-  for (const auto& o : outcomes) {
-    Json entry = {{"id", o.id}, {"message", o.message}};
-    if (!o.version.empty()) entry["version"] = o.version;
-    out.push_back(std::move(entry));
-  }
-  return out;
-}
-
 std::vector<AddOutcome> OutcomesFromJson(const Json& list) {
   std::vector<AddOutcome> out;
   if (!list.is_array()) return out;
@@ -400,11 +392,47 @@ std::vector<AddOutcome> OutcomesFromJson(const Json& list) {
   return out;
 }
 
-Json WarningsToJson(const std::vector<ObjectWarning>& warnings) {
-  Json out = Json::array();
-  for (const auto& w : warnings) {
-    out.push_back({{"id", w.id}, {"version", w.version}, {"list", w.list}, {"entry", w.entry}});
+// A status resource's details as GetAddReport reads them. Written as text on the writer
+// thread, one entry per object of the envelope: building a Json value of them first cost
+// about a twentieth of that thread's time in a large import.
+std::string ReportDetailsJson(const AddReport& report) {
+  std::string out;
+  const auto member = [&out](std::string_view name, std::string_view value, bool first = false) {
+    if (!first) out += ',';
+    out += '"';
+    out += name;
+    out += "\":";
+    AppendJsonString(out, value);
+  };
+  const auto outcomes = [&](std::string_view name, const std::vector<AddOutcome>& list) {
+    out += '"';
+    out += name;
+    out += "\":[";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      out += i == 0 ? "{" : ",{";
+      member("id", list[i].id, true);
+      member("message", list[i].message);
+      if (!list[i].version.empty()) member("version", list[i].version);
+      out += '}';
+    }
+    out += ']';
+  };
+  out.reserve(128 * (report.successes.size() + report.failures.size() + report.warnings.size()));
+  out += '{';
+  outcomes("failures", report.failures);
+  out += ',';
+  outcomes("successes", report.successes);
+  out += ",\"warnings\":[";
+  for (std::size_t i = 0; i < report.warnings.size(); ++i) {
+    const ObjectWarning& w = report.warnings[i];
+    out += i == 0 ? "{" : ",{";
+    member("entry", w.entry, true);
+    member("id", w.id);
+    member("list", w.list);
+    member("version", w.version);
+    out += '}';
   }
+  out += "]}";
   return out;
 }
 
@@ -577,10 +605,7 @@ Status SharingService::InsertReport(store::Connection& conn, const identity::Pri
       "total_count, success_count, failure_count, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {report.id, report.collection_id, principal.org_id, principal.user_id, report.requested_at,
        report.total_count, static_cast<std::int64_t>(report.successes.size()),
-       static_cast<std::int64_t>(report.failures.size()),
-       DumpJson({{"successes", OutcomesToJson(report.successes)},
-                 {"failures", OutcomesToJson(report.failures)},
-                 {"warnings", WarningsToJson(report.warnings)}})}));
+       static_cast<std::int64_t>(report.failures.size()), ReportDetailsJson(report)}));
   return OkStatus();
 }
 
@@ -706,8 +731,9 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
     return t ? store::Value(*t) : store::Value(nullptr);
   };
   // One event for the envelope, not one per object: a large import would otherwise
-  // cost an outbox row and a notification per object.
-  Json added = Json::array();
+  // cost an outbox row and a notification per object. Its objects' list is written as
+  // text (see events::PublishText).
+  std::string added;
   for (const NewObject& o : to_store) {
     const Prepared& p = *o.prepared;
     const std::string& version = o.version_text;
@@ -722,22 +748,31 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
       sightings.insert(sightings.end(), {o.row, p.sighting_of_ref, p.sighting_count,
                                          optional_ts(p.first_seen), optional_ts(p.last_seen)});
     }
-    added.push_back({{"id", p.facts.id}, {"version", version}, {"tlp", stix::TlpName(o.tlp)}});
+    added += added.empty() ? "{\"id\":" : ",{\"id\":";
+    AppendJsonString(added, p.facts.id);
+    added += ",\"tlp\":";
+    AppendJsonString(added, stix::TlpName(o.tlp));
+    added += ",\"version\":";
+    AppendJsonString(added, version);
+    added += '}';
     successes.push_back({o.index, {p.facts.id, version, std::move(stored_message)}});
   }
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 2, recipients, [&conn](std::size_t n) {
-    return fmt::format("{} shared_object_recipients (object_row, org_id) VALUES {}",
-                       internal::InsertInto(conn), internal::ValuesRows(n, 2));
-  }));
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 3, warnings, [&conn](std::size_t n) {
-    return fmt::format("{} shared_object_warnings (object_row, list_name, entry) VALUES {}",
-                       internal::InsertInto(conn), internal::ValuesRows(n, 3));
-  }));
-  FC_RETURN_IF_ERROR(internal::RunInChunks(conn, {}, 5, sightings, [&conn](std::size_t n) {
-    return fmt::format(
-        "{} sightings (object_row, sighting_of_ref, count, first_seen, last_seen) VALUES {}",
-        internal::InsertInto(conn), internal::ValuesRows(n, 5));
-  }));
+  FC_RETURN_IF_ERROR(
+      internal::RunInChunks(conn, {}, 2, std::move(recipients), [&conn](std::size_t n) {
+        return fmt::format("{} shared_object_recipients (object_row, org_id) VALUES {}",
+                           internal::InsertInto(conn), internal::ValuesRows(n, 2));
+      }));
+  FC_RETURN_IF_ERROR(
+      internal::RunInChunks(conn, {}, 3, std::move(warnings), [&conn](std::size_t n) {
+        return fmt::format("{} shared_object_warnings (object_row, list_name, entry) VALUES {}",
+                           internal::InsertInto(conn), internal::ValuesRows(n, 3));
+      }));
+  FC_RETURN_IF_ERROR(
+      internal::RunInChunks(conn, {}, 5, std::move(sightings), [&conn](std::size_t n) {
+        return fmt::format(
+            "{} sightings (object_row, sighting_of_ref, count, first_seen, last_seen) VALUES {}",
+            internal::InsertInto(conn), internal::ValuesRows(n, 5));
+      }));
   // Once the whole envelope is stored, so that a sighting of an object sent in the
   // same envelope reaches that object's authors too.
   for (const NewObject& o : to_store) {
@@ -748,10 +783,15 @@ Status SharingService::StoreIn(store::Connection& conn, const identity::Principa
   FC_RETURN_IF_ERROR(conn.Execute("UPDATE sharing_collections SET last_date_added = ? WHERE id = ?",
                                   {last_date_added, collection.id}));
   if (!added.empty()) {
-    FC_RETURN_IF_ERROR(events::Publish(
-        conn, clock_, "sharing.objects_added", principal.org_id,
-        {{"collection_id", collection.id}, {"report_id", report.id}, {"objects", std::move(added)}},
-        events::Audience::kOrgOnly));
+    std::string payload = "{\"collection_id\":";
+    AppendJsonString(payload, collection.id);
+    payload += ",\"objects\":[";
+    payload += added;
+    payload += "],\"report_id\":";
+    AppendJsonString(payload, report.id);
+    payload += '}';
+    FC_RETURN_IF_ERROR(events::PublishText(conn, clock_, "sharing.objects_added", principal.org_id,
+                                           std::move(payload), events::Audience::kOrgOnly));
   }
 
   // Reported in envelope order.

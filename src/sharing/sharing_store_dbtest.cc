@@ -206,6 +206,19 @@ TEST_P(SharingStoreTest, MixedEnvelopeStoresTheGoodAndReportsEachBad) {
   ASSERT_TRUE(own.ok());
   EXPECT_EQ(own->failures.size(), 3u);
   EXPECT_EQ(own->successes[0].id, good);
+  // Read back as the add reported it, outcome by outcome.
+  const auto same_outcomes = [](const std::vector<AddOutcome>& read,
+                                const std::vector<AddOutcome>& reported) {
+    ASSERT_EQ(read.size(), reported.size());
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      EXPECT_EQ(read[i].id, reported[i].id) << i;
+      EXPECT_EQ(read[i].version, reported[i].version) << i;
+      EXPECT_EQ(read[i].message, reported[i].message) << i;
+    }
+  };
+  same_outcomes(own->successes, report->successes);
+  same_outcomes(own->failures, report->failures);
+  EXPECT_FALSE(report->successes[0].version.empty());
   for (const auto* other : {&hub_.s.b_admin, &hub_.s.coord, &hub_.s.auditor}) {
     auto hidden = hub_.service.GetAddReport(hub_.P(*other), report->id);
     ASSERT_FALSE(hidden.ok());

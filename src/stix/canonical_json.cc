@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/json.h"
 #include "stix/object.h"
 
 namespace fincyber::stix {
@@ -50,45 +51,6 @@ std::u16string Utf16(std::string_view text) {
     i += length;
   }
   return out;
-}
-
-void AppendString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0x0F];
-          out += kHex[c & 0x0F];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 // ECMAScript Number::toString (ECMA-262 7.1.12.1) from the shortest round-trip digits.
@@ -176,7 +138,7 @@ std::string Serialise(const Json& value) {
         break;
       }
       case Json::value_t::string:
-        AppendString(out, item.get_ref<const std::string&>());
+        AppendJsonString(out, item.get_ref<const std::string&>());
         break;
       case Json::value_t::boolean:
         out += item.get<bool>() ? "true" : "false";
@@ -206,7 +168,7 @@ std::string Serialise(const Json& value) {
     const auto [key, child] = frame.members[frame.next];
     if (frame.next++ > 0) out += ',';
     if (frame.is_object) {
-      AppendString(out, *key);
+      AppendJsonString(out, *key);
       out += ':';
     }
     emit(*child);  // may push, which invalidates `frame`

@@ -118,6 +118,13 @@ TEST(StixTimestampTest, FormatsWithSixDigitsAndRoundTrips) {
     ASSERT_TRUE(parsed.ok()) << text;
     EXPECT_EQ(FormatTimestamp(*parsed), text);
   }
+  // Every field at its widest and narrowest, and years outside RFC 3339's four digits.
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("0000-01-01T00:00:00Z")),
+            "0000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("1999-10-10T10:10:10.1Z")),
+            "1999-10-10T10:10:10.100000Z");
+  EXPECT_EQ(FormatTimestamp(253402300800'000'000), "10000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(FormatTimestamp(-62198755200'000'000), "-001-01-01T00:00:00.000000Z");
 }
 
 TEST(StixTimestampTest, ErrorNamesTheValue) {

@@ -114,8 +114,27 @@ std::string FormatTimestamp(Timestamp micros) {
     --days;
   }
   const CivilDate date = CivilFromDays(days);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", date.year, date.month, date.day,
-                     second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, fraction);
+  if (date.year < 0 || date.year > 9999) {  // outside RFC 3339: as wide as the year needs
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", date.year, date.month,
+                       date.day, second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60,
+                       fraction);
+  }
+  // Digit by digit into a fixed form: the hub formats one or more per stored version, and
+  // a formatting library's parse of the format string cost more than the digits.
+  std::string text = "0000-00-00T00:00:00.000000Z";
+  const auto put = [&text](std::size_t end, std::int64_t value) {  // right-aligned at end
+    for (std::size_t i = end; value != 0; --i, value /= 10) {
+      text[i - 1] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(4, date.year);
+  put(7, date.month);
+  put(10, date.day);
+  put(13, second_of_day / 3600);
+  put(16, second_of_day / 60 % 60);
+  put(19, second_of_day % 60);
+  put(26, fraction);
+  return text;
 }
 
 }  // namespace fincyber::stix

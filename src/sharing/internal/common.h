@@ -75,10 +75,12 @@ std::string_view UpdateMany(const store::Connection& conn);
 // Rows go at most kMaxRowsPerStatement at a time, in power-of-two counts, so that
 // a batch of any size prepares at most a handful of distinct statement texts on
 // each connection. Returns the result rows of every statement, in statement order.
+// The values are moved into the statements' parameters: pass them with std::move where
+// they are large (an object's body) and not needed after.
 inline constexpr std::size_t kMaxRowsPerStatement = 256;
 Result<std::vector<store::Row>> RunInChunks(
     store::Connection& conn, const store::Params& leading, std::size_t columns,
-    const store::Params& values, const std::function<std::string(std::size_t rows)>& statement);
+    store::Params values, const std::function<std::string(std::size_t rows)>& statement);
 
 // The clock's time as the hub stores times: microseconds since the epoch.
 stix::Timestamp NowMicros(const Clock& clock);
