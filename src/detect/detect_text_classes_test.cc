@@ -1,6 +1,6 @@
 // The vector classifiers of log text give the byte-by-byte classifier's bitmaps, for
 // every byte value at every position of a block; the vector line counters count what the
-// byte-by-byte one counts.
+// byte-by-byte one counts, and so do the counters of a key.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -125,6 +125,47 @@ TEST(TextClassesTest, VectorLineCountersAgreeWithPortable) {
   EXPECT_EQ(CountNewlines(text.data(), text.size()),
             CountNewlinesPortable(text.data(), text.size()));
   EXPECT_EQ(CountNewlinesPortable("a\nb\n\n", 5), 3u);
+}
+
+TEST(TextClassesTest, PortableNeedleCountOfSomeTexts) {
+  const std::string_view key = "\"pattern\"";
+  EXPECT_EQ(CountNeedlePortable("", 0, key), 0u);
+  const std::string text = R"({"pattern":"[x]","pattern_type":"stix","pattern":"y"})";
+  EXPECT_EQ(CountNeedlePortable(text.data(), text.size(), key), 2u);
+  // Only what lies wholly within the range; overlapping ones each.
+  EXPECT_EQ(CountNeedlePortable(text.data(), 10, key), 1u);
+  EXPECT_EQ(CountNeedlePortable(text.data(), 9, key), 0u);
+  EXPECT_EQ(CountNeedlePortable("abababa", 7, "aba"), 3u);
+}
+
+// Texts dense with the key, its near misses (the first bytes without the last, the last
+// without the first) and random bytes, at every start within a vector.
+TEST(TextClassesTest, VectorNeedleCounterAgreesWithPortable) {
+  const CountNeedleFn count = CountNeedleSse2();
+  if (count == nullptr) GTEST_SKIP() << "no SSE2 in this build";
+  std::mt19937 random(9);
+  const std::vector<std::string> pieces = {"\"pattern\"",     "\"pattern_type\"", "\"p", "n\"",
+                                           "\"\"pattern\"\"", "pattern",          "x"};
+  std::string text;
+  while (text.size() < 20'000) {
+    text += pieces[random() % pieces.size()];
+    if (random() % 5 == 0) text += static_cast<char>(random());
+  }
+  for (const std::string_view key : {std::string_view("\"pattern\""), std::string_view("ab"),
+                                     std::string_view("\"p"), std::string_view("n\"pattern\"")}) {
+    for (std::size_t begin = 0; begin < 32; ++begin) {
+      for (const std::size_t length :
+           {std::size_t{0}, std::size_t{1}, key.size(), std::size_t{16}, std::size_t{17},
+            key.size() + 15, key.size() + 16, std::size_t{1000}, text.size() - begin}) {
+        ASSERT_EQ(count(text.data() + begin, length, key),
+                  CountNeedlePortable(text.data() + begin, length, key))
+            << "key " << key << ", begin " << begin << ", length " << length;
+      }
+    }
+  }
+  EXPECT_EQ(CountNeedle(text.data(), text.size(), "\"pattern\""),
+            CountNeedlePortable(text.data(), text.size(), "\"pattern\""));
+  EXPECT_GT(CountNeedle(text.data(), text.size(), "\"pattern\""), 500u);
 }
 
 }  // namespace

@@ -869,14 +869,14 @@ Status LoadBundle(const std::string& path, std::FILE* file, const IndicatorFileO
   return OkStatus();
 }
 
-// How often `needle` begins in [begin, end) of the regular file `fd` (occurrences do
-// not overlap within the range).
+// How often `needle` ("\n", or a key of 2 to 16 bytes) begins in [begin, end) of the
+// regular file `fd`.
 std::size_t CountOccurrences(int fd, off_t begin, off_t end, std::string_view needle) {
   std::string buffer(kFileReadBytes + needle.size(), '\0');
   std::size_t kept = 0;  // bytes carried over that may start an occurrence
   std::size_t count = 0;
   off_t offset = begin;  // of the next byte to read
-  // One that begins before `end` may run past it.
+  // One that begins before `end` may run past it; none read whole begins at or after it.
   const off_t read_end = end + static_cast<off_t>(needle.size()) - 1;
   while (offset < read_end) {
     const ssize_t n =
@@ -884,17 +884,10 @@ std::size_t CountOccurrences(int fd, off_t begin, off_t end, std::string_view ne
     if (n <= 0) return count;
     offset += n;
     const std::size_t filled = kept + static_cast<std::size_t>(n);
-    const off_t buffer_offset = offset - static_cast<off_t>(filled);
-    std::size_t at = 0;
-    while (true) {
-      const void* hit = memmem(buffer.data() + at, filled - at, needle.data(), needle.size());
-      if (hit == nullptr) break;
-      at = static_cast<std::size_t>(static_cast<const char*>(hit) - buffer.data());
-      if (buffer_offset + static_cast<off_t>(at) >= end) return count;
-      ++count;
-      at += needle.size();
-    }
-    kept = std::min(needle.size() - 1, filled - at);
+    // The kept bytes are shorter than the needle, so no occurrence is counted twice.
+    count += needle == "\n" ? internal::CountNewlines(buffer.data() + kept, filled - kept)
+                            : internal::CountNeedle(buffer.data(), filled, needle);
+    kept = std::min(needle.size() - 1, filled);
     std::memmove(buffer.data(), buffer.data() + filled - kept, kept);
   }
   return count;

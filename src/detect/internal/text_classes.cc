@@ -1,5 +1,7 @@
 #include "detect/internal/text_classes.h"
 
+#include <cstring>
+
 #ifdef __SSE2__
 #include <immintrin.h>
 #endif
@@ -164,6 +166,32 @@ __attribute__((target("avx512bw,popcnt"))) std::uint64_t CountNewlinesWithAvx512
   return count + CountNewlinesPortable(p + i, n - i);
 }
 
+std::uint64_t CountNeedleWithSse2(const char* p, std::size_t n, std::string_view needle) {
+  const std::size_t m = needle.size();
+  if (n < m) return 0;
+  const std::size_t starts = n - m + 1;  // positions an occurrence may begin at
+  const __m128i first = _mm_set1_epi8(needle[0]);
+  const __m128i second = _mm_set1_epi8(needle[1]);
+  const __m128i last = _mm_set1_epi8(needle[m - 1]);
+  std::uint64_t count = 0;
+  std::size_t i = 0;
+  // The loads reach p[i + m + 14], within p[0, n) while i + 16 <= starts.
+  for (; i + 16 <= starts; i += 16) {
+    const auto at = [&](std::size_t offset) {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + offset));
+    };
+    const __m128i candidates =
+        _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(at(0), first), _mm_cmpeq_epi8(at(1), second)),
+                      _mm_cmpeq_epi8(at(m - 1), last));
+    for (auto mask = static_cast<std::uint32_t>(_mm_movemask_epi8(candidates)); mask != 0;
+         mask &= mask - 1) {
+      count +=
+          std::memcmp(p + i + static_cast<std::size_t>(__builtin_ctz(mask)), needle.data(), m) == 0;
+    }
+  }
+  return count + CountNeedlePortable(p + i, n - i, needle);
+}
+
 JsonMasks ClassifyJsonWithSse2(const char* p) {
   JsonMasks m;
   for (int part = 0; part < 4; ++part) {
@@ -236,6 +264,7 @@ ClassifyFn ClassifyAvx512() {
   return __builtin_cpu_supports("avx512bw") ? ClassifyWithAvx512 : nullptr;
 }
 CountNewlinesFn CountNewlinesSse2() { return CountNewlinesWithSse2; }
+CountNeedleFn CountNeedleSse2() { return CountNeedleWithSse2; }
 CountNewlinesFn CountNewlinesAvx512() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512bw") ? CountNewlinesWithAvx512 : nullptr;
@@ -250,6 +279,7 @@ ClassifyFn ClassifySse2() { return nullptr; }
 ClassifyFn ClassifyAvx2() { return nullptr; }
 ClassifyFn ClassifyAvx512() { return nullptr; }
 CountNewlinesFn CountNewlinesSse2() { return nullptr; }
+CountNeedleFn CountNeedleSse2() { return nullptr; }
 CountNewlinesFn CountNewlinesAvx512() { return nullptr; }
 ClassifyJsonFn ClassifyJsonSse2() { return nullptr; }
 ClassifyJsonFn ClassifyJsonAvx512() { return nullptr; }
@@ -303,6 +333,24 @@ std::uint64_t CountNewlines(const char* p, std::size_t n) {
     return CountNewlinesPortable;
   }();
   return best(p, n);
+}
+
+std::uint64_t CountNeedlePortable(const char* p, std::size_t n, std::string_view needle) {
+  const std::string_view text(p, n);
+  std::uint64_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string_view::npos;
+       at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+std::uint64_t CountNeedle(const char* p, std::size_t n, std::string_view needle) {
+  static const CountNeedleFn best = [] {
+    if (const CountNeedleFn sse2 = CountNeedleSse2()) return sse2;
+    return CountNeedlePortable;
+  }();
+  return best(p, n, needle);
 }
 
 ClassifyFn BestClassify() {

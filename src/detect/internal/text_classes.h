@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace fincyber::detect::internal {
 
@@ -38,6 +39,15 @@ CountNewlinesFn CountNewlinesSse2();
 CountNewlinesFn CountNewlinesAvx512();
 // With the fastest the running CPU has.
 std::uint64_t CountNewlines(const char* p, std::size_t n);
+
+// How often `needle` (2 to 16 bytes) lies wholly within p[0, n), overlapping occurrences
+// each counted: the count of a key read ahead of loading a bundle (indicator_files.cc).
+using CountNeedleFn = std::uint64_t (*)(const char* p, std::size_t n, std::string_view needle);
+std::uint64_t CountNeedlePortable(const char* p, std::size_t n, std::string_view needle);
+// As ClassifySse2: 16 positions at a time, those where the needle's first two bytes and
+// its last match compared whole.
+CountNeedleFn CountNeedleSse2();
+std::uint64_t CountNeedle(const char* p, std::size_t n, std::string_view needle);
 
 // The bytes of 64 bytes of JSON text that give its structure, bit i for byte i.
 struct JsonMasks {
