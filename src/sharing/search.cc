@@ -20,6 +20,8 @@ constexpr int kMaxRelationships = 500;
 constexpr std::string_view kColumns =
     "o.row_id, o.collection_id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, "
     "o.tlp, o.revoked, o.author_org, o.body";
+// How many columns kColumns names: a column selected after them is read at this index.
+constexpr std::size_t kColumnCount = std::ranges::count(kColumns, ',') + 1;
 
 StoredObject ReadObject(const store::Row& row) {
   StoredObject o;
@@ -218,7 +220,7 @@ Result<ObjectDetail> SharingService::GetObjectDetail(const identity::Principal& 
     if (versions.empty()) return NotFound("object not found");
     internal::AuthorNames authors(principal);
     for (const auto& row : versions) {
-      ObjectVersion version{ReadObject(row), {}, row.GetInt(11) != 0};
+      ObjectVersion version{ReadObject(row), {}, row.GetInt(kColumnCount) != 0};
       FC_ASSIGN_OR_RETURN(version.author, authors.Of(conn, version.author_org, version.tlp));
       detail.versions.push_back(std::move(version));
     }

@@ -6,70 +6,82 @@
 
 namespace fincyber::sharing {
 
+namespace {
+
+// A position row of `table` (sharing_sync_positions or sharing_push_positions), keyed by
+// the (API root, remote collection, local collection) triple: its `columns`, or nullopt.
+Result<std::optional<store::Row>> LoadPositionRow(store::Database& db, std::string_view table,
+                                                  std::string_view columns,
+                                                  const SyncSource& source) {
+  return db.ReadValue<std::optional<store::Row>>(
+      [&](store::Connection& conn) -> Result<std::optional<store::Row>> {
+        return conn.QueryOptional(
+            fmt::format("SELECT {} FROM {} WHERE api_root = ? AND remote_collection_id = ? AND "
+                        "local_collection_id = ?",
+                        columns, table),
+            {source.api_root, source.remote_collection_id, source.local_collection_id});
+      });
+}
+
+// Creates or replaces the position row of `source` in `table`: `columns` (after the
+// triple's), given `values`.
+Status SavePositionRow(store::Database& db, std::string_view table,
+                       const std::vector<std::string_view>& columns, const SyncSource& source,
+                       store::Params values) {
+  std::string names;
+  std::string updates;
+  for (const std::string_view column : columns) {
+    names += fmt::format(", {}", column);
+    updates += fmt::format("{}{} = excluded.{}", updates.empty() ? "" : ", ", column, column);
+  }
+  store::Params params{source.api_root, source.remote_collection_id, source.local_collection_id};
+  internal::Append(params, values);
+  return db.Transact([&](store::Connection& conn) -> Status {
+    FC_RETURN_IF_ERROR(conn.Execute(
+        fmt::format("INSERT INTO {} (api_root, remote_collection_id, local_collection_id{}) "
+                    "VALUES ({}) ON CONFLICT (api_root, remote_collection_id, "
+                    "local_collection_id) DO UPDATE SET {}",
+                    table, names, internal::Placeholders(params.size()), updates),
+        params));
+    return OkStatus();
+  });
+}
+
+}  // namespace
+
 Result<std::optional<SyncPosition>> LoadSyncPosition(store::Database& db,
                                                      const SyncSource& source) {
-  return db.ReadValue<std::optional<SyncPosition>>(
-      [&](store::Connection& conn) -> Result<std::optional<SyncPosition>> {
-        FC_ASSIGN_OR_RETURN(
-            auto row,
-            conn.QueryOptional(
-                "SELECT last_date_added, synced_at, objects, deletions_checked_at FROM "
-                "sharing_sync_positions "
-                "WHERE api_root = ? AND remote_collection_id = ? AND "
-                "local_collection_id = ?",
-                {source.api_root, source.remote_collection_id, source.local_collection_id}));
-        if (!row) return std::optional<SyncPosition>();
-        return std::optional<SyncPosition>(
-            SyncPosition{row->GetString(0), row->GetString(1), row->GetInt(2), row->GetString(3)});
-      });
+  FC_ASSIGN_OR_RETURN(auto row, LoadPositionRow(db, "sharing_sync_positions",
+                                                "last_date_added, synced_at, objects, "
+                                                "deletions_checked_at",
+                                                source));
+  if (!row) return std::optional<SyncPosition>();
+  return std::optional<SyncPosition>(
+      SyncPosition{row->GetString(0), row->GetString(1), row->GetInt(2), row->GetString(3)});
 }
 
 Status SaveSyncPosition(store::Database& db, const SyncSource& source,
                         const SyncPosition& position) {
-  return db.Transact([&](store::Connection& conn) -> Status {
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "INSERT INTO sharing_sync_positions (api_root, remote_collection_id, "
-        "local_collection_id, last_date_added, synced_at, objects, deletions_checked_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (api_root, remote_collection_id, local_collection_id) DO UPDATE SET "
-        "last_date_added = excluded.last_date_added, synced_at = excluded.synced_at, "
-        "objects = excluded.objects, deletions_checked_at = excluded.deletions_checked_at",
-        {source.api_root, source.remote_collection_id, source.local_collection_id,
-         position.last_date_added, position.synced_at, position.objects,
-         position.deletions_checked_at}));
-    return OkStatus();
-  });
+  return SavePositionRow(db, "sharing_sync_positions",
+                         {"last_date_added", "synced_at", "objects", "deletions_checked_at"},
+                         source,
+                         {position.last_date_added, position.synced_at, position.objects,
+                          position.deletions_checked_at});
 }
 
 Result<std::optional<PushPosition>> LoadPushPosition(store::Database& db,
                                                      const SyncSource& target) {
-  return db.ReadValue<std::optional<PushPosition>>(
-      [&](store::Connection& conn) -> Result<std::optional<PushPosition>> {
-        FC_ASSIGN_OR_RETURN(
-            auto row,
-            conn.QueryOptional(
-                "SELECT last_date_added, pushed_at, objects FROM sharing_push_positions WHERE "
-                "api_root = ? AND remote_collection_id = ? AND local_collection_id = ?",
-                {target.api_root, target.remote_collection_id, target.local_collection_id}));
-        if (!row) return std::optional<PushPosition>();
-        return std::optional<PushPosition>(
-            PushPosition{row->GetString(0), row->GetString(1), row->GetInt(2)});
-      });
+  FC_ASSIGN_OR_RETURN(auto row, LoadPositionRow(db, "sharing_push_positions",
+                                                "last_date_added, pushed_at, objects", target));
+  if (!row) return std::optional<PushPosition>();
+  return std::optional<PushPosition>(
+      PushPosition{row->GetString(0), row->GetString(1), row->GetInt(2)});
 }
 
 Status SavePushPosition(store::Database& db, const SyncSource& target,
                         const PushPosition& position) {
-  return db.Transact([&](store::Connection& conn) -> Status {
-    FC_RETURN_IF_ERROR(conn.Execute(
-        "INSERT INTO sharing_push_positions (api_root, remote_collection_id, "
-        "local_collection_id, last_date_added, pushed_at, objects) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (api_root, remote_collection_id, local_collection_id) DO UPDATE SET "
-        "last_date_added = excluded.last_date_added, pushed_at = excluded.pushed_at, "
-        "objects = excluded.objects",
-        {target.api_root, target.remote_collection_id, target.local_collection_id,
-         position.last_date_added, position.pushed_at, position.objects}));
-    return OkStatus();
-  });
+  return SavePositionRow(db, "sharing_push_positions", {"last_date_added", "pushed_at", "objects"},
+                         target, {position.last_date_added, position.pushed_at, position.objects});
 }
 
 Result<std::unordered_set<std::string>> IdsReceivedByPulls(store::Database& db,
