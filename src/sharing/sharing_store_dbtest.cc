@@ -518,6 +518,51 @@ TEST_P(SharingStoreTest, WhatTheRemoteDroppedIsDeletedHereAndForgotten) {
   EXPECT_TRUE(nothing_left->failed.empty());
 }
 
+// Pull and push positions: none at first, saved and replaced per (API root, remote
+// collection, local collection), the pull's and the push's apart.
+TEST_P(SharingStoreTest, FederationPositionsAreKeptPerRemoteCollectionAndDirection) {
+  store::Database& db = hub_.s.db();
+  const SyncSource remote{"https://remote.example/api1/", "remote-collection", hub_.indicators.id};
+  const SyncSource other_remote{"https://remote.example/api1/", "other-collection",
+                                hub_.indicators.id};
+  auto none = LoadSyncPosition(db, remote);
+  ASSERT_TRUE(none.ok()) << none.error().internal_message();
+  EXPECT_FALSE(none->has_value());
+  auto no_push = LoadPushPosition(db, remote);
+  ASSERT_TRUE(no_push.ok()) << no_push.error().internal_message();
+  EXPECT_FALSE(no_push->has_value());
+
+  ASSERT_TRUE(
+      SaveSyncPosition(db, remote, {"2024-05-01T00:00:00.000Z", "2024-05-01T00:01:00Z", 10, ""})
+          .ok());
+  ASSERT_TRUE(SaveSyncPosition(
+                  db, remote,
+                  {"2024-05-02T00:00:00.000Z", "2024-05-02T00:01:00Z", 25, "2024-05-02T00:01:00Z"})
+                  .ok());
+  ASSERT_TRUE(
+      SavePushPosition(db, remote, {"2024-05-03T00:00:00.000000Z", "2024-05-03T00:01:00Z", 7})
+          .ok());
+  ASSERT_TRUE(SavePushPosition(db, other_remote, {"", "2024-05-04T00:01:00Z", 0}).ok());
+
+  auto pull = LoadSyncPosition(db, remote);
+  ASSERT_TRUE(pull.ok() && pull->has_value());
+  EXPECT_EQ((*pull)->last_date_added, "2024-05-02T00:00:00.000Z") << "replaced";
+  EXPECT_EQ((*pull)->synced_at, "2024-05-02T00:01:00Z");
+  EXPECT_EQ((*pull)->objects, 25);
+  EXPECT_EQ((*pull)->deletions_checked_at, "2024-05-02T00:01:00Z");
+  auto push = LoadPushPosition(db, remote);
+  ASSERT_TRUE(push.ok() && push->has_value());
+  EXPECT_EQ((*push)->last_date_added, "2024-05-03T00:00:00.000000Z");
+  EXPECT_EQ((*push)->pushed_at, "2024-05-03T00:01:00Z");
+  EXPECT_EQ((*push)->objects, 7);
+  auto other_push = LoadPushPosition(db, other_remote);
+  ASSERT_TRUE(other_push.ok() && other_push->has_value());
+  EXPECT_EQ((*other_push)->last_date_added, "");
+  auto other_pull = LoadSyncPosition(db, other_remote);
+  ASSERT_TRUE(other_pull.ok());
+  EXPECT_FALSE(other_pull->has_value()) << "a push position is not a pull position";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SharingStoreTest,
                          ::testing::ValuesIn(fincyber::testing::DbBackends()));
 
