@@ -116,11 +116,12 @@ std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming,
   Prepared p;
   p.incoming = &incoming;
   const Json& object = incoming.object;
-  auto validated = stix::Validate(object);
-  if (auto* invalid = std::get_if<stix::Invalid>(&validated)) {
+  auto validation = stix::Validate(object);
+  if (auto* invalid = std::get_if<stix::Invalid>(&validation)) {
     return JoinViolations(invalid->violations);
   }
-  p.facts = std::get<stix::Validated>(validated).facts;
+  stix::Validated& validated = std::get<stix::Validated>(validation);
+  p.facts = std::move(validated.facts);
   p.ends = internal::EndsOfRelationship(object);
   p.marked_tlp = stix::MostRestrictiveTlp(p.facts.object_marking_refs);
   if (!p.marked_tlp) p.marked_tlp = incoming.tlp_if_unmarked;
@@ -142,13 +143,9 @@ std::variant<Prepared, std::string> Prepare(const IncomingObject& incoming,
     p.recipients.erase(std::unique(p.recipients.begin(), p.recipients.end()), p.recipients.end());
   }
 
-  if (p.facts.type == "indicator" && object.value("pattern_type", "") == "stix" &&
-      object.contains("pattern") && object["pattern"].is_string()) {
-    auto observables = stix::ObservablesOfPattern(object["pattern"].get<std::string>());
-    if (!observables.ok()) {
-      return fmt::format("pattern: pattern: {}", observables.error().safe_message());
-    }
-    p.observables = std::move(*observables);
+  // An indicator's STIX pattern, parsed by validation.
+  if (validated.pattern) {
+    p.observables = stix::ObservablesOf(*validated.pattern).observables;
     if (warning_lists != nullptr) {
       for (const auto& observable : p.observables) {
         for (auto& hit : warning_lists->Check(observable)) {

@@ -927,6 +927,8 @@ class Checker {
 
   std::vector<Violation> TakeErrors() { return std::move(errors_); }
   std::vector<Violation> TakeWarnings() { return std::move(warnings_); }
+  void KeepPattern(Pattern pattern) { pattern_ = std::move(pattern); }
+  std::optional<Pattern> TakePattern() { return std::move(pattern_); }
 
   void CheckObject(const Json& object);
 
@@ -977,6 +979,7 @@ class Checker {
   bool truncated_ = false;
   std::vector<Violation> errors_;
   std::vector<Violation> warnings_;
+  std::optional<Pattern> pattern_;  // an indicator's, once parsed
 
  public:
   bool truncated() const { return truncated_; }
@@ -1696,8 +1699,12 @@ void CheckIndicator(Checker& checker, const Json& object) {
   const std::string* pattern = FindString(object, "pattern");
   if (pattern_type == nullptr || pattern == nullptr || *pattern_type != "stix") return;
   // STIX patterns are parsed by the patterning half of this module (pattern.h).
-  const auto parsed = ParsePattern(*pattern);
-  if (!parsed.ok()) checker.Error("pattern", "pattern", parsed.error().safe_message());
+  auto parsed = ParsePattern(*pattern);
+  if (!parsed.ok()) {
+    checker.Error("pattern", "pattern", parsed.error().safe_message());
+    return;
+  }
+  checker.KeepPattern(std::move(*parsed));
 }
 
 void CheckLocation(Checker& checker, const Json& object) {
@@ -2045,7 +2052,7 @@ std::variant<Validated, Invalid> Validate(const Json& object, const ValidationOp
   if (checker.truncated()) checker.NoteTruncation();
   if (!checker.ok()) return Invalid{checker.TakeErrors()};
   ObjectFacts facts = FactsOf(object, checker, std::move(references));
-  return Validated{std::move(facts), checker.TakeWarnings()};
+  return Validated{std::move(facts), checker.TakeWarnings(), checker.TakePattern()};
 }
 
 Result<ObjectFacts> ValidateToFacts(const Json& object, const ValidationOptions& options) {

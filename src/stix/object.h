@@ -12,6 +12,7 @@
 
 #include "base/json.h"
 #include "base/result.h"
+#include "stix/pattern.h"
 
 namespace fincyber::stix {
 
@@ -66,6 +67,9 @@ struct ValidationOptions {
 struct Validated {
   ObjectFacts facts;
   std::vector<Violation> warnings;  // e.g. an unknown open-vocabulary value
+  // An indicator's STIX pattern, as parsed to validate it: its observables need no
+  // second parse (ObservablesOf).
+  std::optional<Pattern> pattern;
 };
 
 // Validates one object (common properties, per-type required properties and types,
