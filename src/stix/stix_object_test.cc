@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "stix/object.h"
+#include "stix/uuid.h"
 
 namespace fincyber::stix {
 namespace {
@@ -135,6 +137,38 @@ TEST(StixTimestampTest, ErrorNamesTheValue) {
 }
 
 // ---- ids
+
+// Every byte value at every position of a UUID's text: refused unless it is a dash where
+// the form has one or a hex digit (either case) elsewhere; the bytes read are the digits'.
+TEST(StixIdTest, ParseUuidTakesHexDigitsAndDashesAtTheirPlacesOnly) {
+  const std::string valid = "0123abcd-4567-89ef-ABCD-0123456789aF";
+  const auto parsed = ParseUuid(valid);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(FormatUuid(*parsed), "0123abcd-4567-89ef-abcd-0123456789af");
+  const auto is_hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  for (std::size_t at = 0; at < valid.size(); ++at) {
+    const bool dash_place = at == 8 || at == 13 || at == 18 || at == 23;
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string text = valid;
+      text[at] = static_cast<char>(byte);
+      const bool expected = dash_place ? text[at] == '-' : is_hex(text[at]);
+      const auto result = ParseUuid(text);
+      ASSERT_EQ(result.has_value(), expected) << "byte " << byte << " at " << at;
+      if (result && !dash_place) {
+        EXPECT_EQ(FormatUuid(*result).substr(at, 1),
+                  std::string(1, static_cast<char>(std::tolower(byte))));
+      }
+    }
+  }
+  for (const std::string_view wrong :
+       {std::string_view(""), std::string_view("0123abcd-4567-89ef-abcd-0123456789a"),
+        std::string_view("0123abcd-4567-89ef-abcd-0123456789abc"),
+        std::string_view("0123abcd4567-89ef-abcd-0123456789abc-")}) {
+    EXPECT_FALSE(ParseUuid(wrong).has_value()) << wrong;
+  }
+}
 
 TEST(StixIdTest, NewIdsAreRandomVersion4OfTheType) {
   const std::regex form(

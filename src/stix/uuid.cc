@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <array>
+#include <cstdint>
 #include <string>
 
 #include "base/ascii.h"
@@ -9,24 +11,33 @@
 namespace fincyber::stix {
 namespace {
 
-constexpr bool IsDashPosition(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+// Where each byte's two hex digits begin in "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
+constexpr std::array<std::uint8_t, 16> kByteDigits = {0,  2,  4,  6,  9,  11, 14, 16,
+                                                      19, 21, 24, 26, 28, 30, 32, 34};
+
+// Each byte's hex digit value, -1 for a byte that is not one.
+constexpr std::array<std::int8_t, 256> kHexValues = [] {
+  std::array<std::int8_t, 256> values{};
+  for (int c = 0; c < 256; ++c)
+    values[c] = static_cast<std::int8_t>(HexDigitValue(static_cast<char>(c)));
+  return values;
+}();
 
 }  // namespace
 
+// Every object's id, and every reference, goes through here: a table per digit at fixed
+// places, not a test per character.
 std::optional<UuidBytes> ParseUuid(std::string_view text) {
-  if (text.size() != 36) return std::nullopt;
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' ||
+      text[23] != '-') {
+    return std::nullopt;
+  }
   UuidBytes bytes{};
-  std::size_t nibble = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (IsDashPosition(i)) {
-      if (text[i] != '-') return std::nullopt;
-      continue;
-    }
-    const int value = HexDigitValue(text[i]);
-    if (value < 0) return std::nullopt;
-    bytes[nibble / 2] =
-        static_cast<std::uint8_t>(bytes[nibble / 2] | (nibble % 2 == 0 ? value << 4 : value));
-    ++nibble;
+  for (std::size_t b = 0; b < bytes.size(); ++b) {
+    const int high = kHexValues[static_cast<unsigned char>(text[kByteDigits[b]])];
+    const int low = kHexValues[static_cast<unsigned char>(text[kByteDigits[b] + 1])];
+    if ((high | low) < 0) return std::nullopt;
+    bytes[b] = static_cast<std::uint8_t>((high << 4) | low);
   }
   return bytes;
 }
