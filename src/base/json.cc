@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <set>
 
@@ -133,9 +135,26 @@ void AppendJsonString(std::string& out, std::string_view text) {
     return;
   }
   static constexpr char kHex[] = "0123456789abcdef";
+  // Bit 7 of a byte of the result is set where the byte of `word` is zero (for the word
+  // as a whole exactly: nonzero when one is).
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const auto zero_bytes = [](std::uint64_t word) { return (word - kOnes) & ~word & kHighs; };
   out += '"';
   std::size_t run = 0;  // where the bytes not yet appended begin
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Eight bytes at a time while none needs an escape: no control character, quote or
+    // backslash among them.
+    while (i + sizeof(std::uint64_t) <= text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      const std::uint64_t control = (word - kOnes * 0x20) & ~word & kHighs;
+      if ((control | zero_bytes(word ^ (kOnes * '"')) | zero_bytes(word ^ (kOnes * '\\'))) != 0) {
+        break;
+      }
+      i += sizeof word;
+    }
+    if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(text.substr(run, i - run));

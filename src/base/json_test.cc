@@ -111,6 +111,13 @@ TEST(JsonTest, AppendJsonStringWritesWhatDumpJsonWrites) {
   for (int c = 0; c < 0x80; ++c) {
     texts.push_back(std::string(1, static_cast<char>(c)));
     texts.push_back("x" + std::string(1, static_cast<char>(c)) + "y");
+    // At every place of texts long enough to be read eight bytes at a time.
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string text(20, 'a');
+      text[at] = static_cast<char>(c);
+      texts.push_back(text);
+      texts.push_back(text + "é\"");
+    }
   }
   for (const std::string& text : texts) {
     std::string appended = "[";
