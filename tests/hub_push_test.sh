@@ -61,11 +61,11 @@ import "$db_a" a.member "$recipients"
 
 check "a dry run" 5 push --dry-run
 expect "lists the two versions that would leave" test "$(grep -c "^would push: indicator--00000000-0000-4000-8000-000000000001 2026-0[12]-01T00:00:00.000Z$" "$work/out")" -eq 2
-expect "and says so" grep -q "^would push 2 objects in 1 envelopes; not pushed: 1 unmarked, 4 by their TLP" "$work/out"
+expect "and says so" grep -q "^would push 2 objects in 1 envelopes; not pushed: 1 unmarked, 3 by their TLP, 1 naming recipients, 0 too large" "$work/out"
 expect "B received nothing" test "$(ids_at_b)" = "50@01"
 check "first push: an unmarked object is left out" 5 push
 expect "both versions of the green one" grep -q "^pushed 2 objects in 1 envelopes" "$work/out"
-expect "counted" grep -q "not pushed: 1 unmarked, 4 by their TLP, 0 refused; left 1 of other organisations and 1 received from other hubs" "$work/out"
+expect "counted" grep -q "not pushed: 1 unmarked, 3 by their TLP, 1 naming recipients, 0 too large, 0 refused by the remote; left 1 of other organisations and 1 received from other hubs" "$work/out"
 expect "named recipients keep it home" grep -q "000000000009: it names its recipients on this hub" "$work/out"
 expect "the unmarked one named" grep -q "^not pushed: indicator--00000000-0000-4000-8000-000000000005: no TLP marking" "$work/out"
 expect "AMBER is above the default --max-tlp" grep -q "000000000002: TLP:AMBER is above --max-tlp" "$work/out"
@@ -74,7 +74,7 @@ expect "RED never leaves" grep -q "000000000004: TLP:RED is for its named recipi
 expect "B has both versions of A's green one beside its own" test "$(ids_at_b)" = "01@02 50@01"
 
 check "a second push with nothing new" 0 push
-expect "nothing sent" grep -q "^pushed 0 objects in 0 envelopes; not pushed: 0 unmarked, 0 by their TLP" "$work/out"
+expect "nothing sent" grep -q "^pushed 0 objects in 0 envelopes; not pushed: 0 unmarked, 0 by their TLP, 0 naming recipients" "$work/out"
 
 import "$db_a" a.member "$(indicator 7 2026-01-01T00:00:00.000Z "$GREEN")" \
   "$(indicator 1 2026-03-01T00:00:00.000Z "$GREEN")"
@@ -83,7 +83,7 @@ expect "only the two new versions" grep -q "^pushed 2 objects in 1 envelopes" "$
 expect "B has the update and the new one" test "$(ids_at_b)" = "01@03 07@01 50@01"
 
 check "everything again, up to AMBER" 5 push --since 2000-01-01T00:00:00Z --max-tlp amber
-expect "the amber one too, the rest as duplicates" grep -q "^pushed 5 objects in 1 envelopes; not pushed: 1 unmarked, 3 by their TLP" "$work/out"
+expect "the amber one too, the rest as duplicates" grep -q "^pushed 5 objects in 1 envelopes; not pushed: 1 unmarked, 2 by their TLP, 1 naming recipients" "$work/out"
 expect "B has the amber one" test "$(ids_at_b)" = "01@03 02@01 07@01 50@01"
 
 # The remote refuses what it may not store: a version of an id that another of its
@@ -106,7 +106,7 @@ PY
 import "$db_a" a.member "$(indicator 8 2026-01-01T00:00:00.000Z "$GREEN")"
 check "a push the remote partly refuses" 5 push
 expect "the refusal named" grep -q "^refused by the remote: indicator--00000000-0000-4000-8000-000000000008: " "$work/out"
-expect "the rest in two envelopes" grep -q "^pushed 1500 objects in 2 envelopes; not pushed: 0 unmarked, 0 by their TLP, 1 refused" "$work/out"
+expect "the rest in two envelopes" grep -q "^pushed 1500 objects in 2 envelopes; not pushed: 0 unmarked, 0 by their TLP, 0 naming recipients, 0 too large, 1 refused by the remote" "$work/out"
 check "then nothing more" 0 push
 expect "nothing sent" grep -q "^pushed 0 objects" "$work/out"
 
@@ -128,7 +128,7 @@ PY
 "$bin" import --database "$db_a" --collection indicators --as a.member --bundle "$work/large.json" >/dev/null
 check "a push with an object over the remote's request limit" 5 push
 expect "named" grep -q "^not pushed: indicator--00000000-0000-4000-a000-000000000001: larger than the remote accepts (1048576 bytes a request)" "$work/out"
-expect "the small one sent" grep -q "^pushed 1 objects in 1 envelopes; not pushed: 0 unmarked, 0 by their TLP, 1 refused" "$work/out"
+expect "the small one sent" grep -q "^pushed 1 objects in 1 envelopes; not pushed: 0 unmarked, 0 by their TLP, 0 naming recipients, 1 too large, 0 refused by the remote" "$work/out"
 
 check "a wrong token" 1 "$bin" hub push --database "$db_a" --to "$url" --collection "$remote" \
   --token fct_wrong --from indicators --as a.member

@@ -653,18 +653,16 @@ int RunSync(const SyncFlags& flags) {
   progress.reset();
   importer.PrintSummary();
   if (withheld > 0) std::cout << "not stored " << withheld << " TLP:AMBER+STRICT objects\n";
-  if (!pulled.ok()) {
-    // What was stored stays stored; the position says where the next pull starts.
-    std::cout << "received " << received << " objects before the pull stopped; next pull "
-              << (position.last_date_added.empty() ? "from the start"
-                                                   : "after " + position.last_date_added)
-              << "\n";
-    return Fail(pulled.error());
-  }
-  std::cout << "received " << received << " objects in " << pulled->pages << " pages; next pull "
+  // What was stored stays stored, even when the pull stopped; the position says where the
+  // next pull starts.
+  std::cout << "received " << received << " objects "
+            << (pulled.ok() ? "in " + std::to_string(pulled->pages) + " pages"
+                            : std::string("before the pull stopped"))
+            << "; next pull "
             << (position.last_date_added.empty() ? "from the start"
                                                  : "after " + position.last_date_added)
             << "\n";
+  if (!pulled.ok()) return Fail(pulled.error());
   const bool left_out = importer.failed() > 0 || withheld > 0;
   if (flags.keep_deleted) return left_out ? kExitSomeObjectsLeftOut : 0;
   const auto now = std::chrono::system_clock::now();
@@ -725,7 +723,7 @@ struct PushFlags {
 // which may be wider than ours) at a level that may leave for another community, and
 // name no recipients (organisations of this hub, for whom alone it is meant).
 struct PushVerdict {
-  enum class Kept { kNo, kUnmarked, kByTlp } kept = Kept::kNo;
+  enum class Kept { kNo, kUnmarked, kByTlp, kNamesRecipients } kept = Kept::kNo;
   std::string why;
 };
 
@@ -746,7 +744,7 @@ PushVerdict JudgePush(const Json& object, stix::Tlp max_tlp) {
   if (*tlp > max_tlp) return {PushVerdict::Kept::kByTlp, level + " is above --max-tlp"};
   if (const auto recipients = object.find(sharing::kRecipientsProperty);
       recipients != object.end() && !recipients->empty()) {
-    return {PushVerdict::Kept::kByTlp, "it names its recipients on this hub"};
+    return {PushVerdict::Kept::kNamesRecipients, "it names its recipients on this hub"};
   }
   return {};
 }
@@ -806,10 +804,12 @@ int RunPush(const PushFlags& flags) {
     query.added_after = *last;
   }
 
-  std::uint64_t pushed = 0, envelopes = 0, refused = 0, unmarked = 0, by_tlp = 0;
+  std::uint64_t pushed = 0, envelopes = 0, refused = 0, too_large = 0;
+  std::uint64_t unmarked = 0, by_tlp = 0, with_recipients = 0;
   std::uint64_t others = 0, pulled = 0, pushed_when_saved = 0;
   std::vector<Json> envelope;
   std::size_t envelope_size = kEnvelopeFrame.size();
+  // Sends the envelope (lists it, on a dry run) and empties it.
   auto send = [&]() -> Status {
     if (envelope.empty()) return OkStatus();
     if (flags.dry_run) {
@@ -818,26 +818,23 @@ int RunPush(const PushFlags& flags) {
                   << object.value("modified", object.value("created", std::string())) << "\n";
       }
       pushed += envelope.size();
-      ++envelopes;
-      envelope.clear();
-      envelope_size = kEnvelopeFrame.size();
-      return OkStatus();
-    }
-    FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
-                        client.AddObjects(*api_root, flags.remote_collection, envelope));
-    if (!status.complete()) {
-      FC_ASSIGN_OR_RETURN(
-          status, client.WaitForStatus(*api_root, status.id, std::chrono::milliseconds(200), 600));
+    } else {
+      FC_ASSIGN_OR_RETURN(taxii::AddStatus status,
+                          client.AddObjects(*api_root, flags.remote_collection, envelope));
       if (!status.complete()) {
-        return Unavailable("the remote has not finished storing envelope " + status.id +
-                           "; the next push sends it again");
+        FC_ASSIGN_OR_RETURN(status, client.WaitForStatus(*api_root, status.id,
+                                                         std::chrono::milliseconds(200), 600));
+        if (!status.complete()) {
+          return Unavailable("the remote has not finished storing envelope " + status.id +
+                             "; the next push sends it again");
+        }
       }
+      for (const taxii::StatusDetail& failure : status.failures) {
+        std::cout << "refused by the remote: " << failure.id << ": " << failure.message << "\n";
+      }
+      refused += static_cast<std::uint64_t>(status.failure_count);
+      pushed += static_cast<std::uint64_t>(status.success_count);
     }
-    for (const taxii::StatusDetail& failure : status.failures) {
-      std::cout << "refused by the remote: " << failure.id << ": " << failure.message << "\n";
-    }
-    refused += static_cast<std::uint64_t>(status.failure_count);
-    pushed += static_cast<std::uint64_t>(status.success_count);
     ++envelopes;
     envelope.clear();
     envelope_size = kEnvelopeFrame.size();
@@ -876,14 +873,16 @@ int RunPush(const PushFlags& flags) {
       if (const PushVerdict verdict = JudgePush(*object, *max_tlp);
           verdict.kept != PushVerdict::Kept::kNo) {
         std::cout << "not pushed: " << o.id << ": " << verdict.why << "\n";
-        ++(verdict.kept == PushVerdict::Kept::kUnmarked ? unmarked : by_tlp);
+        ++(verdict.kept == PushVerdict::Kept::kUnmarked ? unmarked
+           : verdict.kept == PushVerdict::Kept::kByTlp  ? by_tlp
+                                                        : with_recipients);
         continue;
       }
       const std::size_t size = DumpJson(*object).size() + 1;  // and its comma
       if (kEnvelopeFrame.size() + size > envelope_bytes) {
         std::cout << "not pushed: " << o.id << ": larger than the remote accepts ("
                   << envelope_bytes << " bytes a request)\n";
-        ++refused;
+        ++too_large;
         continue;
       }
       if (envelope.size() == kMaxEnvelopeObjects || envelope_size + size > envelope_bytes) {
@@ -912,13 +911,14 @@ int RunPush(const PushFlags& flags) {
   progress.reset();
   std::cout << (flags.dry_run ? "would push " : "pushed ") << pushed << " objects in " << envelopes
             << " envelopes; not pushed: " << unmarked << " unmarked, " << by_tlp
-            << " by their TLP, " << refused << " refused; left " << others
+            << " by their TLP, " << with_recipients << " naming recipients, " << too_large
+            << " too large, " << refused << " refused by the remote; left " << others
             << " of other organisations and " << pulled << " received from other hubs; next push "
             << (position.last_date_added.empty() ? "from the start"
                                                  : "after " + position.last_date_added)
             << "\n";
   if (!outcome.ok()) return Fail(outcome.error());
-  const bool left_out = refused > 0 || unmarked > 0;
+  const bool left_out = refused > 0 || unmarked > 0 || too_large > 0;
   return left_out ? kExitSomeObjectsLeftOut : 0;
 }
 
