@@ -40,17 +40,39 @@ bool IsHex(std::string_view text) {
 // The host of a normalised URL ("http://user@host:8080/p" -> "host"), or "" when the URL
 // has no authority ("mailto:...", "file:///...").
 std::string_view UrlHost(std::string_view url) {
-  const std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return {};
-  std::string_view rest = url.substr(scheme_end + 3);
-  // A loop, not find_first_of: that calls memchr once per character.
-  std::size_t end = 0;
-  while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
-  rest = rest.substr(0, end);
-  const std::size_t at = rest.rfind('@');
-  if (at != std::string_view::npos) rest.remove_prefix(at + 1);
+  const char* const end = url.data() + url.size();
+  const char* authority = url.data();
+  while (true) {  // to the first "://"
+    const auto* colon = static_cast<const char*>(std::memchr(authority, ':', end - authority));
+    if (colon == nullptr) return {};
+    authority = colon + 1;
+    if (end - authority >= 2 && authority[0] == '/' && authority[1] == '/') break;
+  }
+  authority += 2;
+  // One pass over the authority, each byte looked up once: where it ends, the last '@'
+  // and the first ':' after it (a loop, not find_first_of: that calls memchr per byte).
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> special{};
+    for (const unsigned char c : {'/', '?', '#', '@', ':'}) special[c] = true;
+    return special;
+  }();
+  const char* host = authority;
+  const char* port = nullptr;
+  const char* p = authority;
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (!kSpecial[static_cast<unsigned char>(c)]) continue;
+    if (c == '/' || c == '?' || c == '#') break;
+    if (c == '@') {
+      host = p + 1;
+      port = nullptr;
+    } else if (port == nullptr) {
+      port = p;
+    }
+  }
+  const std::string_view rest(host, static_cast<std::size_t>(p - host));
   if (!rest.empty() && rest.front() == '[') return rest.substr(0, rest.find(']') + 1);
-  return rest.substr(0, rest.find(':'));
+  return port == nullptr ? rest : rest.substr(0, static_cast<std::size_t>(port - host));
 }
 
 bool IsDottedQuad(std::string_view host) {
@@ -375,10 +397,10 @@ namespace {
 // for a pattern of another form or a value that does not normalise.
 bool NormaliseSimplePattern(std::string_view pattern, MatcherBuilder::SimplePaths& paths,
                             stix::Observable* out) {
-  auto simple = stix::MatchSimpleEquality(pattern);
-  if (!simple) return false;
-  const stix::ObservablePath* path = paths.Find(simple->path);
-  return path != nullptr && path->NormaliseInto(simple->value, out).ok();
+  stix::SimpleEquality& simple = paths.equality();
+  if (!stix::MatchSimpleEquality(pattern, &simple)) return false;
+  const stix::ObservablePath* path = paths.Find(simple.path);
+  return path != nullptr && path->NormaliseInto(simple.value, out).ok();
 }
 
 }  // namespace
@@ -596,17 +618,21 @@ void MatcherBuilder::PrepareStixObject(const StixObjectFields& object, std::int6
   // STIX 2.0 indicators have no pattern_type; their patterns are STIX patterns.
   out->verdict = Verdict::kNotStix;
   if (object.has_pattern_type && !object.stix_pattern_type) return;
+  // What is hashed is read from the parser's text and from a value normalised in this
+  // thread's cache, not from `out`: the loading thread read `out` last, and a read right
+  // after a copy into it waits until its cache lines have come over.
+  out->prepared.id_hash = internal::Hash(*object.id);
   out->id.assign(*object.id);
-  out->prepared.id_hash = internal::Hash(out->id);
   out->verdict = Verdict::kNoPattern;
   if (!object.pattern) return;
   out->verdict = Verdict::kIndicator;
   out->modified = object.modified ? internal::ModifiedMillis(*object.modified) : kUnknownTime;
   out->pattern.assign(*object.pattern);
-  if (!NormaliseSimplePattern(out->pattern, paths, &out->observable)) return;
+  stix::Observable& normalised = paths.normalised();
+  if (!NormaliseSimplePattern(*object.pattern, paths, &normalised)) return;
   out->simple = true;
-  out->prepared.observable_hash =
-      State::ObservableHash(out->observable.kind, out->observable.value);
+  out->prepared.observable_hash = State::ObservableHash(normalised.kind, normalised.value);
+  swap(out->observable, normalised);  // each keeps the other's storage for reuse
 }
 
 void MatcherBuilder::AddPrepared(const PreparedStixObject& object) {
@@ -753,9 +779,11 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
   // The distinct host names, each with what names it (domain, URL host, e-mail domain).
   auto index_hosts = [&] {
     std::array<std::uint64_t, kAhead> host_hash_ahead{};
+    std::array<std::string_view, kAhead> host_name_ahead{};
     auto look_ahead = [&](std::uint32_t o) {
       if (o >= observable_count) return;
       const std::string_view name = host_name_of(o);
+      host_name_ahead[o % kAhead] = name;
       host_hash_ahead[o % kAhead] = name.empty() ? 0 : HashFolded(name);
       if (!name.empty()) c.host_index.Prefetch(host_hash_ahead[o % kAhead]);
     };
@@ -782,6 +810,7 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
     };
     for (std::uint32_t o = 0; o < observable_count; ++o) {
       host_hash = host_hash_ahead[o % kAhead];
+      const std::string_view host_name = host_name_ahead[o % kAhead];
       look_ahead(o + kAhead);
       if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
       const internal::ObservableEntry& entry = c.observables[o];
@@ -795,7 +824,6 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
           break;
         }
         case ObservableKind::kUrl: {
-          const std::string_view host_name = UrlHost(value);
           internal::HostEntry& host = host_of(sub_ref(entry.value, host_name));
           host.url_host = true;
           if (IsDottedQuad(host_name)) {
@@ -807,8 +835,7 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
           break;
         }
         case ObservableKind::kEmail: {
-          const std::string_view domain = value.substr(value.rfind('@') + 1);
-          host_of(sub_ref(entry.value, domain)).email_domain = true;
+          host_of(sub_ref(entry.value, host_name)).email_domain = true;
           ++report_.emails;
           break;
         }
@@ -927,9 +954,11 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
     c.host_bloom.Init(host_names);
     std::array<std::uint64_t, kAhead> url_hash_ahead{};
     std::array<std::uint64_t, kAhead> bloom_hash_ahead{};
+    std::array<std::string_view, kAhead> host_name_ahead{};
     auto look_ahead = [&](std::uint32_t o) {
       if (o >= observable_count) return;
       const std::string_view name = host_name_of(o);
+      host_name_ahead[o % kAhead] = name;
       if (name.empty()) return;
       bloom_hash_ahead[o % kAhead] = HashFolded(LastTwoLabels(name));
       c.host_bloom.Prefetch(bloom_hash_ahead[o % kAhead]);
@@ -942,6 +971,7 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
     for (std::uint32_t o = 0; o < observable_count; ++o) {
       const std::uint64_t url_hash = url_hash_ahead[o % kAhead];
       const std::uint64_t bloom_hash = bloom_hash_ahead[o % kAhead];
+      const std::string_view host_name = host_name_ahead[o % kAhead];
       look_ahead(o + kAhead);
       if (c.ref_begin[o] == c.ref_begin[o + 1]) continue;  // only in superseded versions
       const internal::ObservableEntry& entry = c.observables[o];
@@ -969,9 +999,8 @@ Result<std::unique_ptr<const Matcher>> MatcherBuilder::Compile(std::unique_ptr<S
       }
       if (entry.kind == ObservableKind::kDomain || entry.kind == ObservableKind::kUrl ||
           entry.kind == ObservableKind::kEmail) {
-        const std::string_view name = host_name_of(o);
         c.host_bloom.Add(bloom_hash);
-        c.last_label_filter.Add(HashFolded(name.substr(name.rfind('.') + 1)));
+        c.last_label_filter.Add(HashFolded(host_name.substr(host_name.rfind('.') + 1)));
       }
     }
     index_ranges();

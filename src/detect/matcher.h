@@ -38,6 +38,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "stix/observable.h"
+#include "stix/pattern.h"
 
 namespace fincyber::detect {
 
@@ -205,10 +206,15 @@ class MatcherBuilder::SimplePaths {
   // nullptr for a text that is not a path, and beyond kMax distinct texts (patterns then
   // take the full parser).
   const stix::ObservablePath* Find(std::string_view text);
+  // Where this thread reads a pattern, then normalises its value before it is copied out.
+  stix::SimpleEquality& equality() { return equality_; }
+  stix::Observable& normalised() { return normalised_; }
 
  private:
   static constexpr std::size_t kMax = 64;
   std::vector<std::pair<std::string, std::optional<stix::ObservablePath>>> paths_;
+  stix::SimpleEquality equality_;
+  stix::Observable normalised_;
 };
 
 // One indicator satisfied by a record.

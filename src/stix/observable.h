@@ -48,6 +48,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/json.h"
@@ -77,6 +78,16 @@ struct Observable {
   // "domain:evil.example", "ipv4:10.0.0.0/8", "sha-256:ab12…": one string that is equal
   // for equal observables, for indexing. kOther: "type:path=value" ("file:name=a.exe").
   std::string Key() const;
+
+  // Member by member: each string keeps its storage, none is copied.
+  friend void swap(Observable& a, Observable& b) noexcept {
+    std::swap(a.kind, b.kind);
+    a.type.swap(b.type);
+    a.path.swap(b.path);
+    a.value.swap(b.value);
+    a.range_first.swap(b.range_first);
+    a.range_last.swap(b.range_last);
+  }
 };
 
 struct Pattern;

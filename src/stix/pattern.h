@@ -142,17 +142,17 @@ Result<Pattern> ParsePattern(std::string_view text);
 // A pattern of the form `[type:path = 'value']`, the form nearly every shared indicator
 // has, recognised in one pass without building the tree. `path` is the object path's text
 // ("domain-name:value", "file:hashes.'SHA-256'"), not checked here; `value` is the string
-// with its escapes resolved. When MatchSimpleEquality(text) gives a result and
-// ParseObjectPath(path) succeeds, ParsePattern(text) succeeds with one observation of one
-// comparison: that path, `=`, not negated, the string `value`. Any other text (more
-// comparisons, comments, other spacing, an invalid pattern) gives nullopt, and only
+// with its escapes resolved. When MatchSimpleEquality(text, &out) returns true and
+// ParseObjectPath(out.path) succeeds, ParsePattern(text) succeeds with one observation of
+// one comparison: that path, `=`, not negated, the string `out.value`. Any other text
+// (more comparisons, comments, other spacing, an invalid pattern) gives false, and only
 // ParsePattern can decide it. Callers that parse many patterns parse `path` once per
-// distinct text.
+// distinct text, and pass the same `out` each time so that its value's storage is reused.
 struct SimpleEquality {
   std::string_view path;
   std::string value;
 };
-std::optional<SimpleEquality> MatchSimpleEquality(std::string_view text);
+bool MatchSimpleEquality(std::string_view text, SimpleEquality* out);
 
 // Parses one object path, e.g. "file:hashes.'SHA-256'" or "network-traffic:dst_ref.value",
 // with the same rules as inside a pattern.

@@ -52,9 +52,11 @@ struct Token {
   Constant constant;     // literals: the value
 };
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c) || c == '-'; }
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsWordStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+constexpr bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c) || c == '-'; }
 
 int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -807,8 +809,8 @@ Result<Pattern> ParsePattern(std::string_view text) { return Parser(text).ParseW
 
 Result<ObjectPath> ParseObjectPath(std::string_view text) { return Parser(text).ParseWholePath(); }
 
-std::optional<SimpleEquality> MatchSimpleEquality(std::string_view text) {
-  if (text.size() > kMaxPatternBytes) return std::nullopt;
+bool MatchSimpleEquality(std::string_view text, SimpleEquality* out) {
+  if (text.size() > kMaxPatternBytes) return false;
   std::size_t at = 0;
   const auto skip_space = [&] {
     while (at < text.size() &&
@@ -817,53 +819,63 @@ std::optional<SimpleEquality> MatchSimpleEquality(std::string_view text) {
     }
   };
   skip_space();
-  if (at == text.size() || text[at] != '[') return std::nullopt;
+  if (at == text.size() || text[at] != '[') return false;
   ++at;
   skip_space();
   // The path's characters: words, '.', ':' and quoted keys without spaces or escapes.
   // Whatever else a path may hold (spaces, indexes, escapes) goes to the full parser.
   const std::size_t path_start = at;
-  if (at == text.size() || !IsWordStart(text[at])) return std::nullopt;
-  while (at < text.size() &&
-         (IsWordChar(text[at]) || text[at] == '.' || text[at] == ':' || text[at] == '\'')) {
-    ++at;
-  }
-  SimpleEquality result;
+  if (at == text.size() || !IsWordStart(text[at])) return false;
+  static constexpr auto kPathChar = [] {
+    std::array<bool, 256> path_char{};
+    for (int c = 0; c < 256; ++c) {
+      path_char[c] = IsWordChar(static_cast<char>(c)) || c == '.' || c == ':' || c == '\'';
+    }
+    return path_char;
+  }();
+  while (at < text.size() && kPathChar[static_cast<unsigned char>(text[at])]) ++at;
+  SimpleEquality& result = *out;
   result.path = text.substr(path_start, at - path_start);
+  result.value.clear();
   skip_space();
-  if (at == text.size() || text[at] != '=') return std::nullopt;
+  if (at == text.size() || text[at] != '=') return false;
   ++at;
-  if (at < text.size() && text[at] == '=') return std::nullopt;
+  if (at < text.size() && text[at] == '=') return false;
   skip_space();
-  if (at == text.size() || text[at] != '\'') return std::nullopt;
+  if (at == text.size() || text[at] != '\'') return false;
   ++at;
   for (;;) {
-    // A loop, not find_first_of: that calls memchr once per character.
-    std::size_t stop = at;
-    while (stop < text.size() && text[stop] != '\'' && text[stop] != '\\') ++stop;
-    if (stop == text.size()) return std::nullopt;
+    // The closing quote, then an escape before it: two vector searches, where a loop
+    // (or find_first_of) looks at one byte at a time.
+    const auto* quote =
+        static_cast<const char*>(std::memchr(text.data() + at, '\'', text.size() - at));
+    if (quote == nullptr) return false;
+    const auto* escape = static_cast<const char*>(
+        std::memchr(text.data() + at, '\\', static_cast<std::size_t>(quote - text.data()) - at));
+    const std::size_t stop =
+        static_cast<std::size_t>((escape != nullptr ? escape : quote) - text.data());
     result.value.append(text.substr(at, stop - at));
     if (text[stop] == '\'') {
       at = stop + 1;
       break;
     }
     if (stop + 1 == text.size() || (text[stop + 1] != '\'' && text[stop + 1] != '\\')) {
-      return std::nullopt;
+      return false;
     }
     result.value.push_back(text[stop + 1]);
     at = stop + 2;
   }
   skip_space();
-  if (at == text.size() || text[at] != ']') return std::nullopt;
+  if (at == text.size() || text[at] != ']') return false;
   ++at;
   skip_space();
-  if (at != text.size()) return std::nullopt;
+  if (at != text.size()) return false;
   // The checks ParsePattern makes of the whole text; only the value may hold other bytes.
   if (FindInvalidUtf8(result.value) ||
       result.value.find('\0') != std::string::npos) {
-    return std::nullopt;
+    return false;
   }
-  return result;
+  return true;
 }
 
 }  // namespace fincyber::stix
