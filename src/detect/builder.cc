@@ -17,8 +17,71 @@
 #include "detect/internal/modified_time.h"
 #include "detect/matcher.h"
 #include "stix/pattern.h"
+#include "stix/uuid.h"
 
 namespace fincyber::detect {
+
+namespace internal {
+
+namespace {
+
+// The four bytes that eight lower-case hex digits at `p` stand for (the first digit in the
+// high half of the first byte), read as one word; false when any is not such a digit.
+bool DecodeLowerHex8(const char* p, unsigned char* out) {
+  constexpr std::uint64_t k01 = 0x0101010101010101ULL;
+  constexpr std::uint64_t k80 = 0x8080808080808080ULL;
+  std::uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  const std::uint64_t heptets = x & ~k80;  // no carry between bytes in the sums below
+  const auto between = [&](unsigned lo, unsigned hi) {
+    const std::uint64_t at_least_lo = heptets + k01 * (0x80 - lo);
+    const std::uint64_t beyond_hi = heptets + k01 * (0x80 - hi - 1);
+    return at_least_lo & ~beyond_hi & ~x & k80;
+  };
+  const std::uint64_t letters = between('a', 'f');
+  if ((between('0', '9') | letters) != k80) return false;
+  // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low nibble, plus 9 for a letter.
+  const std::uint64_t nibbles = (x & (k01 * 0x0F)) + (letters >> 7) * 9;
+  // Pairs of nibbles into bytes, then the four bytes together.
+  std::uint64_t pairs =
+      ((nibbles & 0x000F000F000F000FULL) << 4) | ((nibbles >> 8) & 0x000F000F000F000FULL);
+  pairs = (pairs | (pairs >> 8)) & 0x0000FFFF0000FFFFULL;
+  const auto bytes = static_cast<std::uint32_t>(pairs | (pairs >> 16));
+  std::memcpy(out, &bytes, sizeof bytes);
+  return true;
+}
+
+}  // namespace
+
+IndicatorIdKey::IndicatorIdKey(std::string_view id) : text_(id) {
+  constexpr std::string_view kPrefix = "indicator--";
+  if (id.size() != kPrefix.size() + 36 || !id.starts_with(kPrefix)) return;
+  const char* uuid = id.data() + kPrefix.size();
+  if (uuid[8] != '-' || uuid[13] != '-' || uuid[18] != '-' || uuid[23] != '-') return;
+  char digits[32];
+  std::memcpy(digits, uuid, 8);
+  std::memcpy(digits + 8, uuid + 9, 4);
+  std::memcpy(digits + 12, uuid + 14, 4);
+  std::memcpy(digits + 16, uuid + 19, 4);
+  std::memcpy(digits + 20, uuid + 24, 12);
+  // Upper-case digits would not come back as written: such an id stays text.
+  for (std::size_t word = 0; word < 4; ++word) {
+    if (!DecodeLowerHex8(digits + 8 * word,
+                         reinterpret_cast<unsigned char*>(uuid_.data()) + 4 * word)) {
+      return;
+    }
+  }
+  compact_ = true;
+}
+
+std::string CompactIndicatorIdText(std::string_view uuid) {
+  stix::UuidBytes bytes;
+  std::memcpy(bytes.data(), uuid.data(), bytes.size());
+  return "indicator--" + stix::FormatUuid(bytes);
+}
+
+}  // namespace internal
+
 namespace {
 
 using internal::Compiled;
@@ -30,6 +93,10 @@ using stix::ObservableKind;
 
 using internal::kUnknownTime;
 constexpr std::array<std::size_t, 6> kHashLengths = {32, 40, 56, 64, 96, 128};
+
+// Of the text whatever form the id is kept in, so that preparing an object on another
+// thread needs no key.
+std::uint64_t HashIndicatorId(std::string_view id) { return internal::Hash(id); }
 
 bool IsHex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
@@ -220,26 +287,25 @@ struct MatcherBuilder::State {
   stix::Observable simple_observable;  // reused from pattern to pattern
   PreparedStixObject prepared_object;  // reused from object to object
 
-  std::string_view Id(std::uint32_t indicator) const {
-    return compiled->Text(compiled->indicators[indicator].id);
-  }
-
+  // `hash` is HashIndicatorId(id).
   std::uint32_t FindIndicator(std::string_view id, std::uint64_t hash) const {
-    return id_index.Find(hash, [&](std::uint32_t i) { return Id(i) == id; });
-  }
-  std::uint32_t FindIndicator(std::string_view id) const {
-    return FindIndicator(id, internal::Hash(id));
+    std::optional<internal::IndicatorIdKey> key;  // read only when a slot's tag matches
+    return id_index.Find(hash, [&](std::uint32_t i) {
+      if (!key) key.emplace(id);
+      return compiled->IndicatorIdIs(i, *key);
+    });
   }
 
-  // `hash` is internal::Hash(id).
+  // `hash` is HashIndicatorId(id).
   std::uint32_t AddIndicator(std::string_view id, std::uint64_t hash) {
     const auto index = static_cast<std::uint32_t>(compiled->indicators.size());
     internal::Indicator indicator;
-    indicator.id = StringRef{compiled->arena.Add(id), static_cast<std::uint32_t>(id.size())};
+    indicator.id = compiled->AddIndicatorId(internal::IndicatorIdKey(id));
     compiled->indicators.push_back(indicator);
     first_link.push_back(kNone);
     modified.push_back(kUnknownTime);
-    id_index.Insert(hash, index, [&](std::uint32_t i) { return internal::Hash(Id(i)); });
+    id_index.Insert(hash, index,
+                    [&](std::uint32_t i) { return HashIndicatorId(compiled->IndicatorIdText(i)); });
     return index;
   }
 
@@ -446,7 +512,7 @@ void MatcherBuilder::AddObservable(std::string_view indicator_id,
 
 MatcherBuilder::Prepared MatcherBuilder::Prepare(std::string_view indicator_id,
                                                  const stix::Observable& observable) {
-  return Prepared{internal::Hash(indicator_id),
+  return Prepared{HashIndicatorId(indicator_id),
                   State::ObservableHash(observable.kind, observable.value)};
 }
 
@@ -505,7 +571,7 @@ bool MatcherBuilder::AddNormalisedValue(std::string_view indicator_id, std::uint
 }
 
 void MatcherBuilder::AddPattern(std::string_view indicator_id, std::string_view pattern) {
-  const std::uint64_t id_hash = internal::Hash(indicator_id);
+  const std::uint64_t id_hash = HashIndicatorId(indicator_id);
   AddPatternTo(indicator_id, id_hash, state_->FindIndicator(indicator_id, id_hash), pattern);
 }
 
@@ -621,7 +687,7 @@ void MatcherBuilder::PrepareStixObject(const StixObjectFields& object, std::int6
   // What is hashed is read from the parser's text and from a value normalised in this
   // thread's cache, not from `out`: the loading thread read `out` last, and a read right
   // after a copy into it waits until its cache lines have come over.
-  out->prepared.id_hash = internal::Hash(*object.id);
+  out->prepared.id_hash = HashIndicatorId(*object.id);
   out->id.assign(*object.id);
   out->verdict = Verdict::kNoPattern;
   if (!object.pattern) return;
@@ -1015,8 +1081,8 @@ Matcher::Matcher(std::unique_ptr<internal::Compiled> compiled) : compiled_(std::
 Matcher::~Matcher() = default;
 
 std::size_t Matcher::indicator_count() const { return compiled_->indicators.size(); }
-std::string_view Matcher::IndicatorId(std::uint32_t indicator) const {
-  return compiled_->Text(compiled_->indicators[indicator].id);
+std::string Matcher::IndicatorId(std::uint32_t indicator) const {
+  return compiled_->IndicatorIdText(indicator);
 }
 std::size_t Matcher::observable_count() const { return compiled_->observables.size(); }
 stix::ObservableKind Matcher::ObservableKind(std::uint32_t observable) const {

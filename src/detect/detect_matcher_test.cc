@@ -94,6 +94,31 @@ TEST_F(MatcherTest, UrlsAreNormalised) {
   EXPECT_TRUE(Ids("http://sub.evil.example/a%20b/~x?q=1").empty());
 }
 
+// Canonical ids are kept as their UUID's 16 bytes, others as text: both come back as
+// written, ids that differ only in case stay two indicators, and a later version of a
+// canonical id replaces the earlier one.
+TEST_F(MatcherTest, IndicatorIdsComeBackAsWritten) {
+  const std::string canonical = "indicator--0f6a3c1e-8d2b-4c57-9a10-b2e4f6a8c0d1";
+  const std::string upper_case = "indicator--0F6A3C1E-8D2B-4C57-9A10-B2E4F6A8C0D1";
+  const std::string one_short = "indicator--0f6a3c1e-8d2b-4c57-9a10-b2e4f6a8c0d";
+  const std::string underscore = "indicator--0f6a3c1e_8d2b-4c57-9a10-b2e4f6a8c0d1";
+  const std::string other_type = "malware----0f6a3c1e-8d2b-4c57-9a10-b2e4f6a8c0d1";
+  Compile({{canonical, "[domain-name:value = 'old.example']"},
+           {upper_case, "[domain-name:value = 'b.example']"},
+           {one_short, "[domain-name:value = 'c.example']"},
+           {underscore, "[domain-name:value = 'd.example']"},
+           {other_type, "[domain-name:value = 'e.example']"},
+           {canonical, "[domain-name:value = 'a.example']"}});
+  EXPECT_EQ(matcher_->indicator_count(), 5u);
+  EXPECT_EQ(report_.superseded, 1u);
+  EXPECT_EQ(Ids("a.example"), Ids_{canonical});
+  EXPECT_TRUE(Ids("old.example").empty());
+  EXPECT_EQ(Ids("b.example"), Ids_{upper_case});
+  EXPECT_EQ(Ids("c.example"), Ids_{one_short});
+  EXPECT_EQ(Ids("d.example"), Ids_{underscore});
+  EXPECT_EQ(Ids("e.example"), Ids_{other_type});
+}
+
 TEST_F(MatcherTest, UrlsWithAddressAndUnusualHosts) {
   Compile({{"ip", "[url:value = 'http://192.0.2.7/bin.sh']"},
            {"local", "[url:value = 'http://intranet/admin']"},

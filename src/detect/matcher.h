@@ -99,7 +99,7 @@ class Matcher {
   Matcher& operator=(const Matcher&) = delete;
 
   std::size_t indicator_count() const;
-  std::string_view IndicatorId(std::uint32_t indicator) const;
+  std::string IndicatorId(std::uint32_t indicator) const;
   std::size_t observable_count() const;
   stix::ObservableKind ObservableKind(std::uint32_t observable) const;
   std::string_view ObservableValue(std::uint32_t observable) const;  // normalised

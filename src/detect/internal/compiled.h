@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,9 +33,33 @@ struct ExprNode {
   std::vector<std::uint32_t> operands;  // kAnd, kOr: node indexes
 };
 
+// An indicator id as it is kept and compared: for the canonical form, "indicator--" and a
+// UUID in lower case (nearly every shared indicator's), the UUID's 16 bytes, a third of
+// the text; any other id as its text. Equal ids have equal keys, and the text comes back
+// unchanged (IndicatorIdText).
+class IndicatorIdKey {
+ public:
+  explicit IndicatorIdKey(std::string_view id);
+  bool compact() const { return compact_; }
+  std::string_view bytes() const {
+    return compact_ ? std::string_view(uuid_.data(), uuid_.size()) : text_;
+  }
+
+ private:
+  std::array<char, 16> uuid_{};
+  std::string_view text_;
+  bool compact_ = false;
+};
+// The text of the id whose UUID's 16 bytes are `uuid` (IndicatorIdKey::compact()).
+std::string CompactIndicatorIdText(std::string_view uuid);
+
 struct Indicator {
+  // The bytes of its IndicatorIdKey, the length's top bit set for the compact form.
   StringRef id;
   std::uint32_t expr = kNone;  // kNone: any of its observables is enough
+  static constexpr std::uint32_t kCompactId = 0x80000000u;
+  bool id_compact() const { return (id.length & kCompactId) != 0; }
+  StringRef id_bytes() const { return {id.handle, id.length & ~kCompactId}; }
 };
 
 // A host name that indicators care about. `domain` is the domain observable (the name
@@ -110,6 +135,20 @@ struct Compiled {
   bool has_hashes = false;
 
   std::string_view Text(StringRef ref) const { return arena.Get(ref.handle, ref.length); }
+  std::string IndicatorIdText(std::uint32_t indicator) const {
+    const Indicator& entry = indicators[indicator];
+    const std::string_view bytes = Text(entry.id_bytes());
+    return entry.id_compact() ? CompactIndicatorIdText(bytes) : std::string(bytes);
+  }
+  bool IndicatorIdIs(std::uint32_t indicator, const IndicatorIdKey& key) const {
+    const Indicator& entry = indicators[indicator];
+    return entry.id_compact() == key.compact() && Text(entry.id_bytes()) == key.bytes();
+  }
+  StringRef AddIndicatorId(const IndicatorIdKey& key) {
+    const std::string_view bytes = key.bytes();
+    return StringRef{arena.Add(bytes), static_cast<std::uint32_t>(bytes.size()) |
+                                           (key.compact() ? Indicator::kCompactId : 0)};
+  }
 };
 
 // A bit of ipv4_block_bits for the first two numbers of a dotted quad, given as their
