@@ -157,6 +157,31 @@ TEST_F(ScanTest, OverLongLinesAreSkippedAndCounted) {
   EXPECT_EQ(sink_.all[1].line, 4u);
 }
 
+// Quiet lines are counted many at once, in steps no longer than the line limit: the lines
+// of a quiet stretch far longer than the limit, before, between and after matches, must
+// all be counted, and each match must keep its line number.
+TEST_F(ScanTest, LongQuietStretchesKeepLineNumbers) {
+  std::string content;
+  std::vector<std::uint64_t> expected_lines;
+  std::uint64_t line = 0;
+  for (int stretch = 0; stretch < 3; ++stretch) {
+    for (int i = 0; i < 2000; ++i, ++line) content += "quiet line " + std::to_string(i) + "\n";
+    content += "GET http://www.evil.example/ " + std::to_string(stretch) + "\n";
+    expected_lines.push_back(++line);
+  }
+  for (int i = 0; i < 2000; ++i, ++line) content += "quiet tail\n";
+  ScanOptions options;
+  options.max_line_bytes = 256;  // each quiet stretch is about 30 KB
+  const ScanSummary summary = Run({Write("quiet.log", content)}, options);
+  EXPECT_TRUE(summary.complete());
+  EXPECT_EQ(summary.lines, line);
+  EXPECT_EQ(summary.over_long_lines, 0u);
+  ASSERT_EQ(sink_.all.size(), expected_lines.size());
+  for (std::size_t i = 0; i < expected_lines.size(); ++i) {
+    EXPECT_EQ(sink_.all[i].line, expected_lines[i]) << i;
+  }
+}
+
 // A line of 100 MiB is far longer than the read buffer (the limit plus 4 MiB), so it is
 // thrown away over many reads: it must count as one line, and what follows must keep its
 // line number and byte offset, here and in a gzip file.

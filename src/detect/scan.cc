@@ -425,7 +425,7 @@ class Scanner {
   // Moves a worker's sightings to the tally, by indicator id.
   void MergeSightings(Worker& worker) {
     for (const auto& [indicator, seen] : worker.sightings) {
-      tally_.Merge(IndicatorSighting{std::string(worker.matcher->IndicatorId(indicator)), seen.count,
+      tally_.Merge(IndicatorSighting{worker.matcher->IndicatorId(indicator), seen.count,
                                      seen.first_millis, seen.last_millis});
     }
     worker.sightings.clear();

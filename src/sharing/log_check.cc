@@ -32,7 +32,7 @@ class CheckSink final : public detect::MatchSink {
           {.line = m.line,
            .offset = m.offset + (located ? m.hit.offset : 0),
            .matched = located ? m.record.substr(m.hit.offset, m.hit.length) : "",
-           .indicator_id = std::string(matcher.IndicatorId(m.hit.indicator)),
+           .indicator_id = matcher.IndicatorId(m.hit.indicator),
            .kind = std::string(detect::KindName(matcher.ObservableKind(m.hit.observable))),
            .observable = std::string(matcher.ObservableValue(m.hit.observable)),
            .record = m.record,
