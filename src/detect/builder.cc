@@ -23,54 +23,19 @@ namespace fincyber::detect {
 
 namespace internal {
 
-namespace {
-
-// The four bytes that eight lower-case hex digits at `p` stand for (the first digit in the
-// high half of the first byte), read as one word; false when any is not such a digit.
-bool DecodeLowerHex8(const char* p, unsigned char* out) {
-  constexpr std::uint64_t k01 = 0x0101010101010101ULL;
-  constexpr std::uint64_t k80 = 0x8080808080808080ULL;
-  std::uint64_t x;
-  std::memcpy(&x, p, sizeof x);
-  const std::uint64_t heptets = x & ~k80;  // no carry between bytes in the sums below
-  const auto between = [&](unsigned lo, unsigned hi) {
-    const std::uint64_t at_least_lo = heptets + k01 * (0x80 - lo);
-    const std::uint64_t beyond_hi = heptets + k01 * (0x80 - hi - 1);
-    return at_least_lo & ~beyond_hi & ~x & k80;
-  };
-  const std::uint64_t letters = between('a', 'f');
-  if ((between('0', '9') | letters) != k80) return false;
-  // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low nibble, plus 9 for a letter.
-  const std::uint64_t nibbles = (x & (k01 * 0x0F)) + (letters >> 7) * 9;
-  // Pairs of nibbles into bytes, then the four bytes together.
-  std::uint64_t pairs =
-      ((nibbles & 0x000F000F000F000FULL) << 4) | ((nibbles >> 8) & 0x000F000F000F000FULL);
-  pairs = (pairs | (pairs >> 8)) & 0x0000FFFF0000FFFFULL;
-  const auto bytes = static_cast<std::uint32_t>(pairs | (pairs >> 16));
-  std::memcpy(out, &bytes, sizeof bytes);
-  return true;
-}
-
-}  // namespace
-
 IndicatorIdKey::IndicatorIdKey(std::string_view id) : text_(id) {
   constexpr std::string_view kPrefix = "indicator--";
   if (id.size() != kPrefix.size() + 36 || !id.starts_with(kPrefix)) return;
-  const char* uuid = id.data() + kPrefix.size();
-  if (uuid[8] != '-' || uuid[13] != '-' || uuid[18] != '-' || uuid[23] != '-') return;
-  char digits[32];
-  std::memcpy(digits, uuid, 8);
-  std::memcpy(digits + 8, uuid + 9, 4);
-  std::memcpy(digits + 12, uuid + 14, 4);
-  std::memcpy(digits + 16, uuid + 19, 4);
-  std::memcpy(digits + 20, uuid + 24, 12);
-  // Upper-case digits would not come back as written: such an id stays text.
-  for (std::size_t word = 0; word < 4; ++word) {
-    if (!DecodeLowerHex8(digits + 8 * word,
-                         reinterpret_cast<unsigned char*>(uuid_.data()) + 4 * word)) {
-      return;
-    }
+  const std::string_view uuid = id.substr(kPrefix.size());
+  // An upper-case digit would not come back as it was written: such an id stays text.
+  for (const std::size_t at : {0, 8, 16, 24, 28}) {
+    std::uint64_t word;
+    std::memcpy(&word, uuid.data() + at, sizeof word);
+    if (LowerAscii8(word) != word) return;
   }
+  const std::optional<stix::UuidBytes> bytes = stix::ParseUuid(uuid);
+  if (!bytes) return;
+  std::memcpy(uuid_.data(), bytes->data(), uuid_.size());
   compact_ = true;
 }
 
@@ -284,7 +249,6 @@ struct MatcherBuilder::State {
   };
   std::vector<IpRange> ip_ranges;
   SimplePaths simple_paths;
-  stix::Observable simple_observable;  // reused from pattern to pattern
   PreparedStixObject prepared_object;  // reused from object to object
 
   // `hash` is HashIndicatorId(id).
@@ -547,7 +511,7 @@ void MatcherBuilder::AddObservable(std::string_view indicator_id,
 bool MatcherBuilder::AddSimplePattern(std::string_view indicator_id, std::uint64_t id_hash,
                                       std::uint32_t existing, std::string_view pattern,
                                       std::uint32_t* indicator) {
-  stix::Observable& observable = state_->simple_observable;
+  stix::Observable& observable = state_->simple_paths.normalised();
   if (!NormaliseSimplePattern(pattern, state_->simple_paths, &observable)) return false;
   return AddNormalisedValue(indicator_id, id_hash, existing, observable,
                             State::ObservableHash(observable.kind, observable.value), indicator);
